@@ -14,3 +14,20 @@ class RuleViolation(ValueError):
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class ActionRefused(Exception):
+    """An HR action that is well-formed but not allowed now (409) or not by this person (403)."""
+
+    http_status = 409
+
+    def __init__(self, code: str, message: str, field: str = "", details: dict | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details or {}
+
+
+class Forbidden(ActionRefused):
+    http_status = 403

@@ -1,0 +1,88 @@
+"""One error shape everywhere: {"error": {"code", "message", "field"}} (plus details when useful)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import ActionRefused, RuleViolation
+
+_UPDATE_STATUS = {"InvalidInput": 422, "Conflict": 409, "Forbidden": 403}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str = "",
+                 details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.details = details or {}
+
+
+def error_response(status: int, code: str, message: str, field: str = "",
+                   details: dict[str, Any] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if details:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def from_update_failure(exc: WorkflowUpdateFailedError) -> ApiError:
+    """A refused Update: the workflow's ApplicationError type says 422, 409 or 403."""
+    cause = exc.cause
+    if isinstance(cause, ApplicationError) and cause.type in _UPDATE_STATUS:
+        info = dict(cause.details[0]) if cause.details else {}
+        code = str(info.pop("code", cause.type.lower()))
+        field = str(info.pop("field", ""))
+        info.pop("message", None)
+        return ApiError(_UPDATE_STATUS[cause.type], code, cause.message, field, info)
+    return ApiError(500, "update.failed", str(cause or exc))
+
+
+def from_rpc(exc: RPCError, workflow_id: str) -> ApiError:
+    if exc.status == RPCStatusCode.NOT_FOUND:
+        if "completed" in exc.message or "closed" in exc.message:
+            return ApiError(409, "onboarding.closed",
+                            f"{workflow_id} has finished and takes no more actions", "id")
+        return ApiError(404, "onboarding.not_found", f"no onboarding with id {workflow_id}", "id")
+    return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.details)
+
+    @app.exception_handler(RuleViolation)
+    async def _rule(_: Request, exc: RuleViolation) -> JSONResponse:
+        return error_response(422, exc.code, exc.message, exc.field)
+
+    @app.exception_handler(ActionRefused)
+    async def _refused(_: Request, exc: ActionRefused) -> JSONResponse:
+        return error_response(exc.http_status, exc.code, exc.message, exc.field, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        field = ".".join(loc)
+        message = f"{field or 'request'}: {first.get('msg', 'invalid')}"
+        return error_response(422, f"invalid.{first.get('type', 'value')}", message, field,
+                              {"errors": [_plain(e) for e in exc.errors()]})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "auth.missing_key", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+
+def _plain(error: Any) -> dict[str, Any]:
+    return {"loc": [str(p) for p in error.get("loc", ())], "msg": error.get("msg", ""),
+            "type": error.get("type", "")}

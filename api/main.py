@@ -1,0 +1,68 @@
+"""The FastAPI app: one Temporal client and the database, built in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI, Request
+from sqlalchemy import text
+
+from api import errors
+from api.routes import onboardings, outbox
+from domain.onboarding import Contact
+from domain.onboarding_intake import ProcessSettings
+from domain.policy import PolicyTable
+from settings import Settings
+from store.db import migrate, session_for
+from worker import connect
+
+
+def process_settings(settings: Settings) -> ProcessSettings:
+    contact = settings.hr_manager_contact
+    return ProcessSettings(
+        escalation_interval=timedelta(hours=settings.escalation_interval_hours),
+        enrollment_hold=timedelta(minutes=settings.enrollment_hold_minutes),
+        time_scale=settings.time_scale,
+        hr_manager=Contact(**contact.model_dump()) if contact else None,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; settings come from the environment unless given (tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        config = settings or Settings()
+        app.state.settings = config
+        app.state.api_keys = config.resolved_api_keys()
+        policy = PolicyTable.bundled()
+        app.state.policy = policy.with_overrides(config.policy_file) if config.policy_file \
+            else policy
+        app.state.process = process_settings(config)
+        migrate(config.db_url)
+        app.state.temporal = await connect(config)
+        yield
+
+    app = FastAPI(title="Caseguard", version="0.1.0", lifespan=lifespan,
+                  description="Statutory clocks, notices and evidence for HR: work-injury "
+                              "cases (工伤) and new-hire social-insurance onboarding (社保增员).")
+    errors.install(app)
+    app.include_router(onboardings.router)
+    app.include_router(outbox.router)
+
+    @app.get("/healthz", tags=["health"])
+    async def health(request: Request) -> dict[str, Any]:
+        """Liveness: the database answers and Temporal is connected."""
+        with session_for(request.app.state.settings.db_url) as session:
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        return {"status": "ok", "temporal": request.app.state.settings.temporal_address}
+
+    return app
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory api.main:app`."""
+    return create_app()

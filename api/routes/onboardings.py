@@ -1,0 +1,220 @@
+"""Onboardings: register a new hire, send HR actions to its workflow, read its state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from sqlmodel import col, func, select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
+from api.errors import ApiError, from_rpc, from_update_failure
+from api.schemas import (
+    CancelIn,
+    DelayReasonIn,
+    EnrollmentSubmit,
+    OnboardingCreate,
+    Review,
+    WithdrawalAnswer,
+    WithdrawalRequest,
+    view_json,
+)
+from domain import onboarding_rules as rules
+from domain.errors import ActionRefused, RuleViolation
+from domain.ids import employee_id_of, onboarding_id
+from domain.onboarding import (
+    Actor,
+    CancelOnboarding,
+    Contact,
+    DelayReason,
+    EmergencyContact,
+    Employee,
+    OnboardingView,
+    RequestStatus,
+    ReviewDecision,
+    Status,
+    SubmitEnrollment,
+    WithdrawalAction,
+    view_of,
+)
+from domain.onboarding_intake import build_input
+from store.models import OnboardingRow
+
+router = APIRouter(prefix="/api/v1/onboardings", tags=["onboardings"])
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@router.post("", status_code=201)
+async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
+                              client: TemporalDep, settings: SettingsDep,
+                              request: Request) -> dict[str, Any]:
+    """Register a new hire and start watching the SI registration window."""
+    rules.check_role("register", actor)
+    workflow_id = onboarding_id(body.employee.employee_id)
+    now = datetime.now(UTC)
+    inp = build_input(
+        employee=_employee(body), hire_date=body.hire_date, region=body.region,
+        contribution_base=body.contribution_base, contract_start=body.contract_start,
+        created_by=actor.name, policy=request.app.state.policy,
+        today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
+    )
+    try:
+        await client.start_workflow(
+            "Onboarding", inp, id=workflow_id, task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+    except WorkflowAlreadyStartedError:
+        raise ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
+                       "employee.employee_id", {"id": workflow_id}) from None
+    return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now))
+
+
+@router.get("")
+def list_onboardings(actor: CurrentPrincipal, session: SessionDep,
+                     status: Status | None = None,
+                     limit: int = Query(50, ge=1, le=500),
+                     offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """List onboardings, newest first, optionally by status."""
+    rules.check_role("read", actor)
+    query = select(OnboardingRow)
+    counted = select(func.count()).select_from(OnboardingRow)
+    if status is not None:
+        query = query.where(OnboardingRow.status == status.value)
+        counted = counted.where(OnboardingRow.status == status.value)
+    rows = session.exec(query.order_by(col(OnboardingRow.created_at).desc())
+                        .offset(offset).limit(limit)).all()
+    return {"total": session.exec(counted).one(), "limit": limit, "offset": offset,
+            "items": [row.model_dump(mode="json") for row in rows]}
+
+
+@router.get("/{id}")
+async def get_onboarding(id: str, actor: CurrentPrincipal, client: TemporalDep) -> dict[str, Any]:
+    """Status, deadlines, events and enrolment requests of one onboarding."""
+    rules.check_role("read", actor)
+    handle = client.get_workflow_handle(_checked(id))
+    try:
+        view = await handle.query("status", result_type=OnboardingView)
+    except RPCError as exc:
+        raise from_rpc(exc, id) from None
+    return view_json(view)
+
+
+@router.post("/{id}/enrollment")
+async def submit_enrollment(id: str, body: EnrollmentSubmit, actor: CurrentPrincipal,
+                            client: TemporalDep) -> dict[str, Any]:
+    """Submit an enrolment request (maker); a back payment needs confirm_cost = the estimate."""
+    return await _act(client, id, "submit_enrollment", actor, SubmitEnrollment(
+        actor=actor, type=body.type, contribution_base=body.contribution_base,
+        confirm_cost=body.confirm_cost, note=body.note))
+
+
+@router.post("/{id}/enrollment/approve")
+async def approve_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+                             client: TemporalDep) -> dict[str, Any]:
+    """Approve the open request (checker: an hr_manager other than the submitter)."""
+    return await _act(client, id, "approve_enrollment", actor,
+                      ReviewDecision(actor=actor, reason=body.reason))
+
+
+@router.post("/{id}/enrollment/reject")
+async def reject_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+                            client: TemporalDep) -> dict[str, Any]:
+    """Reject the open request with a reason."""
+    return await _act(client, id, "reject_enrollment", actor,
+                      ReviewDecision(actor=actor, reason=body.reason))
+
+
+@router.post("/{id}/enrollment/revoke")
+async def revoke_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+                            client: TemporalDep) -> dict[str, Any]:
+    """Revoke a submitted request, or an approval still inside its hold window."""
+    return await _act(client, id, "revoke_enrollment", actor,
+                      ReviewDecision(actor=actor, reason=body.reason))
+
+
+@router.post("/{id}/enrollment/withdrawal")
+async def request_withdrawal(id: str, body: WithdrawalRequest, actor: CurrentPrincipal,
+                             client: TemporalDep) -> dict[str, Any]:
+    """Generate the bureau withdrawal application (申请撤销) for an executed enrolment."""
+    return await _act(client, id, "request_withdrawal", actor,
+                      WithdrawalAction(actor=actor, reason=body.reason))
+
+
+@router.post("/{id}/enrollment/withdrawal/answer")
+async def record_withdrawal_answer(id: str, body: WithdrawalAnswer, actor: CurrentPrincipal,
+                                   client: TemporalDep) -> dict[str, Any]:
+    """Record the bureau's answer to the withdrawal application."""
+    return await _act(client, id, "record_withdrawal_answer", actor, WithdrawalAction(
+        actor=actor, reason=body.note, bureau_answer=body.bureau_answer))
+
+
+@router.post("/{id}/delay-reason")
+async def record_delay_reason(id: str, body: DelayReasonIn, actor: CurrentPrincipal,
+                              client: TemporalDep) -> dict[str, Any]:
+    """Record why enrolment is late (e.g. the bureau's system was down), with documents."""
+    return await _act(client, id, "record_delay_reason", actor, DelayReason(
+        actor=actor, reason=body.reason, note=body.note, documents=tuple(body.documents)))
+
+
+@router.post("/{id}/cancel")
+async def cancel_onboarding(id: str, body: CancelIn, actor: CurrentPrincipal,
+                            client: TemporalDep) -> dict[str, Any]:
+    """Cancel before enrolment (e.g. the employee left), keeping the reason."""
+    return await _act(client, id, "cancel", actor, CancelOnboarding(actor=actor,
+                                                                    reason=body.reason))
+
+
+async def _act(client: TemporalDep, id: str, update: str, actor: Actor,
+               arg: object) -> dict[str, Any]:
+    rules.check_role(update, actor)
+    handle = client.get_workflow_handle(_checked(id))
+    try:
+        view = await handle.execute_update(update, arg, result_type=OnboardingView)
+    except WorkflowUpdateFailedError as exc:
+        raise from_update_failure(exc) from None
+    except RPCError as exc:
+        error = from_rpc(exc, id)
+        if error.code == "onboarding.closed":
+            error = await _closed(handle, update)
+        raise error from None
+    return view_json(view)
+
+
+async def _closed(handle: WorkflowHandle[Any, Any], update: str) -> ApiError:
+    """409 for an action on a finished onboarding, naming what closed it."""
+    final = await handle.query("status", result_type=OnboardingView)
+    executed = [r for r in final.enrollment_requests if r.status == RequestStatus.executed]
+    if update == "request_withdrawal" and executed and executed[-1].withdrawal_window_ends:
+        try:
+            rules.check_withdrawal_window(final.now, executed[-1])
+        except ActionRefused as refused:
+            return ApiError(409, refused.code, refused.message, refused.field, refused.details)
+    return ApiError(409, "onboarding.closed",
+                    f"{final.id} is closed with status '{final.status.value}' and takes no more "
+                    "actions", "status", {"status": final.status.value})
+
+
+def _checked(id: str) -> str:
+    try:
+        employee_id_of(id)
+    except RuleViolation:
+        raise ApiError(404, "onboarding.not_found", f"no onboarding with id {id}", "id") from None
+    return id
+
+
+def _employee(body: OnboardingCreate) -> Employee:
+    e = body.employee
+    return Employee(
+        employee_id=e.employee_id, name=e.name, id_number=e.id_number, phone=e.phone,
+        email=e.email, department=e.department,
+        manager=Contact(name=e.manager.name, phone=e.manager.phone, email=e.manager.email),
+        emergency_contact=EmergencyContact(**e.emergency_contact.model_dump())
+        if e.emergency_contact else None,
+    )

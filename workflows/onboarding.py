@@ -1,0 +1,411 @@
+"""OnboardingWorkflow (社保增员): watches the SI registration window and runs maker-checker enrolment."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.gateways import GatewayActivities
+    from activities.ledger import LedgerActivities
+    from activities.notify import NotifyActivities
+    from domain import messages
+    from domain import onboarding_rules as rules
+    from domain.errors import ActionRefused, RuleViolation
+    from domain.onboarding import (
+        OPEN_REQUEST,
+        Actor,
+        BureauEnrollment,
+        CancelOnboarding,
+        DelayReason,
+        EnrollmentRequest,
+        Event,
+        Notification,
+        OnboardingInput,
+        OnboardingView,
+        ProjectionUpdate,
+        Recipient,
+        RequestStatus,
+        ReviewDecision,
+        Status,
+        SubmitEnrollment,
+        WithdrawalAction,
+        view_of,
+    )
+    from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
+    from workflows._timers import ScaledClock
+
+WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
+
+
+def _refusal(exc: Exception) -> ApplicationError:
+    """Turn a domain refusal into the error the API maps to 422, 409 or 403."""
+    if isinstance(exc, RuleViolation):
+        return ApplicationError(exc.message, exc.as_dict(), type="InvalidInput", non_retryable=True)
+    assert isinstance(exc, ActionRefused)
+    kind = "Forbidden" if exc.http_status == 403 else "Conflict"
+    details = {"code": exc.code, "message": exc.message, "field": exc.field, **exc.details}
+    return ApplicationError(exc.message, details, type=kind, non_retryable=True)
+
+
+@workflow.defn(name="Onboarding")
+class OnboardingWorkflow:
+    @workflow.init
+    def __init__(self, inp: OnboardingInput) -> None:
+        self._in = inp
+        self._clock = ScaledClock(inp.timing.time_scale)
+        self._status = Status.awaiting_enrollment
+        self._requests: list[EnrollmentRequest] = []
+        self._events: list[Event] = []
+        self._flushed = 0
+        self._flush_lock = asyncio.Lock()
+        self._enrolled_at: datetime | None = None
+        self._window_closed_for = 0
+        self._cancel_reason: str | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @workflow.run
+    async def run(self, inp: OnboardingInput) -> OnboardingView:
+        self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
+                   si_due_at=inp.si_registration.due_at.isoformat())
+        await self._flush()
+        for watcher in (self._watch_si_window(), self._watch_contract_window(),
+                        self._execute_approved_requests()):
+            self._tasks.append(asyncio.create_task(watcher))
+        await workflow.wait_condition(self._finished)
+        for task in self._tasks:
+            task.cancel()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._emit("completed", "system", status=self._status.value)
+        await self._flush()
+        return self._view()
+
+    # ---- queries -------------------------------------------------------------------------
+
+    @workflow.query(name="status")
+    def status(self) -> OnboardingView:
+        return self._view()
+
+    # ---- HR actions (updates) --------------------------------------------------------------
+
+    @workflow.update(name="submit_enrollment")
+    async def submit_enrollment(self, action: SubmitEnrollment) -> OnboardingView:
+        estimate = (
+            rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date())
+            if action.type == "back_payment" else None
+        )
+        number = len(self._requests) + 1
+        self._requests.append(EnrollmentRequest(
+            number=number, type=action.type, contribution_base=action.contribution_base,
+            status=RequestStatus.submitted, submitted_by=action.actor.name,
+            submitted_at=self._clock.now(), cost_estimate=estimate, reason=action.note,
+        ))
+        self._status = Status.enrollment_submitted
+        self._emit("enrollment_submitted", action.actor.name, request=number, type=action.type,
+                   contribution_base=str(action.contribution_base),
+                   cost_estimate=str(estimate.total) if estimate else None)
+        return await self._answer()
+
+    @submit_enrollment.validator
+    def _check_submit(self, action: SubmitEnrollment) -> None:
+        self._check("submit_enrollment", action.actor, lambda: rules.check_submission(
+            self._in, action, self._clock.now().date()))
+
+    @workflow.update(name="approve_enrollment")
+    async def approve_enrollment(self, action: ReviewDecision) -> OnboardingView:
+        hold_until = self._clock.now() + self._in.timing.enrollment_hold
+        self._set_open_request(status=RequestStatus.approved, reviewed_by=action.actor.name,
+                               reviewed_at=self._clock.now(), hold_until=hold_until)
+        self._status = Status.enrollment_approved
+        self._emit("enrollment_approved", action.actor.name, request=self._open().number,
+                   hold_until=hold_until.isoformat(), note=action.reason)
+        return await self._answer()
+
+    @approve_enrollment.validator
+    def _check_approve(self, action: ReviewDecision) -> None:
+        self._check("approve_enrollment", action.actor,
+                    lambda: rules.check_four_eyes(action.actor, self._open()))
+
+    @workflow.update(name="reject_enrollment")
+    async def reject_enrollment(self, action: ReviewDecision) -> OnboardingView:
+        number = self._open().number
+        self._set_open_request(status=RequestStatus.rejected, reviewed_by=action.actor.name,
+                               reviewed_at=self._clock.now(), reason=action.reason)
+        self._status = Status.awaiting_enrollment
+        self._emit("enrollment_rejected", action.actor.name, request=number, reason=action.reason)
+        return await self._answer()
+
+    @reject_enrollment.validator
+    def _check_reject(self, action: ReviewDecision) -> None:
+        def four_eyes_and_reason() -> None:
+            rules.check_four_eyes(action.actor, self._open())
+            rules.require_text(action.reason, "reason")
+        self._check("reject_enrollment", action.actor, four_eyes_and_reason)
+
+    @workflow.update(name="revoke_enrollment")
+    async def revoke_enrollment(self, action: ReviewDecision) -> OnboardingView:
+        number = self._open().number
+        self._set_open_request(status=RequestStatus.revoked, reason=action.reason)
+        self._status = Status.awaiting_enrollment
+        self._emit("enrollment_revoked", action.actor.name, request=number, reason=action.reason)
+        return await self._answer()
+
+    @revoke_enrollment.validator
+    def _check_revoke(self, action: ReviewDecision) -> None:
+        self._check("revoke_enrollment", action.actor,
+                    lambda: rules.require_text(action.reason, "reason"))
+
+    @workflow.update(name="request_withdrawal")
+    async def request_withdrawal(self, action: WithdrawalAction) -> OnboardingView:
+        request = self._executed()
+        document = messages.withdrawal_application(self._in, request, action.reason,
+                                                   self._clock.now())
+        self._replace_request(request, withdrawal_application=document)
+        self._status = Status.withdrawal_requested
+        self._emit("withdrawal_requested", action.actor.name, request=request.number,
+                   reason=action.reason,
+                   withdrawal_window_ends=_iso(request.withdrawal_window_ends))
+        return await self._answer()
+
+    @request_withdrawal.validator
+    def _check_withdrawal(self, action: WithdrawalAction) -> None:
+        def window_and_reason() -> None:
+            rules.check_withdrawal_window(self._clock.now(), self._executed())
+            rules.require_text(action.reason, "reason")
+        self._check("request_withdrawal", action.actor, window_and_reason)
+
+    @workflow.update(name="record_withdrawal_answer")
+    async def record_withdrawal_answer(self, action: WithdrawalAction) -> OnboardingView:
+        request = self._executed()
+        if action.bureau_answer == "accepted":
+            self._replace_request(request, status=RequestStatus.withdrawn)
+            self._status = Status.awaiting_enrollment
+            self._enrolled_at = None
+        else:
+            self._status = Status.enrolled
+        self._emit("withdrawal_answered", action.actor.name, request=request.number,
+                   bureau_answer=action.bureau_answer, note=action.reason)
+        return await self._answer()
+
+    @record_withdrawal_answer.validator
+    def _check_withdrawal_answer(self, action: WithdrawalAction) -> None:
+        self._check("record_withdrawal_answer", action.actor,
+                    lambda: rules.require_choice(action.bureau_answer, "bureau_answer",
+                                                 ("accepted", "refused")))
+
+    @workflow.update(name="record_delay_reason")
+    async def record_delay_reason(self, action: DelayReason) -> OnboardingView:
+        self._emit("delay_reason_recorded", action.actor.name, reason=action.reason,
+                   note=action.note, documents=list(action.documents))
+        return await self._answer()
+
+    @record_delay_reason.validator
+    def _check_delay_reason(self, action: DelayReason) -> None:
+        self._check("record_delay_reason", action.actor,
+                    lambda: rules.require_text(action.reason, "reason"))
+
+    @workflow.update(name="cancel")
+    async def cancel(self, action: CancelOnboarding) -> OnboardingView:
+        open_request = self._open_or_none()
+        if open_request is not None:
+            self._set_open_request(status=RequestStatus.revoked, reason="onboarding cancelled")
+        self._status = Status.cancelled
+        self._cancel_reason = action.reason
+        self._emit("cancelled", action.actor.name, reason=action.reason)
+        return await self._answer()
+
+    @cancel.validator
+    def _check_cancel(self, action: CancelOnboarding) -> None:
+        self._check("cancel", action.actor, lambda: rules.require_text(action.reason, "reason"))
+
+    # ---- the clocks ----------------------------------------------------------------------
+
+    async def _watch_si_window(self) -> None:
+        """Remind HR before the SI window closes; escalate at the deadline and every interval after."""
+        deadline = self._in.si_registration
+        await self._clock.sleep_until(deadline.due_at - self._in.timing.reminder_lead)
+        if not self._si_satisfied():
+            await self._notify("reminder_sent", messages.si_reminder(self._in), self._hr())
+        next_at = deadline.due_at
+        while True:
+            await self._clock.sleep_until(next_at)
+            await workflow.wait_condition(lambda: not self._si_satisfied())
+            escalation = sum(1 for e in self._events if e.kind == "escalated") + 1
+            await self._notify("escalated", messages.si_escalation(self._in, escalation,
+                                                                    self._clock.now()),
+                               self._hr() + self._managers(), escalation=escalation)
+            next_at = self._clock.now() + self._in.timing.escalation_interval
+
+    async def _watch_contract_window(self) -> None:
+        """A contract signed 30 days ago with no SI enrolment is a distinct mismatch alert."""
+        deadline = self._in.contract_si
+        if deadline is None:
+            return
+        await self._clock.sleep_until(deadline.due_at)
+        if not self._si_satisfied():
+            await self._notify("contract_si_mismatch", messages.contract_mismatch(self._in),
+                               self._hr() + self._managers()[:1])
+
+    async def _execute_approved_requests(self) -> None:
+        """After the hold window (revocable), send each approved request to the SI bureau."""
+        while True:
+            await workflow.wait_condition(lambda: self._status == Status.enrollment_approved)
+            request = self._open()
+            assert request.hold_until is not None
+            await self._clock.sleep_until(
+                request.hold_until, wake=lambda: self._status != Status.enrollment_approved)
+            if self._status == Status.enrollment_approved:
+                await self._execute(request)
+
+    async def _execute(self, request: EnrollmentRequest) -> None:
+        self._set_open_request(status=RequestStatus.executing)
+        self._status = Status.enrollment_executing
+        emp = self._in.employee
+        answer = await workflow.execute_activity_method(
+            GatewayActivities.submit_si_enrollment,
+            BureauEnrollment(
+                idempotency_key=f"{workflow.info().workflow_id}:enrollment:{request.number}",
+                onboarding_id=workflow.info().workflow_id, employee_id=emp.employee_id,
+                name=emp.name, id_number=emp.id_number, region=self._in.region,
+                hire_date=self._in.hire_date, type=request.type,
+                contribution_base=request.contribution_base),
+            **GATEWAY_ACTIVITY,
+        )
+        if answer.accepted:
+            await self._enrolled(request, answer.reference)
+            return
+        self._set_open_request(status=RequestStatus.bureau_rejected, reason=answer.reason)
+        self._status = Status.awaiting_enrollment
+        await self._notify("enrollment_failed", messages.bureau_rejection(self._in, answer),
+                           self._hr(), request=request.number, code=answer.code,
+                           reason=answer.reason)
+
+    async def _enrolled(self, request: EnrollmentRequest, reference: str | None) -> None:
+        now = self._clock.now()
+        window_ends = now + self._in.timing.withdrawal_window
+        self._set_open_request(status=RequestStatus.executed, bureau_reference=reference,
+                               executed_at=now, withdrawal_window_ends=window_ends)
+        self._status = Status.enrolled
+        self._enrolled_at = now
+        self._emit("enrollment_executed", "system", request=request.number,
+                   bureau_reference=reference, withdrawal_window_ends=window_ends.isoformat())
+        await self._flush()
+        self._tasks.append(asyncio.create_task(self._watch_withdrawal_window(request.number,
+                                                                            window_ends)))
+
+    async def _watch_withdrawal_window(self, number: int, window_ends: datetime) -> None:
+        """Remind HR of an unanswered withdrawal before the bureau's window closes, then close it."""
+        await self._clock.sleep_until(window_ends - WITHDRAWAL_REMINDER_LEAD)
+        if self._status == Status.withdrawal_requested:
+            await self._notify("withdrawal_reminder_sent",
+                               messages.withdrawal_reminder(self._in, window_ends), self._hr(),
+                               request=number)
+        await self._clock.sleep_until(window_ends)
+        self._window_closed_for = number
+
+    # ---- state helpers -------------------------------------------------------------------
+
+    def _check(self, action: str, actor: Actor, extra: Any) -> None:
+        try:
+            rules.check_role(action, actor)
+            rules.check_status(action, self._status)
+            extra()
+        except (RuleViolation, ActionRefused) as exc:
+            raise _refusal(exc) from None
+
+    def _finished(self) -> bool:
+        if self._status == Status.cancelled:
+            return True
+        if self._status != Status.enrolled:
+            return False
+        return self._window_closed_for == self._executed().number
+
+    def _si_satisfied(self) -> bool:
+        return self._status in (Status.enrolled, Status.withdrawal_requested, Status.cancelled)
+
+    def _open_or_none(self) -> EnrollmentRequest | None:
+        return next((r for r in reversed(self._requests) if r.status in OPEN_REQUEST), None)
+
+    def _open(self) -> EnrollmentRequest:
+        request = self._open_or_none()
+        assert request is not None, "status says a request is open"
+        return request
+
+    def _executed(self) -> EnrollmentRequest:
+        return next(r for r in reversed(self._requests) if r.status == RequestStatus.executed)
+
+    def _set_open_request(self, **changes: Any) -> None:
+        self._replace_request(self._open(), **changes)
+
+    def _replace_request(self, request: EnrollmentRequest, **changes: Any) -> None:
+        self._requests[request.number - 1] = replace(request, **changes)
+
+    def _emit(self, kind: str, actor: str, **data: Any) -> None:
+        self._events.append(Event(seq=len(self._events) + 1, at=self._clock.now(), kind=kind,
+                                  actor=actor, data={k: v for k, v in data.items() if v is not None}))
+
+    def _hr(self) -> tuple[Recipient, ...]:
+        return (Recipient(role="hr", name=self._in.created_by),)
+
+    def _managers(self) -> tuple[Recipient, ...]:
+        manager = self._in.employee.manager
+        hr_manager = self._in.hr_manager
+        return (
+            Recipient(role="hr_manager", name=hr_manager.name if hr_manager else "HR manager",
+                      phone=hr_manager.phone if hr_manager else None,
+                      email=hr_manager.email if hr_manager else None),
+            Recipient(role="department_manager", name=manager.name, phone=manager.phone,
+                      email=manager.email),
+        )
+
+    async def _notify(self, kind: str, text: tuple[str, str],
+                      recipients: tuple[Recipient, ...], **data: Any) -> None:
+        self._emit(kind, "system", recipients=[r.role for r in recipients], **data)
+        seq = self._events[-1].seq
+        subject, body = text
+        await workflow.execute_activity_method(
+            NotifyActivities.notify,
+            Notification(idempotency_key=f"{workflow.info().workflow_id}:{seq}",
+                         subject_id=workflow.info().workflow_id, purpose=kind, subject=subject,
+                         body=body, recipients=recipients),
+            **NOTIFY_ACTIVITY,
+        )
+        await self._flush()
+
+    async def _answer(self) -> OnboardingView:
+        await self._flush()
+        return self._view()
+
+    async def _flush(self) -> None:
+        """Write new events and the list row; keyed by (id, seq), so a retry writes nothing twice."""
+        async with self._flush_lock:
+            pending = tuple(self._events[self._flushed:])
+            if not pending:
+                return
+            emp = self._in.employee
+            await workflow.execute_activity_method(
+                LedgerActivities.record_onboarding,
+                ProjectionUpdate(
+                    onboarding_id=workflow.info().workflow_id, employee_id=emp.employee_id,
+                    employee_name=emp.name, department=emp.department, region=self._in.region,
+                    hire_date=self._in.hire_date, status=self._status.value,
+                    si_due_at=self._in.si_registration.due_at, created_by=self._in.created_by,
+                    events=pending),
+                **DB_ACTIVITY,
+            )
+            self._flushed += len(pending)
+
+    def _view(self) -> OnboardingView:
+        return view_of(workflow.info().workflow_id, self._in, status=self._status,
+                       events=self._events, requests=self._requests,
+                       enrolled_at=self._enrolled_at, cancel_reason=self._cancel_reason,
+                       now=self._clock.now(), si_satisfied=self._si_satisfied())
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
