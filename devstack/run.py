@@ -68,7 +68,8 @@ def _supervise(procs: list[subprocess.Popen[bytes]]) -> int:
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
-    while not stop["now"]:
+    parent = os.getppid()
+    while not stop["now"] and os.getppid() == parent:  # also stop when `make` itself is killed
         for proc in procs:
             if proc.poll() is not None:
                 print(f"{proc.args[0]} exited with {proc.returncode}; stopping", file=sys.stderr)

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC and read back as UTC (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _utc_column(**kwargs: Any) -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+    return Field(sa_column=Column(UtcDateTime(), **kwargs))
 
 
 class OnboardingRow(SQLModel, table=True):

@@ -1,0 +1,567 @@
+"""Caseguard benchmark: the onboarding product vs bare Temporal, on one private dev server.
+
+Measures, in one run: workflow starts per second (API vs bare start_workflow), HR action latency
+(API update vs bare execute_update) and worker RSS with many open workflows cached (onboardings vs
+bare timer workflows). Prints one JSON object to stdout; progress goes to stderr.
+
+    .venv/bin/python bench/onboarding_bench.py [--quick] [--starts N] [--updates N] [--open N]
+
+Every process it starts (dev server, API, workers) is stopped on exit, error or Ctrl-C. The same
+file is also the entry point of the bench's worker processes (`--serve bare|onboarding`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio import workflow
+
+ROOT = Path(os.path.abspath(__file__)).parent.parent  # no Path.resolve: the sandbox forbids it
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The sandbox re-runs this file for every bare workflow: keep these shared, and keep project
+# modules (database, domain, workflows) out of the top level so the bare worker does not load them.
+with workflow.unsafe.imports_passed_through():
+    import httpx
+    import psutil
+    from temporalio.api.enums.v1 import TaskQueueType
+    from temporalio.api.taskqueue.v1 import TaskQueue
+    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+    from temporalio.client import Client, WorkflowHandle
+    from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.worker import Worker
+
+    from devstack import free_port, temporal_cli, wait_for_port
+
+API_KEY = "bench-hr-key"
+API_TASK_QUEUE = "caseguard-bench"
+BARE_TASK_QUEUE = "bench-bare"
+BARE_RSS_TASK_QUEUE = "bench-bare-rss"
+UPDATE_WORKFLOWS = 3  # the updates go round-robin over this many workflows
+DEFAULTS = {"starts": 300, "updates": 300, "open": 2000}
+QUICK = {"starts": 30, "updates": 30, "open": 100}
+TARGETS = {"starts_ratio": ">= 0.8", "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
+DEFAULT_MAX_CACHED = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
+_T0 = time.monotonic()
+
+
+@workflow.defn(name="BenchTimer")
+class BenchTimer:
+    """The bare baseline: one 30-day timer and one trivial update."""
+
+    def __init__(self) -> None:
+        self._touches = 0
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.sleep(timedelta(days=30))
+
+    @workflow.update
+    def touch(self, note: str) -> int:
+        self._touches += 1
+        return self._touches
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.monotonic() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+# ---- processes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    """The processes this run started, each logging to a file in the run's temp dir."""
+
+    tmp: Path
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> int:
+        with open(self.tmp / f"{name}.log", "wb") as log:
+            proc = subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc.pid
+
+    def pid(self, name: str) -> int:
+        return self.procs[name].pid
+
+    def check_alive(self) -> None:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.log_tail(name)}")
+
+    def log_tail(self, name: str, lines: int = 25) -> str:
+        path = self.tmp / f"{name}.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.procs)):
+            self.stop(name)
+
+
+def start_temporal(stack: Stack) -> str:
+    port = free_port()
+    stack.spawn("temporal", [
+        str(temporal_cli()), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+        "--port", str(port), "--db-filename", str(stack.tmp / "temporal.db"),
+        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
+        "--log-level", "warn",
+    ])
+    wait_for_port("127.0.0.1", port)
+    return f"127.0.0.1:{port}"
+
+
+def caseguard_env(tmp: Path, address: str, db_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEGUARD_")}
+    env.update({
+        "CASEGUARD_ENV": "dev",
+        "CASEGUARD_VAR_DIR": str(tmp),
+        "CASEGUARD_DATABASE_URL": db_url,
+        "CASEGUARD_TEMPORAL_ADDRESS": address,
+        "CASEGUARD_TASK_QUEUE": API_TASK_QUEUE,
+        "CASEGUARD_TIME_SCALE": "1",
+        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"}}),
+    })
+    return env
+
+
+def start_api(stack: Stack, env: dict[str, str]) -> str:
+    port = free_port()
+    stack.spawn("api", [sys.executable, "-m", "uvicorn", "--factory", "api.main:app",
+                        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                        "--no-access-log"], env)
+    return f"http://127.0.0.1:{port}"
+
+
+def start_bench_worker(stack: Stack, name: str, kind: str, address: str, task_queue: str,
+                       max_cached: int, db_url: str = "") -> int:
+    return stack.spawn(name, [sys.executable, str(ROOT / "bench" / "onboarding_bench.py"), "--serve", kind,
+                              "--address", address, "--task-queue", task_queue,
+                              "--max-cached", str(max_cached), "--db-url", db_url])
+
+
+def prepare_db(tmp: Path) -> tuple[str, Path]:
+    from store.db import migrate  # lazy: see the note at the imports
+
+    path = tmp / "caseguard.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    return url, path
+
+
+def rss_mb(pid: int) -> float:
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+async def steady_rss_mb(pid: int, samples: int = 3) -> float:
+    values = []
+    for _ in range(samples):
+        await asyncio.sleep(0.5)
+        values.append(rss_mb(pid))
+    return statistics.median(values)
+
+
+# ---- readiness and settling ---------------------------------------------------------------------
+
+
+async def connect(address: str) -> Client:
+    return await Client.connect(address, data_converter=pydantic_data_converter)
+
+
+async def wait_for_poller(client: Client, task_queue: str, pid: int, stack: Stack) -> None:
+    """Until the worker process `pid` polls `task_queue` (identities start with '<pid>@')."""
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace, task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        response = await client.workflow_service.describe_task_queue(request)
+        if any(p.identity.startswith(f"{pid}@") for p in response.pollers):
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"no worker {pid} polls {task_queue}")
+
+
+async def wait_for_api(url: str, stack: Stack) -> None:
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient(base_url=url, trust_env=False) as http:
+        while time.monotonic() < deadline:
+            stack.check_alive()
+            try:
+                if (await http.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"the API at {url} does not answer")
+
+
+async def settled(handle: WorkflowHandle[Any, Any]) -> None:
+    """Until the workflow has run its tasks: no workflow task or activity pending."""
+    while True:
+        raw = (await handle.describe()).raw_description
+        if (raw.workflow_execution_info.history_length > 2 and not raw.pending_activities
+                and not raw.HasField("pending_workflow_task")):
+            return
+        await asyncio.sleep(0.2)
+
+
+async def bounded(items: Iterable[Any], concurrency: int,
+                  call: Callable[[Any], Awaitable[None]]) -> float:
+    """Run `call` on every item, `concurrency` at a time; returns the wall time in seconds."""
+    todo = iter(items)
+
+    async def lane() -> None:
+        for item in todo:
+            await call(item)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def settle_all(client: Client, ids: list[str], concurrency: int) -> float:
+    return await bounded(ids, concurrency, lambda i: settled(client.get_workflow_handle(i)))
+
+
+def projection_rows(db_path: Path, prefix: str) -> int:
+    with sqlite3.connect(db_path) as db:
+        return int(db.execute("SELECT count(*) FROM onboardings WHERE id LIKE ?",
+                              (f"{prefix}%",)).fetchone()[0])
+
+
+# ---- the two ways to start and to act -----------------------------------------------------------
+
+
+def onboarding_ids(prefix: str, count: int) -> list[str]:
+    return [f"onboarding-{prefix}{i:05d}" for i in range(count)]
+
+
+def bare_ids(prefix: str, count: int) -> list[str]:
+    return [f"bare-{prefix}{i:05d}" for i in range(count)]
+
+
+def expect(response: httpx.Response, status: int) -> None:
+    if response.status_code != status:
+        raise RuntimeError(f"{response.request.method} {response.request.url.path} answered "
+                           f"{response.status_code}, not {status}: {response.text[:500]}")
+
+
+async def api_start(http: httpx.AsyncClient, workflow_id: str) -> None:
+    from tests.factories import registration  # lazy: see the note at the imports
+
+    body = registration(workflow_id.removeprefix("onboarding-"))
+    expect(await http.post("/api/v1/onboardings", json=body), 201)
+
+
+async def bare_start(client: Client, workflow_id: str, task_queue: str) -> None:
+    await client.start_workflow(BenchTimer.run, id=workflow_id, task_queue=task_queue,
+                                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                                id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+
+
+async def api_update(http: httpx.AsyncClient, workflow_id: str) -> None:
+    response = await http.post(f"/api/v1/onboardings/{workflow_id}/delay-reason",
+                               json={"reason": "bureau system down (bench)"})
+    expect(response, 200)
+
+
+async def bare_update(client: Client, workflow_id: str) -> None:
+    await client.get_workflow_handle(workflow_id).execute_update(BenchTimer.touch, "bench")
+
+
+async def latencies_ms(count: int, targets: list[str],
+                       call: Callable[[str], Awaitable[None]]) -> tuple[list[float], float]:
+    """`count` sequential calls round-robin over `targets`; per-call ms and the total seconds."""
+    for target in targets:  # warm-up, not counted
+        await call(target)
+    samples = []
+    started = time.perf_counter()
+    for i in range(count):
+        t = time.perf_counter()
+        await call(targets[i % len(targets)])
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples, time.perf_counter() - started
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+# ---- the three measurements ---------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    args: argparse.Namespace
+    stack: Stack
+    client: Client
+    http: httpx.AsyncClient
+    address: str
+    db_url: str
+    db_path: Path
+    figures: dict[str, Any] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+async def measure_starts(run: Run) -> None:
+    n, c = run.args.starts, run.args.concurrency
+    warm = min(c, n)
+    await bounded(onboarding_ids("W", warm), c, lambda i: api_start(run.http, i))
+    await bounded(bare_ids("W", warm), c, lambda i: bare_start(run.client, i, BARE_TASK_QUEUE))
+    say(f"starts: {n} through the API at concurrency {c} …")
+    api_s = await bounded(onboarding_ids("S", n), c, lambda i: api_start(run.http, i))
+    say(f"starts: {n} bare start_workflow at concurrency {c} …")
+    bare_s = await bounded(bare_ids("S", n), c,
+                           lambda i: bare_start(run.client, i, BARE_TASK_QUEUE))
+    run.durations.update(api_starts_s=round(api_s, 3), bare_starts_s=round(bare_s, 3))
+    run.figures.update(api_starts_per_s=round(n / api_s, 1), bare_starts_per_s=round(n / bare_s, 1))
+    say(f"starts: API {n / api_s:.1f}/s, bare {n / bare_s:.1f}/s")
+    await settle_all(run.client, onboarding_ids("S", UPDATE_WORKFLOWS), c)
+    await settle_all(run.client, bare_ids("S", UPDATE_WORKFLOWS), c)
+
+
+async def measure_updates(run: Run) -> None:
+    n = run.args.updates
+    say(f"updates: {n} sequential POST …/delay-reason over {UPDATE_WORKFLOWS} onboardings …")
+    api, api_s = await latencies_ms(n, onboarding_ids("S", UPDATE_WORKFLOWS),
+                                    lambda i: api_update(run.http, i))
+    say(f"updates: {n} sequential bare execute_update over {UPDATE_WORKFLOWS} workflows …")
+    bare, bare_s = await latencies_ms(n, bare_ids("S", UPDATE_WORKFLOWS),
+                                      lambda i: bare_update(run.client, i))
+    run.durations.update(api_updates_s=round(api_s, 3), bare_updates_s=round(bare_s, 3))
+    for name, samples in (("api", api), ("bare", bare)):
+        run.figures[f"{name}_update_p50_ms"] = round(percentile(samples, 50), 1)
+        run.figures[f"{name}_update_p99_ms"] = round(percentile(samples, 99), 1)
+        run.figures[f"{name}_update_max_ms"] = round(max(samples), 1)
+    say(f"updates: API p50 {percentile(api, 50):.1f} ms p99 {percentile(api, 99):.1f} ms; "
+        f"bare p50 {percentile(bare, 50):.1f} ms p99 {percentile(bare, 99):.1f} ms")
+
+
+async def measure_rss(run: Run) -> None:
+    """Fresh worker processes, same cache size; RSS once every open workflow ran its first tasks."""
+    n, c = run.args.open, run.args.concurrency
+    cache = run.args.rss_cache or max(DEFAULT_MAX_CACHED, n)
+    run.stack.stop("worker")
+    run.stack.stop("bare-worker")
+    onb = start_bench_worker(run.stack, "rss-onboarding-worker", "onboarding", run.address,
+                             API_TASK_QUEUE, cache, run.db_url)
+    bare = start_bench_worker(run.stack, "rss-bare-worker", "bare", run.address,
+                              BARE_RSS_TASK_QUEUE, cache)
+    await wait_for_poller(run.client, API_TASK_QUEUE, onb, run.stack)
+    await wait_for_poller(run.client, BARE_RSS_TASK_QUEUE, bare, run.stack)
+    base_onb, base_bare = await steady_rss_mb(onb), await steady_rss_mb(bare)
+    say(f"rss: idle workers {base_onb:.0f} MB (onboarding) / {base_bare:.0f} MB (bare); "
+        f"opening {n} onboardings through the API …")
+    ids = onboarding_ids("R", n)
+    start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
+    settle_s = await settle_all(run.client, ids, c)
+    rows = projection_rows(run.db_path, "onboarding-R")
+    say(f"rss: {n} onboardings open and settled ({rows} projection rows); opening {n} bare …")
+    bids = bare_ids("R", n)
+    bare_start_s = await bounded(bids, c, lambda i: bare_start(run.client, i, BARE_RSS_TASK_QUEUE))
+    bare_settle_s = await settle_all(run.client, bids, c)
+    onb_mb, bare_mb = await steady_rss_mb(onb), await steady_rss_mb(bare)
+    run.durations.update(open_onboardings_s=round(start_s + settle_s, 3),
+                         open_bare_s=round(bare_start_s + bare_settle_s, 3))
+    run.figures.update(onboarding_worker_rss_mb=round(onb_mb, 1), bare_worker_rss_mb=round(bare_mb, 1))
+    run.figures["rss_detail"] = {
+        "onboarding_idle_mb": round(base_onb, 1), "bare_idle_mb": round(base_bare, 1),
+        "onboarding_kb_per_workflow": round((onb_mb - base_onb) * 1024 / n, 1),
+        "bare_kb_per_workflow": round((bare_mb - base_bare) * 1024 / n, 1),
+        "max_cached_workflows": cache, "default_max_cached_workflows": DEFAULT_MAX_CACHED,
+        "onboarding_projection_rows": rows,
+    }
+    say(f"rss: onboarding worker {onb_mb:.0f} MB, bare worker {bare_mb:.0f} MB")
+
+
+# ---- orchestration ------------------------------------------------------------------------------
+
+
+async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
+    say(f"temp dir {stack.tmp}; starting the dev server …")
+    address = start_temporal(stack)
+    client = await connect(address)
+    db_url, db_path = prepare_db(stack.tmp)
+    env = caseguard_env(stack.tmp, address, db_url)
+    api_url = start_api(stack, env)
+    worker_pid = stack.spawn("worker", [sys.executable, str(ROOT / "worker.py")], env)
+    bare_pid = start_bench_worker(stack, "bare-worker", "bare", address, BARE_TASK_QUEUE,
+                                  DEFAULT_MAX_CACHED)
+    await wait_for_api(api_url, stack)
+    await wait_for_poller(client, API_TASK_QUEUE, worker_pid, stack)
+    await wait_for_poller(client, BARE_TASK_QUEUE, bare_pid, stack)
+    http = httpx.AsyncClient(base_url=api_url, trust_env=False, timeout=60,
+                             headers={"Authorization": f"Bearer {API_KEY}"})
+    say(f"dev server {address}, API {api_url}, worker pid {worker_pid}, bare worker pid {bare_pid}")
+    return Run(args, stack, client, http, address, db_url, db_path)
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else float("inf")
+
+
+def report(run: Run, total_s: float) -> dict[str, Any]:
+    f, a = run.figures, run.args
+    ratios = {
+        "starts_ratio": ratio(f["api_starts_per_s"], f["bare_starts_per_s"]),
+        "update_p99_ratio": ratio(f["api_update_p99_ms"], f["bare_update_p99_ms"]),
+        "rss_ratio": ratio(f["onboarding_worker_rss_mb"], f["bare_worker_rss_mb"]),
+    }
+    met = {
+        "starts_ratio": ratios["starts_ratio"] >= 0.8,
+        "update_p99_ratio": ratios["update_p99_ratio"] <= 1.5,
+        "rss_ratio": ratios["rss_ratio"] <= 1.5,
+    }
+    return {
+        **f, **ratios, "targets": TARGETS, "met": met, "all_met": all(met.values()),
+        "counts": {"starts": a.starts, "updates": a.updates, "open": a.open,
+                   "concurrency": a.concurrency, "update_workflows": UPDATE_WORKFLOWS},
+        "durations": {**run.durations, "total_s": round(total_s, 1)},
+        "environment": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                        "temporal": temporal_version()},
+    }
+
+
+def temporal_version() -> str:
+    out = subprocess.run([str(temporal_cli()), "--version"], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
+    started = time.monotonic()
+    run = await set_up(args, stack)
+    try:
+        await measure_starts(run)
+        await measure_updates(run)
+        await measure_rss(run)
+    finally:
+        await run.http.aclose()
+    return report(run, time.monotonic() - started)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
+    stack = Stack(Path(tempfile.mkdtemp(prefix="caseguard-bench-")))
+    code = 1
+    try:
+        result = asyncio.run(asyncio.wait_for(bench(args, stack), timeout=args.timeout))
+        print(json.dumps(result, indent=2))
+        code = 0
+    except KeyboardInterrupt:
+        say("interrupted")
+        code = 130
+    except Exception as exc:  # report, then clean up
+        say(f"failed: {type(exc).__name__}: {exc}")
+        for name in stack.procs:
+            say(f"--- {name} log (tail) ---\n{stack.log_tail(name)}")
+    finally:
+        say("stopping every process this run started …")
+        stack.stop_all()
+        shutil.rmtree(stack.tmp, ignore_errors=True)
+    return code
+
+
+# ---- the bench's worker processes (--serve) -----------------------------------------------------
+
+
+def build_bench_worker(args: argparse.Namespace, client: Client,
+                       executor: ThreadPoolExecutor) -> Worker:
+    identity = f"{os.getpid()}@bench-{args.serve}"
+    common: dict[str, Any] = {"task_queue": args.task_queue, "identity": identity,
+                              "max_cached_workflows": args.max_cached}
+    if args.serve == "bare":
+        return Worker(client, workflows=[BenchTimer], **common)
+    from worker import WORKFLOWS, activities_for  # lazy: see the note at the imports
+
+    return Worker(client, workflows=list(WORKFLOWS), activities=activities_for(args.db_url),
+                  activity_executor=executor, **common)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    client = await connect(args.address)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        async with build_bench_worker(args, client, executor):
+            await stop.wait()
+
+
+# ---- command line -------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: %(starts)s starts, %(updates)s updates, %(open)s open" % QUICK)
+    parser.add_argument("--starts", type=int, help=f"workflow starts (default {DEFAULTS['starts']})")
+    parser.add_argument("--updates", type=int, help=f"HR actions (default {DEFAULTS['updates']})")
+    parser.add_argument("--open", type=int, help=f"open workflows for RSS (default {DEFAULTS['open']})")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent starts (default 8)")
+    parser.add_argument("--rss-cache", type=int, default=0,
+                        help="max_cached_workflows of the RSS workers (default: max(1000, --open))")
+    parser.add_argument("--timeout", type=float, default=900, help="give up after this many s")
+    parser.add_argument("--serve", choices=("bare", "onboarding"), help=argparse.SUPPRESS)
+    parser.add_argument("--address", help=argparse.SUPPRESS)
+    parser.add_argument("--task-queue", help=argparse.SUPPRESS)
+    parser.add_argument("--max-cached", type=int, default=DEFAULT_MAX_CACHED, help=argparse.SUPPRESS)
+    parser.add_argument("--db-url", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    for name, default in DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, QUICK[name] if args.quick else default)
+    return args
+
+
+if __name__ == "__main__":
+    arguments = parse_args(sys.argv[1:])
+    if arguments.serve:
+        asyncio.run(serve(arguments))
+        exit_code = 0
+    else:
+        exit_code = main(arguments)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)  # sdk-python#300: the interpreter may crash while finalising

@@ -1,0 +1,70 @@
+"""Activities that write: a retried call writes nothing twice (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlmodel import select
+
+from activities.gateways import GatewayActivities, SimulatedSiBureau
+from activities.ledger import LedgerActivities
+from activities.notify import NotifyActivities
+from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
+from store.db import session_for
+from store.models import OnboardingEventRow, OnboardingRow, OutboxMessage
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def projection(status: str, *seqs: int) -> ProjectionUpdate:
+    return ProjectionUpdate(
+        onboarding_id="onboarding-E1", employee_id="E1", employee_name="张三", department="生产部",
+        region="beijing", hire_date=date(2026, 11, 23), status=status,
+        si_due_at=datetime(2026, 12, 24, tzinfo=SHANGHAI), created_by="hr-alice",
+        events=tuple(Event(seq=s, at=datetime(2026, 11, 23, 9, s, tzinfo=UTC), kind=f"k{s}",
+                           actor="system", data={"n": s}) for s in seqs))
+
+
+def test_events_are_written_once_and_the_status_never_moves_backwards(db_url: str):
+    ledger = LedgerActivities(db_url)
+    assert ledger.record_onboarding(projection("awaiting_enrollment", 1, 2)) == 2
+    assert ledger.record_onboarding(projection("awaiting_enrollment", 1, 2)) == 0
+    assert ledger.record_onboarding(projection("enrolled", 2, 3)) == 1
+    assert ledger.record_onboarding(projection("awaiting_enrollment", 1, 2)) == 0  # late retry
+    with session_for(db_url) as session:
+        seqs = session.exec(select(OnboardingEventRow.seq).order_by(OnboardingEventRow.seq)).all()
+        row = session.get(OnboardingRow, "onboarding-E1")
+    assert list(seqs) == [1, 2, 3]
+    assert row is not None and row.status == "enrolled" and row.last_seq == 3
+    assert row.si_due_at == datetime(2026, 12, 23, 16, tzinfo=UTC)
+
+
+def test_a_notification_is_written_once_per_recipient(db_url: str):
+    notify = NotifyActivities(db_url)
+    message = Notification(idempotency_key="onboarding-E1:7", subject_id="onboarding-E1",
+                           purpose="escalated", subject="s", body="b",
+                           recipients=(Recipient("hr", "hr-alice"),
+                                       Recipient("department_manager", "李经理", "+8613900139000")))
+    assert notify.notify(message) == 2
+    assert notify.notify(message) == 0
+    with session_for(db_url) as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 2
+
+
+def enrollment(key: str, onboarding: str) -> BureauEnrollment:
+    return BureauEnrollment(idempotency_key=key, onboarding_id=onboarding, employee_id="E1",
+                            name="张三", id_number="11010519491231002X", region="beijing",
+                            hire_date=date(2026, 11, 23), type="new",
+                            contribution_base=Decimal("8000"))
+
+
+def test_the_bureau_simulator_is_deterministic_and_idempotent(db_url: str):
+    gateway = GatewayActivities(SimulatedSiBureau(db_url))
+    first = gateway.submit_si_enrollment(enrollment("onboarding-E1:enrollment:1", "onboarding-E1"))
+    again = gateway.submit_si_enrollment(enrollment("onboarding-E1:enrollment:1", "onboarding-E1"))
+    assert first.accepted and first == again
+    assert first.reference is not None and first.reference.startswith("SIM-BEIJING-")
+    elsewhere = gateway.submit_si_enrollment(enrollment("onboarding-E9:enrollment:1",
+                                                        "onboarding-E9"))
+    assert not elsewhere.accepted and elsewhere.code == "already_enrolled_elsewhere"

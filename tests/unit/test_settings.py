@@ -1,0 +1,40 @@
+"""Configuration refuses what would make a deployment wrong, and makes dev work at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from settings import Settings
+
+
+def test_a_time_scale_is_refused_outside_dev():
+    with pytest.raises(ValidationError) as info:
+        Settings(env="prod", time_scale=86400, api_keys={"k": {"name": "a", "role": "hr"}})
+    assert "CASEGUARD_TIME_SCALE" in str(info.value)
+
+
+def test_outside_dev_no_keys_means_no_start(tmp_path: Path):
+    with pytest.raises(RuntimeError, match="CASEGUARD_API_KEYS"):
+        Settings(env="prod", var_dir=tmp_path).resolved_api_keys()
+
+
+def test_dev_generates_one_key_per_role_once(tmp_path: Path):
+    first = Settings(env="dev", var_dir=tmp_path).resolved_api_keys()
+    again = Settings(env="dev", var_dir=tmp_path).resolved_api_keys()
+    assert sorted(h.role for h in first.values()) == ["admin", "hr", "hr_manager", "manager"]
+    assert first == again
+
+
+def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CASEGUARD_API_KEYS", '{"abc": {"name": "alice", "role": "hr"}}')
+    assert Settings().resolved_api_keys()["abc"].name == "alice"
+    monkeypatch.setenv("CASEGUARD_API_KEYS", '{"abc": {"name": "alice", "role": "boss"}}')
+    with pytest.raises(ValidationError, match="role must be one of"):
+        Settings()
+
+
+def test_the_default_database_is_a_sqlite_file_under_var(tmp_path: Path):
+    assert Settings(var_dir=tmp_path).db_url == f"sqlite:///{tmp_path / 'caseguard.db'}"
