@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from store.models import OnboardingEventRow
 from tests.factories import onboarding_input
 from worker import WORKFLOWS, activities_for
 
-SCALE = 86400 * 4  # the 30-day window lasts about 8 s
+SCALE = 86400 * 2  # the 30-day window lasts about 15 s
 
 
 async def _dev_server(db_file: Path, port: int) -> WorkflowEnvironment:
@@ -36,10 +37,18 @@ def _stored_kinds(db_url: str, workflow_id: str) -> list[str]:
             OnboardingEventRow.onboarding_id == workflow_id)).all())
 
 
+async def _until(probe: Callable[[], bool], seconds: float) -> None:
+    for _ in range(int(seconds * 10)):
+        if probe():
+            return
+        await asyncio.sleep(0.1)
+
+
 async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path):
     db_url = f"sqlite:///{tmp_path / 'caseguard.db'}"
     migrate(db_url)
-    temporal_db, port, queue = tmp_path / "temporal.db", free_port(), f"restart-{uuid.uuid4().hex[:6]}"
+    temporal_db, port = tmp_path / "temporal.db", free_port()
+    queue = f"restart-{uuid.uuid4().hex[:6]}"
     inp = onboarding_input(date.today(), employee_id="R1", time_scale=SCALE)
     executor = ThreadPoolExecutor(max_workers=4)
 
@@ -48,8 +57,8 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
                       activities=activities_for(db_url), activity_executor=executor):
         handle = await env.client.start_workflow("Onboarding", inp, id="onboarding-R1",
                                                  task_queue=queue)
-        await asyncio.sleep(1)
-        assert _stored_kinds(db_url, handle.id) == ["registered"]
+        await _until(lambda: "registered" in _stored_kinds(db_url, handle.id), seconds=8)
+        assert "reminder_sent" not in _stored_kinds(db_url, handle.id)
     await env.shutdown()
 
     await asyncio.sleep(2)  # both down while business time would pass
@@ -58,10 +67,7 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
     try:
         async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
                           activities=activities_for(db_url), activity_executor=executor):
-            for _ in range(200):
-                if "escalated" in _stored_kinds(db_url, handle.id):
-                    break
-                await asyncio.sleep(0.1)
+            await _until(lambda: "escalated" in _stored_kinds(db_url, handle.id), seconds=40)
             kinds = _stored_kinds(db_url, handle.id)
             assert "reminder_sent" in kinds and "escalated" in kinds
             view = await env.client.get_workflow_handle(handle.id).query(
