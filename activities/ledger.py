@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 from temporalio import activity
 
-from domain.onboarding import ProjectionUpdate
+from domain.onboarding import Event, ProjectionUpdate
+from store import evidence
 from store.db import session_for
-from store.models import OnboardingEventRow, OnboardingRow
+from store.models import OnboardingRow
 
 
 class LedgerActivities:
@@ -25,24 +25,18 @@ class LedgerActivities:
         try:
             return self._record(update)
         except IntegrityError:
-            # A concurrent attempt wrote the same events first: the second pass finds them.
+            # A concurrent attempt created the list row first: the second pass updates it.
             return self._record(update)
 
     def _record(self, update: ProjectionUpdate) -> int:
+        written = sum(evidence.append(self._db_url, _evidence(update.onboarding_id, e))[1]
+                      for e in update.events)
+        self._project(update)
+        return written
+
+    def _project(self, update: ProjectionUpdate) -> None:
         now = datetime.now(UTC)
         with session_for(self._db_url) as session:
-            seqs = [e.seq for e in update.events]
-            stored = set(session.exec(
-                select(OnboardingEventRow.seq).where(
-                    OnboardingEventRow.onboarding_id == update.onboarding_id,
-                    OnboardingEventRow.seq.in_(seqs),  # type: ignore[attr-defined]
-                )
-            ).all())
-            fresh = [e for e in update.events if e.seq not in stored]
-            for e in fresh:
-                session.add(OnboardingEventRow(onboarding_id=update.onboarding_id, seq=e.seq,
-                                               at=e.at, kind=e.kind, actor=e.actor,
-                                               data=dict(e.data)))
             row = session.get(OnboardingRow, update.onboarding_id)
             if row is None:
                 row = OnboardingRow(
@@ -51,9 +45,18 @@ class LedgerActivities:
                     region=update.region, hire_date=update.hire_date, status=update.status,
                     si_due_at=update.si_due_at, created_by=update.created_by,
                     created_at=now, updated_at=now, last_seq=0)
-            newest = max(seqs, default=0)
+            newest = max((e.seq for e in update.events), default=0)
             if newest >= row.last_seq:
                 row.status, row.last_seq, row.updated_at = update.status, newest, now
             session.add(row)
             session.commit()
-            return len(fresh)
+
+
+def _key(subject_id: str, event: Event) -> str:
+    return f"{subject_id}:event:{event.seq}"
+
+
+def _evidence(subject_id: str, event: Event) -> evidence.NewEntry:
+    return evidence.NewEntry(subject_id=subject_id, idempotency_key=_key(subject_id, event),
+                             at=event.at, actor=event.actor, kind=event.kind,
+                             payload={"workflow_seq": event.seq, **event.data})

@@ -52,19 +52,31 @@ class OnboardingRow(SQLModel, table=True):
     last_seq: int = 0
 
 
-class OnboardingEventRow(SQLModel, table=True):
-    """Every event of an onboarding, once: (onboarding_id, seq) is unique."""
+class EvidenceEntry(SQLModel, table=True):
+    """The append-only, hash-chained evidence ledger: every event of every onboarding and case.
 
-    __tablename__ = "onboarding_events"
-    __table_args__ = (UniqueConstraint("onboarding_id", "seq", name="uq_onboarding_event_seq"),)
+    No code path updates or deletes a row. (subject_id, seq) and idempotency_key are unique, so
+    the same event appended twice is one row.
+    """
+
+    __tablename__ = "evidence_entries"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "seq", name="uq_evidence_subject_seq"),
+        UniqueConstraint("idempotency_key", name="uq_evidence_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    onboarding_id: str = Field(index=True, max_length=80)
+    subject_id: str = Field(index=True, max_length=80)
     seq: int
+    idempotency_key: str = Field(max_length=200)
     at: datetime = _utc_column(nullable=False)
-    kind: str = Field(max_length=60)
+    recorded_at: datetime = _utc_column(nullable=False)
     actor: str
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    kind: str = Field(max_length=60)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    payload_sha256: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64)
 
 
 class OutboxMessage(SQLModel, table=True):

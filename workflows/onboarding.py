@@ -68,11 +68,12 @@ class OnboardingWorkflow:
         self._window_closed_for = 0
         self._cancel_reason: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        # Emitted here, not in run: an Update delivered with the start runs before run does.
+        self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
+                   si_due_at=inp.si_registration.due_at.isoformat())
 
     @workflow.run
     async def run(self, inp: OnboardingInput) -> OnboardingView:
-        self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
-                   si_due_at=inp.si_registration.due_at.isoformat())
         await self._flush()
         for watcher in (self._watch_si_window(), self._watch_contract_window(),
                         self._execute_approved_requests()):

@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, from_rpc, from_update_failure
+from api.routes.evidence import record_refusal
 from api.schemas import (
     CancelIn,
     DelayReasonIn,
@@ -108,83 +109,97 @@ async def get_onboarding(id: str, actor: CurrentPrincipal, client: TemporalDep) 
 
 @router.post("/{id}/enrollment")
 async def submit_enrollment(id: str, body: EnrollmentSubmit, actor: CurrentPrincipal,
-                            client: TemporalDep) -> dict[str, Any]:
+                            client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Submit an enrolment request (maker); a back payment needs confirm_cost = the estimate."""
-    return await _act(client, id, "submit_enrollment", actor, SubmitEnrollment(
+    return await _act(client, settings, id, "submit_enrollment", actor, SubmitEnrollment(
         actor=actor, type=body.type, contribution_base=body.contribution_base,
         confirm_cost=body.confirm_cost, note=body.note))
 
 
 @router.post("/{id}/enrollment/approve")
 async def approve_enrollment(id: str, body: Review, actor: CurrentPrincipal,
-                             client: TemporalDep) -> dict[str, Any]:
+                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Approve the open request (checker: an hr_manager other than the submitter)."""
-    return await _act(client, id, "approve_enrollment", actor,
+    return await _act(client, settings, id, "approve_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
 @router.post("/{id}/enrollment/reject")
 async def reject_enrollment(id: str, body: Review, actor: CurrentPrincipal,
-                            client: TemporalDep) -> dict[str, Any]:
+                            client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Reject the open request with a reason."""
-    return await _act(client, id, "reject_enrollment", actor,
+    return await _act(client, settings, id, "reject_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
 @router.post("/{id}/enrollment/revoke")
 async def revoke_enrollment(id: str, body: Review, actor: CurrentPrincipal,
-                            client: TemporalDep) -> dict[str, Any]:
+                            client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Revoke a submitted request, or an approval still inside its hold window."""
-    return await _act(client, id, "revoke_enrollment", actor,
+    return await _act(client, settings, id, "revoke_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
 @router.post("/{id}/enrollment/withdrawal")
 async def request_withdrawal(id: str, body: WithdrawalRequest, actor: CurrentPrincipal,
-                             client: TemporalDep) -> dict[str, Any]:
+                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Generate the bureau withdrawal application (申请撤销) for an executed enrolment."""
-    return await _act(client, id, "request_withdrawal", actor,
+    return await _act(client, settings, id, "request_withdrawal", actor,
                       WithdrawalAction(actor=actor, reason=body.reason))
 
 
 @router.post("/{id}/enrollment/withdrawal/answer")
 async def record_withdrawal_answer(id: str, body: WithdrawalAnswer, actor: CurrentPrincipal,
-                                   client: TemporalDep) -> dict[str, Any]:
+                                   client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record the bureau's answer to the withdrawal application."""
-    return await _act(client, id, "record_withdrawal_answer", actor, WithdrawalAction(
+    return await _act(client, settings, id, "record_withdrawal_answer", actor, WithdrawalAction(
         actor=actor, reason=body.note, bureau_answer=body.bureau_answer))
 
 
 @router.post("/{id}/delay-reason")
 async def record_delay_reason(id: str, body: DelayReasonIn, actor: CurrentPrincipal,
-                              client: TemporalDep) -> dict[str, Any]:
+                              client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record why enrolment is late (e.g. the bureau's system was down), with documents."""
-    return await _act(client, id, "record_delay_reason", actor, DelayReason(
+    return await _act(client, settings, id, "record_delay_reason", actor, DelayReason(
         actor=actor, reason=body.reason, note=body.note, documents=tuple(body.documents)))
 
 
 @router.post("/{id}/cancel")
 async def cancel_onboarding(id: str, body: CancelIn, actor: CurrentPrincipal,
-                            client: TemporalDep) -> dict[str, Any]:
+                            client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Cancel before enrolment (e.g. the employee left), keeping the reason."""
-    return await _act(client, id, "cancel", actor, CancelOnboarding(actor=actor,
+    return await _act(client, settings, id, "cancel", actor, CancelOnboarding(actor=actor,
                                                                     reason=body.reason))
 
 
-async def _act(client: TemporalDep, id: str, update: str, actor: Actor,
+async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str, actor: Actor,
                arg: object) -> dict[str, Any]:
-    rules.check_role(update, actor)
     handle = client.get_workflow_handle(_checked(id))
     try:
-        view = await handle.execute_update(update, arg, result_type=OnboardingView)
-    except WorkflowUpdateFailedError as exc:
-        raise from_update_failure(exc) from None
-    except RPCError as exc:
-        error = from_rpc(exc, id)
-        if error.code == "onboarding.closed":
-            error = await _closed(handle, update)
+        rules.check_role(update, actor)
+        try:
+            view = await handle.execute_update(update, arg, result_type=OnboardingView)
+        except WorkflowUpdateFailedError as exc:
+            raise from_update_failure(exc) from None
+        except RPCError as exc:
+            error = from_rpc(exc, id)
+            raise (await _closed(handle, update) if error.code == "onboarding.closed"
+                   else error) from None
+    except ActionRefused as refused:
+        error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
+                         refused.details)
+        await _record_refusal(settings, id, actor, update, error)
         raise error from None
+    except ApiError as error:
+        await _record_refusal(settings, id, actor, update, error)
+        raise
     return view_json(view)
+
+
+async def _record_refusal(settings: SettingsDep, id: str, actor: Actor, update: str,
+                          error: ApiError) -> None:
+    if error.status in (403, 409, 422):
+        await record_refusal(settings.db_url, id, actor, update, error)
 
 
 async def _closed(handle: WorkflowHandle[Any, Any], update: str) -> ApiError:

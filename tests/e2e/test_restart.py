@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 from devstack import free_port, temporal_cli
 from domain.onboarding import OnboardingView
 from store.db import migrate, session_for
-from store.models import OnboardingEventRow
+from store.models import EvidenceEntry
 from tests.factories import onboarding_input
 from worker import WORKFLOWS, activities_for
 
@@ -33,8 +33,8 @@ async def _dev_server(db_file: Path, port: int) -> WorkflowEnvironment:
 
 def _stored_kinds(db_url: str, workflow_id: str) -> list[str]:
     with session_for(db_url) as session:
-        return list(session.exec(select(OnboardingEventRow.kind).where(
-            OnboardingEventRow.onboarding_id == workflow_id)).all())
+        return list(session.exec(select(EvidenceEntry.kind).where(
+            EvidenceEntry.subject_id == workflow_id)).all())
 
 
 async def _until(probe: Callable[[], bool], seconds: float) -> None:

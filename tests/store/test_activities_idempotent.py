@@ -12,7 +12,7 @@ from activities.ledger import LedgerActivities
 from activities.notify import NotifyActivities
 from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
 from store.db import session_for
-from store.models import OnboardingEventRow, OnboardingRow, OutboxMessage
+from store.models import EvidenceEntry, OnboardingRow, OutboxMessage
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -33,9 +33,10 @@ def test_events_are_written_once_and_the_status_never_moves_backwards(db_url: st
     assert ledger.record_onboarding(projection("enrolled", 2, 3)) == 1
     assert ledger.record_onboarding(projection("awaiting_enrollment", 1, 2)) == 0  # late retry
     with session_for(db_url) as session:
-        seqs = session.exec(select(OnboardingEventRow.seq).order_by(OnboardingEventRow.seq)).all()
+        entries = session.exec(select(EvidenceEntry).order_by(EvidenceEntry.seq)).all()
         row = session.get(OnboardingRow, "onboarding-E1")
-    assert list(seqs) == [1, 2, 3]
+    assert [(e.seq, e.payload["workflow_seq"], e.kind) for e in entries] == [
+        (1, 1, "k1"), (2, 2, "k2"), (3, 3, "k3")]
     assert row is not None and row.status == "enrolled" and row.last_seq == 3
     assert row.si_due_at == datetime(2026, 12, 23, 16, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from domain.onboarding import (
     WithdrawalAction,
 )
 from store.db import session_for
-from store.models import BureauRegistration, OnboardingEventRow, OutboxMessage
+from store.models import BureauRegistration, EvidenceEntry, OutboxMessage
 from tests.factories import onboarding_input
 from tests.workflows.conftest import Harness
 
@@ -198,7 +198,7 @@ async def test_cancel_keeps_the_reason_and_completes(wf: Harness):
     assert final.status == Status.cancelled and final.cancel_reason == "employee left on day 3"
     assert {"delay_reason_recorded", "cancelled"} <= set(kinds(final))
     with session_for(wf.db_url) as session:
-        stored = session.exec(select(OnboardingEventRow.kind)).all()
+        stored = session.exec(select(EvidenceEntry.kind)).all()
     assert "cancelled" in stored
 
 

@@ -1,0 +1,61 @@
+"""The evidence ledger of an onboarding: its entries, and a verification of the hash chain."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentPrincipal, SettingsDep
+from api.errors import ApiError
+from domain import onboarding_rules as rules
+from domain.onboarding import Actor
+from store import evidence
+
+router = APIRouter(prefix="/api/v1/onboardings", tags=["evidence"])
+
+
+@router.get("/{id}/evidence")
+async def list_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
+                        offset: int = Query(0, ge=0),
+                        limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+    """The subject's ledger entries in chain order, with their hashes."""
+    rules.check_role("read", actor)
+    total, rows = await asyncio.to_thread(evidence.page, settings.db_url, id, offset=offset,
+                                          limit=limit)
+    if total == 0:
+        raise ApiError(404, "evidence.not_found", f"no evidence recorded for {id}", "id")
+    return {"subject_id": id, "total": total, "offset": offset, "limit": limit,
+            "items": [row.model_dump(mode="json", exclude={"id"}) for row in rows]}
+
+
+@router.get("/{id}/evidence/verify")
+async def verify_evidence(id: str, actor: CurrentPrincipal,
+                          settings: SettingsDep) -> dict[str, Any]:
+    """Recompute the hash chain; a broken chain names the first entry that no longer agrees."""
+    rules.check_role("read", actor)
+    result = await asyncio.to_thread(evidence.verify, settings.db_url, id)
+    if result.entries == 0:
+        raise ApiError(404, "evidence.not_found", f"no evidence recorded for {id}", "id")
+    return {"subject_id": id, "valid": result.valid, "entries": result.entries,
+            "head": result.head, "first_broken_seq": result.first_broken_seq,
+            "reason": result.reason}
+
+
+async def record_refusal(db_url: str, subject_id: str, actor: Actor, action: str,
+                         error: ApiError) -> None:
+    """A refused HR action leaves no trace in Temporal, so the ledger keeps who tried what, and why.
+
+    Only for a subject the ledger already knows: a refusal never creates a subject of its own.
+    """
+    if not await asyncio.to_thread(evidence.has_subject, db_url, subject_id):
+        return
+    entry = evidence.NewEntry(
+        subject_id=subject_id, idempotency_key=f"refused:{uuid.uuid4()}", at=datetime.now(UTC),
+        actor=actor.name, kind="action_refused",
+        payload={"action": action, "role": actor.role, "status": error.status,
+                 "code": error.code, "message": error.message, "field": error.field})
+    await asyncio.to_thread(evidence.append, db_url, entry)
