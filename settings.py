@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     hr_manager_contact: ContactSetting | None = None
     public_base_url: str = "http://127.0.0.1:8000"
+    document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.var_dir / "documents"
 
     @model_validator(mode="after")
     def _dev_only_time_scale(self) -> Settings:

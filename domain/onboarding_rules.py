@@ -28,6 +28,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "record_withdrawal_answer": frozenset({"hr", "hr_manager", "admin"}),
     "record_delay_reason": frozenset({"hr", "hr_manager", "admin"}),
     "cancel": frozenset({"hr", "hr_manager", "admin"}),
+    "add_document": frozenset({"hr", "hr_manager", "admin"}),
+    "read_document": frozenset({"hr", "hr_manager", "admin"}),
     "read": frozenset({"hr", "hr_manager", "manager", "admin"}),
 }
 

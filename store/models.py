@@ -79,6 +79,23 @@ class EvidenceEntry(SQLModel, table=True):
     entry_hash: str = Field(max_length=64)
 
 
+class DocumentRow(SQLModel, table=True):
+    """A document attached to an onboarding or case; the bytes live in the content store."""
+
+    __tablename__ = "documents"
+
+    id: str = Field(primary_key=True, max_length=40)
+    subject_id: str = Field(index=True, max_length=80)
+    kind: str = Field(max_length=40)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=80)
+    size: int
+    sha256: str = Field(index=True, max_length=64)
+    note: str = ""
+    uploaded_by: str
+    uploaded_at: datetime = _utc_column(nullable=False)
+
+
 class OutboxMessage(SQLModel, table=True):
     """A message that a channel will deliver; for now the outbox is the delivery."""
 

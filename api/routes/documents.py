@@ -1,0 +1,122 @@
+"""Documents of an onboarding: upload (content-addressed), list, and download with the hash."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+from sqlmodel import col, select
+from temporalio.service import RPCError
+
+from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
+from api.errors import ApiError, from_rpc
+from domain import documents as rules
+from domain.onboarding import Actor
+from domain.onboarding_rules import check_role
+from settings import Settings
+from store import evidence
+from store.db import session_for
+from store.documents import LocalContentStore
+from store.models import DocumentRow
+
+router = APIRouter(tags=["documents"])
+CHUNK = 1024 * 1024
+
+
+@router.post("/api/v1/onboardings/{id}/documents", status_code=201)
+async def add_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
+                       settings: SettingsDep, kind: Annotated[str, Form()],
+                       file: Annotated[UploadFile, File()],
+                       note: Annotated[str, Form(max_length=2000)] = "") -> dict[str, Any]:
+    """Attach a document (accident report, invoice, courier receipt…); each upload is evidence."""
+    check_role("add_document", actor)
+    rules.check_kind(kind)
+    data = await _read_limited(file, settings.document_max_bytes)
+    file_type = rules.detect_type(data[:16])
+    try:
+        await client.get_workflow_handle(id).describe()
+    except RPCError as exc:
+        raise from_rpc(exc, id) from None
+    row = await asyncio.to_thread(_store, settings, id, actor, kind, file.filename or "", note,
+                                  data, file_type.content_type)
+    return _public(row)
+
+
+@router.get("/api/v1/onboardings/{id}/documents")
+def list_documents(id: str, actor: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+    """The documents of an onboarding, oldest first."""
+    check_role("read", actor)
+    rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == id)
+                        .order_by(col(DocumentRow.uploaded_at))).all()
+    return {"subject_id": id, "items": [_public(r) for r in rows]}
+
+
+@router.get("/api/v1/documents/{document_id}")
+async def get_document(document_id: str, actor: CurrentPrincipal,
+                       settings: SettingsDep) -> Response:
+    """The file itself, with its SHA-256; every download is recorded as evidence."""
+    check_role("read_document", actor)
+    row, data = await asyncio.to_thread(_load, settings, document_id, actor)
+    return Response(data, media_type=row.content_type, headers={
+        "X-Content-SHA256": row.sha256,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(row.filename)}",
+    })
+
+
+async def _read_limited(file: UploadFile, limit: int) -> bytes:
+    chunks, size = [], 0
+    while chunk := await file.read(CHUNK):
+        size += len(chunk)
+        rules.check_size(size, limit)
+        chunks.append(chunk)
+    rules.check_size(size, limit)
+    return b"".join(chunks)
+
+
+def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filename: str,
+           note: str, data: bytes, content_type: str) -> DocumentRow:
+    digest = LocalContentStore(settings.documents_dir).put(data)
+    row = DocumentRow(id=f"doc-{uuid.uuid4().hex}", subject_id=subject_id, kind=kind,
+                      filename=filename[:255] or f"{kind}", content_type=content_type,
+                      size=len(data), sha256=digest, note=note, uploaded_by=actor.name,
+                      uploaded_at=datetime.now(UTC))
+    with session_for(settings.db_url) as session:
+        session.add(row)
+        session.commit()
+    evidence.append(settings.db_url, evidence.NewEntry(
+        subject_id=subject_id, idempotency_key=f"document:{row.id}", at=row.uploaded_at,
+        actor=actor.name, kind="document_added",
+        payload={"document_id": row.id, "kind": kind, "filename": row.filename,
+                 "content_type": content_type, "size": row.size, "sha256": digest,
+                 "note": note}))
+    return row
+
+
+def _load(settings: Settings, document_id: str, actor: Actor) -> tuple[DocumentRow, bytes]:
+    with session_for(settings.db_url) as session:
+        row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise ApiError(404, "document.not_found", f"no document with id {document_id}",
+                       "document_id")
+    data = LocalContentStore(settings.documents_dir).get(row.sha256)
+    evidence.append(settings.db_url, evidence.NewEntry(
+        subject_id=row.subject_id, idempotency_key=f"viewed:{uuid.uuid4()}",
+        at=datetime.now(UTC), actor=actor.name, kind="sensitive_data_viewed",
+        payload={"document_id": row.id, "kind": row.kind, "sha256": row.sha256}))
+    return row, data
+
+
+def _public(row: DocumentRow) -> dict[str, Any]:
+    body = row.model_dump(mode="json")
+    body["url"] = f"/api/v1/documents/{row.id}"
+    return body
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
