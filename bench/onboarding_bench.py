@@ -6,8 +6,7 @@ bare timer workflows). Prints one JSON object to stdout; progress goes to stderr
 
     .venv/bin/python bench/onboarding_bench.py [--quick] [--starts N] [--updates N] [--open N]
 
-Every process it starts (dev server, API, workers) is stopped on exit, error or Ctrl-C. The same
-file is also the entry point of the bench's worker processes (`--serve bare|onboarding`).
+Every process it starts (dev server, API, workers) is stopped on exit, error, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -26,32 +25,29 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio import workflow
+import httpx
+import psutil
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
 
-ROOT = Path(os.path.abspath(__file__)).parent.parent  # no Path.resolve: the sandbox forbids it
+ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# The sandbox re-runs this file for every bare workflow: keep these shared, and keep project
-# modules (database, domain, workflows) out of the top level so the bare worker does not load them.
-with workflow.unsafe.imports_passed_through():
-    import httpx
-    import psutil
-    from temporalio.api.enums.v1 import TaskQueueType
-    from temporalio.api.taskqueue.v1 import TaskQueue
-    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-    from temporalio.client import Client, WorkflowHandle
-    from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-    from temporalio.contrib.pydantic import pydantic_data_converter
-    from temporalio.worker import Worker
-
-    from devstack import free_port, temporal_cli, wait_for_port
+# ruff: noqa: E402  (the imports below need ROOT on sys.path)
+from bench.bare_timer import BenchTimer
+from devstack import free_port, temporal_cli, wait_for_port
+from store.db import migrate
+from tests.factories import registration
 
 API_KEY = "bench-hr-key"
 API_TASK_QUEUE = "caseguard-bench"
@@ -63,23 +59,6 @@ QUICK = {"starts": 30, "updates": 30, "open": 100}
 TARGETS = {"starts_ratio": ">= 0.8", "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
 DEFAULT_MAX_CACHED = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
 _T0 = time.monotonic()
-
-
-@workflow.defn(name="BenchTimer")
-class BenchTimer:
-    """The bare baseline: one 30-day timer and one trivial update."""
-
-    def __init__(self) -> None:
-        self._touches = 0
-
-    @workflow.run
-    async def run(self) -> None:
-        await workflow.sleep(timedelta(days=30))
-
-    @workflow.update
-    def touch(self, note: str) -> int:
-        self._touches += 1
-        return self._touches
 
 
 def say(message: str) -> None:
@@ -103,15 +82,12 @@ class Stack:
         self.procs[name] = proc
         return proc.pid
 
-    def pid(self, name: str) -> int:
-        return self.procs[name].pid
-
     def check_alive(self) -> None:
         for name, proc in self.procs.items():
             if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.log_tail(name)}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}")
 
-    def log_tail(self, name: str, lines: int = 25) -> str:
+    def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.tmp / f"{name}.log"
         text = path.read_text(errors="replace") if path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
@@ -167,41 +143,31 @@ def start_api(stack: Stack, env: dict[str, str]) -> str:
 
 def start_bench_worker(stack: Stack, name: str, kind: str, address: str, task_queue: str,
                        max_cached: int, db_url: str = "") -> int:
-    return stack.spawn(name, [sys.executable, str(ROOT / "bench" / "onboarding_bench.py"), "--serve", kind,
+    return stack.spawn(name, [sys.executable, str(ROOT / "bench" / "bench_worker.py"), kind,
                               "--address", address, "--task-queue", task_queue,
                               "--max-cached", str(max_cached), "--db-url", db_url])
 
 
 def prepare_db(tmp: Path) -> tuple[str, Path]:
-    from store.db import migrate  # lazy: see the note at the imports
-
     path = tmp / "caseguard.db"
     url = f"sqlite:///{path}"
     migrate(url)
     return url, path
 
 
-def rss_mb(pid: int) -> float:
-    return psutil.Process(pid).memory_info().rss / 2**20
-
-
 async def steady_rss_mb(pid: int, samples: int = 3) -> float:
     values = []
     for _ in range(samples):
         await asyncio.sleep(0.5)
-        values.append(rss_mb(pid))
+        values.append(psutil.Process(pid).memory_info().rss / 2**20)
     return statistics.median(values)
 
 
 # ---- readiness and settling ---------------------------------------------------------------------
 
 
-async def connect(address: str) -> Client:
-    return await Client.connect(address, data_converter=pydantic_data_converter)
-
-
 async def wait_for_poller(client: Client, task_queue: str, pid: int, stack: Stack) -> None:
-    """Until the worker process `pid` polls `task_queue` (identities start with '<pid>@')."""
+    """Until the worker process `pid` polls `task_queue` (worker identities start '<pid>@')."""
     request = DescribeTaskQueueRequest(
         namespace=client.namespace, task_queue=TaskQueue(name=task_queue),
         task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
@@ -229,8 +195,9 @@ async def wait_for_api(url: str, stack: Stack) -> None:
     raise TimeoutError(f"the API at {url} does not answer")
 
 
-async def settled(handle: WorkflowHandle[Any, Any]) -> None:
-    """Until the workflow has run its tasks: no workflow task or activity pending."""
+async def settled(client: Client, workflow_id: str) -> None:
+    """Until the workflow has run its tasks: no workflow task and no activity pending."""
+    handle = client.get_workflow_handle(workflow_id)
     while True:
         raw = (await handle.describe()).raw_description
         if (raw.workflow_execution_info.history_length > 2 and not raw.pending_activities
@@ -254,7 +221,7 @@ async def bounded(items: Iterable[Any], concurrency: int,
 
 
 async def settle_all(client: Client, ids: list[str], concurrency: int) -> float:
-    return await bounded(ids, concurrency, lambda i: settled(client.get_workflow_handle(i)))
+    return await bounded(ids, concurrency, lambda i: settled(client, i))
 
 
 def projection_rows(db_path: Path, prefix: str) -> int:
@@ -281,8 +248,6 @@ def expect(response: httpx.Response, status: int) -> None:
 
 
 async def api_start(http: httpx.AsyncClient, workflow_id: str) -> None:
-    from tests.factories import registration  # lazy: see the note at the imports
-
     body = registration(workflow_id.removeprefix("onboarding-"))
     expect(await http.post("/api/v1/onboardings", json=body), 201)
 
@@ -324,6 +289,13 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def p50_by_third(samples: list[float]) -> list[float]:
+    """p50 of the first, middle and last third: shows whether latency grows with history."""
+    k = max(1, len(samples) // 3)
+    parts = (samples[:k], samples[k:-k] or samples, samples[-k:])
+    return [round(percentile(part, 50), 1) for part in parts]
+
+
 # ---- the three measurements ---------------------------------------------------------------------
 
 
@@ -340,21 +312,33 @@ class Run:
     durations: dict[str, float] = field(default_factory=dict)
 
 
+async def start_batch(run: Run, kind: str, prefix: str, count: int, task_queue: str) -> float:
+    """Start `count` workflows, `concurrency` at a time, then wait until the worker ran them all
+    (so the next measurement does not share the CPU with this batch). Returns the start time."""
+    c = run.args.concurrency
+    if kind == "api":
+        ids = onboarding_ids(prefix, count)
+        start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
+    else:
+        ids = bare_ids(prefix, count)
+        start_s = await bounded(ids, c, lambda i: bare_start(run.client, i, task_queue))
+    settle_s = await settle_all(run.client, ids, c)
+    run.durations[f"{kind}_{prefix}_starts_s"] = round(start_s, 3)
+    run.durations[f"{kind}_{prefix}_settle_s"] = round(settle_s, 3)
+    say(f"{kind}: {count} started in {start_s:.1f} s ({count / start_s:.1f}/s), all ran their "
+        f"first tasks {settle_s:.1f} s later")
+    return start_s
+
+
 async def measure_starts(run: Run) -> None:
-    n, c = run.args.starts, run.args.concurrency
-    warm = min(c, n)
-    await bounded(onboarding_ids("W", warm), c, lambda i: api_start(run.http, i))
-    await bounded(bare_ids("W", warm), c, lambda i: bare_start(run.client, i, BARE_TASK_QUEUE))
-    say(f"starts: {n} through the API at concurrency {c} …")
-    api_s = await bounded(onboarding_ids("S", n), c, lambda i: api_start(run.http, i))
-    say(f"starts: {n} bare start_workflow at concurrency {c} …")
-    bare_s = await bounded(bare_ids("S", n), c,
-                           lambda i: bare_start(run.client, i, BARE_TASK_QUEUE))
-    run.durations.update(api_starts_s=round(api_s, 3), bare_starts_s=round(bare_s, 3))
+    n = run.args.starts
+    warm = min(run.args.concurrency, n)
+    await start_batch(run, "api", "W", warm, API_TASK_QUEUE)
+    await start_batch(run, "bare", "W", warm, BARE_TASK_QUEUE)
+    say(f"starts: {n} through the API, then {n} bare, at concurrency {run.args.concurrency} …")
+    api_s = await start_batch(run, "api", "S", n, API_TASK_QUEUE)
+    bare_s = await start_batch(run, "bare", "S", n, BARE_TASK_QUEUE)
     run.figures.update(api_starts_per_s=round(n / api_s, 1), bare_starts_per_s=round(n / bare_s, 1))
-    say(f"starts: API {n / api_s:.1f}/s, bare {n / bare_s:.1f}/s")
-    await settle_all(run.client, onboarding_ids("S", UPDATE_WORKFLOWS), c)
-    await settle_all(run.client, bare_ids("S", UPDATE_WORKFLOWS), c)
 
 
 async def measure_updates(run: Run) -> None:
@@ -370,14 +354,13 @@ async def measure_updates(run: Run) -> None:
         run.figures[f"{name}_update_p50_ms"] = round(percentile(samples, 50), 1)
         run.figures[f"{name}_update_p99_ms"] = round(percentile(samples, 99), 1)
         run.figures[f"{name}_update_max_ms"] = round(max(samples), 1)
+        run.figures[f"{name}_update_p50_by_third_ms"] = p50_by_third(samples)
     say(f"updates: API p50 {percentile(api, 50):.1f} ms p99 {percentile(api, 99):.1f} ms; "
         f"bare p50 {percentile(bare, 50):.1f} ms p99 {percentile(bare, 99):.1f} ms")
 
 
-async def measure_rss(run: Run) -> None:
-    """Fresh worker processes, same cache size; RSS once every open workflow ran its first tasks."""
-    n, c = run.args.open, run.args.concurrency
-    cache = run.args.rss_cache or max(DEFAULT_MAX_CACHED, n)
+async def start_rss_workers(run: Run, cache: int) -> tuple[int, int]:
+    """Fresh onboarding and bare workers with the same cache size (the first replaces worker.py)."""
     run.stack.stop("worker")
     run.stack.stop("bare-worker")
     onb = start_bench_worker(run.stack, "rss-onboarding-worker", "onboarding", run.address,
@@ -386,27 +369,28 @@ async def measure_rss(run: Run) -> None:
                               BARE_RSS_TASK_QUEUE, cache)
     await wait_for_poller(run.client, API_TASK_QUEUE, onb, run.stack)
     await wait_for_poller(run.client, BARE_RSS_TASK_QUEUE, bare, run.stack)
-    base_onb, base_bare = await steady_rss_mb(onb), await steady_rss_mb(bare)
-    say(f"rss: idle workers {base_onb:.0f} MB (onboarding) / {base_bare:.0f} MB (bare); "
-        f"opening {n} onboardings through the API …")
-    ids = onboarding_ids("R", n)
-    start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
-    settle_s = await settle_all(run.client, ids, c)
-    rows = projection_rows(run.db_path, "onboarding-R")
-    say(f"rss: {n} onboardings open and settled ({rows} projection rows); opening {n} bare …")
-    bids = bare_ids("R", n)
-    bare_start_s = await bounded(bids, c, lambda i: bare_start(run.client, i, BARE_RSS_TASK_QUEUE))
-    bare_settle_s = await settle_all(run.client, bids, c)
+    return onb, bare
+
+
+async def measure_rss(run: Run) -> None:
+    """RSS of each worker once all `--open` of its workflows ran their first tasks (all cached)."""
+    n = run.args.open
+    cache = run.args.rss_cache or max(DEFAULT_MAX_CACHED, n)
+    onb, bare = await start_rss_workers(run, cache)
+    idle_onb, idle_bare = await steady_rss_mb(onb), await steady_rss_mb(bare)
+    say(f"rss: idle workers {idle_onb:.0f} MB (onboarding), {idle_bare:.0f} MB (bare); "
+        f"opening {n} onboardings through the API, then {n} bare …")
+    await start_batch(run, "api", "R", n, API_TASK_QUEUE)
+    await start_batch(run, "bare", "R", n, BARE_RSS_TASK_QUEUE)
     onb_mb, bare_mb = await steady_rss_mb(onb), await steady_rss_mb(bare)
-    run.durations.update(open_onboardings_s=round(start_s + settle_s, 3),
-                         open_bare_s=round(bare_start_s + bare_settle_s, 3))
-    run.figures.update(onboarding_worker_rss_mb=round(onb_mb, 1), bare_worker_rss_mb=round(bare_mb, 1))
+    run.figures.update(onboarding_worker_rss_mb=round(onb_mb, 1),
+                       bare_worker_rss_mb=round(bare_mb, 1))
     run.figures["rss_detail"] = {
-        "onboarding_idle_mb": round(base_onb, 1), "bare_idle_mb": round(base_bare, 1),
-        "onboarding_kb_per_workflow": round((onb_mb - base_onb) * 1024 / n, 1),
-        "bare_kb_per_workflow": round((bare_mb - base_bare) * 1024 / n, 1),
+        "onboarding_idle_mb": round(idle_onb, 1), "bare_idle_mb": round(idle_bare, 1),
+        "onboarding_kb_per_workflow": round((onb_mb - idle_onb) * 1024 / n, 1),
+        "bare_kb_per_workflow": round((bare_mb - idle_bare) * 1024 / n, 1),
         "max_cached_workflows": cache, "default_max_cached_workflows": DEFAULT_MAX_CACHED,
-        "onboarding_projection_rows": rows,
+        "onboarding_projection_rows": projection_rows(run.db_path, "onboarding-R"),
     }
     say(f"rss: onboarding worker {onb_mb:.0f} MB, bare worker {bare_mb:.0f} MB")
 
@@ -417,7 +401,7 @@ async def measure_rss(run: Run) -> None:
 async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
     say(f"temp dir {stack.tmp}; starting the dev server …")
     address = start_temporal(stack)
-    client = await connect(address)
+    client = await Client.connect(address, data_converter=pydantic_data_converter)
     db_url, db_path = prepare_db(stack.tmp)
     env = caseguard_env(stack.tmp, address, db_url)
     api_url = start_api(stack, env)
@@ -491,7 +475,7 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         say("interrupted")
         code = 130
-    except Exception as exc:  # report, then clean up
+    except Exception as exc:  # report with the logs, then clean up
         say(f"failed: {type(exc).__name__}: {exc}")
         for name in stack.procs:
             say(f"--- {name} log (tail) ---\n{stack.log_tail(name)}")
@@ -502,52 +486,18 @@ def main(args: argparse.Namespace) -> int:
     return code
 
 
-# ---- the bench's worker processes (--serve) -----------------------------------------------------
-
-
-def build_bench_worker(args: argparse.Namespace, client: Client,
-                       executor: ThreadPoolExecutor) -> Worker:
-    identity = f"{os.getpid()}@bench-{args.serve}"
-    common: dict[str, Any] = {"task_queue": args.task_queue, "identity": identity,
-                              "max_cached_workflows": args.max_cached}
-    if args.serve == "bare":
-        return Worker(client, workflows=[BenchTimer], **common)
-    from worker import WORKFLOWS, activities_for  # lazy: see the note at the imports
-
-    return Worker(client, workflows=list(WORKFLOWS), activities=activities_for(args.db_url),
-                  activity_executor=executor, **common)
-
-
-async def serve(args: argparse.Namespace) -> None:
-    client = await connect(args.address)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_bench_worker(args, client, executor):
-            await stop.wait()
-
-
-# ---- command line -------------------------------------------------------------------------------
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: %(starts)s starts, %(updates)s updates, %(open)s open" % QUICK)
+                        help="smoke run: {starts} starts, {updates} updates, {open} open".format(**QUICK))
     parser.add_argument("--starts", type=int, help=f"workflow starts (default {DEFAULTS['starts']})")
     parser.add_argument("--updates", type=int, help=f"HR actions (default {DEFAULTS['updates']})")
-    parser.add_argument("--open", type=int, help=f"open workflows for RSS (default {DEFAULTS['open']})")
+    parser.add_argument("--open", type=int,
+                        help=f"open workflows per worker for RSS (default {DEFAULTS['open']})")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent starts (default 8)")
     parser.add_argument("--rss-cache", type=int, default=0,
                         help="max_cached_workflows of the RSS workers (default: max(1000, --open))")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many s")
-    parser.add_argument("--serve", choices=("bare", "onboarding"), help=argparse.SUPPRESS)
-    parser.add_argument("--address", help=argparse.SUPPRESS)
-    parser.add_argument("--task-queue", help=argparse.SUPPRESS)
-    parser.add_argument("--max-cached", type=int, default=DEFAULT_MAX_CACHED, help=argparse.SUPPRESS)
-    parser.add_argument("--db-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     for name, default in DEFAULTS.items():
         if getattr(args, name) is None:
@@ -556,12 +506,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    arguments = parse_args(sys.argv[1:])
-    if arguments.serve:
-        asyncio.run(serve(arguments))
-        exit_code = 0
-    else:
-        exit_code = main(arguments)
+    exit_code = main(parse_args(sys.argv[1:]))
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(exit_code)  # sdk-python#300: the interpreter may crash while finalising
