@@ -3,10 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The evidence PDF needs a TrueType font with Chinese glyphs (Debian: fonts-wqy-microhei).
+FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test test-sqlite lint bench clean
+.PHONY: install font run test lint bench verify clean
 
-install: $(STAMP)
+install: $(STAMP) font
+
+font:
+	@test -f $(FONT) || test -n "$$CASEGUARD_PDF_FONT" || $(SUDO) sh -c \
+	  'apt-get install -y -q fonts-wqy-microhei >/dev/null || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-microhei >/dev/null)'
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +30,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+verify: install
+	$(BIN)/python -m store.verify
 
 bench: install
 	$(BIN)/python bench/onboarding_bench.py

@@ -13,6 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 ROLES = ("hr", "hr_manager", "manager", "admin")
+CJK_FONTS = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
+)
 
 
 class Env(StrEnum):
@@ -62,6 +67,17 @@ class Settings(BaseSettings):
     hr_manager_contact: ContactSetting | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    pdf_font: Path | None = None
+
+    def cjk_font(self) -> Path:
+        """The TrueType CJK font of the bundle PDF (`make install` installs WenQuanYi Micro Hei)."""
+        candidates = [self.pdf_font] if self.pdf_font else list(CJK_FONTS)
+        for path in candidates:
+            if path is not None and path.exists():
+                return path
+        raise RuntimeError(
+            "no CJK font for the evidence PDF: run `make install` (Debian package "
+            "fonts-wqy-microhei) or set CASEGUARD_PDF_FONT to a TrueType font with Chinese glyphs")
 
     @property
     def documents_dir(self) -> Path:

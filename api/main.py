@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from api import errors
-from api.routes import documents, evidence, onboardings, outbox
+from api.routes import compensation, documents, evidence, onboardings, outbox
 from domain.onboarding import Contact
 from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outbox.router)
     app.include_router(evidence.router)
     app.include_router(documents.router)
+    app.include_router(compensation.router)
 
     @app.get("/healthz", tags=["health"])
     async def health(request: Request) -> dict[str, Any]:

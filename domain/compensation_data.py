@@ -104,9 +104,11 @@ class CompensationTables:
 
     def with_overrides(self, source: str | Path | Mapping[str, Any]) -> CompensationTables:
         """Rows from a policy file or mapping replace overlapping rows; other sections are ignored."""
-        if isinstance(source, str | Path):
-            source = json.loads(Path(source).read_text(encoding="utf-8"))
-        extra = CompensationTables.from_rows(**{k: source.get(k, ()) for k in _SECTIONS})
+        data: Any = (json.loads(Path(source).read_text(encoding="utf-8"))
+                     if isinstance(source, str | Path) else source)
+        if not isinstance(data, Mapping):
+            return self  # a bare list is SI base rows (domain/policy.py): nothing for us
+        extra = CompensationTables.from_rows(**{k: data.get(k, ()) for k in _SECTIONS})
         incomes = {row.year: row for row in (*self.incomes, *extra.incomes)}
         return CompensationTables(
             regions=MappingProxyType({**self.regions, **extra.regions}),

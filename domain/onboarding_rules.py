@@ -30,6 +30,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "cancel": frozenset({"hr", "hr_manager", "admin"}),
     "add_document": frozenset({"hr", "hr_manager", "admin"}),
     "read_document": frozenset({"hr", "hr_manager", "admin"}),
+    "export_bundle": frozenset({"hr", "hr_manager", "admin"}),
     "read": frozenset({"hr", "hr_manager", "manager", "admin"}),
 }
 

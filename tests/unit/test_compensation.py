@@ -1,0 +1,305 @@
+"""Statutory compensation estimate: the tables, worked examples, bad input and properties."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.compensation import Dependant, Estimate, EstimateRequest, estimate, wage_basis
+from domain.compensation_data import CompensationTables
+from domain.compensation_rules import REG_2003, REG_2010, rule_set_for
+from domain.errors import RuleViolation
+
+D = Decimal
+TABLES = CompensationTables.bundled()
+INJURED = date(2025, 3, 1)
+BASE = EstimateRequest(region="guangdong", injury_date=INJURED, si_enrolled=True, grade=7,
+                       monthly_wage=D("6000"), regional_average_monthly_wage=D("8000"))
+
+
+def rule(fn, *args, **kwargs) -> RuleViolation:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuleViolation) as err:
+        fn(*args, **kwargs)
+    return err.value
+
+
+def items(result: Estimate) -> dict[str, tuple[Decimal, str]]:
+    return {i.code: (i.amount, i.payer) for i in result.items}
+
+
+def item(result: Estimate, code: str):  # type: ignore[no-untyped-def]
+    return next(i for i in result.items if i.code == code)
+
+
+# --- the statutory tables, exactly -------------------------------------------------------------
+
+def test_the_2010_national_tables() -> None:
+    assert dict(REG_2010.disability_months) == {1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13,
+                                                 8: 11, 9: 9, 10: 7}
+    assert dict(REG_2010.allowance_percent) == {1: 90, 2: 85, 3: 80, 4: 75, 5: 70, 6: 60}
+    assert dict(REG_2010.nursing_percent) == {"complete": 50, "mostly": 40, "partly": 30}
+    assert REG_2010.funeral_months == 6 and REG_2010.medical_subsidy_payer == "fund"
+
+
+def test_injuries_before_2011_use_the_2003_tables() -> None:
+    assert dict(REG_2003.disability_months) == {1: 24, 2: 22, 3: 20, 4: 18, 5: 16, 6: 14, 7: 12,
+                                                8: 10, 9: 8, 10: 6}
+    assert rule_set_for(date(2010, 12, 31)) is REG_2003
+    assert rule_set_for(date(2011, 1, 1)) is REG_2010
+    assert rule(rule_set_for, date(2003, 12, 31)).field == "injury_date"
+
+
+def test_guangdong_and_zhejiang_subsidy_tables() -> None:
+    gd = TABLES.subsidy_table("guangdong", INJURED)
+    assert (dict(gd.medical_months), dict(gd.employment_months), gd.base, gd.verified) == (
+        {5: 10, 6: 8, 7: 6, 8: 4, 9: 2, 10: 1}, {5: 50, 6: 40, 7: 25, 8: 15, 9: 8, 10: 4},
+        "own_wage", True)
+    zj = TABLES.subsidy_table("浙江", INJURED)
+    months = {5: 30, 6: 25, 7: 10, 8: 7, 9: 4, 10: 2}
+    assert (dict(zj.medical_months), dict(zj.employment_months), zj.base) == (
+        months, months, "provincial_average")
+    assert gd.period_start == date(2012, 1, 1) and zj.period_start == date(2018, 1, 1)
+    assert rule(TABLES.subsidy_table, "zhejiang", date(2017, 12, 31)).field == "injury_date"
+    assert rule(TABLES.subsidy_table, "beijing", INJURED).field == "region"  # statutes.md: not shipped
+
+
+def test_national_income_rows_carry_their_source() -> None:
+    assert TABLES.national_income(2024).amount == D("54188") and TABLES.national_income(2024).verified
+    assert TABLES.national_income(2023).verified is False
+    assert rule(TABLES.national_income, 2010).code == "policy.no_national_income"
+
+
+# --- worked examples ---------------------------------------------------------------------------
+
+def test_the_60_percent_floor_grade_7_to_10() -> None:
+    result = estimate(replace(BASE, monthly_wage=D("3000"), contract_ends=date(2026, 1, 31)))
+    assert result.wage_basis.basis == D("4800.00") and result.wage_basis.bound == "floor"
+    assert items(result) == {
+        "one_time_disability_subsidy": (D("62400.00"), "fund"),       # 13 × 4800
+        "one_time_medical_subsidy": (D("28800.00"), "fund"),          # GD 6 × W
+        "one_time_employment_subsidy": (D("120000.00"), "employer"),  # GD 25 × W
+    }
+    assert item(result, "one_time_disability_subsidy").formula == "13 months × W 4800.00"
+    assert "Reg. art. 37(1)" == item(result, "one_time_disability_subsidy").article
+    assert (result.once.fund, result.once.employer, result.once.total) == (
+        D("91200.00"), D("120000.00"), D("211200.00"))
+
+
+def test_the_300_percent_cap_grades_1_to_4() -> None:
+    result = estimate(replace(BASE, grade=1, monthly_wage=D("40000"), nursing_level="complete",
+                              minimum_monthly_wage=D("2300")))
+    assert result.wage_basis.basis == D("24000.00") and result.wage_basis.bound == "cap"
+    assert items(result) == {
+        "one_time_disability_subsidy": (D("648000.00"), "fund"),    # 27 × 24000
+        "monthly_disability_allowance": (D("21600.00"), "fund"),    # 90 %
+        "nursing_care": (D("4000.00"), "fund"),                     # 50 % × A
+    }
+    assert result.monthly.total == D("25600.00") and result.monthly.employer == 0
+    assert any("suspension_months" in n for n in result.notes)  # the original wage, not estimated
+
+
+def test_minimum_wage_top_up_of_a_grade_4_allowance_by_the_fund() -> None:
+    result = estimate(replace(BASE, grade=4, monthly_wage=D("1500"),
+                              regional_average_monthly_wage=D("3000"), minimum_monthly_wage=D("1900")))
+    assert items(result)["monthly_disability_allowance"] == (D("1350.00"), "fund")  # 75 % × 1800
+    top_up = item(result, "minimum_wage_top_up")
+    assert (top_up.amount, top_up.payer, top_up.formula) == (
+        D("550.00"), "fund", "minimum wage 1900.00 − allowance 1350.00")
+
+
+def test_grades_5_and_6_allowance_by_the_employer_until_employment_ends() -> None:
+    kept = estimate(replace(BASE, grade=6, minimum_monthly_wage=D("5000")))
+    assert items(kept)["monthly_disability_allowance"] == (D("3600.00"), "employer")  # 60 % × 6000
+    assert items(kept)["minimum_wage_top_up"] == (D("1400.00"), "employer")
+    assert "one_time_medical_subsidy" not in items(kept)
+    ended = estimate(replace(BASE, grade=5, contract_ends=date(2026, 6, 30)))
+    assert items(ended) == {
+        "one_time_disability_subsidy": (D("108000.00"), "fund"),      # 18 × 6000
+        "one_time_medical_subsidy": (D("60000.00"), "fund"),          # GD 10 × W
+        "one_time_employment_subsidy": (D("300000.00"), "employer"),  # GD 50 × W
+    }
+    assert "Reg. art. 36 ¶2" in item(ended, "one_time_medical_subsidy").article
+
+
+def test_guangdong_bases_on_the_wage_zhejiang_on_the_provincial_average() -> None:
+    req = replace(BASE, grade=10, contract_ends=date(2026, 1, 31))
+    gd = items(estimate(req))
+    assert (gd["one_time_medical_subsidy"][0], gd["one_time_employment_subsidy"][0]) == (
+        D("6000.00"), D("24000.00"))                                   # 1 and 4 × W 6000
+    zj_req = replace(req, region="zhejiang", provincial_average_monthly_wage=D("7000"))
+    zj = estimate(zj_req)
+    assert (items(zj)["one_time_medical_subsidy"][0], items(zj)["one_time_employment_subsidy"][0]) == (
+        D("14000.00"), D("14000.00"))                                  # 2 × P 7000 each
+    assert item(zj, "one_time_employment_subsidy").formula == "2 months × provincial average P 7000.00"
+    assert any("20 %" in n for n in zj.notes)  # the age rule is named, not applied
+    missing = rule(estimate, replace(zj_req, provincial_average_monthly_wage=None))
+    assert missing.field == "provincial_average_monthly_wage"
+
+
+def test_a_death_case() -> None:
+    result = estimate(replace(BASE, grade=None, death=True, monthly_wage=D("5000"),
+                              dependants=(Dependant("spouse"), Dependant("child", True))))
+    assert items(result) == {
+        "funeral_subsidy": (D("48000.00"), "fund"),               # 6 × A 8000
+        "one_time_death_subsidy": (D("1083760.00"), "fund"),      # 20 × 54188 (2024)
+        "dependant_pension": (D("4000.00"), "fund"),              # (40 + 40) % × 5000
+    }
+    assert "2024" in item(result, "one_time_death_subsidy").formula
+    assert item(result, "one_time_death_subsidy").article.startswith("Reg. art. 39(3)")
+
+
+def test_dependants_pensions_are_capped_at_the_deceased_wage() -> None:
+    four = (Dependant("spouse"), Dependant("parent"), Dependant("parent"), Dependant("child"))
+    result = estimate(replace(BASE, grade=None, death=True, monthly_wage=D("5000"), dependants=four))
+    pension = item(result, "dependant_pension")
+    assert pension.amount == D("5000.00") and "130 %" in pension.formula and "capped" in pension.formula
+    floored = estimate(replace(BASE, grade=None, death=True, monthly_wage=D("3000"), dependants=four))
+    assert item(floored, "dependant_pension").amount == D("3000.00")  # own wage, below W 4800
+
+
+def test_not_enrolled_the_employer_pays_every_item() -> None:
+    result = estimate(replace(BASE, grade=3, si_enrolled=False, nursing_level="partly"))
+    assert {i.payer for i in result.items} == {"employer"}
+    assert all("Reg. art. 62 ¶2" in i.article for i in result.items)
+    assert result.once.fund == result.monthly.fund == 0
+    assert any("SIL art. 41" in n for n in result.notes)
+
+
+def test_third_party_note_and_the_negotiation_range_apart() -> None:
+    result = estimate(replace(BASE, third_party_liable=True, suspension_months=3))
+    assert any("SIL art. 42" in n and "medical costs only" in n for n in result.notes)
+    assert items(result)["suspension_wages"] == (D("18000.00"), "employer")  # 3 × 6000, no bound
+    rng = result.suggested_negotiation_range
+    assert rng.low == result.once.total and rng.high == (result.once.total * D("1.2")).quantize(D("0.01"))
+    assert rng.label.startswith("NOT STATUTORY")
+    assert all(i.code != "negotiation" for i in result.items)
+
+
+def test_before_2011_the_old_rule_set_is_used_with_a_warning() -> None:
+    injury = replace(BASE, injury_date=date(2010, 6, 1))
+    assert items(estimate(injury))["one_time_disability_subsidy"][0] == D("72000.00")  # 12 × 6000
+    death = estimate(replace(injury, grade=None, death=True))
+    assert death.rule_set == "reg_2003"
+    assert items(death)["one_time_death_subsidy"][0] == D("384000.00")  # 48 × A 8000
+    assert any("48-60 months" in w for w in death.warnings)
+
+
+def test_twelve_monthly_wages_or_fewer() -> None:
+    wages = (D("5000"),) * 6 + (D("6001"),) * 6
+    result = estimate(replace(BASE, monthly_wage=None, wages_12_months=wages))
+    assert result.wage_basis.own_average == D("5500.50")
+    short = estimate(replace(BASE, monthly_wage=None, wages_12_months=(D("5000"), D("6000"))))
+    assert short.wage_basis.months == 2 and any("only 2 months" in w for w in short.warnings)
+
+
+def test_data_rows_are_used_when_the_request_lacks_them_and_unverified_ones_warn() -> None:
+    tables = TABLES.with_overrides({
+        "average_wages": [{"region": "guangdong", "scope": "regional", "period_start": "2024-07-01",
+                           "period_end": "2025-06-30", "monthly": "9000", "source": "test notice",
+                           "verified": False}],
+        "minimum_wages": [{"region": "guangdong", "period_start": "2025-01-01", "period_end": None,
+                           "monthly": "2500", "source": "test", "verified": True}],
+    })
+    result = estimate(replace(BASE, regional_average_monthly_wage=None, grade=4, monthly_wage=D("1000")),
+                      tables)
+    assert result.wage_basis.regional_average == D("9000.00") and result.wage_basis.basis == D("5400.00")
+    assert any("not verified" in w and "test notice" in w for w in result.warnings)
+    assert "minimum_wage_top_up" not in items(result)  # 75 % × 5400 = 4050 > 2500
+    differs = estimate(BASE, tables)
+    assert any("differs from the figure on file" in w for w in differs.warnings)
+
+
+def test_an_unverified_province_row_is_used_only_with_a_warning() -> None:
+    result = estimate(replace(BASE, region="hubei", grade=9, contract_ends=date(2026, 1, 1)))
+    assert items(result)["one_time_medical_subsidy"][0] == D("80000.00")  # 10 × A 8000
+    assert any("hubei" in w and "not verified" in w for w in result.warnings)
+    row = next(r for r in result.policy_rows if r.kind == "termination_subsidies")
+    assert row.verified is False and "huize" in row.source
+
+
+# --- bad input: a RuleViolation naming the field ------------------------------------------------
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"grade": 0}, "grade"), ({"grade": 11}, "grade"), ({"death": True}, "grade"),
+    ({"grade": None}, "grade"),
+    ({"monthly_wage": D("-1")}, "monthly_wage"), ({"monthly_wage": D("5000000")}, "monthly_wage"),
+    ({"monthly_wage": D("0")}, "monthly_wage"), ({"wages_12_months": (D("1"),)}, "monthly_wage"),
+    ({"monthly_wage": None, "wages_12_months": (D("1"),) * 13}, "wages_12_months"),
+    ({"region": "atlantis"}, "region"), ({"injury_date": date(2003, 5, 1)}, "injury_date"),
+    ({"regional_average_monthly_wage": None}, "regional_average_monthly_wage"),
+    ({"regional_average_monthly_wage": D("-5")}, "regional_average_monthly_wage"),
+    ({"contract_ends": date(2024, 1, 1)}, "contract_ends"),
+    ({"region": "beijing", "contract_ends": date(2026, 1, 1)}, "region"),
+    ({"nursing_level": "some"}, "nursing_level"), ({"suspension_months": 25}, "suspension_months"),
+    ({"dependants": (Dependant("spouse"),)}, "dependants"),
+    ({"grade": None, "death": True, "injury_date": date(2011, 5, 1)}, "injury_date"),
+    ({"grade": None, "death": True, "dependants": (Dependant("cousin"),)}, "dependants[0].relation"),
+])
+def test_bad_input_names_the_field(change: dict, field: str) -> None:  # type: ignore[type-arg]
+    assert rule(estimate, replace(BASE, **change)).field == field
+
+
+def test_wage_basis_bounds() -> None:
+    assert wage_basis(D("100.00"), D("7777.77")).basis == D("4666.66")    # 60 % of A, to the fen
+    assert wage_basis(D("99999.00"), D("7777.77")).basis == D("23333.31")  # 300 % of A
+
+
+# --- properties --------------------------------------------------------------------------------
+
+WAGES = st.decimals(min_value=D("1"), max_value=D("100000"), places=2)
+AVERAGES = st.decimals(min_value=D("1000"), max_value=D("30000"), places=2)
+
+
+def _req(grade: int, wage: Decimal, average: Decimal, region: str, ends: bool) -> EstimateRequest:
+    return EstimateRequest(
+        region=region, injury_date=INJURED, si_enrolled=True, grade=grade, monthly_wage=wage,
+        regional_average_monthly_wage=average, provincial_average_monthly_wage=average,
+        minimum_monthly_wage=D("2000"), contract_ends=date(2026, 1, 1) if ends else None,
+        nursing_level="partly", suspension_months=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(WAGES, AVERAGES, st.sampled_from(["guangdong", "zhejiang"]), st.booleans())
+def test_totals_do_not_rise_as_the_grade_number_rises(wage: Decimal, average: Decimal, region: str,
+                                                       ends: bool) -> None:
+    """Monthly totals fall from grade 1 to 10; one-time totals within 1-4 and within 5-10.
+
+    Across 4 → 5 the one-time total may rise when employment ends: grades 1-4 keep the job and a
+    lifelong allowance instead of the termination subsidies (Reg. arts. 35-37).
+    """
+    results = {g: estimate(_req(g, wage, average, region, ends)) for g in range(1, 11)}
+    for g in range(1, 10):
+        assert results[g].monthly.total >= results[g + 1].monthly.total
+        if g != 4 or not ends:
+            assert results[g].once.total >= results[g + 1].once.total
+
+
+@settings(max_examples=60, deadline=None)
+@given(WAGES, WAGES, AVERAGES, st.integers(1, 10), st.sampled_from(["guangdong", "zhejiang"]),
+       st.booleans())
+def test_totals_do_not_fall_as_the_wage_rises(a: Decimal, b: Decimal, average: Decimal, grade: int,
+                                              region: str, ends: bool) -> None:
+    low, high = sorted((a, b))
+    lo, hi = (estimate(_req(grade, w, average, region, ends)) for w in (low, high))
+    assert lo.once.total <= hi.once.total and lo.monthly.total <= hi.monthly.total
+
+
+@settings(max_examples=60, deadline=None)
+@given(WAGES, AVERAGES, st.integers(0, 10), st.booleans(), st.booleans())
+def test_payer_totals_add_up_and_items_are_in_fen(wage: Decimal, average: Decimal, grade: int,
+                                                  enrolled: bool, ends: bool) -> None:
+    req = replace(_req(grade or 1, wage, average, "guangdong", ends), si_enrolled=enrolled)
+    if grade == 0:
+        req = replace(req, grade=None, death=True, nursing_level=None,
+                      dependants=(Dependant("spouse"), Dependant("child")))
+    result = estimate(req)
+    for totals, frequency in ((result.once, "once"), (result.monthly, "monthly")):
+        assert totals.fund + totals.employer == totals.total
+        assert totals.total == sum((i.amount for i in result.items if i.frequency == frequency), D(0))
+    assert all(i.amount == i.amount.quantize(D("0.01")) and i.amount >= 0 for i in result.items)
+    assert enrolled or result.once.fund == result.monthly.fund == 0
