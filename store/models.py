@@ -132,3 +132,66 @@ class BureauRegistration(SQLModel, table=True):
     code: str = ""
     reason: str = ""
     created_at: datetime = _utc_column(nullable=False)
+
+
+class NoticeRow(SQLModel, table=True):
+    """A notice to one person; `code` is the short reference an SMS carries instead of a link."""
+
+    __tablename__ = "notices"
+
+    id: str = Field(primary_key=True, max_length=60)
+    subject_id: str = Field(index=True, max_length=80)
+    purpose: str = Field(max_length=60)
+    code: str = Field(unique=True, max_length=12)
+    recipient_name: str
+    recipient_role: str = Field(max_length=40)
+    phone: str | None = Field(default=None, index=True, max_length=20)
+    email: str | None = None
+    locale: str = Field(default="zh-CN", max_length=10)
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="open", index=True, max_length=20)
+    answer: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = _utc_column(nullable=False)
+    closed_at: datetime | None = _utc_column(nullable=True)
+
+
+class NoticeAttemptRow(SQLModel, table=True):
+    """One send on one channel. `state` guards the send; `status` is the delivery status."""
+
+    __tablename__ = "notice_attempts"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_notice_attempt_key"),
+        UniqueConstraint("notice_id", "attempt_no", name="uq_notice_attempt_no"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200)
+    notice_id: str = Field(index=True, max_length=60)
+    attempt_no: int
+    channel: str = Field(max_length=10)
+    to_address: str = ""
+    reminder: bool = False
+    state: str = Field(default="sending", max_length=20)
+    status: str = Field(default="pending", max_length=20)
+    provider_id: str | None = Field(default=None, index=True, max_length=200)
+    segments: int = 0
+    error: str = ""
+    subject: str = ""
+    body: str = ""
+    created_at: datetime = _utc_column(nullable=False)
+    sent_at: datetime | None = _utc_column(nullable=True)
+
+
+class NoticeReceiptRow(SQLModel, table=True):
+    """Each status report once: the same status from the same source for an attempt is one row."""
+
+    __tablename__ = "notice_receipts"
+    __table_args__ = (UniqueConstraint("attempt_id", "status", "source", name="uq_notice_receipt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(index=True)
+    notice_id: str = Field(index=True, max_length=60)
+    status: str = Field(max_length=20)
+    source: str = Field(max_length=20)
+    error_code: str = ""
+    at: datetime = _utc_column(nullable=False)
