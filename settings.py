@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 ROLES = ("hr", "hr_manager", "manager", "admin")
+DEV_SECRET = "dev-only-secret-change-me"
 CJK_FONTS = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
@@ -67,6 +68,19 @@ class Settings(BaseSettings):
     hr_manager_contact: ContactSetting | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    secret_key: str = DEV_SECRET
+    link_days: int = Field(default=30, gt=0)
+    hr_phone: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Caseguard <caseguard@localhost>"
+    smtp_starttls: bool = False
     pdf_font: Path | None = None
 
     def cjk_font(self) -> Path:
@@ -82,6 +96,22 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.var_dir / "documents"
+
+    @model_validator(mode="after")
+    def _real_secret_outside_dev(self) -> Settings:
+        if self.env is not Env.dev and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError(
+                "CASEGUARD_SECRET_KEY must be set to a random string of 32+ characters outside "
+                "CASEGUARD_ENV=dev: it signs the personal links sent to employees")
+        return self
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @model_validator(mode="after")
     def _dev_only_time_scale(self) -> Settings:

@@ -9,16 +9,24 @@ from pydantic import ValidationError
 
 from settings import Settings
 
+SECRET = "s" * 40
+
 
 def test_a_time_scale_is_refused_outside_dev():
     with pytest.raises(ValidationError) as info:
-        Settings(env="prod", time_scale=86400, api_keys={"k": {"name": "a", "role": "hr"}})
+        Settings(env="prod", time_scale=86400, secret_key=SECRET,
+                 api_keys={"k": {"name": "a", "role": "hr"}})
     assert "CASEGUARD_TIME_SCALE" in str(info.value)
 
 
 def test_outside_dev_no_keys_means_no_start(tmp_path: Path):
     with pytest.raises(RuntimeError, match="CASEGUARD_API_KEYS"):
-        Settings(env="prod", var_dir=tmp_path).resolved_api_keys()
+        Settings(env="prod", var_dir=tmp_path, secret_key=SECRET).resolved_api_keys()
+
+
+def test_outside_dev_the_link_secret_must_be_real():
+    with pytest.raises(ValidationError, match="CASEGUARD_SECRET_KEY"):
+        Settings(env="prod", api_keys={"k": {"name": "a", "role": "hr"}})
 
 
 def test_dev_generates_one_key_per_role_once(tmp_path: Path):
