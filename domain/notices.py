@@ -129,7 +129,7 @@ class AttemptView:
 @dataclass(frozen=True)
 class NoticeOutcome:
     notice_id: str
-    result: Literal["acknowledged", "unacknowledged", "cancelled"]
+    result: Literal["acknowledged", "unacknowledged", "sent"]
     proof: str
     attempts: tuple[AttemptView, ...]
     answer: Answer | None = None
@@ -150,3 +150,29 @@ def proof_grade(attempts: tuple[AttemptView, ...], answer: Answer | None) -> str
         if status in statuses:
             return grade
     return "failed" if statuses and statuses <= FAILED else "none"
+
+
+@dataclass(frozen=True)
+class NoticeOpen:
+    notice_id: str
+    input: NoticeInput
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class NoticeClose:
+    notice_id: str
+    subject_id: str
+    outcome: NoticeOutcome
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    """An event for the evidence ledger, appended once per idempotency key."""
+
+    subject_id: str
+    idempotency_key: str
+    at: datetime
+    actor: str
+    kind: str
+    payload: dict[str, Any]

@@ -17,3 +17,6 @@ _RETRY = RetryPolicy(
 DB_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _RETRY}
 NOTIFY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=60), "retry_policy": _RETRY}
 GATEWAY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": _RETRY}
+
+# A send is never retried blindly: the activity itself refuses to send twice for one key.
+SEND_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": _RETRY}

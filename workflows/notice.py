@@ -1,0 +1,171 @@
+"""NoticeWorkflow (通知): send on the channels in order, fall back, remind once, report the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.notices import NoticeActivities
+    from domain.notices import (
+        FAILED,
+        REACHED,
+        Answer,
+        AttemptView,
+        Channel,
+        DeliveryStatus,
+        EvidenceEvent,
+        NoticeClose,
+        NoticeInput,
+        NoticeOpen,
+        NoticeOutcome,
+        Receipt,
+        SendRequest,
+        SendResult,
+        advances,
+        proof_grade,
+    )
+    from workflows._policies import DB_ACTIVITY, SEND_ACTIVITY
+    from workflows._timers import ScaledClock
+
+
+@workflow.defn(name="Notice")
+class NoticeWorkflow:
+    @workflow.init
+    def __init__(self, inp: NoticeInput) -> None:
+        self._in = inp
+        self._clock = ScaledClock(inp.time_scale)
+        self._attempts: list[AttemptView] = []
+        self._answer: Answer | None = None
+        self._send_lock = asyncio.Lock()
+        self._early: dict[int, list[Receipt]] = {}  # receipts that overtook their send's result
+
+    @workflow.run
+    async def run(self, inp: NoticeInput) -> NoticeOutcome:
+        opened_at = self._clock.now()
+        await workflow.execute_activity_method(
+            NoticeActivities.open_notice, NoticeOpen(workflow.info().workflow_id, inp, opened_at),
+            **DB_ACTIVITY)
+        closes_at = opened_at + inp.response_window
+        reminder = asyncio.create_task(self._remind_before(closes_at))
+        await self._send_with_fallback(closes_at)
+        if inp.requires_answer:
+            await self._clock.sleep_until(closes_at, wake=lambda: self._answer is not None)
+        reminder.cancel()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return await self._close()
+
+    @workflow.signal(name="receipt")
+    def receipt(self, receipt: Receipt) -> None:
+        """A delivery, open or read report for one attempt; stale or duplicate ones change nothing."""
+        index = receipt.attempt_no - 1
+        if index >= len(self._attempts):
+            self._early.setdefault(receipt.attempt_no, []).append(receipt)
+            return
+        if index < 0:
+            return
+        attempt = self._attempts[index]
+        receipts = attempt.receipts + (receipt,)
+        status = receipt.status if advances(attempt.status, receipt.status) else attempt.status
+        self._attempts[index] = _replace(attempt, status=status, receipts=receipts)
+
+    @workflow.signal(name="answer")
+    def answered(self, answer: Answer) -> None:
+        """The employee's explicit answer (link page, SMS reply): the only acknowledgement."""
+        if self._answer is None:
+            self._answer = answer
+
+    @workflow.query(name="outcome")
+    def outcome(self) -> NoticeOutcome:
+        return self._outcome("acknowledged" if self._answer else "unacknowledged")
+
+    async def _send_with_fallback(self, closes_at: datetime) -> None:
+        """Each channel in turn until one is reached (or answered); a failure moves on at once."""
+        for channel in self._in.channels:
+            attempt_no = await self._send(channel, reminder=False)
+            deadline = min(closes_at, self._clock.now() + self._in.fallback_delay)
+            await self._clock.sleep_until(deadline, wake=lambda: self._settled(attempt_no))
+            if self._answer is not None or self._reached(attempt_no):
+                return
+
+    async def _remind_before(self, closes_at: datetime) -> None:
+        before = self._in.reminder_before
+        if before is None or not self._in.requires_answer:
+            return
+        await self._clock.sleep_until(closes_at - before, wake=lambda: self._answer is not None)
+        if self._answer is None:
+            await self._send(self._best_channel(), reminder=True)
+
+    async def _send(self, channel: Channel, reminder: bool) -> int:
+        async with self._send_lock:
+            attempt_no = len(self._attempts) + 1
+            notice_id = workflow.info().workflow_id
+            result: SendResult = await workflow.execute_activity(
+                "send_notice",
+                SendRequest(idempotency_key=f"{notice_id}:attempt:{attempt_no}",
+                            notice_id=notice_id, subject_id=self._in.subject_id,
+                            attempt_no=attempt_no, channel=channel, recipient=self._in.recipient,
+                            purpose=self._in.purpose, template=self._in.template,
+                            data=self._in.data, reminder=reminder),
+                result_type=SendResult, **SEND_ACTIVITY)
+            self._attempts.append(AttemptView(
+                attempt_no=attempt_no, channel=result.channel, to=result.to, status=result.status,
+                provider_id=result.provider_id, reminder=reminder, sent_at=self._clock.now(),
+                error=result.error))
+            for early in self._early.pop(attempt_no, []):
+                self.receipt(early)
+            await self._evidence("notice_attempt", f"attempt:{attempt_no}", attempt=attempt_no,
+                                 channel=result.channel, to=result.to, status=result.status.value,
+                                 provider_id=result.provider_id, reminder=reminder,
+                                 error=result.error, purpose=self._in.purpose)
+            return attempt_no
+
+    async def _evidence(self, kind: str, key: str, **payload: Any) -> None:
+        notice_id = workflow.info().workflow_id
+        await workflow.execute_activity_method(
+            NoticeActivities.append_evidence,
+            EvidenceEvent(subject_id=self._in.subject_id, idempotency_key=f"{notice_id}:{key}",
+                          at=self._clock.now(), actor="system", kind=kind,
+                          payload={"notice_id": notice_id, **payload}),
+            **DB_ACTIVITY)
+
+    def _settled(self, attempt_no: int) -> bool:
+        status = self._attempts[attempt_no - 1].status
+        return self._answer is not None or status in FAILED or status in REACHED or \
+            status == DeliveryStatus.unknown
+
+    def _reached(self, attempt_no: int) -> bool:
+        attempt = self._attempts[attempt_no - 1]
+        if attempt.status in REACHED:
+            return True
+        # SMTP acceptance and the outbox give no later delivery report: acceptance is the receipt.
+        return attempt.channel in ("email", "outbox") and attempt.status == DeliveryStatus.sent
+
+    def _best_channel(self) -> Channel:
+        reached = [a.channel for a in self._attempts if self._reached(a.attempt_no)]
+        return reached[-1] if reached else self._in.channels[0]
+
+    def _outcome(self, result: Any) -> NoticeOutcome:
+        attempts = tuple(self._attempts)
+        return NoticeOutcome(
+            notice_id=workflow.info().workflow_id, result=result,
+            proof=proof_grade(attempts, self._answer), attempts=attempts, answer=self._answer,
+            unreachable=not any(self._reached(a.attempt_no) for a in attempts))
+
+    async def _close(self) -> NoticeOutcome:
+        result = "acknowledged" if self._answer else "unacknowledged"
+        if not self._in.requires_answer:
+            result = "sent"
+        outcome = _replace(self._outcome(result), closed_at=self._clock.now())
+        await workflow.execute_activity_method(
+            NoticeActivities.close_notice,
+            NoticeClose(workflow.info().workflow_id, self._in.subject_id, outcome), **DB_ACTIVITY)
+        return outcome
+
+
+def _replace(value: Any, **changes: Any) -> Any:
+    return replace(value, **changes)
