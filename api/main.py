@@ -11,7 +11,16 @@ from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from api import errors
-from api.routes import compensation, documents, evidence, onboardings, outbox
+from api.routes import (
+    compensation,
+    documents,
+    employee,
+    evidence,
+    notices,
+    onboardings,
+    outbox,
+    webhooks,
+)
 from domain.onboarding import Contact
 from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
@@ -55,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evidence.router)
     app.include_router(documents.router)
     app.include_router(compensation.router)
+    app.include_router(notices.router)
+    app.include_router(webhooks.router)
+    app.include_router(employee.router)
 
     @app.get("/healthz", tags=["health"])
     async def health(request: Request) -> dict[str, Any]:

@@ -23,6 +23,12 @@ EVENT_KINDS = {
     "document_added": "上传证据材料",
     "sensitive_data_viewed": "查阅敏感材料",
     "bundle_exported": "导出证据包",
+    "notice_opened": "发出通知",
+    "notice_attempt": "通知发送（渠道尝试）",
+    "notice_receipt": "通知回执（送达/打开/阅读）",
+    "notice_answered": "员工答复通知",
+    "notice_closed": "通知结束",
+    "sms_opt_out": "员工退订短信",
 }
 
 DEADLINE_NAMES = {
@@ -44,3 +50,11 @@ ENROLLMENT_TYPES = {"new": "正常增员", "back_payment": "补缴"}
 def label(table: dict[str, str], key: str) -> str:
     """The Chinese label, with the code kept beside it so nothing is lost in translation."""
     return f"{table[key]}（{key}）" if key in table else key
+
+NOTICE_PURPOSES = {
+    "return_to_work": "复工通知",
+    "si_reminder": "社保登记到期提醒",
+    "si_escalation": "社保登记逾期通知",
+    "notice_escalation": "员工未答复通知",
+    "generic": "通知",
+}

@@ -88,7 +88,7 @@ class NoticeWorkflow:
         for channel in self._in.channels:
             attempt_no = await self._send(channel, reminder=False)
             deadline = min(closes_at, self._clock.now() + self._in.fallback_delay)
-            await self._clock.sleep_until(deadline, wake=lambda: self._settled(attempt_no))
+            await self._clock.sleep_until(deadline, wake=lambda n=attempt_no: self._settled(n))
             if self._answer is not None or self._reached(attempt_no):
                 return
 

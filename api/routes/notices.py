@@ -1,0 +1,51 @@
+"""Notices as HR follows them: per attempt and channel, when sent, delivered, opened, read, answered."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import CurrentPrincipal, SettingsDep
+from api.errors import ApiError
+from domain import onboarding_rules as rules
+from store import notices as store
+from store.models import NoticeRow
+
+router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
+
+
+@router.get("")
+async def list_notices(subject: str, actor: CurrentPrincipal,
+                       settings: SettingsDep) -> dict[str, Any]:
+    """The notices of one onboarding or case, oldest first, each with its attempts."""
+    rules.check_role("read", actor)
+    rows = await asyncio.to_thread(store.notices_of, settings.db_url, subject)
+    return {"subject": subject,
+            "items": [await asyncio.to_thread(_detail, settings.db_url, row) for row in rows]}
+
+
+@router.get("/{notice_id}")
+async def get_notice(notice_id: str, actor: CurrentPrincipal,
+                     settings: SettingsDep) -> dict[str, Any]:
+    """One notice: status timeline of each attempt, and the answer."""
+    rules.check_role("read", actor)
+    row = await asyncio.to_thread(store.notice, settings.db_url, notice_id)
+    if row is None:
+        raise ApiError(404, "notice.not_found", f"no notice with id {notice_id}", "notice_id")
+    return await asyncio.to_thread(_detail, settings.db_url, row)
+
+
+def _detail(db_url: str, row: NoticeRow) -> dict[str, Any]:
+    attempts, receipts = store.timeline(db_url, row.id)
+    body = row.model_dump(mode="json")
+    body["attempts"] = [
+        {**a.model_dump(mode="json", exclude={"id", "idempotency_key", "body"}),
+         "timeline": [{"status": "accepted" if a.status != "failed" else "failed",
+                       "at": a.sent_at.isoformat() if a.sent_at else None, "source": "provider"}]
+         + [{"status": r.status, "at": r.at.isoformat(), "source": r.source,
+             "error_code": r.error_code} for r in receipts if r.attempt_id == a.id]}
+        for a in attempts
+    ]
+    return body

@@ -1,0 +1,93 @@
+"""Receipts and answers of notices as the webhooks and the employee page record them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from domain.notices import DeliveryStatus, advances
+from store import evidence
+from store.db import session_for
+from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow
+
+
+@dataclass(frozen=True)
+class Recorded:
+    notice_id: str
+    subject_id: str
+    attempt_no: int
+    new: bool  # False for a duplicate report: nothing was written
+
+
+def attempt_by_provider_id(db_url: str, provider_id: str) -> NoticeAttemptRow | None:
+    with session_for(db_url) as session:
+        return session.exec(select(NoticeAttemptRow).where(
+            NoticeAttemptRow.provider_id == provider_id)).first()
+
+
+def latest_attempt(db_url: str, notice_id: str, channel: str | None = None) -> NoticeAttemptRow | None:
+    """The newest attempt of a notice, on `channel` when there is one on it."""
+    with session_for(db_url) as session:
+        query = select(NoticeAttemptRow).where(NoticeAttemptRow.notice_id == notice_id)
+        rows = session.exec(query.order_by(col(NoticeAttemptRow.attempt_no).desc())).all()
+    preferred = [r for r in rows if channel is None or r.channel == channel]
+    return (preferred or list(rows) or [None])[0]
+
+
+def record_receipt(db_url: str, attempt: NoticeAttemptRow, status: DeliveryStatus, source: str,
+                   at: datetime, error_code: str = "") -> Recorded:
+    """Store a report once; the attempt's status only ever moves forward."""
+    assert attempt.id is not None
+    with session_for(db_url) as session:
+        notice = session.get(NoticeRow, attempt.notice_id)
+        assert notice is not None
+        session.add(NoticeReceiptRow(attempt_id=attempt.id, notice_id=attempt.notice_id,
+                                     status=status.value, source=source, error_code=error_code,
+                                     at=at))
+        try:
+            session.commit()
+        except IntegrityError:
+            return Recorded(notice.id, notice.subject_id, attempt.attempt_no, new=False)
+        row = session.get(NoticeAttemptRow, attempt.id)
+        if row is not None and advances(DeliveryStatus(row.status), status):
+            row.status = status.value
+            session.add(row)
+            session.commit()
+    evidence.append(db_url, evidence.NewEntry(
+        subject_id=notice.subject_id, idempotency_key=f"{notice.id}:{attempt.id}:{status}:{source}",
+        at=at, actor=source, kind="notice_receipt",
+        payload={"notice_id": notice.id, "attempt": attempt.attempt_no, "channel": attempt.channel,
+                 "status": status.value, "provider_id": attempt.provider_id,
+                 "error_code": error_code}))
+    return Recorded(notice.id, notice.subject_id, attempt.attempt_no, new=True)
+
+
+def open_notice_for_phone(db_url: str, phone: str) -> NoticeRow | None:
+    """The newest open notice to this phone number: where an SMS reply belongs."""
+    with session_for(db_url) as session:
+        return session.exec(select(NoticeRow).where(NoticeRow.phone == phone,
+                                                    NoticeRow.status == "open")
+                            .order_by(col(NoticeRow.created_at).desc())).first()
+
+
+def notice(db_url: str, notice_id: str) -> NoticeRow | None:
+    with session_for(db_url) as session:
+        return session.get(NoticeRow, notice_id)
+
+
+def timeline(db_url: str, notice_id: str) -> tuple[list[NoticeAttemptRow], list[NoticeReceiptRow]]:
+    with session_for(db_url) as session:
+        attempts = session.exec(select(NoticeAttemptRow).where(
+            NoticeAttemptRow.notice_id == notice_id).order_by(col(NoticeAttemptRow.attempt_no))).all()
+        receipts = session.exec(select(NoticeReceiptRow).where(
+            NoticeReceiptRow.notice_id == notice_id).order_by(col(NoticeReceiptRow.at))).all()
+    return list(attempts), list(receipts)
+
+
+def notices_of(db_url: str, subject_id: str) -> list[NoticeRow]:
+    with session_for(db_url) as session:
+        return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == subject_id)
+                                 .order_by(col(NoticeRow.created_at))).all())
