@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows._timers import ScaledClock
 
 WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
+ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its events are written
 
 
 def _refusal(exc: Exception) -> ApplicationError:
@@ -68,6 +69,7 @@ class OnboardingWorkflow:
         self._window_closed_for = 0
         self._cancel_reason: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[asyncio.Task[None]] = []  # flushes; the final flush waits for them
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
                    si_due_at=inp.si_registration.due_at.isoformat())
@@ -372,14 +374,18 @@ class OnboardingWorkflow:
         await workflow.execute_activity_method(
             NotifyActivities.notify,
             Notification(idempotency_key=f"{workflow.info().workflow_id}:{seq}",
-                         subject_id=workflow.info().workflow_id, purpose=kind, subject=subject,
-                         body=body, recipients=recipients),
+                         subject_id=workflow.info().workflow_id, purpose=kind,
+                         subject=subject, body=body, recipients=recipients),
             **NOTIFY_ACTIVITY,
         )
         await self._flush()
 
     async def _answer(self) -> OnboardingView:
-        await self._flush()
+        """The new state at once; its events reach the database right after, in order."""
+        if workflow.patched(ANSWER_FIRST_PATCH):
+            self._background.append(asyncio.create_task(self._flush()))
+        else:
+            await self._flush()
         return self._view()
 
     async def _flush(self) -> None:

@@ -27,6 +27,7 @@ from devstack import temporal_test_server
 from domain.onboarding import (
     Actor,
     CancelOnboarding,
+    DelayReason,
     OnboardingView,
     ReviewDecision,
     SubmitEnrollment,
@@ -83,9 +84,21 @@ async def rejected_and_revoked(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def answer_first_enrolled(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-answer-first patch: HR actions answer before the flush."""
+    handle = await _start(env, queue, "H4")
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "bureau down"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
-             "rejected_and_revoked": rejected_and_revoked}
+             "rejected_and_revoked": rejected_and_revoked,
+             "answer_first_enrolled": answer_first_enrolled}
 
 
 async def record(names: list[str]) -> None:
