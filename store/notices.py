@@ -44,25 +44,27 @@ def record_receipt(db_url: str, attempt: NoticeAttemptRow, status: DeliveryStatu
     with session_for(db_url) as session:
         notice = session.get(NoticeRow, attempt.notice_id)
         assert notice is not None
+        notice_id, subject_id = notice.id, notice.subject_id
         session.add(NoticeReceiptRow(attempt_id=attempt.id, notice_id=attempt.notice_id,
                                      status=status.value, source=source, error_code=error_code,
                                      at=at))
         try:
             session.commit()
         except IntegrityError:
-            return Recorded(notice.id, notice.subject_id, attempt.attempt_no, new=False)
+            session.rollback()
+            return Recorded(notice_id, subject_id, attempt.attempt_no, new=False)
         row = session.get(NoticeAttemptRow, attempt.id)
         if row is not None and advances(DeliveryStatus(row.status), status):
             row.status = status.value
             session.add(row)
             session.commit()
     evidence.append(db_url, evidence.NewEntry(
-        subject_id=notice.subject_id, idempotency_key=f"{notice.id}:{attempt.id}:{status}:{source}",
+        subject_id=subject_id, idempotency_key=f"{notice_id}:{attempt.id}:{status}:{source}",
         at=at, actor=source, kind="notice_receipt",
-        payload={"notice_id": notice.id, "attempt": attempt.attempt_no, "channel": attempt.channel,
+        payload={"notice_id": notice_id, "attempt": attempt.attempt_no, "channel": attempt.channel,
                  "status": status.value, "provider_id": attempt.provider_id,
                  "error_code": error_code}))
-    return Recorded(notice.id, notice.subject_id, attempt.attempt_no, new=True)
+    return Recorded(notice_id, subject_id, attempt.attempt_no, new=True)
 
 
 def open_notice_for_phone(db_url: str, phone: str) -> NoticeRow | None:
