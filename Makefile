@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 # The evidence PDF needs a TrueType font with Chinese glyphs (Debian: fonts-wqy-microhei).
 FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PRISM  := node_modules/.bin/prism
 
 .PHONY: install font run test lint bench verify clean
 
@@ -25,7 +26,13 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/python -m devstack.run
 
-test: install
+# Prism serves Twilio's OpenAPI contract to the channel tests; package-lock.json pins it.
+$(PRISM): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js >= 20.19) is needed to install Prism"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(PRISM)
+
+test: install $(PRISM)
 	$(BIN)/python -m pytest
 
 lint: install
@@ -38,4 +45,4 @@ bench: install
 	$(BIN)/python bench/onboarding_bench.py
 
 clean:
-	rm -rf $(VENV) var/*.db var/*.db-* var/api-keys.json
+	rm -rf $(VENV) node_modules var/*.db var/*.db-* var/api-keys.json

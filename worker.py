@@ -14,23 +14,29 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from activities.channels import ChannelActivities, ChannelConfig
 from activities.gateways import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
+from activities.notices import NoticeActivities
 from activities.notify import NotifyActivities
-from settings import Settings
+from settings import DEV_SECRET, Settings
 from store.db import migrate
+from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 
-WORKFLOWS: Sequence[type] = (OnboardingWorkflow,)
+WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
-def activities_for(db_url: str) -> list[Callable[..., Any]]:
-    """The activity callables, wired to their outside systems."""
+def activities_for(db_url: str, channels: ChannelConfig | None = None) -> list[Callable[..., Any]]:
+    """The activity callables, wired to their outside systems (no channel config: the outbox)."""
     ledger = LedgerActivities(db_url)
     notify = NotifyActivities(db_url)
     gateways = GatewayActivities(SimulatedSiBureau(db_url))
-    return [ledger.record_onboarding, notify.notify, gateways.submit_si_enrollment]
+    notices = NoticeActivities(db_url)
+    send = ChannelActivities(channels or ChannelConfig(secret_key=DEV_SECRET), db_url)
+    return [ledger.record_onboarding, notify.notify, gateways.submit_si_enrollment,
+            notices.open_notice, notices.close_notice, notices.append_evidence, send.send_notice]
 
 
 async def connect(settings: Settings) -> Client:
@@ -39,8 +45,9 @@ async def connect(settings: Settings) -> Client:
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings))
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
-                  activities=activities_for(settings.db_url), activity_executor=executor)
+                  activities=activities, activity_executor=executor)
 
 
 async def serve(settings: Settings) -> None:

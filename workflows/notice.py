@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.notices import NoticeActivities
@@ -103,15 +104,11 @@ class NoticeWorkflow:
     async def _send(self, channel: Channel, reminder: bool) -> int:
         async with self._send_lock:
             attempt_no = len(self._attempts) + 1
-            notice_id = workflow.info().workflow_id
-            result: SendResult = await workflow.execute_activity(
-                "send_notice",
-                SendRequest(idempotency_key=f"{notice_id}:attempt:{attempt_no}",
-                            notice_id=notice_id, subject_id=self._in.subject_id,
-                            attempt_no=attempt_no, channel=channel, recipient=self._in.recipient,
-                            purpose=self._in.purpose, template=self._in.template,
-                            data=self._in.data, reminder=reminder),
-                result_type=SendResult, **SEND_ACTIVITY)
+            try:
+                result: SendResult = await self._send_activity(channel, attempt_no, reminder)
+            except ActivityError as error:
+                result = SendResult(channel=channel, status=DeliveryStatus.failed,
+                                    error=f"send failed: {error.cause or error}")
             self._attempts.append(AttemptView(
                 attempt_no=attempt_no, channel=result.channel, to=result.to, status=result.status,
                 provider_id=result.provider_id, reminder=reminder, sent_at=self._clock.now(),
@@ -123,6 +120,16 @@ class NoticeWorkflow:
                                  provider_id=result.provider_id, reminder=reminder,
                                  error=result.error, purpose=self._in.purpose)
             return attempt_no
+
+    async def _send_activity(self, channel: Channel, attempt_no: int, reminder: bool) -> SendResult:
+        notice_id = workflow.info().workflow_id
+        return await workflow.execute_activity(
+            "send_notice",
+            SendRequest(idempotency_key=f"{notice_id}:attempt:{attempt_no}", notice_id=notice_id,
+                        subject_id=self._in.subject_id, attempt_no=attempt_no, channel=channel,
+                        recipient=self._in.recipient, purpose=self._in.purpose,
+                        template=self._in.template, data=self._in.data, reminder=reminder),
+            result_type=SendResult, **SEND_ACTIVITY)
 
     async def _evidence(self, kind: str, key: str, **payload: Any) -> None:
         notice_id = workflow.info().workflow_id

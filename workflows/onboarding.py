@@ -9,6 +9,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.gateways import GatewayActivities
@@ -17,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import messages
     from domain import onboarding_rules as rules
     from domain.errors import ActionRefused, RuleViolation
+    from domain.notices import NoticeInput, NoticeRecipient
     from domain.onboarding import (
         OPEN_REQUEST,
         Actor,
@@ -41,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows._timers import ScaledClock
 
 WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
+NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked NoticeWorkflows
 ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its events are written
 
 
@@ -371,14 +374,31 @@ class OnboardingWorkflow:
         self._emit(kind, "system", recipients=[r.role for r in recipients], **data)
         seq = self._events[-1].seq
         subject, body = text
-        await workflow.execute_activity_method(
-            NotifyActivities.notify,
-            Notification(idempotency_key=f"{workflow.info().workflow_id}:{seq}",
-                         subject_id=workflow.info().workflow_id, purpose=kind,
-                         subject=subject, body=body, recipients=recipients),
-            **NOTIFY_ACTIVITY,
-        )
+        if workflow.patched(NOTICES_PATCH):
+            for recipient in recipients:
+                await self._start_notice(kind, subject, body, recipient)
+        else:
+            await workflow.execute_activity_method(
+                NotifyActivities.notify,
+                Notification(idempotency_key=f"{workflow.info().workflow_id}:{seq}",
+                             subject_id=workflow.info().workflow_id, purpose=kind,
+                             subject=subject, body=body, recipients=recipients),
+                **NOTIFY_ACTIVITY,
+            )
         await self._flush()
+
+    async def _start_notice(self, kind: str, subject: str, body: str, to: Recipient) -> None:
+        """An informational notice to HR or a manager: tracked to delivery, no answer needed."""
+        channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
+        await workflow.start_child_workflow(
+            "Notice",
+            NoticeInput(subject_id=workflow.info().workflow_id, purpose=kind, template="generic",
+                        data={"title": subject, "body": body},
+                        recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
+                                                  email=to.email),
+                        channels=channels or ("outbox",), requires_answer=False,
+                        reminder_before=None, time_scale=self._in.timing.time_scale),
+            id=f"notice-{workflow.uuid4()}", parent_close_policy=ParentClosePolicy.ABANDON)
 
     async def _answer(self) -> OnboardingView:
         """The new state at once; its events reach the database right after, in order."""
