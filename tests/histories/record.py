@@ -24,6 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
+from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
 from domain.onboarding import (
     Actor,
     CancelOnboarding,
@@ -95,10 +96,35 @@ async def answer_first_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def escalated_via_notices(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-notices patch: reminders and escalations are child notices."""
+    handle = await _start(env, queue, "H5")
+    await env.sleep(timedelta(days=32))
+    await handle.execute_update("cancel", CancelOnboarding(HR, "employee left"))
+    await handle.result()
+    return handle.id
+
+
+async def notice_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
+    """A return-to-work notice nobody answers: two channels, one reminder, unacknowledged."""
+    inp = NoticeInput(subject_id="case-H6", purpose="return_to_work", template="return_to_work",
+                      data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
+                      recipient=NoticeRecipient(name="张三", phone="+8613800138000",
+                                                email="zs@example.com"),
+                      channels=("sms", "email"))
+    handle = await env.client.start_workflow("Notice", inp, id="notice-H6", task_queue=queue,
+                                             result_type=NoticeOutcome)
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
-             "answer_first_enrolled": answer_first_enrolled}
+             "answer_first_enrolled": answer_first_enrolled,
+             "escalated_via_notices": escalated_via_notices,
+             "notice_unacknowledged": notice_unacknowledged}
+FOLDER = {"notice_unacknowledged": "notice"}
 
 
 async def record(names: list[str]) -> None:
@@ -116,7 +142,9 @@ async def record(names: list[str]) -> None:
                                   activities=activities_for(db_url), activity_executor=executor):
                     workflow_id = await SCENARIOS[name](env, queue)
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
-                (HERE / f"{name}.json").write_text(history.to_json())
+                folder = HERE.parent / FOLDER.get(name, "onboarding")
+                folder.mkdir(exist_ok=True)
+                (folder / f"{name}.json").write_text(history.to_json())
                 print(f"recorded {name}: {len(history.events)} events")
 
 
