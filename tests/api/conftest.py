@@ -54,6 +54,7 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
         await lifespan.__aenter__()
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                    base_url="http://caseguard.test")
+        client.temporal, client.task_queue = dev_server.client, task_queue  # type: ignore[attr-defined]
         stack.append((worker, worker_task, lifespan, client))
         return client
 

@@ -1,0 +1,51 @@
+"""A notice followed end to end as a person would: outbox message with the link, the page, the answer."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
+from store.db import session_for
+from store.models import OutboxMessage
+from tests.api.conftest import AppFactory, auth, eventually
+
+
+async def test_the_link_in_the_outbox_opens_the_page_and_the_answer_acknowledges(
+        make_api: AppFactory, db_url: str):
+    api = await make_api()
+    inp = NoticeInput(subject_id="onboarding-E70", purpose="return_to_work",
+                      template="return_to_work",
+                      data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
+                      recipient=NoticeRecipient(name="张三", email="zs@example.com"),
+                      channels=("email",))
+    handle = await api.temporal.start_workflow(  # type: ignore[attr-defined]
+        "Notice", inp, id="notice-e2e-1", task_queue=api.task_queue,  # type: ignore[attr-defined]
+        result_type=NoticeOutcome)
+
+    def message() -> OutboxMessage | None:
+        with session_for(db_url) as session:
+            return session.exec(select(OutboxMessage).where(
+                OutboxMessage.subject_id == "onboarding-E70")).first()
+
+    async def delivered() -> OutboxMessage | None:
+        return message()
+
+    row = await eventually(delivered)
+    link = re.search(r"/r/[A-Za-z0-9_.\-]+", row.body)
+    assert link, row.body
+    page = await api.get(link.group(0))
+    assert page.status_code == 200 and "复工通知" in page.text
+    answered = await api.post(link.group(0), data={"choice": "confirm"})
+    assert answered.status_code == 200
+
+    outcome = await handle.result()
+    assert outcome.result == "acknowledged" and outcome.answer.channel == "link"
+    shown = (await api.get("/api/v1/notices/notice-e2e-1", headers=auth("k-hr"))).json()
+    assert shown["status"] == "acknowledged" and shown["answer"]["choice"] == "confirm"
+    statuses = [t["status"] for t in shown["attempts"][0]["timeline"]]
+    assert "read" in statuses
+    listed = (await api.get("/api/v1/notices", params={"subject": "onboarding-E70"},
+                            headers=auth("k-manager"))).json()
+    assert [n["id"] for n in listed["items"]] == ["notice-e2e-1"]
