@@ -312,10 +312,10 @@ class Run:
     durations: dict[str, float] = field(default_factory=dict)
 
 
-async def start_batch(run: Run, kind: str, prefix: str, count: int, task_queue: str) -> float:
+async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: str) -> float:
     """Start `count` workflows, `concurrency` at a time, then wait until the worker ran them all
     (so the next measurement does not share the CPU with this batch). Returns the start time."""
-    c = run.args.concurrency
+    c, prefix = run.args.concurrency, phase[0].upper()
     if kind == "api":
         ids = onboarding_ids(prefix, count)
         start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
@@ -323,9 +323,9 @@ async def start_batch(run: Run, kind: str, prefix: str, count: int, task_queue: 
         ids = bare_ids(prefix, count)
         start_s = await bounded(ids, c, lambda i: bare_start(run.client, i, task_queue))
     settle_s = await settle_all(run.client, ids, c)
-    run.durations[f"{kind}_{prefix}_starts_s"] = round(start_s, 3)
-    run.durations[f"{kind}_{prefix}_settle_s"] = round(settle_s, 3)
-    say(f"{kind}: {count} started in {start_s:.1f} s ({count / start_s:.1f}/s), all ran their "
+    run.durations[f"{phase}_{kind}_start_s"] = round(start_s, 3)
+    run.durations[f"{phase}_{kind}_settle_s"] = round(settle_s, 3)
+    say(f"{phase} {kind}: {count} started in {start_s:.1f} s ({count / start_s:.1f}/s), all ran their "
         f"first tasks {settle_s:.1f} s later")
     return start_s
 
@@ -333,11 +333,11 @@ async def start_batch(run: Run, kind: str, prefix: str, count: int, task_queue: 
 async def measure_starts(run: Run) -> None:
     n = run.args.starts
     warm = min(run.args.concurrency, n)
-    await start_batch(run, "api", "W", warm, API_TASK_QUEUE)
-    await start_batch(run, "bare", "W", warm, BARE_TASK_QUEUE)
+    await start_batch(run, "warmup", "api", warm, API_TASK_QUEUE)
+    await start_batch(run, "warmup", "bare", warm, BARE_TASK_QUEUE)
     say(f"starts: {n} through the API, then {n} bare, at concurrency {run.args.concurrency} …")
-    api_s = await start_batch(run, "api", "S", n, API_TASK_QUEUE)
-    bare_s = await start_batch(run, "bare", "S", n, BARE_TASK_QUEUE)
+    api_s = await start_batch(run, "starts", "api", n, API_TASK_QUEUE)
+    bare_s = await start_batch(run, "starts", "bare", n, BARE_TASK_QUEUE)
     run.figures.update(api_starts_per_s=round(n / api_s, 1), bare_starts_per_s=round(n / bare_s, 1))
 
 
@@ -380,8 +380,8 @@ async def measure_rss(run: Run) -> None:
     idle_onb, idle_bare = await steady_rss_mb(onb), await steady_rss_mb(bare)
     say(f"rss: idle workers {idle_onb:.0f} MB (onboarding), {idle_bare:.0f} MB (bare); "
         f"opening {n} onboardings through the API, then {n} bare …")
-    await start_batch(run, "api", "R", n, API_TASK_QUEUE)
-    await start_batch(run, "bare", "R", n, BARE_RSS_TASK_QUEUE)
+    await start_batch(run, "open", "api", n, API_TASK_QUEUE)
+    await start_batch(run, "open", "bare", n, BARE_RSS_TASK_QUEUE)
     onb_mb, bare_mb = await steady_rss_mb(onb), await steady_rss_mb(bare)
     run.figures.update(onboarding_worker_rss_mb=round(onb_mb, 1),
                        bare_worker_rss_mb=round(bare_mb, 1))
@@ -390,7 +390,7 @@ async def measure_rss(run: Run) -> None:
         "onboarding_kb_per_workflow": round((onb_mb - idle_onb) * 1024 / n, 1),
         "bare_kb_per_workflow": round((bare_mb - idle_bare) * 1024 / n, 1),
         "max_cached_workflows": cache, "default_max_cached_workflows": DEFAULT_MAX_CACHED,
-        "onboarding_projection_rows": projection_rows(run.db_path, "onboarding-R"),
+        "onboarding_projection_rows": projection_rows(run.db_path, "onboarding-O"),
     }
     say(f"rss: onboarding worker {onb_mb:.0f} MB, bare worker {bare_mb:.0f} MB")
 

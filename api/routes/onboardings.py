@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, from_rpc, from_update_failure
@@ -183,8 +183,9 @@ async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str,
             raise from_update_failure(exc) from None
         except RPCError as exc:
             error = from_rpc(exc, id)
-            raise (await _closed(handle, update) if error.code == "onboarding.closed"
-                   else error) from None
+            if exc.status == RPCStatusCode.NOT_FOUND and await _exists(handle):
+                error = await _closed(handle, update)  # finished: say what closed it
+            raise error from None
     except ActionRefused as refused:
         error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
                          refused.details)
@@ -200,6 +201,14 @@ async def _record_refusal(settings: SettingsDep, id: str, actor: Actor, update: 
                           error: ApiError) -> None:
     if error.status in (403, 409, 422):
         await record_refusal(settings.db_url, id, actor, update, error)
+
+
+async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    try:
+        await handle.describe()
+    except RPCError:
+        return False
+    return True
 
 
 async def _closed(handle: WorkflowHandle[Any, Any], update: str) -> ApiError:
