@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font run test lint bench verify clean
+.PHONY: install font browser run test lint bench verify clean
 
 install: $(STAMP) font
 
@@ -32,7 +32,13 @@ $(PRISM): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(PRISM)
 
-test: install $(PRISM)
+# The employee page is tested in a real headless Chromium (Debian packages).
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || $(SUDO) sh -c \
+	  'apt-get install -y -q chromium chromium-driver >/dev/null || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null)'
+
+test: install $(PRISM) browser
 	$(BIN)/python -m pytest
 
 lint: install

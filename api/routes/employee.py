@@ -103,8 +103,20 @@ def _date(value: str) -> date | None:
         return None
 
 
+def _readable(text: str) -> list[str]:
+    """The message's lines without the link and its lead-in: the reader is already here."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    keep = []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if "://" in line or (line.rstrip().endswith(("：", ":")) and "://" in following):
+            continue
+        keep.append(line)
+    return keep
+
+
 def _form(token: str, notice: NoticeRow, text: str) -> str:
-    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in _readable(text))
     ask_date = notice.purpose == "return_to_work"
     date_field = ("<label>预计返岗日期 <input type='date' name='return_date'></label>"
                   if ask_date else "")
@@ -129,7 +141,8 @@ def _page(notice: NoticeRow, content: str) -> str:
  body {{ font-family: system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif; margin: 0;
         padding: 16px; line-height: 1.6; color: #1d2733; background: #f5f7fa; }}
  h1 {{ font-size: 1.3rem; margin: 0 0 12px; }}
- .notice, .done {{ background: #fff; border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }}
+ .notice, .done {{ overflow-wrap: anywhere; background: #fff; border-radius: 8px;
+                  padding: 12px 16px; margin-bottom: 16px; }}
  button {{ display: block; width: 100%; font-size: 1.1rem; padding: 14px; margin: 8px 0;
           border: 0; border-radius: 8px; background: #1a73e8; color: #fff; }}
  button.secondary {{ background: #5f6b7a; }}

@@ -1,0 +1,96 @@
+"""The acknowledgement page in a real headless Chromium at a phone's size: open, answer, confirmed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlmodel import select
+
+from devstack import free_port, wait_for_port
+from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
+from store.db import session_for
+from store.models import OutboxMessage
+from tests.api.conftest import AppFactory, eventually
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0}
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("chromium and chromedriver are required in CI (make test installs them)",
+                    pytrace=False)
+    pytest.skip("chromium/chromedriver not installed (make test installs them)",
+                allow_module_level=True)
+
+
+def browse(url: str) -> tuple[str, str]:
+    """Open the link like a phone, confirm, and return the page texts before and after."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        driver.get(url)
+        before = driver.find_element(By.TAG_NAME, "body").text
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "notice-page.png"))
+        driver.find_element(By.ID, "confirm").click()
+        WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.ID, "done")))
+        driver.save_screenshot(str(ARTIFACTS / "notice-confirmed.png"))
+        return before, driver.find_element(By.TAG_NAME, "body").text
+    finally:
+        driver.quit()
+
+
+async def test_an_employee_confirms_on_a_phone(make_api: AppFactory, db_url: str,
+                                              monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
+    api = await make_api()
+    server = uvicorn.Server(uvicorn.Config(api._transport.app, host="127.0.0.1",  # type: ignore[attr-defined]
+                                           port=free_port(), lifespan="off", log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        await asyncio.to_thread(wait_for_port, "127.0.0.1", server.config.port)
+        handle = await api.temporal.start_workflow(  # type: ignore[attr-defined]
+            "Notice", NoticeInput(
+                subject_id="case-B1", purpose="return_to_work", template="return_to_work",
+                data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
+                recipient=NoticeRecipient(name="张三", email="zs@example.com"), channels=("email",)),
+            id="notice-browser-1", task_queue=api.task_queue,  # type: ignore[attr-defined]
+            result_type=NoticeOutcome)
+
+        async def link() -> str | None:
+            with session_for(db_url) as session:
+                row = session.exec(select(OutboxMessage).where(
+                    OutboxMessage.subject_id == "case-B1")).first()
+            found = re.search(r"/r/[A-Za-z0-9_.\-]+", row.body) if row else None
+            return found.group(0) if found else None
+
+        path = await eventually(link)
+        before, after = await asyncio.to_thread(
+            browse, f"http://127.0.0.1:{server.config.port}{path}")
+        assert "复工通知" in before and "我已收到并确认" in before
+        assert "已记录" in after
+        outcome = await handle.result()
+        assert outcome.result == "acknowledged"
+        assert (ARTIFACTS / "notice-confirmed.png").stat().st_size > 1000
+    finally:
+        server.should_exit = True
+        await serving
