@@ -118,12 +118,23 @@ async def notice_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def local_flush_enrolled(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-local-flush patch: events written by a local activity."""
+    handle = await _start(env, queue, "H7")
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=33))
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
              "answer_first_enrolled": answer_first_enrolled,
              "escalated_via_notices": escalated_via_notices,
-             "notice_unacknowledged": notice_unacknowledged}
+             "notice_unacknowledged": notice_unacknowledged,
+             "local_flush_enrolled": local_flush_enrolled}
 FOLDER = {"notice_unacknowledged": "notice"}
 
 
