@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
 from bench.bare_timer import BenchTimer
-from devstack import free_port, temporal_cli, wait_for_port
+from devstack import free_port, stop_process, temporal_cli, wait_for_port
 from store.db import migrate
 from tests.factories import registration
 
@@ -93,14 +93,7 @@ class Stack:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, name: str) -> None:
-        proc = self.procs.pop(name)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(self.procs.pop(name))
 
     def stop_all(self) -> None:
         for name in reversed(list(self.procs)):

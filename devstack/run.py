@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from devstack import temporal_cli, wait_for_port
+from devstack import stop_process, temporal_cli, wait_for_port
 from settings import Settings
 from store.db import migrate
 
@@ -81,13 +81,7 @@ def _supervise(procs: list[subprocess.Popen[bytes]]) -> int:
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in reversed(procs):
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 if __name__ == "__main__":
