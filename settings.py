@@ -105,14 +105,6 @@ class Settings(BaseSettings):
                 "CASEGUARD_ENV=dev: it signs the personal links sent to employees")
         return self
 
-    @property
-    def twilio_configured(self) -> bool:
-        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
-
-    @property
-    def smtp_configured(self) -> bool:
-        return bool(self.smtp_host)
-
     @model_validator(mode="after")
     def _dev_only_time_scale(self) -> Settings:
         if self.time_scale != 1 and self.env is not Env.dev:
