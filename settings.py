@@ -82,6 +82,19 @@ class Settings(BaseSettings):
     smtp_from: str = "Caseguard <caseguard@localhost>"
     smtp_starttls: bool = False
     pdf_font: Path | None = None
+    company_name: str = ""
+    case_materials_sla_hours: float = Field(default=24, gt=0)
+    case_reminder_days: tuple[int, ...] = (7, 20, 27)
+    return_notice_lead_days: int = Field(default=7, ge=1, le=60)
+    notice_response_hours: float = Field(default=72, gt=0)
+    settlement_target_days: int = Field(default=15, ge=1, le=365)
+
+    @field_validator("case_reminder_days")
+    @classmethod
+    def _reminder_days(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 1 <= d <= 29 for d in days):
+            raise ValueError("reminder days must lie inside the 30-day window (1-29)")
+        return tuple(sorted(set(days)))
 
     def cjk_font(self) -> Path:
         """The TrueType CJK font of the bundle PDF (`make install` installs WenQuanYi Micro Hei)."""

@@ -8,6 +8,7 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
@@ -15,28 +16,38 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.channels import ChannelActivities, ChannelConfig
+from activities.forms import FormActivities
 from activities.gateways import GatewayActivities, SimulatedSiBureau
+from activities.injury_gateways import InjuryGatewayActivities
 from activities.ledger import LedgerActivities
 from activities.notices import NoticeActivities
 from activities.notify import NotifyActivities
-from settings import DEV_SECRET, Settings
+from settings import DEV_SECRET, ROOT, Settings
 from store.db import migrate
+from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 
-WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow)
+WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
-def activities_for(db_url: str, channels: ChannelConfig | None = None) -> list[Callable[..., Any]]:
+def activities_for(db_url: str, channels: ChannelConfig | None = None,
+                   documents_root: Path | None = None,
+                   pdf_font: str | None = None) -> list[Callable[..., Any]]:
     """The activity callables, wired to their outside systems (no channel config: the outbox)."""
     ledger = LedgerActivities(db_url)
     notify = NotifyActivities(db_url)
     gateways = GatewayActivities(SimulatedSiBureau(db_url))
     notices = NoticeActivities(db_url)
     send = ChannelActivities(channels or ChannelConfig(secret_key=DEV_SECRET), db_url)
-    return [ledger.record_onboarding, notify.notify, gateways.submit_si_enrollment,
-            notices.open_notice, notices.close_notice, notices.append_evidence, send.send_notice]
+    forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
+    injury = InjuryGatewayActivities()
+    return [ledger.record_onboarding, ledger.record_case, notify.notify,
+            gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
+            notices.append_evidence, send.send_notice, forms.generate_determination_form,
+            injury.submit_determination_application, injury.fetch_diagnosis,
+            injury.claim_injury_benefits, injury.register_courier_tracking]
 
 
 async def connect(settings: Settings) -> Client:
@@ -45,7 +56,9 @@ async def connect(settings: Settings) -> Client:
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
-    activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings))
+    activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
+                                settings.documents_dir,
+                                str(settings.pdf_font) if settings.pdf_font else None)
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   activities=activities, activity_executor=executor)
 

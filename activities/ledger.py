@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
+from domain.injury_case import CaseProjection
 from domain.onboarding import Event, ProjectionUpdate
 from store import evidence
 from store.db import session_for
-from store.models import OnboardingRow
+from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow
 
 
 class LedgerActivities:
@@ -49,6 +50,42 @@ class LedgerActivities:
             if newest >= row.last_seq:
                 row.status, row.last_seq, row.updated_at = update.status, newest, now
             session.add(row)
+            session.commit()
+
+
+    @activity.defn(name="record_case")
+    def record_case(self, update: CaseProjection) -> int:
+        """Append new case events and refresh the case's list row and deadlines."""
+        written = sum(evidence.append(self._db_url, _evidence(update.case_id, e))[1]
+                      for e in update.events)
+        try:
+            self._project_case(update)
+        except IntegrityError:
+            self._project_case(update)  # a concurrent first write won: update what it wrote
+        return written
+
+    def _project_case(self, update: CaseProjection) -> None:
+        now = datetime.now(UTC)
+        newest = max((e.seq for e in update.events), default=0)
+        with session_for(self._db_url) as session:
+            row = session.get(CaseRow, update.case_id)
+            if row is None:
+                row = CaseRow(id=update.case_id, employee_id=update.employee_id,
+                              employee_name=update.employee_name, department=update.department,
+                              region=update.region, accident_at=update.accident_at,
+                              stage=update.stage, created_by=update.created_by, created_at=now,
+                              updated_at=now, last_seq=0)
+            if newest < row.last_seq:
+                return  # an older flush retried after a newer one: nothing to refresh
+            row.stage, row.last_seq, row.updated_at = update.stage, newest, now
+            session.add(row)
+            for d in update.deadlines:
+                entry = session.get(CaseDeadlineEntry, (update.case_id, d.name)) or \
+                    CaseDeadlineEntry(case_id=update.case_id, name=d.name, due_at=d.due_at,
+                                      kind=d.kind, article=d.article)
+                entry.due_at, entry.met_at, entry.active = d.due_at, d.met_at, d.active
+                entry.kind, entry.article = d.kind, d.article
+                session.add(entry)
             session.commit()
 
 

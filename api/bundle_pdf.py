@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from activities.forms import RENDER_LOCK
 from domain.labels import (
     DEADLINE_NAMES,
     DEADLINE_STATUS,
@@ -80,7 +81,8 @@ def render_timeline(data: BundleInput) -> bytes:
         Spacer(1, 6 * mm),
         Paragraph(_chain_sentence(data), s["body"]),
     ]
-    doc.build(story)
+    with RENDER_LOCK:  # ReportLab's CJK font state is not thread-safe
+        doc.build(story)
     return out.getvalue()
 
 

@@ -176,3 +176,25 @@ class EvidenceEvent:
     actor: str
     kind: str
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    """What a parent workflow needs of a notice's outcome."""
+
+    result: str
+    proof: str
+    unreachable: bool
+    answer: Answer | None
+
+
+def outcome_of(raw: dict[str, Any]) -> NoticeSummary:
+    """A NoticeOutcome's JSON (a child workflow's result) as the summary a parent acts on."""
+    answer = raw.get("answer")
+    return NoticeSummary(
+        result=str(raw["result"]), proof=str(raw.get("proof", "")),
+        unreachable=bool(raw.get("unreachable", False)),
+        answer=Answer(at=datetime.fromisoformat(answer["at"]), channel=answer["channel"],
+                      choice=answer["choice"], text=answer.get("text", ""),
+                      return_date=date.fromisoformat(answer["return_date"])
+                      if answer.get("return_date") else None) if answer else None)

@@ -195,3 +195,35 @@ class NoticeReceiptRow(SQLModel, table=True):
     source: str = Field(max_length=20)
     error_code: str = ""
     at: datetime = _utc_column(nullable=False)
+
+
+class CaseRow(SQLModel, table=True):
+    """One row per injury case, for lists; Temporal holds the process state."""
+
+    __tablename__ = "cases"
+
+    id: str = Field(primary_key=True, max_length=80)
+    employee_id: str = Field(index=True, max_length=64)
+    employee_name: str
+    department: str
+    region: str = Field(max_length=40)
+    accident_at: datetime = _utc_column(nullable=False)
+    stage: str = Field(index=True, max_length=40)
+    created_by: str
+    created_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)
+    last_seq: int = 0
+
+
+class CaseDeadlineEntry(SQLModel, table=True):
+    """A case's deadline as of its newest event: lists filter on these (overdue, due before)."""
+
+    __tablename__ = "case_deadlines"
+
+    case_id: str = Field(primary_key=True, max_length=80)
+    name: str = Field(primary_key=True, max_length=40)
+    due_at: datetime = _utc_column(nullable=False, index=True)
+    met_at: datetime | None = _utc_column(nullable=True)
+    kind: str = Field(max_length=20)
+    article: str
+    active: bool = True

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.onboarding import Contact, Employee, OnboardingInput
+from domain.injury_case import CaseInput, Witness
+from domain.injury_intake import CaseReport, CaseSettings, build_case_input
+from domain.onboarding import Contact, EmergencyContact, Employee, OnboardingInput
 from domain.onboarding_intake import ProcessSettings, build_input
 from domain.policy import PolicyTable
 
@@ -49,3 +51,26 @@ def onboarding_input(hire_date: date, *, employee_id: str = "E1001", id_number: 
                                 hr_manager=Contact(name="HR Manager Chen",
                                                    email="chen@example.com")),
     )
+
+
+def case_report(accident_at: datetime, *, employee_id: str = "E1001", case_id: str | None = None,
+                witnesses: tuple[str, ...] = ("李四",), si_enrolled: bool = True,
+                traffic_accident: bool = False) -> CaseReport:
+    return CaseReport(
+        employee=Employee(
+            employee_id=employee_id, name="张三", id_number=VALID_ID, phone="13800138000",
+            email="zhangsan@example.com", department="生产部",
+            manager=Contact(name="李经理", phone="13900139000", email="li@example.com"),
+            emergency_contact=EmergencyContact(name="王芳", relation="配偶", phone="13700137000")),
+        region="beijing", accident_at=accident_at, location="二号车间冲压机旁",
+        description="操作冲压机时右手拇指被夹伤", injury="右手拇指肌腱断裂",
+        witnesses=tuple(Witness(name=w) for w in witnesses), si_enrolled=si_enrolled,
+        traffic_accident=traffic_accident, case_id=case_id)
+
+
+def case_input(accident_at: datetime, *, now: datetime | None = None, time_scale: float = 1.0,
+               **report: Any) -> CaseInput:
+    return build_case_input(
+        case_report(accident_at, **report), created_by="hr-alice", now=now or accident_at,
+        process=CaseSettings(time_scale=time_scale,
+                             hr_manager=Contact(name="HR Manager Chen", email="chen@example.com")))

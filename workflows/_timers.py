@@ -26,6 +26,12 @@ class ScaledClock:
             return real
         return self._origin + (real - self._origin) * self._scale
 
+    def business_time(self, real: datetime) -> datetime:
+        """The business time at real time `real` (a query may ask about a moment after the last task)."""
+        if self._scale == 1:
+            return real
+        return self._origin + (real - self._origin) * self._scale
+
     def real_duration(self, business: timedelta) -> timedelta:
         return business / self._scale
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import OnboardingInput, OnboardingView
 from worker import WORKFLOWS, activities_for
 
@@ -29,6 +31,11 @@ class Harness:
         now: datetime = await self.env.get_current_time()
         return now.astimezone(ZoneInfo("Asia/Shanghai")).date()
 
+    async def start_case(self, inp: CaseInput) -> WorkflowHandle:
+        return await self.client.start_workflow(
+            "InjuryCase", inp, id=f"case-{inp.case_id}", task_queue=self.task_queue,
+            result_type=CaseView)
+
     async def start(self, inp: OnboardingInput) -> WorkflowHandle:
         return await self.client.start_workflow(
             "Onboarding", inp, id=f"onboarding-{inp.employee.employee_id}",
@@ -36,11 +43,12 @@ class Harness:
 
 
 @pytest.fixture
-async def wf(time_skipping_env: WorkflowEnvironment,
-                  sqlite_url: str) -> AsyncIterator[Harness]:
+async def wf(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+             tmp_path: Path) -> AsyncIterator[Harness]:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with Worker(time_skipping_env.client, task_queue=task_queue,
-                          workflows=list(WORKFLOWS), activities=activities_for(sqlite_url),
+                          workflows=list(WORKFLOWS), activities=activities_for(sqlite_url,
+                                                    documents_root=tmp_path / "documents"),
                           activity_executor=executor):
             yield Harness(time_skipping_env, time_skipping_env.client, task_queue, sqlite_url)

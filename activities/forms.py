@@ -1,0 +1,161 @@
+"""Generated documents of a case: the filled-in 工伤认定申请表 as a PDF, stored once per key."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy.exc import IntegrityError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.errors import RuleViolation
+from domain.ids import case_workflow_id
+from domain.injury_case import DocumentRef, FormRequest
+from domain.injury_forms import ApplicationForm, application_form
+from domain.messages import local
+from settings import CJK_FONTS
+from store import evidence
+from store.db import session_for
+from store.documents import LocalContentStore
+from store.models import DocumentRow
+
+KIND = "determination_form"
+NOTE = "generated from the case data"
+FONT_MISSING = "pdf_font_missing"
+# ReportLab's TrueType subsetting reads shared font state: concurrent builds corrupt each other.
+RENDER_LOCK = threading.Lock()
+
+
+def document_id(idempotency_key: str) -> str:
+    """The id of the document a key generates: the same key always names the same document."""
+    return "doc-" + hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:24]
+
+
+class FormActivities:
+    """Renders case forms as PDFs into the content store, with a document row and an evidence entry."""
+
+    def __init__(self, db_url: str, documents_root: Path, font_path: str | None) -> None:
+        self._db_url = db_url
+        self._store = LocalContentStore(documents_root)
+        self._font_path = font_path
+
+    @activity.defn(name="generate_determination_form")
+    def generate_determination_form(self, request: FormRequest) -> DocumentRef:
+        """Store the filled-in 工伤认定申请表 (Regs. art. 18) once per idempotency key."""
+        try:
+            subject_id = case_workflow_id(request.case.case_id)
+        except RuleViolation as exc:
+            raise ApplicationError(exc.message, type="invalid_case", non_retryable=True) from None
+        doc_id = document_id(request.idempotency_key)
+        row = self._row(doc_id) or self._create(doc_id, subject_id, request)
+        if row.subject_id != subject_id:
+            raise ApplicationError(
+                f"idempotency key {request.idempotency_key!r} already generated document {row.id} "
+                f"for {row.subject_id}, not {subject_id}", type="key_reused", non_retryable=True)
+        self._record(row, request)  # a no-op when an earlier attempt already recorded it
+        return DocumentRef(document_id=row.id, sha256=row.sha256, filename=row.filename)
+
+    def _row(self, doc_id: str) -> DocumentRow | None:
+        with session_for(self._db_url) as session:
+            return session.get(DocumentRow, doc_id)
+
+    def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
+        case = request.case
+        data = render_pdf(application_form(case, request.generated_at), self._font(),
+                          subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
+                                   f"生成人 {request.generated_by}，生成时间 "
+                                   f"{local(request.generated_at)}（北京时间）")
+        digest = self._store.put(data)
+        row = DocumentRow(id=doc_id, subject_id=subject_id, kind=KIND,
+                          filename=f"工伤认定申请表-{case.case_id}.pdf", content_type="application/pdf",
+                          size=len(data), sha256=digest, note=NOTE, uploaded_by=request.generated_by,
+                          uploaded_at=request.generated_at)
+        with session_for(self._db_url) as session:
+            try:
+                session.add(row)
+                session.commit()
+                return row
+            except IntegrityError:
+                session.rollback()  # a concurrent attempt stored it first: answer with its row
+        stored = self._row(doc_id)
+        if stored is None:
+            raise RuntimeError(f"document {doc_id} conflicted on insert but cannot be read back")
+        return stored
+
+    def _record(self, row: DocumentRow, request: FormRequest) -> None:
+        evidence.append(self._db_url, evidence.NewEntry(
+            subject_id=row.subject_id, idempotency_key=request.idempotency_key,
+            at=row.uploaded_at, actor=row.uploaded_by, kind="document_generated",
+            payload={"document_id": row.id, "kind": row.kind, "filename": row.filename,
+                     "content_type": row.content_type, "size": row.size, "sha256": row.sha256,
+                     "note": row.note}))
+
+    def _font(self) -> Path:
+        candidates = [Path(self._font_path)] if self._font_path else list(CJK_FONTS)
+        for path in candidates:
+            if path.exists():
+                return path
+        raise ApplicationError(
+            "no CJK font for the generated PDF: install fonts-wqy-microhei (`make install`) or set "
+            f"CASEGUARD_PDF_FONT to a TrueType font with Chinese glyphs (tried: "
+            f"{', '.join(str(p) for p in candidates)})", type=FONT_MISSING, non_retryable=True)
+
+
+def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
+    """The form as an A4 PDF: title, a two-column table of its rows, the legal basis, signatures."""
+    name = _register(font)
+    body = ParagraphStyle("body", fontName=name, fontSize=10, leading=15, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1,
+                           spaceAfter=4)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, alignment=1)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm, title=form.title,
+                            author="Caseguard")
+    cells = [[Paragraph(escape(label), body), Paragraph(_lines(value), body)]
+             for label, value in form.rows]
+    table = Table(cells, colWidths=(42 * mm, 132 * mm))
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f0f0")),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    story: list[Any] = [Paragraph(escape(form.title), title)]
+    if subtitle:
+        story.append(Paragraph(escape(subtitle), small))
+    story += [
+        Spacer(1, 5 * mm), table, Spacer(1, 4 * mm),
+        Paragraph(f"依据：{escape(form.basis)}。申请表应当包括事故发生的时间、地点、原因以及职工伤害程度等"
+                  "基本情况。", body),
+        Spacer(1, 14 * mm),
+        Paragraph("申请人（用人单位盖章）：____________________　　　日期：____年____月____日", body),
+    ]
+    with RENDER_LOCK:
+        doc.build(story)
+    return out.getvalue()
+
+
+@cache
+def _register(font: Path) -> str:
+    """Register the font under a name of its own path (the bundle PDF registers its own name)."""
+    name = "CaseguardFormCJK-" + hashlib.sha256(str(font).encode("utf-8")).hexdigest()[:8]
+    pdfmetrics.registerFont(TTFont(name, str(font), subfontIndex=0))
+    return name
+
+
+def _lines(value: str) -> str:
+    return "<br/>".join(escape(line) for line in value.splitlines()) or "—"

@@ -1,0 +1,120 @@
+"""Dev-only routes that play the outside systems of an injury case (the authority, the courier).
+
+They let a whole case be demonstrated without real integrations: each route sends the case workflow
+the signal the real callback would send. `mount_dev_routes` mounts them only with CASEGUARD_ENV=dev.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, FastAPI
+from pydantic import Field
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.injury_gateways import TRACKING_NUMBER
+from api.deps import CurrentPrincipal, TemporalDep
+from api.errors import ApiError
+from api.schemas import Body
+from domain.errors import Forbidden, RuleViolation
+from domain.ids import case_workflow_id
+from domain.injury_case import AuthorityDecision, CourierStatus, CourierUpdate
+from domain.onboarding import Actor
+from settings import Env, Settings
+
+router = APIRouter(prefix="/api/v1/dev", tags=["dev simulators"])
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEV_ROLES = frozenset({"hr", "hr_manager", "admin"})
+
+
+class AuthorityDecisionIn(Body):
+    """What the simulated injury-determination authority decided."""
+
+    case_id: str
+    recognised: bool
+    decided_on: date | None = None
+    reference: str = Field(default="", max_length=100)
+    reason: str = Field(default="", max_length=2000)
+
+
+class CourierStatusIn(Body):
+    """A simulated tracking event of a paper notice."""
+
+    case_id: str
+    tracking_number: str = Field(pattern=f"^{TRACKING_NUMBER.pattern}$")
+    status: CourierStatus
+    signed_by: str = Field(default="", max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/authority/decide", status_code=202)
+async def authority_decide(body: AuthorityDecisionIn, actor: CurrentPrincipal,
+                           client: TemporalDep) -> dict[str, Any]:
+    """Simulate the authority's determination decision (工伤认定决定) on a case."""
+    _check_role(actor)
+    case_id = _checked(body.case_id)
+    decided_on = body.decided_on or datetime.now(SHANGHAI).date()
+    reference = body.reference or _decision_reference(case_id, decided_on, body.recognised)
+    decision = AuthorityDecision(recognised=body.recognised, decided_on=decided_on,
+                                 reference=reference, reason=body.reason,
+                                 source="authority_simulator")
+    await _signal(client, case_id, "authority_decision", decision)
+    return {"case_id": case_id, "signalled": "authority_decision"}
+
+
+@router.post("/courier/status", status_code=202)
+async def courier_status(body: CourierStatusIn, actor: CurrentPrincipal,
+                         client: TemporalDep) -> dict[str, Any]:
+    """Simulate a courier tracking event (posted, in transit, signed, returned) on a case."""
+    _check_role(actor)
+    case_id = _checked(body.case_id)
+    update = CourierUpdate(tracking_number=body.tracking_number, status=body.status,
+                           at=datetime.now(UTC), signed_by=body.signed_by, note=body.note,
+                           source="courier_simulator")
+    await _signal(client, case_id, "courier_status", update)
+    return {"case_id": case_id, "signalled": "courier_status"}
+
+
+def mount_dev_routes(app: FastAPI, settings: Settings) -> bool:
+    """Include the dev simulator routes when CASEGUARD_ENV=dev; says whether it did."""
+    if settings.env != Env.dev:
+        return False
+    app.include_router(router)
+    return True
+
+
+def _check_role(actor: Actor) -> None:
+    if actor.role not in DEV_ROLES:
+        raise Forbidden("role.forbidden",
+                        f"role '{actor.role}' may not drive the simulators; allowed: "
+                        f"{', '.join(sorted(DEV_ROLES))}", field="role")
+
+
+def _checked(case_id: str) -> str:
+    try:
+        case_workflow_id(case_id)
+    except RuleViolation as bad:
+        raise ApiError(422, "case_id.format", bad.message, "case_id") from None
+    return case_id
+
+
+def _decision_reference(case_id: str, decided_on: date, recognised: bool) -> str:
+    seed = f"{case_id}:{decided_on.isoformat()}:{recognised}"
+    return f"SIM-DEC-{hashlib.sha256(seed.encode()).hexdigest()[:10]}"
+
+
+async def _signal(client: Client, case_id: str, name: str, arg: object) -> None:
+    workflow_id = case_workflow_id(case_id)
+    try:
+        await client.get_workflow_handle(workflow_id).signal(name, arg)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}") from None
+        if "completed" in exc.message or "closed" in exc.message:
+            raise ApiError(409, "case.closed", f"case {case_id} has finished and takes no more "
+                           "signals", "case_id") from None
+        raise ApiError(404, "case.not_found", f"no case with id {case_id}", "case_id") from None

@@ -1,0 +1,144 @@
+"""The generated 工伤认定申请表: a PDF stored once per key, with its document row and evidence."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+from temporalio.exceptions import ApplicationError
+
+from activities.forms import FONT_MISSING, FormActivities, document_id
+from domain import documents
+from domain.injury_case import DocumentRef, FormRequest
+from settings import CJK_FONTS
+from store.db import session_for
+from store.documents import LocalContentStore
+from store.models import DocumentRow, EvidenceEntry
+from tests.unit.test_injury_forms import case_input
+
+FONT = next((p for p in CJK_FONTS if p.exists()), None)
+needs_font = pytest.mark.skipif(FONT is None, reason="no CJK font installed (make install: "
+                                                     "fonts-wqy-microhei)")
+AT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+def request(key: str = "case-C1001:form:1", case_id: str = "C1001") -> FormRequest:
+    return FormRequest(idempotency_key=key, case=case_input(case_id), generated_at=AT,
+                       generated_by="hr-alice")
+
+
+def rows(db_url: str) -> tuple[list[DocumentRow], list[EvidenceEntry]]:
+    with session_for(db_url) as session:
+        return (list(session.exec(select(DocumentRow)).all()),
+                list(session.exec(select(EvidenceEntry).order_by(EvidenceEntry.seq)).all()))
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@needs_font
+def test_the_form_is_a_pdf_with_the_case_data(sqlite_url: str, tmp_path: Path):
+    root = tmp_path / "documents"
+    ref = FormActivities(sqlite_url, root, None).generate_determination_form(request())
+    data = LocalContentStore(root).get(ref.sha256)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for expected in ("工伤认定申请表", "张三", "11010519491231002X", "2026年11月23日 09:30",
+                     "右手食指开放性骨折", "李四、王五", "北京示例制造有限公司", "第十八条"):
+        assert expected in text
+    assert ref == DocumentRef(document_id=document_id("case-C1001:form:1"), sha256=ref.sha256,
+                              filename="工伤认定申请表-C1001.pdf")
+
+
+@needs_font
+def test_the_same_key_twice_returns_the_same_document_and_writes_nothing_new(db_url: str,
+                                                                            tmp_path: Path):
+    forms = FormActivities(db_url, tmp_path / "documents", str(FONT))
+    first = forms.generate_determination_form(request())
+    again = forms.generate_determination_form(request())
+    assert again == first
+    docs, entries = rows(db_url)
+    assert len(docs) == 1 and len(entries) == 1
+    doc, entry = docs[0], entries[0]
+    assert (doc.id, doc.subject_id, doc.kind, doc.content_type, doc.uploaded_by, doc.note) == (
+        first.document_id, "case-C1001", "determination_form", "application/pdf", "hr-alice",
+        "generated from the case data")
+    assert doc.uploaded_at == AT and doc.sha256 == first.sha256 and doc.size > 0
+    assert (entry.subject_id, entry.idempotency_key, entry.kind, entry.actor, entry.seq) == (
+        "case-C1001", "case-C1001:form:1", "document_generated", "hr-alice", 1)
+    assert entry.payload["document_id"] == first.document_id
+    assert entry.payload["sha256"] == first.sha256
+    assert entry.payload["filename"] == first.filename
+    assert "determination_form" in documents.KINDS
+
+
+@needs_font
+def test_another_key_generates_another_document(sqlite_url: str, tmp_path: Path):
+    forms = FormActivities(sqlite_url, tmp_path / "documents", None)
+    first = forms.generate_determination_form(request("case-C1001:form:1"))
+    second = forms.generate_determination_form(request("case-C1001:form:2"))
+    assert second.document_id != first.document_id
+    docs, entries = rows(sqlite_url)
+    assert len(docs) == 2 and [e.seq for e in entries] == [1, 2]
+
+
+@needs_font
+def test_a_lost_insert_race_answers_with_the_stored_row(sqlite_url: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    forms = FormActivities(sqlite_url, tmp_path / "documents", None)
+    first = forms.generate_determination_form(request())
+    real_row = FormActivities._row
+    calls: list[str] = []
+
+    def unseen_once(self: FormActivities, doc_id: str) -> DocumentRow | None:
+        calls.append(doc_id)  # the first look misses, as if the other attempt had not committed
+        return None if len(calls) == 1 else real_row(self, doc_id)
+
+    monkeypatch.setattr(FormActivities, "_row", unseen_once)
+    assert forms.generate_determination_form(request()) == first
+    assert len(calls) == 2
+    docs, entries = rows(sqlite_url)
+    assert len(docs) == 1 and len(entries) == 1
+
+
+@needs_font
+def test_concurrent_attempts_store_one_document(db_url: str, tmp_path: Path):
+    forms = FormActivities(db_url, tmp_path / "documents", None)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        refs = list(pool.map(lambda _: forms.generate_determination_form(request()), range(4)))
+    assert len(set(refs)) == 1
+    docs, entries = rows(db_url)
+    assert len(docs) == 1 and len(entries) == 1
+
+
+def test_a_missing_font_is_a_non_retryable_error(sqlite_url: str, tmp_path: Path):
+    forms = FormActivities(sqlite_url, tmp_path / "documents", str(tmp_path / "no-such-font.ttc"))
+    with pytest.raises(ApplicationError) as caught:
+        forms.generate_determination_form(request())
+    assert caught.value.type == FONT_MISSING and caught.value.non_retryable
+    assert "no-such-font.ttc" in str(caught.value)
+    assert rows(sqlite_url) == ([], [])
+
+
+@needs_font
+def test_a_key_reused_for_another_case_is_refused(sqlite_url: str, tmp_path: Path):
+    forms = FormActivities(sqlite_url, tmp_path / "documents", None)
+    forms.generate_determination_form(request("k1", "C1001"))
+    with pytest.raises(ApplicationError) as caught:
+        forms.generate_determination_form(request("k1", "C2002"))
+    assert caught.value.type == "key_reused" and caught.value.non_retryable
+    docs, entries = rows(sqlite_url)
+    assert len(docs) == 1 and len(entries) == 1
+
+
+def test_a_malformed_case_id_is_a_non_retryable_error(sqlite_url: str, tmp_path: Path):
+    forms = FormActivities(sqlite_url, tmp_path / "documents", None)
+    with pytest.raises(ApplicationError) as caught:
+        forms.generate_determination_form(request("k1", "../etc"))
+    assert caught.value.type == "invalid_case" and caught.value.non_retryable

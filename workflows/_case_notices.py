@@ -1,0 +1,155 @@
+"""The notices of an injury case: each is a child NoticeWorkflow; this follows their outcomes.
+
+Deterministic helper composed by InjuryCaseWorkflow (runs in the workflow sandbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain import case_messages as texts
+    from domain.injury_case import TERMINAL, CaseDeadline, CaseInput, CaseState, NoticeRef
+    from domain.injury_clocks import return_date
+    from domain.notices import Channel, NoticeInput, NoticeRecipient, NoticeSummary, outcome_of
+    from domain.onboarding import Recipient
+    from workflows._timers import ScaledClock
+
+Emit = Callable[..., None]
+
+
+class CaseNotices:
+    def __init__(self, inp: CaseInput, clock: ScaledClock, state: CaseState, emit: Emit,
+                 changed: Callable[[], None]) -> None:
+        self._in, self._clock, self._state = inp, clock, state
+        self._emit, self._changed = emit, changed
+        self._followers: list[asyncio.Task[None]] = []
+
+    def hr(self) -> tuple[Recipient, ...]:
+        return (Recipient(role="hr", name=self._in.created_by),)
+
+    def managers(self) -> tuple[Recipient, ...]:
+        hr_manager, manager = self._in.hr_manager, self._in.employee.manager
+        return (
+            Recipient(role="hr_manager", name=hr_manager.name if hr_manager else "HR manager",
+                      phone=hr_manager.phone if hr_manager else None,
+                      email=hr_manager.email if hr_manager else None),
+            Recipient(role="department_manager", name=manager.name, phone=manager.phone,
+                      email=manager.email),
+        )
+
+    async def inform(self, purpose: str, subject: str, body: str,
+                     recipients: tuple[Recipient, ...]) -> None:
+        """Informational notices to HR and managers: tracked to delivery, no answer needed."""
+        for to in recipients:
+            channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
+            await self._start(NoticeInput(
+                subject_id=workflow.info().workflow_id, purpose=purpose, template="generic",
+                data={"title": subject, "body": body},
+                recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
+                                          email=to.email),
+                channels=channels or ("outbox",), requires_answer=False, reminder_before=None,
+                time_scale=self._in.timing.time_scale))
+
+    async def return_to_work(self, suspension_end: CaseDeadline) -> None:
+        """The return-to-work notice to the employee; no answer in time → escalate (product rule)."""
+        back_on = return_date(suspension_end)
+        data: dict[str, Any] = {"return_date": back_on.isoformat()}
+        if self._in.company:
+            data["company"] = self._in.company
+        handle, ref = await self._to_employee("return_to_work", "return_to_work", data)
+        self._emit("return_notice_sent", "system", notice_id=ref.notice_id,
+                   return_date=back_on.isoformat(), suspension_ends_at=suspension_end.due_at.isoformat(),
+                   answer_within_hours=self._in.timing.notice_response.total_seconds() / 3600)
+        self._follow(handle, ref, self._return_answered)
+
+    async def decision(self, purpose: str) -> None:
+        """A determination or appraisal conclusion, sent to the employee with a receipt asked for."""
+        if purpose == "determination_decision":
+            assert self._state.determination is not None
+            data = texts.determination_notice(self._in, self._state.determination)
+        else:
+            data = texts.appraisal_notice(self._in, self._state.appraisals[-1])
+        handle, ref = await self._to_employee(purpose, "generic", data)
+        self._emit("decision_notice_sent", "system", notice_id=ref.notice_id, purpose=purpose)
+        self._follow(handle, ref, self._decision_answered)
+
+    def stop_following(self) -> None:
+        for task in self._followers:
+            task.cancel()
+
+    # ---- internals ---------------------------------------------------------------------------
+
+    async def _to_employee(self, purpose: str, template: str,
+                           data: dict[str, Any]) -> tuple[Any, NoticeRef]:
+        emp = self._in.employee
+        channels: tuple[Channel, ...] = ("sms", "email") if emp.email else ("sms",)
+        handle = await self._start(NoticeInput(
+            subject_id=workflow.info().workflow_id, purpose=purpose, template=template, data=data,
+            recipient=NoticeRecipient(name=emp.name, role="employee", phone=emp.phone,
+                                      email=emp.email),
+            channels=channels, response_window=self._in.timing.notice_response,
+            requires_answer=True, time_scale=self._in.timing.time_scale))
+        ref = NoticeRef(notice_id=handle.id, purpose=purpose, sent_at=self._clock.now())
+        self._state.notices += (ref,)
+        return handle, ref
+
+    async def _start(self, inp: NoticeInput) -> Any:
+        return await workflow.start_child_workflow(
+            # The outcome is read as plain JSON: a dataclass result type fails to build its pydantic
+            # adapter inside the sandbox here ("not fully defined"); see outcome_of.
+            "Notice", inp, id=f"notice-{workflow.uuid4()}", result_type=dict,
+            parent_close_policy=ParentClosePolicy.ABANDON)
+
+    def _follow(self, handle: Any, ref: NoticeRef,
+                then: Callable[[NoticeRef, NoticeSummary], Any]) -> None:
+        async def follow() -> None:
+            outcome = outcome_of(await handle)
+            answer = outcome.answer
+            done = replace(ref, result=outcome.result, proof=outcome.proof,
+                           answer_text=answer.text if answer else "",
+                           answer_choice=answer.choice if answer else "")
+            self._state.notices = tuple(done if n.notice_id == ref.notice_id else n
+                                        for n in self._state.notices)
+            await then(done, outcome)
+            self._changed()
+        self._followers.append(asyncio.create_task(follow()))
+
+    async def _return_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
+        suspension = self._state.suspension
+        still_away = suspension is not None and suspension.ended_on is None \
+            and self._state.stage not in TERMINAL
+        if outcome.answer is not None:
+            if outcome.answer.choice == "answer":
+                self._state.flags["review_answer"] = self._clock.now()
+            self._emit("return_notice_answered", "employee", notice_id=ref.notice_id,
+                       choice=outcome.answer.choice, text=outcome.answer.text or None,
+                       proof=outcome.proof)
+            return
+        if not still_away:
+            self._emit("return_notice_closed", "system", notice_id=ref.notice_id,
+                       result=outcome.result, proof=outcome.proof)
+            return
+        now = self._clock.now()
+        self._state.flags["courier_notice"] = now
+        self._state.flags["contact_employee"] = now
+        recipients = self.managers() + self.hr()
+        self._emit("return_notice_unanswered", "system", notice_id=ref.notice_id,
+                   proof=outcome.proof, unreachable=outcome.unreachable,
+                   escalated_to=[r.role for r in recipients],
+                   emergency_contact=self._in.employee.emergency_contact.name
+                   if self._in.employee.emergency_contact else None)
+        subject, body = texts.return_unanswered(self._in, ref.sent_at, now)
+        await self.inform("notice_escalation", subject, body, recipients)
+
+    async def _decision_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
+        if outcome.answer is None and self._state.stage not in TERMINAL:
+            self._state.flags["courier_decision"] = self._clock.now()
+        self._emit("decision_notice_closed", "system", notice_id=ref.notice_id,
+                   purpose=ref.purpose, result=outcome.result, proof=outcome.proof)

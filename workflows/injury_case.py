@@ -1,0 +1,308 @@
+"""InjuryCaseWorkflow (工伤): one per injury, from the accident to settlement, keeping every clock.
+
+The rules live in domain (injury_rules checks an action, injury_actions applies it, injury_clocks
+says which alarm is due); this class turns them into timers, notices and gateway calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.ledger import LedgerActivities
+    from domain import case_messages as texts
+    from domain import injury_actions as actions
+    from domain import injury_rules as rules
+    from domain.errors import ActionRefused, RuleViolation
+    from domain.injury_case import (
+        TERMINAL,
+        AuthorityDecision,
+        AuthorityReceipt,
+        BenefitClaim,
+        BenefitClaimReceipt,
+        CaseAction,
+        CaseInput,
+        CaseState,
+        CaseView,
+        CourierRegistration,
+        CourierUpdate,
+        DeterminationApplication,
+        DiagnosisRequest,
+        DiagnosisSummary,
+        DocumentRef,
+        FormRequest,
+        Stage,
+    )
+    from domain.injury_clocks import Alarm, alarms, due_now, initial_state_deadlines, local_date
+    from domain.injury_view import projection, view_of
+    from domain.onboarding import Event
+    from workflows._case_notices import CaseNotices
+    from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
+    from workflows._timers import ScaledClock
+
+
+def _refusal(exc: Exception) -> ApplicationError:
+    """A domain refusal as the error the API maps to 422, 409 or 403."""
+    if isinstance(exc, RuleViolation):
+        return ApplicationError(exc.message, exc.as_dict(), type="InvalidInput", non_retryable=True)
+    assert isinstance(exc, ActionRefused)
+    kind = "Forbidden" if exc.http_status == 403 else "Conflict"
+    details = {"code": exc.code, "message": exc.message, "field": exc.field, **exc.details}
+    return ApplicationError(exc.message, details, type=kind, non_retryable=True)
+
+
+@workflow.defn(name="InjuryCase")
+class InjuryCaseWorkflow:
+    @workflow.init
+    def __init__(self, inp: CaseInput) -> None:
+        self._in = inp
+        self._clock = ScaledClock(inp.timing.time_scale)
+        self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
+        self._events: list[Event] = []
+        self._flushed = 0
+        self._flush_lock = asyncio.Lock()
+        self._background: list[asyncio.Task[None]] = []
+        self._fired: set[str] = set()
+        self._version = 0
+        self._form_id: str | None = None
+        self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
+        self._emit("case_opened", inp.created_by, accident_at=inp.accident_at.isoformat(),
+                   location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
+                   witnesses=[w.name for w in inp.witnesses] or None,
+                   materials=[m.code for m in inp.materials], materials_source=inp.materials_source)
+
+    @workflow.run
+    async def run(self, inp: CaseInput) -> CaseView:
+        await self._flush()
+        await self._prepare_application()
+        await self._keep_clocks()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._notices.stop_following()
+        await self._flush()
+        await asyncio.gather(*self._background)
+        return self._view()
+
+    @workflow.query(name="status")
+    def status(self, as_of: datetime | None = None) -> CaseView:
+        """The case now; `as_of` (real time, from the caller) because workflow time only moves
+        when the workflow runs, and a deadline may have passed since."""
+        now = self._clock.now()
+        if as_of is not None and as_of > workflow.now():
+            now = self._clock.business_time(as_of)
+        return view_of(self._in, self._state, self._events, now)
+
+    # ---- HR actions ------------------------------------------------------------------------
+
+    @workflow.update(name="act")
+    async def act(self, action: CaseAction) -> CaseView:
+        kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
+        self._emit(kind, action.actor.name, **data)
+        self._changed()
+        await self._side_effects(action)
+        return self._answer()
+
+    @act.validator
+    def _check(self, action: CaseAction) -> None:
+        try:
+            rules.check_action(self._in, self._state, action, self._clock.now())
+        except (RuleViolation, ActionRefused) as exc:
+            raise _refusal(exc) from None
+
+    async def _side_effects(self, action: CaseAction) -> None:
+        name = action.action
+        if name == "apply_determination":
+            await self._submit_application()
+        elif name == "record_determination":
+            await self._notices.decision("determination_decision")
+        elif name == "record_appraisal":
+            await self._notices.decision("appraisal_conclusion")
+            await self._claim_benefits()
+        elif name == "record_courier_notice":
+            await self._register_courier(action)
+
+    # ---- outside events (signals) ------------------------------------------------------------
+
+    @workflow.signal(name="authority_decision")
+    async def authority_decision(self, decision: AuthorityDecision) -> None:
+        """The authority's decision arrives (gateway callback); a late or stray one is recorded only."""
+        if self._state.stage != Stage.determination_applied:
+            self._emit("signal_ignored", decision.source, signal="authority_decision",
+                       stage=self._state.stage.value, recognised=decision.recognised)
+            self._answer()
+            return
+        kind, data = actions.decided(self._state, decision, self._clock.now())
+        self._emit(kind, decision.source, **data)
+        self._changed()
+        await self._notices.decision("determination_decision")
+        self._answer()
+
+    @workflow.signal(name="courier_status")
+    def courier_status(self, update: CourierUpdate) -> None:
+        """A tracking event of a paper notice; signed-for is proof of delivery."""
+        change = actions.courier_update(self._state, update)
+        if change is None:
+            self._emit("signal_ignored", update.source, signal="courier_status",
+                       tracking_number=update.tracking_number)
+        else:
+            self._emit(change[0], update.source, **change[1])
+            self._changed()
+        self._answer()
+
+    # ---- the clocks ------------------------------------------------------------------------
+
+    async def _keep_clocks(self) -> None:
+        """Fire every alarm the open deadlines call for, until the case is closed or withdrawn."""
+        while self._state.stage not in TERMINAL:
+            now = self._clock.now()
+            pending = [a for a in alarms(self._in, self._state, now) if a.key not in self._fired]
+            firing = due_now(pending, now)
+            if firing:
+                self._fired.update(a.key for a in pending if a.at <= now)
+                for alarm in firing:
+                    await self._fire(alarm)
+                await self._flush()
+                continue
+            seen = self._version
+
+            def woken(seen: int = seen) -> bool:
+                return self._version != seen or self._state.stage in TERMINAL
+
+            if pending:
+                await self._clock.sleep_until(pending[0].at, wake=woken)
+            else:
+                await workflow.wait_condition(woken)
+
+    async def _fire(self, alarm: Alarm) -> None:
+        deadline = self._state.deadlines[alarm.deadline]
+        now = self._clock.now()
+        if alarm.kind == "return_notice":
+            await self._notices.return_to_work(deadline)
+            return
+        kind = {"reminder": "case_reminder_sent", "escalation": "case_escalated",
+                "chase": "chase_sent"}[alarm.kind]
+        subject, body = texts.deadline_message(alarm.kind, self._in, deadline, now)
+        recipients = self._notices.hr() + (self._notices.managers()
+                                           if alarm.kind == "escalation" else ())
+        self._emit(kind, "system", deadline=deadline.name, due_at=deadline.due_at.isoformat(),
+                   article=deadline.article, recipients=[r.role for r in recipients])
+        await self._notices.inform(f"case_{alarm.kind}", subject, body, recipients)
+
+    # ---- gateways --------------------------------------------------------------------------
+
+    async def _prepare_application(self) -> None:
+        """Generate the filled-in application form and fetch the diagnosis summary."""
+        case_wf = workflow.info().workflow_id
+        form: DocumentRef = await workflow.execute_activity(
+            "generate_determination_form",
+            FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
+                        generated_at=self._clock.now(), generated_by="system"),
+            result_type=DocumentRef, **DB_ACTIVITY)
+        if any(m.code == "application_form" for m in self._in.materials):
+            self._state.provided += ("application_form",)
+        self._emit("form_generated", "system", document_id=form.document_id, sha256=form.sha256,
+                   filename=form.filename)
+        self._form_id = form.document_id
+        emp = self._in.employee
+        diagnosis: DiagnosisSummary = await workflow.execute_activity(
+            "fetch_diagnosis",
+            DiagnosisRequest(idempotency_key=f"{case_wf}:diagnosis", case_id=self._in.case_id,
+                             id_number=emp.id_number, employee_name=emp.name,
+                             accident_at=self._in.accident_at, injury=self._in.injury),
+            result_type=DiagnosisSummary, **GATEWAY_ACTIVITY)
+        self._emit("diagnosis_fetched", "hospital", found=diagnosis.found,
+                   hospital=diagnosis.hospital or None, diagnosis=diagnosis.diagnosis or None,
+                   treatment=diagnosis.treatment or None, reference=diagnosis.reference or None,
+                   source=diagnosis.source)
+        self._changed()
+        await self._flush()
+
+    async def _submit_application(self) -> None:
+        emp, case_wf = self._in.employee, workflow.info().workflow_id
+        receipt: AuthorityReceipt = await workflow.execute_activity(
+            "submit_determination_application",
+            DeterminationApplication(
+                idempotency_key=f"{case_wf}:determination:{len(self._events)}",
+                case_id=self._in.case_id, region=self._in.region, employee_name=emp.name,
+                id_number=emp.id_number, accident_at=self._in.accident_at, injury=self._in.injury,
+                simple_case=bool(self._state.determination and self._state.determination.simple_case),
+                materials=self._state.provided, form_document_id=self._form_id),
+            result_type=AuthorityReceipt, **GATEWAY_ACTIVITY)
+        if not receipt.accepted:
+            self._emit("determination_not_accepted", "authority", reference=receipt.reference,
+                       missing=list(receipt.missing), reason=receipt.reason)
+            return
+        now = self._clock.now()
+        kind, data = actions.accepted(self._state, receipt, local_date(now), now)
+        self._emit(kind, "authority", **data)
+        self._changed()
+
+    async def _claim_benefits(self) -> None:
+        latest = self._state.appraisals[-1]
+        if latest.grade is None:
+            return
+        emp, case_wf = self._in.employee, workflow.info().workflow_id
+        try:
+            receipt: BenefitClaimReceipt = await workflow.execute_activity(
+                "claim_injury_benefits",
+                BenefitClaim(idempotency_key=f"{case_wf}:benefits:{latest.round}",
+                             case_id=self._in.case_id, region=self._in.region,
+                             id_number=emp.id_number, employee_name=emp.name,
+                             si_enrolled=self._in.si_enrolled, grade=latest.grade,
+                             accident_at=self._in.accident_at),
+                result_type=BenefitClaimReceipt, **GATEWAY_ACTIVITY)
+        except ActivityError as error:
+            self._emit("benefit_claim_failed", "system", error=str(error.cause or error))
+            return
+        self._state.benefit_claim = receipt.reference
+        self._emit("benefit_claimed", "si_bureau", accepted=receipt.accepted,
+                   reference=receipt.reference or None, code=receipt.code or None,
+                   reason=receipt.reason or None, grade=latest.grade)
+
+    async def _register_courier(self, action: CaseAction) -> None:
+        await workflow.execute_activity(
+            "register_courier_tracking",
+            CourierRegistration(idempotency_key=f"{workflow.info().workflow_id}:courier:"
+                                                f"{action.tracking_number}",
+                                case_id=self._in.case_id, carrier=action.carrier,
+                                tracking_number=action.tracking_number, purpose=action.purpose),
+            result_type=str, **GATEWAY_ACTIVITY)
+
+    # ---- state helpers ---------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """Wake the clock keeper: the deadlines may have moved."""
+        self._version += 1
+
+    def _touch(self) -> None:
+        """A change outside an action (a notice outcome): wake the clocks and write the events."""
+        self._changed()
+        self._answer()
+
+    def _emit(self, kind: str, actor: str, **data: Any) -> None:
+        self._events.append(Event(seq=len(self._events) + 1, at=self._clock.now(), kind=kind,
+                                  actor=actor, data={k: v for k, v in data.items() if v is not None}))
+
+    def _answer(self) -> CaseView:
+        """The new state at once; its events reach the database right after, in order."""
+        self._background.append(asyncio.create_task(self._flush()))
+        return self._view()
+
+    async def _flush(self) -> None:
+        """Write new events and the list rows; keyed by (id, seq), so a retry writes nothing twice."""
+        async with self._flush_lock:
+            pending = tuple(self._events[self._flushed:])
+            if not pending:
+                return
+            await workflow.execute_local_activity_method(
+                LedgerActivities.record_case, projection(self._in, self._state, pending),
+                **DB_ACTIVITY)
+            self._flushed += len(pending)
+
+    def _view(self) -> CaseView:
+        return view_of(self._in, self._state, self._events, self._clock.now())
+
