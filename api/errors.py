@@ -45,12 +45,12 @@ def from_update_failure(exc: WorkflowUpdateFailedError) -> ApiError:
     return ApiError(500, "update.failed", str(cause or exc))
 
 
-def from_rpc(exc: RPCError, workflow_id: str) -> ApiError:
+def from_rpc(exc: RPCError, workflow_id: str, what: str = "onboarding") -> ApiError:
     if exc.status == RPCStatusCode.NOT_FOUND:
         if "completed" in exc.message or "closed" in exc.message:
-            return ApiError(409, "onboarding.closed",
+            return ApiError(409, f"{what}.closed",
                             f"{workflow_id} has finished and takes no more actions", "id")
-        return ApiError(404, "onboarding.not_found", f"no onboarding with id {workflow_id}", "id")
+        return ApiError(404, f"{what}.not_found", f"no {what} with id {workflow_id}", "id")
     return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from api import errors
 from api.routes import (
+    cases,
     compensation,
     documents,
     employee,
@@ -21,6 +22,8 @@ from api.routes import (
     outbox,
     webhooks,
 )
+from api.routes.dev import mount_dev_routes
+from domain.injury_intake import CaseSettings
 from domain.onboarding import Contact
 from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
@@ -39,18 +42,33 @@ def process_settings(settings: Settings) -> ProcessSettings:
     )
 
 
+def case_settings(settings: Settings) -> CaseSettings:
+    contact = settings.hr_manager_contact
+    return CaseSettings(
+        materials_sla=timedelta(hours=settings.case_materials_sla_hours),
+        reminder_days=settings.case_reminder_days,
+        return_notice_lead=timedelta(days=settings.return_notice_lead_days),
+        notice_response=timedelta(hours=settings.notice_response_hours),
+        settlement_target_days=settings.settlement_target_days,
+        time_scale=settings.time_scale,
+        hr_manager=Contact(**contact.model_dump()) if contact else None,
+        company=settings.company_name,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; settings come from the environment unless given (tests)."""
+    config = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        config = settings or Settings()
         app.state.settings = config
         app.state.api_keys = config.resolved_api_keys()
         policy = PolicyTable.bundled()
         app.state.policy = policy.with_overrides(config.policy_file) if config.policy_file \
             else policy
         app.state.process = process_settings(config)
+        app.state.case_settings = case_settings(config)
         migrate(config.db_url)
         app.state.temporal = await connect(config)
         yield
@@ -60,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "cases (工伤) and new-hire social-insurance onboarding (社保增员).")
     errors.install(app)
     app.include_router(onboardings.router)
+    app.include_router(cases.router)
     app.include_router(outbox.router)
     app.include_router(evidence.router)
     app.include_router(documents.router)
@@ -67,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices.router)
     app.include_router(webhooks.router)
     app.include_router(employee.router)
+    mount_dev_routes(app, config)
 
     @app.get("/healthz", tags=["health"])
     async def health(request: Request) -> dict[str, Any]:

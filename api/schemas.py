@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from domain.injury_case import CaseView
 from domain.onboarding import OnboardingView
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -100,3 +101,89 @@ def view_json(view: OnboardingView) -> dict[str, Any]:
 
 def _shanghai(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).isoformat()
+
+
+class WitnessIn(Body):
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    statement: str = Field(default="", max_length=4000)
+
+
+class CaseCreate(Body):
+    """An injury report: the accident starts the statutory clocks."""
+
+    employee: EmployeeIn
+    accident_at: datetime
+    location: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=8000)
+    injury: str = Field(min_length=1, max_length=2000)
+    witnesses: list[WitnessIn] = Field(default_factory=list, max_length=50)
+    si_enrolled: bool
+    region: str = Field(default="default", min_length=1, max_length=40)
+    traffic_accident: bool = False
+    case_id: str | None = Field(default=None, max_length=64)
+
+
+class CaseActionIn(Body):
+    """An HR action on a case; which fields an action uses is listed in ACTION_FIELDS."""
+
+    note: str = Field(default="", max_length=4000)
+    documents: list[str] = Field(default_factory=list, max_length=50)
+    on: date | None = None
+    materials: list[str] = Field(default_factory=list, max_length=50)
+    override_reason: str = Field(default="", max_length=2000)
+    simple_case: bool = False
+    recognised: bool | None = None
+    reference: str = Field(default="", max_length=200)
+    deadline: str = Field(default="", max_length=40)
+    until: date | None = None
+    months: int | None = None
+    grade: int | Literal["none"] | None = None
+    amount: Money | None = Field(default=None, max_digits=14, decimal_places=2)
+    party: str = Field(default="", max_length=20)
+    carrier: str = Field(default="", max_length=60)
+    tracking_number: str = Field(default="", max_length=40)
+    purpose: str = Field(default="return_to_work", max_length=40)
+    event: str = Field(default="", max_length=40)
+    forum: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
+COMMON_ACTION_FIELDS = frozenset({"note", "documents", "on"})
+ACTION_FIELDS: dict[str, frozenset[str]] = {
+    "file_materials": frozenset({"materials"}),
+    "apply_determination": frozenset({"override_reason", "simple_case"}),
+    "record_determination": frozenset({"recognised", "reference", "reason"}),
+    "grant_extension": frozenset({"deadline", "until", "reference"}),
+    "start_suspension": frozenset({"months"}),
+    "extend_suspension": frozenset({"months", "reference"}),
+    "record_return": frozenset(),
+    "record_courier_notice": frozenset({"carrier", "tracking_number", "purpose"}),
+    "record_contact": frozenset(),
+    "apply_appraisal": frozenset(),
+    "record_appraisal": frozenset({"grade", "reference"}),
+    "request_reappraisal": frozenset(),
+    "open_negotiation": frozenset(),
+    "record_offer": frozenset({"party", "amount"}),
+    "record_agreement": frozenset({"amount"}),
+    "record_payment": frozenset({"amount", "reference"}),
+    "record_dispute": frozenset({"event", "forum", "reason"}),
+    "withdraw": frozenset({"reason"}),
+    "close": frozenset({"reason"}),
+}
+
+
+_CASE_VIEW = TypeAdapter(CaseView)
+
+
+def case_json(view: CaseView) -> dict[str, Any]:
+    """A case as JSON: deadlines in UTC and Beijing time, events flattened."""
+    data: dict[str, Any] = _CASE_VIEW.dump_python(view, mode="json")
+    for deadline, original in zip(data["deadlines"], view.deadlines, strict=True):
+        deadline["due_at_shanghai"] = _shanghai(original.due_at)
+        deadline["raw_due_at_shanghai"] = _shanghai(original.raw_due_at)
+    data["events"] = [
+        {"seq": e["seq"], "at": e["at"], "kind": e["kind"], "actor": e["actor"], **e["data"]}
+        for e in data["events"]
+    ]
+    return data

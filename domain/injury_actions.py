@@ -31,7 +31,13 @@ from domain.injury_case import (
     Stage,
     Suspension,
 )
-from domain.injury_clocks import counted, met, retire_open, suspension_end
+from domain.injury_clocks import (
+    counted,
+    employee_application_deadline,
+    met,
+    retire_open,
+    suspension_end,
+)
 
 Change = tuple[str, dict[str, Any]]
 RETURN_FLAGS = ("courier_notice", "contact_employee", "review_answer")
@@ -76,6 +82,17 @@ def _apply(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datet
     met(state, "employee_application", at)
     state.stage = Stage.determination_applied
     return {"simple_case": a.simple_case, "override_reason": a.override_reason or None}
+
+
+def employer_window_missed(inp: CaseInput, state: CaseState) -> None:
+    """The employer's 30 days ran out: the employee's own one-year window now matters (art. 17 ¶2)."""
+    if "employee_application" not in state.deadlines:
+        state.deadlines["employee_application"] = employee_application_deadline(inp)
+
+
+def employer_missed(inp: CaseInput, state: CaseState) -> None:
+    """The employer's 30 days ran out unapplied: the employee's own year (art. 17 ¶2) is shown."""
+    state.deadlines.setdefault("employee_application", employee_application_deadline(inp))
 
 
 def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datetime) -> Change:

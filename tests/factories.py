@@ -74,3 +74,18 @@ def case_input(accident_at: datetime, *, now: datetime | None = None, time_scale
         case_report(accident_at, **report), created_by="hr-alice", now=now or accident_at,
         process=CaseSettings(time_scale=time_scale,
                              hr_manager=Contact(name="HR Manager Chen", email="chen@example.com")))
+
+
+def case_body(employee_id: str = "E1001", accident_at: datetime | None = None,
+              **overrides: Any) -> dict[str, Any]:
+    """The JSON body of POST /api/v1/cases: a thumb-tendon injury in a Beijing workshop."""
+    employee = registration(employee_id)["employee"]
+    body: dict[str, Any] = {
+        "employee": employee,
+        "accident_at": (accident_at or datetime.now().astimezone() - timedelta(hours=2)).isoformat(),
+        "location": "二号车间冲压机旁", "description": "操作冲压机时右手拇指被夹伤",
+        "injury": "右手拇指肌腱断裂", "witnesses": [{"name": "李四", "phone": "13600136000"}],
+        "si_enrolled": True, "region": "beijing",
+    }
+    body.update(overrides)
+    return body

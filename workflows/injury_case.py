@@ -183,6 +183,10 @@ class InjuryCaseWorkflow:
         if alarm.kind == "return_notice":
             await self._notices.return_to_work(deadline)
             return
+        if alarm.kind == "escalation" and deadline.name == "determination_application":
+            actions.employer_missed(self._in, self._state)
+        if alarm.kind == "escalation" and alarm.deadline == "determination_application":
+            actions.employer_window_missed(self._in, self._state)
         kind = {"reminder": "case_reminder_sent", "escalation": "case_escalated",
                 "chase": "chase_sent"}[alarm.kind]
         subject, body = texts.deadline_message(alarm.kind, self._in, deadline, now)

@@ -47,7 +47,8 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
             temporal_address=dev_server.client.service_client.config.target_host,
             api_keys=KEYS, enrollment_hold_minutes=0.01, **overrides)
         worker = Worker(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                        activities=activities_for(db_url), activity_executor=executor)
+                        activities=activities_for(db_url, documents_root=tmp_path / "documents"),
+                        activity_executor=executor)
         worker_task = asyncio.create_task(worker.run())
         app = create_app(settings)
         lifespan = app.router.lifespan_context(app)

@@ -1,0 +1,211 @@
+"""Injury cases: report an accident, send HR actions to its workflow, read and list cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import and_, exists
+from sqlmodel import col, func, select
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
+from api.errors import ApiError, from_rpc, from_update_failure
+from api.routes.evidence import record_refusal
+from api.schemas import (
+    ACTION_FIELDS,
+    COMMON_ACTION_FIELDS,
+    CaseActionIn,
+    CaseCreate,
+    case_json,
+)
+from domain import injury_rules as rules
+from domain.errors import ActionRefused, RuleViolation
+from domain.ids import case_id_of, case_workflow_id
+from domain.injury_case import CaseAction, CaseState, CaseView, Stage, Witness
+from domain.injury_clocks import initial_state_deadlines
+from domain.injury_intake import CaseReport, build_case_input
+from domain.injury_view import view_of
+from domain.onboarding import Actor, Contact, EmergencyContact, Employee
+from store.models import CaseDeadlineEntry, CaseRow
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+@router.post("", status_code=201)
+async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalDep,
+                    settings: SettingsDep, request: Request) -> dict[str, Any]:
+    """Report an injury: the case starts and its statutory clocks with it."""
+    rules.check_role("open_case", actor)
+    now = datetime.now(UTC)
+    inp = build_case_input(_report(body), created_by=actor.name, now=now,
+                           process=request.app.state.case_settings)
+    workflow_id = case_workflow_id(inp.case_id)
+    try:
+        await client.start_workflow(
+            "InjuryCase", inp, id=workflow_id, task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+    except WorkflowAlreadyStartedError:
+        raise ApiError(409, "case.exists", f"{workflow_id} already exists (one case per employee "
+                       "and accident day; give case_id for a second accident)", "case_id",
+                       {"id": workflow_id}) from None
+    state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
+    return case_json(view_of(inp, state, (), now))
+
+
+@router.get("")
+def list_cases(actor: CurrentPrincipal, session: SessionDep, stage: Stage | None = None,
+               overdue: bool | None = None, due_before: datetime | None = None,
+               limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """List cases from the projection, newest accident first: by stage, overdue, or due before."""
+    rules.check_role("read", actor)
+    now = datetime.now(UTC)
+    filters: list[Any] = []
+    if stage is not None:
+        filters.append(CaseRow.stage == stage.value)
+    open_deadline = and_(CaseDeadlineEntry.case_id == CaseRow.id,
+                         col(CaseDeadlineEntry.active).is_(True),
+                         col(CaseDeadlineEntry.met_at).is_(None))
+    if overdue is not None:
+        late = exists().where(open_deadline, CaseDeadlineEntry.kind != "right",
+                              CaseDeadlineEntry.due_at < now)
+        filters.append(late if overdue else ~late)
+    if due_before is not None:
+        if due_before.tzinfo is None:
+            raise ApiError(422, "due_before.timezone", "due_before needs a timezone offset "
+                           "(e.g. 2026-12-01T00:00:00+08:00)", "due_before")
+        filters.append(exists().where(open_deadline, CaseDeadlineEntry.due_at < due_before))
+    rows = session.exec(select(CaseRow).where(*filters)
+                        .order_by(col(CaseRow.accident_at).desc(), col(CaseRow.id))
+                        .offset(offset).limit(limit)).all()
+    total = session.exec(select(func.count()).select_from(CaseRow).where(*filters)).one()
+    deadlines = _open_deadlines(session, [r.id for r in rows])
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [{**r.model_dump(mode="json"), "open_deadlines": deadlines.get(r.id, []),
+                       "overdue": any(d["overdue"] for d in deadlines.get(r.id, []))}
+                      for r in rows]}
+
+
+@router.get("/{id}")
+async def get_case(id: str, actor: CurrentPrincipal, client: TemporalDep) -> dict[str, Any]:
+    """Stage, deadlines, open tasks with owner, notices and events of one case."""
+    rules.check_role("read", actor)
+    return case_json(await _view(client, _checked(id)))
+
+
+@router.post("/{id}/actions/{action}")
+async def act(id: str, action: str, body: CaseActionIn, actor: CurrentPrincipal,
+              client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """An HR action (file-materials, apply-determination, … close); 409 names the allowed ones."""
+    name = rules.action_name(action)
+    if name not in rules.ACTION_STAGES:
+        raise ApiError(404, "action.unknown", f"unknown action '{action}'; actions: "
+                       + ", ".join(a.replace("_", "-") for a in rules.ACTIONS), "action")
+    handle = client.get_workflow_handle(_checked(id))
+    try:
+        rules.check_role(name, actor)
+        _check_fields(name, body)
+        view = await _update(handle, id, _action(name, actor, body))
+    except ActionRefused as refused:
+        error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
+                         refused.details)
+        await _record_refusal(settings.db_url, id, actor, name, error)
+        raise error from None
+    except ApiError as error:
+        await _record_refusal(settings.db_url, id, actor, name, error)
+        raise
+    return case_json(view)
+
+
+async def _update(handle: WorkflowHandle[Any, Any], id: str, action: CaseAction) -> CaseView:
+    try:
+        return await handle.execute_update("act", action, result_type=CaseView)
+    except WorkflowUpdateFailedError as exc:
+        raise from_update_failure(exc) from None
+    except RPCError as exc:
+        error = from_rpc(exc, id, "case")
+        if exc.status == RPCStatusCode.NOT_FOUND and await _exists(handle):
+            final = await handle.query("status", result_type=CaseView)
+            error = ApiError(409, "case.closed", f"{id} is {final.stage.value} and takes no more "
+                             "actions", "stage", {"stage": final.stage.value})
+        raise error from None
+
+
+async def _view(client: Client, id: str) -> CaseView:
+    handle = client.get_workflow_handle(id)
+    try:
+        return await handle.query("status", datetime.now(UTC), result_type=CaseView)
+    except RPCError as exc:
+        raise from_rpc(exc, id, "case") from None
+
+
+def _check_fields(name: str, body: CaseActionIn) -> None:
+    unused = sorted(body.model_fields_set - ACTION_FIELDS[name] - COMMON_ACTION_FIELDS)
+    if unused:
+        raise RuleViolation(unused[0], "field.not_used", f"{unused[0]} is not used by "
+                            f"{name.replace('_', '-')}; it takes: "
+                            + ", ".join(sorted(ACTION_FIELDS[name] | COMMON_ACTION_FIELDS)))
+
+
+def _action(name: str, actor: Actor, body: CaseActionIn) -> CaseAction:
+    data = body.model_dump(exclude={"documents", "materials"})
+    return CaseAction(action=name, actor=actor, documents=tuple(body.documents),
+                      materials=tuple(body.materials), **data)
+
+
+async def _record_refusal(db_url: str, id: str, actor: Actor, action: str, error: ApiError) -> None:
+    if error.status in (403, 409, 422):
+        await record_refusal(db_url, id, actor, action, error)
+
+
+async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    try:
+        await handle.describe()
+    except RPCError:
+        return False
+    return True
+
+
+def _open_deadlines(session: SessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    if not ids:
+        return {}
+    now = datetime.now(UTC)
+    rows = session.exec(select(CaseDeadlineEntry).where(
+        col(CaseDeadlineEntry.case_id).in_(ids), col(CaseDeadlineEntry.active).is_(True),
+        col(CaseDeadlineEntry.met_at).is_(None)).order_by(col(CaseDeadlineEntry.due_at))).all()
+    found: dict[str, list[dict[str, Any]]] = {}
+    for d in rows:
+        found.setdefault(d.case_id, []).append({
+            "name": d.name, "due_at": d.due_at.isoformat(), "kind": d.kind, "article": d.article,
+            "overdue": d.kind != "right" and d.due_at < now})
+    return found
+
+
+def _checked(id: str) -> str:
+    try:
+        case_id_of(id)
+    except RuleViolation:
+        raise ApiError(404, "case.not_found", f"no case with id {id}", "id") from None
+    return id
+
+
+def _report(body: CaseCreate) -> CaseReport:
+    e = body.employee
+    return CaseReport(
+        employee=Employee(
+            employee_id=e.employee_id, name=e.name, id_number=e.id_number, phone=e.phone,
+            email=e.email, department=e.department,
+            manager=Contact(name=e.manager.name, phone=e.manager.phone, email=e.manager.email),
+            emergency_contact=EmergencyContact(**e.emergency_contact.model_dump())
+            if e.emergency_contact else None),
+        region=body.region, accident_at=body.accident_at, location=body.location,
+        description=body.description, injury=body.injury,
+        witnesses=tuple(Witness(**w.model_dump()) for w in body.witnesses),
+        si_enrolled=body.si_enrolled, traffic_accident=body.traffic_accident,
+        case_id=body.case_id)

@@ -1,0 +1,160 @@
+"""Injury cases over HTTP: real app, real dev server, real worker, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tests.api.conftest import AppFactory, auth, eventually
+from tests.factories import case_body
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+async def open_case(api: httpx.AsyncClient, employee_id: str = "E1001", **overrides) -> dict:
+    response = await api.post("/api/v1/cases", json=case_body(employee_id, **overrides),
+                              headers=auth("k-hr"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def act(api: httpx.AsyncClient, case_id: str, action: str, key: str = "k-hr",
+              **body) -> httpx.Response:
+    return await api.post(f"/api/v1/cases/{case_id}/actions/{action}", json=body,
+                          headers=auth(key))
+
+
+def deadline(view: dict, name: str) -> dict:
+    return next(d for d in view["deadlines"] if d["name"] == name)
+
+
+async def test_a_report_opens_a_case_with_its_clocks_and_a_duplicate_is_refused(api):
+    created = await open_case(api)
+    assert created["id"].startswith("case-E1001-") and created["stage"] == "reported"
+    determination = deadline(created, "determination_application")
+    assert determination["status"] == "upcoming" and "art. 17" in determination["article"]
+    assert determination["due_at_shanghai"].endswith("+08:00")
+    assert deadline(created, "materials_filed")["kind"] == "target"
+    assert "labour_relationship" in created["missing_materials"]
+    again = await api.post("/api/v1/cases", json=case_body(), headers=auth("k-hr"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "case.exists"
+    shown = await eventually(lambda: _events(api, created["id"], "form_generated"))
+    assert {t["code"] for t in shown["tasks"]} >= {"file_materials", "apply_determination"}
+
+
+async def _events(api: httpx.AsyncClient, case_id: str, kind: str) -> dict | None:
+    view = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-manager"))).json()
+    return view if any(e["kind"] == kind for e in view["events"]) else None
+
+
+async def test_bad_input_gets_a_clear_error_and_changes_nothing(api):
+    future = datetime.now(UTC) + timedelta(days=1)
+    response = await api.post("/api/v1/cases", json=case_body(accident_at=future), headers=auth("k-hr"))
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "accident_at"
+    assert response.json()["error"]["code"] == "accident_at.future"
+    assert (await api.get("/api/v1/cases/case-nope", headers=auth("k-hr"))).json()["error"][
+        "code"] == "case.not_found"
+    case = await open_case(api)
+    refused = await act(api, case["id"], "record-appraisal", grade=3)
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["details"]["stage"] == "reported"
+    assert "apply_determination" in error["details"]["allowed_actions"]
+    unknown = await act(api, case["id"], "fly-to-the-moon")
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "action"
+    unused = await act(api, case["id"], "file-materials", materials=["diagnosis"], grade=3)
+    assert unused.status_code == 422 and unused.json()["error"]["field"] == "grade"
+    wrong = await act(api, case["id"], "file-materials", materials=["no_such_item"])
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "materials.unknown"
+    forbidden = await act(api, case["id"], "withdraw", key="k-manager", reason="x")
+    assert forbidden.status_code == 403
+    view = (await api.get(f"/api/v1/cases/{case['id']}", headers=auth("k-hr"))).json()
+    assert view["stage"] == "reported"
+    assert not [e for e in view["events"] if e["kind"] == "materials_filed"]
+
+
+async def test_a_case_driven_through_the_api_from_accident_to_closed(api):
+    case = await open_case(api)
+    cid = case["id"]
+    missing = case["missing_materials"]
+    refused = await act(api, cid, "apply-determination")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "materials.missing"
+    assert set(refused.json()["error"]["details"]["missing"]) <= set(missing)
+    assert (await act(api, cid, "file-materials", materials=missing)).status_code == 200
+    applied = (await act(api, cid, "apply-determination", simple_case=True)).json()
+    assert applied["stage"] == "determination_applied"
+    assert deadline(applied, "determination_application")["status"] == "met"
+    decided = await api.post("/api/v1/dev/authority/decide",
+                             json={"case_id": cid.removeprefix("case-"), "recognised": True},
+                             headers=auth("k-hr"))
+    assert decided.status_code == 202
+    view = await eventually(lambda: _events(api, cid, "determination_decided"))
+    assert view["determination"]["recognised"] is True
+    assert deadline(view, "determination_decision")["status"] == "met"
+    too_long = await act(api, cid, "start-suspension", months=13)
+    assert too_long.status_code == 422 and too_long.json()["error"]["code"] == "months.beyond_maximum"
+    assert (await act(api, cid, "start-suspension", months=2)).status_code == 200
+    assert (await act(api, cid, "extend-suspension", months=13)).status_code == 422
+    returned = (await act(api, cid, "record-return", note="back at work")).json()
+    assert returned["stage"] == "returned"
+    assert (await act(api, cid, "record-appraisal", grade=11)).status_code == 409
+    assert (await act(api, cid, "apply-appraisal")).status_code == 200
+    assert (await act(api, cid, "record-appraisal", grade=11)).status_code == 422
+    assert (await act(api, cid, "record-appraisal", grade=9)).status_code == 200
+    assert (await act(api, cid, "open-negotiation")).status_code == 200
+    assert (await act(api, cid, "record-agreement", amount="42000.00",
+                      documents=["doc-agreement"])).status_code == 200
+    paid = (await act(api, cid, "record-payment", amount="42000")).json()
+    assert paid["stage"] == "paid"
+    closed = (await act(api, cid, "close", reason="paid in full")).json()
+    assert closed["stage"] == "closed"
+    late = await act(api, cid, "record-dispute", event="arose", note="x")
+    assert late.status_code == 409 and late.json()["error"]["code"] == "case.closed"
+    listed = await eventually(lambda: _listed(api, "?stage=closed", cid))
+    assert listed["overdue"] is False
+
+
+async def _listed(api: httpx.AsyncClient, query: str, case_id: str) -> dict | None:
+    items = (await api.get(f"/api/v1/cases{query}", headers=auth("k-manager"))).json()["items"]
+    return next((i for i in items if i["id"] == case_id), None)
+
+
+async def test_the_list_filters_overdue_and_due_before_from_the_projection(api):
+    now = datetime.now(UTC)
+    late = await open_case(api, "E2001", accident_at=now - timedelta(days=45))
+    fresh = await open_case(api, "E2002", accident_at=now - timedelta(hours=1))
+    overdue = await eventually(lambda: _listed(api, "?overdue=true", late["id"]))
+    assert any(d["name"] == "determination_application" and d["overdue"]
+               for d in overdue["open_deadlines"])
+    assert await _listed(api, "?overdue=true", fresh["id"]) is None
+    soon = (now + timedelta(days=2)).isoformat()
+    assert await eventually(lambda: _listed(api, f"?due_before={soon.replace('+', '%2B')}",
+                                            fresh["id"]))
+    view = await eventually(lambda: _events(api, late["id"], "case_escalated"))
+    assert view["late_application"]["ongoing"] is True
+    assert deadline(view, "employee_application")["kind"] == "right"
+    assert deadline(view, "determination_application")["status"] == "missed"
+
+
+async def test_with_a_time_scale_the_unanswered_return_notice_is_escalated_after_3_days(
+        make_api: AppFactory):
+    api = await make_api(time_scale=86400)  # a statutory day per real second
+    case = await open_case(api, accident_at=datetime.now(UTC) - timedelta(days=28))
+    cid = case["id"]
+    await act(api, cid, "file-materials", materials=case["missing_materials"])
+    await act(api, cid, "apply-determination")
+    await act(api, cid, "record-determination", recognised=True, reference="京人社工伤认字001")
+    # Started 25 days ago for a month: the notice (7 days before the end) goes out at once.
+    on = (datetime.now(UTC) - timedelta(days=25)).astimezone(SHANGHAI).date().isoformat()
+    started = await act(api, cid, "start-suspension", months=1, on=on)
+    assert started.status_code == 200
+    view = await eventually(lambda: _events(api, cid, "return_notice_unanswered"), timeout=30)
+    sent = next(e for e in view["events"] if e["kind"] == "return_notice_sent")
+    escalated = next(e for e in view["events"] if e["kind"] == "return_notice_unanswered")
+    waited = datetime.fromisoformat(escalated["at"]) - datetime.fromisoformat(sent["at"])
+    assert timedelta(days=3) <= waited < timedelta(days=4)
+    assert {"courier_notice", "contact_employee"} <= {t["code"] for t in view["tasks"]}
+    assert set(escalated["escalated_to"]) == {"hr_manager", "department_manager", "hr"}
