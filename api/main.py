@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(outbox.router)
     app.include_router(evidence.router)
+    app.include_router(evidence.case_router)
     app.include_router(documents.router)
     app.include_router(compensation.router)
     app.include_router(notices.router)

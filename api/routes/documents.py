@@ -40,10 +40,27 @@ async def add_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
     try:
         await client.get_workflow_handle(id).describe()
     except RPCError as exc:
-        raise from_rpc(exc, id) from None
+        raise from_rpc(exc, id, "case" if id.startswith("case-") else "onboarding") from None
     row = await asyncio.to_thread(_store, settings, id, actor, kind, file.filename or "", note,
                                   data, file_type.content_type)
     return _public(row)
+
+
+@router.post("/api/v1/cases/{id}/documents", status_code=201, summary="Attach a document to a case")
+async def add_case_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
+                            settings: SettingsDep, kind: Annotated[str, Form()],
+                            file: Annotated[UploadFile, File()],
+                            note: Annotated[str, Form(max_length=2000)] = "") -> dict[str, Any]:
+    """Attach a document to a case (diagnosis, agreement, courier receipt…); each upload is evidence."""
+    if not id.startswith("case-"):
+        raise ApiError(404, "case.not_found", f"no case with id {id}", "id")
+    return await add_document(id, actor, client, settings, kind, file, note)
+
+
+@router.get("/api/v1/cases/{id}/documents", summary="The documents of a case")
+def list_case_documents(id: str, actor: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+    """The documents of a case, oldest first (uploads and generated forms)."""
+    return list_documents(id, actor, session)
 
 
 @router.get("/api/v1/onboardings/{id}/documents")

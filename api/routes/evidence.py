@@ -1,4 +1,4 @@
-"""The evidence ledger of an onboarding: its entries, and a verification of the hash chain."""
+"""The evidence ledger of an onboarding or case: its entries, and a verification of the hash chain."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from store.documents import LocalContentStore
 from store.models import DocumentRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["evidence"])
+case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 
 
 @router.get("/{id}/evidence")
@@ -52,6 +53,12 @@ async def verify_evidence(id: str, actor: CurrentPrincipal,
     return {"subject_id": id, "valid": result.valid, "entries": result.entries,
             "head": result.head, "first_broken_seq": result.first_broken_seq,
             "reason": result.reason}
+
+
+case_router.add_api_route("/{id}/evidence", list_evidence, methods=["GET"],
+                          summary="The case's ledger entries in chain order")
+case_router.add_api_route("/{id}/evidence/verify", verify_evidence, methods=["GET"],
+                          summary="Recompute the case's hash chain")
 
 
 async def record_refusal(db_url: str, subject_id: str, actor: Actor, action: str,

@@ -158,3 +158,29 @@ async def test_with_a_time_scale_the_unanswered_return_notice_is_escalated_after
     assert timedelta(days=3) <= waited < timedelta(days=4)
     assert {"courier_notice", "contact_employee"} <= {t["code"] for t in view["tasks"]}
     assert set(escalated["escalated_to"]) == {"hr_manager", "department_manager", "hr"}
+
+
+async def test_a_case_keeps_a_verifiable_evidence_chain_and_its_generated_form(api):
+    case = await open_case(api)
+    cid = case["id"]
+    await eventually(lambda: _events(api, cid, "diagnosis_fetched"))
+    refused = await act(api, cid, "record-return")
+    assert refused.status_code == 409
+    documents = (await api.get(f"/api/v1/cases/{cid}/documents", headers=auth("k-hr"))).json()
+    form = next(d for d in documents["items"] if d["kind"] == "determination_form")
+    download = await api.get(form["url"], headers=auth("k-hr"))
+    assert download.content.startswith(b"%PDF") and download.headers["X-Content-SHA256"] == form["sha256"]
+    upload = await api.post(f"/api/v1/cases/{cid}/documents", headers=auth("k-hr"),
+                            data={"kind": "diagnosis", "note": "初诊证明"},
+                            files={"file": ("diagnosis.pdf", b"%PDF-1.4 test", "application/pdf")})
+    assert upload.status_code == 201, upload.text
+    ledger = await eventually(lambda: _ledger_has(api, cid, "action_refused"))
+    kinds = [e["kind"] for e in ledger["items"]]
+    assert kinds[0] == "case_opened" and "document_added" in kinds
+    verified = (await api.get(f"/api/v1/cases/{cid}/evidence/verify", headers=auth("k-hr"))).json()
+    assert verified["valid"] is True and verified["entries"] == ledger["total"]
+
+
+async def _ledger_has(api: httpx.AsyncClient, case_id: str, kind: str) -> dict | None:
+    ledger = (await api.get(f"/api/v1/cases/{case_id}/evidence", headers=auth("k-hr"))).json()
+    return ledger if any(e["kind"] == kind for e in ledger.get("items", [])) else None
