@@ -140,3 +140,31 @@ def projection(inp: CaseInput, state: CaseState, events: Sequence[Event]) -> Cas
                                         kind=d.kind, article=d.article, active=d.active)
                         for d in state.deadlines.values()),
         events=tuple(events))
+
+
+def case_outcome(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any]:
+    """The structured record a finished case leaves for the dispute history (历史纠纷数据库)."""
+    latest = state.appraisals[-1] if state.appraisals else None
+    settlement = state.settlement
+    offers = settlement.offers if settlement else ()
+    det = state.determination
+    return {
+        "cause": inp.description, "injury": inp.injury, "location": inp.location,
+        "region": inp.region, "accident_on": local_date(inp.accident_at).isoformat(),
+        "si_enrolled": inp.si_enrolled, "traffic_accident": inp.traffic_accident,
+        "recognised": det.recognised if det else None,
+        "grade": latest.grade if latest and latest.concluded_on else None,
+        "no_disability": bool(latest and latest.no_disability),
+        "suspension_months": (state.suspension.months + state.suspension.extended_months)
+        if state.suspension else None,
+        "employer_offers": [str(o.amount) for o in offers if o.party == "employer"],
+        "employee_demands": [str(o.amount) for o in offers if o.party == "employee"],
+        "agreed_amount": str(settlement.agreed_amount) if settlement and settlement.agreed_amount
+        is not None else None,
+        "paid_amount": str(settlement.paid_amount) if settlement else None,
+        "disputes": [d.event for d in state.disputes],
+        "duration_days": (now - inp.accident_at).days,
+        "outcome": state.stage.value, "reason": state.closed_reason,
+        "missed_deadlines": sorted(d.name for d in state.deadlines.values()
+                                   if d.kind != "right" and d.status(now) == "missed"),
+    }

@@ -64,6 +64,7 @@ EVENT_KINDS = {
     "case_reminder_sent": "工伤案件期限提醒已发出",
     "case_escalated": "工伤案件期限逾期，已升级通知",
     "signal_ignored": "外部回调未被采纳",
+    "case_outcome": "结案记录（纠纷数据库）",
 }
 
 DEADLINE_NAMES = {

@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from domain.injury_clocks import Alarm, alarms, due_now, initial_state_deadlines, local_date
-    from domain.injury_view import projection, view_of
+    from domain.injury_view import case_outcome, projection, view_of
     from domain.onboarding import Event
     from workflows._case_notices import CaseNotices
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
@@ -82,6 +82,8 @@ class InjuryCaseWorkflow:
         await self._prepare_application()
         await self._keep_clocks()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        self._emit("case_outcome", "system", **case_outcome(self._in, self._state,
+                                                              self._clock.now()))
         self._notices.stop_following()
         await self._flush()
         await asyncio.gather(*self._background)
