@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -52,6 +52,15 @@ def from_rpc(exc: RPCError, workflow_id: str, what: str = "onboarding") -> ApiEr
                             f"{workflow_id} has finished and takes no more actions", "id")
         return ApiError(404, f"{what}.not_found", f"no {what} with id {workflow_id}", "id")
     return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
+
+
+async def workflow_exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Whether the workflow exists at all (an Update on a finished one is NOT_FOUND too)."""
+    try:
+        await handle.describe()
+    except RPCError:
+        return False
+    return True
 
 
 def install(app: FastAPI) -> None:

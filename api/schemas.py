@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.injury_case import CaseView
-from domain.onboarding import OnboardingView
+from domain.onboarding import Contact, EmergencyContact, Employee, OnboardingView
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Money = Decimal
@@ -41,6 +41,16 @@ class EmployeeIn(Body):
     department: str = Field(min_length=1, max_length=100)
     manager: ContactIn
     emergency_contact: EmergencyContactIn | None = None
+
+    def to_domain(self) -> Employee:
+        """The employee as the domain takes it (validated and normalised there)."""
+        return Employee(
+            employee_id=self.employee_id, name=self.name, id_number=self.id_number,
+            phone=self.phone, email=self.email, department=self.department,
+            manager=Contact(name=self.manager.name, phone=self.manager.phone,
+                            email=self.manager.email),
+            emergency_contact=EmergencyContact(**self.emergency_contact.model_dump())
+            if self.emergency_contact else None)
 
 
 class OnboardingCreate(Body):
@@ -88,8 +98,12 @@ _VIEW = TypeAdapter(OnboardingView)
 
 def view_json(view: OnboardingView) -> dict[str, Any]:
     """The workflow's view as JSON: deadlines in UTC and Beijing time, events flattened."""
-    data: dict[str, Any] = _VIEW.dump_python(view, mode="json")
-    for deadline, original in zip(data["deadlines"], view.deadlines, strict=True):
+    return _readable(_VIEW.dump_python(view, mode="json"), view.deadlines)
+
+
+def _readable(data: dict[str, Any], deadlines: Any) -> dict[str, Any]:
+    """Deadlines also in Beijing time; each event's data flattened beside its seq, kind and actor."""
+    for deadline, original in zip(data["deadlines"], deadlines, strict=True):
         deadline["due_at_shanghai"] = _shanghai(original.due_at)
         deadline["raw_due_at_shanghai"] = _shanghai(original.raw_due_at)
     data["events"] = [
@@ -178,12 +192,4 @@ _CASE_VIEW = TypeAdapter(CaseView)
 
 def case_json(view: CaseView) -> dict[str, Any]:
     """A case as JSON: deadlines in UTC and Beijing time, events flattened."""
-    data: dict[str, Any] = _CASE_VIEW.dump_python(view, mode="json")
-    for deadline, original in zip(data["deadlines"], view.deadlines, strict=True):
-        deadline["due_at_shanghai"] = _shanghai(original.due_at)
-        deadline["raw_due_at_shanghai"] = _shanghai(original.raw_due_at)
-    data["events"] = [
-        {"seq": e["seq"], "at": e["at"], "kind": e["kind"], "actor": e["actor"], **e["data"]}
-        for e in data["events"]
-    ]
-    return data
+    return _readable(_CASE_VIEW.dump_python(view, mode="json"), view.deadlines)

@@ -275,6 +275,18 @@ class Recipient:
     email: str | None = None
 
 
+def managers_of(hr_manager: Contact | None, department_manager: Contact) -> tuple[Recipient, ...]:
+    """Who an escalation goes to: the HR manager (a placeholder name if none is configured) and the
+    employee's department manager."""
+    return (
+        Recipient(role="hr_manager", name=hr_manager.name if hr_manager else "HR manager",
+                  phone=hr_manager.phone if hr_manager else None,
+                  email=hr_manager.email if hr_manager else None),
+        Recipient(role="department_manager", name=department_manager.name,
+                  phone=department_manager.phone, email=department_manager.email),
+    )
+
+
 @dataclass(frozen=True)
 class Notification:
     """One message to several recipients; the key makes a retried send write nothing twice."""

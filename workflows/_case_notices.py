@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.injury_case import TERMINAL, CaseDeadline, CaseInput, CaseState, NoticeRef
     from domain.injury_clocks import return_date
     from domain.notices import Channel, NoticeInput, NoticeRecipient, NoticeSummary, outcome_of
-    from domain.onboarding import Recipient
+    from domain.onboarding import Recipient, managers_of
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
@@ -35,14 +35,7 @@ class CaseNotices:
         return (Recipient(role="hr", name=self._in.created_by),)
 
     def managers(self) -> tuple[Recipient, ...]:
-        hr_manager, manager = self._in.hr_manager, self._in.employee.manager
-        return (
-            Recipient(role="hr_manager", name=hr_manager.name if hr_manager else "HR manager",
-                      phone=hr_manager.phone if hr_manager else None,
-                      email=hr_manager.email if hr_manager else None),
-            Recipient(role="department_manager", name=manager.name, phone=manager.phone,
-                      email=manager.email),
-        )
+        return managers_of(self._in.hr_manager, self._in.employee.manager)
 
     async def inform(self, purpose: str, subject: str, body: str,
                      recipients: tuple[Recipient, ...]) -> None:
@@ -110,7 +103,8 @@ class CaseNotices:
     def _follow(self, handle: Any, ref: NoticeRef,
                 then: Callable[[NoticeRef, NoticeSummary], Any]) -> None:
         async def follow() -> None:
-            outcome = outcome_of(await handle)
+            # Shielded: stop_following() stops this task, not the notice (ABANDON: it runs on).
+            outcome = outcome_of(await asyncio.shield(handle))
             answer = outcome.answer
             done = replace(ref, result=outcome.result, proof=outcome.proof,
                            answer_text=answer.text if answer else "",

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.ledger import LedgerActivities
@@ -43,17 +43,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.onboarding import Event
     from workflows._case_notices import CaseNotices
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
+    from workflows._refusals import refusal
     from workflows._timers import ScaledClock
-
-
-def _refusal(exc: Exception) -> ApplicationError:
-    """A domain refusal as the error the API maps to 422, 409 or 403."""
-    if isinstance(exc, RuleViolation):
-        return ApplicationError(exc.message, exc.as_dict(), type="InvalidInput", non_retryable=True)
-    assert isinstance(exc, ActionRefused)
-    kind = "Forbidden" if exc.http_status == 403 else "Conflict"
-    details = {"code": exc.code, "message": exc.message, "field": exc.field, **exc.details}
-    return ApplicationError(exc.message, details, type=kind, non_retryable=True)
 
 
 @workflow.defn(name="InjuryCase")
@@ -113,7 +104,7 @@ class InjuryCaseWorkflow:
         try:
             rules.check_action(self._in, self._state, action, self._clock.now())
         except (RuleViolation, ActionRefused) as exc:
-            raise _refusal(exc) from None
+            raise refusal(exc) from None
 
     async def _side_effects(self, action: CaseAction) -> None:
         name = action.action
@@ -185,8 +176,6 @@ class InjuryCaseWorkflow:
         if alarm.kind == "return_notice":
             await self._notices.return_to_work(deadline)
             return
-        if alarm.kind == "escalation" and deadline.name == "determination_application":
-            actions.employer_missed(self._in, self._state)
         if alarm.kind == "escalation" and alarm.deadline == "determination_application":
             actions.employer_window_missed(self._in, self._state)
         kind = {"reminder": "case_reminder_sent", "escalation": "case_escalated",

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -37,25 +36,17 @@ with workflow.unsafe.imports_passed_through():
         Status,
         SubmitEnrollment,
         WithdrawalAction,
+        managers_of,
         view_of,
     )
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
+    from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
 WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
 NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked NoticeWorkflows
 ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its events are written
 LOCAL_FLUSH_PATCH = "2026-11-local-flush"  # events are written by a local activity
-
-
-def _refusal(exc: Exception) -> ApplicationError:
-    """Turn a domain refusal into the error the API maps to 422, 409 or 403."""
-    if isinstance(exc, RuleViolation):
-        return ApplicationError(exc.message, exc.as_dict(), type="InvalidInput", non_retryable=True)
-    assert isinstance(exc, ActionRefused)
-    kind = "Forbidden" if exc.http_status == 403 else "Conflict"
-    details = {"code": exc.code, "message": exc.message, "field": exc.field, **exc.details}
-    return ApplicationError(exc.message, details, type=kind, non_retryable=True)
 
 
 @workflow.defn(name="Onboarding")
@@ -323,7 +314,7 @@ class OnboardingWorkflow:
             rules.check_status(action, self._status)
             extra()
         except (RuleViolation, ActionRefused) as exc:
-            raise _refusal(exc) from None
+            raise refusal(exc) from None
 
     def _finished(self) -> bool:
         if self._status == Status.cancelled:
@@ -360,15 +351,7 @@ class OnboardingWorkflow:
         return (Recipient(role="hr", name=self._in.created_by),)
 
     def _managers(self) -> tuple[Recipient, ...]:
-        manager = self._in.employee.manager
-        hr_manager = self._in.hr_manager
-        return (
-            Recipient(role="hr_manager", name=hr_manager.name if hr_manager else "HR manager",
-                      phone=hr_manager.phone if hr_manager else None,
-                      email=hr_manager.email if hr_manager else None),
-            Recipient(role="department_manager", name=manager.name, phone=manager.phone,
-                      email=manager.email),
-        )
+        return managers_of(self._in.hr_manager, self._in.employee.manager)
 
     async def _notify(self, kind: str, text: tuple[str, str],
                       recipients: tuple[Recipient, ...], **data: Any) -> None:

@@ -14,7 +14,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc, from_update_failure
+from api.errors import ApiError, from_rpc, from_update_failure, workflow_exists
 from api.routes.evidence import record_refusal
 from api.schemas import (
     ACTION_FIELDS,
@@ -30,7 +30,7 @@ from domain.injury_case import CaseAction, CaseState, CaseView, Stage, Witness
 from domain.injury_clocks import initial_state_deadlines
 from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
-from domain.onboarding import Actor, Contact, EmergencyContact, Employee
+from domain.onboarding import Actor
 from store.models import CaseDeadlineEntry, CaseRow
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -130,7 +130,7 @@ async def _update(handle: WorkflowHandle[Any, Any], id: str, action: CaseAction)
         raise from_update_failure(exc) from None
     except RPCError as exc:
         error = from_rpc(exc, id, "case")
-        if exc.status == RPCStatusCode.NOT_FOUND and await _exists(handle):
+        if exc.status == RPCStatusCode.NOT_FOUND and await workflow_exists(handle):
             final = await handle.query("status", result_type=CaseView)
             error = ApiError(409, "case.closed", f"{id} is {final.stage.value} and takes no more "
                              "actions", "stage", {"stage": final.stage.value})
@@ -164,14 +164,6 @@ async def _record_refusal(db_url: str, id: str, actor: Actor, action: str, error
         await record_refusal(db_url, id, actor, action, error)
 
 
-async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
-    try:
-        await handle.describe()
-    except RPCError:
-        return False
-    return True
-
-
 def _open_deadlines(session: SessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     if not ids:
         return {}
@@ -196,14 +188,8 @@ def _checked(id: str) -> str:
 
 
 def _report(body: CaseCreate) -> CaseReport:
-    e = body.employee
     return CaseReport(
-        employee=Employee(
-            employee_id=e.employee_id, name=e.name, id_number=e.id_number, phone=e.phone,
-            email=e.email, department=e.department,
-            manager=Contact(name=e.manager.name, phone=e.manager.phone, email=e.manager.email),
-            emergency_contact=EmergencyContact(**e.emergency_contact.model_dump())
-            if e.emergency_contact else None),
+        employee=body.employee.to_domain(),
         region=body.region, accident_at=body.accident_at, location=body.location,
         description=body.description, injury=body.injury,
         witnesses=tuple(Witness(**w.model_dump()) for w in body.witnesses),

@@ -14,7 +14,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc, from_update_failure
+from api.errors import ApiError, from_rpc, from_update_failure, workflow_exists
 from api.routes.evidence import record_refusal
 from api.schemas import (
     CancelIn,
@@ -32,10 +32,7 @@ from domain.ids import employee_id_of, onboarding_id
 from domain.onboarding import (
     Actor,
     CancelOnboarding,
-    Contact,
     DelayReason,
-    EmergencyContact,
-    Employee,
     OnboardingView,
     RequestStatus,
     ReviewDecision,
@@ -60,7 +57,7 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
     workflow_id = onboarding_id(body.employee.employee_id)
     now = datetime.now(UTC)
     inp = build_input(
-        employee=_employee(body), hire_date=body.hire_date, region=body.region,
+        employee=body.employee.to_domain(), hire_date=body.hire_date, region=body.region,
         contribution_base=body.contribution_base, contract_start=body.contract_start,
         created_by=actor.name, policy=request.app.state.policy,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
@@ -183,7 +180,7 @@ async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str,
             raise from_update_failure(exc) from None
         except RPCError as exc:
             error = from_rpc(exc, id)
-            if exc.status == RPCStatusCode.NOT_FOUND and await _exists(handle):
+            if exc.status == RPCStatusCode.NOT_FOUND and await workflow_exists(handle):
                 error = await _closed(handle, update)  # finished: say what closed it
             raise error from None
     except ActionRefused as refused:
@@ -201,14 +198,6 @@ async def _record_refusal(settings: SettingsDep, id: str, actor: Actor, update: 
                           error: ApiError) -> None:
     if error.status in (403, 409, 422):
         await record_refusal(settings.db_url, id, actor, update, error)
-
-
-async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
-    try:
-        await handle.describe()
-    except RPCError:
-        return False
-    return True
 
 
 async def _closed(handle: WorkflowHandle[Any, Any], update: str) -> ApiError:
@@ -231,14 +220,3 @@ def _checked(id: str) -> str:
     except RuleViolation:
         raise ApiError(404, "onboarding.not_found", f"no onboarding with id {id}", "id") from None
     return id
-
-
-def _employee(body: OnboardingCreate) -> Employee:
-    e = body.employee
-    return Employee(
-        employee_id=e.employee_id, name=e.name, id_number=e.id_number, phone=e.phone,
-        email=e.email, department=e.department,
-        manager=Contact(name=e.manager.name, phone=e.manager.phone, email=e.manager.email),
-        emergency_contact=EmergencyContact(**e.emergency_contact.model_dump())
-        if e.emergency_contact else None,
-    )
