@@ -90,11 +90,6 @@ def employer_window_missed(inp: CaseInput, state: CaseState) -> None:
         state.deadlines["employee_application"] = employee_application_deadline(inp)
 
 
-def employer_missed(inp: CaseInput, state: CaseState) -> None:
-    """The employer's 30 days ran out unapplied: the employee's own year (art. 17 ¶2) is shown."""
-    state.deadlines.setdefault("employee_application", employee_application_deadline(inp))
-
-
 def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datetime) -> Change:
     """The authority accepted the application: its decision period starts (art. 20)."""
     assert state.determination is not None
@@ -115,6 +110,9 @@ def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Chan
                                   decided_on=decision.decided_on,
                                   decision_reference=decision.reference, reason=decision.reason)
     met(state, "determination_decision", at)
+    materials = state.deadlines.get("materials_filed")
+    if materials is not None and materials.met_at is None:  # nothing can be filed after a decision
+        state.deadlines["materials_filed"] = replace(materials, active=False)
     if decision.recognised:
         met(state, "administrative_review", at)
         deadline = state.deadlines.get("employee_application")

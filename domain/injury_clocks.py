@@ -140,7 +140,7 @@ def _alarms_of(inp: CaseInput, state: CaseState, d: CaseDeadline, now: datetime)
         return [Alarm(f"{d.name}:escalation:{due}", d.due_at, "escalation", d.name)]
     if d.name == "determination_application":
         return _determination_alarms(inp, d)
-    if d.name in ("determination_decision", "appraisal_conclusion"):
+    if d.name in ("determination_decision", "appraisal_conclusion", "reappraisal_conclusion"):
         return _chase(inp, d, now)
     if d.name == "suspension_end":
         if state.suspension is None or state.suspension.ended_on is not None:

@@ -49,7 +49,10 @@ class CaseReport:
 
 def default_case_id(report: CaseReport) -> str:
     """<employee_id>-<accident date>: a second report of the same accident is a conflict."""
-    day = report.accident_at.astimezone(SHANGHAI).strftime("%Y%m%d")
+    at = report.accident_at
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=SHANGHAI)  # a bare time is Beijing time, not the server's zone
+    day = at.astimezone(SHANGHAI).strftime("%Y%m%d")
     return f"{report.employee.employee_id}-{day}"
 
 
@@ -70,8 +73,8 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
                      process: CaseSettings) -> CaseInput:
     """Everything the workflow needs, resolved now so that replay never depends on changed data."""
     accident_at = check_accident_at(report.accident_at, now)
-    case_id = check_employee_id(report.case_id or default_case_id(report), field="case_id")
     employee = employee_from(report.employee, now.astimezone(SHANGHAI).date())
+    case_id = check_employee_id(report.case_id or default_case_id(report), field="case_id")
     for field, value in (("location", report.location), ("description", report.description),
                          ("injury", report.injury), ("region", report.region)):
         if not value.strip():

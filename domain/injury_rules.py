@@ -189,7 +189,7 @@ def _extension(inp: CaseInput, state: CaseState, action: CaseAction, today: date
     if action.until <= current_last - _ONE_DAY:
         raise RuleViolation("until", "until.not_later",
                             f"until ({action.until}) must be after the current deadline")
-    if target == "appraisal_conclusion":
+    if target in ("appraisal_conclusion", "reappraisal_conclusion"):  # Reg. art. 29: same limits
         first = state.appraisals[-1].applied_on
         extra = timedelta(days=statutes.APPRAISAL_EXTENSION_MAX_DAYS)
         limit = statutes.APPRAISAL_CONCLUSION.period(first).end + extra
@@ -245,7 +245,8 @@ def _grade(inp: CaseInput, state: CaseState, action: CaseAction, today: date) ->
 
 def _reappraisal(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
     window = state.deadlines.get("reappraisal_request")
-    if window is not None and window.status(datetime.combine(today, datetime.max.time(), SHANGHAI)) \
+    requested = action.on or today  # the day it was requested, which HR may record later
+    if window is not None and window.status(datetime.combine(requested, datetime.max.time(), SHANGHAI)) \
             == "missed":
         raise ActionRefused("reappraisal.window_closed", "the 15-day re-appraisal window closed "
                             f"at {window.due_at.isoformat()} ({window.article})", "on",

@@ -17,7 +17,7 @@ from domain.injury_case import (
     Stage,
     Task,
 )
-from domain.injury_clocks import deadline_views, is_overdue, local_date
+from domain.injury_clocks import deadline_views, employee_application_deadline, is_overdue, local_date
 from domain.injury_rules import allowed_actions
 from domain.onboarding import Event
 
@@ -95,7 +95,8 @@ def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[st
     if deadline is None or deadline.status(now) != "missed":
         return None
     applied = state.determination.applied_on if state.determination else None
-    employee = state.deadlines.get("employee_application")
+    # the case does not keep this clock (nothing alarms on it), so count it here when absent
+    employee = state.deadlines.get("employee_application") or employee_application_deadline(inp)
     return {
         "employer_bears_costs_from": local_date(inp.accident_at).isoformat(),
         "employer_bears_costs_until": applied.isoformat() if applied else None,
@@ -103,7 +104,7 @@ def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[st
         "article": statutes.DETERMINATION_APPLICATION.article,
         "note": "qualifying costs from the accident until the application is accepted are the "
                 "employer's (some regions count to receipt or filing)",
-        "employee_application_due_at": employee.due_at.isoformat() if employee else None,
+        "employee_application_due_at": employee.due_at.isoformat(),
     }
 
 
