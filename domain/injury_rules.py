@@ -70,9 +70,20 @@ def check_role(action: str, actor: Actor) -> None:
                         f"{action.replace('_', ' ')}; allowed: {', '.join(sorted(roles))}", "role")
 
 
-def allowed_actions(state: CaseState) -> tuple[str, ...]:
-    """The actions the case takes now: the stage allows them and their preconditions hold."""
-    return tuple(a for a in ACTIONS if state.stage in ACTION_STAGES[a] and _precondition(a, state) is None)
+def allowed_actions(state: CaseState, now: datetime | None = None) -> tuple[str, ...]:
+    """The actions the case takes now: the stage allows them, their preconditions hold, and (given
+    `now`) no window has closed on them and an extension still has room."""
+    return tuple(a for a in ACTIONS if state.stage in ACTION_STAGES[a]
+                 and _precondition(a, state) is None and not _exhausted(a, state, now))
+
+
+def _exhausted(name: str, state: CaseState, now: datetime | None) -> bool:
+    if name == "extend_suspension" and state.suspension is not None:
+        return state.suspension.extended_months >= statutes.SUSPENSION_EXTENSION_MAX_MONTHS
+    if name == "request_reappraisal" and now is not None:
+        window = state.deadlines.get("reappraisal_request")
+        return window is not None and window.status(now) == "missed"
+    return False
 
 
 def check_action(inp: CaseInput, state: CaseState, action: CaseAction, now: datetime) -> None:
@@ -87,7 +98,7 @@ def check_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
     if why_not is not None:
         raise ActionRefused("stage.conflict", f"cannot {name.replace('_', ' ')}: {why_not}",
                             "stage", {"stage": state.stage.value,
-                                      "allowed_actions": list(allowed_actions(state))})
+                                      "allowed_actions": list(allowed_actions(state, now))})
     _check_on(inp, action, today)
     _INPUT_CHECKS.get(name, _no_check)(inp, state, action, today)
 

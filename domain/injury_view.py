@@ -119,7 +119,7 @@ def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: date
         employee_name=e.name, department=e.department, region=inp.region,
         accident_at=inp.accident_at, reported_at=inp.reported_at, location=inp.location,
         injury=inp.injury, si_enrolled=inp.si_enrolled, deadlines=deadline_views(state, now),
-        tasks=open_tasks(inp, state, now), allowed_actions=allowed_actions(state),
+        tasks=open_tasks(inp, state, now), allowed_actions=allowed_actions(state, now),
         materials=materials,
         missing_materials=tuple(m.code for m in inp.materials
                                 if m.required and m.code not in provided),
