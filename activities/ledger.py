@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
+from domain.dispute_records import from_outcome
 from domain.injury_case import CaseProjection
+from domain.injury_clocks import local_date
 from domain.onboarding import Event, ProjectionUpdate
-from store import evidence
+from store import disputes, evidence
 from store.db import session_for
 from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow
 
@@ -62,6 +64,7 @@ class LedgerActivities:
             self._project_case(update)
         except IntegrityError:
             self._project_case(update)  # a concurrent first write won: update what it wrote
+        _record_outcome(self._db_url, update)
         return written
 
     def _project_case(self, update: CaseProjection) -> None:
@@ -87,6 +90,14 @@ class LedgerActivities:
                 entry.kind, entry.article = d.kind, d.article
                 session.add(entry)
             session.commit()
+
+
+def _record_outcome(db_url: str, update: CaseProjection) -> None:
+    """A finished case's case_outcome event becomes its dispute-history row (one per case)."""
+    for event in update.events:
+        if event.kind == "case_outcome":
+            disputes.save_outcome(db_url, update.case_id,
+                                  from_outcome(event.data, local_date(event.at)), event.at)
 
 
 def _key(subject_id: str, event: Event) -> str:

@@ -1,4 +1,8 @@
-"""The evidence bundle: a ZIP with a Chinese PDF timeline, the ledger, the documents, a manifest."""
+"""The evidence bundle: a ZIP with a Chinese PDF timeline, the ledger, the documents, a manifest.
+
+One layout for every subject (an onboarding, an injury case): `pack` writes the files and the
+manifest of their SHA-256 with the chain head; each subject brings its own PDF and view.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +15,108 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from api.bundle_case_pdf import render_case_timeline
 from api.bundle_pdf import render_timeline
 from domain.evidence import Verification
+from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import OnboardingView
-from store.models import DocumentRow, EvidenceEntry
+from store.models import DocumentRow, EvidenceEntry, NoticeAttemptRow, NoticeReceiptRow, NoticeRow
 
 
 @dataclass(frozen=True)
-class BundleInput:
-    view: OnboardingView
+class BundleEvidence:
+    """What every bundle carries: the ledger read once, its check, the documents, who exports it."""
+
+    subject_id: str
     entries: list[EvidenceEntry]
-    verification: Verification
+    verification: Verification  # of exactly `entries`, so the manifest's head is ledger.json's last
     documents: list[tuple[DocumentRow, bytes]]
     generated_by: str
     font: Path
 
 
+@dataclass(frozen=True)
+class BundleInput:
+    view: OnboardingView
+    evidence: BundleEvidence
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """One notice to a person as an arbitrator asks about it: when sent, delivered, read, answered."""
+
+    purpose: str
+    recipient: str
+    recipient_role: str
+    channels: tuple[str, ...]
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+    read_status: str                 # "read", or "opened" (an e-mail pixel: weaker evidence)
+    answered_at: datetime | None
+    answer: dict[str, Any] | None    # at, channel, choice (confirm|answer), text, return_date
+    status: str                      # open | acknowledged | unacknowledged | sent
+
+
+def notice_line(row: NoticeRow, attempts: list[NoticeAttemptRow],
+                receipts: list[NoticeReceiptRow]) -> NoticeLine:
+    """The first time each step happened, over all attempts and channels of the notice."""
+    def first(*statuses: str) -> NoticeReceiptRow | None:
+        return min((r for r in receipts if r.status in statuses), key=lambda r: r.at, default=None)
+
+    sent = [a.sent_at for a in attempts if a.sent_at is not None and a.status != "failed"]
+    read = first("read") or first("opened")
+    delivered = first("delivered")
+    answered = row.answer.get("at") if row.answer else None
+    return NoticeLine(
+        purpose=row.purpose, recipient=row.recipient_name, recipient_role=row.recipient_role,
+        channels=tuple(dict.fromkeys(a.channel for a in attempts)) or tuple(row.channels),
+        created_at=row.created_at, sent_at=min(sent, default=None),
+        delivered_at=delivered.at if delivered else None, read_at=read.at if read else None,
+        read_status=read.status if read else "",
+        answered_at=datetime.fromisoformat(answered) if answered else None, answer=row.answer,
+        status=row.status)
+
+
+@dataclass(frozen=True)
+class CaseBundleInput:
+    view: CaseView
+    case: CaseInput  # the report as HR filed it: parties, description, witnesses
+    notices: list[NoticeLine]
+    evidence: BundleEvidence
+
+
 def build_bundle(data: BundleInput) -> bytes:
-    """Every file once, and a manifest of their SHA-256 with the chain head to verify them."""
-    files: dict[str, bytes] = {
+    return pack(data.evidence, {
         "timeline.pdf": render_timeline(data),
-        "ledger.json": _json([_entry(e) for e in data.entries]),
-        "onboarding.json": _json(_view_json(data.view)),
-    }
-    for row, content in data.documents:
+        "ledger.json": ledger_json(data.evidence.entries),
+        "onboarding.json": _json(TypeAdapter(OnboardingView).dump_python(data.view, mode="json")),
+    })
+
+
+def build_case_bundle(data: CaseBundleInput) -> bytes:
+    return pack(data.evidence, {
+        "timeline.pdf": render_case_timeline(data),
+        "ledger.json": ledger_json(data.evidence.entries),
+        "case.json": _json(TypeAdapter(CaseView).dump_python(data.view, mode="json")),
+    })
+
+
+def pack(evidence: BundleEvidence, files: dict[str, bytes]) -> bytes:
+    """Every file once, each document too, and a manifest of their SHA-256 with the chain head."""
+    files = dict(files)
+    for row, content in evidence.documents:
         files[f"documents/{row.sha256[:12]}-{Path(row.filename).name}"] = content
+    check = evidence.verification
     manifest = {
-        "subject_id": data.view.id,
+        "subject_id": evidence.subject_id,
         "generated_at": datetime.now(UTC).isoformat(),
-        "generated_by": data.generated_by,
-        "chain": {"valid": data.verification.valid, "entries": data.verification.entries,
-                  "head": data.verification.head,
-                  "first_broken_seq": data.verification.first_broken_seq},
+        "generated_by": evidence.generated_by,
+        "chain": {"valid": check.valid, "entries": check.entries, "head": check.head,
+                  "first_broken_seq": check.first_broken_seq},
         "files": {name: hashlib.sha256(content).hexdigest() for name, content in files.items()},
     }
     out = io.BytesIO()
@@ -53,14 +127,8 @@ def build_bundle(data: BundleInput) -> bytes:
     return out.getvalue()
 
 
-def _entry(e: EvidenceEntry) -> dict[str, Any]:
-    return e.model_dump(mode="json", exclude={"id"})
-
-
-def _view_json(view: OnboardingView) -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(OnboardingView).dump_python(view, mode="json")
+def ledger_json(entries: list[EvidenceEntry]) -> bytes:
+    return _json([e.model_dump(mode="json", exclude={"id"}) for e in entries])
 
 
 def _json(value: Any) -> bytes:

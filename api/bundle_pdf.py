@@ -17,6 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from activities.forms import RENDER_LOCK
+from domain.evidence import Verification
 from domain.labels import (
     DEADLINE_NAMES,
     DEADLINE_STATUS,
@@ -28,18 +29,18 @@ from domain.labels import (
 from domain.messages import local
 
 if TYPE_CHECKING:
-    from api.bundle import BundleInput
+    from api.bundle import BundleEvidence, BundleInput
 
 FONT = "CaseguardCJK"
 _SKIP_IN_DETAILS = {"workflow_seq", "recipients"}
 
 
 @cache
-def _register(font: Path) -> None:
+def register_font(font: Path) -> None:
     pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, spaceAfter=6),
@@ -50,40 +51,56 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def render_timeline(data: BundleInput) -> bytes:
-    _register(data.font)
-    s = _styles()
-    v = data.view
+def render(story: list[Any], title: str, font: Path) -> bytes:
+    """Lay out an A4 document in the CJK font; the story is made with `styles()` of that font."""
+    register_font(font)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm,
-                            title=f"社保增员证据时间线 {v.employee_name}", author="Caseguard")
-    story: list[Any] = [
-        Paragraph(f"社保增员证据时间线：{escape(v.employee_name)}", s["title"]),
-        Paragraph(f"编号 {v.id}；生成人 {escape(data.generated_by)}；时间均为北京时间。", s["body"]),
-        Paragraph("一、当事人与基本信息", s["h"]),
-        _table(_parties(data), s, widths=(40 * mm, 140 * mm)),
-        Paragraph("二、法定期限", s["h"]),
-        _table([["期限", "届满时间", "未顺延时间", "状态", "依据"]] + [
-            [label(DEADLINE_NAMES, d.name), local(d.due_at), local(d.raw_due_at),
-             label(DEADLINE_STATUS, d.status), d.article] for d in v.deadlines], s, header=True),
-        Paragraph("三、增员申请及复核", s["h"]),
-        _table(_requests(data), s, header=True),
-        Paragraph("四、事件时间线（证据链）", s["h"]),
-        _table([["序号", "时间", "事件", "操作人", "说明"]] + [
-            [str(e.seq), local(e.at), label(EVENT_KINDS, e.kind), e.actor, _details(e.payload)]
-            for e in data.entries], s, header=True,
-            widths=(12 * mm, 28 * mm, 50 * mm, 25 * mm, 65 * mm)),
-        Paragraph("五、证据材料", s["h"]),
-        _table([["材料", "文件名", "上传人", "SHA-256"]] + [
-            [row.kind, row.filename, row.uploaded_by, row.sha256] for row, _ in data.documents]
-            or [["—"]], s, header=bool(data.documents)),
-        Spacer(1, 6 * mm),
-        Paragraph(_chain_sentence(data), s["body"]),
-    ]
+                            topMargin=15 * mm, bottomMargin=15 * mm, title=title,
+                            author="Caseguard")
     with RENDER_LOCK:  # ReportLab's CJK font state is not thread-safe
         doc.build(story)
     return out.getvalue()
+
+
+def events_table(data: BundleEvidence, s: dict[str, ParagraphStyle]) -> Table:
+    """Every ledger entry in chain order, with its Chinese label, actor and details."""
+    return table([["序号", "时间", "事件", "操作人", "说明"]] + [
+        [str(e.seq), local(e.at), label(EVENT_KINDS, e.kind), e.actor, _details(e.payload)]
+        for e in data.entries], s, header=True,
+        widths=(12 * mm, 28 * mm, 50 * mm, 25 * mm, 65 * mm))
+
+
+def documents_table(data: BundleEvidence, s: dict[str, ParagraphStyle]) -> Table:
+    return table([["材料", "文件名", "上传人", "SHA-256"]] + [
+        [row.kind, row.filename, row.uploaded_by, row.sha256] for row, _ in data.documents]
+        or [["—"]], s, header=bool(data.documents))
+
+
+def render_timeline(data: BundleInput) -> bytes:
+    register_font(data.evidence.font)
+    s = styles()
+    v = data.view
+    story: list[Any] = [
+        Paragraph(f"社保增员证据时间线：{escape(v.employee_name)}", s["title"]),
+        Paragraph(f"编号 {v.id}；生成人 {escape(data.evidence.generated_by)}；时间均为北京时间。",
+                  s["body"]),
+        Paragraph("一、当事人与基本信息", s["h"]),
+        table(_parties(data), s, widths=(40 * mm, 140 * mm)),
+        Paragraph("二、法定期限", s["h"]),
+        table([["期限", "届满时间", "未顺延时间", "状态", "依据"]] + [
+            [label(DEADLINE_NAMES, d.name), local(d.due_at), local(d.raw_due_at),
+             label(DEADLINE_STATUS, d.status), d.article] for d in v.deadlines], s, header=True),
+        Paragraph("三、增员申请及复核", s["h"]),
+        table(_requests(data), s, header=True),
+        Paragraph("四、事件时间线（证据链）", s["h"]),
+        events_table(data.evidence, s),
+        Paragraph("五、证据材料", s["h"]),
+        documents_table(data.evidence, s),
+        Spacer(1, 6 * mm),
+        Paragraph(chain_sentence(data.evidence.verification), s["body"]),
+    ]
+    return render(story, f"社保增员证据时间线 {v.employee_name}", data.evidence.font)
 
 
 def _parties(data: BundleInput) -> list[list[str]]:
@@ -117,8 +134,7 @@ def _details(payload: dict[str, Any]) -> str:
     return "；".join(parts)[:400]
 
 
-def _chain_sentence(data: BundleInput) -> str:
-    check = data.verification
+def chain_sentence(check: Verification) -> str:
     if check.valid:
         return (f"哈希链校验：完整，共 {check.entries} 条记录；链头 SHA-256 为 {check.head}。"
                 "每条记录包含前一条记录的哈希值，任何改动都会在校验时被发现。")
@@ -126,12 +142,12 @@ def _chain_sentence(data: BundleInput) -> str:
             f"（{escape(check.reason)}）。")
 
 
-def _table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = False,
-           widths: tuple[float, ...] | None = None) -> Table:
+def table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = False,
+          widths: tuple[float, ...] | None = None) -> Table:
     cells = [[Paragraph(escape(str(c)), s["small"]) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    grid = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
-    table.setStyle(TableStyle(style))
-    return table
+    grid.setStyle(TableStyle(style))
+    return grid

@@ -14,9 +14,11 @@ from api import errors
 from api.routes import (
     cases,
     compensation,
+    disputes,
     documents,
     employee,
     evidence,
+    expenses,
     notices,
     onboardings,
     outbox,
@@ -84,9 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evidence.case_router)
     app.include_router(documents.router)
     app.include_router(compensation.router)
+    app.include_router(compensation.case_router)
+    app.include_router(expenses.router)
     app.include_router(notices.router)
     app.include_router(webhooks.router)
     app.include_router(employee.router)
+    app.include_router(disputes.router)
     mount_dev_routes(app, config)
 
     @app.get("/healthz", tags=["health"])

@@ -127,8 +127,8 @@ def check_duplicate(bill: Bill, earlier: Iterable[Bill]) -> None:
     for other in earlier:
         if other.entry_id == bill.entry_id:
             continue
-        if (_invoice(other.invoice_number), _hospital(other.hospital)) == (
-                _invoice(bill.invoice_number), _hospital(bill.hospital)):
+        if (invoice_key(other.invoice_number), hospital_key(other.hospital)) == (
+                invoice_key(bill.invoice_number), hospital_key(bill.hospital)):
             raise RuleViolation(
                 "invoice_number", "expense.duplicate_invoice",
                 f"invoice {bill.invoice_number} of {bill.hospital} is already entry {other.entry_id} "
@@ -218,9 +218,9 @@ def _fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def _invoice(number: str) -> str:
+def invoice_key(number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def _hospital(name: str) -> str:
+def hospital_key(name: str) -> str:
     return "".join(name.split()).casefold()

@@ -64,6 +64,8 @@ EVENT_KINDS = {
     "case_reminder_sent": "工伤案件期限提醒已发出",
     "case_escalated": "工伤案件期限逾期，已升级通知",
     "signal_ignored": "外部回调未被采纳",
+    "expense_recorded": "登记医疗费用票据",
+    "expense_claim_exported": "导出工伤医疗费用申领明细",
     "case_outcome": "结案记录（纠纷数据库）",
 }
 
@@ -98,6 +100,7 @@ def label(table: dict[str, str], key: str) -> str:
     """The Chinese label, with the code kept beside it so nothing is lost in translation."""
     return f"{table[key]}（{key}）" if key in table else key
 
+
 NOTICE_PURPOSES = {
     "return_to_work": "复工通知",
     "determination_decision": "工伤认定结果通知",
@@ -110,3 +113,31 @@ NOTICE_PURPOSES = {
     "notice_escalation": "员工未答复通知",
     "generic": "通知",
 }
+
+CASE_STAGES = {
+    "reported": "已报告事故", "materials_filed": "已备齐申请材料",
+    "determination_applied": "已申请工伤认定", "determination_decided": "工伤认定已作出",
+    "suspension": "停工留薪期中", "returned": "职工已返岗", "appraisal": "劳动能力鉴定中",
+    "settlement": "赔偿协商中", "paid": "赔偿已支付", "closed": "已结案", "withdrawn": "已撤回",
+}
+
+DEADLINE_KINDS = {"duty": "用人单位义务", "authority": "行政机关期限", "right": "职工权利期间",
+                  "target": "内部目标"}
+
+COURIER_STATUS = {"posted": "已寄出", "in_transit": "运输中", "signed": "已签收", "returned": "已退回"}
+
+DISPUTE_EVENTS = {
+    "arose": "发生争议", "mediation": "调解", "arbitration_filed": "申请劳动仲裁",
+    "award": "仲裁裁决", "lawsuit": "提起诉讼", "judgment": "法院判决",
+    "administrative_review": "申请行政复议", "resolved": "争议解决",
+}
+
+OFFER_PARTIES = {"employer": "用人单位报价", "employee": "职工要求"}
+
+NOTICE_CHANNELS = {"sms": "短信", "email": "电子邮件", "outbox": "系统发件箱"}
+
+RECIPIENT_ROLES = {"employee": "职工", "hr": "人事", "hr_manager": "人事负责人",
+                   "department_manager": "部门负责人", "manager": "部门负责人"}
+
+NOTICE_RESULTS = {"open": "等待答复", "acknowledged": "职工已确认", "unacknowledged": "职工未确认",
+                  "sent": "已发出"}

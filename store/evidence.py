@@ -97,9 +97,14 @@ def _chain(session: Session, subject_id: str) -> Iterator[ChainEntry]:
     rows = session.exec(select(EvidenceEntry).where(EvidenceEntry.subject_id == subject_id)
                         .order_by(col(EvidenceEntry.seq)))
     for r in rows:
-        yield ChainEntry(subject_id=r.subject_id, seq=r.seq, at=r.at, actor=r.actor, kind=r.kind,
-                         payload=r.payload, payload_sha256=r.payload_sha256,
-                         prev_hash=r.prev_hash, entry_hash=r.entry_hash)
+        yield chain_entry(r)
+
+
+def chain_entry(r: EvidenceEntry) -> ChainEntry:
+    """A stored row as the chain check reads it."""
+    return ChainEntry(subject_id=r.subject_id, seq=r.seq, at=r.at, actor=r.actor, kind=r.kind,
+                      payload=r.payload, payload_sha256=r.payload_sha256,
+                      prev_hash=r.prev_hash, entry_hash=r.entry_hash)
 
 
 def subjects(db_url: str) -> list[str]:

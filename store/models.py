@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -27,6 +28,24 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Fen(TypeDecorator[Decimal]):
+    """Money in yuan as a Decimal, stored as whole fen: exact on SQLite (no float) and PostgreSQL."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        fen = Decimal(value) * 100
+        if fen != fen.to_integral_value():
+            raise ValueError(f"{value}: money is stored to the fen (two decimal places)")
+        return int(fen.to_integral_value(rounding=ROUND_HALF_UP))
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
 
 
 def _utc_column(**kwargs: Any) -> Any:
@@ -227,3 +246,86 @@ class CaseDeadlineEntry(SQLModel, table=True):
     kind: str = Field(max_length=20)
     article: str
     active: bool = True
+
+
+def _fen_column(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(Fen(), nullable=nullable))
+
+
+class ExpenseRow(SQLModel, table=True):
+    """A medical bill of a case (domain.expenses.Bill); an invoice of a hospital is entered once.
+
+    invoice_key and hospital_key are the normalised invoice number and hospital the duplicate
+    check compares; the unique constraints make a concurrent second entry fail too.
+    """
+
+    __tablename__ = "case_expenses"
+    __table_args__ = (
+        UniqueConstraint("case_id", "invoice_key", "hospital_key", name="uq_case_expense_invoice"),
+        UniqueConstraint("case_id", "file_sha256", name="uq_case_expense_file"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    case_id: str = Field(index=True, max_length=80)
+    invoice_number: str = Field(max_length=60)
+    invoice_key: str = Field(max_length=60)
+    hospital: str = Field(max_length=200)
+    hospital_key: str = Field(max_length=200)
+    bill_date: date
+    amount: Decimal = _fen_column()
+    eligible_amount: Decimal | None = _fen_column(nullable=True)  # None: not yet known, taken as amount
+    paid_by: str = Field(max_length=30)
+    medical_insurance_amount: Decimal = _fen_column()
+    slip_total: Decimal | None = _fen_column(nullable=True)
+    third_party_amount: Decimal = _fen_column()
+    document_id: str | None = Field(default=None, max_length=40)
+    file_sha256: str | None = Field(default=None, max_length=64)
+    note: str = ""
+    entered_by: str
+    entered_at: datetime = _utc_column(nullable=False)
+
+
+class DisputeHistoryRow(SQLModel, table=True):
+    """A finished dispute (历史纠纷数据库): a closed or withdrawn case, or a row of an imported CSV.
+
+    source "case" rows carry case_id (unique: a case's outcome is one row however often the
+    event is recorded); source "import" rows carry the batch id, the row number in the file and
+    the file's SHA-256. Offers and demands are lists of decimal strings in yuan.
+    """
+
+    __tablename__ = "dispute_history"
+    __table_args__ = (
+        UniqueConstraint("case_id", name="uq_dispute_history_case"),
+        UniqueConstraint("import_batch", "import_row", name="uq_dispute_history_import_row"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True, max_length=10)
+    case_id: str | None = Field(default=None, max_length=80)
+    import_batch: str | None = Field(default=None, index=True, max_length=40)
+    import_row: int | None = None
+    import_sha256: str | None = Field(default=None, index=True, max_length=64)
+    reference: str = Field(default="", max_length=80)
+    cause: str = ""
+    injury: str = ""
+    location: str = ""
+    region: str = Field(default="", max_length=40)
+    accident_on: date | None = None
+    closed_on: date | None = None
+    si_enrolled: bool | None = None
+    traffic_accident: bool | None = None
+    recognised: bool | None = None
+    grade: int | None = Field(default=None, index=True)
+    no_disability: bool = False
+    suspension_months: int | None = None
+    employer_offers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    employee_demands: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    agreed_amount: Decimal | None = _fen_column(nullable=True)
+    paid_amount: Decimal | None = _fen_column(nullable=True)
+    duration_days: int | None = None
+    outcome: str = Field(max_length=40)
+    disputes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    missed_deadlines: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notes: str = ""
+    recorded_by: str
+    recorded_at: datetime = _utc_column(nullable=False)

@@ -1,4 +1,4 @@
-"""Compensation: the statutory work-injury estimate, item by item, without a case."""
+"""Compensation: the statutory work-injury estimate, item by item, without a case or from a case's data."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
-from api.deps import CurrentPrincipal
+from api.deps import CurrentPrincipal, TemporalDep
+from api.errors import ApiError
+from api.routes.expenses import case_view
+from domain.calendar import SHANGHAI
 from domain.compensation import Dependant, Estimate, EstimateRequest, estimate
 from domain.compensation_data import CompensationTables
+from domain.injury_case import Appraisal, CaseView
+from domain.injury_rules import check_role
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
+case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])
 
 Wage = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 _ESTIMATE = TypeAdapter(Estimate)
@@ -82,6 +88,67 @@ def estimate_compensation(body: EstimateIn, actor: CurrentPrincipal, request: Re
     """Statutory compensation item by item (payer, article, formula), totals by payer, sources."""
     del actor  # any authenticated role may estimate
     return estimate_json(estimate(body.to_domain(), _tables(request)))
+
+
+@case_router.get("/{id}/compensation")
+async def case_compensation(
+        id: str, actor: CurrentPrincipal, client: TemporalDep, request: Request,
+        monthly_wage: Wage | None = None,
+        wages_12_months: Annotated[list[Wage] | None, Query(max_length=12)] = None,
+        regional_average_monthly_wage: Wage | None = None,
+        provincial_average_monthly_wage: Wage | None = None, minimum_monthly_wage: Wage | None = None,
+        grade: Annotated[int | None, Query(ge=1, le=10)] = None, contract_ends: date | None = None,
+        nursing_level: Literal["complete", "mostly", "partly"] | None = None,
+        suspension_months: Annotated[int | None, Query(ge=0, le=24)] = None,
+        third_party_liable: bool = False) -> dict[str, Any]:
+    """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
+    check_role("read", actor)
+    view = await case_view(client, id)
+    appraisal = _concluded(view)
+    if grade is None and (appraisal is None or appraisal.grade is None):
+        raise ApiError(409, "compensation.no_grade", f"{id} has no disability grade: "
+                       f"{_why(view, appraisal)}; pass grade=1..10 to estimate anyway", "grade",
+                       {"stage": view.stage.value})
+    used = grade if grade is not None else appraisal.grade if appraisal else None
+    injury_date = view.accident_at.astimezone(SHANGHAI).date()
+    months = suspension_months if suspension_months is not None else (
+        view.suspension.months + view.suspension.extended_months if view.suspension else None)
+    result = estimate(EstimateRequest(
+        region=view.region, injury_date=injury_date, si_enrolled=view.si_enrolled, grade=used,
+        monthly_wage=monthly_wage, wages_12_months=tuple(wages_12_months) if wages_12_months else None,
+        regional_average_monthly_wage=regional_average_monthly_wage,
+        provincial_average_monthly_wage=provincial_average_monthly_wage,
+        minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
+        nursing_level=nursing_level, suspension_months=months, third_party_liable=third_party_liable,
+    ), _tables(request))
+    answer = estimate_json(result)
+    if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):
+        answer["warnings"].append(f"grade {grade} given overrides the appraised grade {appraisal.grade}")
+    answer["case"] = {
+        "id": view.id, "region": view.region, "injury_date": injury_date.isoformat(),
+        "si_enrolled": view.si_enrolled, "grade": used,
+        "grade_source": "override" if grade is not None else "appraisal",
+        "appraisal": {"round": appraisal.round, "grade": appraisal.grade,
+                      "concluded_on": appraisal.concluded_on.isoformat() if appraisal.concluded_on else None,
+                      "reference": appraisal.reference} if appraisal else None,
+        "suspension_months": months,
+        "suspension_months_source": "given" if suspension_months is not None
+        else "case" if months is not None else None,
+    }
+    return answer
+
+
+def _concluded(view: CaseView) -> Appraisal | None:
+    """The latest concluded appraisal (a re-appraisal supersedes the first)."""
+    return next((a for a in reversed(view.appraisals) if a.concluded_on is not None), None)
+
+
+def _why(view: CaseView, appraisal: Appraisal | None) -> str:
+    if appraisal is not None and appraisal.no_disability:
+        return f"the appraisal concluded on {appraisal.concluded_on} found no disability grade"
+    if view.appraisals:
+        return f"the appraisal applied for on {view.appraisals[-1].applied_on} has not concluded"
+    return f"no appraisal has been applied for (stage {view.stage.value})"
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:

@@ -5,21 +5,36 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlmodel import col, select
+from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
-from api.bundle import BundleInput, build_bundle
+from api.bundle import (
+    BundleEvidence,
+    BundleInput,
+    CaseBundleInput,
+    NoticeLine,
+    build_bundle,
+    build_case_bundle,
+    notice_line,
+)
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.errors import ApiError, from_rpc
 from domain import onboarding_rules as rules
+from domain.errors import RuleViolation
+from domain.evidence import verify_chain
+from domain.ids import case_id_of
+from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import Actor, OnboardingView
 from settings import Settings
 from store import evidence
+from store import notices as notice_store
 from store.db import session_for
 from store.documents import LocalContentStore
 from store.models import DocumentRow
@@ -86,28 +101,77 @@ async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
         view = await client.get_workflow_handle(id).query("status", result_type=OnboardingView)
     except RPCError as exc:
         raise from_rpc(exc, id) from None
-    content = await asyncio.to_thread(_bundle, settings, view, actor)
+    content = await asyncio.to_thread(
+        _export, settings, view.id, actor,
+        lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)))
+    return _zip(id, content)
+
+
+@case_router.get("/{id}/bundle")
+async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
+                             settings: SettingsDep) -> Response:
+    """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
+    rules.check_role("export_bundle", actor)
+    try:
+        case_id_of(id)
+    except RuleViolation:
+        raise ApiError(404, "case.not_found", f"no case with id {id}", "id") from None
+    handle = client.get_workflow_handle(id)
+    try:
+        view = await handle.query("status", datetime.now(UTC), result_type=CaseView)
+        case = await _case_input(client, handle)
+    except RPCError as exc:
+        raise from_rpc(exc, id, "case") from None
+
+    def build(ledger: BundleEvidence) -> bytes:
+        return build_case_bundle(CaseBundleInput(
+            view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger))
+
+    return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build))
+
+
+async def _case_input(client: Client, handle: WorkflowHandle[Any, Any]) -> CaseInput:
+    """The report as HR filed it (manager, company, description, witnesses): the start input.
+
+    The view leaves these out; the first history event keeps them for as long as the query works.
+    """
+    async for event in handle.fetch_history_events(page_size=1):
+        payloads = event.workflow_execution_started_event_attributes.input.payloads
+        [case] = await client.data_converter.decode(payloads, [CaseInput])
+        return case
+    raise ApiError(404, "case.not_found", f"no case with id {handle.id}", "id")
+
+
+def _notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:
+    return [notice_line(row, *notice_store.timeline(db_url, row.id))
+            for row in notice_store.notices_of(db_url, subject_id)]
+
+
+def _zip(id: str, content: bytes) -> Response:
     return Response(content, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{id}-evidence.zip"',
         "X-Content-SHA256": hashlib.sha256(content).hexdigest()})
 
 
-def _bundle(settings: Settings, view: OnboardingView, actor: Actor) -> bytes:
+def _export(settings: Settings, subject_id: str, actor: Actor,
+            build: Callable[[BundleEvidence], bytes]) -> bytes:
+    """Read the ledger once, build the bundle from it, and record the export as evidence."""
     try:
         font = settings.cjk_font()
     except RuntimeError as exc:
         raise ApiError(503, "bundle.font_missing", str(exc)) from None
-    _, entries = evidence.page(settings.db_url, view.id, limit=1_000_000)
+    _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
     store = LocalContentStore(settings.documents_dir)
     with session_for(settings.db_url) as session:
-        rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == view.id)
+        rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == subject_id)
                             .order_by(col(DocumentRow.uploaded_at))).all()
-    content = build_bundle(BundleInput(
-        view=view, entries=entries, verification=evidence.verify(settings.db_url, view.id),
+    content = build(BundleEvidence(
+        subject_id=subject_id, entries=entries,
+        verification=verify_chain(subject_id, map(evidence.chain_entry, entries)),
         documents=[(row, store.get(row.sha256)) for row in rows], generated_by=actor.name,
         font=font))
     evidence.append(settings.db_url, evidence.NewEntry(
-        subject_id=view.id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
+        subject_id=subject_id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
         actor=actor.name, kind="bundle_exported",
         payload={"sha256": hashlib.sha256(content).hexdigest(), "entries": len(entries)}))
     return content

@@ -1,0 +1,232 @@
+"""The expense ledger of a case as JSON, and its claim statement for the SI agency (CSV and PDF)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from activities.forms import RENDER_LOCK
+from domain.expenses import Bill, BillResult, Reconciliation, reconcile
+from domain.injury_case import CaseView
+from domain.messages import local
+from store.models import ExpenseRow
+
+FONT = "CaseguardCJKClaim"
+LABELS = {
+    "recognised": "RECOGNISED: the injury is recognised as a work injury; these amounts are owed now "
+                  "(先行支付暂行办法 art. 5; SIL art. 30 ¶1)",
+    "provisional": "PENDING RECOGNITION: no determination yet. The figures show what would be owed "
+                   "if the injury is recognised; nothing is owed and nothing may be claimed until then",
+    "not_recognised": "NOT RECOGNISED: the injury fund owes nothing and the medical-insurance "
+                      "settlement stands (SIL art. 30 ¶1); this changes only if the decision is set "
+                      "aside on review or appeal",
+}
+BASIS_ZH = {"recognised": "已认定工伤", "provisional": "尚未认定（预估，待认定后方可申领）",
+            "not_recognised": "不予认定工伤（基金不予支付）"}
+PAID_BY_ZH = {"medical_insurance_card": "医保卡结算", "employee": "职工垫付", "employer": "单位垫付"}
+COLUMNS = ("entry_id", "invoice_number", "hospital", "bill_date", "amount", "eligible_amount",
+           "paid_by", "medical_insurance_amount", "slip_total", "third_party_amount", "art5_case",
+           "medical_insurance_recovery", "refund", "refund_to", "injury_fund_owes", "employer_owes",
+           "outside_catalogue", "article", "file_sha256", "basis")
+_MONEY = ("medical_insurance_recovery", "refund_to_employee", "refund_to_employer", "injury_fund_owes",
+          "employer_owes", "outside_catalogue")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    view: CaseView
+    rows: tuple[ExpenseRow, ...]
+    basis: str                    # recognised | provisional | not_recognised
+    result: Reconciliation
+
+
+def to_bill(row: ExpenseRow) -> Bill:
+    """The stored row as the domain's bill; an unknown eligible amount counts as the whole amount."""
+    return Bill(entry_id=row.id, invoice_number=row.invoice_number, hospital=row.hospital,
+                date=row.bill_date, amount=row.amount,
+                eligible_amount=row.amount if row.eligible_amount is None else row.eligible_amount,
+                paid_by=row.paid_by,  # type: ignore[arg-type]  # checked on entry
+                medical_insurance_amount=row.medical_insurance_amount, slip_total=row.slip_total,
+                third_party_amount=row.third_party_amount, file_hash=row.file_sha256)
+
+
+def build(view: CaseView, rows: list[ExpenseRow]) -> Ledger:
+    """Reconcile as the determination stands; pending recognition, as if recognised (labelled)."""
+    recognised = view.determination.recognised if view.determination else None
+    basis = {True: "recognised", False: "not_recognised", None: "provisional"}[recognised]
+    result = reconcile([to_bill(r) for r in rows], recognised=recognised is not False,
+                       si_enrolled=view.si_enrolled)
+    return Ledger(view, tuple(rows), basis, result)
+
+
+def entry_json(row: ExpenseRow) -> dict[str, Any]:
+    """One stored bill as JSON: money as strings in yuan."""
+    data = row.model_dump(mode="json", exclude={"invoice_key", "hospital_key"})
+    for name in ("amount", "eligible_amount", "medical_insurance_amount", "slip_total",
+                 "third_party_amount"):
+        data[name] = _money(getattr(row, name))
+    data["eligible_assumed"] = row.eligible_amount is None
+    return data
+
+
+def ledger_json(ledger: Ledger) -> dict[str, Any]:
+    """The ledger: each bill with its reconciliation, totals, the open review items, the basis."""
+    d = ledger.view.determination
+    results = {r.entry_id: r for r in ledger.result.bills}
+    assumed = sum(1 for r in ledger.rows if r.eligible_amount is None)
+    notes = [f"{assumed} bill(s) without eligible_amount: the whole amount is taken as within the "
+             "injury catalogues until the agency's review says otherwise"] if assumed else []
+    return {
+        "case_id": ledger.view.id, "si_enrolled": ledger.view.si_enrolled,
+        "determination": {"recognised": d.recognised if d else None,
+                          "decided_on": d.decided_on.isoformat() if d and d.decided_on else None,
+                          "reference": d.decision_reference if d else ""},
+        "basis": ledger.basis, "label": LABELS[ledger.basis],
+        "entries": [{**entry_json(row), "reconciliation": _result_json(results[row.id])}
+                    for row in ledger.rows],
+        "totals": totals_json(ledger),
+        "review_items": [asdict(i) for i in ledger.result.review_items],
+        "notes": notes,
+    }
+
+
+def totals_json(ledger: Ledger) -> dict[str, str]:
+    t = ledger.result.totals
+    return {"bills": str(len(ledger.rows)),
+            "amount": _money(sum((r.amount for r in ledger.rows), Decimal("0.00"))),
+            **{name: _money(getattr(t, name)) for name in _MONEY}}
+
+
+def claim_csv(ledger: Ledger) -> bytes:
+    """One row per bill under a header row, then a TOTAL row; UTF-8 with a BOM so Excel reads it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    results = {r.entry_id: r for r in ledger.result.bills}
+    for row in ledger.rows:
+        writer.writerow([_cell(v) for v in _line(row, results[row.id], ledger.basis)])
+    t = totals_json(ledger)
+    writer.writerow(["TOTAL", "", "", "", t["amount"], "", "", "", "", "", "",
+                     t["medical_insurance_recovery"],
+                     _money(Decimal(t["refund_to_employee"]) + Decimal(t["refund_to_employer"])), "",
+                     t["injury_fund_owes"], t["employer_owes"], t["outside_catalogue"], "", "",
+                     ledger.basis])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def claim_pdf(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime) -> bytes:
+    """The claim statement in Chinese for the SI agency (ReportLab, the CJK font, the render lock)."""
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm,
+                            title=f"工伤医疗费用申领明细表 {ledger.view.id}", author="Caseguard")
+    with RENDER_LOCK:  # ReportLab's TrueType state is shared: one build (and registration) at a time
+        _register(font)
+        doc.build(_story(ledger, generated_by, generated_at))
+    return out.getvalue()
+
+
+def _story(ledger: Ledger, generated_by: str, generated_at: datetime) -> list[Any]:
+    v, s = ledger.view, _styles()
+    t = totals_json(ledger)
+    results = {r.entry_id: r for r in ledger.result.bills}
+    bills = [["发票号码", "医院", "日期", "金额", "支付方式", "医保已付", "应返还医保", "退还",
+              "工伤基金支付", "单位支付", "目录外"]] + [
+        [r.invoice_number, r.hospital, r.bill_date.isoformat(), _money(r.amount),
+         PAID_BY_ZH.get(r.paid_by, r.paid_by), _money(r.medical_insurance_amount),
+         _money(x.medical_insurance_recovery), _refund_zh(x), _money(x.injury_fund_owes),
+         _money(x.employer_owes), _money(x.outside_catalogue)]
+        for r, x in ((r, results[r.id]) for r in ledger.rows)]
+    return [
+        Paragraph("工伤医疗费用申领明细表（医保先行支付 / 工伤报销）", s["title"]),
+        Paragraph(f"案件 {escape(v.id)}；职工 {escape(v.employee_name)}（工号 {escape(v.employee_id)}）；"
+                  f"参保地 {escape(v.region)}；事故时间 {local(v.accident_at)}；工伤保险："
+                  f"{'已参保' if v.si_enrolled else '未参保（单位承担，基金可先行支付后追偿）'}", s["body"]),
+        Paragraph(f"认定状态：{BASIS_ZH[ledger.basis]}。{escape(LABELS[ledger.basis])}", s["body"]),
+        Spacer(1, 4 * mm),
+        _table(bills if ledger.rows else [["—"]], s, header=bool(ledger.rows)),
+        Spacer(1, 4 * mm),
+        _table([["合计", "金额"], ["票据张数", t["bills"]], ["票据金额", t["amount"]],
+                ["应返还医保基金", t["medical_insurance_recovery"]],
+                ["退还职工", t["refund_to_employee"]], ["退还单位", t["refund_to_employer"]],
+                ["工伤基金应付", t["injury_fund_owes"]], ["单位应付", t["employer_owes"]],
+                ["工伤目录外（基金不予支付）", t["outside_catalogue"]]], s, header=True),
+        Paragraph("待人事复核事项", s["h"]),
+        _table([["发票号码", "事项"]] + [[i.invoice_number, i.message]
+                                   for i in ledger.result.review_items]
+               if ledger.result.review_items else [["无"]], s, header=bool(ledger.result.review_items)),
+        Spacer(1, 4 * mm),
+        Paragraph("依据：《社会保险法》第30、41、42条；《工伤保险条例》第30条；《社会保险基金先行支付暂行办法》"
+                  f"第5条。生成人 {escape(generated_by)}，生成时间 {local(generated_at)}（北京时间）。",
+                  s["small"]),
+    ]
+
+
+def _line(row: ExpenseRow, x: BillResult, basis: str) -> list[Any]:
+    return [row.id, row.invoice_number, row.hospital, row.bill_date.isoformat(), row.amount,
+            row.eligible_amount if row.eligible_amount is not None else row.amount, row.paid_by,
+            row.medical_insurance_amount, row.slip_total, row.third_party_amount, x.case,
+            x.medical_insurance_recovery, x.refund, x.refund_to, x.injury_fund_owes, x.employer_owes,
+            x.outside_catalogue, x.article, row.file_sha256, basis]
+
+
+def _result_json(x: BillResult) -> dict[str, Any]:
+    data = asdict(x)
+    for name in ("medical_insurance_recovery", "refund", "injury_fund_owes", "employer_owes",
+                 "outside_catalogue"):
+        data[name] = _money(data[name])
+    data.pop("entry_id")
+    return data
+
+
+def _refund_zh(x: BillResult) -> str:
+    who = {"employee": "职工", "employer": "单位"}.get(x.refund_to or "", "")
+    return f"{_money(x.refund)} {who}".strip()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = _money(value) if isinstance(value, Decimal) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in Excel
+
+
+@cache
+def _register(font: Path) -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
+    return {"title": ParagraphStyle("title", parent=base, fontSize=15, leading=21, spaceAfter=6),
+            "h": ParagraphStyle("h", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4),
+            "body": base, "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10)}
+
+
+def _table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = False) -> Table:
+    table = Table([[Paragraph(escape(str(c)), s["small"]) for c in row] for row in rows],
+                  repeatRows=1 if header else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
+    table.setStyle(TableStyle(style))
+    return table
