@@ -151,7 +151,7 @@ def _extension(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
 def _suspend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
     assert a.months is not None
     state.suspension = Suspension(started_on=day, months=a.months)
-    state.deadlines["suspension_end"] = suspension_end(day, a.months, at)
+    state.deadlines["suspension_end"] = suspension_end(day, a.months, at, state.return_day_rule)
     state.stage = Stage.suspension
     return {"months": a.months, "ends_at": state.deadlines["suspension_end"].due_at.isoformat()}
 
@@ -161,7 +161,8 @@ def _extend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
     s = replace(state.suspension, extended_months=state.suspension.extended_months + a.months)
     state.suspension = s
     old = state.deadlines["suspension_end"]
-    new = suspension_end(s.started_on, s.months + s.extended_months, old.started_at)
+    new = suspension_end(s.started_on, s.months + s.extended_months, old.started_at,
+                         state.return_day_rule)
     state.deadlines["suspension_end"] = replace(new, extended=True)
     return {"months": a.months, "total_months": s.months + s.extended_months,
             "ends_at": new.due_at.isoformat(), "reference": a.reference or None}

@@ -369,6 +369,9 @@ class CaseState:
     flags: dict[str, datetime] = field(default_factory=dict)  # open HR tasks raised by events
     closed_reason: str = ""
     benefit_claim: str = ""
+    # Patch 2026-11-return-day: the employee is due back by the end of the first working day after
+    # the suspension period (not at its last midnight); False replays cases started before it.
+    return_day_rule: bool = False
 
 
 @dataclass(frozen=True)

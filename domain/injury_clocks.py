@@ -71,10 +71,14 @@ def employee_application_deadline(inp: CaseInput) -> CaseDeadline:
                    "right", "applications out of time are generally not accepted")
 
 
-def suspension_end(start: date, months: int, started_at: datetime) -> CaseDeadline:
-    """The end of the paid suspension period (art. 33): the last day itself, not adjusted."""
+def suspension_end(start: date, months: int, started_at: datetime,
+                   return_day: bool = False) -> CaseDeadline:
+    """The paid suspension period (art. 33): `raw_due_at` is the end of its last day; `due_at` is
+    the end of the first working day after it, when the employee is due back (`return_day`)."""
     period = calendar.count_months(start, months)
-    return CaseDeadline(name="suspension_end", due_at=period.raw_due_at(),
+    back_by = end_of(calendar.add_working_days(period.raw_end, 1)) if return_day \
+        else period.raw_due_at()
+    return CaseDeadline(name="suspension_end", due_at=back_by,
                         raw_due_at=period.raw_due_at(), article=statutes.SUSPENSION_ARTICLE,
                         kind="duty", started_at=started_at,
                         consequence="the original wage is owed only to the end of the period; "
@@ -145,7 +149,7 @@ def _alarms_of(inp: CaseInput, state: CaseState, d: CaseDeadline, now: datetime)
     if d.name == "suspension_end":
         if state.suspension is None or state.suspension.ended_on is not None:
             return []
-        return [Alarm(f"{d.name}:return_notice:{due}", d.due_at - inp.timing.return_notice_lead,
+        return [Alarm(f"{d.name}:return_notice:{due}", d.raw_due_at - inp.timing.return_notice_lead,
                       "return_notice", d.name),
                 Alarm(f"{d.name}:escalation:{due}", d.due_at, "escalation", d.name)]
     if d.name in ("reappraisal_request", "administrative_review"):

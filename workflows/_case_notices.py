@@ -58,7 +58,8 @@ class CaseNotices:
             data["company"] = self._in.company
         handle, ref = await self._to_employee("return_to_work", "return_to_work", data)
         self._emit("return_notice_sent", "system", notice_id=ref.notice_id,
-                   return_date=back_on.isoformat(), suspension_ends_at=suspension_end.due_at.isoformat(),
+                   return_date=back_on.isoformat(),
+                   suspension_ends_at=suspension_end.raw_due_at.isoformat(),
                    answer_within_hours=self._in.timing.notice_response.total_seconds() / 3600)
         self._follow(handle, ref, self._return_answered)
 

@@ -47,13 +47,17 @@ with workflow.unsafe.imports_passed_through():
     from workflows._timers import ScaledClock
 
 
+RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the return day, not at midnight
+
+
 @workflow.defn(name="InjuryCase")
 class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
         self._clock = ScaledClock(inp.timing.time_scale)
-        self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
+        self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
+                                return_day_rule=workflow.patched(RETURN_DAY_PATCH))
         self._events: list[Event] = []
         self._flushed = 0
         self._flush_lock = asyncio.Lock()

@@ -1,8 +1,9 @@
-"""Record representative OnboardingWorkflow histories into tests/histories/onboarding/*.json.
+"""Record representative workflow histories into tests/histories/<workflow>/<scenario>.json.
 
-Run after a deliberate, patched change (`.venv/bin/python -m tests.histories.record`); the replay
-test then proves that every recorded run still replays with the current code. Never overwrite a
-history to make the replay test pass: that hides a non-determinism a running case would hit.
+Run after a deliberate, patched change: `.venv/bin/python -m tests.histories.record [scenario ...]`
+(no names: every scenario). The replay test then proves that every recorded run still replays
+with the current code. Never overwrite a history to make the replay test pass: that hides a
+non-determinism a running case would hit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +25,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
-from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierUpdate
+from domain.notices import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
 from domain.onboarding import (
     Actor,
     CancelOnboarding,
@@ -35,9 +37,10 @@ from domain.onboarding import (
     WithdrawalAction,
 )
 from store.db import migrate
-from tests.factories import onboarding_input
+from tests.factories import case_input, onboarding_input
 from worker import WORKFLOWS, activities_for
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).resolve().parent / "onboarding"
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
 Scenario = Callable[[WorkflowEnvironment, Client, str], Awaitable[str]]
@@ -128,14 +131,140 @@ async def local_flush_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+# ---- InjuryCase ------------------------------------------------------------------------------
+
+
+async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
+    now = await env.get_current_time()
+    inp = case_input(now - timedelta(days=days_ago), now=now, employee_id=employee_id)
+    return await env.client.start_workflow("InjuryCase", inp, id=f"case-{inp.case_id}",
+                                           task_queue=queue, result_type=CaseView)
+
+
+async def _act(handle, action: str, **fields) -> CaseView:
+    return await handle.execute_update("act", CaseAction(action=action, actor=HR, **fields),
+                                       result_type=CaseView)
+
+
+async def _status(env: WorkflowEnvironment, handle) -> CaseView:
+    return await handle.query("status", await env.get_current_time(), result_type=CaseView)
+
+
+async def _today(env: WorkflowEnvironment):
+    return (await env.get_current_time()).astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
+async def _until(env: WorkflowEnvironment, at) -> None:
+    await env.sleep(at - await env.get_current_time())
+
+
+def _due(view: CaseView, name: str):
+    return next(d.due_at for d in view.deadlines if d.name == name)
+
+
+async def _recognised(env: WorkflowEnvironment, queue: str, employee_id: str):
+    handle = await _start_case(env, queue, employee_id, days_ago=1)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _act(handle, "file_materials", materials=view.missing_materials)
+    await _act(handle, "apply_determination")
+    await env.sleep(timedelta(days=20))
+    await handle.signal("authority_decision", AuthorityDecision(
+        recognised=True, decided_on=await _today(env), reference="京人社工伤认字001"))
+    await env.sleep(timedelta(seconds=1))
+    return handle
+
+
+async def case_closed_return_answered(env: WorkflowEnvironment, queue: str) -> str:
+    """A whole case: recognised, suspension, return notice answered, appraisal, settled, closed."""
+    handle = await _recognised(env, queue, "C1")
+    view = await _act(handle, "start_suspension", months=1)
+    await _until(env, _due(view, "suspension_end") - timedelta(days=7) + timedelta(minutes=10))
+    view = await _status(env, handle)
+    notice = next(n.notice_id for n in view.notices if n.purpose == "return_to_work")
+    await env.client.get_workflow_handle(notice).signal("answer", Answer(
+        at=await env.get_current_time(), channel="link", choice="answer", text="下周一返岗"))
+    await _until(env, _due(view, "suspension_end") - timedelta(hours=12))  # back on the last day
+    await _act(handle, "record_return")
+    await _act(handle, "apply_appraisal")
+    await env.sleep(timedelta(days=40))
+    await _act(handle, "record_appraisal", grade=9, reference="京劳鉴001")
+    await env.sleep(timedelta(days=20))
+    await _act(handle, "open_negotiation")
+    await _act(handle, "record_offer", party="employer", amount=Decimal("50000"))
+    await _act(handle, "record_agreement", amount=Decimal("60000"))
+    await _act(handle, "record_payment", amount=Decimal("60000"))
+    await _act(handle, "close", reason="settled and paid")
+    await handle.result()
+    return handle.id
+
+
+async def case_missed_late_rejected(env: WorkflowEnvironment, queue: str) -> str:
+    """The 30 days missed (reminders, escalation), applied late with materials missing, not
+    recognised, closed."""
+    handle = await _start_case(env, queue, "C2", days_ago=2)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _until(env, _due(view, "determination_application") + timedelta(hours=1))
+    await _act(handle, "apply_determination", override_reason="the rest follows by post")
+    await env.sleep(timedelta(days=10))
+    await handle.signal("authority_decision", AuthorityDecision(
+        recognised=False, decided_on=await _today(env), reason="not in the course of work"))
+    await env.sleep(timedelta(seconds=1))
+    await _act(handle, "close", reason="not recognised; no review sought")
+    await handle.result()
+    return handle.id
+
+
+async def case_suspension_escalated_withdrawn(env: WorkflowEnvironment, queue: str) -> str:
+    """Suspension extended, the return notice unanswered and escalated, a courier notice signed
+    for, then withdrawn."""
+    handle = await _recognised(env, queue, "C3")
+    await _act(handle, "start_suspension", months=1)
+    view = await _act(handle, "extend_suspension", months=1, reference="鉴定委员会确认001")
+    sent = _due(view, "suspension_end") - timedelta(days=7)
+    await _until(env, sent + timedelta(days=3, hours=1))
+    await _act(handle, "record_courier_notice", carrier="EMS", tracking_number="EMS1234567890CN")
+    await handle.signal("courier_status", CourierUpdate("EMS1234567890CN", "signed",
+                                                        await env.get_current_time(), "张三"))
+    await env.sleep(timedelta(days=1))
+    await _act(handle, "withdraw", reason="the employee resigned and settled privately")
+    await handle.result()
+    return handle.id
+
+
+async def case_back_on_return_day(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-return-day patch: the employee is due back by the end of the first
+    working day after the suspension period; back that morning, no disability, closed."""
+    handle = await _recognised(env, queue, "C4")
+    view = await _act(handle, "start_suspension", months=1)
+    period = next(d for d in view.deadlines if d.name == "suspension_end")
+    back_day = (period.due_at - timedelta(seconds=1)).astimezone(SHANGHAI).date()
+    await _until(env, datetime.combine(back_day, time(10), SHANGHAI))
+    await _act(handle, "record_return")
+    await _act(handle, "apply_appraisal")
+    await env.sleep(timedelta(days=30))
+    await _act(handle, "record_appraisal", grade="none", reference="京劳鉴002")
+    await _act(handle, "close", reason="no disability; back at work")
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
              "answer_first_enrolled": answer_first_enrolled,
              "escalated_via_notices": escalated_via_notices,
              "notice_unacknowledged": notice_unacknowledged,
-             "local_flush_enrolled": local_flush_enrolled}
-FOLDER = {"notice_unacknowledged": "notice"}
+             "local_flush_enrolled": local_flush_enrolled,
+             "case_closed_return_answered": case_closed_return_answered,
+             "case_missed_late_rejected": case_missed_late_rejected,
+             "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,
+             "case_back_on_return_day": case_back_on_return_day}
+FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
+          "case_missed_late_rejected": "injury_case",
+          "case_suspension_escalated_withdrawn": "injury_case",
+          "case_back_on_return_day": "injury_case"}
 
 
 async def record(names: list[str]) -> None:
@@ -150,7 +279,9 @@ async def record(names: list[str]) -> None:
             async with env:
                 queue = f"record-{uuid.uuid4().hex[:6]}"
                 async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                                  activities=activities_for(db_url), activity_executor=executor):
+                                  activities=activities_for(db_url,
+                                                            documents_root=Path(tmp) / "documents"),
+                                  activity_executor=executor):
                     workflow_id = await SCENARIOS[name](env, queue)
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
                 folder = HERE.parent / FOLDER.get(name, "onboarding")
@@ -159,5 +290,12 @@ async def record(names: list[str]) -> None:
                 print(f"recorded {name}: {len(history.events)} events")
 
 
+def main(names: list[str]) -> None:
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        sys.exit(f"unknown scenario(s) {', '.join(unknown)}; scenarios: {', '.join(SCENARIOS)}")
+    asyncio.run(record(names or list(SCENARIOS)))
+
+
 if __name__ == "__main__":
-    asyncio.run(record(sys.argv[1:] or list(SCENARIOS)))
+    main(sys.argv[1:])

@@ -1,0 +1,388 @@
+"""InjuryCaseWorkflow's clocks under time skipping: reminders, escalations, extensions, notices."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlmodel import select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from domain.calendar import SHANGHAI, is_rest_day
+from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierUpdate, Stage
+from domain.notices import Answer
+from domain.onboarding import Actor, Event
+from store.db import session_for
+from store.models import EvidenceEntry, NoticeRow
+from tests.factories import case_input
+
+HR = Actor("hr-alice", "hr")
+ESCALATED_TO = ["hr", "hr_manager", "department_manager"]
+
+
+def act(action: str, **fields) -> CaseAction:
+    return CaseAction(action=action, actor=HR, **fields)
+
+
+def deadline(view: CaseView, name: str):
+    found = {d.name: d for d in view.deadlines}
+    assert name in found, f"no {name} deadline; the case has {sorted(found)}"
+    return found[name]
+
+
+def events(view: CaseView, kind: str, deadline: str | None = None) -> list[Event]:
+    return [e for e in view.events
+            if e.kind == kind and (deadline is None or e.data.get("deadline") == deadline)]
+
+
+def returned_notice(view: CaseView):
+    [notice] = [n for n in view.notices if n.purpose == "return_to_work"]
+    return notice
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+async def query(wf, handle: WorkflowHandle) -> CaseView:
+    return await handle.query("status", await wf.env.get_current_time(), result_type=CaseView)
+
+
+async def update(handle: WorkflowHandle, action: str, **fields) -> CaseView:
+    return await handle.execute_update("act", act(action, **fields), result_type=CaseView)
+
+
+async def refused(handle: WorkflowHandle, action: str, **fields):
+    """The error an action is refused with (its type: InvalidInput → 422, Conflict → 409)."""
+    with pytest.raises(WorkflowUpdateFailedError) as error:
+        await update(handle, action, **fields)
+    return error.value.cause
+
+
+async def sleep_until(wf, at: datetime) -> None:
+    await wf.env.sleep(at - await wf.env.get_current_time())
+
+
+async def open_case(wf, days_ago: float = 2) -> tuple[WorkflowHandle, CaseView]:
+    """A case reported `days_ago` days after the accident, its first clocks started."""
+    now = await wf.env.get_current_time()
+    handle = await wf.start_case(case_input(now - timedelta(days=days_ago), now=now))
+    await wf.env.sleep(timedelta(seconds=1))
+    return handle, await query(wf, handle)
+
+
+async def file_all(handle: WorkflowHandle, view: CaseView) -> CaseView:
+    return await update(handle, "file_materials", materials=view.missing_materials)
+
+
+async def decided_case(wf, recognised: bool = True) -> tuple[WorkflowHandle, CaseView]:
+    """A case filed and applied for, whose determination the authority has just decided."""
+    handle, view = await open_case(wf, days_ago=1)
+    await file_all(handle, view)
+    await update(handle, "apply_determination")
+    await handle.signal("authority_decision", AuthorityDecision(
+        recognised=recognised, decided_on=await wf.today(), reference="京人社工伤认字001",
+        reason="" if recognised else "not in the course of work"))
+    await wf.env.sleep(timedelta(seconds=1))
+    return handle, await query(wf, handle)
+
+
+def notice_rows(wf, handle: WorkflowHandle, purpose: str) -> list[NoticeRow]:
+    with session_for(wf.db_url) as session:
+        return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == handle.id,
+                                                         NoticeRow.purpose == purpose)))
+
+
+def ledger(wf, handle: WorkflowHandle, kind: str) -> list[EvidenceEntry]:
+    with session_for(wf.db_url) as session:
+        return list(session.exec(select(EvidenceEntry).where(EvidenceEntry.subject_id == handle.id,
+                                                             EvidenceEntry.kind == kind)))
+
+
+# ---- the employer's 30-day determination application (Regs. art. 17) -----------------------
+
+
+async def test_a_missed_determination_deadline_is_reminded_escalated_and_costs_the_employer(wf):
+    handle, view = await open_case(wf, days_ago=2)
+    accident_day = local_day(view.accident_at)
+    due = deadline(view, "determination_application").due_at
+
+    await sleep_until(wf, due - timedelta(hours=1))
+    view = await query(wf, handle)
+    reminders = events(view, "case_reminder_sent", "determination_application")
+    assert [(local_day(e.at) - accident_day).days for e in reminders] == [7, 20, 27]
+    assert all(e.data["recipients"] == ["hr"] for e in reminders)
+    assert not events(view, "case_escalated", "determination_application")
+    assert deadline(view, "determination_application").status == "upcoming"
+    assert view.late_application is None
+
+    await sleep_until(wf, due + timedelta(hours=1))
+    view = await query(wf, handle)
+    [escalation] = events(view, "case_escalated", "determination_application")
+    assert escalation.data["recipients"] == ESCALATED_TO
+    escalated = [n for n in notice_rows(wf, handle, "case_escalation") if n.created_at >= due]
+    assert sorted(n.recipient_role for n in escalated) == sorted(ESCALATED_TO)
+    assert deadline(view, "determination_application").status == "missed"
+    assert view.overdue
+    late = view.late_application
+    assert late["employer_bears_costs_from"] == accident_day.isoformat()
+    assert late["ongoing"] is True and late["employer_bears_costs_until"] is None
+    employee = deadline(view, "employee_application")
+    assert employee.kind == "right" and employee.status == "upcoming"
+    assert local_day(employee.due_at) > accident_day.replace(year=accident_day.year + 1)
+    assert late["employee_application_due_at"] == employee.due_at.isoformat()
+    assert len(ledger(wf, handle, "case_escalated")) == 2  # materials (24 h), then this one
+
+    # Late, and with materials missing: refused without a reason, accepted with one.
+    error = await refused(handle, "apply_determination")
+    assert error.type == "Conflict" and error.details[0]["code"] == "materials.missing"
+    view = await update(handle, "apply_determination", override_reason="the rest follows by post")
+    assert view.stage == Stage.determination_applied
+    assert deadline(view, "determination_application").status == "missed"
+    today = await wf.today()
+    assert view.late_application["ongoing"] is False
+    assert view.late_application["employer_bears_costs_until"] == today.isoformat()
+    await wf.env.sleep(timedelta(seconds=1))
+    view = await query(wf, handle)
+    assert events(view, "determination_accepted")
+    assert deadline(view, "determination_decision").status == "upcoming"
+
+
+async def test_an_extension_moves_the_escalation_to_the_new_due_date(wf):
+    handle, view = await open_case(wf, days_ago=2)
+    await file_all(handle, view)
+    old_due = deadline(view, "determination_application").due_at
+    until = local_day(old_due) + timedelta(days=20)
+    view = await update(handle, "grant_extension", deadline="determination_application",
+                        until=until, reference="京人社延期001")
+    new_due = deadline(view, "determination_application").due_at
+    assert local_day(new_due) > local_day(old_due) and deadline(view,
+                                                               "determination_application").extended
+
+    await sleep_until(wf, old_due + timedelta(hours=1))
+    view = await query(wf, handle)
+    assert not events(view, "case_escalated", "determination_application")
+    assert deadline(view, "determination_application").status == "upcoming"
+    assert view.late_application is None and not view.overdue
+
+    await sleep_until(wf, new_due + timedelta(hours=1))
+    view = await query(wf, handle)
+    [escalation] = events(view, "case_escalated", "determination_application")
+    assert escalation.data["due_at"] == new_due.isoformat()
+    assert escalation.data["recipients"] == ESCALATED_TO
+    assert deadline(view, "determination_application").status == "missed" and view.overdue
+    # the extended deadline has its own reminder, reminder_lead before the new date
+    assert any(e.data["due_at"] == new_due.isoformat()
+               for e in events(view, "case_reminder_sent", "determination_application"))
+
+
+async def test_applying_within_an_extension_meets_the_deadline(wf):
+    handle, view = await open_case(wf, days_ago=2)
+    await file_all(handle, view)
+    old_due = deadline(view, "determination_application").due_at
+    await update(handle, "grant_extension", deadline="determination_application",
+                 until=local_day(old_due) + timedelta(days=20))
+    await sleep_until(wf, old_due + timedelta(days=5))
+    view = await update(handle, "apply_determination")
+    assert deadline(view, "determination_application").status == "met"
+    assert view.late_application is None and not view.overdue
+    await wf.env.sleep(timedelta(days=30))
+    view = await query(wf, handle)
+    assert not events(view, "case_escalated", "determination_application")
+
+
+# ---- the determination ---------------------------------------------------------------------
+
+
+async def test_a_rejected_determination_opens_the_review_window_and_can_be_closed(wf):
+    handle, view = await decided_case(wf, recognised=False)
+    assert view.stage == Stage.determination_decided
+    assert view.determination.recognised is False
+    review = deadline(view, "administrative_review")
+    assert review.kind == "right" and review.status == "upcoming"
+    assert {"close", "record_dispute", "record_determination"} <= set(view.allowed_actions)
+    assert "start_suspension" not in view.allowed_actions
+    assert "decide_review" in {t.code for t in view.tasks}
+    error = await refused(handle, "start_suspension", months=3)
+    assert error.type == "Conflict"
+
+    assert (await refused(handle, "close")).type == "InvalidInput"  # a reason is required
+    view = await update(handle, "close", reason="not recognised; no review sought")
+    result = await handle.result()
+    assert result.stage == Stage.closed and result.closed_reason.startswith("not recognised")
+    assert result.tasks == () and not result.overdue
+    # The employee's decision notice outlives the case: it runs to its end and is closed.
+    [notice] = notice_rows(wf, handle, "determination_decision")
+    assert notice.status == "open"
+    # (In steps: this server hangs a sleep that starts after its last workflow completed.)
+    for _ in range(8):
+        await wf.env.sleep(timedelta(hours=12))
+        [notice] = notice_rows(wf, handle, "determination_decision")
+        if notice.closed_at is not None:
+            break
+    assert notice.status == "unacknowledged" and notice.closed_at is not None
+
+
+# ---- the return-to-work notice (product rule: 7 days before, 3 days to answer) ---------------
+
+
+async def suspended_until_notice(wf, months: int = 1) -> tuple[WorkflowHandle, datetime, NoticeRow]:
+    """A recognised case in its paid suspension period, just after the return notice went out."""
+    handle, _ = await decided_case(wf)
+    view = await update(handle, "start_suspension", months=months)
+    end = deadline(view, "suspension_end").raw_due_at  # the period's end; due_at is the return day
+    await sleep_until(wf, end - timedelta(days=7, hours=1))
+    assert notice_rows(wf, handle, "return_to_work") == []
+    await sleep_until(wf, end - timedelta(days=7) + timedelta(minutes=10))
+    [notice] = notice_rows(wf, handle, "return_to_work")
+    assert notice.recipient_role == "employee"
+    return handle, end, notice
+
+
+async def test_an_unanswered_return_notice_is_escalated_after_three_days(wf):
+    handle, end, notice = await suspended_until_notice(wf)
+    sent = end - timedelta(days=7)
+
+    await sleep_until(wf, sent + timedelta(days=3) - timedelta(hours=1))
+    view = await query(wf, handle)
+    assert events(view, "return_notice_sent")
+    assert not events(view, "return_notice_unanswered")
+    assert notice_rows(wf, handle, "notice_escalation") == []
+
+    await sleep_until(wf, sent + timedelta(days=3, hours=1))
+    view = await query(wf, handle)
+    [unanswered] = events(view, "return_notice_unanswered")
+    assert unanswered.data["notice_id"] == notice.id
+    tasks = {t.code: t for t in view.tasks}
+    for code in ("courier_notice", "contact_employee"):
+        assert tasks[code].owner_role == "hr" and tasks[code].owner == "hr-alice"
+    roles = {n.recipient_role for n in notice_rows(wf, handle, "notice_escalation")}
+    assert {"hr_manager", "department_manager"} <= roles
+    assert returned_notice(view).result == "unacknowledged"
+
+
+async def test_an_answered_return_notice_asks_hr_to_review_and_is_not_escalated(wf):
+    handle, end, notice = await suspended_until_notice(wf)
+    view = await query(wf, handle)
+    assert returned_notice(view).notice_id == notice.id
+    now = await wf.env.get_current_time()
+    await wf.client.get_workflow_handle(notice.id).signal(
+        "answer", Answer(at=now, channel="link", choice="answer", text="复诊后下周一返岗"))
+    await wf.env.sleep(timedelta(minutes=5))
+    view = await query(wf, handle)
+    [answered] = events(view, "return_notice_answered")
+    assert answered.data["choice"] == "answer" and answered.data["text"] == "复诊后下周一返岗"
+    assert "review_answer" in {t.code for t in view.tasks}
+    assert returned_notice(view).answer_text == "复诊后下周一返岗"
+
+    await sleep_until(wf, end - timedelta(days=7) + timedelta(days=3, hours=1))
+    view = await query(wf, handle)
+    assert not events(view, "return_notice_unanswered")
+    assert not {"courier_notice", "contact_employee"} & {t.code for t in view.tasks}
+    assert notice_rows(wf, handle, "notice_escalation") == []
+
+
+# ---- the paid suspension period (Regs. art. 33) ----------------------------------------------
+
+
+async def test_an_extended_suspension_sends_the_return_notice_before_the_new_end(wf):
+    handle, _ = await decided_case(wf)
+    view = await update(handle, "start_suspension", months=1)
+    old_end = deadline(view, "suspension_end").raw_due_at
+    view = await update(handle, "extend_suspension", months=2, reference="鉴定委员会确认001")
+    new_end = deadline(view, "suspension_end").raw_due_at
+    assert deadline(view, "suspension_end").extended
+    assert view.suspension.extended_months == 2 and local_day(new_end) > local_day(old_end)
+
+    # An extension beyond the 12 months the committee may add changes nothing.
+    count = len(view.events)
+    error = await refused(handle, "extend_suspension", months=11)
+    assert error.type == "InvalidInput"
+    assert error.details[0]["code"] == "months.beyond_maximum"
+    view = await query(wf, handle)
+    assert len(view.events) == count and deadline(view, "suspension_end").raw_due_at == new_end
+
+    await sleep_until(wf, old_end + timedelta(hours=1))
+    assert notice_rows(wf, handle, "return_to_work") == []
+    view = await query(wf, handle)
+    assert not events(view, "case_escalated", "suspension_end")
+    await sleep_until(wf, new_end - timedelta(days=7, hours=1))
+    assert notice_rows(wf, handle, "return_to_work") == []
+    await sleep_until(wf, new_end - timedelta(days=7) + timedelta(minutes=10))
+    assert len(notice_rows(wf, handle, "return_to_work")) == 1
+    view = await query(wf, handle)
+    [sent] = events(view, "return_notice_sent")
+    assert sent.data["suspension_ends_at"] == new_end.isoformat()
+
+
+# ---- paper notices by courier ------------------------------------------------------------
+
+
+async def test_courier_tracking_signed_is_proof_and_returned_raises_a_task(wf):
+    handle, view = await open_case(wf, days_ago=1)
+    for number in ("SF1234567890", "EMS9876543210CN"):
+        view = await update(handle, "record_courier_notice", carrier="SF",
+                            tracking_number=number, purpose="other")
+    now = await wf.env.get_current_time()
+    await handle.signal("courier_status", CourierUpdate("SF1234567890", "signed", now, "张三"))
+    await handle.signal("courier_status", CourierUpdate("EMS9876543210CN", "returned", now))
+    await handle.signal("courier_status", CourierUpdate("UNKNOWN000", "signed", now))
+    await wf.env.sleep(timedelta(seconds=1))
+    view = await query(wf, handle)
+    assert [c.status for c in view.couriers] == ["signed", "returned"]
+    statuses = events(view, "courier_status")
+    assert [(e.data["tracking_number"], e.data["proof_of_delivery"]) for e in statuses] == \
+        [("SF1234567890", True), ("EMS9876543210CN", False)]
+    assert "courier_returned" in {t.code for t in view.tasks}
+    assert events(view, "signal_ignored")[0].data["tracking_number"] == "UNKNOWN000"
+    assert len(ledger(wf, handle, "courier_status")) == 2
+
+
+# ---- withdrawal and re-appraisal ---------------------------------------------------------
+
+
+async def test_withdrawing_a_filed_case_ends_it_without_anything_overdue(wf):
+    handle, view = await open_case(wf, days_ago=1)
+    view = await update(handle, "file_materials", materials=view.missing_materials[:1])
+    assert view.stage == Stage.materials_filed and view.missing_materials
+    await wf.env.sleep(timedelta(days=2))
+    assert (await query(wf, handle)).overdue  # the 24-hour materials target has passed
+    await update(handle, "withdraw", reason="employee chose private insurance")
+    result = await handle.result()
+    assert result.stage == Stage.withdrawn
+    assert not result.overdue and result.tasks == () and result.allowed_actions == ()
+    [withdrawn] = [e for e in result.events if e.kind == "withdrawn"]
+    assert withdrawn.data["reason"] == "employee chose private insurance"
+
+
+async def test_reappraisal_is_a_second_and_final_round(wf):
+    handle, _ = await decided_case(wf)
+    await update(handle, "apply_appraisal")
+    await wf.env.sleep(timedelta(days=30))
+    view = await update(handle, "record_appraisal", grade=9, reference="京劳鉴001")
+    assert deadline(view, "reappraisal_request").status == "upcoming"
+    await wf.env.sleep(timedelta(days=5))
+    view = await update(handle, "request_reappraisal")
+    assert [a.round for a in view.appraisals] == [1, 2]
+    assert deadline(view, "reappraisal_request").status == "met"
+    assert deadline(view, "reappraisal_conclusion").status == "upcoming"
+    assert "await_appraisal" in {t.code for t in view.tasks}
+    error = await refused(handle, "request_reappraisal")
+    assert error.type == "Conflict" and error.details[0]["code"] == "stage.conflict"
+    view = await update(handle, "record_appraisal", grade=8)
+    assert view.appraisals[-1].grade == 8
+    assert (await refused(handle, "request_reappraisal")).type == "Conflict"  # provincial: final
+
+
+async def test_an_employee_back_on_the_first_working_day_is_on_time_and_not_escalated(wf):
+    handle, _ = await decided_case(wf)
+    view = await update(handle, "start_suspension", months=1)
+    period = deadline(view, "suspension_end")
+    last_day = local_day(period.raw_due_at - timedelta(seconds=1))
+    back_day = local_day(period.due_at - timedelta(seconds=1))
+    assert back_day > last_day and not is_rest_day(back_day)
+    await sleep_until(wf, datetime.combine(back_day, time(10), SHANGHAI))
+    view = await query(wf, handle)
+    assert not events(view, "case_escalated", "suspension_end")
+    view = await update(handle, "record_return")
+    assert deadline(view, "suspension_end").status == "met"
