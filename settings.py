@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     return_notice_lead_days: int = Field(default=7, ge=1, le=60)
     notice_response_hours: float = Field(default=72, gt=0)
     settlement_target_days: int = Field(default=15, ge=1, le=365)
+    notify_emergency_contact: bool = False
 
     @field_validator("case_reminder_days")
     @classmethod

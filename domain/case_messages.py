@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.injury_case import Appraisal, CaseDeadline, CaseInput, Determination
+from domain.injury_case import Appraisal, CaseDeadline, CaseInput, Determination, NoticeRef
 from domain.labels import DEADLINE_NAMES
 from domain.messages import local
+from domain.onboarding import EmergencyContact
 
 _WHAT = {
     "materials_filed": ("工伤认定申请材料尚未备齐", "the determination materials are not on file"),
@@ -83,3 +84,21 @@ def appraisal_notice(inp: CaseInput, appraisal: Appraisal) -> dict[str, str]:
         "body": f"{inp.employee.name}您好：您的{which}已于 {appraisal.concluded_on} 作出结论：{grade}。"
                 f"{tail}请确认已收到本通知。",
     }
+
+
+def escalation_data(inp: CaseInput, ref: NoticeRef, history: tuple[str, ...],
+                    unreachable: bool) -> dict[str, object]:
+    """The notice_escalation template's data: who did not answer what, with the receipt history."""
+    return {"employee_name": inp.employee.name, "notice_title": "复工通知",
+            "deadline": local(ref.sent_at + inp.timing.notice_response),
+            "unreachable": unreachable, "history": list(history)}
+
+
+def to_emergency_contact(inp: CaseInput, contact: EmergencyContact) -> tuple[str, str]:
+    """To the emergency contact, where the employer's policy says so: ask them to pass it on."""
+    hr = f"，电话 {inp.hr_phone}" if inp.hr_phone else ""
+    return (
+        f"【{inp.company or '人事部'}】请转告{inp.employee.name}",
+        f"{contact.name}您好：我们多次联系{inp.employee.name}（您的{contact.relation}）未获答复，"
+        f"其停工留薪期即将届满。请转告其尽快与人事部联系{hr}。",
+    )

@@ -89,6 +89,8 @@ class CaseInput:
     traffic_accident: bool = False
     hr_manager: Contact | None = None
     company: str = ""
+    notify_emergency_contact: bool = False  # employer policy: tell the contact when unreachable
+    hr_phone: str = ""
 
 
 @dataclass(frozen=True)

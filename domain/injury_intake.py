@@ -29,6 +29,8 @@ class CaseSettings:
     time_scale: float = 1.0
     hr_manager: Contact | None = None
     company: str = ""
+    notify_emergency_contact: bool = False
+    hr_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,5 +98,6 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
             reminder_lead=process.reminder_lead, chase_interval=process.chase_interval,
             time_scale=process.time_scale),
         traffic_accident=report.traffic_accident, hr_manager=process.hr_manager,
-        company=process.company)
+        company=process.company, notify_emergency_contact=process.notify_emergency_contact,
+        hr_phone=process.hr_phone)
 

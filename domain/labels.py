@@ -106,6 +106,7 @@ NOTICE_PURPOSES = {
     "determination_decision": "工伤认定结果通知",
     "appraisal_conclusion": "劳动能力鉴定结论通知",
     "case_reminder": "工伤案件提醒",
+    "emergency_contact": "请紧急联系人转告",
     "case_escalation": "工伤案件逾期升级",
     "case_chase": "工伤案件催办",
     "si_reminder": "社保登记到期提醒",

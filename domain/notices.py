@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
 Channel = Literal["sms", "email", "outbox"]
 CHANNELS: tuple[Channel, ...] = ("sms", "email", "outbox")
 
@@ -186,6 +188,7 @@ class NoticeSummary:
     proof: str
     unreachable: bool
     answer: Answer | None
+    history: tuple[str, ...] = ()  # one line per attempt: channel, address, sent, each receipt
 
 
 def outcome_of(raw: dict[str, Any]) -> NoticeSummary:
@@ -197,4 +200,25 @@ def outcome_of(raw: dict[str, Any]) -> NoticeSummary:
         answer=Answer(at=datetime.fromisoformat(answer["at"]), channel=answer["channel"],
                       choice=answer["choice"], text=answer.get("text", ""),
                       return_date=date.fromisoformat(answer["return_date"])
-                      if answer.get("return_date") else None) if answer else None)
+                      if answer.get("return_date") else None) if answer else None,
+        history=tuple(_attempt_line(a) for a in raw.get("attempts", ())))
+
+
+_STATUS_ZH = {"pending": "待发送", "queued": "服务商已接收", "sent": "已发出", "unknown": "无送达回执",
+              "delivered": "已送达", "opened": "已打开（弱证据）", "read": "已阅读",
+              "undelivered": "未送达", "failed": "发送失败"}
+_CHANNEL_ZH = {"sms": "短信", "email": "邮件", "outbox": "站内发件箱"}
+
+
+def _attempt_line(attempt: dict[str, Any]) -> str:
+    """"短信 +86138****8000：2026-11-20 10:00 发出；已送达 10:01" — Beijing time, address masked."""
+    def at(value: str) -> str:
+        return datetime.fromisoformat(value).astimezone(_SHANGHAI).strftime("%m-%d %H:%M")
+    to = str(attempt.get("to") or "")
+    masked = f"{to[:6]}****{to[-4:]}" if to.startswith("+") and len(to) > 10 else to
+    steps = [f"{at(attempt['sent_at'])} {'提醒' if attempt.get('reminder') else ''}发出"]
+    steps += [f"{_STATUS_ZH.get(r['status'], r['status'])} {at(r['at'])}"
+              for r in attempt.get("receipts", ())]
+    channel = _CHANNEL_ZH.get(attempt.get("channel", ""), attempt.get("channel", ""))
+    return f"{channel} {masked}：" + "；".join(steps) + \
+        f"（当前：{_STATUS_ZH.get(attempt.get('status', ''), attempt.get('status', ''))}）"

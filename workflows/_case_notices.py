@@ -38,13 +38,14 @@ class CaseNotices:
         return managers_of(self._in.hr_manager, self._in.employee.manager)
 
     async def inform(self, purpose: str, subject: str, body: str,
-                     recipients: tuple[Recipient, ...]) -> None:
+                     recipients: tuple[Recipient, ...], template: str = "generic",
+                     data: dict[str, Any] | None = None) -> None:
         """Informational notices to HR and managers: tracked to delivery, no answer needed."""
         for to in recipients:
             channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
             await self._start(NoticeInput(
-                subject_id=workflow.info().workflow_id, purpose=purpose, template="generic",
-                data={"title": subject, "body": body},
+                subject_id=workflow.info().workflow_id, purpose=purpose, template=template,
+                data=data or {"title": subject, "body": body},
                 recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
                                           email=to.email),
                 channels=channels or ("outbox",), requires_answer=False, reminder_before=None,
@@ -141,7 +142,15 @@ class CaseNotices:
                    emergency_contact=self._in.employee.emergency_contact.name
                    if self._in.employee.emergency_contact else None)
         subject, body = texts.return_unanswered(self._in, ref.sent_at, now)
-        await self.inform("notice_escalation", subject, body, recipients)
+        await self.inform("notice_escalation", subject, body, recipients,
+                          template="notice_escalation",
+                          data=texts.escalation_data(self._in, ref, outcome.history,
+                                                     outcome.unreachable))
+        contact = self._in.employee.emergency_contact
+        if self._in.notify_emergency_contact and contact is not None:
+            await self.inform("emergency_contact", *texts.to_emergency_contact(self._in, contact),
+                              (Recipient(role="emergency_contact", name=contact.name,
+                                         phone=contact.phone),))
 
     async def _decision_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
         if outcome.answer is None and self._state.stage not in TERMINAL:

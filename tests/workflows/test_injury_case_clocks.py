@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierU
 from domain.notices import Answer
 from domain.onboarding import Actor, Event
 from store.db import session_for
-from store.models import EvidenceEntry, NoticeRow
+from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input
 
 HR = Actor("hr-alice", "hr")
@@ -386,3 +387,23 @@ async def test_an_employee_back_on_the_first_working_day_is_on_time_and_not_esca
     assert not events(view, "case_escalated", "suspension_end")
     view = await update(handle, "record_return")
     assert deadline(view, "suspension_end").status == "met"
+
+
+async def test_the_escalation_carries_the_receipt_history_and_may_reach_the_emergency_contact(wf):
+    now = await wf.env.get_current_time()
+    inp = replace(case_input(now - timedelta(hours=1), now=now), notify_emergency_contact=True)
+    handle = await wf.start_case(inp)
+    await update(handle, "file_materials", materials=tuple(m.code for m in inp.materials))
+    await update(handle, "apply_determination")
+    await update(handle, "record_determination", recognised=True)
+    view = await update(handle, "start_suspension", months=1)
+    end = deadline(view, "suspension_end").raw_due_at
+    await sleep_until(wf, end - timedelta(days=7) + timedelta(days=3, hours=1))
+    escalations = notice_rows(wf, handle, "notice_escalation")
+    assert {n.recipient_role for n in escalations} >= {"hr_manager", "department_manager"}
+    with session_for(wf.db_url) as session:
+        bodies = session.exec(select(NoticeAttemptRow.body).where(
+            NoticeAttemptRow.notice_id == escalations[0].id)).all()
+    assert any("通知记录" in b and "发出" in b for b in bodies)
+    [contact] = notice_rows(wf, handle, "emergency_contact")
+    assert contact.recipient_name == "王芳" and contact.phone == "+8613700137000"
