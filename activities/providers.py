@@ -1,0 +1,201 @@
+"""The providers behind the notice channels: Twilio SMS and SMTP email (aiosmtplib).
+
+Each send either returns (provider id, first status) or raises one of three errors, which the
+channel activity (activities/channels.py) turns into an attempt's state:
+`Refused` (failed for good), `NotSent` (nothing left: a retry may send) and `Unsure` (it may have
+gone out: never send it again).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+
+import aiohttp
+import aiosmtplib
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client as TwilioClient
+
+from domain.notice_text import Rendered
+from domain.notices import DeliveryStatus, SendRequest
+from settings import Settings
+
+# The first status in Twilio's API response (no callback is ever sent for it).
+TWILIO_FIRST_STATUS = {
+    "accepted": DeliveryStatus.queued, "queued": DeliveryStatus.queued,
+    "scheduled": DeliveryStatus.queued, "sending": DeliveryStatus.sent,
+    "sent": DeliveryStatus.sent, "delivered": DeliveryStatus.delivered,
+    "undelivered": DeliveryStatus.undelivered, "failed": DeliveryStatus.failed,
+}
+EMAIL_MIME = policy.SMTP.clone(cte_type="7bit")  # 7-bit clean: no 8BITMIME needed from the server
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """What the channels need from Settings; secrets are kept out of repr."""
+
+    secret_key: str = field(repr=False)
+    public_base_url: str = "http://127.0.0.1:8000"
+    link_days: int = 30
+    hr_phone: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""  # tests point this at Prism; empty = Twilio itself
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = "Caseguard <caseguard@localhost>"
+    smtp_starttls: bool = False
+    timeout_seconds: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ChannelConfig:
+        """The channel part of the settings."""
+        return cls(
+            secret_key=settings.secret_key, public_base_url=settings.public_base_url,
+            link_days=settings.link_days, hr_phone=settings.hr_phone,
+            twilio_account_sid=settings.twilio_account_sid,
+            twilio_auth_token=settings.twilio_auth_token,
+            twilio_from_number=settings.twilio_from_number,
+            twilio_api_base_url=settings.twilio_api_base_url, smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port, smtp_username=settings.smtp_username,
+            smtp_password=settings.smtp_password, smtp_from=settings.smtp_from,
+            smtp_starttls=settings.smtp_starttls)
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url.rstrip("/")
+
+
+class Refused(Exception):
+    """The provider refused for good (invalid number, 5xx SMTP reply): a failed result."""
+
+
+class NotSent(Exception):
+    """A transient failure before the provider accepted anything: the retry may send."""
+
+
+class Unsure(Exception):
+    """The request may have been accepted (connection lost mid-way): never send it again."""
+
+
+
+async def send_sms(cfg: ChannelConfig, to: str, body: str) -> tuple[str, DeliveryStatus]:
+    """Send one SMS through Twilio; the SID and the first status come from its answer."""
+    http = TwilioHttp(cfg.timeout_seconds)
+    try:
+        client = TwilioClient(cfg.twilio_account_sid, cfg.twilio_auth_token, http_client=http)
+        if cfg.twilio_api_base_url:
+            client.api.base_url = cfg.twilio_api_base_url.rstrip("/")
+        message = await client.messages.create_async(
+            to=to, from_=cfg.twilio_from_number, body=body,
+            status_callback=f"{cfg.base_url}/webhooks/twilio/status")
+    except TwilioRestException as exc:
+        reason = f"Twilio answered {exc.status} (error {exc.code}): {exc.msg}"
+        if exc.status == 429 or exc.status >= 500:
+            raise NotSent(reason) from exc
+        raise Refused(reason) from exc
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+        raise NotSent(f"cannot connect to Twilio: {exc}") from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise Unsure(f"the Twilio request was cut off: {exc!r}") from exc
+    finally:
+        await http.close()
+    status = TWILIO_FIRST_STATUS.get(str(message.status), DeliveryStatus.queued)
+    if not message.sid:
+        raise Unsure("Twilio accepted the message without a SID")
+    return message.sid, status
+
+
+async def send_email(cfg: ChannelConfig, request: SendRequest, to: str,
+                     rendered: Rendered) -> tuple[str, DeliveryStatus]:
+    """Send one email over SMTP; acceptance after DATA is the receipt (Message-ID recorded)."""
+    mid = message_id(request.idempotency_key, cfg.smtp_from)
+    raw = email_bytes(cfg.smtp_from, request.recipient.name, to, rendered, mid)
+    smtp = aiosmtplib.SMTP(hostname=cfg.smtp_host, port=cfg.smtp_port,
+                           username=cfg.smtp_username or None,
+                           password=cfg.smtp_password or None,
+                           start_tls=cfg.smtp_starttls, timeout=cfg.timeout_seconds)
+    try:
+        try:  # nothing is accepted before DATA completes: any failure here may be retried
+            await smtp.connect()
+            await smtp.mail(parseaddr(cfg.smtp_from)[1])
+            await smtp.rcpt(to)
+        except aiosmtplib.SMTPResponseException as exc:
+            raise smtp_refusal(exc) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise NotSent(f"SMTP server not reachable: {exc!r}") from exc
+        try:
+            await smtp.data(raw)
+        except aiosmtplib.SMTPResponseException as exc:
+            raise smtp_refusal(exc) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise Unsure(f"the SMTP connection broke during DATA: {exc!r}") from exc
+        try:
+            await smtp.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            pass  # accepted already
+    finally:
+        smtp.close()
+    return mid, DeliveryStatus.sent
+
+
+def message_id(idempotency_key: str, sender: str) -> str:
+    """One Message-ID per attempt, derived from its key (a resend would carry the same id)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "caseguard.invalid"
+    return f"<{hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]}.notice@{domain}>"
+
+
+def email_bytes(sender: str, name: str, to: str, rendered: Rendered, message_id: str) -> bytes:
+    """A text + HTML message asking for a read receipt (MDN) to the sender (HR)."""
+    message = EmailMessage(policy=EMAIL_MIME)
+    message["From"] = sender
+    message["To"] = formataddr((name, to))
+    message["Subject"] = rendered.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id
+    message["Disposition-Notification-To"] = sender
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    return message.as_bytes()
+
+
+def smtp_refusal(exc: aiosmtplib.SMTPResponseException) -> Exception:
+    reason = f"SMTP server answered {exc.code}: {exc.message}"
+    return NotSent(reason) if 400 <= exc.code < 500 else Refused(reason)
+
+
+class TwilioHttp(AsyncTwilioHttpClient):  # type: ignore[misc]
+    """Twilio's async HTTP client with connect and total timeouts."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(pool_connections=False)
+        self.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=timeout, connect=min(10.0, timeout)))
+
+    async def request(self, method: str, url: str, params: dict[str, object] | None = None,
+                      data: dict[str, object] | None = None, headers: dict[str, str] | None = None,
+                      auth: tuple[str, str] | None = None, timeout: float | None = None,
+                      allow_redirects: bool = False) -> Response:
+        if auth is not None:  # aiohttp deprecates BasicAuth objects: send the header ourselves
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+            headers = {**(headers or {}), "Authorization": f"Basic {token}"}
+        return await super().request(method, url, params, data, headers, None, timeout,
+                                     allow_redirects)
