@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -12,8 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
+)
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.channels import ChannelActivities, ChannelConfig
 from activities.forms import FormActivities
@@ -30,6 +38,40 @@ from workflows.onboarding import OnboardingWorkflow
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow)
 log = logging.getLogger("caseguard.worker")
+
+# One pydantic JSON converter for the whole process. The SDK builds a new payload converter for
+# every workflow run, and the stock pydantic converter keeps its TypeAdapter cache per instance,
+# so each run rebuilt the adapters of its input and Update types (~80 KB and ~13 ms CPU per
+# onboarding). The adapters are pure (validation only) and keyed by type; every type a workflow
+# decodes lives in domain/, which is imported once per process. Same wire format as
+# temporalio.contrib.pydantic.pydantic_data_converter.
+_PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
+_ENCODING_CONVERTERS = tuple(
+    _PYDANTIC_JSON if isinstance(c, JSONPlainPayloadConverter) else c
+    for c in DefaultPayloadConverter.default_encoding_payload_converters
+)
+
+
+class SharedPydanticPayloadConverter(PydanticPayloadConverter):
+    """The pydantic payload converter, sharing one TypeAdapter cache across all workflow runs."""
+
+    def __init__(self) -> None:  # nullary: the SDK instantiates it per workflow run
+        CompositePayloadConverter.__init__(self, *_ENCODING_CONVERTERS)
+
+
+DATA_CONVERTER = DataConverter(payload_converter_class=SharedPydanticPayloadConverter)
+
+# Production runs workflows without the SDK sandbox: the sandbox re-imports a workflow's module
+# and builds restricted proxies for every run, which cost ~110 KB and ~20 ms CPU per onboarding
+# (docs/benchmarks.md). Determinism is guarded instead by
+#   - the workflow tests (tests/workflows), which run every workflow in the SDK sandbox
+#     (GUARD_RUNNER), so a clock, random, I/O or restricted import in workflow code fails there;
+#   - the replay test, which replays every recorded history with this runner and in the sandbox;
+#   - tests/unit/test_workflow_determinism.py, a static check of workflows/: no clock, random,
+#     uuid, os or I/O calls, imports only from an allowed list, no module state written at run
+#     time (unsandboxed runs share module globals).
+WORKFLOW_RUNNER: WorkflowRunner = UnsandboxedWorkflowRunner()
+GUARD_RUNNER: WorkflowRunner = SandboxedWorkflowRunner()  # the SDK's default sandbox, for tests
 
 
 def activities_for(db_url: str, channels: ChannelConfig | None = None,
@@ -52,25 +94,40 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
 
 async def connect(settings: Settings) -> Client:
     return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+                                data_converter=DATA_CONVERTER)
 
 
-def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
+                 **options: Any) -> Worker:
+    """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
+    both its workers the same max_cached_workflows and an identity)."""
     activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
                                 settings.documents_dir,
                                 str(settings.pdf_font) if settings.pdf_font else None)
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
-                  activities=activities, activity_executor=executor)
+                  workflow_runner=WORKFLOW_RUNNER, activities=activities,
+                  activity_executor=executor, **options)
 
 
-async def serve(settings: Settings) -> None:
+def freeze_startup_heap() -> None:
+    """Take what start-up built (modules, clients, the worker or app: ~130,000 objects) out of the
+    cyclic garbage collector's sight, once start-up is done. A full collection otherwise rescans
+    them all and stalls the process for 70-110 ms on this machine, which showed as the slowest
+    HR actions; after the freeze it scans only what the running process allocates."""
+    gc.collect()
+    gc.freeze()
+
+
+async def serve(settings: Settings, **options: Any) -> None:
+    """Run the worker until SIGINT/SIGTERM; `options` as for build_worker."""
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, executor)
+        worker = build_worker(client, settings, executor, **options)
+        freeze_startup_heap()
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
         async with worker:
             await stop.wait()

@@ -10,13 +10,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -116,6 +109,13 @@ class FormActivities:
 
 def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
     """The form as an A4 PDF: title, a two-column table of its rows, the legal basis, signatures."""
+    # ReportLab (~7 MB) loads with the first form, not with every worker: most never render one.
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
     name = _register(font)
     body = ParagraphStyle("body", fontName=name, fontSize=10, leading=15, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1,
@@ -152,6 +152,9 @@ def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
 @cache
 def _register(font: Path) -> str:
     """Register the font under a name of its own path (the bundle PDF registers its own name)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     name = "CaseguardFormCJK-" + hashlib.sha256(str(font).encode("utf-8")).hexdigest()[:8]
     pdfmetrics.registerFont(TTFont(name, str(font), subfontIndex=0))
     return name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
@@ -12,7 +14,7 @@ from domain.injury_case import CaseProjection
 from domain.injury_clocks import local_date
 from domain.onboarding import Event, ProjectionUpdate
 from store import disputes, evidence
-from store.db import session_for
+from store.db import engine_for, session_for
 from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow
 
 
@@ -24,35 +26,24 @@ class LedgerActivities:
 
     @activity.defn(name="record_onboarding")
     def record_onboarding(self, update: ProjectionUpdate) -> int:
-        """Append new onboarding events and refresh the list row; returns the events written."""
-        try:
-            return self._record(update)
-        except IntegrityError:
-            # A concurrent attempt created the list row first: the second pass updates it.
-            return self._record(update)
+        """Append new onboarding events and refresh the list row, in one transaction; returns the
+        events written. Runs as a local activity on every onboarding flush (start, each HR action,
+        each clock), so it uses prebuilt Core statements rather than the ORM."""
+        for _ in range(evidence.APPEND_ATTEMPTS - 1):
+            try:
+                return self._record(update)
+            except IntegrityError:
+                # A concurrent writer took the key, the sequence or the list row first: the
+                # transaction rolled back whole; the next pass reads again and writes what is new.
+                continue
+        return self._record(update)
 
     def _record(self, update: ProjectionUpdate) -> int:
-        written = sum(evidence.append(self._db_url, _evidence(update.onboarding_id, e))[1]
-                      for e in update.events)
-        self._project(update)
+        entries = [_evidence(update.onboarding_id, e) for e in update.events]
+        with engine_for(self._db_url).begin() as conn:
+            written = evidence.append_in(conn, update.onboarding_id, entries)
+            _project_onboarding(conn, update)
         return written
-
-    def _project(self, update: ProjectionUpdate) -> None:
-        now = datetime.now(UTC)
-        with session_for(self._db_url) as session:
-            row = session.get(OnboardingRow, update.onboarding_id)
-            if row is None:
-                row = OnboardingRow(
-                    id=update.onboarding_id, employee_id=update.employee_id,
-                    employee_name=update.employee_name, department=update.department,
-                    region=update.region, hire_date=update.hire_date, status=update.status,
-                    si_due_at=update.si_due_at, created_by=update.created_by,
-                    created_at=now, updated_at=now, last_seq=0)
-            newest = max((e.seq for e in update.events), default=0)
-            if newest >= row.last_seq:
-                row.status, row.last_seq, row.updated_at = update.status, newest, now
-            session.add(row)
-            session.commit()
 
 
     @activity.defn(name="record_case")
@@ -90,6 +81,31 @@ class LedgerActivities:
                 entry.kind, entry.article = d.kind, d.article
                 session.add(entry)
             session.commit()
+
+
+_ONBOARDINGS = OnboardingRow.__table__  # type: ignore[attr-defined]
+_ROW_LAST_SEQ = select(_ONBOARDINGS.c.last_seq).where(_ONBOARDINGS.c.id == bindparam("row_id"))
+_ROW_INSERT = insert(_ONBOARDINGS)
+_ROW_UPDATE = (sql_update(_ONBOARDINGS).where(_ONBOARDINGS.c.id == bindparam("row_id"))
+               .values(status=bindparam("status"), last_seq=bindparam("last_seq"),
+                       updated_at=bindparam("updated_at")))
+
+
+def _project_onboarding(conn: Connection, update: ProjectionUpdate) -> None:
+    """Create or refresh the onboarding's list row; an older flush retried late changes nothing."""
+    now = datetime.now(UTC)
+    newest = max((e.seq for e in update.events), default=0)
+    last_seq = conn.execute(_ROW_LAST_SEQ, {"row_id": update.onboarding_id}).scalar()
+    if last_seq is None:
+        conn.execute(_ROW_INSERT, {
+            "id": update.onboarding_id, "employee_id": update.employee_id,
+            "employee_name": update.employee_name, "department": update.department,
+            "region": update.region, "hire_date": update.hire_date, "status": update.status,
+            "si_due_at": update.si_due_at, "created_by": update.created_by, "created_at": now,
+            "updated_at": now, "last_seq": newest})
+    elif newest >= last_seq:
+        conn.execute(_ROW_UPDATE, {"row_id": update.onboarding_id, "status": update.status,
+                                   "last_seq": newest, "updated_at": now})
 
 
 def _record_outcome(db_url: str, update: CaseProjection) -> None:

@@ -31,7 +31,7 @@ from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
 from settings import Settings
 from store.db import migrate, session_for
-from worker import connect
+from worker import connect, freeze_startup_heap
 
 
 def process_settings(settings: Settings) -> ProcessSettings:
@@ -55,11 +55,15 @@ def case_settings(settings: Settings) -> CaseSettings:
         time_scale=settings.time_scale,
         hr_manager=Contact(**contact.model_dump()) if contact else None,
         company=settings.company_name,
+        notify_emergency_contact=settings.notify_emergency_contact,
+        hr_phone=settings.hr_phone,
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; settings come from the environment unless given (tests)."""
+def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
+    """Build the app; settings come from the environment unless given (tests). A server process
+    (not a test) sets `freeze_heap`: start-up's objects leave the collector's sight once it is done
+    (worker.freeze_startup_heap)."""
     config = settings or Settings()
 
     @asynccontextmanager
@@ -73,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.case_settings = case_settings(config)
         migrate(config.db_url)
         app.state.temporal = await connect(config)
+        if freeze_heap:
+            freeze_startup_heap()
         yield
 
     app = FastAPI(title="Caseguard", version="0.1.0", lifespan=lifespan,
@@ -106,4 +112,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app() -> FastAPI:
     """Factory for `uvicorn --factory api.main:app`."""
-    return create_app()
+    return create_app(freeze_heap=True)

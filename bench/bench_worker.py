@@ -1,10 +1,13 @@
-"""A worker process for the benchmark: the bare timer workflow, or the product's onboarding
-workflows and activities, with a chosen workflow cache size (worker.py keeps the SDK default).
+"""A worker process for the benchmark: the bare timer workflow (SDK defaults), or the product's
+production worker (worker.serve, as worker.py runs it: same workflows, activities, runner, data
+converter and start-up), with a chosen workflow cache size (worker.py keeps the SDK default).
 
     python bench/bench_worker.py bare|onboarding --address HOST:PORT --task-queue Q
                                  --max-cached N [--db-url URL]
 
-Its identity is '<pid>@bench-<kind>' so the bench can see when it polls. Stops on SIGTERM/SIGINT.
+The onboarding worker reads the rest of its settings from the CASEGUARD_* environment, as worker.py
+does. Its identity is '<pid>@bench-<kind>' so the bench can see when it polls. Stops on
+SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ import asyncio
 import os
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -29,27 +30,27 @@ if str(ROOT) not in sys.path:
 from bench.bare_timer import BenchTimer  # noqa: E402  (needs ROOT on sys.path)
 
 
-def build(args: argparse.Namespace, client: Client, executor: ThreadPoolExecutor) -> Worker:
-    common: dict[str, Any] = {"task_queue": args.task_queue, "max_cached_workflows": args.max_cached,
-                              "identity": f"{os.getpid()}@bench-{args.kind}"}
-    if args.kind == "bare":
-        return Worker(client, workflows=[BenchTimer], **common)
-    # Only the onboarding worker loads the product, so the bare worker's RSS stays the SDK's floor.
-    from worker import WORKFLOWS, activities_for
-
-    return Worker(client, workflows=list(WORKFLOWS), activities=activities_for(args.db_url),
-                  activity_executor=executor, **common)
-
-
-async def serve(args: argparse.Namespace) -> None:
+async def serve_bare(args: argparse.Namespace) -> None:
     client = await Client.connect(args.address, data_converter=pydantic_data_converter)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:  # as worker.py
-        async with build(args, client, executor):
-            await stop.wait()
+    async with Worker(client, task_queue=args.task_queue, workflows=[BenchTimer],
+                      max_cached_workflows=args.max_cached,
+                      identity=f"{os.getpid()}@bench-bare"):
+        await stop.wait()
+
+
+async def serve_onboarding(args: argparse.Namespace) -> None:
+    # Only the onboarding worker loads the product, so the bare worker's RSS stays the SDK's floor.
+    from settings import Settings
+    from worker import serve
+
+    settings = Settings(temporal_address=args.address, task_queue=args.task_queue,
+                        database_url=args.db_url)
+    await serve(settings, max_cached_workflows=args.max_cached,
+                identity=f"{os.getpid()}@bench-onboarding")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -63,5 +64,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(parse_args(sys.argv[1:])))
+    arguments = parse_args(sys.argv[1:])
+    asyncio.run(serve_bare(arguments) if arguments.kind == "bare" else serve_onboarding(arguments))
     os._exit(0)  # sdk-python#300: the interpreter may crash while finalising

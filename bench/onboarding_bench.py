@@ -135,10 +135,10 @@ def start_api(stack: Stack, env: dict[str, str]) -> str:
 
 
 def start_bench_worker(stack: Stack, name: str, kind: str, address: str, task_queue: str,
-                       max_cached: int, db_url: str = "") -> int:
+                       max_cached: int, db_url: str = "", env: dict[str, str] | None = None) -> int:
     return stack.spawn(name, [sys.executable, str(ROOT / "bench" / "bench_worker.py"), kind,
                               "--address", address, "--task-queue", task_queue,
-                              "--max-cached", str(max_cached), "--db-url", db_url])
+                              "--max-cached", str(max_cached), "--db-url", db_url], env)
 
 
 def prepare_db(tmp: Path) -> tuple[str, Path]:
@@ -301,6 +301,7 @@ class Run:
     address: str
     db_url: str
     db_path: Path
+    env: dict[str, str]  # the CASEGUARD_* environment of worker.py, for the RSS onboarding worker
     figures: dict[str, Any] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
 
@@ -357,7 +358,7 @@ async def start_rss_workers(run: Run, cache: int) -> tuple[int, int]:
     run.stack.stop("worker")
     run.stack.stop("bare-worker")
     onb = start_bench_worker(run.stack, "rss-onboarding-worker", "onboarding", run.address,
-                             API_TASK_QUEUE, cache, run.db_url)
+                             API_TASK_QUEUE, cache, run.db_url, run.env)
     bare = start_bench_worker(run.stack, "rss-bare-worker", "bare", run.address,
                               BARE_RSS_TASK_QUEUE, cache)
     await wait_for_poller(run.client, API_TASK_QUEUE, onb, run.stack)
@@ -407,7 +408,7 @@ async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
     http = httpx.AsyncClient(base_url=api_url, trust_env=False, timeout=60,
                              headers={"Authorization": f"Bearer {API_KEY}"})
     say(f"dev server {address}, API {api_url}, worker pid {worker_pid}, bare worker pid {bare_pid}")
-    return Run(args, stack, client, http, address, db_url, db_path)
+    return Run(args, stack, client, http, address, db_url, db_path, env)
 
 
 def ratio(a: float, b: float) -> float:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, bindparam, insert, text
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -67,6 +68,51 @@ def _append(session: Session, entry: NewEntry) -> tuple[EvidenceEntry, bool]:
     session.add(row)
     session.commit()
     return row, True
+
+
+# append_in's statements, built once: a workflow's flush runs them on every event it writes, and
+# building them anew (or going through the ORM unit of work) cost ~3.5 ms CPU per flush.
+_TABLE = EvidenceEntry.__table__  # type: ignore[attr-defined]
+_KNOWN_KEYS = core_select(_TABLE.c.idempotency_key).where(
+    _TABLE.c.idempotency_key.in_(bindparam("keys", expanding=True)))
+_HEAD = (core_select(_TABLE.c.seq, _TABLE.c.entry_hash)
+         .where(_TABLE.c.subject_id == bindparam("subject"))
+         .order_by(_TABLE.c.seq.desc()).limit(1))
+_INSERT = insert(_TABLE)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:s, 0))")
+
+
+def append_in(conn: Connection, subject_id: str, entries: Sequence[NewEntry]) -> int:
+    """Append `entries` (all of `subject_id`, in order) inside the caller's transaction, with the
+    same rows, chain and locking as append; a known key writes nothing. Returns how many are new.
+    The caller retries the whole transaction on IntegrityError."""
+    if not entries:
+        return 0
+    assert all(e.subject_id == subject_id for e in entries), "one subject per call"
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_LOCK, {"s": subject_id})
+    known = set(conn.execute(_KNOWN_KEYS,
+                             {"keys": [e.idempotency_key for e in entries]}).scalars())
+    head = conn.execute(_HEAD, {"subject": subject_id}).first()
+    seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
+    rows = []
+    for entry in entries:
+        if entry.idempotency_key in known:
+            continue
+        known.add(entry.idempotency_key)
+        seq += 1
+        digest = payload_hash(entry.payload)
+        at = entry.at.astimezone(UTC)
+        digest_of_entry = entry_hash(subject_id=subject_id, seq=seq, at=at, actor=entry.actor,
+                                     kind=entry.kind, payload_sha256=digest, prev_hash=prev)
+        rows.append({"subject_id": subject_id, "seq": seq, "idempotency_key": entry.idempotency_key,
+                     "at": at, "recorded_at": datetime.now(UTC), "actor": entry.actor,
+                     "kind": entry.kind, "payload": entry.payload, "payload_sha256": digest,
+                     "prev_hash": prev, "entry_hash": digest_of_entry})
+        prev = digest_of_entry
+    if rows:
+        conn.execute(_INSERT, rows)
+    return len(rows)
 
 
 def _lock_subject(session: Session, subject_id: str) -> None:

@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from temporalio.contrib.pydantic import pydantic_data_converter
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 from temporalio.testing import WorkflowEnvironment
 
 from devstack import temporal_cli, temporal_test_server
-from store.db import migrate
+from store.db import engine_for, migrate
+from worker import DATA_CONVERTER
 
 PG_ADMIN_URL = os.environ.get("CASEGUARD_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -31,12 +32,31 @@ def _postgres_schema_url() -> Iterator[str]:
             pytest.fail(f"PostgreSQL is required in CI and is not reachable: {exc}")
         pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} not reachable ({exc.__class__.__name__}); "
                     "CI never skips this")
+    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine_for(url).dispose()
+        _drop_schema(admin, schema)
         admin.dispose()
+
+
+def _drop_schema(admin: Engine, schema: str) -> None:
+    """Drop a test schema; a connection a stopped worker left holding locks in it is ended first
+    (an abandoned activity thread must not hang the next test)."""
+    for _ in range(3):
+        with admin.connect() as conn:
+            conn.execute(text("SET lock_timeout = '10s'"))
+            try:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                return
+            except OperationalError:
+                pass
+            conn.execute(text(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
+                "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = :schema AND l.pid <> pg_backend_pid()"), {"schema": schema})
+    raise RuntimeError(f"could not drop test schema {schema}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,7 +83,7 @@ def sqlite_url(tmp_path: Path) -> str:
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """A fresh time-skipping server per test (its clock may jump after a workflow completes)."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         test_server_existing_path=str(temporal_test_server()),
     )
     async with env:
@@ -74,7 +94,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     """A real dev server (in memory) per test, so workflow ids never collide between tests."""
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         dev_server_existing_path=str(temporal_cli()),
         ui=False,
     )

@@ -15,7 +15,7 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from settings import Settings
-from worker import WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 KEYS = {
     "k-hr": {"name": "hr-alice", "role": "hr"},
@@ -47,6 +47,7 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
             temporal_address=dev_server.client.service_client.config.target_host,
             api_keys=KEYS, enrollment_hold_minutes=0.01, **overrides)
         worker = Worker(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                        workflow_runner=WORKFLOW_RUNNER,
                         activities=activities_for(db_url, documents_root=tmp_path / "documents"),
                         activity_executor=executor)
         worker_task = asyncio.create_task(worker.run())

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from sqlmodel import select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -20,14 +19,14 @@ from domain.onboarding import OnboardingView
 from store.db import migrate, session_for
 from store.models import EvidenceEntry
 from tests.factories import onboarding_input
-from worker import WORKFLOWS, activities_for
+from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SCALE = 86400 * 2  # the 30-day window lasts about 15 s
 
 
 async def _dev_server(db_file: Path, port: int) -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=str(temporal_cli()),
+        data_converter=DATA_CONVERTER, dev_server_existing_path=str(temporal_cli()),
         dev_server_database_filename=str(db_file), port=port, ui=False)
 
 
@@ -54,7 +53,8 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
 
     env = await _dev_server(temporal_db, port)
     async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                      activities=activities_for(db_url), activity_executor=executor):
+                      workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
+                      activity_executor=executor):
         handle = await env.client.start_workflow("Onboarding", inp, id="onboarding-R1",
                                                  task_queue=queue)
         await _until(lambda: "registered" in _stored_kinds(db_url, handle.id), seconds=8)
@@ -66,7 +66,8 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
     env = await _dev_server(temporal_db, port)
     try:
         async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          activities=activities_for(db_url), activity_executor=executor):
+                          workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
+                      activity_executor=executor):
             await _until(lambda: "escalated" in _stored_kinds(db_url, handle.id), seconds=40)
             kinds = _stored_kinds(db_url, handle.id)
             assert "reminder_sent" in kinds and "escalated" in kinds

@@ -20,7 +20,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -38,7 +37,7 @@ from domain.onboarding import (
 )
 from store.db import migrate
 from tests.factories import case_input, onboarding_input
-from worker import WORKFLOWS, activities_for
+from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).resolve().parent / "onboarding"
@@ -274,11 +273,12 @@ async def record(names: list[str]) -> None:
         migrate(db_url)
         for name in names:
             env = await WorkflowEnvironment.start_time_skipping(
-                data_converter=pydantic_data_converter,
+                data_converter=DATA_CONVERTER,
                 test_server_existing_path=str(temporal_test_server()))
             async with env:
                 queue = f"record-{uuid.uuid4().hex[:6]}"
                 async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                                  workflow_runner=WORKFLOW_RUNNER,
                                   activities=activities_for(db_url,
                                                             documents_root=Path(tmp) / "documents"),
                                   activity_executor=executor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from activities.gateways import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notify import NotifyActivities
 from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
+from store import evidence
 from store.db import session_for
 from store.models import EvidenceEntry, OnboardingRow, OutboxMessage
 
@@ -39,6 +41,28 @@ def test_events_are_written_once_and_the_status_never_moves_backwards(db_url: st
         (1, 1, "k1"), (2, 2, "k2"), (3, 3, "k3")]
     assert row is not None and row.status == "enrolled" and row.last_seq == 3
     assert row.si_due_at == datetime(2026, 12, 23, 16, tzinfo=UTC)
+
+
+def test_flushes_and_other_writers_share_one_valid_chain(db_url: str):
+    """The flush appends in one transaction beside evidence.append's writers (e.g. a refused
+    action recorded by the API), concurrently too: each event once, one unbroken chain."""
+    ledger = LedgerActivities(db_url)
+    ledger.record_onboarding(projection("awaiting_enrollment", 1))
+    evidence.append(db_url, evidence.NewEntry(
+        subject_id="onboarding-E1", idempotency_key="onboarding-E1:refusal:1",
+        at=datetime(2026, 11, 23, 10, tzinfo=UTC), actor="hr-bob", kind="action_refused",
+        payload={"action": "approve_enrollment"}))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        written = list(pool.map(ledger.record_onboarding,
+                                [projection("awaiting_enrollment", 2, 3, 4)] * 3
+                                + [projection("enrollment_submitted", 4, 5)]))
+    assert sum(written) == 4
+    with session_for(db_url) as session:
+        entries = session.exec(select(EvidenceEntry).order_by(EvidenceEntry.seq)).all()
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
+    assert sorted(e.payload.get("workflow_seq", 0) for e in entries) == [0, 1, 2, 3, 4, 5]
+    check = evidence.verify(db_url, "onboarding-E1")
+    assert check.valid and check.entries == 6, check
 
 
 def test_a_notification_is_written_once_per_recipient(db_url: str):

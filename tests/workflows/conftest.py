@@ -1,4 +1,7 @@
-"""A worker per test on the time-skipping server, with the real activities on a SQLite file."""
+"""A worker per test on the time-skipping server, with the real activities on a SQLite file.
+
+The workflows run in the SDK's sandbox here (worker.GUARD_RUNNER), not unsandboxed as in production:
+these tests are the runtime guard that workflow code stays deterministic (see worker.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from temporalio.worker import Worker
 
 from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import OnboardingInput, OnboardingView
-from worker import WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 
 @dataclass
@@ -48,7 +51,8 @@ async def wf(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with Worker(time_skipping_env.client, task_queue=task_queue,
-                          workflows=list(WORKFLOWS), activities=activities_for(sqlite_url,
+                          workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
+                          activities=activities_for(sqlite_url,
                                                     documents_root=tmp_path / "documents"),
                           activity_executor=executor):
             yield Harness(time_skipping_env, time_skipping_env.client, task_queue, sqlite_url)

@@ -75,8 +75,11 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await query(handle, wf.env)
     assert view.stage == Stage.determination_decided and view.determination.recognised
     assert deadline(view, "determination_decision").status == "met"
-    view = await handle.execute_update("act", act("start_suspension", months=3),
+    view = await handle.execute_update("act", act("start_suspension", months=9),
                                        result_type=CaseView)
+    view = await handle.execute_update("act", act("extend_suspension", months=2),
+                                       result_type=CaseView)
+    assert deadline(view, "suspension_end").extended
     assert view.stage == Stage.suspension
     # 7 days before the end the return-to-work notice goes out; unanswered 3 days later -> escalated
     end = deadline(view, "suspension_end").due_at
@@ -110,6 +113,7 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await handle.execute_update("act", act("record_agreement", amount=Decimal("60000")),
                                        result_type=CaseView)
     assert deadline(view, "settlement_agreement").status == "met"
+    await wf.env.sleep(timedelta(days=30))  # the money follows a month later
     view = await handle.execute_update("act", act("record_payment", amount=Decimal("60000")),
                                        result_type=CaseView)
     assert view.stage == Stage.paid
@@ -118,6 +122,11 @@ async def test_a_full_case_from_accident_to_closed(wf):
     result = await handle.result()
     assert result.stage == Stage.closed
     assert not result.overdue
+    lasted = result.now - result.accident_at
+    assert timedelta(days=395) < lasted < timedelta(days=460)  # about 14 months, as cases run
+    statuses = {d.name: d.status for d in result.deadlines}
+    assert statuses["determination_application"] == statuses["suspension_end"] == "met"
+    assert "case_outcome" in kinds(result)
 
 
 async def test_an_action_the_stage_does_not_allow_is_refused_with_the_allowed_list(wf):
