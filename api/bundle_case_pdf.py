@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from api.bundle_pdf import chain_sentence, documents_table, events_table, register_font, render, styles, table
+from api.bundle_pdf import evidence_sections, register_font, render, styles, table
 from domain.labels import (
     CASE_STAGES,
     COURIER_STATUS,
@@ -66,12 +66,7 @@ def render_case_timeline(data: CaseBundleInput) -> bytes:
         _grid([["事项", "日期", "机构", "说明", "记录人"]] + [
             [label(DISPUTE_EVENTS, d.event), d.on.isoformat(), d.forum or "—", d.note or "—",
              d.recorded_by] for d in v.disputes], s),
-        Paragraph("十、事件时间线（证据链）", s["h"]),
-        events_table(data.evidence, s),
-        Paragraph("十一、证据材料", s["h"]),
-        documents_table(data.evidence, s),
-        Spacer(1, 6 * mm),
-        Paragraph(chain_sentence(data.evidence.verification), s["body"]),
+        *evidence_sections(data.evidence, s, ("十", "十一")),
     ]
     return render(story, f"工伤案件证据时间线 {v.employee_name}", data.evidence.font)
 

@@ -63,6 +63,19 @@ def render(story: list[Any], title: str, font: Path) -> bytes:
     return out.getvalue()
 
 
+def evidence_sections(data: BundleEvidence, s: dict[str, ParagraphStyle],
+                      numbers: tuple[str, str]) -> list[Any]:
+    """The closing sections of every bundle: the ledger timeline, the documents, the chain check."""
+    return [
+        Paragraph(f"{numbers[0]}、事件时间线（证据链）", s["h"]),
+        events_table(data, s),
+        Paragraph(f"{numbers[1]}、证据材料", s["h"]),
+        documents_table(data, s),
+        Spacer(1, 6 * mm),
+        Paragraph(chain_sentence(data.verification), s["body"]),
+    ]
+
+
 def events_table(data: BundleEvidence, s: dict[str, ParagraphStyle]) -> Table:
     """Every ledger entry in chain order, with its Chinese label, actor and details."""
     return table([["序号", "时间", "事件", "操作人", "说明"]] + [
@@ -93,12 +106,7 @@ def render_timeline(data: BundleInput) -> bytes:
              label(DEADLINE_STATUS, d.status), d.article] for d in v.deadlines], s, header=True),
         Paragraph("三、增员申请及复核", s["h"]),
         table(_requests(data), s, header=True),
-        Paragraph("四、事件时间线（证据链）", s["h"]),
-        events_table(data.evidence, s),
-        Paragraph("五、证据材料", s["h"]),
-        documents_table(data.evidence, s),
-        Spacer(1, 6 * mm),
-        Paragraph(chain_sentence(data.evidence.verification), s["body"]),
+        *evidence_sections(data.evidence, s, ("四", "五")),
     ]
     return render(story, f"社保增员证据时间线 {v.employee_name}", data.evidence.font)
 

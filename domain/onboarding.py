@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from domain.notices import NoticeInput, NoticeRecipient
+
 EnrollmentType = Literal["new", "back_payment"]
 
 
@@ -273,6 +275,18 @@ class Recipient:
     name: str
     phone: str | None = None
     email: str | None = None
+
+
+def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dict[str, Any],
+                         time_scale: float, template: str = "generic") -> NoticeInput:
+    """A notice to HR, a manager or a contact: on every channel they have (else the outbox), tracked
+    to delivery, no answer asked for."""
+    channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
+    return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
+                       recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
+                                                 email=to.email),
+                       channels=channels or ("outbox",), requires_answer=False,
+                       reminder_before=None, time_scale=time_scale)
 
 
 def managers_of(hr_manager: Contact | None, department_manager: Contact) -> tuple[Recipient, ...]:

@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.injury_case import TERMINAL, CaseDeadline, CaseInput, CaseState, NoticeRef
     from domain.injury_clocks import return_date
     from domain.notices import Channel, NoticeInput, NoticeRecipient, NoticeSummary, outcome_of
-    from domain.onboarding import Recipient, managers_of
+    from domain.onboarding import Recipient, informational_notice, managers_of
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
@@ -42,14 +42,9 @@ class CaseNotices:
                      data: dict[str, Any] | None = None) -> None:
         """Informational notices to HR and managers: tracked to delivery, no answer needed."""
         for to in recipients:
-            channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
-            await self._start(NoticeInput(
-                subject_id=workflow.info().workflow_id, purpose=purpose, template=template,
-                data=data or {"title": subject, "body": body},
-                recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
-                                          email=to.email),
-                channels=channels or ("outbox",), requires_answer=False, reminder_before=None,
-                time_scale=self._in.timing.time_scale))
+            await self._start(informational_notice(
+                workflow.info().workflow_id, purpose, to, data or {"title": subject, "body": body},
+                self._in.timing.time_scale, template))
 
     async def return_to_work(self, suspension_end: CaseDeadline) -> None:
         """The return-to-work notice to the employee; no answer in time → escalate (product rule)."""

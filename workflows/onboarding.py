@@ -17,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from domain import messages
     from domain import onboarding_rules as rules
     from domain.errors import ActionRefused, RuleViolation
-    from domain.notices import NoticeInput, NoticeRecipient
     from domain.onboarding import (
         OPEN_REQUEST,
         Actor,
@@ -36,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         Status,
         SubmitEnrollment,
         WithdrawalAction,
+        informational_notice,
         managers_of,
         view_of,
     )
@@ -373,15 +373,10 @@ class OnboardingWorkflow:
 
     async def _start_notice(self, kind: str, subject: str, body: str, to: Recipient) -> None:
         """An informational notice to HR or a manager: tracked to delivery, no answer needed."""
-        channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
         await workflow.start_child_workflow(
             "Notice",
-            NoticeInput(subject_id=workflow.info().workflow_id, purpose=kind, template="generic",
-                        data={"title": subject, "body": body},
-                        recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
-                                                  email=to.email),
-                        channels=channels or ("outbox",), requires_answer=False,
-                        reminder_before=None, time_scale=self._in.timing.time_scale),
+            informational_notice(workflow.info().workflow_id, kind, to,
+                                 {"title": subject, "body": body}, self._in.timing.time_scale),
             id=f"notice-{workflow.uuid4()}", parent_close_policy=ParentClosePolicy.ABANDON)
 
     async def _answer(self) -> OnboardingView:
