@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.injury_case import CaseView
-from domain.onboarding import Contact, EmergencyContact, Employee, OnboardingView
+from domain.onboarding import (
+    ActionAnswer,
+    Contact,
+    EmergencyContact,
+    Employee,
+    Event,
+    OnboardingView,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Money = Decimal
@@ -94,6 +101,7 @@ class CancelIn(Body):
 
 
 _VIEW = TypeAdapter(OnboardingView)
+_EVENTS = TypeAdapter(tuple[Event, ...])
 
 
 def view_json(view: OnboardingView) -> dict[str, Any]:
@@ -101,15 +109,27 @@ def view_json(view: OnboardingView) -> dict[str, Any]:
     return _readable(_VIEW.dump_python(view, mode="json"), view.deadlines)
 
 
+def answer_json(answer: ActionAnswer) -> dict[str, Any]:
+    """An HR action's answer: the view without the event log, the events this action recorded and
+    how many the log holds (GET shows them all)."""
+    data = view_json(answer.view)
+    del data["events"]
+    data["recorded_events"] = _flat_events(_EVENTS.dump_python(answer.recorded, mode="json"))
+    data["event_count"] = answer.event_count
+    return data
+
+
+def _flat_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"seq": e["seq"], "at": e["at"], "kind": e["kind"], "actor": e["actor"], **e["data"]}
+            for e in events]
+
+
 def _readable(data: dict[str, Any], deadlines: Any) -> dict[str, Any]:
     """Deadlines also in Beijing time; each event's data flattened beside its seq, kind and actor."""
     for deadline, original in zip(data["deadlines"], deadlines, strict=True):
         deadline["due_at_shanghai"] = _shanghai(original.due_at)
         deadline["raw_due_at_shanghai"] = _shanghai(original.raw_due_at)
-    data["events"] = [
-        {"seq": e["seq"], "at": e["at"], "kind": e["kind"], "actor": e["actor"], **e["data"]}
-        for e in data["events"]
-    ]
+    data["events"] = _flat_events(data["events"])
     return data
 
 

@@ -7,7 +7,7 @@ here, carried by the pydantic data converter. Fields are only ever added, with d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -254,6 +254,28 @@ class OnboardingView:
 
 
 @dataclass(frozen=True)
+class ActionAnswer:
+    """What an HR action answers: the state after it, and only the events it recorded.
+
+    The whole event log is GET's. An Update's result is kept in the workflow history, so answering
+    every action with the whole log would grow a long case's history with the square of its events,
+    and make each answer slower than the last."""
+
+    view: OnboardingView  # its `events` is empty
+    recorded: tuple[Event, ...]
+    event_count: int
+
+
+# HR actions answer before their events are written. The events of a burst of actions reach the
+# ledger and the list in one write, once no action came for ACTION_WRITE_QUIET, and never later
+# than ACTION_WRITE_MAX_WAIT after the first of them (real time, never scaled). A product choice:
+# no write on an answer's path, and a script firing actions back to back causes one write per
+# pause, not one per action.
+ACTION_WRITE_QUIET = timedelta(seconds=2)
+ACTION_WRITE_MAX_WAIT = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
 class ProjectionUpdate:
     """New events and the list-view row of one onboarding, written idempotently by (id, seq)."""
 
@@ -355,3 +377,8 @@ def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
         overdue=views[0].status == "missed" and not si_satisfied, cancel_reason=cancel_reason,
         now=now,
     )
+
+
+def answer_of(view: OnboardingView, recorded: Sequence[Event]) -> ActionAnswer:
+    return ActionAnswer(view=replace(view, events=()), recorded=tuple(recorded),
+                        event_count=len(view.events))

@@ -18,7 +18,10 @@ with workflow.unsafe.imports_passed_through():
     from domain import onboarding_rules as rules
     from domain.errors import ActionRefused, RuleViolation
     from domain.onboarding import (
+        ACTION_WRITE_MAX_WAIT,
+        ACTION_WRITE_QUIET,
         OPEN_REQUEST,
+        ActionAnswer,
         Actor,
         BureauEnrollment,
         CancelOnboarding,
@@ -35,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         Status,
         SubmitEnrollment,
         WithdrawalAction,
+        answer_of,
         informational_notice,
         managers_of,
         view_of,
@@ -47,6 +51,7 @@ WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
 NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked NoticeWorkflows
 ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its events are written
 LOCAL_FLUSH_PATCH = "2026-11-local-flush"  # events are written by a local activity
+WRITE_BEHIND_PATCH = "2026-11-write-behind"  # an HR action's events are written after it answers
 
 
 @workflow.defn(name="Onboarding")
@@ -65,6 +70,8 @@ class OnboardingWorkflow:
         self._cancel_reason: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[asyncio.Task[None]] = []  # flushes; the final flush waits for them
+        self._pending_write: asyncio.Task[None] | None = None  # HR actions' events, soon
+        self._last_action_at = workflow.now()
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
                    si_due_at=inp.si_registration.due_at.isoformat())
@@ -80,7 +87,9 @@ class OnboardingWorkflow:
             task.cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._emit("completed", "system", status=self._status.value)
-        await self._flush()
+        await self._flush()  # after a write in progress, if any; the rest, with the actions' events
+        if self._pending_write is not None:
+            self._pending_write.cancel()
         return self._view()
 
     # ---- queries -------------------------------------------------------------------------
@@ -92,7 +101,7 @@ class OnboardingWorkflow:
     # ---- HR actions (updates) --------------------------------------------------------------
 
     @workflow.update(name="submit_enrollment")
-    async def submit_enrollment(self, action: SubmitEnrollment) -> OnboardingView:
+    async def submit_enrollment(self, action: SubmitEnrollment) -> ActionAnswer:
         estimate = (
             rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date())
             if action.type == "back_payment" else None
@@ -115,7 +124,7 @@ class OnboardingWorkflow:
             self._in, action, self._clock.now().date()))
 
     @workflow.update(name="approve_enrollment")
-    async def approve_enrollment(self, action: ReviewDecision) -> OnboardingView:
+    async def approve_enrollment(self, action: ReviewDecision) -> ActionAnswer:
         hold_until = self._clock.now() + self._in.timing.enrollment_hold
         self._set_open_request(status=RequestStatus.approved, reviewed_by=action.actor.name,
                                reviewed_at=self._clock.now(), hold_until=hold_until)
@@ -130,7 +139,7 @@ class OnboardingWorkflow:
                     lambda: rules.check_four_eyes(action.actor, self._open()))
 
     @workflow.update(name="reject_enrollment")
-    async def reject_enrollment(self, action: ReviewDecision) -> OnboardingView:
+    async def reject_enrollment(self, action: ReviewDecision) -> ActionAnswer:
         number = self._open().number
         self._set_open_request(status=RequestStatus.rejected, reviewed_by=action.actor.name,
                                reviewed_at=self._clock.now(), reason=action.reason)
@@ -146,7 +155,7 @@ class OnboardingWorkflow:
         self._check("reject_enrollment", action.actor, four_eyes_and_reason)
 
     @workflow.update(name="revoke_enrollment")
-    async def revoke_enrollment(self, action: ReviewDecision) -> OnboardingView:
+    async def revoke_enrollment(self, action: ReviewDecision) -> ActionAnswer:
         number = self._open().number
         self._set_open_request(status=RequestStatus.revoked, reason=action.reason)
         self._status = Status.awaiting_enrollment
@@ -159,7 +168,7 @@ class OnboardingWorkflow:
                     lambda: rules.require_text(action.reason, "reason"))
 
     @workflow.update(name="request_withdrawal")
-    async def request_withdrawal(self, action: WithdrawalAction) -> OnboardingView:
+    async def request_withdrawal(self, action: WithdrawalAction) -> ActionAnswer:
         request = self._executed()
         document = messages.withdrawal_application(self._in, request, action.reason,
                                                    self._clock.now())
@@ -178,7 +187,7 @@ class OnboardingWorkflow:
         self._check("request_withdrawal", action.actor, window_and_reason)
 
     @workflow.update(name="record_withdrawal_answer")
-    async def record_withdrawal_answer(self, action: WithdrawalAction) -> OnboardingView:
+    async def record_withdrawal_answer(self, action: WithdrawalAction) -> ActionAnswer:
         request = self._executed()
         if action.bureau_answer == "accepted":
             self._replace_request(request, status=RequestStatus.withdrawn)
@@ -197,7 +206,7 @@ class OnboardingWorkflow:
                                                  ("accepted", "refused")))
 
     @workflow.update(name="record_delay_reason")
-    async def record_delay_reason(self, action: DelayReason) -> OnboardingView:
+    async def record_delay_reason(self, action: DelayReason) -> ActionAnswer:
         self._emit("delay_reason_recorded", action.actor.name, reason=action.reason,
                    note=action.note, documents=list(action.documents))
         return await self._answer()
@@ -208,7 +217,7 @@ class OnboardingWorkflow:
                     lambda: rules.require_text(action.reason, "reason"))
 
     @workflow.update(name="cancel")
-    async def cancel(self, action: CancelOnboarding) -> OnboardingView:
+    async def cancel(self, action: CancelOnboarding) -> ActionAnswer:
         open_request = self._open_or_none()
         if open_request is not None:
             self._set_open_request(status=RequestStatus.revoked, reason="onboarding cancelled")
@@ -379,16 +388,39 @@ class OnboardingWorkflow:
                                  {"title": subject, "body": body}, self._in.timing.time_scale),
             id=f"notice-{workflow.uuid4()}", parent_close_policy=ParentClosePolicy.ABANDON)
 
-    async def _answer(self) -> OnboardingView:
-        """The new state at once; its events reach the database right after, in order."""
-        if workflow.patched(ANSWER_FIRST_PATCH):
+    async def _answer(self) -> ActionAnswer:
+        """The new state at once, with the event the action recorded (every action records one,
+        just before it answers); the event is written after."""
+        recorded = self._events[-1]
+        if workflow.patched(WRITE_BEHIND_PATCH):
+            self._last_action_at = workflow.now()
+            if self._pending_write is None or self._pending_write.done():
+                self._pending_write = asyncio.create_task(self._write_soon())
+        elif workflow.patched(ANSWER_FIRST_PATCH):
             self._background.append(asyncio.create_task(self._flush()))
         else:
             await self._flush()
-        return self._view()
+        return answer_of(self._view(), (recorded,))
 
-    async def _flush(self) -> None:
-        """Write new events and the list row; keyed by (id, seq), so a retry writes nothing twice."""
+    async def _write_soon(self) -> None:
+        """Write what HR actions recorded once they pause (ACTION_WRITE_QUIET), at the latest
+        ACTION_WRITE_MAX_WAIT after the first: no action waits for a write, and actions in a row
+        are one write."""
+        first = workflow.now()
+        while True:
+            write_at = min(self._last_action_at + ACTION_WRITE_QUIET, first + ACTION_WRITE_MAX_WAIT)
+            if workflow.now() < write_at:
+                await workflow.sleep(write_at - workflow.now())
+                continue
+            await self._flush(local=False)
+            if self._flushed == len(self._events):
+                return
+            first = workflow.now()  # actions came during the write
+
+    async def _flush(self, local: bool = True) -> None:
+        """Write new events and the list row; keyed by (id, seq), so a retry writes nothing twice.
+        A local activity holds the workflow task open until it is done (an Update that arrives
+        meanwhile waits); a regular one (`local=False`) does not, for writes nobody waits for."""
         async with self._flush_lock:
             pending = tuple(self._events[self._flushed:])
             if not pending:
@@ -400,7 +432,7 @@ class OnboardingWorkflow:
                 hire_date=self._in.hire_date, status=self._status.value,
                 si_due_at=self._in.si_registration.due_at, created_by=self._in.created_by,
                 events=pending)
-            if workflow.patched(LOCAL_FLUSH_PATCH):
+            if local and workflow.patched(LOCAL_FLUSH_PATCH):
                 # A local activity: the write rides on the current workflow task, no round trip.
                 await workflow.execute_local_activity_method(
                     LedgerActivities.record_onboarding, update, **DB_ACTIVITY)

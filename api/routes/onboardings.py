@@ -24,12 +24,14 @@ from api.schemas import (
     Review,
     WithdrawalAnswer,
     WithdrawalRequest,
+    answer_json,
     view_json,
 )
 from domain import onboarding_rules as rules
 from domain.errors import ActionRefused, RuleViolation
 from domain.ids import employee_id_of, onboarding_id
 from domain.onboarding import (
+    ActionAnswer,
     Actor,
     CancelOnboarding,
     DelayReason,
@@ -175,7 +177,7 @@ async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str,
     try:
         rules.check_role(update, actor)
         try:
-            view = await handle.execute_update(update, arg, result_type=OnboardingView)
+            answer = await handle.execute_update(update, arg, result_type=ActionAnswer)
         except WorkflowUpdateFailedError as exc:
             raise from_update_failure(exc) from None
         except RPCError as exc:
@@ -191,7 +193,7 @@ async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str,
     except ApiError as error:
         await _record_refusal(settings, id, actor, update, error)
         raise
-    return view_json(view)
+    return answer_json(answer)
 
 
 async def _record_refusal(settings: SettingsDep, id: str, actor: Actor, update: str,

@@ -85,7 +85,11 @@ async def test_maker_checker_then_execution_then_no_revoke(api: httpx.AsyncClien
     submitted = await api.post(f"{base}/enrollment", headers=auth("k-hr"),
                                json={"type": "new", "contribution_base": "8000"})
     assert submitted.status_code == 200, submitted.text
-    assert submitted.json()["status"] == "enrollment_submitted"
+    answer = submitted.json()
+    assert answer["status"] == "enrollment_submitted"
+    assert "events" not in answer and answer["event_count"] == 2
+    assert [(e["seq"], e["kind"], e["actor"], e["type"]) for e in answer["recorded_events"]] == [
+        (2, "enrollment_submitted", "hr-alice", "new")]
 
     same = await api.post(f"{base}/enrollment/approve", headers=auth("k-alice-mgr"), json={})
     assert same.status_code == 403

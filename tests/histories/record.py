@@ -130,6 +130,32 @@ async def local_flush_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def write_behind_enrolled(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-write-behind patch: HR actions answer at once, a burst of them is
+    written in one local activity two seconds later; enrolled, withdrawal refused, completed."""
+    handle = await _start(env, queue, "H8")
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "bureau down"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(hours=2))
+    await handle.execute_update("request_withdrawal", WithdrawalAction(HR, "wrong base"))
+    await handle.execute_update("record_withdrawal_answer",
+                                WithdrawalAction(HR, "no", bureau_answer="refused"))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+async def write_behind_cancelled(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-11-write-behind patch: cancelled while the write of the previous
+    action still waits; the final write takes both."""
+    handle = await _start(env, queue, "H9")
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "bureau down"))
+    await handle.execute_update("cancel", CancelOnboarding(HR, "employee left"))
+    await handle.result()
+    return handle.id
+
+
 # ---- InjuryCase ------------------------------------------------------------------------------
 
 
@@ -256,6 +282,8 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "escalated_via_notices": escalated_via_notices,
              "notice_unacknowledged": notice_unacknowledged,
              "local_flush_enrolled": local_flush_enrolled,
+             "write_behind_enrolled": write_behind_enrolled,
+             "write_behind_cancelled": write_behind_cancelled,
              "case_closed_return_answered": case_closed_return_answered,
              "case_missed_late_rejected": case_missed_late_rejected,
              "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,

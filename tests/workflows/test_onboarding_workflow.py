@@ -11,6 +11,9 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain.onboarding import (
+    ACTION_WRITE_MAX_WAIT,
+    ACTION_WRITE_QUIET,
+    ActionAnswer,
     Actor,
     CancelOnboarding,
     DelayReason,
@@ -39,7 +42,7 @@ def kinds(v: OnboardingView) -> list[str]:
 
 async def refused(handle: WorkflowHandle, update: str, arg: object) -> ApplicationError:
     with pytest.raises(WorkflowUpdateFailedError) as info:
-        await handle.execute_update(update, arg, result_type=OnboardingView)
+        await act(handle, update, arg)
     cause = info.value.cause
     assert isinstance(cause, ApplicationError)
     return cause
@@ -50,12 +53,20 @@ def outbox(db_url: str, purpose: str) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).where(OutboxMessage.purpose == purpose)))
 
 
+async def act(handle: WorkflowHandle, update: str, arg: object) -> ActionAnswer:
+    return await handle.execute_update(update, arg, result_type=ActionAnswer)
+
+
 async def submit_and_approve(handle: WorkflowHandle) -> OnboardingView:
-    await handle.execute_update("submit_enrollment",
-                                SubmitEnrollment(HR, "new", Decimal("8000")),
-                                result_type=OnboardingView)
-    return await handle.execute_update("approve_enrollment", ReviewDecision(HR_MANAGER),
-                                       result_type=OnboardingView)
+    await act(handle, "submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    return (await act(handle, "approve_enrollment", ReviewDecision(HR_MANAGER))).view
+
+
+def ledger_kinds(db_url: str, subject_id: str) -> list[str]:
+    with session_for(db_url) as session:
+        return list(session.exec(select(EvidenceEntry.kind)
+                                 .where(EvidenceEntry.subject_id == subject_id)
+                                 .order_by(EvidenceEntry.seq)))
 
 
 async def test_reminds_three_days_before_and_escalates_daily_after_the_deadline(wf: Harness):
@@ -97,8 +108,7 @@ async def test_enrolment_executes_after_the_hold_window_and_meets_the_deadline(w
 
 async def test_submitter_may_not_approve_and_a_refused_action_changes_nothing(wf: Harness):
     handle = await wf.start(onboarding_input(await wf.today()))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")),
-                                result_type=OnboardingView)
+    await act(handle, "submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
     before = await view(handle)
     same_person = Actor("hr-alice", "hr_manager")
     error = await refused(handle, "approve_enrollment", ReviewDecision(same_person))
@@ -119,8 +129,7 @@ async def test_base_outside_the_limits_is_invalid_input(wf: Harness):
 async def test_revoked_approval_never_reaches_the_bureau(wf: Harness):
     handle = await wf.start(onboarding_input(await wf.today()))
     await submit_and_approve(handle)
-    v = await handle.execute_update("revoke_enrollment", ReviewDecision(HR, "wrong type chosen"),
-                                    result_type=OnboardingView)
+    v = (await act(handle, "revoke_enrollment", ReviewDecision(HR, "wrong type chosen"))).view
     assert v.status == Status.awaiting_enrollment
     await wf.env.sleep(timedelta(hours=3))
     v = await view(handle)
@@ -155,10 +164,8 @@ async def test_back_payment_needs_the_estimate_confirmed(wf: Harness):
     assert error.type == "Conflict"
     estimate = error.details[0]["estimate"]
     assert Decimal(estimate["total"]) > 0 and estimate["items"]
-    v = await handle.execute_update(
-        "submit_enrollment",
-        SubmitEnrollment(HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])),
-        result_type=OnboardingView)
+    v = (await act(handle, "submit_enrollment", SubmitEnrollment(
+        HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))).view
     assert v.enrollment_requests[0].cost_estimate.total == Decimal(estimate["total"])
 
 
@@ -166,15 +173,13 @@ async def test_withdrawal_inside_the_window_then_the_window_closes_the_onboardin
     handle = await wf.start(onboarding_input(await wf.today()))
     await submit_and_approve(handle)
     await wf.env.sleep(timedelta(hours=2))
-    v = await handle.execute_update("request_withdrawal",
-                                    WithdrawalAction(HR, "back payment chosen by mistake"),
-                                    result_type=OnboardingView)
+    v = (await act(handle, "request_withdrawal",
+                   WithdrawalAction(HR, "back payment chosen by mistake"))).view
     assert v.status == Status.withdrawal_requested
     document = v.enrollment_requests[0].withdrawal_application
     assert "撤销" in document and "11010519491231002X" in document
-    v = await handle.execute_update("record_withdrawal_answer",
-                                    WithdrawalAction(HR, "ok", bureau_answer="accepted"),
-                                    result_type=OnboardingView)
+    v = (await act(handle, "record_withdrawal_answer",
+                   WithdrawalAction(HR, "ok", bureau_answer="accepted"))).view
     assert v.status == Status.awaiting_enrollment
     assert v.enrollment_requests[0].status == "withdrawn"
 
@@ -189,11 +194,9 @@ async def test_withdrawal_inside_the_window_then_the_window_closes_the_onboardin
 
 async def test_cancel_keeps_the_reason_and_completes(wf: Harness):
     handle = await wf.start(onboarding_input(await wf.today()))
-    await handle.execute_update("record_delay_reason",
-                                DelayReason(HR, "bureau system down", documents=("doc-1",)),
-                                result_type=OnboardingView)
-    await handle.execute_update("cancel", CancelOnboarding(HR, "employee left on day 3"),
-                                result_type=OnboardingView)
+    await act(handle, "record_delay_reason",
+              DelayReason(HR, "bureau system down", documents=("doc-1",)))
+    await act(handle, "cancel", CancelOnboarding(HR, "employee left on day 3"))
     final = await handle.result()
     assert final.status == Status.cancelled and final.cancel_reason == "employee left on day 3"
     assert {"delay_reason_recorded", "cancelled"} <= set(kinds(final))
@@ -210,3 +213,50 @@ async def test_contract_signed_without_enrolment_raises_a_mismatch_alert(wf: Har
     assert "contract_si_mismatch" in kinds(v)
     assert [d.name for d in v.deadlines] == ["si_registration", "contract_si_mismatch"]
     assert outbox(wf.db_url, "contract_si_mismatch")
+
+
+async def test_an_action_answers_with_its_event_and_the_log_size_not_the_whole_log(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    answer = await act(handle, "record_delay_reason", DelayReason(HR, "bureau system down"))
+    assert answer.view.events == ()
+    assert [(e.seq, e.kind, e.actor) for e in answer.recorded] == [
+        (2, "delay_reason_recorded", "hr-alice")]
+    assert answer.recorded[0].data["reason"] == "bureau system down"
+    assert answer.event_count == 2 == len((await view(handle)).events)
+
+
+async def test_a_burst_of_actions_is_written_once_after_the_answers(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await wf.env.sleep(timedelta(seconds=1))
+    assert ledger_kinds(wf.db_url, handle.id) == ["registered"]
+    writes_before = await _writes(handle)
+
+    for n in range(3):
+        await act(handle, "record_delay_reason", DelayReason(HR, f"bureau down, note {n}"))
+    await wf.env.sleep(ACTION_WRITE_QUIET + timedelta(seconds=1))
+    assert ledger_kinds(wf.db_url, handle.id) == ["registered"] + ["delay_reason_recorded"] * 3
+    assert await _writes(handle) == writes_before + 1
+
+
+async def test_actions_that_never_pause_are_still_written_within_the_longest_wait(wf: Harness):
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await wf.env.sleep(timedelta(seconds=1))
+    writes_before = await _writes(handle)
+    gap = ACTION_WRITE_QUIET / 2
+    for n in range(int(ACTION_WRITE_MAX_WAIT / gap) + 2):
+        await act(handle, "record_delay_reason", DelayReason(HR, f"note {n}"))
+        await wf.env.sleep(gap)
+    assert await _writes(handle) == writes_before + 1
+    assert len(ledger_kinds(wf.db_url, handle.id)) > int(ACTION_WRITE_MAX_WAIT / gap)
+
+
+async def _writes(handle: WorkflowHandle) -> int:
+    """The onboarding writes the workflow made so far: local activities (each is one) and
+    record_onboarding activities."""
+    history = await handle.fetch_history()
+    return sum(1 for e in history.events
+               if (e.HasField("marker_recorded_event_attributes")
+                   and e.marker_recorded_event_attributes.marker_name == "core_local_activity")
+               or (e.HasField("activity_task_scheduled_event_attributes")
+                   and e.activity_task_scheduled_event_attributes.activity_type.name
+                   == "record_onboarding"))
