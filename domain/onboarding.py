@@ -130,6 +130,10 @@ class OnboardingInput:
     contract_start: date | None = None
     contract_si: Deadline | None = None
     hr_manager: Contact | None = None
+    # The API wrote the `registered` event and the list row as it started the workflow, so the
+    # workflow's first task writes nothing; its next write repeats the event, which writes nothing
+    # if it is there (keyed) and fills it in if the API's write was lost.
+    registration_recorded: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,6 +293,23 @@ class ProjectionUpdate:
     si_due_at: datetime
     created_by: str
     events: tuple[Event, ...]
+
+
+def registered_event(inp: OnboardingInput, at: datetime) -> Event:
+    """The first event of every onboarding."""
+    return Event(seq=1, at=at, kind="registered", actor=inp.created_by,
+                 data={"hire_date": inp.hire_date.isoformat(),
+                       "si_due_at": inp.si_registration.due_at.isoformat()})
+
+
+def projection_of(onboarding_id: str, inp: OnboardingInput, status: Status,
+                  events: Sequence[Event]) -> ProjectionUpdate:
+    emp = inp.employee
+    return ProjectionUpdate(
+        onboarding_id=onboarding_id, employee_id=emp.employee_id, employee_name=emp.name,
+        department=emp.department, region=inp.region, hire_date=inp.hire_date,
+        status=status.value, si_due_at=inp.si_registration.due_at, created_by=inp.created_by,
+        events=tuple(events))
 
 
 @dataclass(frozen=True)

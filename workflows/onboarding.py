@@ -31,7 +31,6 @@ with workflow.unsafe.imports_passed_through():
         Notification,
         OnboardingInput,
         OnboardingView,
-        ProjectionUpdate,
         Recipient,
         RequestStatus,
         ReviewDecision,
@@ -41,6 +40,8 @@ with workflow.unsafe.imports_passed_through():
         answer_of,
         informational_notice,
         managers_of,
+        projection_of,
+        registered_event,
         view_of,
     )
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
@@ -73,12 +74,12 @@ class OnboardingWorkflow:
         self._pending_write: asyncio.Task[None] | None = None  # HR actions' events, soon
         self._last_action_at = workflow.now()
         # Emitted here, not in run: an Update delivered with the start runs before run does.
-        self._emit("registered", inp.created_by, hire_date=inp.hire_date.isoformat(),
-                   si_due_at=inp.si_registration.due_at.isoformat())
+        self._events.append(registered_event(inp, self._clock.now()))
 
     @workflow.run
     async def run(self, inp: OnboardingInput) -> OnboardingView:
-        await self._flush()
+        if not inp.registration_recorded:
+            await self._flush()
         for watcher in (self._watch_si_window(), self._watch_contract_window(),
                         self._execute_approved_requests()):
             self._tasks.append(asyncio.create_task(watcher))
@@ -97,6 +98,11 @@ class OnboardingWorkflow:
     @workflow.query(name="status")
     def status(self) -> OnboardingView:
         return self._view()
+
+    @workflow.signal(name="write_now")
+    def write_now(self) -> None:
+        """Write what is not written yet, now (the API asks when its registration write failed)."""
+        self._background.append(asyncio.create_task(self._flush()))
 
     # ---- HR actions (updates) --------------------------------------------------------------
 
@@ -425,13 +431,7 @@ class OnboardingWorkflow:
             pending = tuple(self._events[self._flushed:])
             if not pending:
                 return
-            emp = self._in.employee
-            update = ProjectionUpdate(
-                onboarding_id=workflow.info().workflow_id, employee_id=emp.employee_id,
-                employee_name=emp.name, department=emp.department, region=self._in.region,
-                hire_date=self._in.hire_date, status=self._status.value,
-                si_due_at=self._in.si_registration.due_at, created_by=self._in.created_by,
-                events=pending)
+            update = projection_of(workflow.info().workflow_id, self._in, self._status, pending)
             if local and workflow.patched(LOCAL_FLUSH_PATCH):
                 # A local activity: the write rides on the current workflow task, no round trip.
                 await workflow.execute_local_activity_method(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,18 +39,23 @@ from domain.onboarding import (
     CancelOnboarding,
     DelayReason,
     OnboardingView,
+    ProjectionUpdate,
     RequestStatus,
     ReviewDecision,
     Status,
     SubmitEnrollment,
     WithdrawalAction,
+    projection_of,
+    registered_event,
     view_of,
 )
 from domain.onboarding_intake import build_input
+from store import workflow_events
 from store.models import OnboardingRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["onboardings"])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+log = logging.getLogger("caseguard.api")
 
 
 @router.post("", status_code=201)
@@ -64,8 +72,9 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
         created_by=actor.name, policy=request.app.state.policy,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
     )
+    inp = replace(inp, registration_recorded=True)
     try:
-        await client.start_workflow(
+        handle = await client.start_workflow(
             "Onboarding", inp, id=workflow_id, task_queue=settings.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -73,7 +82,24 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
     except WorkflowAlreadyStartedError:
         raise ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
                        "employee.employee_id", {"id": workflow_id}) from None
-    return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now))
+    registered = registered_event(inp, now)
+    await _record_registration(settings, handle, projection_of(
+        workflow_id, inp, Status.awaiting_enrollment, (registered,)))
+    return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now,
+                             events=(registered,)))
+
+
+async def _record_registration(settings: SettingsDep, handle: WorkflowHandle[Any, Any],
+                               registration: ProjectionUpdate) -> None:
+    """The registration in the ledger and the list before the answer, so the list shows the new
+    hire at once (the workflow's first task writes nothing). Written after the start, so a refused
+    start leaves no trace. If the write fails, the workflow is asked to write it; if the API stops
+    before it is written, the workflow's next write brings it (keyed: never written twice)."""
+    try:
+        await asyncio.to_thread(workflow_events.record_onboarding, settings.db_url, registration)
+    except Exception:
+        log.exception("registration of %s not written; the workflow writes it", handle.id)
+        await handle.signal("write_now")
 
 
 @router.get("")

@@ -25,10 +25,18 @@ async def test_register_returns_the_si_deadline_and_rejects_a_duplicate(api: htt
     assert deadline["name"] == "si_registration" and deadline["status"] == "upcoming"
     assert "art. 58" in deadline["article"]
     assert deadline["due_at_shanghai"].endswith("+08:00")
+    assert [(e["seq"], e["kind"], e["actor"]) for e in created["events"]] == [
+        (1, "registered", "hr-alice")]
+    # the API wrote the registration as it answered: listed and in the ledger at once
+    assert [i["id"] for i in await _listed(api, "awaiting_enrollment")] == ["onboarding-E1001"]
+    ledger = (await api.get("/api/v1/onboardings/onboarding-E1001/evidence",
+                            headers=auth("k-hr"))).json()["items"]
+    assert [(e["kind"], e["actor"]) for e in ledger] == [("registered", "hr-alice")]
 
     again = await api.post("/api/v1/onboardings", json=registration(), headers=auth("k-hr"))
     assert again.status_code == 409
     assert again.json()["error"]["details"]["id"] == "onboarding-E1001"
+    assert len(await _listed(api, "awaiting_enrollment")) == 1
 
     shown = await api.get("/api/v1/onboardings/onboarding-E1001", headers=auth("k-manager"))
     assert shown.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -260,3 +261,22 @@ async def _writes(handle: WorkflowHandle) -> int:
                or (e.HasField("activity_task_scheduled_event_attributes")
                    and e.activity_task_scheduled_event_attributes.activity_type.name
                    == "record_onboarding"))
+
+
+async def test_a_registration_the_api_recorded_is_not_written_again_and_never_lost(wf: Harness):
+    recorded = replace(onboarding_input(await wf.today()), registration_recorded=True)
+    handle = await wf.start(recorded)
+    await wf.env.sleep(timedelta(seconds=1))
+    assert ledger_kinds(wf.db_url, handle.id) == []  # the API's write is lost in this test
+    assert await _writes(handle) == 0
+    await act(handle, "record_delay_reason", DelayReason(HR, "bureau down"))
+    await wf.env.sleep(ACTION_WRITE_QUIET + timedelta(seconds=1))
+    assert ledger_kinds(wf.db_url, handle.id) == ["registered", "delay_reason_recorded"]
+
+
+async def test_write_now_writes_what_is_not_written(wf: Harness):
+    handle = await wf.start(replace(onboarding_input(await wf.today()),
+                                    registration_recorded=True))
+    await handle.signal("write_now")
+    await wf.env.sleep(timedelta(seconds=1))
+    assert ledger_kinds(wf.db_url, handle.id) == ["registered"]

@@ -1,0 +1,71 @@
+"""Events that workflows report, written to the evidence ledger with the list rows they refresh.
+
+Every event is keyed by (subject, workflow sequence), so whoever writes it first (the worker's
+activity, or the API recording a registration) writes it, and every later attempt writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from domain.onboarding import Event, ProjectionUpdate
+from store import evidence
+from store.db import engine_for, one_writer
+from store.models import OnboardingRow
+
+
+def event_entry(subject_id: str, event: Event) -> evidence.NewEntry:
+    return evidence.NewEntry(subject_id=subject_id, idempotency_key=f"{subject_id}:event:{event.seq}",
+                             at=event.at, actor=event.actor, kind=event.kind,
+                             payload={"workflow_seq": event.seq, **event.data})
+
+
+def record_onboarding(db_url: str, update: ProjectionUpdate) -> int:
+    """Append new onboarding events and refresh the list row, in one transaction; returns the
+    events written. Runs on every onboarding write (registration, HR actions, clocks), so it uses
+    prebuilt Core statements rather than the ORM."""
+    for _ in range(evidence.APPEND_ATTEMPTS - 1):
+        try:
+            return _record(db_url, update)
+        except IntegrityError:
+            # A concurrent writer took the key, the sequence or the list row first: the
+            # transaction rolled back whole; the next pass reads again and writes what is new.
+            continue
+    return _record(db_url, update)
+
+
+def _record(db_url: str, update: ProjectionUpdate) -> int:
+    entries = [event_entry(update.onboarding_id, e) for e in update.events]
+    with one_writer(db_url), engine_for(db_url).begin() as conn:
+        written = evidence.append_in(conn, update.onboarding_id, entries)
+        _project_onboarding(conn, update)
+    return written
+
+
+_ONBOARDINGS = OnboardingRow.__table__  # type: ignore[attr-defined]
+_ROW_LAST_SEQ = select(_ONBOARDINGS.c.last_seq).where(_ONBOARDINGS.c.id == bindparam("row_id"))
+_ROW_INSERT = insert(_ONBOARDINGS)
+_ROW_UPDATE = (sql_update(_ONBOARDINGS).where(_ONBOARDINGS.c.id == bindparam("row_id"))
+               .values(status=bindparam("status"), last_seq=bindparam("last_seq"),
+                       updated_at=bindparam("updated_at")))
+
+
+def _project_onboarding(conn: Connection, update: ProjectionUpdate) -> None:
+    """Create or refresh the onboarding's list row; an older write retried late changes nothing."""
+    now = datetime.now(UTC)
+    newest = max((e.seq for e in update.events), default=0)
+    last_seq = conn.execute(_ROW_LAST_SEQ, {"row_id": update.onboarding_id}).scalar()
+    if last_seq is None:
+        conn.execute(_ROW_INSERT, {
+            "id": update.onboarding_id, "employee_id": update.employee_id,
+            "employee_name": update.employee_name, "department": update.department,
+            "region": update.region, "hire_date": update.hire_date, "status": update.status,
+            "si_due_at": update.si_due_at, "created_by": update.created_by, "created_at": now,
+            "updated_at": now, "last_seq": newest})
+    elif newest >= last_seq:
+        conn.execute(_ROW_UPDATE, {"row_id": update.onboarding_id, "status": update.status,
+                                   "last_seq": newest, "updated_at": now})
