@@ -54,6 +54,7 @@ API_TASK_QUEUE = "caseguard-bench"
 BARE_TASK_QUEUE = "bench-bare"
 BARE_RSS_TASK_QUEUE = "bench-bare-rss"
 UPDATE_WORKFLOWS = 3  # the updates go round-robin over this many workflows
+START_ROUNDS = 4  # the starts alternate API and bare in this many rounds
 DEFAULTS = {"starts": 300, "updates": 300, "open": 2000}
 QUICK = {"starts": 30, "updates": 30, "open": 100}
 TARGETS = {"starts_ratio": ">= 0.8", "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
@@ -309,7 +310,7 @@ class Run:
 async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: str) -> float:
     """Start `count` workflows, `concurrency` at a time, then wait until the worker ran them all
     (so the next measurement does not share the CPU with this batch). Returns the start time."""
-    c, prefix = run.args.concurrency, phase[0].upper()
+    c, prefix = run.args.concurrency, phase[0].upper() + "".join(filter(str.isdigit, phase))
     if kind == "api":
         ids = onboarding_ids(prefix, count)
         start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
@@ -325,23 +326,32 @@ async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: s
 
 
 async def measure_starts(run: Run) -> None:
-    n = run.args.starts
+    """`--starts` of each kind in START_ROUNDS alternating rounds (API first, then bare first, …),
+    so that a slow spell of this shared machine, or a trend over the run, falls on both sides."""
+    n, rounds = run.args.starts, min(START_ROUNDS, run.args.starts)
     warm = min(run.args.concurrency, n)
     await start_batch(run, "warmup", "api", warm, API_TASK_QUEUE)
     await start_batch(run, "warmup", "bare", warm, BARE_TASK_QUEUE)
-    say(f"starts: {n} through the API, then {n} bare, at concurrency {run.args.concurrency} …")
-    api_s = await start_batch(run, "starts", "api", n, API_TASK_QUEUE)
-    bare_s = await start_batch(run, "starts", "bare", n, BARE_TASK_QUEUE)
-    run.figures.update(api_starts_per_s=round(n / api_s, 1), bare_starts_per_s=round(n / bare_s, 1))
+    say(f"starts: {n} through the API and {n} bare, in {rounds} alternating rounds, at "
+        f"concurrency {run.args.concurrency} …")
+    seconds = {"api": 0.0, "bare": 0.0}
+    for r in range(rounds):
+        size = n // rounds + (1 if r < n % rounds else 0)
+        order = ("api", "bare") if r % 2 == 0 else ("bare", "api")
+        for kind in order:
+            queue = API_TASK_QUEUE if kind == "api" else BARE_TASK_QUEUE
+            seconds[kind] += await start_batch(run, f"starts{r}", kind, size, queue)
+    run.figures.update(api_starts_per_s=round(n / seconds["api"], 1),
+                       bare_starts_per_s=round(n / seconds["bare"], 1))
 
 
 async def measure_updates(run: Run) -> None:
     n = run.args.updates
     say(f"updates: {n} sequential POST …/delay-reason over {UPDATE_WORKFLOWS} onboardings …")
-    api, api_s = await latencies_ms(n, onboarding_ids("S", UPDATE_WORKFLOWS),
+    api, api_s = await latencies_ms(n, onboarding_ids("S0", UPDATE_WORKFLOWS),
                                     lambda i: api_update(run.http, i))
     say(f"updates: {n} sequential bare execute_update over {UPDATE_WORKFLOWS} workflows …")
-    bare, bare_s = await latencies_ms(n, bare_ids("S", UPDATE_WORKFLOWS),
+    bare, bare_s = await latencies_ms(n, bare_ids("S0", UPDATE_WORKFLOWS),
                                       lambda i: bare_update(run.client, i))
     run.durations.update(api_updates_s=round(api_s, 3), bare_updates_s=round(bare_s, 3))
     for name, samples in (("api", api), ("bare", bare)):
