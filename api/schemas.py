@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from domain.injury_case import CaseView
+from domain.injury_case import CaseAnswer, CaseView
 from domain.onboarding import (
     ActionAnswer,
     Contact,
@@ -112,10 +112,14 @@ def view_json(view: OnboardingView) -> dict[str, Any]:
 def answer_json(answer: ActionAnswer) -> dict[str, Any]:
     """An HR action's answer: the view without the event log, the events this action recorded and
     how many the log holds (GET shows them all)."""
-    data = view_json(answer.view)
+    return _with_recorded(view_json(answer.view), answer.recorded, answer.event_count)
+
+
+def _with_recorded(data: dict[str, Any], recorded: tuple[Event, ...],
+                   event_count: int) -> dict[str, Any]:
     del data["events"]
-    data["recorded_events"] = _flat_events(_EVENTS.dump_python(answer.recorded, mode="json"))
-    data["event_count"] = answer.event_count
+    data["recorded_events"] = _flat_events(_EVENTS.dump_python(recorded, mode="json"))
+    data["event_count"] = event_count
     return data
 
 
@@ -208,6 +212,11 @@ ACTION_FIELDS: dict[str, frozenset[str]] = {
 
 
 _CASE_VIEW = TypeAdapter(CaseView)
+
+
+def case_answer_json(answer: CaseAnswer) -> dict[str, Any]:
+    """An HR action on a case answers like one on an onboarding (answer_json)."""
+    return _with_recorded(case_json(answer.view), answer.recorded, answer.event_count)
 
 
 def case_json(view: CaseView) -> dict[str, Any]:

@@ -6,7 +6,8 @@ the one mutable record the workflow keeps. Fields are only ever added, with defa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -430,6 +431,21 @@ class CaseDeadlineRow:
     kind: str
     article: str
     active: bool
+
+
+@dataclass(frozen=True)
+class CaseAnswer:
+    """What an HR action on a case answers: the case after it, and only the events it recorded
+    (the whole log is GET's; see domain.onboarding.ActionAnswer for why)."""
+
+    view: CaseView  # its `events` is empty
+    recorded: tuple[Event, ...]
+    event_count: int
+
+
+def case_answer(view: CaseView, recorded: Sequence[Event]) -> CaseAnswer:
+    return CaseAnswer(view=replace(view, events=()), recorded=tuple(recorded),
+                      event_count=len(view.events))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         BenefitClaim,
         BenefitClaimReceipt,
         CaseAction,
+        CaseAnswer,
         CaseInput,
         CaseState,
         CaseView,
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         DocumentRef,
         FormRequest,
         Stage,
+        case_answer,
     )
     from domain.injury_clocks import Alarm, alarms, due_now, initial_state_deadlines, local_date
     from domain.injury_view import case_outcome, projection, view_of
@@ -96,12 +98,15 @@ class InjuryCaseWorkflow:
     # ---- HR actions ------------------------------------------------------------------------
 
     @workflow.update(name="act")
-    async def act(self, action: CaseAction) -> CaseView:
+    async def act(self, action: CaseAction) -> CaseAnswer:
+        """Answers with the case and the events this action recorded (not the whole log: an
+        Update's result is kept in the history)."""
+        first_new = len(self._events)
         kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
         self._emit(kind, action.actor.name, **data)
         self._changed()
         await self._side_effects(action)
-        return self._answer()
+        return case_answer(self._answer(), self._events[first_new:])
 
     @act.validator
     def _check(self, action: CaseAction) -> None:

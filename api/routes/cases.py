@@ -21,12 +21,13 @@ from api.schemas import (
     COMMON_ACTION_FIELDS,
     CaseActionIn,
     CaseCreate,
+    case_answer_json,
     case_json,
 )
 from domain import injury_rules as rules
 from domain.errors import ActionRefused, RuleViolation
 from domain.ids import case_id_of, case_workflow_id
-from domain.injury_case import CaseAction, CaseState, CaseView, Stage, Witness
+from domain.injury_case import CaseAction, CaseAnswer, CaseState, CaseView, Stage, Witness
 from domain.injury_clocks import initial_state_deadlines
 from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
@@ -111,7 +112,7 @@ async def act(id: str, action: str, body: CaseActionIn, actor: CurrentPrincipal,
     try:
         rules.check_role(name, actor)
         _check_fields(name, body)
-        view = await _update(handle, id, _action(name, actor, body))
+        answer = await _update(handle, id, _action(name, actor, body))
     except ActionRefused as refused:
         error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
                          refused.details)
@@ -120,12 +121,12 @@ async def act(id: str, action: str, body: CaseActionIn, actor: CurrentPrincipal,
     except ApiError as error:
         await _record_refusal(settings.db_url, id, actor, name, error)
         raise
-    return case_json(view)
+    return case_answer_json(answer)
 
 
-async def _update(handle: WorkflowHandle[Any, Any], id: str, action: CaseAction) -> CaseView:
+async def _update(handle: WorkflowHandle[Any, Any], id: str, action: CaseAction) -> CaseAnswer:
     try:
-        return await handle.execute_update("act", action, result_type=CaseView)
+        return await handle.execute_update("act", action, result_type=CaseAnswer)
     except WorkflowUpdateFailedError as exc:
         raise from_update_failure(exc) from None
     except RPCError as exc:

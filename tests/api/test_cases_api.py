@@ -99,7 +99,10 @@ async def test_a_case_driven_through_the_api_from_accident_to_closed(api):
     assert (await act(api, cid, "start-suspension", months=2)).status_code == 200
     assert (await act(api, cid, "extend-suspension", months=13)).status_code == 422
     returned = (await act(api, cid, "record-return", note="back at work")).json()
-    assert returned["stage"] == "returned"
+    assert returned["stage"] == "returned" and "events" not in returned
+    assert [(e["kind"], e["note"]) for e in returned["recorded_events"]] == [
+        ("return_recorded", "back at work")]
+    assert returned["event_count"] == returned["recorded_events"][-1]["seq"]
     assert (await act(api, cid, "record-appraisal", grade=11)).status_code == 409
     assert (await act(api, cid, "apply-appraisal")).status_code == 200
     assert (await act(api, cid, "record-appraisal", grade=11)).status_code == 422

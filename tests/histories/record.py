@@ -24,7 +24,13 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
-from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierUpdate
+from domain.injury_case import (
+    AuthorityDecision,
+    CaseAction,
+    CaseAnswer,
+    CaseView,
+    CourierUpdate,
+)
 from domain.notices import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
 from domain.onboarding import (
     Actor,
@@ -167,8 +173,8 @@ async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, da
 
 
 async def _act(handle, action: str, **fields) -> CaseView:
-    return await handle.execute_update("act", CaseAction(action=action, actor=HR, **fields),
-                                       result_type=CaseView)
+    return (await handle.execute_update("act", CaseAction(action=action, actor=HR, **fields),
+                                       result_type=CaseAnswer)).view
 
 
 async def _status(env: WorkflowEnvironment, handle) -> CaseView:

@@ -10,7 +10,14 @@ from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 
 from domain.calendar import SHANGHAI, is_rest_day
-from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierUpdate, Stage
+from domain.injury_case import (
+    AuthorityDecision,
+    CaseAction,
+    CaseAnswer,
+    CaseView,
+    CourierUpdate,
+    Stage,
+)
 from domain.notices import Answer
 from domain.onboarding import Actor, Event
 from store.db import session_for
@@ -50,7 +57,7 @@ async def query(wf, handle: WorkflowHandle) -> CaseView:
 
 
 async def update(handle: WorkflowHandle, action: str, **fields) -> CaseView:
-    return await handle.execute_update("act", act(action, **fields), result_type=CaseView)
+    return (await handle.execute_update("act", act(action, **fields), result_type=CaseAnswer)).view
 
 
 async def refused(handle: WorkflowHandle, action: str, **fields):
@@ -291,7 +298,7 @@ async def test_an_extended_suspension_sends_the_return_notice_before_the_new_end
     assert view.suspension.extended_months == 2 and local_day(new_end) > local_day(old_end)
 
     # An extension beyond the 12 months the committee may add changes nothing.
-    count = len(view.events)
+    count = len((await query(wf, handle)).events)
     error = await refused(handle, "extend_suspension", months=11)
     assert error.type == "InvalidInput"
     assert error.details[0]["code"] == "months.beyond_maximum"

@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from domain.injury_case import AuthorityDecision, CaseAction, CaseView, CourierUpdate, Stage
+from domain.injury_case import (
+    AuthorityDecision,
+    CaseAction,
+    CaseAnswer,
+    CaseView,
+    CourierUpdate,
+    Stage,
+)
 from domain.onboarding import Actor
 from tests.factories import case_input
 
@@ -18,6 +25,11 @@ HR = Actor("hr-alice", "hr")
 
 def act(action: str, **fields) -> CaseAction:
     return CaseAction(action=action, actor=HR, **fields)
+
+
+async def acted(handle, action: CaseAction) -> CaseView:
+    answer = await handle.execute_update("act", action, result_type=CaseAnswer)
+    return answer.view
 
 
 def deadline(view: CaseView, name: str):
@@ -55,15 +67,27 @@ async def test_case_opens_with_its_first_clocks_and_the_generated_form(wf):
     assert "apply_determination" in view.allowed_actions
 
 
+async def test_an_action_answers_with_the_events_it_recorded_not_the_whole_log(wf):
+    now = await wf.env.get_current_time()
+    handle = await wf.start_case(case_input(now - timedelta(hours=1), now=now))
+    needed = (await query(handle, wf.env)).missing_materials
+    answer = await handle.execute_update("act", act("file_materials", materials=needed),
+                                         result_type=CaseAnswer)
+    assert answer.view.events == () and answer.view.stage == Stage.materials_filed
+    assert [e.kind for e in answer.recorded] == ["materials_filed"]
+    assert answer.recorded[0].seq == answer.event_count  # the newest of the whole log
+    logged = (await query(handle, wf.env)).events
+    assert logged[answer.event_count - 1] == answer.recorded[0]
+
+
 async def test_a_full_case_from_accident_to_closed(wf):
     now = await wf.env.get_current_time()
     handle = await wf.start_case(case_input(now - timedelta(hours=1), now=now))
     view = await query(handle, wf.env)
     needed = list(view.missing_materials)
-    view = await handle.execute_update("act", act("file_materials", materials=tuple(needed)),
-                                       result_type=CaseView)
+    view = await acted(handle, act("file_materials", materials=tuple(needed)))
     assert view.stage == Stage.materials_filed and deadline(view, "materials_filed").status == "met"
-    view = await handle.execute_update("act", act("apply_determination"), result_type=CaseView)
+    view = await acted(handle, act("apply_determination"))
     assert view.stage == Stage.determination_applied
     assert deadline(view, "determination_application").status == "met"
     assert deadline(view, "determination_decision").status == "upcoming"
@@ -75,10 +99,8 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await query(handle, wf.env)
     assert view.stage == Stage.determination_decided and view.determination.recognised
     assert deadline(view, "determination_decision").status == "met"
-    view = await handle.execute_update("act", act("start_suspension", months=9),
-                                       result_type=CaseView)
-    view = await handle.execute_update("act", act("extend_suspension", months=2),
-                                       result_type=CaseView)
+    view = await acted(handle, act("start_suspension", months=9))
+    view = await acted(handle, act("extend_suspension", months=2))
     assert deadline(view, "suspension_end").extended
     assert view.stage == Stage.suspension
     # 7 days before the end the return-to-work notice goes out; unanswered 3 days later -> escalated
@@ -90,35 +112,32 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await query(handle, wf.env)
     assert "return_notice_unanswered" in kinds(view)
     assert {t.code for t in view.tasks} >= {"courier_notice", "contact_employee"}
-    view = await handle.execute_update("act", act("record_courier_notice", carrier="EMS",
-                                                  tracking_number="EMS1234567890CN"),
-                                       result_type=CaseView)
+    view = await acted(handle, act("record_courier_notice", carrier="EMS",
+                                   tracking_number="EMS1234567890CN"))
     await handle.signal("courier_status", CourierUpdate("EMS1234567890CN", "signed",
                                                         await wf.env.get_current_time(), "张三"))
     await wf.env.sleep(timedelta(days=2))
-    view = await handle.execute_update("act", act("record_return"), result_type=CaseView)
+    view = await acted(handle, act("record_return"))
     assert view.stage == Stage.returned and view.couriers[0].status == "signed"
     assert deadline(view, "suspension_end").status == "met"
-    view = await handle.execute_update("act", act("apply_appraisal"), result_type=CaseView)
+    view = await acted(handle, act("apply_appraisal"))
     await wf.env.sleep(timedelta(days=40))
-    view = await handle.execute_update("act", act("record_appraisal", grade=8), result_type=CaseView)
-    assert deadline(view, "appraisal_conclusion").status == "met"
-    assert "benefit_claimed" in kinds(view)
+    answer = await handle.execute_update("act", act("record_appraisal", grade=8),
+                                         result_type=CaseAnswer)
+    assert deadline(answer.view, "appraisal_conclusion").status == "met"
+    # the events the action's side effects recorded come with its answer
+    assert {"appraisal_concluded", "benefit_claimed"} <= {e.kind for e in answer.recorded}
     await wf.env.sleep(timedelta(days=20))  # 15 days, moved past rest days (art. 203)
     view = await query(handle, wf.env)
     assert deadline(view, "reappraisal_request").status == "missed"
-    view = await handle.execute_update("act", act("open_negotiation"), result_type=CaseView)
-    view = await handle.execute_update("act", act("record_offer", party="employer",
-                                                  amount=Decimal("50000")), result_type=CaseView)
-    view = await handle.execute_update("act", act("record_agreement", amount=Decimal("60000")),
-                                       result_type=CaseView)
+    view = await acted(handle, act("open_negotiation"))
+    view = await acted(handle, act("record_offer", party="employer", amount=Decimal("50000")))
+    view = await acted(handle, act("record_agreement", amount=Decimal("60000")))
     assert deadline(view, "settlement_agreement").status == "met"
     await wf.env.sleep(timedelta(days=30))  # the money follows a month later
-    view = await handle.execute_update("act", act("record_payment", amount=Decimal("60000")),
-                                       result_type=CaseView)
+    view = await acted(handle, act("record_payment", amount=Decimal("60000")))
     assert view.stage == Stage.paid
-    view = await handle.execute_update("act", act("close", reason="settled and paid"),
-                                       result_type=CaseView)
+    view = await acted(handle, act("close", reason="settled and paid"))
     result = await handle.result()
     assert result.stage == Stage.closed
     assert not result.overdue
@@ -133,7 +152,8 @@ async def test_an_action_the_stage_does_not_allow_is_refused_with_the_allowed_li
     now = await wf.env.get_current_time()
     handle = await wf.start_case(case_input(now - timedelta(hours=1), now=now))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
-        await handle.execute_update("act", act("record_appraisal", grade=3), result_type=CaseView)
+        await handle.execute_update("act", act("record_appraisal", grade=3),
+                                    result_type=CaseAnswer)
     details = refused.value.cause.details[0]
     assert details["code"] == "stage.conflict" and details["stage"] == "reported"
     assert "apply_determination" in details["allowed_actions"]
