@@ -158,6 +158,13 @@ def prepare_db(tmp: Path) -> tuple[str, Path]:
     return url, path
 
 
+def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU time (user + system) so far of every process the run started, and of the bench."""
+    procs = {name: psutil.Process(p.pid) for name, p in stack.procs.items()}
+    procs["bench"] = psutil.Process()
+    return {name: sum(proc.cpu_times()[:2]) for name, proc in procs.items()}
+
+
 async def steady_rss_mb(pid: int, samples: int = 3) -> float:
     values = []
     for _ in range(samples):
@@ -352,12 +359,20 @@ async def measure_starts(run: Run) -> None:
     say(f"starts: {n} through the API and {n} bare, in {rounds} alternating rounds, at "
         f"concurrency {run.args.concurrency} …")
     seconds = {"api": 0.0, "bare": 0.0, "floor": 0.0}
+    cpu_s: dict[str, dict[str, float]] = {kind: {} for kind in seconds}
     for r in range(rounds):
         size = n // rounds + (1 if r < n % rounds else 0)
         order = ("api", "bare", "floor") if r % 2 == 0 else ("floor", "bare", "api")
         for kind in order:
             queue = API_TASK_QUEUE if kind == "api" else BARE_TASK_QUEUE
+            before = cpu_seconds(run.stack)
             seconds[kind] += await start_batch(run, f"starts{r}", kind, size, queue)
+            for name, used in cpu_seconds(run.stack).items():
+                cpu_s[kind][name] = cpu_s[kind].get(name, 0.0) + used - before.get(name, 0.0)
+    # Where the CPU of a start goes (its batch and the wait until its workflows ran), per process.
+    run.figures["starts_cpu_ms_per_start"] = {
+        kind: {name: round(used * 1000 / n, 2) for name, used in by_process.items() if used > 0.001}
+        for kind, by_process in cpu_s.items()}
     run.figures.update(api_starts_per_s=round(n / seconds["api"], 1),
                        bare_starts_per_s=round(n / seconds["bare"], 1),
                        minimal_http_api_starts_per_s=round(n / seconds["floor"], 1))
