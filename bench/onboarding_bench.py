@@ -325,6 +325,7 @@ class Run:
     env: dict[str, str]  # the CASEGUARD_* environment of worker.py, for the RSS onboarding worker
     floor: httpx.AsyncClient  # the minimal HTTP API (bench/minimal_api.py)
     figures: dict[str, Any] = field(default_factory=dict)
+    started: dict[str, list[str]] = field(default_factory=dict)  # ids of the starts phase, by kind
     durations: dict[str, float] = field(default_factory=dict)
 
 
@@ -342,6 +343,8 @@ async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: s
         ids = bare_ids(prefix, count)
         start_s = await bounded(ids, c, lambda i: bare_start(run.client, i, task_queue))
     settle_s = await settle_all(run.client, ids, c)
+    if phase.startswith("starts"):
+        run.started.setdefault(kind, []).extend(ids)
     run.durations[f"{phase}_{kind}_start_s"] = round(start_s, 3)
     run.durations[f"{phase}_{kind}_settle_s"] = round(settle_s, 3)
     say(f"{phase} {kind}: {count} started in {start_s:.1f} s ({count / start_s:.1f}/s), all ran their "
@@ -381,10 +384,10 @@ async def measure_starts(run: Run) -> None:
 async def measure_updates(run: Run) -> None:
     n = run.args.updates
     say(f"updates: {n} sequential POST …/delay-reason over {UPDATE_WORKFLOWS} onboardings …")
-    api, api_s = await latencies_ms(n, onboarding_ids("S0", UPDATE_WORKFLOWS),
+    api, api_s = await latencies_ms(n, run.started["api"][:UPDATE_WORKFLOWS],
                                     lambda i: api_update(run.http, i))
     say(f"updates: {n} sequential bare execute_update over {UPDATE_WORKFLOWS} workflows …")
-    bare, bare_s = await latencies_ms(n, bare_ids("S0", UPDATE_WORKFLOWS),
+    bare, bare_s = await latencies_ms(n, run.started["bare"][:UPDATE_WORKFLOWS],
                                       lambda i: bare_update(run.client, i))
     run.durations.update(api_updates_s=round(api_s, 3), bare_updates_s=round(bare_s, 3))
     for name, samples in (("api", api), ("bare", bare)):
