@@ -127,21 +127,22 @@ def caseguard_env(tmp: Path, address: str, db_url: str) -> dict[str, str]:
     return env
 
 
-def start_api(stack: Stack, env: dict[str, str]) -> str:
+def start_uvicorn(stack: Stack, name: str, factory: str, env: dict[str, str]) -> str:
+    """An ASGI app factory under uvicorn on a free loopback port; returns its base URL."""
     port = free_port()
-    stack.spawn("api", [sys.executable, "-m", "uvicorn", "--factory", "api.main:app",
-                        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                        "--no-access-log"], env)
+    stack.spawn(name, [sys.executable, "-m", "uvicorn", "--factory", factory,
+                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                       "--no-access-log"], env)
     return f"http://127.0.0.1:{port}"
+
+
+def start_api(stack: Stack, env: dict[str, str]) -> str:
+    return start_uvicorn(stack, "api", "api.main:app", env)
 
 
 def start_minimal_api(stack: Stack, address: str) -> str:
-    port = free_port()
     env = {**os.environ, "BENCH_TEMPORAL_ADDRESS": address, "BENCH_TASK_QUEUE": BARE_TASK_QUEUE}
-    stack.spawn("minimal-api", [sys.executable, "-m", "uvicorn", "--factory",
-                                "bench.minimal_api:app", "--host", "127.0.0.1", "--port", str(port),
-                                "--log-level", "warning", "--no-access-log"], env)
-    return f"http://127.0.0.1:{port}"
+    return start_uvicorn(stack, "minimal-api", "bench.minimal_api:app", env)
 
 
 def start_bench_worker(stack: Stack, name: str, kind: str, address: str, task_queue: str,

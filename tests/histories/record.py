@@ -138,7 +138,7 @@ async def local_flush_enrolled(env: WorkflowEnvironment, queue: str) -> str:
 
 async def write_behind_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     """Recorded with the 2026-11-write-behind patch: HR actions answer at once, a burst of them is
-    written in one local activity two seconds later; enrolled, withdrawal refused, completed."""
+    written by one activity once they pause; enrolled, withdrawal refused, completed."""
     handle = await _start(env, queue, "H8")
     await handle.execute_update("record_delay_reason", DelayReason(HR, "bureau down"))
     await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))

@@ -18,9 +18,22 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.injury_case import CaseInput, CaseView
-from domain.onboarding import OnboardingInput, OnboardingView
+from domain.injury_case import CaseAction, CaseAnswer, CaseInput, CaseView
+from domain.onboarding import Actor, OnboardingInput, OnboardingView
 from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+
+HR = Actor("hr-alice", "hr")
+
+
+def case_action(action: str, **fields) -> CaseAction:
+    """An HR action on a case, by HR."""
+    return CaseAction(action=action, actor=HR, **fields)
+
+
+async def act_on_case(handle: WorkflowHandle, action: CaseAction) -> CaseView:
+    """Send the action (the case's `act` Update); the case as the action left it."""
+    answer = await handle.execute_update("act", action, result_type=CaseAnswer)
+    return answer.view
 
 
 @dataclass

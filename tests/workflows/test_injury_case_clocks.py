@@ -12,24 +12,19 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowU
 from domain.calendar import SHANGHAI, is_rest_day
 from domain.injury_case import (
     AuthorityDecision,
-    CaseAction,
-    CaseAnswer,
     CaseView,
     CourierUpdate,
     Stage,
 )
 from domain.notices import Answer
-from domain.onboarding import Actor, Event
+from domain.onboarding import Event
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input
+from tests.workflows.conftest import act_on_case
+from tests.workflows.conftest import case_action as act
 
-HR = Actor("hr-alice", "hr")
 ESCALATED_TO = ["hr", "hr_manager", "department_manager"]
-
-
-def act(action: str, **fields) -> CaseAction:
-    return CaseAction(action=action, actor=HR, **fields)
 
 
 def deadline(view: CaseView, name: str):
@@ -57,7 +52,7 @@ async def query(wf, handle: WorkflowHandle) -> CaseView:
 
 
 async def update(handle: WorkflowHandle, action: str, **fields) -> CaseView:
-    return (await handle.execute_update("act", act(action, **fields), result_type=CaseAnswer)).view
+    return await act_on_case(handle, act(action, **fields))
 
 
 async def refused(handle: WorkflowHandle, action: str, **fields):

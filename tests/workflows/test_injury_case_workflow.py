@@ -11,25 +11,14 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.injury_case import (
     AuthorityDecision,
-    CaseAction,
     CaseAnswer,
     CaseView,
     CourierUpdate,
     Stage,
 )
-from domain.onboarding import Actor
 from tests.factories import case_input
-
-HR = Actor("hr-alice", "hr")
-
-
-def act(action: str, **fields) -> CaseAction:
-    return CaseAction(action=action, actor=HR, **fields)
-
-
-async def acted(handle, action: CaseAction) -> CaseView:
-    answer = await handle.execute_update("act", action, result_type=CaseAnswer)
-    return answer.view
+from tests.workflows.conftest import act_on_case
+from tests.workflows.conftest import case_action as act
 
 
 def deadline(view: CaseView, name: str):
@@ -85,9 +74,9 @@ async def test_a_full_case_from_accident_to_closed(wf):
     handle = await wf.start_case(case_input(now - timedelta(hours=1), now=now))
     view = await query(handle, wf.env)
     needed = list(view.missing_materials)
-    view = await acted(handle, act("file_materials", materials=tuple(needed)))
+    view = await act_on_case(handle, act("file_materials", materials=tuple(needed)))
     assert view.stage == Stage.materials_filed and deadline(view, "materials_filed").status == "met"
-    view = await acted(handle, act("apply_determination"))
+    view = await act_on_case(handle, act("apply_determination"))
     assert view.stage == Stage.determination_applied
     assert deadline(view, "determination_application").status == "met"
     assert deadline(view, "determination_decision").status == "upcoming"
@@ -99,8 +88,8 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await query(handle, wf.env)
     assert view.stage == Stage.determination_decided and view.determination.recognised
     assert deadline(view, "determination_decision").status == "met"
-    view = await acted(handle, act("start_suspension", months=9))
-    view = await acted(handle, act("extend_suspension", months=2))
+    view = await act_on_case(handle, act("start_suspension", months=9))
+    view = await act_on_case(handle, act("extend_suspension", months=2))
     assert deadline(view, "suspension_end").extended
     assert view.stage == Stage.suspension
     # 7 days before the end the return-to-work notice goes out; unanswered 3 days later -> escalated
@@ -112,15 +101,15 @@ async def test_a_full_case_from_accident_to_closed(wf):
     view = await query(handle, wf.env)
     assert "return_notice_unanswered" in kinds(view)
     assert {t.code for t in view.tasks} >= {"courier_notice", "contact_employee"}
-    view = await acted(handle, act("record_courier_notice", carrier="EMS",
+    view = await act_on_case(handle, act("record_courier_notice", carrier="EMS",
                                    tracking_number="EMS1234567890CN"))
     await handle.signal("courier_status", CourierUpdate("EMS1234567890CN", "signed",
                                                         await wf.env.get_current_time(), "张三"))
     await wf.env.sleep(timedelta(days=2))
-    view = await acted(handle, act("record_return"))
+    view = await act_on_case(handle, act("record_return"))
     assert view.stage == Stage.returned and view.couriers[0].status == "signed"
     assert deadline(view, "suspension_end").status == "met"
-    view = await acted(handle, act("apply_appraisal"))
+    view = await act_on_case(handle, act("apply_appraisal"))
     await wf.env.sleep(timedelta(days=40))
     answer = await handle.execute_update("act", act("record_appraisal", grade=8),
                                          result_type=CaseAnswer)
@@ -130,14 +119,14 @@ async def test_a_full_case_from_accident_to_closed(wf):
     await wf.env.sleep(timedelta(days=20))  # 15 days, moved past rest days (art. 203)
     view = await query(handle, wf.env)
     assert deadline(view, "reappraisal_request").status == "missed"
-    view = await acted(handle, act("open_negotiation"))
-    view = await acted(handle, act("record_offer", party="employer", amount=Decimal("50000")))
-    view = await acted(handle, act("record_agreement", amount=Decimal("60000")))
+    view = await act_on_case(handle, act("open_negotiation"))
+    view = await act_on_case(handle, act("record_offer", party="employer", amount=Decimal("50000")))
+    view = await act_on_case(handle, act("record_agreement", amount=Decimal("60000")))
     assert deadline(view, "settlement_agreement").status == "met"
     await wf.env.sleep(timedelta(days=30))  # the money follows a month later
-    view = await acted(handle, act("record_payment", amount=Decimal("60000")))
+    view = await act_on_case(handle, act("record_payment", amount=Decimal("60000")))
     assert view.stage == Stage.paid
-    view = await acted(handle, act("close", reason="settled and paid"))
+    view = await act_on_case(handle, act("close", reason="settled and paid"))
     result = await handle.result()
     assert result.stage == Stage.closed
     assert not result.overdue
