@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
 from bench.bare_timer import BenchTimer
+from bench.http_load import Answer, Connection, close_lanes, encode_post, open_lanes
 from devstack import free_port, stop_process, temporal_cli, wait_for_port
 from store.db import migrate
 from tests.factories import registration
@@ -252,19 +253,44 @@ def bare_ids(prefix: str, count: int) -> list[str]:
     return [f"bare-{prefix}{i:05d}" for i in range(count)]
 
 
-def expect(response: httpx.Response, status: int) -> None:
-    if response.status_code != status:
-        raise RuntimeError(f"{response.request.method} {response.request.url.path} answered "
-                           f"{response.status_code}, not {status}: {response.text[:500]}")
+@dataclass(frozen=True)
+class HttpTarget:
+    """An HTTP API under load: its URL and one keep-alive connection per concurrent lane."""
+
+    url: str
+    lanes: list[Connection]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def post(self, path: str, body: Any = None) -> bytes:
+        return encode_post(self.url.removeprefix("http://"), path, body, self.headers)
 
 
-async def api_start(http: httpx.AsyncClient, workflow_id: str) -> None:
-    body = registration(workflow_id.removeprefix("onboarding-"))
-    expect(await http.post("/api/v1/onboardings", json=body), 201)
+def expect(answer: Answer, status: int, request: bytes) -> None:
+    if answer.status != status:
+        line = request.split(b"\r\n", 1)[0].decode()
+        raise RuntimeError(f"{line} answered {answer.status}, not {status}: "
+                           f"{answer.body[:500].decode(errors='replace')}")
 
 
-async def floor_start(http: httpx.AsyncClient, workflow_id: str) -> None:
-    expect(await http.post(f"/start/{workflow_id}"), 201)
+async def over_lanes(requests: list[bytes], target: HttpTarget, status: int) -> float:
+    """Send every request, one in flight per lane; returns the wall time in seconds."""
+    todo = iter(requests)
+
+    async def lane(connection: Connection) -> None:
+        for request in todo:
+            expect(await connection.send(request), status, request)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane(c) for c in target.lanes))
+    return time.perf_counter() - started
+
+
+def api_start(api: HttpTarget, workflow_id: str) -> bytes:
+    return api.post("/api/v1/onboardings", registration(workflow_id.removeprefix("onboarding-")))
+
+
+def floor_start(floor: HttpTarget, workflow_id: str) -> bytes:
+    return floor.post(f"/start/{workflow_id}")
 
 
 async def bare_start(client: Client, workflow_id: str, task_queue: str) -> None:
@@ -273,10 +299,10 @@ async def bare_start(client: Client, workflow_id: str, task_queue: str) -> None:
                                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
 
 
-async def api_update(http: httpx.AsyncClient, workflow_id: str) -> None:
-    response = await http.post(f"/api/v1/onboardings/{workflow_id}/delay-reason",
-                               json={"reason": "bureau system down (bench)"})
-    expect(response, 200)
+async def api_update(api: HttpTarget, workflow_id: str) -> None:
+    request = api.post(f"/api/v1/onboardings/{workflow_id}/delay-reason",
+                       {"reason": "bureau system down (bench)"})
+    expect(await api.lanes[0].send(request), 200, request)
 
 
 async def bare_update(client: Client, workflow_id: str) -> None:
@@ -319,12 +345,12 @@ class Run:
     args: argparse.Namespace
     stack: Stack
     client: Client
-    http: httpx.AsyncClient
+    api: HttpTarget
     address: str
     db_url: str
     db_path: Path
     env: dict[str, str]  # the CASEGUARD_* environment of worker.py, for the RSS onboarding worker
-    floor: httpx.AsyncClient  # the minimal HTTP API (bench/minimal_api.py)
+    floor: HttpTarget  # the minimal HTTP API (bench/minimal_api.py)
     figures: dict[str, Any] = field(default_factory=dict)
     started: dict[str, list[str]] = field(default_factory=dict)  # ids of the starts phase, by kind
     durations: dict[str, float] = field(default_factory=dict)
@@ -336,10 +362,10 @@ async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: s
     c, prefix = run.args.concurrency, phase[0].upper() + "".join(filter(str.isdigit, phase))
     if kind == "api":
         ids = onboarding_ids(prefix, count)
-        start_s = await bounded(ids, c, lambda i: api_start(run.http, i))
+        start_s = await over_lanes([api_start(run.api, i) for i in ids], run.api, 201)
     elif kind == "floor":
         ids = bare_ids(f"F{prefix}", count)
-        start_s = await bounded(ids, c, lambda i: floor_start(run.floor, i))
+        start_s = await over_lanes([floor_start(run.floor, i) for i in ids], run.floor, 201)
     else:
         ids = bare_ids(prefix, count)
         start_s = await bounded(ids, c, lambda i: bare_start(run.client, i, task_queue))
@@ -386,7 +412,7 @@ async def measure_updates(run: Run) -> None:
     n = run.args.updates
     say(f"updates: {n} sequential POST …/delay-reason over {UPDATE_WORKFLOWS} onboardings …")
     api, api_s = await latencies_ms(n, run.started["api"][:UPDATE_WORKFLOWS],
-                                    lambda i: api_update(run.http, i))
+                                    lambda i: api_update(run.api, i))
     say(f"updates: {n} sequential bare execute_update over {UPDATE_WORKFLOWS} workflows …")
     bare, bare_s = await latencies_ms(n, run.started["bare"][:UPDATE_WORKFLOWS],
                                       lambda i: bare_update(run.client, i))
@@ -454,11 +480,11 @@ async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
     await wait_for_api(floor_url, stack, "/docs")
     await wait_for_poller(client, API_TASK_QUEUE, worker_pid, stack)
     await wait_for_poller(client, BARE_TASK_QUEUE, bare_pid, stack)
-    http = httpx.AsyncClient(base_url=api_url, trust_env=False, timeout=60,
-                             headers={"Authorization": f"Bearer {API_KEY}"})
-    floor = httpx.AsyncClient(base_url=floor_url, trust_env=False, timeout=60)
+    api = HttpTarget(api_url, await open_lanes(api_url, args.concurrency),
+                     {"Authorization": f"Bearer {API_KEY}"})
+    floor = HttpTarget(floor_url, await open_lanes(floor_url, args.concurrency))
     say(f"dev server {address}, API {api_url}, worker pid {worker_pid}, bare worker pid {bare_pid}")
-    return Run(args, stack, client, http, address, db_url, db_path, env, floor)
+    return Run(args, stack, client, api, address, db_url, db_path, env, floor)
 
 
 def ratio(a: float, b: float) -> float:
@@ -503,8 +529,7 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
         await measure_updates(run)
         await measure_rss(run)
     finally:
-        await run.http.aclose()
-        await run.floor.aclose()
+        await close_lanes(run.api.lanes + run.floor.lanes)
     return report(run, time.monotonic() - started)
 
 
