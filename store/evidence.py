@@ -95,11 +95,33 @@ def append_in(conn: Connection, subject_id: str, entries: Sequence[NewEntry]) ->
                              {"keys": [e.idempotency_key for e in entries]}).scalars())
     head = conn.execute(_HEAD, {"subject": subject_id}).first()
     seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
-    rows = []
+    rows = _chained_rows(subject_id, [e for e in entries if e.idempotency_key not in known],
+                         seq, prev)
+    if rows:
+        conn.execute(_INSERT, rows)
+    return len(rows)
+
+
+def open_in(conn: Connection, subject_id: str, entries: Sequence[NewEntry]) -> int:
+    """Start the chain of a subject the caller believes new: `entries` become seq 1, 2 … after
+    the genesis, with no reads. If the subject has entries or a key is known, the unique
+    constraints raise IntegrityError and the caller's transaction rolls back whole; append_in
+    then writes what is new."""
+    assert all(e.subject_id == subject_id for e in entries), "one subject per call"
+    rows = _chained_rows(subject_id, entries, 0, GENESIS)
+    if rows:
+        conn.execute(_INSERT, rows)
+    return len(rows)
+
+
+def _chained_rows(subject_id: str, entries: Sequence[NewEntry], seq: int,
+                  prev: str) -> list[dict[str, Any]]:
+    """Rows for `entries` (distinct keys kept once, in order) chained after (seq, prev)."""
+    rows, keys = [], set()
     for entry in entries:
-        if entry.idempotency_key in known:
+        if entry.idempotency_key in keys:
             continue
-        known.add(entry.idempotency_key)
+        keys.add(entry.idempotency_key)
         seq += 1
         digest = payload_hash(entry.payload)
         at = entry.at.astimezone(UTC)
@@ -110,9 +132,7 @@ def append_in(conn: Connection, subject_id: str, entries: Sequence[NewEntry]) ->
                      "kind": entry.kind, "payload": entry.payload, "payload_sha256": digest,
                      "prev_hash": prev, "entry_hash": digest_of_entry})
         prev = digest_of_entry
-    if rows:
-        conn.execute(_INSERT, rows)
-    return len(rows)
+    return rows
 
 
 def _lock_subject(session: Session, subject_id: str) -> None:

@@ -38,6 +38,21 @@ def record_onboarding(db_url: str, update: ProjectionUpdate) -> int:
     return _record(db_url, update)
 
 
+def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
+    """The first write of an onboarding the API has just started: its events open the ledger
+    chain and its list row is inserted, two statements and no reads. If the ledger or the list
+    already knows it (the workflow wrote first; an earlier onboarding of the same employee left
+    its chain), that transaction rolls back whole and record_onboarding writes what is new."""
+    try:
+        entries = [event_entry(registration.onboarding_id, e) for e in registration.events]
+        with one_writer(db_url), engine_for(db_url).begin() as conn:
+            written = evidence.open_in(conn, registration.onboarding_id, entries)
+            _insert_row(conn, registration)
+        return written
+    except IntegrityError:
+        return record_onboarding(db_url, registration)
+
+
 def _record(db_url: str, update: ProjectionUpdate) -> int:
     entries = [event_entry(update.onboarding_id, e) for e in update.events]
     with one_writer(db_url), engine_for(db_url).begin() as conn:
@@ -56,16 +71,23 @@ _ROW_UPDATE = (sql_update(_ONBOARDINGS).where(_ONBOARDINGS.c.id == bindparam("ro
 
 def _project_onboarding(conn: Connection, update: ProjectionUpdate) -> None:
     """Create or refresh the onboarding's list row; an older write retried late changes nothing."""
-    now = datetime.now(UTC)
-    newest = max((e.seq for e in update.events), default=0)
     last_seq = conn.execute(_ROW_LAST_SEQ, {"row_id": update.onboarding_id}).scalar()
     if last_seq is None:
-        conn.execute(_ROW_INSERT, {
-            "id": update.onboarding_id, "employee_id": update.employee_id,
-            "employee_name": update.employee_name, "department": update.department,
-            "region": update.region, "hire_date": update.hire_date, "status": update.status,
-            "si_due_at": update.si_due_at, "created_by": update.created_by, "created_at": now,
-            "updated_at": now, "last_seq": newest})
-    elif newest >= last_seq:
+        _insert_row(conn, update)
+    elif (newest := _newest_seq(update)) >= last_seq:
         conn.execute(_ROW_UPDATE, {"row_id": update.onboarding_id, "status": update.status,
-                                   "last_seq": newest, "updated_at": now})
+                                   "last_seq": newest, "updated_at": datetime.now(UTC)})
+
+
+def _insert_row(conn: Connection, update: ProjectionUpdate) -> None:
+    now = datetime.now(UTC)
+    conn.execute(_ROW_INSERT, {
+        "id": update.onboarding_id, "employee_id": update.employee_id,
+        "employee_name": update.employee_name, "department": update.department,
+        "region": update.region, "hire_date": update.hire_date, "status": update.status,
+        "si_due_at": update.si_due_at, "created_by": update.created_by, "created_at": now,
+        "updated_at": now, "last_seq": _newest_seq(update)})
+
+
+def _newest_seq(update: ProjectionUpdate) -> int:
+    return max((e.seq for e in update.events), default=0)

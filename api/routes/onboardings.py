@@ -96,7 +96,7 @@ async def _record_registration(settings: SettingsDep, handle: WorkflowHandle[Any
     start leaves no trace. If the write fails, the workflow is asked to write it; if the API stops
     before it is written, the workflow's next write brings it (keyed: never written twice)."""
     try:
-        await asyncio.to_thread(workflow_events.record_onboarding, settings.db_url, registration)
+        await asyncio.to_thread(workflow_events.record_registration, settings.db_url, registration)
     except Exception:
         log.exception("registration of %s not written; the workflow writes it", handle.id)
         await handle.signal("write_now")

@@ -12,7 +12,7 @@ from activities.gateways import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notify import NotifyActivities
 from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
-from store import evidence
+from store import evidence, workflow_events
 from store.db import session_for
 from store.models import EvidenceEntry, OnboardingRow, OutboxMessage
 
@@ -63,6 +63,44 @@ def test_flushes_and_other_writers_share_one_valid_chain(db_url: str):
     assert sorted(e.payload.get("workflow_seq", 0) for e in entries) == [0, 1, 2, 3, 4, 5]
     check = evidence.verify(db_url, "onboarding-E1")
     assert check.valid and check.entries == 6, check
+
+
+def test_a_registration_opens_the_chain_and_the_list_row(db_url: str):
+    assert workflow_events.record_registration(db_url, projection("awaiting_enrollment", 1)) == 1
+    with session_for(db_url) as session:
+        entries = session.exec(select(EvidenceEntry)).all()
+        row = session.get(OnboardingRow, "onboarding-E1")
+    assert [(e.seq, e.idempotency_key, e.prev_hash) for e in entries] == [
+        (1, "onboarding-E1:event:1", evidence.GENESIS)]
+    assert row is not None and row.status == "awaiting_enrollment" and row.last_seq == 1
+    assert evidence.verify(db_url, "onboarding-E1").valid
+
+
+def test_a_registration_already_written_by_the_workflow_is_not_written_again(db_url: str):
+    ledger = LedgerActivities(db_url)
+    assert ledger.record_onboarding(projection("enrollment_submitted", 1, 2)) == 2
+    assert workflow_events.record_registration(db_url, projection("awaiting_enrollment", 1)) == 0
+    with session_for(db_url) as session:
+        entries = session.exec(select(EvidenceEntry)).all()
+        row = session.get(OnboardingRow, "onboarding-E1")
+    assert [e.seq for e in entries] == [1, 2]
+    assert row is not None and row.status == "enrollment_submitted" and row.last_seq == 2
+
+
+def test_a_registration_after_other_entries_of_its_subject_extends_their_chain(db_url: str):
+    """The first-write path assumes a new subject; when the ledger already holds entries of it
+    (here one recorded by the API beside the workflow), it writes through the general path."""
+    evidence.append(db_url, evidence.NewEntry(
+        subject_id="onboarding-E1", idempotency_key="onboarding-E1:refusal:1",
+        at=datetime(2026, 11, 23, 8, tzinfo=UTC), actor="hr-bob", kind="action_refused",
+        payload={"action": "approve_enrollment"}))
+    assert workflow_events.record_registration(db_url, projection("awaiting_enrollment", 1)) == 1
+    with session_for(db_url) as session:
+        entries = session.exec(select(EvidenceEntry).order_by(EvidenceEntry.seq)).all()
+        row = session.get(OnboardingRow, "onboarding-E1")
+    assert [(e.seq, e.kind) for e in entries] == [(1, "action_refused"), (2, "k1")]
+    assert row is not None and row.last_seq == 1
+    assert evidence.verify(db_url, "onboarding-E1").valid
 
 
 def test_a_notification_is_written_once_per_recipient(db_url: str):
