@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Table, bindparam, event, literal_column, select
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
@@ -49,6 +50,32 @@ def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def row_exists(url: str, table: Table, key: str) -> bool:
+    """Whether `table` holds the row whose primary key is `key`. One statement on a pooled driver
+    connection: through SQLAlchemy's execution (events, a transaction, result objects) this read
+    cost ~260 µs of CPU, on the driver ~20 µs. On SQLite the driver runs it without a transaction
+    (the connections are in autocommit; SQLAlchemy opens theirs): it takes no lock, so it never
+    waits for a writer, which makes it fit to run on an event loop (`point_read`)."""
+    sql, positional = _exists_statement(url, table)
+    connection = engine_for(url).raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, (key,) if positional else {"key": key})
+        found = cursor.fetchone() is not None
+        cursor.close()
+        return found
+    finally:
+        connection.close()  # back to the pool, rolled back
+
+
+@cache
+def _exists_statement(url: str, table: Table) -> tuple[str, bool]:
+    (key_column,) = table.primary_key.columns
+    dialect = engine_for(url).dialect
+    statement = select(literal_column("1")).where(key_column == bindparam("key"))
+    return str(statement.compile(dialect=dialect)), dialect.positional
+
+
 @cache
 def _sqlite_writer(url: str) -> threading.Lock:
     return threading.Lock()
@@ -65,6 +92,19 @@ def one_writer(url: str) -> Iterator[None]:
         return
     with _sqlite_writer(url):
         yield
+
+
+T = TypeVar("T")
+
+
+async def point_read(url: str, read: Callable[..., T], *args: object) -> T:
+    """`read(url, *args)`, a short lock-free read by key (`row_exists`), from async code. On
+    SQLite it runs on the event loop: it costs far less than the hop to a worker thread and back
+    (~0.7 ms of CPU per call on the loaded 2-core bench machine). On PostgreSQL it waits on the
+    network, so it runs in a worker thread."""
+    if url.startswith("sqlite"):
+        return read(url, *args)
+    return await asyncio.to_thread(read, url, *args)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.onboarding import Event, ProjectionUpdate
 from store import evidence
-from store.db import engine_for, one_writer
+from store.db import engine_for, one_writer, row_exists
 from store.models import OnboardingRow
 
 
@@ -51,6 +51,12 @@ def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
         return written
     except IntegrityError:
         return record_onboarding(db_url, registration)
+
+
+def onboarding_recorded(db_url: str, onboarding_id: str) -> bool:
+    """Whether the records hold this onboarding: they outlive Temporal's retention period, after
+    which Temporal would let the same id start again."""
+    return row_exists(db_url, _ONBOARDINGS, onboarding_id)
 
 
 def _record(db_url: str, update: ProjectionUpdate) -> int:

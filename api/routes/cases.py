@@ -32,6 +32,7 @@ from domain.injury_clocks import initial_state_deadlines
 from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
 from domain.onboarding import Actor
+from store.db import point_read, row_exists
 from store.models import CaseDeadlineEntry, CaseRow
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -46,17 +47,30 @@ async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalD
     inp = build_case_input(_report(body), created_by=actor.name, now=now,
                            process=request.app.state.case_settings)
     workflow_id = case_workflow_id(inp.case_id)
+    if await point_read(settings.db_url, _case_recorded, workflow_id):
+        raise _case_exists(workflow_id)
     try:
         await client.start_workflow(
             "InjuryCase", inp, id=workflow_id, task_queue=settings.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
     except WorkflowAlreadyStartedError:
-        raise ApiError(409, "case.exists", f"{workflow_id} already exists (one case per employee "
-                       "and accident day; give case_id for a second accident)", "case_id",
-                       {"id": workflow_id}) from None
+        raise _case_exists(workflow_id) from None
     state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
     return case_json(view_of(inp, state, (), now))
+
+
+def _case_recorded(db_url: str, workflow_id: str) -> bool:
+    """The records outlive Temporal's retention period, after which Temporal would start the
+    same id again: the new case's events, keyed by id and sequence, would be taken for the
+    earlier case's and never written. An id the records hold stays taken."""
+    return row_exists(db_url, CaseRow.__table__, workflow_id)  # type: ignore[attr-defined]
+
+
+def _case_exists(workflow_id: str) -> ApiError:
+    return ApiError(409, "case.exists", f"{workflow_id} already exists (one case per employee "
+                    "and accident day; give case_id for a second accident)", "case_id",
+                    {"id": workflow_id})
 
 
 @router.get("")

@@ -51,6 +51,7 @@ from domain.onboarding import (
 )
 from domain.onboarding_intake import build_input
 from store import workflow_events
+from store.db import point_read
 from store.models import OnboardingRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["onboardings"])
@@ -73,6 +74,8 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
     )
     inp = replace(inp, registration_recorded=True)
+    if await point_read(settings.db_url, workflow_events.onboarding_recorded, workflow_id):
+        raise _exists(workflow_id)
     try:
         handle = await client.start_workflow(
             "Onboarding", inp, id=workflow_id, task_queue=settings.task_queue,
@@ -80,13 +83,21 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         )
     except WorkflowAlreadyStartedError:
-        raise ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
-                       "employee.employee_id", {"id": workflow_id}) from None
+        raise _exists(workflow_id) from None
     registered = registered_event(inp, now)
     await _record_registration(settings, handle, projection_of(
         workflow_id, inp, Status.awaiting_enrollment, (registered,)))
     return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now,
                              events=(registered,)))
+
+
+def _exists(workflow_id: str) -> ApiError:
+    """409 for an id that is taken: by an onboarding in the records (they outlive Temporal's
+    retention period, after which Temporal would start the same id again, and the new
+    onboarding's events, keyed by id and sequence, would be taken for the earlier one's and
+    never written), or by a workflow Temporal holds that the records do not list yet."""
+    return ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
+                    "employee.employee_id", {"id": workflow_id})
 
 
 async def _record_registration(settings: SettingsDep, handle: WorkflowHandle[Any, Any],

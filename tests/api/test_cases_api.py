@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from store.db import session_for
+from store.models import CaseRow
 from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import case_body
 
@@ -187,3 +189,22 @@ async def test_a_case_keeps_a_verifiable_evidence_chain_and_its_generated_form(a
 async def _ledger_has(api: httpx.AsyncClient, case_id: str, kind: str) -> dict | None:
     ledger = (await api.get(f"/api/v1/cases/{case_id}/evidence", headers=auth("k-hr"))).json()
     return ledger if any(e["kind"] == kind for e in ledger.get("items", [])) else None
+
+
+async def test_a_case_id_the_records_hold_stays_taken_after_temporal_forgot_it(api, db_url):
+    """Temporal forgets a closed case after its retention period; the records keep its id."""
+    with session_for(db_url) as session:
+        now = datetime.now(UTC)
+        session.add(CaseRow(id="case-E950-2024", employee_id="E950", employee_name="张三",
+                            department="生产部", region="beijing", accident_at=now,
+                            stage="closed", created_by="hr-alice", created_at=now,
+                            updated_at=now, last_seq=9))
+        session.commit()
+    again = await api.post("/api/v1/cases", json=case_body("E950", case_id="E950-2024"),
+                           headers=auth("k-hr"))
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "case.exists" and error["field"] == "case_id"
+    assert error["details"]["id"] == "case-E950-2024"
+    never_started = await api.get("/api/v1/cases/case-E950-2024", headers=auth("k-hr"))
+    assert never_started.status_code == 404

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
+from domain.onboarding import Event, ProjectionUpdate
+from store import workflow_events
 from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import registration
 
@@ -182,3 +184,29 @@ async def test_withdrawal_after_the_bureau_window_is_refused_naming_it(make_api:
     error = late.json()["error"]
     assert error["code"] == "withdrawal.window_closed"
     assert "withdrawal window" in error["message"]
+
+
+async def test_an_id_the_records_hold_stays_taken_after_temporal_forgot_it(
+        api: httpx.AsyncClient, db_url: str):
+    """Temporal forgets a closed workflow after its retention period and would start the id
+    again; the records keep it, so the API answers 409 and starts nothing (the new onboarding's
+    events would otherwise be taken for the earlier one's, keyed by id and sequence)."""
+    earlier = ProjectionUpdate(
+        onboarding_id="onboarding-E900", employee_id="E900", employee_name="张三",
+        department="生产部", region="beijing", hire_date=date(2025, 3, 3), status="enrolled",
+        si_due_at=datetime(2025, 4, 3, 16, tzinfo=UTC), created_by="hr-alice",
+        events=(Event(seq=1, at=datetime(2025, 3, 3, 2, tzinfo=UTC), kind="registered",
+                      actor="hr-alice", data={}),))
+    workflow_events.record_onboarding(db_url, earlier)
+
+    response = await api.post("/api/v1/onboardings", json=registration("E900"),
+                              headers=auth("k-hr"))
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert error["code"] == "onboarding.exists" and error["field"] == "employee.employee_id"
+    assert error["details"]["id"] == "onboarding-E900"
+    never_started = await api.get("/api/v1/onboardings/onboarding-E900", headers=auth("k-hr"))
+    assert never_started.status_code == 404
+    ledger = (await api.get("/api/v1/onboardings/onboarding-E900/evidence",
+                            headers=auth("k-hr"))).json()["items"]
+    assert [(e["kind"], e["at"][:10]) for e in ledger] == [("registered", "2025-03-03")]

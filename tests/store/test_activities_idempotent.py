@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from activities.gateways import GatewayActivities, SimulatedSiBureau
@@ -13,7 +15,7 @@ from activities.ledger import LedgerActivities
 from activities.notify import NotifyActivities
 from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
 from store import evidence, workflow_events
-from store.db import session_for
+from store.db import engine_for, point_read, session_for
 from store.models import EvidenceEntry, OnboardingRow, OutboxMessage
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -131,3 +133,22 @@ def test_the_bureau_simulator_is_deterministic_and_idempotent(db_url: str):
     elsewhere = gateway.submit_si_enrollment(enrollment("onboarding-E9:enrollment:1",
                                                         "onboarding-E9"))
     assert not elsewhere.accepted and elsewhere.code == "already_enrolled_elsewhere"
+
+
+def test_a_key_read_does_not_wait_for_a_writer(sqlite_url: str):
+    """The API checks an id on its event loop (store.db.point_read): on SQLite that read must
+    not take the write lock that every other transaction here begins with."""
+    ledger = LedgerActivities(sqlite_url)
+    ledger.record_onboarding(projection("awaiting_enrollment", 1))
+    with engine_for(sqlite_url).begin() as writer:  # BEGIN IMMEDIATE: holds the write lock
+        writer.execute(text("UPDATE onboardings SET status = 'enrolled'"))
+        started = time.monotonic()
+        assert workflow_events.onboarding_recorded(sqlite_url, "onboarding-E1")
+        assert not workflow_events.onboarding_recorded(sqlite_url, "onboarding-E2")
+        assert time.monotonic() - started < 1  # a locking read would wait 30 s (busy timeout)
+
+
+async def test_a_key_read_answers_the_same_on_every_database(db_url: str):
+    assert not await point_read(db_url, workflow_events.onboarding_recorded, "onboarding-E1")
+    LedgerActivities(db_url).record_onboarding(projection("awaiting_enrollment", 1))
+    assert await point_read(db_url, workflow_events.onboarding_recorded, "onboarding-E1")
