@@ -55,8 +55,8 @@ API_TASK_QUEUE = "caseguard-bench"
 BARE_TASK_QUEUE = "bench-bare"
 BARE_RSS_TASK_QUEUE = "bench-bare-rss"
 UPDATE_WORKFLOWS = 3  # the updates go round-robin over this many workflows
-START_ROUNDS = 4  # the starts alternate API and bare in this many rounds
-DEFAULTS = {"starts": 300, "updates": 300, "open": 2000}
+START_ROUNDS = 8  # the starts alternate API and bare in this many rounds
+DEFAULTS = {"starts": 600, "updates": 300, "open": 2000}
 QUICK = {"starts": 30, "updates": 30, "open": 100}
 TARGETS = {"starts_ratio": ">= 0.8", "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
 DEFAULT_MAX_CACHED = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
