@@ -23,14 +23,26 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def engine_for(url: str) -> Engine:
     """One engine per URL; SQLite gets WAL and a busy timeout so the API and worker can share it."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = _sqlite_engine(url)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@cache
+def _key_reads(url: str) -> Engine:
+    """The connections of `row_exists`. On SQLite a pool of their own: those reads run on the
+    event loop, which must never wait for a connection that worker threads hold."""
+    return _sqlite_engine(url) if url.startswith("sqlite") else engine_for(url)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +69,7 @@ def row_exists(url: str, table: Table, key: str) -> bool:
     (the connections are in autocommit; SQLAlchemy opens theirs): it takes no lock, so it never
     waits for a writer, which makes it fit to run on an event loop (`point_read`)."""
     sql, positional = _exists_statement(url, table)
-    connection = engine_for(url).raw_connection()
+    connection = _key_reads(url).raw_connection()
     try:
         cursor = connection.cursor()
         cursor.execute(sql, (key,) if positional else {"key": key})
@@ -71,7 +83,7 @@ def row_exists(url: str, table: Table, key: str) -> bool:
 @cache
 def _exists_statement(url: str, table: Table) -> tuple[str, bool]:
     (key_column,) = table.primary_key.columns
-    dialect = engine_for(url).dialect
+    dialect = _key_reads(url).dialect
     statement = select(literal_column("1")).where(key_column == bindparam("key"))
     return str(statement.compile(dialect=dialect)), dialect.positional
 

@@ -148,6 +148,20 @@ def test_a_key_read_does_not_wait_for_a_writer(sqlite_url: str):
         assert time.monotonic() - started < 1  # a locking read would wait 30 s (busy timeout)
 
 
+def test_a_key_read_does_not_wait_for_a_connection_held_by_threads(sqlite_url: str):
+    """On SQLite the key read runs on the event loop: every connection of the shared pool held
+    (by request threads, say) must not stall it for the pool's 30 s timeout."""
+    engine = engine_for(sqlite_url)
+    held = [engine.raw_connection() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        started = time.monotonic()
+        assert not workflow_events.onboarding_recorded(sqlite_url, "onboarding-E1")
+        assert time.monotonic() - started < 1
+    finally:
+        for connection in held:
+            connection.close()
+
+
 async def test_a_key_read_answers_the_same_on_every_database(db_url: str):
     assert not await point_read(db_url, workflow_events.onboarding_recorded, "onboarding-E1")
     LedgerActivities(db_url).record_onboarding(projection("awaiting_enrollment", 1))
