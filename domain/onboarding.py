@@ -134,6 +134,10 @@ class OnboardingInput:
     # workflow's first task writes nothing; its next write repeats the event, which writes nothing
     # if it is there (keyed) and fills it in if the API's write was lost.
     registration_recorded: bool = False
+    # When the API recorded it: the workflow's `registered` event carries the same moment, so the
+    # view and the ledger agree (the workflow's own clock reads the first task's time, a few ms
+    # later; under a dev time scale of 86400 that was a quarter of an hour of business time).
+    registered_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ class OnboardingWorkflow:
         self._pending_write: asyncio.Task[None] | None = None  # HR actions' events, soon
         self._last_action_at = workflow.now()
         # Emitted here, not in run: an Update delivered with the start runs before run does.
-        self._events.append(registered_event(inp, self._clock.now()))
+        self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
     @workflow.run
     async def run(self, inp: OnboardingInput) -> OnboardingView:

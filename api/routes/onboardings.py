@@ -73,7 +73,7 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
         created_by=actor.name, policy=request.app.state.policy,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
     )
-    inp = replace(inp, registration_recorded=True)
+    inp = replace(inp, registration_recorded=True, registered_at=now)
     if await point_read(settings.db_url, workflow_events.onboarding_recorded, workflow_id):
         raise _exists(workflow_id)
     try:

@@ -44,6 +44,13 @@ async def test_register_returns_the_si_deadline_and_rejects_a_duplicate(api: htt
     assert shown.status_code == 200
     assert shown.json()["events"][0]["kind"] == "registered"
     assert shown.json()["events"][0]["actor"] == "hr-alice"
+    # the workflow's registered event carries the moment the API recorded, as the ledger does
+    assert _moment(shown.json()["events"][0]["at"]) == _moment(created["events"][0]["at"]) \
+        == _moment(ledger[0]["at"])
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 async def _error(api: httpx.AsyncClient, body: dict) -> dict:

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -162,6 +163,22 @@ async def write_behind_cancelled(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def api_registered_enrolled(env: WorkflowEnvironment, queue: str) -> str:
+    """Started as the API starts an onboarding: the API recorded the registration (no first-task
+    write) at the moment it passes in `registered_at`; reminded, enrolled, completed."""
+    now = await env.get_current_time()
+    inp = onboarding_input(now.astimezone(SHANGHAI).date(), employee_id="H10")
+    handle = await env.client.start_workflow(
+        "Onboarding", replace(inp, registration_recorded=True, registered_at=now),
+        id="onboarding-H10", task_queue=queue, result_type=OnboardingView)
+    await env.sleep(timedelta(days=28))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(hours=2))
+    await handle.result()
+    return handle.id
+
+
 # ---- InjuryCase ------------------------------------------------------------------------------
 
 
@@ -290,6 +307,7 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "local_flush_enrolled": local_flush_enrolled,
              "write_behind_enrolled": write_behind_enrolled,
              "write_behind_cancelled": write_behind_cancelled,
+             "api_registered_enrolled": api_registered_enrolled,
              "case_closed_return_answered": case_closed_return_answered,
              "case_missed_late_rejected": case_missed_late_rejected,
              "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,
