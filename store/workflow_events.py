@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.onboarding import Event, ProjectionUpdate
 from store import evidence
 from store.db import engine_for, one_writer, row_exists
-from store.models import OnboardingRow
+from store.models import CaseRow, OnboardingRow
 
 
 def event_entry(subject_id: str, event: Event) -> evidence.NewEntry:
@@ -54,9 +54,16 @@ def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
 
 
 def onboarding_recorded(db_url: str, onboarding_id: str) -> bool:
-    """Whether the records hold this onboarding: they outlive Temporal's retention period, after
-    which Temporal would let the same id start again."""
+    """Whether the records hold this onboarding. They outlive Temporal's retention period, after
+    which Temporal would let the same id start again; the new run's events, keyed by id and
+    sequence, would then be taken for the earlier run's and never written. So an id the records
+    hold stays taken (the API answers 409)."""
     return row_exists(db_url, _ONBOARDINGS, onboarding_id)
+
+
+def case_recorded(db_url: str, case_id: str) -> bool:
+    """Whether the records hold this case; as onboarding_recorded."""
+    return row_exists(db_url, CaseRow.__table__, case_id)  # type: ignore[attr-defined]
 
 
 def _record(db_url: str, update: ProjectionUpdate) -> int:

@@ -32,7 +32,8 @@ from domain.injury_clocks import initial_state_deadlines
 from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
 from domain.onboarding import Actor
-from store.db import point_read, row_exists
+from store import workflow_events
+from store.db import point_read
 from store.models import CaseDeadlineEntry, CaseRow
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -47,7 +48,7 @@ async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalD
     inp = build_case_input(_report(body), created_by=actor.name, now=now,
                            process=request.app.state.case_settings)
     workflow_id = case_workflow_id(inp.case_id)
-    if await point_read(settings.db_url, _case_recorded, workflow_id):
+    if await point_read(settings.db_url, workflow_events.case_recorded, workflow_id):
         raise _case_exists(workflow_id)
     try:
         await client.start_workflow(
@@ -58,13 +59,6 @@ async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalD
         raise _case_exists(workflow_id) from None
     state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
     return case_json(view_of(inp, state, (), now))
-
-
-def _case_recorded(db_url: str, workflow_id: str) -> bool:
-    """The records outlive Temporal's retention period, after which Temporal would start the
-    same id again: the new case's events, keyed by id and sequence, would be taken for the
-    earlier case's and never written. An id the records hold stays taken."""
-    return row_exists(db_url, CaseRow.__table__, workflow_id)  # type: ignore[attr-defined]
 
 
 def _case_exists(workflow_id: str) -> ApiError:

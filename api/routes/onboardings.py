@@ -92,10 +92,8 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
 
 
 def _exists(workflow_id: str) -> ApiError:
-    """409 for an id that is taken: by an onboarding in the records (they outlive Temporal's
-    retention period, after which Temporal would start the same id again, and the new
-    onboarding's events, keyed by id and sequence, would be taken for the earlier one's and
-    never written), or by a workflow Temporal holds that the records do not list yet."""
+    """409 for an id that is taken: by an onboarding in the records (workflow_events.
+    onboarding_recorded), or by a workflow Temporal holds that the records do not list yet."""
     return ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
                     "employee.employee_id", {"id": workflow_id})
 
