@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser run test lint bench verify clean
+.PHONY: install font browser faketime run test test-dates lint bench verify clean
 
 install: $(STAMP) font
 
@@ -40,6 +40,26 @@ browser:
 
 test: install $(PRISM) browser
 	$(BIN)/python -m pytest
+
+# The days test-dates runs the dated tests on (`today` is the real one); add one with
+# `make test-dates TEST_DAYS="2027-04-30"`. faketime moves pytest and the time-skipping test
+# server; the dev-server tests stand on that server instead (tests/conftest.py: dev_server).
+TEST_DAYS ?= 2026-09-28 2026-12-31 2027-01-28 2027-02-26 today
+
+faketime:
+	@command -v faketime >/dev/null || $(SUDO) sh -c \
+	  'apt-get install -y -q faketime >/dev/null || \
+	   (apt-get update -q >/dev/null && apt-get install -y -q faketime >/dev/null)'
+
+test-dates: install faketime
+	@set -e; for day in $(TEST_DAYS); do \
+	  if [ "$$day" = today ]; then \
+	    echo "== make test-dates: today"; $(BIN)/python -m pytest -m dated -q; \
+	  else \
+	    echo "== make test-dates: as if today were $$day"; \
+	    CASEGUARD_TEST_DAY=$$day faketime -f "@$$day 10:00:00" $(BIN)/python -m pytest -m dated -q; \
+	  fi; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

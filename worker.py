@@ -92,9 +92,26 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
             injury.claim_injury_benefits, injury.register_courier_tracking]
 
 
-async def connect(settings: Settings) -> Client:
-    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=DATA_CONVERTER)
+async def connect(settings: Settings, ready_within: float = 60.0) -> Client:
+    return await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
+                                    DATA_CONVERTER, ready_within)
+
+
+async def connect_when_ready(address: str, namespace: str, data_converter: DataConverter,
+                             ready_within: float = 60.0) -> Client:
+    """Connect, retrying while the frontend starts: a listening port is not yet a healthy server
+    ("Frontend is not healthy yet" for a moment after a dev server or a cluster starts)."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + ready_within
+    while True:
+        try:
+            return await Client.connect(address, namespace=namespace, data_converter=data_converter)
+        except RuntimeError as error:
+            if loop.time() >= give_up:
+                raise RuntimeError(f"Temporal at {address} not ready after {ready_within:.0f} s: "
+                                   f"{error}") from error
+            log.info("Temporal at %s not ready yet (%s); retrying", address, error)
+            await asyncio.sleep(0.25)
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,

@@ -49,6 +49,7 @@ from bench.http_load import Answer, Connection, close_lanes, encode_post, open_l
 from devstack import free_port, stop_process, temporal_cli, wait_for_port
 from store.db import migrate
 from tests.factories import registration
+from worker import connect_when_ready
 
 API_KEY = "bench-hr-key"
 API_TASK_QUEUE = "caseguard-bench"
@@ -468,7 +469,7 @@ async def measure_rss(run: Run) -> None:
 async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
     say(f"temp dir {stack.tmp}; starting the dev server …")
     address = start_temporal(stack)
-    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    client = await connect_when_ready(address, "default", pydantic_data_converter)
     db_url, db_path = prepare_db(stack.tmp)
     env = caseguard_env(stack.tmp, address, db_url)
     api_url = start_api(stack, env)

@@ -21,6 +21,13 @@ PG_ADMIN_URL = os.environ.get("CASEGUARD_TEST_PG_URL",
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every workflow test depends on the day it runs (`-m dated`, make test-dates)."""
+    for item in items:
+        if "tests/workflows/" in item.nodeid:
+            item.add_marker(pytest.mark.dated)
+
+
 def _postgres_schema_url() -> Iterator[str]:
     schema = f"cg_test_{uuid.uuid4().hex[:10]}"
     try:
@@ -92,11 +99,16 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 
 @pytest.fixture
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    """A real dev server (in memory) per test, so workflow ids never collide between tests."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=DATA_CONVERTER,
-        dev_server_existing_path=str(temporal_cli()),
-        ui=False,
-    )
+    """A real dev server (in memory) per test, so workflow ids never collide between tests.
+
+    Under `make test-dates` (CASEGUARD_TEST_DAY set) the time-skipping test server stands in for
+    it: faketime moves that server with pytest, not the Go dev server, and it keeps real time
+    unless a test asks it to skip, so the API scenarios run on the chosen day with one clock."""
+    if os.environ.get("CASEGUARD_TEST_DAY"):
+        env = await WorkflowEnvironment.start_time_skipping(
+            data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server()))
+    else:
+        env = await WorkflowEnvironment.start_local(
+            data_converter=DATA_CONVERTER, dev_server_existing_path=str(temporal_cli()), ui=False)
     async with env:
         yield env

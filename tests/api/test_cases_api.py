@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from store.db import session_for
 from store.models import CaseRow
@@ -144,6 +145,7 @@ async def test_the_list_filters_overdue_and_due_before_from_the_projection(api):
     assert deadline(view, "determination_application")["status"] == "missed"
 
 
+@pytest.mark.dated
 async def test_with_a_time_scale_the_unanswered_return_notice_is_escalated_after_3_days(
         make_api: AppFactory):
     api = await make_api(time_scale=86400)  # a statutory day per real second

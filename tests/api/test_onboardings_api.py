@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import pytest
 
 from domain.onboarding import Event, ProjectionUpdate
 from store import workflow_events
@@ -155,6 +156,7 @@ async def test_unknown_onboarding_and_bad_action_input(api: httpx.AsyncClient):
     assert wrong_type.status_code == 422 and wrong_type.json()["error"]["field"] == "type"
 
 
+@pytest.mark.dated
 async def test_reminder_and_escalation_reach_the_outbox_on_a_scaled_clock(make_api: AppFactory):
     api = await make_api(time_scale=86400 * 10)
     await register(api, "E20")
@@ -172,6 +174,7 @@ async def test_reminder_and_escalation_reach_the_outbox_on_a_scaled_clock(make_a
     assert body["overdue"] is True
 
 
+@pytest.mark.dated
 async def test_withdrawal_after_the_bureau_window_is_refused_naming_it(make_api: AppFactory):
     api = await make_api(time_scale=86400 * 10)
     await register(api, "E30")

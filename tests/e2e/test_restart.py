@@ -10,11 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import free_port, temporal_cli
+from domain.calendar import SHANGHAI
 from domain.onboarding import OnboardingView
 from store.db import migrate, session_for
 from store.models import EvidenceEntry
@@ -43,15 +46,26 @@ async def _until(probe: Callable[[], bool], seconds: float) -> None:
         await asyncio.sleep(0.1)
 
 
+async def _server_today(client: Client) -> date:
+    """Today on the dev server's clock, read from a workflow it starts: faketime (make test-dates)
+    moves pytest but not the Go dev server, and the workflow's timers run on the server's clock."""
+    handle = await client.start_workflow("ClockProbe", id=f"clock-probe-{uuid.uuid4().hex[:6]}",
+                                         task_queue="clock-probe-nobody-polls")
+    started = (await handle.describe()).start_time
+    await handle.terminate("clock probe")
+    return started.astimezone(SHANGHAI).date()
+
+
+@pytest.mark.dated
 async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path):
     db_url = f"sqlite:///{tmp_path / 'caseguard.db'}"
     migrate(db_url)
     temporal_db, port = tmp_path / "temporal.db", free_port()
     queue = f"restart-{uuid.uuid4().hex[:6]}"
-    inp = onboarding_input(date.today(), employee_id="R1", time_scale=SCALE)
     executor = ThreadPoolExecutor(max_workers=4)
 
     env = await _dev_server(temporal_db, port)
+    inp = onboarding_input(await _server_today(env.client), employee_id="R1", time_scale=SCALE)
     async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
                       workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
                       activity_executor=executor):

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,10 @@ class Harness:
     async def today(self) -> date:
         now: datetime = await self.env.get_current_time()
         return now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    async def sleep_until(self, at: datetime) -> None:
+        """Skip the server's clock forward to `at` (never back)."""
+        await self.env.sleep(max(at - await self.env.get_current_time(), timedelta(0)))
 
     async def start_case(self, inp: CaseInput) -> WorkflowHandle:
         return await self.client.start_workflow(

@@ -71,19 +71,22 @@ def ledger_kinds(db_url: str, subject_id: str) -> list[str]:
 
 
 async def test_reminds_three_days_before_and_escalates_daily_after_the_deadline(wf: Harness):
-    handle = await wf.start(onboarding_input(await wf.today()))
-    await wf.env.sleep(timedelta(days=26))
+    inp = onboarding_input(await wf.today())
+    handle = await wf.start(inp)
+    due = inp.si_registration.due_at  # holiday-adjusted: a window ending in a holiday moves
+    reminder_at = due - inp.timing.reminder_lead
+    await wf.sleep_until(reminder_at - timedelta(hours=12))
     assert "reminder_sent" not in kinds(await view(handle))
 
-    await wf.env.sleep(timedelta(days=2))
+    await wf.sleep_until(reminder_at + timedelta(hours=12))
     v = await view(handle)
     assert kinds(v).count("reminder_sent") == 1
     assert "escalated" not in kinds(v)
     assert v.deadlines[0].status == "upcoming"
 
-    await wf.env.sleep(timedelta(days=5))
+    await wf.sleep_until(due + timedelta(days=2, hours=12))
     v = await view(handle)
-    assert kinds(v).count("escalated") >= 3
+    assert kinds(v).count("escalated") == 3  # at the deadline, then every 24 hours
     assert v.deadlines[0].name == "si_registration" and v.deadlines[0].status == "missed"
     assert v.overdue
     escalations = outbox(wf.db_url, "escalated")
