@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -28,6 +31,11 @@ from store.models import DocumentRow
 KIND = "determination_form"
 NOTE = "generated from the case data"
 FONT_MISSING = "pdf_font_missing"
+RENDER_FAILED = "form_render_failed"
+INVALID_DATA = "invalid_data"
+# C0 controls but tab and newline, and DEL: a PDF cannot show them (a NUL, ESC or bell in a pasted
+# description) and they are dropped from the rendered text; the case data keeps them.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # ReportLab's TrueType subsetting reads shared font state: concurrent builds corrupt each other.
 RENDER_LOCK = threading.Lock()
 
@@ -67,16 +75,22 @@ class FormActivities:
 
     def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
         case = request.case
-        data = render_pdf(application_form(case, request.generated_at), self._font(),
-                          subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
-                                   f"生成人 {request.generated_by}，生成时间 "
-                                   f"{local(request.generated_at)}（北京时间）")
+        font = self._font()
+        try:
+            data = render_pdf(application_form(case, request.generated_at), font,
+                              subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
+                                       f"生成人 {request.generated_by}，生成时间 "
+                                       f"{local(request.generated_at)}（北京时间）")
+        except Exception as exc:  # noqa: BLE001 - the same data fails the same way every time
+            raise ApplicationError(f"the PDF could not be rendered: {type(exc).__name__}: "
+                                   f"{str(exc)[:300]}", type=RENDER_FAILED,
+                                   non_retryable=True) from exc
         digest = self._store.put(data)
         row = DocumentRow(id=doc_id, subject_id=subject_id, kind=KIND,
                           filename=f"工伤认定申请表-{case.case_id}.pdf", content_type="application/pdf",
                           size=len(data), sha256=digest, note=NOTE, uploaded_by=request.generated_by,
                           uploaded_at=request.generated_at)
-        with session_for(self._db_url) as session:
+        with session_for(self._db_url) as session, _refused_data():
             try:
                 session.add(row)
                 session.commit()
@@ -89,6 +103,10 @@ class FormActivities:
         return stored
 
     def _record(self, row: DocumentRow, request: FormRequest) -> None:
+        with _refused_data():
+            self._append(row, request)
+
+    def _append(self, row: DocumentRow, request: FormRequest) -> None:
         evidence.append(self._db_url, evidence.NewEntry(
             subject_id=row.subject_id, idempotency_key=request.idempotency_key,
             at=row.uploaded_at, actor=row.uploaded_by, kind="document_generated",
@@ -107,8 +125,24 @@ class FormActivities:
             f"{', '.join(str(p) for p in candidates)})", type=FONT_MISSING, non_retryable=True)
 
 
+@contextmanager
+def _refused_data() -> Iterator[None]:
+    """Data the database refuses (PostgreSQL: a NUL in a text) is refused again on every retry."""
+    try:
+        yield
+    except DataError as exc:
+        raise ApplicationError(f"the database refused the data: {str(exc.orig)[:300]}",
+                               type=INVALID_DATA, non_retryable=True) from exc
+    except ValueError as exc:
+        if "NUL" not in str(exc):
+            raise
+        raise ApplicationError(f"the database refused the data: {exc}", type=INVALID_DATA,
+                               non_retryable=True) from exc
+
+
 def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
-    """The form as an A4 PDF: title, a two-column table of its rows, the legal basis, signatures."""
+    """The form as an A4 PDF: title, a two-column table of its rows, the legal basis, signatures.
+    A row longer than a page (an 8,000-character description) splits across pages."""
     # ReportLab (~7 MB) loads with the first form, not with every worker: most never render one.
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -125,18 +159,19 @@ def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=18 * mm, bottomMargin=18 * mm, title=form.title,
                             author="Caseguard")
-    cells = [[Paragraph(escape(label), body), Paragraph(_lines(value), body)]
+    cells = [[Paragraph(escape(_printable(label)), body), Paragraph(_lines(value), body)]
              for label, value in form.rows]
-    table = Table(cells, colWidths=(42 * mm, 132 * mm))
+    # splitInRow: a row taller than the page continues on the next one (else LayoutError).
+    table = Table(cells, colWidths=(42 * mm, 132 * mm), splitInRow=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f0f0")),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]))
-    story: list[Any] = [Paragraph(escape(form.title), title)]
+    story: list[Any] = [Paragraph(escape(_printable(form.title)), title)]
     if subtitle:
-        story.append(Paragraph(escape(subtitle), small))
+        story.append(Paragraph(escape(_printable(subtitle)), small))
     story += [
         Spacer(1, 5 * mm), table, Spacer(1, 4 * mm),
         Paragraph(f"依据：{escape(form.basis)}。申请表应当包括事故发生的时间、地点、原因以及职工伤害程度等"
@@ -160,5 +195,9 @@ def _register(font: Path) -> str:
     return name
 
 
+def _printable(value: str) -> str:
+    return CONTROL.sub("", value)
+
+
 def _lines(value: str) -> str:
-    return "<br/>".join(escape(line) for line in value.splitlines()) or "—"
+    return "<br/>".join(escape(_printable(line)) for line in value.splitlines()) or "—"

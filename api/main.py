@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
 
-from fastapi import FastAPI, Request
-from sqlalchemy import text
+from fastapi import FastAPI
 
 from api import errors
 from api.routes import (
@@ -19,6 +17,7 @@ from api.routes import (
     employee,
     evidence,
     expenses,
+    health,
     notices,
     onboardings,
     outbox,
@@ -30,7 +29,7 @@ from domain.onboarding import Contact
 from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
 from settings import Settings
-from store.db import migrate, session_for
+from store.db import migrate
 from worker import connect, freeze_startup_heap
 
 
@@ -98,14 +97,8 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(webhooks.router)
     app.include_router(employee.router)
     app.include_router(disputes.router)
+    app.include_router(health.router)
     mount_dev_routes(app, config)
-
-    @app.get("/healthz", tags=["health"])
-    async def health(request: Request) -> dict[str, Any]:
-        """Liveness: the database answers and Temporal is connected."""
-        with session_for(request.app.state.settings.db_url) as session:
-            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-        return {"status": "ok", "temporal": request.app.state.settings.temporal_address}
 
     return app
 

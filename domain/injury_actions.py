@@ -41,6 +41,11 @@ from domain.injury_clocks import (
 
 Change = tuple[str, dict[str, Any]]
 RETURN_FLAGS = ("courier_notice", "contact_employee", "review_answer")
+# Tasks HR does by hand when an activity gave up, and the material whose filing ends each.
+FORM_BY_HAND, DIAGNOSIS_BY_HAND = "form_by_hand", "diagnosis_by_hand"
+SUBMIT_BY_HAND, BENEFITS_BY_HAND = "submit_by_hand", "benefit_claim_by_hand"
+TRACKING_BY_HAND = "courier_tracking_by_hand"
+FILED_BY_HAND = {"application_form": FORM_BY_HAND, "diagnosis": DIAGNOSIS_BY_HAND}
 
 
 def moment_of(on: date | None, now: datetime) -> datetime:
@@ -65,8 +70,21 @@ def apply_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
     return _EVENT_KINDS.get(action.action, action.action), {**data, **common}
 
 
+def gave_up(state: CaseState, flag: str, reason: str, at: datetime) -> None:
+    """An activity gave up: HR does its work by hand (a task with the reason) until it is done."""
+    state.flags[flag] = at
+    state.flag_reasons[flag] = reason
+
+
+def _done_by_hand(state: CaseState, *flags: str) -> None:
+    for flag in flags:
+        state.flags.pop(flag, None)
+        state.flag_reasons.pop(flag, None)
+
+
 def _file(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
     state.provided = tuple(dict.fromkeys(state.provided + a.materials))
+    _done_by_hand(state, *(FILED_BY_HAND[code] for code in a.materials if code in FILED_BY_HAND))
     missing = [m.code for m in inp.materials if m.required and m.code not in state.provided]
     if not missing:
         met(state, "materials_filed", at)
@@ -110,6 +128,7 @@ def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Chan
                                   decided_on=decision.decided_on,
                                   decision_reference=decision.reference, reason=decision.reason)
     met(state, "determination_decision", at)
+    _done_by_hand(state, SUBMIT_BY_HAND)
     materials = state.deadlines.get("materials_filed")
     if materials is not None and materials.met_at is None:  # nothing can be filed after a decision
         state.deadlines["materials_filed"] = replace(materials, active=False)
@@ -199,6 +218,7 @@ def courier_update(state: CaseState, update: CourierUpdate) -> Change | None:
                 + state.couriers[i + 1:]
             if update.status == "returned":
                 state.flags["courier_returned"] = update.at
+            _done_by_hand(state, TRACKING_BY_HAND)  # the tracking reached the case after all
             return "courier_status", {"tracking_number": update.tracking_number,
                                       "status": update.status, "signed_by": update.signed_by or None,
                                       "proof_of_delivery": update.status == "signed",
@@ -233,6 +253,7 @@ def _conclude(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: da
         latest, grade=grade, no_disability=grade is None, concluded_on=day, reference=a.reference),)
     met(state, appraisal_deadline_name(state), at)
     _end_suspension(state, day, at, "appraisal")
+    _done_by_hand(state, BENEFITS_BY_HAND)  # the workflow claims again for this conclusion
     if latest.round == 1:
         state.deadlines["reappraisal_request"] = counted(
             statutes.REAPPRAISAL_REQUEST, day, at, "right", "the conclusion becomes final")

@@ -353,6 +353,7 @@ class Task:
     since: datetime
     due_at: datetime | None = None
     article: str = ""
+    reason: str = ""              # why the task exists (e.g. why the form could not be generated)
 
 
 @dataclass
@@ -370,6 +371,7 @@ class CaseState:
     disputes: tuple[DisputeRecord, ...] = ()
     notices: tuple[NoticeRef, ...] = ()
     flags: dict[str, datetime] = field(default_factory=dict)  # open HR tasks raised by events
+    flag_reasons: dict[str, str] = field(default_factory=dict)  # why a flag was raised, if said
     closed_reason: str = ""
     benefit_claim: str = ""
     # Patch 2026-11-return-day: the employee is due back by the end of the first working day after

@@ -31,6 +31,17 @@ _FLAG_TASKS = {
                          "visit", "hr"),
     "courier_decision": ("The employee did not acknowledge a decision notice: send it by courier",
                          "hr"),
+    # An activity gave up (Task.reason says why): HR does its work by hand.
+    "form_by_hand": ("Fill the form in by hand: the 工伤认定申请表 could not be generated; file it "
+                     "as material application_form", "hr"),
+    "diagnosis_by_hand": ("Get the diagnosis certificate from the hospital and file it as material "
+                          "diagnosis: it could not be fetched", "hr"),
+    "submit_by_hand": ("Submit the determination application at the authority's counter or by "
+                       "post: the electronic submission failed", "hr"),
+    "benefit_claim_by_hand": ("Claim the work-injury benefits from the SI fund by hand: the "
+                              "electronic claim failed", "hr"),
+    "courier_tracking_by_hand": ("Track the paper notice on the courier's site and record its "
+                                 "delivery: registering it for tracking failed", "hr"),
 }
 
 
@@ -85,7 +96,8 @@ def open_tasks(inp: CaseInput, state: CaseState, now: datetime) -> tuple[Task, .
         add("close", "Close the case")
     for flag, since in state.flags.items():
         title, role = _FLAG_TASKS.get(flag, (flag, "hr"))
-        tasks.append(Task(code=flag, title=title, owner_role=role, owner=hr, since=since))
+        tasks.append(Task(code=flag, title=title, owner_role=role, owner=hr, since=since,
+                          reason=state.flag_reasons.get(flag, "")))
     return tuple(tasks)
 
 

@@ -63,6 +63,17 @@ def bureau_rejection(inp: OnboardingInput, answer: BureauAnswer) -> tuple[str, s
     )
 
 
+def bureau_unreachable(inp: OnboardingInput, reason: str) -> tuple[str, str]:
+    """The enrolment could not be submitted (the SI bureau's system gave no answer, or refused the
+    request as malformed): HR submits it again, or at the counter."""
+    return (
+        f"【增员未能提交】{inp.employee.name} 的社保增员申请未能提交到经办机构",
+        f"系统未能提交增员申请：{reason}。请检查后重新提交，或到经办机构窗口办理。\n"
+        f"The enrolment of {inp.employee.name} could not be submitted to the SI bureau: {reason}. "
+        "Check it and submit again, or enrol at the bureau's counter.",
+    )
+
+
 def withdrawal_reminder(inp: OnboardingInput, window_ends: datetime) -> tuple[str, str]:
     return (
         f"【撤销申请即将截止】{inp.employee.name} 的增员撤销窗口将于 {local(window_ends)} 关闭",

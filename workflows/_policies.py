@@ -1,4 +1,12 @@
-"""The one place where activity timeouts and retry policies are chosen."""
+"""The one place where activity timeouts and retry policies are chosen.
+
+Every policy is bounded (issue 13): an activity that cannot succeed gives up, and the workflow turns
+the give-up into an HR task and an evidence event instead of waiting on it for ever. Failures that
+cannot heal (bad input, a missing font, a NUL character) are raised non-retryable by the activities
+and give up at once. Changing these numbers is replay-safe: an activity's retry policy and timeouts
+are not compared on replay (only its type and id), and an activity already scheduled keeps the
+policy it was scheduled with.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +15,31 @@ from typing import Any
 
 from temporalio.common import RetryPolicy
 
-_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    non_retryable_error_types=["InvalidInput", "PermanentFailure"],
-)
+NON_RETRYABLE = ["InvalidInput", "PermanentFailure"]
 
-DB_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _RETRY}
-NOTIFY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=60), "retry_policy": _RETRY}
-GATEWAY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=2), "retry_policy": _RETRY}
+# The database and the document store: 1 s, doubling to at most 1 min between attempts, at most 30
+# attempts and 1 hour in all (a restart or a failover heals well within it).
+DB_GIVES_UP_AFTER = timedelta(hours=1)
+_DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                        maximum_interval=timedelta(minutes=1), maximum_attempts=30,
+                        non_retryable_error_types=NON_RETRYABLE)
+
+# Outside systems (authority, hospital, SI bureau, courier): 1 s, doubling to at most 5 min, at most
+# 25 attempts and 2 hours in all; then HR does it by hand.
+GATEWAY_GIVES_UP_AFTER = timedelta(hours=2)
+_GATEWAY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                             maximum_interval=timedelta(minutes=5), maximum_attempts=25,
+                             non_retryable_error_types=NON_RETRYABLE)
+
+DB_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30),
+                               "schedule_to_close_timeout": DB_GIVES_UP_AFTER,
+                               "retry_policy": _DB_RETRY}
+NOTIFY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=60),
+                                   "schedule_to_close_timeout": DB_GIVES_UP_AFTER,
+                                   "retry_policy": _DB_RETRY}
+GATEWAY_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=2),
+                                    "schedule_to_close_timeout": GATEWAY_GIVES_UP_AFTER,
+                                    "retry_policy": _GATEWAY_RETRY}
 
 # A send is never retried blindly: the activity itself refuses to send twice for one key. After
 # about 15 minutes of a provider being down the attempt counts as failed and the notice falls back.
@@ -24,5 +47,5 @@ SEND_ACTIVITY: dict[str, Any] = {
     "start_to_close_timeout": timedelta(minutes=2),
     "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                                 maximum_interval=timedelta(minutes=5), maximum_attempts=10,
-                                non_retryable_error_types=["InvalidInput", "PermanentFailure"]),
+                                non_retryable_error_types=NON_RETRYABLE),
 }

@@ -7,11 +7,11 @@ says which alarm is due); this class turns them into timers, notices and gateway
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.ledger import LedgerActivities
@@ -50,6 +50,9 @@ with workflow.unsafe.imports_passed_through():
 
 
 RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the return day, not at midnight
+# The clocks start before the form and the diagnosis; an activity that gives up is an HR task.
+CLOCKS_FIRST_PATCH = "2026-12-clocks-first"
+WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
 @workflow.defn(name="InjuryCase")
@@ -76,14 +79,24 @@ class InjuryCaseWorkflow:
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
         await self._flush()
-        await self._prepare_application()
-        await self._keep_clocks()
+        if workflow.patched(CLOCKS_FIRST_PATCH):
+            preparing = asyncio.create_task(self._prepare_application())
+            await self._keep_clocks()
+            if not preparing.done():
+                preparing.cancel()  # the case ended first: no form or diagnosis is needed now
+            await workflow.wait([preparing])
+        else:
+            await self._prepare_application()
+            await self._keep_clocks()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._emit("case_outcome", "system", **case_outcome(self._in, self._state,
                                                               self._clock.now()))
         self._notices.stop_following()
         await self._flush()
         await asyncio.gather(*self._background)
+        while self._flushed < len(self._events):  # only after a write gave up (patched path)
+            await workflow.sleep(WRITE_RETRY)
+            await self._flush()
         return self._view()
 
     @workflow.query(name="status")
@@ -199,43 +212,72 @@ class InjuryCaseWorkflow:
     # ---- gateways --------------------------------------------------------------------------
 
     async def _prepare_application(self) -> None:
-        """Generate the filled-in application form and fetch the diagnosis summary."""
+        """Generate the filled-in application form and fetch the diagnosis summary; either one
+        that gives up becomes an HR task (fill the form in by hand, get the diagnosis)."""
         case_wf = workflow.info().workflow_id
-        form: DocumentRef = await workflow.execute_activity(
-            "generate_determination_form",
-            FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
-                        generated_at=self._clock.now(), generated_by="system"),
-            result_type=DocumentRef, **DB_ACTIVITY)
-        if any(m.code == "application_form" for m in self._in.materials):
-            self._state.provided += ("application_form",)
-        self._emit("form_generated", "system", document_id=form.document_id, sha256=form.sha256,
-                   filename=form.filename)
-        self._form_id = form.document_id
+        try:
+            form: DocumentRef = await workflow.execute_activity(
+                "generate_determination_form",
+                FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
+                            generated_at=self._clock.now(), generated_by="system"),
+                result_type=DocumentRef, **DB_ACTIVITY)
+        except ActivityError as error:
+            self._gave_up(error, actions.FORM_BY_HAND, "form_failed")
+        else:
+            if any(m.code == "application_form" for m in self._in.materials):
+                self._state.provided += ("application_form",)
+            self._emit("form_generated", "system", document_id=form.document_id,
+                       sha256=form.sha256, filename=form.filename)
+            self._form_id = form.document_id
         emp = self._in.employee
-        diagnosis: DiagnosisSummary = await workflow.execute_activity(
-            "fetch_diagnosis",
-            DiagnosisRequest(idempotency_key=f"{case_wf}:diagnosis", case_id=self._in.case_id,
-                             id_number=emp.id_number, employee_name=emp.name,
-                             accident_at=self._in.accident_at, injury=self._in.injury),
-            result_type=DiagnosisSummary, **GATEWAY_ACTIVITY)
-        self._emit("diagnosis_fetched", "hospital", found=diagnosis.found,
-                   hospital=diagnosis.hospital or None, diagnosis=diagnosis.diagnosis or None,
-                   treatment=diagnosis.treatment or None, reference=diagnosis.reference or None,
-                   source=diagnosis.source)
+        try:
+            diagnosis: DiagnosisSummary = await workflow.execute_activity(
+                "fetch_diagnosis",
+                DiagnosisRequest(idempotency_key=f"{case_wf}:diagnosis", case_id=self._in.case_id,
+                                 id_number=emp.id_number, employee_name=emp.name,
+                                 accident_at=self._in.accident_at, injury=self._in.injury),
+                result_type=DiagnosisSummary, **GATEWAY_ACTIVITY)
+        except ActivityError as error:
+            self._gave_up(error, actions.DIAGNOSIS_BY_HAND, "diagnosis_failed")
+        else:
+            self._emit("diagnosis_fetched", "hospital", found=diagnosis.found,
+                       hospital=diagnosis.hospital or None, diagnosis=diagnosis.diagnosis or None,
+                       treatment=diagnosis.treatment or None,
+                       reference=diagnosis.reference or None, source=diagnosis.source)
         self._changed()
         await self._flush()
 
+    def _gave_up(self, error: ActivityError, task: str, kind: str) -> None:
+        """An activity gave up: an HR task with the reason and an evidence event (cases started
+        before patch 2026-12-clocks-first fail as they did)."""
+        if not workflow.patched(CLOCKS_FIRST_PATCH):
+            raise error
+        cause = error.cause
+        error_type = cause.type if isinstance(cause, ApplicationError) and cause.type \
+            else type(cause or error).__name__
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
+        actions.gave_up(self._state, task, reason, self._clock.now())
+        self._emit(kind, "system", activity=error.activity_type, reason=reason,
+                   error_type=error_type, retry_state=error.retry_state.name
+                   if error.retry_state is not None else None, task=task)
+        self._changed()
+
     async def _submit_application(self) -> None:
         emp, case_wf = self._in.employee, workflow.info().workflow_id
-        receipt: AuthorityReceipt = await workflow.execute_activity(
-            "submit_determination_application",
-            DeterminationApplication(
-                idempotency_key=f"{case_wf}:determination:{len(self._events)}",
-                case_id=self._in.case_id, region=self._in.region, employee_name=emp.name,
-                id_number=emp.id_number, accident_at=self._in.accident_at, injury=self._in.injury,
-                simple_case=bool(self._state.determination and self._state.determination.simple_case),
-                materials=self._state.provided, form_document_id=self._form_id),
-            result_type=AuthorityReceipt, **GATEWAY_ACTIVITY)
+        det = self._state.determination
+        application = DeterminationApplication(
+            idempotency_key=f"{case_wf}:determination:{len(self._events)}",
+            case_id=self._in.case_id, region=self._in.region, employee_name=emp.name,
+            id_number=emp.id_number, accident_at=self._in.accident_at, injury=self._in.injury,
+            simple_case=bool(det and det.simple_case), materials=self._state.provided,
+            form_document_id=self._form_id)
+        try:
+            receipt: AuthorityReceipt = await workflow.execute_activity(
+                "submit_determination_application", application, result_type=AuthorityReceipt,
+                **GATEWAY_ACTIVITY)
+        except ActivityError as error:
+            self._gave_up(error, actions.SUBMIT_BY_HAND, "determination_submission_failed")
+            return
         if not receipt.accepted:
             self._emit("determination_not_accepted", "authority", reference=receipt.reference,
                        missing=list(receipt.missing), reason=receipt.reason)
@@ -260,7 +302,10 @@ class InjuryCaseWorkflow:
                              accident_at=self._in.accident_at),
                 result_type=BenefitClaimReceipt, **GATEWAY_ACTIVITY)
         except ActivityError as error:
-            self._emit("benefit_claim_failed", "system", error=str(error.cause or error))
+            if workflow.patched(CLOCKS_FIRST_PATCH):
+                self._gave_up(error, actions.BENEFITS_BY_HAND, "benefit_claim_failed")
+            else:
+                self._emit("benefit_claim_failed", "system", error=str(error.cause or error))
             return
         self._state.benefit_claim = receipt.reference
         self._emit("benefit_claimed", "si_bureau", accepted=receipt.accepted,
@@ -268,13 +313,17 @@ class InjuryCaseWorkflow:
                    reason=receipt.reason or None, grade=latest.grade)
 
     async def _register_courier(self, action: CaseAction) -> None:
-        await workflow.execute_activity(
-            "register_courier_tracking",
-            CourierRegistration(idempotency_key=f"{workflow.info().workflow_id}:courier:"
-                                                f"{action.tracking_number}",
-                                case_id=self._in.case_id, carrier=action.carrier,
-                                tracking_number=action.tracking_number, purpose=action.purpose),
-            result_type=str, **GATEWAY_ACTIVITY)
+        try:
+            await workflow.execute_activity(
+                "register_courier_tracking",
+                CourierRegistration(idempotency_key=f"{workflow.info().workflow_id}:courier:"
+                                                    f"{action.tracking_number}",
+                                    case_id=self._in.case_id, carrier=action.carrier,
+                                    tracking_number=action.tracking_number,
+                                    purpose=action.purpose),
+                result_type=str, **GATEWAY_ACTIVITY)
+        except ActivityError as error:
+            self._gave_up(error, actions.TRACKING_BY_HAND, "courier_registration_failed")
 
     # ---- state helpers ---------------------------------------------------------------------
 
@@ -302,9 +351,16 @@ class InjuryCaseWorkflow:
             pending = tuple(self._events[self._flushed:])
             if not pending:
                 return
-            await workflow.execute_local_activity_method(
-                LedgerActivities.record_case, projection(self._in, self._state, pending),
-                **DB_ACTIVITY)
+            try:
+                await workflow.execute_local_activity_method(
+                    LedgerActivities.record_case, projection(self._in, self._state, pending),
+                    **DB_ACTIVITY)
+            except ActivityError as error:
+                if not workflow.patched(CLOCKS_FIRST_PATCH):
+                    raise
+                # The clocks go on; the next write takes these events too (keyed: none twice).
+                workflow.logger.warning("case events not written yet: %s", error.cause or error)
+                return
             self._flushed += len(pending)
 
     def _view(self) -> CaseView:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -53,6 +54,8 @@ NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked No
 ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its events are written
 LOCAL_FLUSH_PATCH = "2026-11-local-flush"  # events are written by a local activity
 WRITE_BEHIND_PATCH = "2026-11-write-behind"  # an HR action's events are written after it answers
+GIVE_UP_PATCH = "2026-12-give-up"  # a submission or a write that gives up no longer stalls
+WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
 @workflow.defn(name="Onboarding")
@@ -91,6 +94,9 @@ class OnboardingWorkflow:
         await self._flush()  # after a write in progress, if any; the rest, with the actions' events
         if self._pending_write is not None:
             self._pending_write.cancel()
+        while self._flushed < len(self._events):  # only after a write gave up (patched path)
+            await workflow.sleep(WRITE_RETRY)
+            await self._flush()
         return self._view()
 
     # ---- queries -------------------------------------------------------------------------
@@ -279,16 +285,22 @@ class OnboardingWorkflow:
         self._set_open_request(status=RequestStatus.executing)
         self._status = Status.enrollment_executing
         emp = self._in.employee
-        answer = await workflow.execute_activity_method(
-            GatewayActivities.submit_si_enrollment,
-            BureauEnrollment(
-                idempotency_key=f"{workflow.info().workflow_id}:enrollment:{request.number}",
-                onboarding_id=workflow.info().workflow_id, employee_id=emp.employee_id,
-                name=emp.name, id_number=emp.id_number, region=self._in.region,
-                hire_date=self._in.hire_date, type=request.type,
-                contribution_base=request.contribution_base),
-            **GATEWAY_ACTIVITY,
-        )
+        try:
+            answer = await workflow.execute_activity_method(
+                GatewayActivities.submit_si_enrollment,
+                BureauEnrollment(
+                    idempotency_key=f"{workflow.info().workflow_id}:enrollment:{request.number}",
+                    onboarding_id=workflow.info().workflow_id, employee_id=emp.employee_id,
+                    name=emp.name, id_number=emp.id_number, region=self._in.region,
+                    hire_date=self._in.hire_date, type=request.type,
+                    contribution_base=request.contribution_base),
+                **GATEWAY_ACTIVITY,
+            )
+        except ActivityError as error:
+            if not workflow.patched(GIVE_UP_PATCH):
+                raise
+            await self._submission_failed(request, error)
+            return
         if answer.accepted:
             await self._enrolled(request, answer.reference)
             return
@@ -297,6 +309,21 @@ class OnboardingWorkflow:
         await self._notify("enrollment_failed", messages.bureau_rejection(self._in, answer),
                            self._hr(), request=request.number, code=answer.code,
                            reason=answer.reason)
+
+    async def _submission_failed(self, request: EnrollmentRequest, error: ActivityError) -> None:
+        """The submission gave up: the request goes back to HR (submit again, or at the counter)
+        with the reason, HR is told, and the SI window's escalations go on."""
+        cause = error.cause
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
+        code = cause.type if isinstance(cause, ApplicationError) and cause.type \
+            else type(cause or error).__name__
+        self._set_open_request(status=RequestStatus.bureau_rejected,
+                               reason=f"not submitted: {reason}")
+        self._status = Status.awaiting_enrollment
+        await self._notify("enrollment_failed", messages.bureau_unreachable(self._in, reason),
+                           self._hr(), request=request.number, code=code, reason=reason,
+                           submitted=False, retry_state=error.retry_state.name
+                           if error.retry_state is not None else None)
 
     async def _enrolled(self, request: EnrollmentRequest, reference: str | None) -> None:
         now = self._clock.now()
@@ -432,13 +459,20 @@ class OnboardingWorkflow:
             if not pending:
                 return
             update = projection_of(workflow.info().workflow_id, self._in, self._status, pending)
-            if local and workflow.patched(LOCAL_FLUSH_PATCH):
-                # A local activity: the write rides on the current workflow task, no round trip.
-                await workflow.execute_local_activity_method(
-                    LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
-            else:
-                await workflow.execute_activity_method(
-                    LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
+            try:
+                if local and workflow.patched(LOCAL_FLUSH_PATCH):
+                    # A local activity: the write rides on the current workflow task, no round trip.
+                    await workflow.execute_local_activity_method(
+                        LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
+                else:
+                    await workflow.execute_activity_method(
+                        LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
+            except ActivityError as error:
+                if not workflow.patched(GIVE_UP_PATCH):
+                    raise
+                # The clocks go on; the next write takes these events too (keyed: none twice).
+                workflow.logger.warning("onboarding events not written yet: %s", error.cause or error)
+                return
             self._flushed += len(pending)
 
     def _view(self) -> OnboardingView:

@@ -298,6 +298,22 @@ async def case_back_on_return_day(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def case_form_failed_by_hand(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-clocks-first patch (and no PDF font, see FONTS): the clocks start
+    first; the form cannot be generated and becomes an HR task; reminded and escalated on time; the
+    form filled in by hand and filed, applied for, withdrawn."""
+    handle = await _start_case(env, queue, "C5", days_ago=2)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _until(env, _due(view, "determination_application") + timedelta(hours=1))
+    await _act(handle, "file_materials", materials=view.missing_materials)
+    await _act(handle, "apply_determination")
+    await env.sleep(timedelta(days=1))
+    await _act(handle, "withdraw", reason="the employee settled privately")
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
@@ -311,11 +327,14 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_closed_return_answered": case_closed_return_answered,
              "case_missed_late_rejected": case_missed_late_rejected,
              "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,
-             "case_back_on_return_day": case_back_on_return_day}
+             "case_back_on_return_day": case_back_on_return_day,
+             "case_form_failed_by_hand": case_form_failed_by_hand}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
-          "case_back_on_return_day": "injury_case"}
+          "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case"}
+# Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
+FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 
 
 async def record(names: list[str]) -> None:
@@ -332,7 +351,8 @@ async def record(names: list[str]) -> None:
                 async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
                                   workflow_runner=WORKFLOW_RUNNER,
                                   activities=activities_for(db_url,
-                                                            documents_root=Path(tmp) / "documents"),
+                                                            documents_root=Path(tmp) / "documents",
+                                                            pdf_font=FONTS.get(name)),
                                   activity_executor=executor):
                     workflow_id = await SCENARIOS[name](env, queue)
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 
-from activities.forms import FONT_MISSING, FormActivities, document_id
+from activities.forms import FONT_MISSING, RENDER_FAILED, FormActivities, document_id
 from domain import documents
 from domain.injury_case import DocumentRef, FormRequest
 from settings import CJK_FONTS
@@ -142,3 +144,31 @@ def test_a_malformed_case_id_is_a_non_retryable_error(sqlite_url: str, tmp_path:
     with pytest.raises(ApplicationError) as caught:
         forms.generate_determination_form(request("k1", "../etc"))
     assert caught.value.type == "invalid_case" and caught.value.non_retryable
+
+
+@needs_font
+def test_a_description_of_8000_characters_wraps_across_pages_and_is_printed_whole(
+        sqlite_url: str, tmp_path: Path):
+    sentences = [f"第{n:04d}句，工人在车间搬运物料时被叉车撞伤右腿。" for n in range(1, 400)]
+    description = "".join(sentences)[:7991] + "\x00以上为全部经过。"  # a NUL pasted in, too
+    assert len(description) == 8000
+    long = replace(request(), case=replace(request().case, description=description))
+    root = tmp_path / "documents"
+    ref = FormActivities(sqlite_url, root, None).generate_determination_form(long)
+    pages = PdfReader(io.BytesIO(LocalContentStore(root).get(ref.sha256))).pages
+    assert len(pages) >= 3
+    text = re.sub(r"\s", "", "".join(page.extract_text() for page in pages))
+    numbers = re.findall(r"第(\d{4})句", text)
+    whole = len(description[:7991].split("句，")) - 1  # sentences whose number fits in the cut
+    assert [int(n) for n in numbers] == list(range(1, whole + 1))
+    assert "以上为全部经过" in text and "第十八条" in text  # the end of the text, then the basis
+
+
+def test_a_font_reportlab_cannot_read_is_refused_without_retries(sqlite_url: str, tmp_path: Path):
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    forms = FormActivities(sqlite_url, tmp_path / "documents", str(broken))
+    with pytest.raises(ApplicationError) as caught:
+        forms.generate_determination_form(request())
+    assert caught.value.type == RENDER_FAILED and caught.value.non_retryable
+    assert rows(sqlite_url) == ([], [])
