@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -15,6 +16,39 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.errors import ActionRefused, RuleViolation
 
 _UPDATE_STATUS = {"InvalidInput": 422, "Conflict": 409, "Forbidden": 403}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str
+    details: dict[str, Any] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of every route."""
+
+    error: ErrorDetail
+
+
+_ERROR_STATUSES = {
+    400: "The body cannot be read (not UTF-8, not the declared format)",
+    401: "No or an unknown API key", 403: "The caller's role may not do this",
+    404: "No such resource", 409: "Not possible in the resource's current state",
+    413: "The upload is too large",
+    422: "Bad input: `field` names it, `code` the rule it breaks; nothing was changed",
+    503: "A dependency (Temporal, the PDF font) is unavailable",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description, "content": {"application/json": {}}}
+    for status, description in _ERROR_STATUSES.items()}
+"""Documented on every route (FastAPI(responses=…)), so the schema lists every answer it gives; JSON
+even on the routes whose success is a page or a file."""
+
+
+def file_response(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a route whose success is a file, not JSON."""
+    return {200: {"description": description, "content": {media_type: {}}}}
 
 
 class ApiError(Exception):
@@ -79,17 +113,28 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        field = ".".join(loc)
+        field = _field(first.get("loc", ()))
         message = f"{field or 'request'}: {first.get('msg', 'invalid')}"
         return error_response(422, f"invalid.{first.get('type', 'value')}", message, field,
                               {"errors": [_plain(e) for e in exc.errors()]})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "auth.missing_key", 404: "not_found", 405: "method_not_allowed"}.get(
+        code = {400: "body.unreadable", 401: "auth.missing_key", 404: "not_found",
+                405: "method_not_allowed"}.get(
             exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+
+_UNION_MEMBER_TAGS = frozenset({"int", "str", "bool", "float", "decimal", "date", "datetime", "none"})
+
+
+def _field(loc: Any) -> str:
+    """The field a validation error names: without where it came from (body, query, …) and without
+    the union member pydantic tried (`grade.int` is the field `grade`)."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header")]
+    return ".".join(p for p in parts if p not in _UNION_MEMBER_TAGS and "[" not in p
+                    and not p.startswith(("function-", "constrained-")))
 
 
 def _plain(error: Any) -> dict[str, Any]:

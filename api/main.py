@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         yield
 
     app = FastAPI(title="Caseguard", version="0.1.0", lifespan=lifespan,
+                  responses=errors.ERROR_RESPONSES,
                   description="Statutory clocks, notices and evidence for HR: work-injury "
                               "cases (工伤) and new-hire social-insurance onboarding (社保增员).")
     errors.install(app)

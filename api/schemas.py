@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from fastapi import Query
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from domain.errors import RuleViolation
 from domain.injury_case import CaseAnswer, CaseView
+from domain.input_rules import check_date_in_window, check_plain_text
 from domain.onboarding import (
     ActionAnswer,
     Contact,
@@ -23,8 +37,46 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 Money = Decimal
 
 
+OFFSET_MAX = 1_000_000_000
+"""A list's offset stops here: 2^63 and beyond overflowed the database drivers (a 500)."""
+Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX, description="rows to skip")]
+
+
+def _plain_text(value: str, info: ValidationInfo) -> str:
+    checked_input(value, info.field_name or "text")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+"""A query or form text under check_plain_text (body fields get it from Body)."""
+
+
 class Body(BaseModel):
+    """A request body: unknown fields refused; numbers and booleans are typed strictly (StrictInt,
+    StrictBool: `true` is not the grade 1); every text is plain (domain.input_rules.
+    check_plain_text) and every date inside the sane window (check_date_in_window)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _input_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        return checked_input(value, info.field_name or "")
+
+
+def checked_input(value: Any, field: str) -> Any:
+    """The input rules on one value (texts, dates, and lists of them), as a validation error."""
+    try:
+        if isinstance(value, str):
+            check_plain_text(value, field)
+        elif isinstance(value, date):
+            check_date_in_window(value, field)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                checked_input(item, field)
+    except RuleViolation as exc:
+        raise PydanticCustomError(exc.code, exc.message) from None
+    return value
 
 
 class ContactIn(Body):
@@ -156,9 +208,9 @@ class CaseCreate(Body):
     description: str = Field(min_length=1, max_length=8000)
     injury: str = Field(min_length=1, max_length=2000)
     witnesses: list[WitnessIn] = Field(default_factory=list, max_length=50)
-    si_enrolled: bool
+    si_enrolled: StrictBool
     region: str = Field(default="default", min_length=1, max_length=40)
-    traffic_accident: bool = False
+    traffic_accident: StrictBool = False
     case_id: str | None = Field(default=None, max_length=64)
 
 
@@ -170,13 +222,13 @@ class CaseActionIn(Body):
     on: date | None = None
     materials: list[str] = Field(default_factory=list, max_length=50)
     override_reason: str = Field(default="", max_length=2000)
-    simple_case: bool = False
-    recognised: bool | None = None
+    simple_case: StrictBool = False
+    recognised: StrictBool | None = None
     reference: str = Field(default="", max_length=200)
     deadline: str = Field(default="", max_length=40)
     until: date | None = None
-    months: int | None = None
-    grade: int | Literal["none"] | None = None
+    months: StrictInt | None = None
+    grade: StrictInt | Literal["none"] | None = None
     amount: Money | None = Field(default=None, max_digits=14, decimal_places=2)
     party: str = Field(default="", max_length=20)
     carrier: str = Field(default="", max_length=60)

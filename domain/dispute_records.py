@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import RuleViolation
+from domain.input_rules import check_date_in_window, check_plain_text, parse_ascii_int
 
 COLUMNS = ("reference", "accident_on", "closed_on", "region", "cause", "injury", "location",
            "si_enrolled", "traffic_accident", "recognised", "grade", "no_disability",
@@ -128,9 +129,7 @@ def _bool(raw: str) -> bool:
 
 def _int(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
-        if not raw.strip().isdigit() or not low <= int(raw) <= high:
-            raise RuleViolation("", "int.range", f"'{raw}' is not a whole number from {low} to {high}")
-        return int(raw)
+        return parse_ascii_int(raw, "", low, high)
     return parse
 
 
@@ -152,11 +151,12 @@ def _amounts(raw: str) -> tuple[Decimal, ...]:
 
 def _date(raw: str) -> date:
     try:
-        if _ISO_DATE.fullmatch(raw.strip()):
-            return date.fromisoformat(raw.strip())
+        parsed = date.fromisoformat(raw.strip()) if _ISO_DATE.fullmatch(raw.strip()) else None
     except ValueError:
-        pass
-    raise RuleViolation("", "date.invalid", f"'{raw}' is not an ISO date (YYYY-MM-DD)")
+        parsed = None
+    if parsed is None:
+        raise RuleViolation("", "date.invalid", f"'{raw}' is not an ISO date (YYYY-MM-DD)")
+    return check_date_in_window(parsed, "")
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -194,7 +194,8 @@ def _row(row: int, line: int, cells: dict[str, str], errors: list[RowError]) -> 
             errors.append(RowError(row, line, column, "too_long", f"at most {limit} characters"))
             continue
         try:
-            values[column] = _PARSERS[column](text) if column in _PARSERS else text
+            values[column] = _PARSERS[column](text) if column in _PARSERS \
+                else check_plain_text(text, column)
         except RuleViolation as exc:
             errors.append(RowError(row, line, column, exc.code, exc.message))
     accident, closed = values.get("accident_on"), values.get("closed_on")

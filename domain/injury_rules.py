@@ -22,6 +22,7 @@ from domain.injury_case import (
     CaseState,
     Stage,
 )
+from domain.input_rules import check_date_in_window
 from domain.onboarding import Actor
 
 S = Stage
@@ -196,6 +197,7 @@ def _extension(inp: CaseInput, state: CaseState, action: CaseAction, today: date
                             "deadline", {"deadline": target})
     if action.until is None:
         raise RuleViolation("until", "until.required", "until (the new last day) is required")
+    check_date_in_window(action.until, "until")  # 9999-12-31 + 1 day crashed the workflow task
     current_last = current.due_at.astimezone(SHANGHAI).date()
     if action.until <= current_last - _ONE_DAY:
         raise RuleViolation("until", "until.not_later",

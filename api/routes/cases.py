@@ -21,6 +21,7 @@ from api.schemas import (
     COMMON_ACTION_FIELDS,
     CaseActionIn,
     CaseCreate,
+    Offset,
     case_answer_json,
     case_json,
 )
@@ -31,6 +32,7 @@ from domain.injury_case import CaseAction, CaseAnswer, CaseState, CaseView, Stag
 from domain.injury_clocks import initial_state_deadlines
 from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
+from domain.input_rules import check_date_in_window
 from domain.onboarding import Actor
 from store import workflow_events
 from store.db import point_read
@@ -71,7 +73,7 @@ def _case_exists(workflow_id: str) -> ApiError:
 def list_cases(actor: CurrentPrincipal, session: SessionDep, stage: Stage | None = None,
                overdue: bool | None = None, due_before: datetime | None = None,
                limit: int = Query(50, ge=1, le=500),
-               offset: int = Query(0, ge=0)) -> dict[str, Any]:
+               offset: Offset = 0) -> dict[str, Any]:
     """List cases from the projection, newest accident first: by stage, overdue, or due before."""
     rules.check_role("read", actor)
     now = datetime.now(UTC)
@@ -86,6 +88,7 @@ def list_cases(actor: CurrentPrincipal, session: SessionDep, stage: Stage | None
                               CaseDeadlineEntry.due_at < now)
         filters.append(late if overdue else ~late)
     if due_before is not None:
+        check_date_in_window(due_before, "due_before")
         if due_before.tzinfo is None:
             raise ApiError(422, "due_before.timezone", "due_before needs a timezone offset "
                            "(e.g. 2026-12-01T00:00:00+08:00)", "due_before")

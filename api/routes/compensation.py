@@ -7,16 +7,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
+from pydantic import Field, StrictBool, StrictInt, TypeAdapter, ValidationInfo, field_validator
 
 from api.deps import CurrentPrincipal, TemporalDep
 from api.errors import ApiError
 from api.routes.expenses import case_view
+from api.schemas import Body
 from domain.calendar import SHANGHAI
 from domain.compensation import Dependant, Estimate, EstimateRequest, estimate
 from domain.compensation_data import CompensationTables
 from domain.injury_case import Appraisal, CaseView
 from domain.injury_rules import check_role
+from domain.input_rules import check_date_in_window
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])
@@ -25,13 +27,13 @@ Wage = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 _ESTIMATE = TypeAdapter(Estimate)
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _Body(Body):
+    pass
 
 
 class DependantIn(_Body):
     relation: Literal["spouse", "child", "parent", "grandparent", "grandchild", "sibling"]
-    orphan_or_lone_elder: bool = False
+    orphan_or_lone_elder: StrictBool = False
 
 
 class EstimateIn(_Body):
@@ -39,20 +41,20 @@ class EstimateIn(_Body):
 
     region: str = Field(min_length=1, max_length=40)
     injury_date: date
-    grade: int | None = Field(default=None, ge=1, le=10)
-    death: bool = Field(default=False, validate_default=True)
+    grade: StrictInt | None = Field(default=None, ge=1, le=10)
+    death: StrictBool = Field(default=False, validate_default=True)
     monthly_wage: Wage | None = None
     wages_12_months: list[Wage] | None = Field(default=None, min_length=1, max_length=12,
                                                validate_default=True)
     regional_average_monthly_wage: Wage | None = None
     provincial_average_monthly_wage: Wage | None = None
     minimum_monthly_wage: Wage | None = None
-    si_enrolled: bool
+    si_enrolled: StrictBool
     contract_ends: date | None = None
     dependants: list[DependantIn] = Field(default_factory=list, max_length=20)
     nursing_level: Literal["complete", "mostly", "partly"] | None = None
-    suspension_months: int | None = Field(default=None, ge=0, le=24)
-    third_party_liable: bool = False
+    suspension_months: StrictInt | None = Field(default=None, ge=0, le=24)
+    third_party_liable: StrictBool = False
 
     @field_validator("death")
     @classmethod
@@ -103,6 +105,8 @@ async def case_compensation(
         third_party_liable: bool = False) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
     check_role("read", actor)
+    if contract_ends is not None:
+        check_date_in_window(contract_ends, "contract_ends")
     view = await case_view(client, id)
     appraisal = _concluded(view)
     if grade is None and (appraisal is None or appraisal.grade is None):

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI
-from pydantic import Field
+from pydantic import Field, StrictBool
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -35,7 +35,7 @@ class AuthorityDecisionIn(Body):
     """What the simulated injury-determination authority decided."""
 
     case_id: str
-    recognised: bool
+    recognised: StrictBool
     decided_on: date | None = None
     reference: str = Field(default="", max_length=100)
     reason: str = Field(default="", max_length=2000)

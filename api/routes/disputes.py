@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 
 from api.deps import CurrentPrincipal, SettingsDep
 from api.errors import ApiError
+from api.schemas import Offset
 from domain import dispute_records as records
 from domain.disputes import DisputeQuery, DisputeRecord, agreed_summary, normalise, rank
 from domain.errors import Forbidden
@@ -59,7 +60,7 @@ def similar(actor: CurrentPrincipal, settings: SettingsDep,
 def list_disputes(actor: CurrentPrincipal, settings: SettingsDep,
                   source: Literal["case", "import"] | None = None,
                   grade: Annotated[int | None, Query(ge=1, le=10)] = None,
-                  offset: Annotated[int, Query(ge=0)] = 0,
+                  offset: Offset = 0,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """Finished cases and imported past disputes; filter by source or grade."""
     check_role("read", actor)

@@ -13,8 +13,10 @@ from sqlmodel import col, select
 from temporalio.service import RPCError
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc
+from api.errors import ApiError, file_response, from_rpc
+from api.schemas import PlainText
 from domain import documents as rules
+from domain.input_rules import check_plain_text
 from domain.onboarding import Actor
 from domain.onboarding_rules import check_role
 from settings import Settings
@@ -29,12 +31,13 @@ CHUNK = 1024 * 1024
 
 @router.post("/api/v1/onboardings/{id}/documents", status_code=201)
 async def add_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
-                       settings: SettingsDep, kind: Annotated[str, Form()],
+                       settings: SettingsDep, kind: Annotated[PlainText, Form()],
                        file: Annotated[UploadFile, File()],
-                       note: Annotated[str, Form(max_length=2000)] = "") -> dict[str, Any]:
+                       note: Annotated[PlainText, Form(max_length=2000)] = "") -> dict[str, Any]:
     """Attach a document (accident report, invoice, courier receipt…); each upload is evidence."""
     check_role("add_document", actor)
     rules.check_kind(kind)
+    check_plain_text(file.filename or "", "file")
     data = await _read_limited(file, settings.document_max_bytes)
     file_type = rules.detect_type(data[:16])
     try:
@@ -48,9 +51,9 @@ async def add_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
 
 @router.post("/api/v1/cases/{id}/documents", status_code=201, summary="Attach a document to a case")
 async def add_case_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
-                            settings: SettingsDep, kind: Annotated[str, Form()],
+                            settings: SettingsDep, kind: Annotated[PlainText, Form()],
                             file: Annotated[UploadFile, File()],
-                            note: Annotated[str, Form(max_length=2000)] = "") -> dict[str, Any]:
+                            note: Annotated[PlainText, Form(max_length=2000)] = "") -> dict[str, Any]:
     """Attach a document to a case (diagnosis, agreement, courier receipt…); each upload is evidence."""
     if not id.startswith("case-"):
         raise ApiError(404, "case.not_found", f"no case with id {id}", "id")
@@ -72,7 +75,9 @@ def list_documents(id: str, actor: CurrentPrincipal, session: SessionDep) -> dic
     return {"subject_id": id, "items": [_public(r) for r in rows]}
 
 
-@router.get("/api/v1/documents/{document_id}")
+@router.get("/api/v1/documents/{document_id}", response_class=Response,
+            responses=file_response("application/octet-stream", "The file as uploaded (PDF, "
+                                    "JPEG, PNG: its own content type)"))
 async def get_document(document_id: str, actor: CurrentPrincipal,
                        settings: SettingsDep) -> Response:
     """The file itself, with its SHA-256; every download is recorded as evidence."""

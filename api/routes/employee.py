@@ -12,7 +12,10 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SettingsDep, TemporalDep
+from api.errors import file_response
 from api.routes.webhooks import _signal
+from api.schemas import PlainText
+from domain.input_rules import check_date_in_window
 from domain.labels import NOTICE_PURPOSES
 from domain.notices import Answer, DeliveryStatus, Receipt
 from domain.tokens import TokenError, read_token
@@ -25,7 +28,8 @@ router = APIRouter(prefix="/r", tags=["employee page"], include_in_schema=True)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-@router.get("/{token}/o.gif", name="open_pixel")
+@router.get("/{token}/o.gif", name="open_pixel", response_class=Response,
+            responses=file_response("image/gif", "A 1x1 transparent GIF"))
 async def open_pixel(token: str, settings: SettingsDep, client: TemporalDep) -> Response:
     """Records an email open (weak evidence: mail clients may pre-fetch images)."""
     notice = await _notice(settings, token)
@@ -49,7 +53,7 @@ async def notice_page(token: str, settings: SettingsDep, client: TemporalDep) ->
 @router.post("/{token}", response_class=HTMLResponse)
 async def answer_notice(token: str, settings: SettingsDep, client: TemporalDep,
                         choice: Annotated[str, Form()] = "confirm",
-                        text: Annotated[str, Form(max_length=2000)] = "",
+                        text: Annotated[PlainText, Form(max_length=2000)] = "",
                         return_date: Annotated[str, Form()] = "") -> HTMLResponse:
     """Records the employee's confirmation or answer: the only thing that acknowledges a notice."""
     notice = await _notice(settings, token)
@@ -98,8 +102,8 @@ def _answer_evidence(settings: Settings, notice: NoticeRow, answer: Answer) -> N
 
 def _date(value: str) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+        return check_date_in_window(date.fromisoformat(value), "return_date") if value else None
+    except ValueError:  # RuleViolation too: a year-1 return date is no answer
         return None
 
 

@@ -25,11 +25,12 @@ from api.bundle import (
     notice_line,
 )
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc
+from api.errors import ApiError, file_response, from_rpc
+from api.schemas import Offset
 from domain import onboarding_rules as rules
 from domain.errors import RuleViolation
 from domain.evidence import verify_chain
-from domain.ids import case_id_of
+from domain.ids import CASE_PREFIX, ONBOARDING_PREFIX, case_id_of, employee_id_of
 from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import Actor, OnboardingView
 from settings import Settings
@@ -45,7 +46,7 @@ case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 
 @router.get("/{id}/evidence")
 async def list_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
-                        offset: int = Query(0, ge=0),
+                        offset: Offset = 0,
                         limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """The subject's ledger entries in chain order, with their hashes."""
     rules.check_role("read", actor)
@@ -92,11 +93,13 @@ async def record_refusal(db_url: str, subject_id: str, actor: Actor, action: str
     await asyncio.to_thread(evidence.append, db_url, entry)
 
 
-@router.get("/{id}/bundle")
+@router.get("/{id}/bundle", response_class=Response,
+            responses=file_response("application/zip", "The evidence bundle (ZIP)"))
 async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
                         settings: SettingsDep) -> Response:
     """A ZIP an arbitrator can read: Chinese PDF timeline, ledger, documents, manifest of hashes."""
     rules.check_role("export_bundle", actor)
+    _bundle_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases")
     try:
         view = await client.get_workflow_handle(id).query("status", result_type=OnboardingView)
     except RPCError as exc:
@@ -107,15 +110,13 @@ async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
     return _zip(id, content)
 
 
-@case_router.get("/{id}/bundle")
+@case_router.get("/{id}/bundle", response_class=Response,
+                 responses=file_response("application/zip", "The evidence bundle (ZIP)"))
 async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
                              settings: SettingsDep) -> Response:
     """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
     rules.check_role("export_bundle", actor)
-    try:
-        case_id_of(id)
-    except RuleViolation:
-        raise ApiError(404, "case.not_found", f"no case with id {id}", "id") from None
+    _bundle_kind(id, CASE_PREFIX, "case", other="onboardings")
     handle = client.get_workflow_handle(id)
     try:
         view = await handle.query("status", datetime.now(UTC), result_type=CaseView)
@@ -128,6 +129,25 @@ async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalD
             view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger))
 
     return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build))
+
+
+def _bundle_kind(id: str, prefix: str, what: str, other: str) -> None:
+    """422 for the other kind's id (its workflow answers another view: a 500 or a wrong bundle),
+    404 for an id of no kind."""
+    kind_of = employee_id_of if prefix == ONBOARDING_PREFIX else case_id_of
+    other_kind_of = case_id_of if prefix == ONBOARDING_PREFIX else employee_id_of
+    try:
+        kind_of(id)
+        return
+    except RuleViolation:
+        pass
+    try:
+        other_kind_of(id)
+    except RuleViolation:
+        raise ApiError(404, f"{what}.not_found", f"no {what} with id {id}", "id") from None
+    article = "an" if what == "onboarding" else "a"
+    raise ApiError(422, "id.wrong_kind", f"{id} is not {article} {what} id: export it with "
+                   f"GET /api/v1/{other}/{id}/bundle", "id")
 
 
 async def _case_input(client: Client, handle: WorkflowHandle[Any, Any]) -> CaseInput:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from temporalio.client import Client
@@ -19,8 +19,9 @@ from temporalio.service import RPCError
 
 from api import expense_claim as claim
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc
+from api.errors import ApiError, file_response, from_rpc
 from api.routes.evidence import record_refusal
+from api.schemas import Body
 from domain.calendar import SHANGHAI
 from domain.errors import ActionRefused, Forbidden, RuleViolation
 from domain.expenses import (  # the domain's own normalisation
@@ -44,10 +45,8 @@ router = APIRouter(prefix="/api/v1/cases", tags=["expenses"])
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
 
 
-class ExpenseIn(BaseModel):
+class ExpenseIn(Body):
     """A medical bill: the invoice, who paid at the time, and the medical-insurance settlement slip."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     invoice_number: str = Field(max_length=60)
     hospital: str = Field(max_length=200)
@@ -94,7 +93,8 @@ async def get_expenses(id: str, actor: CurrentPrincipal, client: TemporalDep,
     return claim.ledger_json(ledger)
 
 
-@router.get("/{id}/expenses/export.csv")
+@router.get("/{id}/expenses/export.csv", response_class=Response,
+            responses=file_response("text/csv", "The claim statement (CSV, UTF-8)"))
 async def export_csv(id: str, actor: CurrentPrincipal, client: TemporalDep,
                      settings: SettingsDep) -> Response:
     """The claim statement for the SI agency as CSV: a header row, one row per bill, a TOTAL row."""
@@ -105,7 +105,8 @@ async def export_csv(id: str, actor: CurrentPrincipal, client: TemporalDep,
     return _file(content, "text/csv; charset=utf-8", f"{id}-expenses.csv")
 
 
-@router.get("/{id}/expenses/export.pdf")
+@router.get("/{id}/expenses/export.pdf", response_class=Response,
+            responses=file_response("application/pdf", "The claim statement (PDF)"))
 async def export_pdf(id: str, actor: CurrentPrincipal, client: TemporalDep,
                      settings: SettingsDep) -> Response:
     """The claim statement for the SI agency as a Chinese PDF."""

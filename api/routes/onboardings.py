@@ -23,6 +23,7 @@ from api.schemas import (
     CancelIn,
     DelayReasonIn,
     EnrollmentSubmit,
+    Offset,
     OnboardingCreate,
     Review,
     WithdrawalAnswer,
@@ -115,7 +116,7 @@ async def _record_registration(settings: SettingsDep, handle: WorkflowHandle[Any
 def list_onboardings(actor: CurrentPrincipal, session: SessionDep,
                      status: Status | None = None,
                      limit: int = Query(50, ge=1, le=500),
-                     offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                     offset: Offset = 0) -> dict[str, Any]:
     """List onboardings, newest first, optionally by status."""
     rules.check_role("read", actor)
     query = select(OnboardingRow)

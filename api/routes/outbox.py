@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
 from api.deps import CurrentPrincipal, SessionDep
+from api.schemas import Offset
 from domain import onboarding_rules as rules
 from store.models import OutboxMessage
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
 @router.get("")
 def list_outbox(actor: CurrentPrincipal, session: SessionDep, subject_id: str | None = None,
                 purpose: str | None = None, limit: int = Query(100, ge=1, le=1000),
-                offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                offset: Offset = 0) -> dict[str, Any]:
     """Messages in the outbox, newest first, by subject (onboarding id) and purpose."""
     rules.check_role("read", actor)
     query = select(OutboxMessage)

@@ -119,10 +119,12 @@ async def test_a_closed_case_yields_a_bundle_whose_manifest_verifies_and_whose_p
 
 
 async def test_unknown_cases_and_readers_get_no_bundle(api: httpx.AsyncClient):
-    for unknown in ("case-NOPE-20260101", "onboarding-E1", "nothing"):
+    for unknown in ("case-NOPE-20260101", "nothing"):
         response = await api.get(f"/api/v1/cases/{unknown}/bundle", headers=auth("k-hr"))
         assert response.status_code == 404, (unknown, response.text)
         assert response.json()["error"]["code"] == "case.not_found"
+    onboarding = await api.get("/api/v1/cases/onboarding-E1/bundle", headers=auth("k-hr"))
+    assert onboarding.status_code == 422 and onboarding.json()["error"]["code"] == "id.wrong_kind"
     case = await open_case(api, "E7002")
     forbidden = await api.get(f"/api/v1/cases/{case['id']}/bundle", headers=auth("k-manager"))
     assert forbidden.status_code == 403

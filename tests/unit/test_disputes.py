@@ -152,6 +152,11 @@ def test_a_good_csv_parses_every_row():
     ("右手,是,settled,,abc,,,", "rows[2].agreed_amount", "amount.invalid"),
     ("右手,是,settled,,,2025/01/02,,", "rows[2].accident_on", "date.invalid"),
     ("右手,是,settled,,,2025-02-30,,", "rows[2].accident_on", "date.invalid"),
+    ("右手,是,settled,²,,,,", "rows[2].grade", "int.range"),  # str.isdigit takes it: was a 500
+    ("右手,是,settled,⑤,,,,", "rows[2].grade", "int.range"),
+    ("右手,是,settled,５,,,,", "rows[2].grade", "int.range"),  # full-width
+    ("右手,是,settled,,,0001-01-01,,", "rows[2].accident_on", "date.outside_window"),
+    ("右手\u202e,是,settled,,,,,", "rows[2].injury", "text.control_character"),
     ("右手,是,settled,,,2025-03-01,2025-02-01,", "rows[2].closed_on", "date.order"),
     ("右手,是,settled,,,,,1;x", "rows[2].employer_offers", "amount.invalid"),
     ("右手,是,settled", "rows[2].columns", "csv.columns"),

@@ -16,6 +16,7 @@ from domain.injury_actions import appraisal_deadline_name
 from domain.injury_case import TERMINAL, CaseState, Stage
 from domain.injury_clocks import alarms, is_overdue, local_date
 from domain.injury_rules import ACTION_STAGES, ACTIONS, allowed_actions, check_action
+from domain.input_rules import LATEST_DATE
 from domain.onboarding import Actor
 from tests.unit.injury_driver import ACCIDENT, Case, act
 
@@ -197,6 +198,19 @@ def test_an_extension_must_end_after_the_current_deadline():
 
 def test_an_extension_needs_its_new_last_day():
     assert invalid(Case(), "grant_extension").code == "until.required"
+
+
+@pytest.mark.parametrize("until", [date(9999, 12, 31), date.max, date(1, 1, 1), LATEST_DATE
+                                   + timedelta(days=1)])
+def test_an_extension_to_a_day_outside_the_sane_window_is_refused(until):
+    """9999-12-31 passed the check, then `until + 1 day` overflowed in the workflow task."""
+    error = invalid(Case(), "grant_extension", until=until)
+    assert (error.field, error.code) == ("until", "date.outside_window")
+
+
+def test_an_extension_to_the_last_day_of_the_window_is_applied_without_overflow():
+    case = Case().do("grant_extension", until=LATEST_DATE, reference="京人社延期002")
+    assert last_day(case.deadline("determination_application")) >= LATEST_DATE
 
 
 def test_only_the_two_extendable_deadlines_can_be_extended():
