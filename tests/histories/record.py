@@ -20,7 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from temporalio import activity
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -35,6 +37,8 @@ from domain.injury_case import (
 from domain.notices import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
 from domain.onboarding import (
     Actor,
+    BureauAnswer,
+    BureauEnrollment,
     CancelOnboarding,
     DelayReason,
     OnboardingView,
@@ -175,6 +179,28 @@ async def api_registered_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
     await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
     await env.sleep(timedelta(hours=2))
+    await handle.result()
+    return handle.id
+
+
+@activity.defn(name="submit_si_enrollment")
+async def bureau_refuses_malformed(request: BureauEnrollment) -> BureauAnswer:
+    """The SI bureau refuses every submission as malformed (non-retryable: it gives up at once)."""
+    raise ApplicationError("SI bureau refused the request as malformed: 参保人员信息校验失败",
+                           type="PermanentFailure", non_retryable=True)
+
+
+async def onboarding_bureau_gave_up(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-give-up patch (and a bureau that refuses, see FAKES): approved,
+    the submission gives up and goes back to HR (told); the SI window escalates at its end, twice;
+    cancelled."""
+    handle = await _start(env, queue, "H11")
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(hours=2))
+    view = await handle.query("status", result_type=OnboardingView)
+    await _until(env, view.deadlines[0].due_at + timedelta(days=1, hours=1))
+    await handle.execute_update("cancel", CancelOnboarding(HR, "enrolled at the bureau's counter"))
     await handle.result()
     return handle.id
 
@@ -328,13 +354,16 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_missed_late_rejected": case_missed_late_rejected,
              "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,
              "case_back_on_return_day": case_back_on_return_day,
-             "case_form_failed_by_hand": case_form_failed_by_hand}
+             "case_form_failed_by_hand": case_form_failed_by_hand,
+             "onboarding_bureau_gave_up": onboarding_bureau_gave_up}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
           "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case"}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
+# Scenarios whose worker has fakes under the real activity names (an outside system that fails).
+FAKES = {"onboarding_bureau_gave_up": {"submit_si_enrollment": bureau_refuses_malformed}}
 
 
 async def record(names: list[str]) -> None:
@@ -348,11 +377,13 @@ async def record(names: list[str]) -> None:
                 test_server_existing_path=str(temporal_test_server()))
             async with env:
                 queue = f"record-{uuid.uuid4().hex[:6]}"
+                fakes = FAKES.get(name, {})
+                real = [fn for fn in activities_for(db_url, documents_root=Path(tmp) / "documents",
+                                                    pdf_font=FONTS.get(name))
+                        if fn.__name__ not in fakes]
                 async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
                                   workflow_runner=WORKFLOW_RUNNER,
-                                  activities=activities_for(db_url,
-                                                            documents_root=Path(tmp) / "documents",
-                                                            pdf_font=FONTS.get(name)),
+                                  activities=[*real, *fakes.values()],
                                   activity_executor=executor):
                     workflow_id = await SCENARIOS[name](env, queue)
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
