@@ -64,6 +64,7 @@ EVENT_KINDS = {
     "case_reminder_sent": "工伤案件期限提醒已发出",
     "case_escalated": "工伤案件期限逾期，已升级通知",
     "signal_ignored": "外部回调未被采纳",
+    "deadline_recomputed": "依官方公布的节假日安排重新计算期限",
     "expense_recorded": "登记医疗费用票据",
     "expense_claim_exported": "导出工伤医疗费用申领明细",
     "case_outcome": "结案记录（纠纷数据库）",

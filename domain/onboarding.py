@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from domain.calendar import HolidayCalendar
 from domain.notices import NoticeInput, NoticeRecipient
 
 EnrollmentType = Literal["new", "back_payment"]
@@ -138,6 +139,9 @@ class OnboardingInput:
     # view and the ledger agree (the workflow's own clock reads the first task's time, a few ms
     # later; under a dev time scale of 86400 that was a quarter of an hour of business time).
     registered_at: datetime | None = None
+    # The holidays its deadlines were counted with (pinned by the API); a year loaded later is
+    # added to it (signal calendar_updated). None: registered before pinning (LEGACY_CALENDAR).
+    calendar: HolidayCalendar | None = None
 
 
 @dataclass(frozen=True)

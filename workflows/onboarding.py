@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.notify import NotifyActivities
     from domain import messages
     from domain import onboarding_rules as rules
+    from domain.calendar import LEGACY_CALENDAR
+    from domain.calendar_update import CalendarUpdate, recompute_onboarding
     from domain.errors import ActionRefused, RuleViolation
     from domain.onboarding import (
         ACTION_WRITE_MAX_WAIT,
@@ -62,7 +65,9 @@ WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity 
 class OnboardingWorkflow:
     @workflow.init
     def __init__(self, inp: OnboardingInput) -> None:
+        # The input, its deadlines as recomputed since (signal calendar_updated).
         self._in = inp
+        self._calendar = inp.calendar or LEGACY_CALENDAR
         self._clock = ScaledClock(inp.timing.time_scale)
         self._status = Status.awaiting_enrollment
         self._requests: list[EnrollmentRequest] = []
@@ -109,6 +114,22 @@ class OnboardingWorkflow:
     def write_now(self) -> None:
         """Write what is not written yet, now (the API asks when its registration write failed)."""
         self._background.append(asyncio.create_task(self._flush()))
+
+    @workflow.signal(name="calendar_updated")
+    def calendar_updated(self, update: CalendarUpdate) -> None:
+        """An official schedule was loaded: the SI deadlines the fallback counted for its year are
+        counted again (the sleeping clocks wake to the new ones); none once enrolment met them."""
+        current = {d.name: d for d in (self._in.si_registration, self._in.contract_si) if d}
+        self._calendar, deadlines, changes = recompute_onboarding(
+            self._calendar, current, update.year, met=self._si_satisfied())
+        if not changes:
+            return
+        si, contract = self._in.si_registration, self._in.contract_si
+        self._in = replace(self._in, si_registration=deadlines[si.name],
+                           contract_si=deadlines[contract.name] if contract else None)
+        for change in changes:
+            self._emit("deadline_recomputed", update.loaded_by, **change.event_data(update))
+        self.write_now()
 
     # ---- HR actions (updates) --------------------------------------------------------------
 
@@ -245,14 +266,23 @@ class OnboardingWorkflow:
     # ---- the clocks ----------------------------------------------------------------------
 
     async def _watch_si_window(self) -> None:
-        """Remind HR before the SI window closes; escalate at the deadline and every interval after."""
-        deadline = self._in.si_registration
-        await self._clock.sleep_until(deadline.due_at - self._in.timing.reminder_lead)
+        """Remind HR before the SI window closes; escalate at the deadline and every interval after.
+        A recomputed deadline wakes each sleep: the reminder goes out once, and the escalations
+        start at the new deadline (or go on, none before it)."""
+        lead = self._in.timing.reminder_lead
+        due = self._in.si_registration.due_at
+        while not await self._clock.sleep_until(due - lead, wake=self._moved_from(due)):
+            due = self._in.si_registration.due_at
         if not self._si_satisfied():
             await self._notify("reminder_sent", messages.si_reminder(self._in), self._hr())
-        next_at = deadline.due_at
+        next_at = self._in.si_registration.due_at
         while True:
-            await self._clock.sleep_until(next_at)
+            due = self._in.si_registration.due_at
+            if not await self._clock.sleep_until(next_at, wake=self._moved_from(due)):
+                moved_to = self._in.si_registration.due_at
+                escalated = any(e.kind == "escalated" for e in self._events)
+                next_at = max(next_at, moved_to) if escalated else moved_to
+                continue
             await workflow.wait_condition(lambda: not self._si_satisfied())
             escalation = sum(1 for e in self._events if e.kind == "escalated") + 1
             await self._notify("escalated", messages.si_escalation(self._in, escalation,
@@ -260,12 +290,20 @@ class OnboardingWorkflow:
                                self._hr() + self._managers(), escalation=escalation)
             next_at = self._clock.now() + self._in.timing.escalation_interval
 
+    def _moved_from(self, due: datetime, contract: bool = False) -> Callable[[], bool]:
+        """Whether the SI (or the contract) deadline moved from `due` (signal calendar_updated)."""
+        def moved() -> bool:
+            deadline = self._in.contract_si if contract else self._in.si_registration
+            return deadline is not None and deadline.due_at != due
+        return moved
+
     async def _watch_contract_window(self) -> None:
         """A contract signed 30 days ago with no SI enrolment is a distinct mismatch alert."""
-        deadline = self._in.contract_si
-        if deadline is None:
+        if self._in.contract_si is None:
             return
-        await self._clock.sleep_until(deadline.due_at)
+        due = self._in.contract_si.due_at
+        while not await self._clock.sleep_until(due, wake=self._moved_from(due, contract=True)):
+            due = self._in.contract_si.due_at
         if not self._si_satisfied():
             await self._notify("contract_si_mismatch", messages.contract_mismatch(self._in),
                                self._hr() + self._managers()[:1])

@@ -1,0 +1,24 @@
+"""Which workflows are still running, from the list tables (the database projection)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from domain.injury_case import TERMINAL
+from domain.onboarding import Status
+from store.db import session_for
+from store.models import CaseRow, OnboardingRow
+
+# An enrolled onboarding has met its SI deadlines; a cancelled one needs none.
+_SETTLED_ONBOARDINGS = (Status.enrolled.value, Status.cancelled.value)
+
+
+def open_workflow_ids(url: str) -> list[str]:
+    """The ids of every onboarding and case whose list row says it is not finished (a row may lag
+    its workflow by a write, so a listed workflow may have closed meanwhile)."""
+    with session_for(url) as session:
+        onboardings = session.exec(select(OnboardingRow.id).where(
+            col(OnboardingRow.status).not_in(_SETTLED_ONBOARDINGS)).order_by(OnboardingRow.id))
+        cases = session.exec(select(CaseRow.id).where(
+            col(CaseRow.stage).not_in([s.value for s in TERMINAL])).order_by(CaseRow.id))
+        return [*onboardings, *cases]
