@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import (
+    admin,
     cases,
     compensation,
     disputes,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(employee.router)
     app.include_router(disputes.router)
     app.include_router(health.router)
+    app.include_router(admin.router)
     mount_dev_routes(app, config)
 
     return app

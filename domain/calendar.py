@@ -1,89 +1,104 @@
-"""Civil Code day counting (民法典 arts. 201-203) over the PRC holiday calendar.
+"""Civil Code day counting (民法典 arts. 201-203) over a pinned PRC holiday calendar.
 
-Where a date's holidays come from, in order:
-1. data/holidays.json, a year entry there (official notices for years the package lacks);
-2. the `chinesecalendar` package (State Council notices incl. adjusted working days, 调休);
-3. a fallback: Saturdays and Sundays plus the fixed-date statutory holidays (Jan 1, May 1-2,
-   Oct 1-3; 全国年节及纪念日放假办法 art. 2). Lunar holidays and 调休 are missing, so every
-   answer from the fallback is marked unverified.
+Every count takes the `HolidayCalendar` it counts with: a workflow carries its calendar in its
+input (pinned when it started), so upgrading `chinesecalendar`, editing domain/data/holidays.json
+or replaying on another machine never changes what a running case does. Where the live schedules
+come from (package, data file, the ones an admin loaded) is domain/calendar_sources.py, which no
+workflow imports.
+
+A year the calendar lacks is counted by the fallback: Saturdays and Sundays plus the fixed-date
+statutory holidays (Jan 1, May 1-2, Oct 1-3; 全国年节及纪念日放假办法 art. 2). Lunar holidays and
+调休 are missing there, so every answer from the fallback is marked unverified.
 """
 
-from __future__ import annotations
-
-import json
+# No `from __future__ import annotations` here: pydantic resolves string annotations through
+# sys.modules, which inside the workflow sandbox lacks this module (it is imported only through
+# other domain modules), so CaseInput's calendar would not decode there.
 from calendar import monthrange
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from domain import calendar_legacy
+from domain.errors import RuleViolation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_HOLIDAYS_FILE = Path(__file__).with_name("data") / "holidays.json"
 _FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 _ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class YearOverride:
-    """One year's official schedule from data/holidays.json."""
+class CalendarYear:
+    """One year's schedule (国务院办公厅关于YYYY年部分节假日安排的通知): the holidays, and the
+    weekend days worked in exchange (调休); any other day rests on Saturday and Sunday."""
 
     year: int
-    holidays: frozenset[date]
-    workdays: frozenset[date]
-    source: str
-    verified: bool
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+    source: str = ""
+    verified: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_holidays", frozenset(self.holidays))
+        object.__setattr__(self, "_workdays", frozenset(self.workdays))
+
+    def is_rest_day(self, d: date) -> bool:
+        if d in self._holidays:  # type: ignore[attr-defined]
+            return True
+        return d.weekday() >= 5 and d not in self._workdays  # type: ignore[attr-defined]
 
 
-def parse_holiday_overrides(data: Mapping[str, Any]) -> dict[int, YearOverride]:
-    """Read the holidays.json shape: {"years": {"2027": {"holidays": [...], "workdays": [...]}}}."""
-    result: dict[int, YearOverride] = {}
-    for key, entry in (data.get("years") or {}).items():
-        year = int(key)
-        holidays = frozenset(date.fromisoformat(d) for d in entry.get("holidays", ()))
-        workdays = frozenset(date.fromisoformat(d) for d in entry.get("workdays", ()))
-        if any(d.year != year for d in holidays | workdays):
-            raise ValueError(f"holidays.json: year {year} lists a date of another year")
-        if holidays & workdays:
-            raise ValueError(f"holidays.json: year {year} lists a date as holiday and workday")
-        result[year] = YearOverride(year, holidays, workdays, str(entry["source"]),
-                                    bool(entry.get("verified", False)))
-    return result
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """The schedules one workflow counts with, by year; travels in the workflow input."""
+
+    years: tuple[CalendarYear, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_year", {y.year: y for y in self.years})
+
+    def year(self, year: int) -> CalendarYear | None:
+        found: CalendarYear | None = self._by_year.get(year)  # type: ignore[attr-defined]
+        return found
+
+    def with_year(self, year: CalendarYear) -> "HolidayCalendar":
+        """This calendar with `year` added or replaced (an official schedule loaded later)."""
+        kept = tuple(y for y in self.years if y.year != year.year)
+        return HolidayCalendar(tuple(sorted(kept + (year,), key=lambda y: y.year)))
+
+    def since(self, first_year: int) -> "HolidayCalendar":
+        """Only the years from `first_year` on: what a workflow starting then needs to carry."""
+        return HolidayCalendar(tuple(y for y in self.years if y.year >= first_year))
 
 
-@cache
-def _override_years() -> dict[int, YearOverride]:
-    if not _HOLIDAYS_FILE.exists():
-        return {}
-    return parse_holiday_overrides(json.loads(_HOLIDAYS_FILE.read_text(encoding="utf-8")))
+def _legacy() -> HolidayCalendar:
+    def days(year: int, mmdd: str) -> tuple[date, ...]:
+        return tuple(date(year, int(d[:2]), int(d[2:])) for d in mmdd.split())
+
+    return HolidayCalendar(tuple(
+        CalendarYear(year, days(year, holidays), days(year, workdays), calendar_legacy.SOURCE)
+        for year, (holidays, workdays) in sorted(calendar_legacy.SCHEDULES.items())))
 
 
-def _rest_and_verified(d: date) -> tuple[bool, bool]:
-    override = _override_years().get(d.year)
-    if override is not None:
-        if d in override.holidays:
-            return True, override.verified
-        if d in override.workdays:
-            return False, override.verified
-        return d.weekday() >= 5, override.verified
-    try:
-        return not chinese_calendar.is_workday(d), True
-    except NotImplementedError:
-        return d.weekday() >= 5 or (d.month, d.day) in _FIXED_HOLIDAYS, False
+# What a workflow started before calendars were pinned counts with (its input has none).
+LEGACY_CALENDAR = _legacy()
 
 
-def is_rest_day(d: date) -> bool:
+def _rest_and_verified(d: date, cal: HolidayCalendar) -> tuple[bool, bool]:
+    year = cal.year(d.year)
+    if year is not None:
+        return year.is_rest_day(d), year.verified
+    return d.weekday() >= 5 or (d.month, d.day) in _FIXED_HOLIDAYS, False
+
+
+def is_rest_day(d: date, cal: HolidayCalendar = LEGACY_CALENDAR) -> bool:
     """Whether `d` is a statutory rest day (法定休假日, Civil Code art. 203): holiday or weekend."""
-    return _rest_and_verified(d)[0]
+    return _rest_and_verified(d, cal)[0]
 
 
-def calendar_verified(d: date) -> bool:
+def calendar_verified(d: date, cal: HolidayCalendar = LEGACY_CALENDAR) -> bool:
     """Whether the rest-day answer for `d` comes from an official schedule, not the fallback."""
-    return _rest_and_verified(d)[1]
+    return _rest_and_verified(d, cal)[1]
 
 
 def _end_of_day(d: date) -> datetime:
@@ -109,12 +124,12 @@ class Period:
         return _end_of_day(self.raw_end)
 
 
-def _adjusted(start: date, raw_end: date) -> Period:
+def _adjusted(start: date, raw_end: date, cal: HolidayCalendar) -> Period:
     end = raw_end
-    rest, verified = _rest_and_verified(end)
+    rest, verified = _rest_and_verified(end, cal)
     while rest:
         end += _ONE_DAY
-        rest, day_verified = _rest_and_verified(end)
+        rest, day_verified = _rest_and_verified(end, cal)
         verified = verified and day_verified
     return Period(start=start, raw_end=raw_end, end=end, calendar_verified=verified)
 
@@ -131,36 +146,65 @@ def _require_non_negative(n: int, unit: str) -> None:
         raise ValueError(f"a period of {n} {unit} is negative")
 
 
-def count_days(start: date, days: int) -> Period:
+def count_days(start: date, days: int, cal: HolidayCalendar = LEGACY_CALENDAR) -> Period:
     """N days from `start`, the start day not counted (Civil Code arts. 201, 203)."""
     _require_non_negative(days, "days")
-    return _adjusted(start, start + timedelta(days=days))
+    return _adjusted(start, start + timedelta(days=days), cal)
 
 
-def count_months(start: date, months: int) -> Period:
+def count_months(start: date, months: int, cal: HolidayCalendar = LEGACY_CALENDAR) -> Period:
     """N months from `start`: the corresponding day or the month's last day (arts. 201-203)."""
     _require_non_negative(months, "months")
-    return _adjusted(start, _add_months(start, months))
+    return _adjusted(start, _add_months(start, months), cal)
 
 
-def count_years(start: date, years: int) -> Period:
+def count_years(start: date, years: int, cal: HolidayCalendar = LEGACY_CALENDAR) -> Period:
     """N years from `start`: the corresponding day or the month's last day (arts. 201-203)."""
     _require_non_negative(years, "years")
-    return _adjusted(start, _add_months(start, 12 * years))
+    return _adjusted(start, _add_months(start, 12 * years), cal)
 
 
-def count_working_days(start: date, n: int) -> Period:
+def count_working_days(start: date, n: int, cal: HolidayCalendar = LEGACY_CALENDAR) -> Period:
     """N working days after `start` (start not counted, art. 201); raw and adjusted end agree."""
     _require_non_negative(n, "working days")
     day, verified, left = start, True, n
     while left:
         day += _ONE_DAY
-        rest, day_verified = _rest_and_verified(day)
+        rest, day_verified = _rest_and_verified(day, cal)
         verified = verified and day_verified
         left -= 0 if rest else 1
     return Period(start=start, raw_end=day, end=day, calendar_verified=verified)
 
 
-def add_working_days(start: date, n: int) -> date:
+def add_working_days(start: date, n: int, cal: HolidayCalendar = LEGACY_CALENDAR) -> date:
     """The n-th working day after `start`, the start day not counted (Civil Code art. 201)."""
-    return count_working_days(start, n).end
+    return count_working_days(start, n, cal).end
+
+
+FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = 2000, 2100
+
+
+def check_calendar_year(year: CalendarYear) -> None:
+    """An official schedule as an admin loads it: every date in its year, no day both a holiday
+    and a working day, adjusted working days only on weekends (调休), and a source named."""
+    if not FIRST_CALENDAR_YEAR <= year.year <= LAST_CALENDAR_YEAR:
+        raise RuleViolation("year", "calendar.year_out_of_range",
+                            f"year {year.year} is outside {FIRST_CALENDAR_YEAR}-{LAST_CALENDAR_YEAR}")
+    for field, days in (("holidays", year.holidays), ("workdays", year.workdays)):
+        stray = sorted(d for d in days if d.year != year.year)
+        if stray:
+            raise RuleViolation(field, "calendar.date_outside_year",
+                                f"{field} lists {stray[0]}, which is not in {year.year}")
+        if len(set(days)) != len(days):
+            raise RuleViolation(field, "calendar.duplicate_date", f"{field} lists a date twice")
+    both = sorted(set(year.holidays) & set(year.workdays))
+    if both:
+        raise RuleViolation("workdays", "calendar.holiday_and_workday",
+                            f"{both[0]} is listed both as a holiday and as a working day")
+    weekday = sorted(d for d in year.workdays if d.weekday() < 5)
+    if weekday:
+        raise RuleViolation("workdays", "calendar.workday_not_weekend",
+                            f"{weekday[0]} is a weekday; adjusted working days (调休) are weekend days")
+    if not year.source.strip():
+        raise RuleViolation("source", "calendar.source_missing",
+                            "name the notice the schedule comes from (title and address)")

@@ -108,16 +108,23 @@ def employer_window_missed(inp: CaseInput, state: CaseState) -> None:
         state.deadlines["employee_application"] = employee_application_deadline(inp)
 
 
-def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datetime) -> Change:
-    """The authority accepted the application: its decision period starts (art. 20)."""
+def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datetime,
+             decision_first_wins: bool = False) -> Change:
+    """The authority accepted the application: its decision period starts (art. 20). A receipt
+    that arrives after the decision itself (`decision_first_wins`) is recorded and opens nothing:
+    the decided period stays met."""
     assert state.determination is not None
     on = receipt.accepted_on or today
     state.determination = replace(state.determination, reference=receipt.reference, accepted_on=on)
+    if decision_first_wins and state.determination.decided_on is not None:
+        return "determination_accepted", {"reference": receipt.reference,
+                                          "accepted_on": on.isoformat(), "after_decision": True}
     window = statutes.DETERMINATION_DECISION_SIMPLE if state.determination.simple_case \
         else statutes.DETERMINATION_DECISION
     state.deadlines[window.name] = counted(window, on, at, "authority",
                                            "chase the authority; the period stops while it "
-                                           "awaits another authority's conclusion (art. 20 ¶3)")
+                                           "awaits another authority's conclusion (art. 20 ¶3)",
+                                           cal=state.calendar)
     return "determination_accepted", {"reference": receipt.reference, "accepted_on": on.isoformat()}
 
 
@@ -140,7 +147,7 @@ def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Chan
     elif "administrative_review" not in state.deadlines:
         state.deadlines["administrative_review"] = counted(
             statutes.ADMINISTRATIVE_REVIEW, decision.decided_on, at, "right",
-            "the determination becomes final")
+            "the determination becomes final", cal=state.calendar)
     state.stage = Stage.determination_decided
     return "determination_decided", {"recognised": decision.recognised,
                                       "decided_on": decision.decided_on.isoformat(),
@@ -159,7 +166,7 @@ def _extension(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
     assert a.until is not None
     target = a.deadline or "determination_application"
     name = appraisal_deadline_name(state) if target == "appraisal_conclusion" else target
-    period = calendar.count_days(a.until, 0)
+    period = calendar.count_days(a.until, 0, state.calendar)
     old = state.deadlines[name]
     state.deadlines[name] = replace(old, due_at=period.due_at(), raw_due_at=period.raw_due_at(),
                                     calendar_verified=period.calendar_verified, extended=True)
@@ -170,7 +177,8 @@ def _extension(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
 def _suspend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
     assert a.months is not None
     state.suspension = Suspension(started_on=day, months=a.months)
-    state.deadlines["suspension_end"] = suspension_end(day, a.months, at, state.return_day_rule)
+    state.deadlines["suspension_end"] = suspension_end(day, a.months, at, state.return_day_rule,
+                                                       cal=state.calendar)
     state.stage = Stage.suspension
     return {"months": a.months, "ends_at": state.deadlines["suspension_end"].due_at.isoformat()}
 
@@ -181,7 +189,7 @@ def _extend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
     state.suspension = s
     old = state.deadlines["suspension_end"]
     new = suspension_end(s.started_on, s.months + s.extended_months, old.started_at,
-                         state.return_day_rule)
+                         state.return_day_rule, cal=state.calendar)
     state.deadlines["suspension_end"] = replace(new, extended=True)
     return {"months": a.months, "total_months": s.months + s.extended_months,
             "ends_at": new.due_at.isoformat(), "reference": a.reference or None}
@@ -241,7 +249,8 @@ def _new_appraisal(state: CaseState, day: date, at: datetime, round: int) -> dic
     name = appraisal_deadline_name(state)
     state.deadlines[name] = replace(
         counted(statutes.APPRAISAL_CONCLUSION, day, at, "authority",
-                "chase the appraisal committee; it may extend by 30 days"), name=name)
+                "chase the appraisal committee; it may extend by 30 days", cal=state.calendar),
+        name=name)
     state.stage = Stage.appraisal
     return {"round": round}
 
@@ -256,7 +265,8 @@ def _conclude(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: da
     _done_by_hand(state, BENEFITS_BY_HAND)  # the workflow claims again for this conclusion
     if latest.round == 1:
         state.deadlines["reappraisal_request"] = counted(
-            statutes.REAPPRAISAL_REQUEST, day, at, "right", "the conclusion becomes final")
+            statutes.REAPPRAISAL_REQUEST, day, at, "right", "the conclusion becomes final",
+            cal=state.calendar)
     return {"round": latest.round, "grade": grade if grade is not None else "none",
             "reference": a.reference or None}
 
@@ -271,7 +281,7 @@ def _negotiate(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
     target = statutes.SETTLEMENT_TARGET
     state.deadlines[target.name] = counted(
         statutes.Window(target.name, days=inp.timing.settlement_target_days, article=target.article),
-        day, at, "target", "escalated to the HR manager")
+        day, at, "target", "escalated to the HR manager", cal=state.calendar)
     state.stage = Stage.settlement
     return {}
 
@@ -306,7 +316,8 @@ def _dispute(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: dat
                                      recorded_by=a.actor.name),)
     if a.event == "arose" and not _open(state.deadlines.get("arbitration_claim")):
         state.deadlines["arbitration_claim"] = counted(
-            statutes.ARBITRATION_CLAIM, day, at, "right", "the claim is time-barred")
+            statutes.ARBITRATION_CLAIM, day, at, "right", "the claim is time-barred",
+            cal=state.calendar)
     if a.event in ("arbitration_filed", "lawsuit"):
         met(state, "arbitration_claim", at)
     if a.event == "administrative_review":

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from domain.calendar import LEGACY_CALENDAR, HolidayCalendar
 from domain.onboarding import Actor, Contact, Employee, Event
 
 
@@ -92,6 +93,9 @@ class CaseInput:
     company: str = ""
     notify_emergency_contact: bool = False  # employer policy: tell the contact when unreachable
     hr_phone: str = ""
+    # The holidays the case counts with, pinned when it started (replay, a package upgrade or an
+    # edited data file never change it); None: started before pinning (domain.calendar.LEGACY).
+    calendar: HolidayCalendar | None = None
 
 
 @dataclass(frozen=True)
@@ -374,6 +378,7 @@ class CaseState:
     flag_reasons: dict[str, str] = field(default_factory=dict)  # why a flag was raised, if said
     closed_reason: str = ""
     benefit_claim: str = ""
+    calendar: HolidayCalendar = LEGACY_CALENDAR  # the input's, once the workflow starts
     # Patch 2026-11-return-day: the employee is due back by the end of the first working day after
     # the suspension period (not at its last midnight); False replays cases started before it.
     return_day_rule: bool = False

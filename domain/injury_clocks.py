@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from domain import calendar, statutes
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, HolidayCalendar
 from domain.injury_case import CaseDeadline, CaseInput, CaseState, DeadlineKind, DeadlineView
 
 AlarmKind = Literal["reminder", "escalation", "chase", "return_notice"]
@@ -43,10 +43,16 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=SHANGHAI)
 
 
+def case_calendar(inp: CaseInput) -> HolidayCalendar:
+    """The holidays a case counts with: pinned in its input when it started (a case started
+    before calendars were pinned counts with the package data of that time)."""
+    return inp.calendar if inp.calendar is not None else calendar.LEGACY_CALENDAR
+
+
 def counted(window: statutes.Window, start: date, started_at: datetime, kind: DeadlineKind,
-            consequence: str = "") -> CaseDeadline:
+            consequence: str = "", *, cal: HolidayCalendar) -> CaseDeadline:
     """A deadline counted from `start` as the Civil Code counts, raw and holiday-adjusted."""
-    period = window.period(start)
+    period = window.period(start, cal)
     return CaseDeadline(name=window.name, due_at=period.due_at(), raw_due_at=period.raw_due_at(),
                         article=window.article, kind=kind, started_at=started_at,
                         calendar_verified=period.calendar_verified, consequence=consequence)
@@ -63,20 +69,22 @@ def determination_deadline(inp: CaseInput) -> CaseDeadline:
     return counted(statutes.DETERMINATION_APPLICATION, local_date(inp.accident_at),
                    inp.accident_at, "duty",
                    "costs of the late period (accident to acceptance) are the employer's "
-                   "(art. 17 ¶4); the employee may still apply within one year")
+                   "(art. 17 ¶4); the employee may still apply within one year",
+                   cal=case_calendar(inp))
 
 
 def employee_application_deadline(inp: CaseInput) -> CaseDeadline:
     return counted(statutes.EMPLOYEE_APPLICATION, local_date(inp.accident_at), inp.accident_at,
-                   "right", "applications out of time are generally not accepted")
+                   "right", "applications out of time are generally not accepted",
+                   cal=case_calendar(inp))
 
 
 def suspension_end(start: date, months: int, started_at: datetime,
-                   return_day: bool = False) -> CaseDeadline:
+                   return_day: bool = False, *, cal: HolidayCalendar) -> CaseDeadline:
     """The paid suspension period (art. 33): `raw_due_at` is the end of its last day; `due_at` is
     the end of the first working day after it, when the employee is due back (`return_day`)."""
-    period = calendar.count_months(start, months)
-    back_by = end_of(calendar.add_working_days(period.raw_end, 1)) if return_day \
+    period = calendar.count_months(start, months, cal)
+    back_by = end_of(calendar.add_working_days(period.raw_end, 1, cal)) if return_day \
         else period.raw_due_at()
     return CaseDeadline(name="suspension_end", due_at=back_by,
                         raw_due_at=period.raw_due_at(), article=statutes.SUSPENSION_ARTICLE,
@@ -85,10 +93,10 @@ def suspension_end(start: date, months: int, started_at: datetime,
                         "an employee who does not return may be absent without leave")
 
 
-def return_date(deadline: CaseDeadline) -> date:
+def return_date(deadline: CaseDeadline, cal: HolidayCalendar) -> date:
     """The first working day after the suspension period ends."""
     last_day = local_date(deadline.raw_due_at) - timedelta(days=1)
-    return calendar.add_working_days(last_day, 1)
+    return calendar.add_working_days(last_day, 1, cal)
 
 
 def initial_state_deadlines(inp: CaseInput) -> dict[str, CaseDeadline]:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain import statutes
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, HolidayCalendar
+from domain.calendar_sources import official_calendar
 from domain.errors import RuleViolation
 from domain.ids import check_employee_id
 from domain.injury_case import CaseInput, CaseTiming, Witness
@@ -72,8 +73,10 @@ def check_accident_at(accident_at: datetime, now: datetime) -> datetime:
 
 
 def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
-                     process: CaseSettings) -> CaseInput:
-    """Everything the workflow needs, resolved now so that replay never depends on changed data."""
+                     process: CaseSettings, calendar: HolidayCalendar | None = None) -> CaseInput:
+    """Everything the workflow needs, resolved now so that replay never depends on changed data
+    (`calendar`: the official schedules known now, pinned from the year before the accident on;
+    default: the bundled ones)."""
     accident_at = check_accident_at(report.accident_at, now)
     employee = employee_from(report.employee, now.astimezone(SHANGHAI).date())
     case_id = check_employee_id(report.case_id or default_case_id(report), field="case_id")
@@ -99,5 +102,6 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
             time_scale=process.time_scale),
         traffic_accident=report.traffic_accident, hr_manager=process.hr_manager,
         company=process.company, notify_emergency_contact=process.notify_emergency_contact,
-        hr_phone=process.hr_phone)
+        hr_phone=process.hr_phone,
+        calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1))
 

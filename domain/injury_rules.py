@@ -205,7 +205,7 @@ def _extension(inp: CaseInput, state: CaseState, action: CaseAction, today: date
     if target in ("appraisal_conclusion", "reappraisal_conclusion"):  # Reg. art. 29: same limits
         first = state.appraisals[-1].applied_on
         extra = timedelta(days=statutes.APPRAISAL_EXTENSION_MAX_DAYS)
-        limit = statutes.APPRAISAL_CONCLUSION.period(first).end + extra
+        limit = statutes.APPRAISAL_CONCLUSION.period(first, state.calendar).end + extra
         if action.until > limit:
             raise RuleViolation("until", "until.beyond_maximum",
                                 f"the appraisal period can be extended by at most "

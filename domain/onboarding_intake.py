@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from domain import identity, statutes
-from domain.calendar import Period
+from domain.calendar import HolidayCalendar, Period
+from domain.calendar_sources import official_calendar
 from domain.errors import RuleViolation
 from domain.ids import check_employee_id
 from domain.onboarding import (
@@ -34,9 +35,9 @@ class ProcessSettings:
     hr_manager: Contact | None = None
 
 
-def deadline(window: statutes.Window, start: date) -> Deadline:
+def deadline(window: statutes.Window, start: date, cal: HolidayCalendar) -> Deadline:
     """A window counted from `start` as the Civil Code counts days, raw and holiday-adjusted."""
-    period: Period = window.period(start)
+    period: Period = window.period(start, cal)
     return Deadline(name=window.name, due_at=period.due_at(), raw_due_at=period.raw_due_at(),
                     article=window.article, calendar_verified=period.calendar_verified)
 
@@ -73,8 +74,11 @@ def check_hire_date(hire_date: date, today: date) -> None:
 
 def build_input(*, employee: Employee, hire_date: date, region: str, contribution_base: Decimal,
                 contract_start: date | None, created_by: str, policy: PolicyTable, today: date,
-                process: ProcessSettings) -> OnboardingInput:
-    """Everything the workflow needs, resolved now so that replay never depends on changed data."""
+                process: ProcessSettings,
+                calendar: HolidayCalendar | None = None) -> OnboardingInput:
+    """Everything the workflow needs, resolved now so that replay never depends on changed data
+    (`calendar`: the official schedules known now; default: the bundled ones)."""
+    cal = (calendar or official_calendar()).since(hire_date.year - 1)
     checked = employee_from(employee, today)
     check_hire_date(hire_date, today)
     limits = policy.base_limits(region, hire_date)
@@ -87,7 +91,7 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
     return OnboardingInput(
         employee=checked, hire_date=hire_date, region=region,
         contribution_base=contribution_base, created_by=created_by,
-        si_registration=deadline(statutes.SI_REGISTRATION, hire_date),
+        si_registration=deadline(statutes.SI_REGISTRATION, hire_date, cal),
         base_limits=limits_ref,
         rates=RatesRef(employer_rate=rates.employer, employee_rate=rates.employee,
                        source=rates.source, verified=rates.verified),
@@ -99,7 +103,8 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
             time_scale=process.time_scale,
         ),
         contract_start=contract_start,
-        contract_si=deadline(statutes.CONTRACT_SI_MISMATCH, contract_start)
+        contract_si=deadline(statutes.CONTRACT_SI_MISMATCH, contract_start, cal)
         if contract_start else None,
         hr_manager=process.hr_manager,
+        calendar=cal,
     )

@@ -32,6 +32,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "read_document": frozenset({"hr", "hr_manager", "admin"}),
     "export_bundle": frozenset({"hr", "hr_manager", "admin"}),
     "read": frozenset({"hr", "hr_manager", "manager", "admin"}),
+    "load_calendar": frozenset({"admin"}),
 }
 
 ACTION_STATUSES: dict[str, frozenset[Status]] = {

@@ -27,14 +27,16 @@ class Window:
         if len(given) != 1 or given[0] < 0:
             raise ValueError(f"window {self.name}: give exactly one of days, months, years (>= 0)")
 
-    def period(self, start: date) -> calendar.Period:
-        """The period that starts the day after `start` (Civil Code art. 201), raw and adjusted."""
+    def period(self, start: date,
+               cal: calendar.HolidayCalendar = calendar.LEGACY_CALENDAR) -> calendar.Period:
+        """The period that starts the day after `start` (Civil Code art. 201), raw and adjusted
+        over the holidays of `cal` (the calendar the workflow carries)."""
         if self.days is not None:
-            return calendar.count_days(start, self.days)
+            return calendar.count_days(start, self.days, cal)
         if self.months is not None:
-            return calendar.count_months(start, self.months)
+            return calendar.count_months(start, self.months, cal)
         assert self.years is not None
-        return calendar.count_years(start, self.years)
+        return calendar.count_years(start, self.years, cal)
 
 
 SI_REGISTRATION = Window(

@@ -329,3 +329,17 @@ class DisputeHistoryRow(SQLModel, table=True):
     notes: str = ""
     recorded_by: str
     recorded_at: datetime = _utc_column(nullable=False)
+
+
+class CalendarYearRow(SQLModel, table=True):
+    """An official holiday schedule an admin loaded (POST /api/v1/admin/calendar); it takes
+    precedence over domain/data/holidays.json and the chinesecalendar package for its year."""
+
+    __tablename__ = "calendar_years"
+
+    year: int = Field(primary_key=True)
+    holidays: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    workdays: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source: str
+    loaded_by: str = Field(max_length=80)
+    loaded_at: datetime = _utc_column(nullable=False)

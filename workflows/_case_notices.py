@@ -48,7 +48,7 @@ class CaseNotices:
 
     async def return_to_work(self, suspension_end: CaseDeadline) -> None:
         """The return-to-work notice to the employee; no answer in time → escalate (product rule)."""
-        back_on = return_date(suspension_end)
+        back_on = return_date(suspension_end, self._state.calendar)
         data: dict[str, Any] = {"return_date": back_on.isoformat()}
         if self._in.company:
             data["company"] = self._in.company

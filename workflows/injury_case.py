@@ -7,6 +7,7 @@ says which alarm is due); this class turns them into timers, notices and gateway
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import case_messages as texts
     from domain import injury_actions as actions
     from domain import injury_rules as rules
+    from domain.calendar_update import CalendarUpdate, carried_alarms, recompute_case
     from domain.errors import ActionRefused, RuleViolation
     from domain.injury_case import (
         TERMINAL,
@@ -40,7 +42,14 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         case_answer,
     )
-    from domain.injury_clocks import Alarm, alarms, due_now, initial_state_deadlines, local_date
+    from domain.injury_clocks import (
+        Alarm,
+        alarms,
+        case_calendar,
+        due_now,
+        initial_state_deadlines,
+        local_date,
+    )
     from domain.injury_view import case_outcome, projection, view_of
     from domain.onboarding import Event
     from workflows._case_notices import CaseNotices
@@ -52,6 +61,8 @@ with workflow.unsafe.imports_passed_through():
 RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the return day, not at midnight
 # The clocks start before the form and the diagnosis; an activity that gives up is an HR task.
 CLOCKS_FIRST_PATCH = "2026-12-clocks-first"
+# Handlers only check and change state; gateway calls and notices leave through one queue.
+SIDE_EFFECTS_PATCH = "2026-12-side-effect-queue"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -62,7 +73,8 @@ class InjuryCaseWorkflow:
         self._in = inp
         self._clock = ScaledClock(inp.timing.time_scale)
         self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
-                                return_day_rule=workflow.patched(RETURN_DAY_PATCH))
+                                return_day_rule=workflow.patched(RETURN_DAY_PATCH),
+                                calendar=case_calendar(inp))
         self._events: list[Event] = []
         self._flushed = 0
         self._flush_lock = asyncio.Lock()
@@ -70,6 +82,9 @@ class InjuryCaseWorkflow:
         self._fired: set[str] = set()
         self._version = 0
         self._form_id: str | None = None
+        self._effects: list[Callable[[], Awaitable[None]]] = []
+        self._effect_running = False
+        self._stopping = False
         self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
         self._emit("case_opened", inp.created_by, accident_at=inp.accident_at.isoformat(),
                    location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
@@ -79,6 +94,7 @@ class InjuryCaseWorkflow:
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
         await self._flush()
+        effects = asyncio.create_task(self._drain_effects())
         if workflow.patched(CLOCKS_FIRST_PATCH):
             preparing = asyncio.create_task(self._prepare_application())
             await self._keep_clocks()
@@ -89,6 +105,9 @@ class InjuryCaseWorkflow:
             await self._prepare_application()
             await self._keep_clocks()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.wait_condition(lambda: not self._effects and not self._effect_running)
+        self._stopping = True
+        await effects
         self._emit("case_outcome", "system", **case_outcome(self._in, self._state,
                                                               self._clock.now()))
         self._notices.stop_following()
@@ -118,7 +137,10 @@ class InjuryCaseWorkflow:
         kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
         self._emit(kind, action.actor.name, **data)
         self._changed()
-        await self._side_effects(action)
+        if workflow.patched(SIDE_EFFECTS_PATCH):
+            self._effects.append(lambda: self._side_effects(action))
+        else:
+            await self._side_effects(action)
         return case_answer(self._answer(), self._events[first_new:])
 
     @act.validator
@@ -153,7 +175,10 @@ class InjuryCaseWorkflow:
         kind, data = actions.decided(self._state, decision, self._clock.now())
         self._emit(kind, decision.source, **data)
         self._changed()
-        await self._notices.decision("determination_decision")
+        if workflow.patched(SIDE_EFFECTS_PATCH):
+            self._effects.append(lambda: self._notices.decision("determination_decision"))
+        else:
+            await self._notices.decision("determination_decision")
         self._answer()
 
     @workflow.signal(name="courier_status")
@@ -167,6 +192,34 @@ class InjuryCaseWorkflow:
             self._emit(change[0], update.source, **change[1])
             self._changed()
         self._answer()
+
+    @workflow.signal(name="calendar_updated")
+    def calendar_updated(self, update: CalendarUpdate) -> None:
+        """An official schedule was loaded: open deadlines the fallback counted for its year are
+        counted again; what already went out for the old due moment does not go out again."""
+        changes = recompute_case(self._state, update.year)
+        for change in changes:
+            self._fired |= carried_alarms(self._fired, change)
+            self._emit("deadline_recomputed", update.loaded_by, **change.event_data(update))
+        if changes:
+            self._touch()
+
+    async def _drain_effects(self) -> None:
+        """The side effects of actions and outside events (gateway calls, notices), in the order
+        they were accepted, one at a time and outside every handler: a handler only checks and
+        changes state, so no caller waits on a gateway's retries and no handler runs in the
+        middle of another's work (patch 2026-12-side-effect-queue; earlier cases await inline)."""
+        while True:
+            await workflow.wait_condition(lambda: bool(self._effects) or self._stopping)
+            if not self._effects:
+                return
+            effect = self._effects.pop(0)
+            self._effect_running = True
+            try:
+                await effect()
+            finally:
+                self._effect_running = False
+            self._touch()
 
     # ---- the clocks ------------------------------------------------------------------------
 
@@ -283,7 +336,8 @@ class InjuryCaseWorkflow:
                        missing=list(receipt.missing), reason=receipt.reason)
             return
         now = self._clock.now()
-        kind, data = actions.accepted(self._state, receipt, local_date(now), now)
+        kind, data = actions.accepted(self._state, receipt, local_date(now), now,
+                                      decision_first_wins=workflow.patched(SIDE_EFFECTS_PATCH))
         self._emit(kind, "authority", **data)
         self._changed()
 

@@ -26,6 +26,7 @@ from api.schemas import (
     case_json,
 )
 from domain import injury_rules as rules
+from domain.calendar_sources import official_calendar
 from domain.errors import ActionRefused, RuleViolation
 from domain.ids import case_id_of, case_workflow_id
 from domain.injury_case import CaseAction, CaseAnswer, CaseState, CaseView, Stage, Witness
@@ -34,6 +35,7 @@ from domain.injury_intake import CaseReport, build_case_input
 from domain.injury_view import view_of
 from domain.input_rules import check_date_in_window
 from domain.onboarding import Actor
+from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read
 from store.models import CaseDeadlineEntry, CaseRow
@@ -47,8 +49,9 @@ async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalD
     """Report an injury: the case starts and its statutory clocks with it."""
     rules.check_role("open_case", actor)
     now = datetime.now(UTC)
+    calendar = official_calendar(await stored_calendar.years_to_pin(settings.db_url))
     inp = build_case_input(_report(body), created_by=actor.name, now=now,
-                           process=request.app.state.case_settings)
+                           process=request.app.state.case_settings, calendar=calendar)
     workflow_id = case_workflow_id(inp.case_id)
     if await point_read(settings.db_url, workflow_events.case_recorded, workflow_id):
         raise _case_exists(workflow_id)

@@ -32,6 +32,7 @@ from api.schemas import (
     view_json,
 )
 from domain import onboarding_rules as rules
+from domain.calendar_sources import official_calendar
 from domain.errors import ActionRefused, RuleViolation
 from domain.ids import employee_id_of, onboarding_id
 from domain.onboarding import (
@@ -51,6 +52,7 @@ from domain.onboarding import (
     view_of,
 )
 from domain.onboarding_intake import build_input
+from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read
 from store.models import OnboardingRow
@@ -73,6 +75,7 @@ async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
         contribution_base=body.contribution_base, contract_start=body.contract_start,
         created_by=actor.name, policy=request.app.state.policy,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
+        calendar=official_calendar(await stored_calendar.years_to_pin(settings.db_url)),
     )
     inp = replace(inp, registration_recorded=True, registered_at=now)
     if await point_read(settings.db_url, workflow_events.onboarding_recorded, workflow_id):

@@ -340,6 +340,13 @@ async def case_form_failed_by_hand(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def case_pinned_calendar_queued(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the holiday calendar pinned in the case input (CaseInput.calendar) and patch
+    2026-12-side-effect-queue (gateway calls and notices leave through one queue drained outside
+    the handlers): recognised, suspension, back on the return day, appraisal with a claim, closed."""
+    return await case_back_on_return_day(env, queue)
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
@@ -355,11 +362,13 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_suspension_escalated_withdrawn": case_suspension_escalated_withdrawn,
              "case_back_on_return_day": case_back_on_return_day,
              "case_form_failed_by_hand": case_form_failed_by_hand,
+             "case_pinned_calendar_queued": case_pinned_calendar_queued,
              "onboarding_bureau_gave_up": onboarding_bureau_gave_up}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
-          "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case"}
+          "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case",
+          "case_pinned_calendar_queued": "injury_case"}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).

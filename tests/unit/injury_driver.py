@@ -17,7 +17,7 @@ from domain.injury_case import (
     CaseState,
     Stage,
 )
-from domain.injury_clocks import initial_state_deadlines
+from domain.injury_clocks import case_calendar, initial_state_deadlines
 from domain.injury_rules import check_action
 from domain.onboarding import Actor
 from tests.factories import case_input
@@ -32,7 +32,8 @@ def act(action: str, actor: Actor = HR, **fields: Any) -> CaseAction:
 
 def opened(inp: CaseInput) -> CaseState:
     """The state a new case starts with (as InjuryCaseWorkflow.__init__ builds it)."""
-    return CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
+    return CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
+                     calendar=case_calendar(inp))
 
 
 class Case:

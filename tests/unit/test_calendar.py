@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import calendar as cal
+from domain import calendar_sources as sources
 from domain.calendar import (
+    LEGACY_CALENDAR,
     SHANGHAI,
+    CalendarYear,
     Period,
     add_working_days,
     calendar_verified,
+    check_calendar_year,
     count_days,
     count_months,
     count_working_days,
     count_years,
     is_rest_day,
 )
+from domain.calendar_sources import official_calendar
+from domain.errors import RuleViolation
 
 starts = st.dates(min_value=date(2004, 1, 1), max_value=date(2031, 12, 31))
 
@@ -90,28 +96,54 @@ def test_years_outside_the_package_fall_back_and_are_unverified() -> None:
 
 
 def test_bundled_override_file_has_no_invented_2027_schedule() -> None:
-    assert 2027 not in cal._override_years()
+    assert official_calendar().year(2027) is None
 
 
-def test_override_year_takes_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
-    overrides = cal.parse_holiday_overrides({"years": {"2027": {
+def test_a_loaded_year_takes_precedence_and_is_pinned() -> None:
+    loaded = sources.parse_holiday_overrides({"years": {"2027": {
         "holidays": ["2027-01-01", "2027-01-04"], "workdays": ["2027-01-09"],
         "source": "test schedule", "verified": True}}})
-    monkeypatch.setattr(cal, "_override_years", lambda: overrides)
-    assert is_rest_day(date(2027, 1, 4)) and calendar_verified(date(2027, 1, 4))
-    assert not is_rest_day(date(2027, 1, 9))  # a Saturday made a working day
-    assert is_rest_day(date(2027, 1, 10))  # an unlisted Sunday
-    assert count_days(date(2026, 12, 31), 4) == Period(
+    pinned = sources.official_calendar(loaded.values()).since(2025)
+    assert [y.year for y in pinned.years] == [2025, 2026, 2027]
+    assert is_rest_day(date(2027, 1, 4), pinned) and calendar_verified(date(2027, 1, 4), pinned)
+    assert not is_rest_day(date(2027, 1, 9), pinned)  # a Saturday made a working day
+    assert is_rest_day(date(2027, 1, 10), pinned)  # an unlisted Sunday
+    assert count_days(date(2026, 12, 31), 4, pinned) == Period(
         date(2026, 12, 31), date(2027, 1, 4), date(2027, 1, 5), True)
+    # The same count without the loaded year falls back (and says so).
+    assert count_days(date(2026, 12, 31), 4).calendar_verified is False
+
+
+def test_the_legacy_calendar_is_the_package_data_it_was_taken_from() -> None:
+    day = date(2004, 1, 1)
+    while day <= date(2026, 12, 31):
+        assert is_rest_day(day, LEGACY_CALENDAR) == (not chinese_calendar.is_workday(day)), day
+        day += timedelta(days=1)
 
 
 def test_override_file_rejects_inconsistent_entries() -> None:
     with pytest.raises(ValueError):
-        cal.parse_holiday_overrides({"years": {"2027": {
+        sources.parse_holiday_overrides({"years": {"2027": {
             "holidays": ["2028-01-01"], "source": "x"}}})
     with pytest.raises(ValueError):
-        cal.parse_holiday_overrides({"years": {"2027": {
+        sources.parse_holiday_overrides({"years": {"2027": {
             "holidays": ["2027-01-09"], "workdays": ["2027-01-09"], "source": "x"}}})
+
+
+@pytest.mark.parametrize(("year", "field", "code"), [
+    (CalendarYear(2027, (date(2026, 12, 31),), (), "notice"), "holidays", "calendar.date_outside_year"),
+    (CalendarYear(2027, (date(2027, 2, 6),), (date(2027, 2, 6),), "notice"), "workdays",
+     "calendar.holiday_and_workday"),
+    (CalendarYear(2027, (), (date(2027, 2, 8),), "notice"), "workdays", "calendar.workday_not_weekend"),
+    (CalendarYear(2027, (date(2027, 1, 1),), (), "  "), "source", "calendar.source_missing"),
+    (CalendarYear(1999, (), (), "notice"), "year", "calendar.year_out_of_range"),
+    (CalendarYear(2027, (date(2027, 1, 1), date(2027, 1, 1)), (), "n"), "holidays",
+     "calendar.duplicate_date"),
+])
+def test_a_schedule_an_admin_loads_is_checked(year: CalendarYear, field: str, code: str) -> None:
+    with pytest.raises(RuleViolation) as error:
+        check_calendar_year(year)
+    assert (error.value.field, error.value.code) == (field, code)
 
 
 def test_working_days() -> None:

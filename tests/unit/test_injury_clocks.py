@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import calendar
-from domain.calendar import SHANGHAI, is_rest_day
+from domain.calendar import LEGACY_CALENDAR, SHANGHAI, is_rest_day
 from domain.case_messages import deadline_message
 from domain.injury_actions import employer_window_missed
 from domain.injury_case import CaseDeadline, Stage
@@ -276,8 +276,11 @@ def test_the_suspension_ends_on_its_raw_last_day_even_in_a_holiday():
 
 
 def test_the_employee_returns_on_the_first_working_day_after_the_end():
-    assert return_date(suspended_on(date(2025, 7, 4), 3).deadline("suspension_end")) == date(2025, 10, 9)
-    assert return_date(suspended_on(date(2025, 7, 8), 1).deadline("suspension_end")) == date(2025, 8, 11)
+    def back_on(start: date, months: int) -> date:
+        return return_date(suspended_on(start, months).deadline("suspension_end"), LEGACY_CALENDAR)
+
+    assert back_on(date(2025, 7, 4), 3) == date(2025, 10, 9)
+    assert back_on(date(2025, 7, 8), 1) == date(2025, 8, 11)
 
 
 def test_a_suspension_from_the_last_day_of_a_month_ends_on_the_last_day_of_a_shorter_month():

@@ -11,7 +11,9 @@ time. Production now runs workflows without it, so this check keeps those rules 
   different workflows share one module, where the sandbox gave each run its own copy;
 - `workflow.unsafe` only for imports_passed_through;
 - the domain modules the workflows import (passed through, so never checked by the sandbox either)
-  read no clock and no randomness.
+  read no clock and no randomness, and reach no file, environment variable, network or database
+  and no package whose data can change under a running workflow (chinesecalendar: the holidays a
+  workflow counts with travel in its input). READS_BUNDLED_DATA names the exceptions and why.
 
 The workflow tests and the replay test still run every workflow in the SDK sandbox as well.
 """
@@ -196,6 +198,37 @@ def clock_or_random(source: str, name: str) -> list[str]:
     return found
 
 
+# Modules that reach outside the process: files, environment, network, databases, and packages
+# whose data changes on upgrade.
+OUTSIDE_WORLD = {"os", "sys", "io", "pathlib", "shutil", "tempfile", "glob", "socket", "ssl",
+                 "subprocess", "urllib", "http", "httpx", "requests", "aiohttp", "smtplib",
+                 "aiosmtplib", "twilio", "sqlite3", "sqlalchemy", "sqlmodel", "psycopg", "boto3",
+                 "chinese_calendar", "importlib"}
+FILE_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "getenv", "environ",
+                "iterdir", "glob"}
+# domain module -> why its file reads cannot change a running workflow.
+READS_BUNDLED_DATA = {
+    "policy.py": "PolicyTable.bundled()/from_file() load the regional tables for the API, which "
+                 "resolves the figures into the workflow input; no workflow calls them",
+}
+
+
+def outside_world(source: str, name: str) -> list[str]:
+    """File, environment, network or database access in a domain module a workflow imports."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for module in _module_of(node):
+                if module.split(".")[0] in OUTSIDE_WORLD:
+                    found.append(f"{name}:{node.lineno}: import of {module}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("open", "input", "__import__"):
+            found.append(f"{name}:{node.lineno}: call of {node.func.id}()")
+        elif isinstance(node, ast.Attribute) and node.attr in FILE_METHODS:
+            found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
 def test_workflow_module_is_deterministic(path: Path):
     assert violations(path.read_text(), path.name) == []
@@ -206,6 +239,28 @@ def test_domain_code_reached_by_workflows_reads_no_clock_or_randomness():
     assert any(p.name == "onboarding.py" for p in modules)
     found = [v for p in modules for v in clock_or_random(p.read_text(), f"domain/{p.name}")]
     assert found == []
+
+
+def test_domain_code_reached_by_workflows_reads_no_file_environment_or_network():
+    modules = [p for p in _domain_modules_used() if p.name not in READS_BUNDLED_DATA]
+    assert any(p.name == "calendar.py" for p in modules)
+    found = [v for p in modules for v in outside_world(p.read_text(), f"domain/{p.name}")]
+    assert found == []
+
+
+@pytest.mark.parametrize(("snippet", "expected"), [
+    ("import json\nfrom pathlib import Path\nDATA = json.loads(Path('x').read_text())\n",
+     "import of pathlib"),
+    ("def f(p):\n    return p.read_text()\n", "p.read_text"),
+    ("import os\nSCALE = os.environ.get('X')\n", "import of os"),
+    ("def f(o):\n    return o.getenv('X')\n", "o.getenv"),
+    ("import chinese_calendar\n", "import of chinese_calendar"),
+    ("from httpx import get\n", "import of httpx"),
+    ("def f():\n    return open('holidays.json')\n", "call of open()"),
+])
+def test_the_domain_check_catches(snippet: str, expected: str):
+    found = outside_world(snippet, "<domain>")
+    assert any(expected in v for v in found), found
 
 
 @pytest.mark.parametrize(("snippet", "expected"), [

@@ -1,0 +1,114 @@
+"""Admin: load an official holiday schedule (the State Council's notice for a year)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, StrictInt
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
+from api.schemas import Body
+from domain.calendar import CalendarYear, check_calendar_year
+from domain.calendar_sources import official_calendar
+from domain.calendar_update import CalendarUpdate
+from domain.onboarding_rules import check_role
+from store import calendar as stored
+from store.running import open_workflow_ids
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+log = logging.getLogger("caseguard.api")
+SIGNAL_CONCURRENCY = 16  # signals in flight at once, so a load never floods the Temporal frontend
+
+
+class CalendarLoad(Body):
+    """One year's schedule: 国务院办公厅关于YYYY年部分节假日安排的通知."""
+
+    year: StrictInt
+    holidays: list[date]
+    workdays: list[date] = []
+    source: str
+
+
+class CalendarYearOut(BaseModel):
+    year: int
+    holidays: list[date]
+    workdays: list[date]
+    source: str
+    loaded: bool
+
+
+class CalendarLoaded(BaseModel):
+    year: CalendarYearOut
+    replaced: bool
+    applies_to: str
+    signalled: int = 0  # running onboardings and cases told (signal calendar_updated)
+    not_signalled: int = 0  # listed as running but closed meanwhile, or Temporal refused
+
+
+class CalendarList(BaseModel):
+    items: list[CalendarYearOut]
+
+
+APPLIES_TO = ("onboardings and cases started from now on count with it; every running one is "
+              "told, and where the fallback counted this year (no official schedule was pinned "
+              "for it) it counts its open deadlines again, recording each one that moves "
+              "(deadline_recomputed: from, to, source); a reminder or escalation already sent is "
+              "not sent again, a met deadline stays met, and a year already pinned from an "
+              "official schedule is kept")
+
+
+def _out(year: CalendarYear, loaded: bool) -> CalendarYearOut:
+    return CalendarYearOut(year=year.year, holidays=list(year.holidays),
+                           workdays=list(year.workdays), source=year.source, loaded=loaded)
+
+
+@router.post("/calendar", status_code=201, response_model=CalendarLoaded)
+async def load_calendar(body: CalendarLoad, actor: CurrentPrincipal, settings: SettingsDep,
+                        client: TemporalDep) -> CalendarLoaded:
+    """Load (or correct) a year's official holiday schedule and tell every running onboarding and
+    case (they count again what the fallback counted for that year); 422 names the field."""
+    check_role("load_calendar", actor)
+    year = CalendarYear(body.year, tuple(sorted(body.holidays)), tuple(sorted(body.workdays)),
+                        body.source)
+    check_calendar_year(year)
+    loaded_at = datetime.now(UTC)
+    replaced = await asyncio.to_thread(stored.save_year, settings.db_url, year, actor.name,
+                                       loaded_at)
+    running = await asyncio.to_thread(open_workflow_ids, settings.db_url)
+    signalled = await _tell_running(client, running, CalendarUpdate(year, actor.name, loaded_at))
+    return CalendarLoaded(year=_out(year, True), replaced=replaced, applies_to=APPLIES_TO,
+                          signalled=signalled, not_signalled=len(running) - signalled)
+
+
+async def _tell_running(client: Client, workflow_ids: list[str], update: CalendarUpdate) -> int:
+    """Signal `calendar_updated` to each workflow, SIGNAL_CONCURRENCY at a time; one that has
+    closed since its row was written is skipped. Answers how many took the signal."""
+    gate = asyncio.Semaphore(SIGNAL_CONCURRENCY)
+
+    async def tell(workflow_id: str) -> bool:
+        async with gate:
+            try:
+                await client.get_workflow_handle(workflow_id).signal("calendar_updated", update)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:  # closed or gone: nothing to recount
+                    log.warning("calendar_updated not signalled to %s: %s", workflow_id,
+                                exc.message)
+                return False
+            return True
+
+    return sum(await asyncio.gather(*(tell(i) for i in workflow_ids)))
+
+
+@router.get("/calendar", response_model=CalendarList)
+async def list_calendar(actor: CurrentPrincipal, settings: SettingsDep) -> CalendarList:
+    """Every year an official schedule is known for, and where it comes from."""
+    check_role("read", actor)
+    loaded = await asyncio.to_thread(stored.loaded_years, settings.db_url)
+    loaded_years = {y.year for y in loaded}
+    return CalendarList(items=[_out(y, y.year in loaded_years)
+                               for y in official_calendar(loaded).years])

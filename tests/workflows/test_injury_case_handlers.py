@@ -1,0 +1,93 @@
+"""Handlers only check and change state; side effects leave through one queue (patch
+2026-12-side-effect-queue): an action answers while its gateway call is still running, and a
+signal that lands in between cannot be undone by the call's late result."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio import activity
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.injury_case import (
+    AuthorityDecision,
+    AuthorityReceipt,
+    CaseAnswer,
+    DeterminationApplication,
+    Stage,
+)
+from tests.factories import case_input
+from tests.workflows.conftest import Harness, case_action
+from tests.workflows.test_injury_case_clocks import events, query
+from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+
+
+class Authority:
+    """The authority's gateway, held until the test lets it answer."""
+
+    def __init__(self) -> None:
+        self.called = asyncio.Event()
+        self.release = asyncio.Event()
+
+    @activity.defn(name="submit_determination_application")
+    async def submit(self, application: DeterminationApplication) -> AuthorityReceipt:
+        self.called.set()
+        await self.release.wait()
+        return AuthorityReceipt(accepted=True, reference="京人社受理001", accepted_on=None)
+
+
+@pytest.fixture
+async def held(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+               tmp_path: Path) -> AsyncIterator[tuple[Harness, Authority]]:
+    authority = Authority()
+    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
+            if fn.__name__ != "submit_determination_application"]
+    queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                          workflow_runner=GUARD_RUNNER, activities=[*real, authority.submit],
+                          activity_executor=executor):
+            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url), authority
+        authority.release.set()
+
+
+async def test_an_action_answers_before_its_gateway_and_a_decision_in_between_stays(held):
+    wf, authority = held
+    now = await wf.env.get_current_time()
+    inp = case_input(now - timedelta(days=1), now=now)
+    handle = await wf.start_case(inp)
+    await handle.execute_update("act", case_action(
+        "file_materials", materials=tuple(m.code for m in inp.materials)), result_type=CaseAnswer)
+
+    answer = await asyncio.wait_for(handle.execute_update(
+        "act", case_action("apply_determination"), result_type=CaseAnswer), timeout=20)
+    assert answer.view.stage == Stage.determination_applied  # answered; the gateway still holds
+    await asyncio.wait_for(authority.called.wait(), timeout=20)
+
+    await handle.signal("authority_decision", AuthorityDecision(
+        recognised=True, decided_on=await wf.today(), reference="京人社工伤认字001"))
+    await wf.env.sleep(timedelta(seconds=1))
+    authority.release.set()  # the acceptance receipt arrives after the decision
+    await wf.env.sleep(timedelta(seconds=5))
+
+    view = await query(wf, handle)
+    assert view.stage == Stage.determination_decided and view.determination.recognised
+    [accepted] = events(view, "determination_accepted")
+    assert accepted.data["after_decision"] is True
+    # The late receipt opened no decision period on a decided case (before the queue it did,
+    # and the case was escalated 60 days later for a decision it already had).
+    assert all(d.name != "determination_decision" or d.met_at for d in view.deadlines)
+    kinds = [e.kind for e in view.events]
+    assert kinds.index("determination_decided") < kinds.index("determination_accepted")
+
+    await wf.env.sleep(timedelta(days=65))
+    view = await query(wf, handle)
+    assert not events(view, "case_escalated", "determination_decision")
+    assert not events(view, "case_reminder_sent", "determination_decision")
