@@ -53,6 +53,14 @@ def check_plain_text(value: str, field: str) -> str:
     return value
 
 
+def without_controls(value: str) -> str:
+    """The text with what check_plain_text refuses taken out: for text we must keep although we
+    did not ask for it (an employee's SMS reply), so nothing the employee wrote is lost."""
+    return "".join(char for char in value
+                   if not ((unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS)
+                           or unicodedata.category(char) == "Cs" or char in BIDI_CONTROLS))
+
+
 def parse_ascii_int(raw: str, field: str, low: int, high: int) -> int:
     """A whole number written with the digits 0-9 only, from `low` to `high`; str.isdigit would
     also take '²' or '⑤', which int() then refuses."""

@@ -28,6 +28,7 @@ EVENT_KINDS = {
     "notice_receipt": "通知回执（送达/打开/阅读）",
     "notice_answered": "员工答复通知",
     "notice_closed": "通知结束",
+    "notice_failed": "通知流程失败，转人工送达",
     "sms_opt_out": "员工退订短信",
     "case_opened": "登记工伤事故，案件开启",
     "form_generated": "生成工伤认定申请表",

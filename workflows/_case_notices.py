@@ -11,10 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain import case_messages as texts
+    from domain.injury_actions import gave_up
     from domain.injury_case import TERMINAL, CaseDeadline, CaseInput, CaseState, NoticeRef
     from domain.injury_clocks import return_date
     from domain.notices import Channel, NoticeInput, NoticeRecipient, NoticeSummary, outcome_of
@@ -74,6 +76,11 @@ class CaseNotices:
         for task in self._followers:
             task.cancel()
 
+    def following(self) -> bool:
+        """A notice to the employee is still open, or its outcome is still being handled: it
+        reports to this run, so the case must not continue as new now."""
+        return any(not task.done() for task in self._followers)
+
     # ---- internals ---------------------------------------------------------------------------
 
     async def _to_employee(self, purpose: str, template: str,
@@ -101,7 +108,11 @@ class CaseNotices:
                 then: Callable[[NoticeRef, NoticeSummary], Any]) -> None:
         async def follow() -> None:
             # Shielded: stop_following() stops this task, not the notice (ABANDON: it runs on).
-            outcome = outcome_of(await asyncio.shield(handle))
+            try:
+                outcome = outcome_of(await asyncio.shield(handle))
+            except ChildWorkflowError as error:
+                self._failed(ref, error)
+                return
             answer = outcome.answer
             done = replace(ref, result=outcome.result, proof=outcome.proof,
                            answer_text=answer.text if answer else "",
@@ -111,6 +122,24 @@ class CaseNotices:
             await then(done, outcome)
             self._changed()
         self._followers.append(asyncio.create_task(follow()))
+
+    def _failed(self, ref: NoticeRef, error: ChildWorkflowError) -> None:
+        """The notice workflow itself gave up (its database writes did): nobody may be told, so HR
+        reaches the person by hand, with the reason, and the ledger says so."""
+        root: BaseException = error
+        while root.__cause__ is not None or getattr(root, "cause", None) is not None:
+            root = getattr(root, "cause", None) or root.__cause__  # type: ignore[assignment]
+        reason = str(root)
+        flags = ("courier_notice", "contact_employee") if ref.purpose == "return_to_work" \
+            else ("courier_decision",)
+        for flag in flags:
+            gave_up(self._state, flag, f"the {ref.purpose} notice failed: {reason}",
+                    self._clock.now())
+        self._state.notices = tuple(replace(n, result="failed") if n.notice_id == ref.notice_id
+                                    else n for n in self._state.notices)
+        self._emit("notice_failed", "system", notice_id=ref.notice_id, purpose=ref.purpose,
+                   reason=reason, tasks=list(flags))
+        self._changed()
 
     async def _return_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
         suspension = self._state.suspension

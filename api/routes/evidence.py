@@ -48,7 +48,22 @@ case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 async def list_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
                         offset: Offset = 0,
                         limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
-    """The subject's ledger entries in chain order, with their hashes."""
+    """The onboarding's ledger entries in chain order, with their hashes."""
+    _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="evidence")
+    return await _ledger_page(id, actor, settings, offset, limit)
+
+
+@case_router.get("/{id}/evidence")
+async def list_case_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
+                             offset: Offset = 0,
+                             limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+    """The case's ledger entries in chain order, with their hashes."""
+    _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="evidence")
+    return await _ledger_page(id, actor, settings, offset, limit)
+
+
+async def _ledger_page(id: str, actor: Actor, settings: Settings, offset: int,
+                       limit: int) -> dict[str, Any]:
     rules.check_role("read", actor)
     total, rows = await asyncio.to_thread(evidence.page, settings.db_url, id, offset=offset,
                                           limit=limit)
@@ -61,7 +76,22 @@ async def list_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
 @router.get("/{id}/evidence/verify")
 async def verify_evidence(id: str, actor: CurrentPrincipal,
                           settings: SettingsDep) -> dict[str, Any]:
-    """Recompute the hash chain; a broken chain names the first entry that no longer agrees."""
+    """Recompute the onboarding's hash chain; a broken chain names the first entry that no longer
+    agrees."""
+    _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="evidence/verify")
+    return await _verified(id, actor, settings)
+
+
+@case_router.get("/{id}/evidence/verify")
+async def verify_case_evidence(id: str, actor: CurrentPrincipal,
+                               settings: SettingsDep) -> dict[str, Any]:
+    """Recompute the case's hash chain; a broken chain names the first entry that no longer
+    agrees."""
+    _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="evidence/verify")
+    return await _verified(id, actor, settings)
+
+
+async def _verified(id: str, actor: Actor, settings: Settings) -> dict[str, Any]:
     rules.check_role("read", actor)
     result = await asyncio.to_thread(evidence.verify, settings.db_url, id)
     if result.entries == 0:
@@ -69,12 +99,6 @@ async def verify_evidence(id: str, actor: CurrentPrincipal,
     return {"subject_id": id, "valid": result.valid, "entries": result.entries,
             "head": result.head, "first_broken_seq": result.first_broken_seq,
             "reason": result.reason}
-
-
-case_router.add_api_route("/{id}/evidence", list_evidence, methods=["GET"],
-                          summary="The case's ledger entries in chain order")
-case_router.add_api_route("/{id}/evidence/verify", verify_evidence, methods=["GET"],
-                          summary="Recompute the case's hash chain")
 
 
 async def record_refusal(db_url: str, subject_id: str, actor: Actor, action: str,
@@ -99,7 +123,7 @@ async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
                         settings: SettingsDep) -> Response:
     """A ZIP an arbitrator can read: Chinese PDF timeline, ledger, documents, manifest of hashes."""
     rules.check_role("export_bundle", actor)
-    _bundle_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases")
+    _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="bundle")
     try:
         view = await client.get_workflow_handle(id).query("status", result_type=OnboardingView)
     except RPCError as exc:
@@ -116,7 +140,7 @@ async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalD
                              settings: SettingsDep) -> Response:
     """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
     rules.check_role("export_bundle", actor)
-    _bundle_kind(id, CASE_PREFIX, "case", other="onboardings")
+    _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="bundle")
     handle = client.get_workflow_handle(id)
     try:
         view = await handle.query("status", datetime.now(UTC), result_type=CaseView)
@@ -131,9 +155,9 @@ async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalD
     return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build))
 
 
-def _bundle_kind(id: str, prefix: str, what: str, other: str) -> None:
-    """422 for the other kind's id (its workflow answers another view: a 500 or a wrong bundle),
-    404 for an id of no kind."""
+def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
+    """422 for the other kind's id (its workflow answers another view: a 500 or a wrong bundle;
+    its ledger under the wrong heading), 404 for an id of no kind."""
     kind_of = employee_id_of if prefix == ONBOARDING_PREFIX else case_id_of
     other_kind_of = case_id_of if prefix == ONBOARDING_PREFIX else employee_id_of
     try:
@@ -146,8 +170,8 @@ def _bundle_kind(id: str, prefix: str, what: str, other: str) -> None:
     except RuleViolation:
         raise ApiError(404, f"{what}.not_found", f"no {what} with id {id}", "id") from None
     article = "an" if what == "onboarding" else "a"
-    raise ApiError(422, "id.wrong_kind", f"{id} is not {article} {what} id: export it with "
-                   f"GET /api/v1/{other}/{id}/bundle", "id")
+    raise ApiError(422, "id.wrong_kind", f"{id} is not {article} {what} id: ask "
+                   f"GET /api/v1/{other}/{id}/{route}", "id")
 
 
 async def _case_input(client: Client, handle: WorkflowHandle[Any, Any]) -> CaseInput:

@@ -16,6 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from api.deps import SettingsDep, TemporalDep
 from api.errors import ApiError
+from domain.input_rules import without_controls
 from domain.notices import Answer, DeliveryStatus, Receipt
 from settings import Settings
 from store import evidence
@@ -71,7 +72,7 @@ async def twilio_status(request: Request, settings: SettingsDep, client: Tempora
 async def twilio_inbound(request: Request, settings: SettingsDep, client: TemporalDep) -> Response:
     """An SMS reply: STOP/HELP honoured, anything else answers the open notice to that number."""
     form = await verified_form(request, settings)
-    phone, body = form.get("From", ""), form.get("Body", "").strip()
+    phone, body = form.get("From", ""), without_controls(form.get("Body", "")).strip()
     keyword = body.upper()
     notice = await asyncio.to_thread(store.open_notice_for_phone, settings.db_url, phone)
     if keyword in HELP_WORDS:

@@ -81,6 +81,9 @@ async def test_bad_actions_bills_and_bundles_on_a_case_change_nothing(api):
     assert "/api/v1/cases/" in refused(wrong, "id", "id.wrong_kind")["message"]
     wrong = await api.get("/api/v1/cases/onboarding-E1001/bundle", headers=auth("k-hr"))
     refused(wrong, "id", "id.wrong_kind")
+    for route in ("evidence", "evidence/verify"):  # the case's ledger under the onboardings
+        wrong = await api.get(f"/api/v1/onboardings/{cid}/{route}", headers=auth("k-hr"))
+        assert f"/api/v1/cases/{cid}/{route}" in refused(wrong, "id", "id.wrong_kind")["message"]
     ledger = await api.get(f"/api/v1/cases/{cid}/evidence?limit=1000", headers=auth("k-hr"))
     kinds = [e["kind"] for e in ledger.json().get("items", [])]
     assert "bundle_exported" not in kinds

@@ -16,6 +16,7 @@ from domain.input_rules import (
     check_date_in_window,
     check_plain_text,
     parse_ascii_int,
+    without_controls,
 )
 
 
@@ -66,3 +67,12 @@ def test_only_ascii_digits_in_range_make_a_whole_number(raw):
 
 def test_an_ascii_whole_number_in_range_parses():
     assert [parse_ascii_int(raw, "grade", 1, 10) for raw in ("1", " 7 ", "10", "05")] == [1, 7, 10, 5]
+
+
+@given(st.text())
+def test_taking_the_controls_out_keeps_everything_else_and_passes_the_text_rule(text):
+    cleaned = without_controls(text)
+    assert check_plain_text(cleaned, "body") == cleaned
+    kept = iter(text)
+    assert all(char in kept for char in cleaned)  # a subsequence of the original, in order
+    assert without_controls("复工\x00 下周一\u202e返岗") == "复工 下周一返岗"

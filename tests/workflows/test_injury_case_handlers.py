@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -23,6 +24,7 @@ from domain.injury_case import (
     DeterminationApplication,
     Stage,
 )
+from domain.notices import NoticeOpen
 from tests.factories import case_input
 from tests.workflows.conftest import Harness, case_action
 from tests.workflows.test_injury_case_clocks import events, query
@@ -91,3 +93,43 @@ async def test_an_action_answers_before_its_gateway_and_a_decision_in_between_st
     view = await query(wf, handle)
     assert not events(view, "case_escalated", "determination_decision")
     assert not events(view, "case_reminder_sent", "determination_decision")
+
+
+@activity.defn(name="open_notice")
+async def notices_table_refuses(request: NoticeOpen) -> str:
+    raise ApplicationError("the notices table refused the row", type="PermanentFailure",
+                           non_retryable=True)
+
+
+@pytest.fixture
+async def notices_down(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+                       tmp_path: Path) -> AsyncIterator[Harness]:
+    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
+            if fn.__name__ != "open_notice"]
+    queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                          workflow_runner=GUARD_RUNNER, activities=[*real, notices_table_refuses],
+                          activity_executor=executor):
+            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+
+
+async def test_a_notice_that_fails_becomes_an_hr_task_and_an_evidence_event(notices_down):
+    wf = notices_down
+    now = await wf.env.get_current_time()
+    inp = case_input(now - timedelta(days=1), now=now)
+    handle = await wf.start_case(inp)
+    await handle.execute_update("act", case_action(
+        "file_materials", materials=tuple(m.code for m in inp.materials)), result_type=CaseAnswer)
+    await handle.execute_update("act", case_action("apply_determination"), result_type=CaseAnswer)
+    await handle.execute_update("act", case_action("record_determination", recognised=True),
+                                result_type=CaseAnswer)
+    await wf.env.sleep(timedelta(minutes=5))
+
+    view = await query(wf, handle)
+    [failed] = events(view, "notice_failed")
+    assert failed.data["purpose"] == "determination_decision"
+    assert "refused the row" in failed.data["reason"]
+    [task] = [t for t in view.tasks if t.code == "courier_decision"]
+    assert "refused the row" in task.reason and task.owner_role == "hr"
+    assert [n.result for n in view.notices if n.purpose == "determination_decision"] == ["failed"]
