@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import signal
@@ -13,13 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
-from temporalio.converter import (
-    CompositePayloadConverter,
-    DataConverter,
-    DefaultPayloadConverter,
-    JSONPlainPayloadConverter,
-)
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -31,35 +23,19 @@ from activities.ledger import LedgerActivities
 from activities.notices import NoticeActivities
 from activities.notify import NotifyActivities
 from settings import DEV_SECRET, ROOT, Settings
+from startup import freeze_startup_heap
 from store.db import migrate
+from temporal_client import DATA_CONVERTER, connect, connect_when_ready
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 
+__all__ = ["DATA_CONVERTER", "GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for",
+           "build_worker", "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
+
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow)
 log = logging.getLogger("caseguard.worker")
 
-# One pydantic JSON converter for the whole process. The SDK builds a new payload converter for
-# every workflow run, and the stock pydantic converter keeps its TypeAdapter cache per instance,
-# so each run rebuilt the adapters of its input and Update types (~80 KB and ~13 ms CPU per
-# onboarding). The adapters are pure (validation only) and keyed by type; every type a workflow
-# decodes lives in domain/, which is imported once per process. Same wire format as
-# temporalio.contrib.pydantic.pydantic_data_converter.
-_PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
-_ENCODING_CONVERTERS = tuple(
-    _PYDANTIC_JSON if isinstance(c, JSONPlainPayloadConverter) else c
-    for c in DefaultPayloadConverter.default_encoding_payload_converters
-)
-
-
-class SharedPydanticPayloadConverter(PydanticPayloadConverter):
-    """The pydantic payload converter, sharing one TypeAdapter cache across all workflow runs."""
-
-    def __init__(self) -> None:  # nullary: the SDK instantiates it per workflow run
-        CompositePayloadConverter.__init__(self, *_ENCODING_CONVERTERS)
-
-
-DATA_CONVERTER = DataConverter(payload_converter_class=SharedPydanticPayloadConverter)
 
 # Production runs workflows without the SDK sandbox: the sandbox re-imports a workflow's module
 # and builds restricted proxies for every run, which cost ~110 KB and ~20 ms CPU per onboarding
@@ -92,28 +68,6 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
             injury.claim_injury_benefits, injury.register_courier_tracking]
 
 
-async def connect(settings: Settings, ready_within: float = 60.0) -> Client:
-    return await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
-                                    DATA_CONVERTER, ready_within)
-
-
-async def connect_when_ready(address: str, namespace: str, data_converter: DataConverter,
-                             ready_within: float = 60.0) -> Client:
-    """Connect, retrying while the frontend starts: a listening port is not yet a healthy server
-    ("Frontend is not healthy yet" for a moment after a dev server or a cluster starts)."""
-    loop = asyncio.get_running_loop()
-    give_up = loop.time() + ready_within
-    while True:
-        try:
-            return await Client.connect(address, namespace=namespace, data_converter=data_converter)
-        except RuntimeError as error:
-            if loop.time() >= give_up:
-                raise RuntimeError(f"Temporal at {address} not ready after {ready_within:.0f} s: "
-                                   f"{error}") from error
-            log.info("Temporal at %s not ready yet (%s); retrying", address, error)
-            await asyncio.sleep(0.25)
-
-
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
                  **options: Any) -> Worker:
     """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
@@ -124,15 +78,6 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
                   activity_executor=executor, **options)
-
-
-def freeze_startup_heap() -> None:
-    """Take what start-up built (modules, clients, the worker or app: ~130,000 objects) out of the
-    cyclic garbage collector's sight, once start-up is done. A full collection otherwise rescans
-    them all and stalls the process for 70-110 ms on this machine, which showed as the slowest
-    HR actions; after the freeze it scans only what the running process allocates."""
-    gc.collect()
-    gc.freeze()
 
 
 async def serve(settings: Settings, **options: Any) -> None:

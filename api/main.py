@@ -30,8 +30,9 @@ from domain.onboarding import Contact
 from domain.onboarding_intake import ProcessSettings
 from domain.policy import PolicyTable
 from settings import Settings
+from startup import freeze_startup_heap
 from store.db import migrate
-from worker import connect, freeze_startup_heap
+from temporal_client import connect
 
 
 def process_settings(settings: Settings) -> ProcessSettings:

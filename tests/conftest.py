@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack import temporal_cli, temporal_test_server
 from store.db import engine_for, migrate
-from worker import DATA_CONVERTER
+from temporal_client import DATA_CONVERTER
 
 PG_ADMIN_URL = os.environ.get("CASEGUARD_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -11,9 +11,9 @@ from sqlmodel import select
 from domain.injury_case import CaseInput
 from store.db import session_for
 from store.models import CalendarYearRow, EvidenceEntry
+from temporal_client import DATA_CONVERTER
 from tests.api.conftest import auth
 from tests.factories import case_body
-from worker import DATA_CONVERTER
 
 SCHEDULE_2031 = {
     "year": 2031,
