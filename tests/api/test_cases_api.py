@@ -90,6 +90,8 @@ async def test_a_case_driven_through_the_api_from_accident_to_closed(api):
     applied = (await act(api, cid, "apply-determination", simple_case=True)).json()
     assert applied["stage"] == "determination_applied"
     assert deadline(applied, "determination_application")["status"] == "met"
+    # The submission runs after the answer; the authority decides what it has accepted.
+    await eventually(lambda: _events(api, cid, "determination_accepted"))
     decided = await api.post("/api/v1/dev/authority/decide",
                              json={"case_id": cid.removeprefix("case-"), "recognised": True},
                              headers=auth("k-hr"))
