@@ -382,6 +382,9 @@ class CaseState:
     # Patch 2026-11-return-day: the employee is due back by the end of the first working day after
     # the suspension period (not at its last midnight); False replays cases started before it.
     return_day_rule: bool = False
+    # Patch 2026-12-weekly-chase: an overdue authority's chase series lists its next chase, so the
+    # case sleeps until it; False replays cases started before it (they chased only when woken).
+    weekly_chase: bool = False
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def _alarms_of(inp: CaseInput, state: CaseState, d: CaseDeadline, now: datetime)
     if d.name == "determination_application":
         return _determination_alarms(inp, d)
     if d.name in ("determination_decision", "appraisal_conclusion", "reappraisal_conclusion"):
-        return _chase(inp, d, now)
+        return _chase(inp, d, now, state.weekly_chase)
     if d.name == "suspension_end":
         if state.suspension is None or state.suspension.ended_on is not None:
             return []
@@ -185,13 +185,21 @@ def _determination_alarms(inp: CaseInput, d: CaseDeadline) -> list[Alarm]:
     return found
 
 
-def _chase(inp: CaseInput, d: CaseDeadline, now: datetime) -> list[Alarm]:
-    """A chase at the end of an authority's period, then every chase interval until it answers."""
+def _chase(inp: CaseInput, d: CaseDeadline, now: datetime, with_next: bool = False) -> list[Alarm]:
+    """A chase at the end of an authority's period, then every chase interval until it answers.
+
+    `with_next` (patch 2026-12-weekly-chase): the chases due up to `now` and the first one after
+    it, so the case always has the next chase to sleep until. Without it (cases started before the
+    patch) only the due ones and, before the end, the first: a case chased again only when
+    something else woke it."""
     interval = inp.timing.chase_interval
-    passed = max(0, int((now - d.due_at) / interval)) if now > d.due_at else 0
+    if with_next:  # every chase at or before now, then one more
+        count = max(0, (now - d.due_at) // interval + 1) + 1
+    else:
+        count = (max(0, int((now - d.due_at) / interval)) if now > d.due_at else 0) + 1
     series = f"{d.name}:chase:{d.due_at.isoformat()}"
     return [Alarm(f"{series}:{k}", d.due_at + k * interval, "chase", d.name, series=series)
-            for k in range(min(passed + 1, _MAX_SERIES))]
+            for k in range(min(count, _MAX_SERIES))]
 
 
 def due_now(pending: list[Alarm], now: datetime) -> list[Alarm]:

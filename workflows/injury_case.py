@@ -63,6 +63,8 @@ RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the retur
 CLOCKS_FIRST_PATCH = "2026-12-clocks-first"
 # Handlers only check and change state; gateway calls and notices leave through one queue.
 SIDE_EFFECTS_PATCH = "2026-12-side-effect-queue"
+# An overdue authority is chased every interval: the clocks always know the next chase.
+WEEKLY_CHASE_PATCH = "2026-12-weekly-chase"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -74,6 +76,7 @@ class InjuryCaseWorkflow:
         self._clock = ScaledClock(inp.timing.time_scale)
         self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
                                 return_day_rule=workflow.patched(RETURN_DAY_PATCH),
+                                weekly_chase=workflow.patched(WEEKLY_CHASE_PATCH),
                                 calendar=case_calendar(inp))
         self._events: list[Event] = []
         self._flushed = 0

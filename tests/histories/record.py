@@ -347,6 +347,20 @@ async def case_pinned_calendar_queued(env: WorkflowEnvironment, queue: str) -> s
     return await case_back_on_return_day(env, queue)
 
 
+async def case_appraisal_chased_weekly(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-weekly-chase patch: recognised, an appraisal applied for that the
+    committee concludes late: chased at the end of its period and every week after (3 chases), then
+    concluded (the chase stops), withdrawn."""
+    handle = await _recognised(env, queue, "C6")
+    view = await _act(handle, "apply_appraisal")
+    await _until(env, _due(view, "appraisal_conclusion") + timedelta(days=14, hours=1))
+    await _act(handle, "record_appraisal", grade=9, reference="京劳鉴003")
+    await env.sleep(timedelta(days=8))
+    await _act(handle, "withdraw", reason="the employee settled privately")
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
@@ -363,12 +377,13 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_back_on_return_day": case_back_on_return_day,
              "case_form_failed_by_hand": case_form_failed_by_hand,
              "case_pinned_calendar_queued": case_pinned_calendar_queued,
+             "case_appraisal_chased_weekly": case_appraisal_chased_weekly,
              "onboarding_bureau_gave_up": onboarding_bureau_gave_up}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
           "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case",
-          "case_pinned_calendar_queued": "injury_case"}
+          "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case"}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).

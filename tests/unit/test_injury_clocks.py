@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +15,10 @@ from domain import calendar
 from domain.calendar import LEGACY_CALENDAR, SHANGHAI, is_rest_day
 from domain.case_messages import deadline_message
 from domain.injury_actions import employer_window_missed
-from domain.injury_case import CaseDeadline, Stage
+from domain.injury_case import CaseDeadline, CaseInput, CaseState, Stage
 from domain.injury_clocks import (
+    _MAX_SERIES,
+    Alarm,
     alarms,
     determination_deadline,
     due_now,
@@ -247,6 +251,99 @@ def test_an_overdue_re_appraisal_is_chased_too():
     case.go_to(d.due_at + timedelta(days=8))
     assert [a.at for a in alarms(case.inp, case.state, case.now) if a.kind == "chase"] == [
         d.due_at, d.due_at + timedelta(days=7)]
+
+
+# ---- patch 2026-12-weekly-chase: the next chase is always listed -----------------------------
+
+CHASING = ("determination_decision", "appraisal_conclusion", "reappraisal_conclusion")
+
+
+@cache
+def chasing(name: str) -> Case:
+    """A case whose `name` deadline is open (the authority or committee has not answered)."""
+    if name == "determination_decision":
+        return Case().apply().wait(timedelta(days=2)).accept()
+    if name == "appraisal_conclusion":
+        return Case().appraising()
+    return Case().concluded().wait(timedelta(days=5)).do("request_reappraisal")
+
+
+def weekly(case: Case) -> CaseState:
+    return replace(case.state, weekly_chase=True)
+
+
+def chases(inp: CaseInput, state: CaseState, now: datetime, name: str) -> list[Alarm]:
+    return [a for a in alarms(inp, state, now) if a.kind == "chase" and a.deadline == name]
+
+
+def keep_clocks(inp: CaseInput, state: CaseState, start: datetime, until: datetime) -> list[Alarm]:
+    """What InjuryCaseWorkflow._keep_clocks fires from `start` to `until` with nobody acting: fire
+    what is due, then sleep until the first pending alarm (or for good, if there is none)."""
+    fired: set[str] = set()
+    sent: list[Alarm] = []
+    now = start
+    while True:
+        pending = [a for a in alarms(inp, state, now) if a.key not in fired]
+        firing = due_now(pending, now)
+        if firing:
+            fired.update(a.key for a in pending if a.at <= now)
+            sent.extend(firing)
+            continue
+        if not pending or pending[0].at >= until:
+            return sent
+        now = pending[0].at
+
+
+def test_with_the_weekly_chase_the_next_chase_is_listed_beside_the_due_ones():
+    case = chasing("determination_decision")
+    due = case.deadline("determination_decision").due_at
+    week = case.inp.timing.chase_interval
+    assert [a.at for a in chases(case.inp, weekly(case), case.now, "determination_decision")] == [due]
+    assert [a.at for a in chases(case.inp, weekly(case), due, "determination_decision")] == [
+        due, due + week]
+    later = due + timedelta(days=15)
+    found = chases(case.inp, weekly(case), later, "determination_decision")
+    assert [a.at for a in found] == [due, due + week, due + 2 * week, due + 3 * week]
+    assert [a.at for a in due_now(found, later)] == [due + 2 * week]  # after downtime: the newest
+
+
+@pytest.mark.parametrize("name", CHASING)
+def test_an_unanswered_authority_is_chased_every_interval_only_with_the_weekly_chase(name):
+    case = chasing(name)
+    due = case.deadline(name).due_at
+    week = case.inp.timing.chase_interval
+    five_weeks = due + 5 * week - timedelta(minutes=1)
+    sent = [a for a in keep_clocks(case.inp, weekly(case), case.now, five_weeks) if a.kind == "chase"]
+    assert [a.at for a in sent] == [due + k * week for k in range(5)]
+    # a case started before the patch replays as it ran: chased at the end, then never again
+    before = [a for a in keep_clocks(case.inp, case.state, case.now, five_weeks) if a.kind == "chase"]
+    assert [a.at for a in before] == [due]
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(CHASING), st.integers(min_value=-70 * 24 * 60, max_value=11 * 366 * 24 * 60),
+       st.integers(min_value=1, max_value=14))
+def test_with_the_weekly_chase_an_open_chasing_deadline_has_exactly_one_future_chase(
+        name, minutes, days):
+    case = chasing(name)
+    interval = timedelta(days=days)
+    inp = replace(case.inp, timing=replace(case.inp.timing, chase_interval=interval))
+    due = case.deadline(name).due_at
+    now = due + timedelta(minutes=minutes)
+    found = chases(inp, weekly(case), now, name)
+    assert [a.at for a in found] == [due + k * interval for k in range(len(found))]
+    assert len({a.series for a in found}) == 1
+    future = [a for a in found if a.at > now]
+    if now < due + (_MAX_SERIES - 1) * interval:
+        assert future == found[-1:]  # the next one: the first, or one interval after a due one
+        assert future[0].at == due or future[0].at - interval <= now
+    else:
+        assert not future and len(found) == _MAX_SERIES  # the series is over
+    firing = due_now(found, now)
+    assert firing == ([max((a for a in found if a.at <= now), key=lambda a: a.at)]
+                      if now >= due else [])
+    before = chases(inp, case.state, now, name)  # without the flag: the same, less the next one
+    assert found[:len(before)] == before and len(found) - len(before) <= 1
 
 
 def test_every_alarmed_deadline_has_a_chinese_message_with_its_article():

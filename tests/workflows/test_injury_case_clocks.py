@@ -18,6 +18,7 @@ from domain.injury_case import (
 )
 from domain.notices import Answer
 from domain.onboarding import Event
+from domain.statutes import CHASE_INTERVAL_DEFAULT
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input
@@ -370,6 +371,27 @@ async def test_reappraisal_is_a_second_and_final_round(wf):
     view = await update(handle, "record_appraisal", grade=8)
     assert view.appraisals[-1].grade == 8
     assert (await refused(handle, "request_reappraisal")).type == "Conflict"  # provincial: final
+
+
+async def test_an_overdue_appraisal_conclusion_is_chased_every_week(wf):
+    """Patch 2026-12-weekly-chase: after each chase the case sleeps until the next one."""
+    handle, _ = await decided_case(wf)
+    view = await update(handle, "apply_appraisal")
+    due = deadline(view, "appraisal_conclusion").due_at  # as counted, holidays and all
+    week = CHASE_INTERVAL_DEFAULT
+    assert week == timedelta(days=7)
+    await sleep_until(wf, due + 5 * week - timedelta(hours=1))
+    view = await query(wf, handle)
+    assert deadline(view, "appraisal_conclusion").status == "missed"
+    sent = [e.at for e in events(view, "chase_sent", "appraisal_conclusion")]
+    assert len(sent) == 5
+    for k, at in enumerate(sent):  # each at its own week's chase, not when something else woke it
+        assert due + k * week <= at < due + k * week + timedelta(minutes=5)
+    await sleep_until(wf, due + 5 * week + timedelta(hours=1))
+    assert len(events(await query(wf, handle), "chase_sent", "appraisal_conclusion")) == 6
+    await update(handle, "record_appraisal", grade=9, reference="京劳鉴001")  # the chase stops
+    await sleep_until(wf, due + 7 * week)
+    assert len(events(await query(wf, handle), "chase_sent", "appraisal_conclusion")) == 6
 
 
 async def test_an_employee_back_on_the_first_working_day_is_on_time_and_not_escalated(wf):
