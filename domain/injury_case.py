@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from domain import statutes
 from domain.calendar import LEGACY_CALENDAR, HolidayCalendar
 from domain.onboarding import Actor, Contact, Employee, Event
 
@@ -70,6 +71,9 @@ class CaseTiming:
     reminder_lead: timedelta
     chase_interval: timedelta
     time_scale: float = 1.0
+    # When the case continues as new (statutes.CASE_HISTORY_*); a test may lower them.
+    history_events_max: int = statutes.CASE_HISTORY_EVENTS_MAX
+    history_bytes_max: int = statutes.CASE_HISTORY_BYTES_MAX
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ class CaseInput:
     # The holidays the case counts with, pinned when it started (replay, a package upgrade or an
     # edited data file never change it); None: started before pinning (domain.calendar.LEGACY).
     calendar: HolidayCalendar | None = None
+    # Set only by the case itself when it continues as new: where its last run stopped.
+    carried: CaseCarryOver | None = None
 
 
 @dataclass(frozen=True)
@@ -385,6 +391,20 @@ class CaseState:
     # Patch 2026-12-weekly-chase: an overdue authority's chase series lists its next chase, so the
     # case sleeps until it; False replays cases started before it (they chased only when woken).
     weekly_chase: bool = False
+
+
+@dataclass(frozen=True)
+class CaseCarryOver:
+    """What a case takes into its next run when its history grew long (continue-as-new): the
+    state as it is (its rule flags are not derived again), the whole event log (all of it written),
+    every alarm key already fired, and the business clock's origin (a dev time scale goes on)."""
+
+    state: CaseState
+    events: tuple[Event, ...]
+    fired: tuple[str, ...]
+    clock_origin: datetime
+    form_id: str | None = None
+    run: int = 2  # which run of the case this is (the first run is 1)
 
 
 @dataclass(frozen=True)

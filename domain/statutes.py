@@ -167,3 +167,10 @@ CASE_REMINDER_LEAD_DEFAULT = timedelta(days=3)  # product rule: remind 3 days be
 CHASE_INTERVAL_DEFAULT = timedelta(days=7)  # product rule: chase an overdue authority weekly
 ARBITRATION_REMINDER_LEAD = timedelta(days=30)  # product rule: a month before the limit
 MAX_ACCIDENT_AGE = timedelta(days=3 * 365)  # product rule: older accidents are data migration
+# Engineering rule, not a statute: a long case continues as new (a fresh history, its state carried)
+# once its history reaches 2,000 events or 2 MB, or the server suggests it, whichever comes first.
+# Measured in docs/benchmarks.md "Session 5": what binds is replay time (~0.5 ms per event on the
+# worker after a restart), not Temporal's limits (suggest 4,096 events / 4 MiB, fail at 51,200 /
+# 50 MiB); 2,000 events is ~2.5 years of weekly chasing or ~250 HR actions, a replay under ~1 s.
+CASE_HISTORY_EVENTS_MAX = 2_000
+CASE_HISTORY_BYTES_MAX = 2 * 1024 * 1024

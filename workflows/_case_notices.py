@@ -32,6 +32,7 @@ class CaseNotices:
         self._in, self._clock, self._state = inp, clock, state
         self._emit, self._changed = emit, changed
         self._followers: list[asyncio.Task[None]] = []
+        self._children: list[Any] = []  # every notice this run started (informational ones too)
 
     def hr(self) -> tuple[Recipient, ...]:
         return (Recipient(role="hr", name=self._in.created_by),)
@@ -76,10 +77,12 @@ class CaseNotices:
         for task in self._followers:
             task.cancel()
 
-    def following(self) -> bool:
-        """A notice to the employee is still open, or its outcome is still being handled: it
-        reports to this run, so the case must not continue as new now."""
-        return any(not task.done() for task in self._followers)
+    def busy(self) -> bool:
+        """A notice this run started is still running, or its outcome is still being handled: it
+        reports to this run, so the case does not continue as new now (an informational one runs a
+        day or two at most; waiting for it keeps every child's end in the history that started it,
+        and the time-skipping test server loses its clock when a child outlives its parent run)."""
+        return any(not task.done() for task in (*self._followers, *self._children))
 
     # ---- internals ---------------------------------------------------------------------------
 
@@ -98,11 +101,13 @@ class CaseNotices:
         return handle, ref
 
     async def _start(self, inp: NoticeInput) -> Any:
-        return await workflow.start_child_workflow(
+        handle = await workflow.start_child_workflow(
             # The outcome is read as plain JSON: a dataclass result type fails to build its pydantic
             # adapter inside the sandbox here ("not fully defined"); see outcome_of.
             "Notice", inp, id=f"notice-{workflow.uuid4()}", result_type=dict,
             parent_close_policy=ParentClosePolicy.ABANDON)
+        self._children.append(handle)
+        return handle
 
     def _follow(self, handle: Any, ref: NoticeRef,
                 then: Callable[[NoticeRef, NoticeSummary], Any]) -> None:

@@ -15,22 +15,23 @@ class ScaledClock:
     workflow input, so replay computes the same timers.
     """
 
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, scale: float = 1.0, origin: datetime | None = None) -> None:
         self._scale = scale
-        self._origin = workflow.info().workflow_start_time
+        # Business time runs from here; a workflow that continued as new passes its first run's.
+        self.origin = origin or workflow.info().workflow_start_time
 
     def now(self) -> datetime:
         """The business time now: equal to workflow.now() when the scale is 1."""
         real = workflow.now()
         if self._scale == 1:
             return real
-        return self._origin + (real - self._origin) * self._scale
+        return self.origin + (real - self.origin) * self._scale
 
     def business_time(self, real: datetime) -> datetime:
         """The business time at real time `real` (a query may ask about a moment after the last task)."""
         if self._scale == 1:
             return real
-        return self._origin + (real - self._origin) * self._scale
+        return self.origin + (real - self.origin) * self._scale
 
     def real_duration(self, business: timedelta) -> timedelta:
         return business / self._scale

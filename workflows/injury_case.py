@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         BenefitClaimReceipt,
         CaseAction,
         CaseAnswer,
+        CaseCarryOver,
         CaseInput,
         CaseState,
         CaseView,
@@ -63,6 +65,8 @@ RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the retur
 CLOCKS_FIRST_PATCH = "2026-12-clocks-first"
 # Handlers only check and change state; gateway calls and notices leave through one queue.
 SIDE_EFFECTS_PATCH = "2026-12-side-effect-queue"
+# A long case continues as new at a quiet moment, its state carried (statutes.CASE_HISTORY_*).
+CONTINUE_AS_NEW_PATCH = "2026-12-continue-as-new"
 # An overdue authority is chased every interval: the clocks always know the next chase.
 WEEKLY_CHASE_PATCH = "2026-12-weekly-chase"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
@@ -88,11 +92,18 @@ class InjuryCaseWorkflow:
         self._effects: list[Callable[[], Awaitable[None]]] = []
         self._effect_running = False
         self._stopping = False
+        self._prepared = False  # the form and the diagnosis fetched (or HR tasks instead)
+        self._continuing = False  # the history is long: continue as new at the next quiet moment
+        self._history_base = workflow.info().get_current_history_size()  # the input, mostly
+        if inp.carried is not None:
+            self._resume(inp.carried)
         self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
-        self._emit("case_opened", inp.created_by, accident_at=inp.accident_at.isoformat(),
-                   location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
-                   witnesses=[w.name for w in inp.witnesses] or None,
-                   materials=[m.code for m in inp.materials], materials_source=inp.materials_source)
+        if inp.carried is None:
+            self._emit("case_opened", inp.created_by, accident_at=inp.accident_at.isoformat(),
+                       location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
+                       witnesses=[w.name for w in inp.witnesses] or None,
+                       materials=[m.code for m in inp.materials],
+                       materials_source=inp.materials_source)
 
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
@@ -238,15 +249,60 @@ class InjuryCaseWorkflow:
                     await self._fire(alarm)
                 await self._flush()
                 continue
+            if self._continue_now():
+                self._continue_as_new()
             seen = self._version
 
             def woken(seen: int = seen) -> bool:
-                return self._version != seen or self._state.stage in TERMINAL
+                return self._version != seen or self._state.stage in TERMINAL \
+                    or (self._continuing and self._quiet())
 
             if pending:
                 await self._clock.sleep_until(pending[0].at, wake=woken)
             else:
                 await workflow.wait_condition(woken)
+
+    # ---- continue-as-new (patch 2026-12-continue-as-new) --------------------------------------
+
+    def _continue_now(self) -> bool:
+        """The history reached the case's limit (or the server suggests it) and nothing is under
+        way that only this run could finish."""
+        if not self._continuing:
+            info, timing = workflow.info(), self._in.timing
+            full = info.get_current_history_length() >= timing.history_events_max \
+                or info.get_current_history_size() - self._history_base >= timing.history_bytes_max \
+                or info.is_continue_as_new_suggested()
+            # patched() only once the limit is reached: no marker in every history, and a case
+            # recorded before the patch replays as it ran.
+            self._continuing = full and workflow.patched(CONTINUE_AS_NEW_PATCH)
+        return self._continuing and self._quiet()
+
+    def _quiet(self) -> bool:
+        """No handler, side effect, write or notice of this run running; every event written."""
+        return (workflow.all_handlers_finished() and not self._effects
+                and not self._effect_running and self._prepared
+                and self._flushed == len(self._events) and not self._flush_lock.locked()
+                and all(task.done() for task in self._background)
+                and not self._notices.busy())
+
+    def _continue_as_new(self) -> None:
+        """A fresh history with the case as it is: state, log, fired alarms, clock origin."""
+        previous = self._in.carried.run if self._in.carried is not None else 1
+        workflow.logger.info("case continues as new (run %d, %d history events)", previous + 1,
+                             workflow.info().get_current_history_length())
+        workflow.continue_as_new(replace(self._in, carried=CaseCarryOver(
+            state=self._state, events=tuple(self._events), fired=tuple(sorted(self._fired)),
+            clock_origin=self._clock.origin, form_id=self._form_id, run=previous + 1)))
+
+    def _resume(self, carried: CaseCarryOver) -> None:
+        """This run goes on where the last one stopped (nothing of it is written again)."""
+        self._clock = ScaledClock(self._in.timing.time_scale, carried.clock_origin)
+        self._state = carried.state
+        self._events = list(carried.events)
+        self._flushed = len(self._events)
+        self._fired = set(carried.fired)
+        self._form_id = carried.form_id
+        self._prepared = True
 
     async def _fire(self, alarm: Alarm) -> None:
         deadline = self._state.deadlines[alarm.deadline]
@@ -270,6 +326,8 @@ class InjuryCaseWorkflow:
     async def _prepare_application(self) -> None:
         """Generate the filled-in application form and fetch the diagnosis summary; either one
         that gives up becomes an HR task (fill the form in by hand, get the diagnosis)."""
+        if self._in.carried is not None:
+            return  # the case's first run did
         case_wf = workflow.info().workflow_id
         try:
             form: DocumentRef = await workflow.execute_activity(
@@ -302,6 +360,7 @@ class InjuryCaseWorkflow:
                        reference=diagnosis.reference or None, source=diagnosis.source)
         self._changed()
         await self._flush()
+        self._prepared = True
 
     def _gave_up(self, error: ActivityError, task: str, kind: str) -> None:
         """An activity gave up: an HR task with the reason and an evidence event (cases started

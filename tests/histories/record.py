@@ -361,6 +361,56 @@ async def case_appraisal_chased_weekly(env: WorkflowEnvironment, queue: str) -> 
     return handle.id
 
 
+async def _continued(env: WorkflowEnvironment, queue: str,
+                     employee_id: str) -> tuple[str, list[str]]:
+    """Patch 2026-12-continue-as-new, the limit lowered to 60 history events a run: recognised,
+    suspended, the return notice unanswered and escalated, back, an appraisal chased twice,
+    concluded, closed. Returns the workflow id and its run ids, first to last."""
+    now = await env.get_current_time()
+    inp = case_input(now - timedelta(days=1), now=now, employee_id=employee_id)
+    inp = replace(inp, timing=replace(inp.timing, history_events_max=60))
+    started = await env.client.start_workflow("InjuryCase", inp, id=f"case-{inp.case_id}",
+                                              task_queue=queue, result_type=CaseView)
+    runs = [(await started.describe()).run_id]
+    handle = env.client.get_workflow_handle(started.id, result_type=CaseView)  # the latest run
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _act(handle, "file_materials", materials=view.missing_materials)
+    await _act(handle, "apply_determination")
+    await handle.signal("authority_decision", AuthorityDecision(
+        recognised=True, decided_on=await _today(env), reference="京人社工伤认字001"))
+    await env.sleep(timedelta(seconds=1))
+    view = await _act(handle, "start_suspension", months=1)
+    await _until(env, _due(view, "suspension_end") + timedelta(hours=1))
+    await _act(handle, "record_return")
+    view = await _act(handle, "apply_appraisal")
+    await _until(env, _due(view, "appraisal_conclusion") + timedelta(days=7, hours=1))
+    await _act(handle, "record_appraisal", grade=9, reference="京劳鉴004")
+    await env.sleep(timedelta(days=4))
+    await _act(handle, "close", reason="no settlement sought")
+    await handle.result()
+    while True:
+        history = await env.client.get_workflow_handle(handle.id, run_id=runs[-1]).fetch_history()
+        attributes = history.events[-1].workflow_execution_continued_as_new_event_attributes
+        if not attributes.new_execution_run_id:
+            return handle.id, runs
+        runs.append(attributes.new_execution_run_id)
+
+
+async def case_continued_as_new(env: WorkflowEnvironment, queue: str) -> tuple[str, str]:
+    """The first run of `_continued`: it ends in ContinueAsNew (a replay history is one run)."""
+    workflow_id, runs = await _continued(env, queue, "C7")
+    assert len(runs) >= 3, runs
+    return workflow_id, runs[0]
+
+
+async def case_carried_run_closed(env: WorkflowEnvironment, queue: str) -> tuple[str, str]:
+    """The last run of `_continued`: started with the carried state, it closes the case."""
+    workflow_id, runs = await _continued(env, queue, "C8")
+    assert len(runs) >= 3, runs
+    return workflow_id, runs[-1]
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
@@ -378,12 +428,15 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_form_failed_by_hand": case_form_failed_by_hand,
              "case_pinned_calendar_queued": case_pinned_calendar_queued,
              "case_appraisal_chased_weekly": case_appraisal_chased_weekly,
+             "case_continued_as_new": case_continued_as_new,
+             "case_carried_run_closed": case_carried_run_closed,
              "onboarding_bureau_gave_up": onboarding_bureau_gave_up}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
           "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case",
-          "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case"}
+          "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case",
+          "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case"}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).
@@ -409,8 +462,11 @@ async def record(names: list[str]) -> None:
                                   workflow_runner=WORKFLOW_RUNNER,
                                   activities=[*real, *fakes.values()],
                                   activity_executor=executor):
-                    workflow_id = await SCENARIOS[name](env, queue)
-                history = await env.client.get_workflow_handle(workflow_id).fetch_history()
+                    found = await SCENARIOS[name](env, queue)
+                # A scenario names a run when the workflow continued as new (one run a history).
+                workflow_id, run_id = found if isinstance(found, tuple) else (found, None)
+                history = await env.client.get_workflow_handle(
+                    workflow_id, run_id=run_id).fetch_history()
                 folder = HERE.parent / FOLDER.get(name, "onboarding")
                 folder.mkdir(exist_ok=True)
                 (folder / f"{name}.json").write_text(history.to_json())
