@@ -26,7 +26,21 @@ def engine_for(url: str) -> Engine:
         engine = _sqlite_engine(url)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _postgres_timeouts)
+    return engine
+
+
+# No wait on a lock may stall an activity for good: a row or advisory lock left held (a connection
+# whose activity was cancelled mid-query by the SDK, which raises into the thread) fails the wait
+# after this, and the activity's bounded retries take over (workflows/_policies.py).
+POSTGRES_LOCK_TIMEOUT = "15s"
+
+
+def _postgres_timeouts(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
+    dbapi_connection.commit()
 
 
 @cache
