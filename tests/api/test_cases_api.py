@@ -164,7 +164,11 @@ async def test_with_a_time_scale_the_unanswered_return_notice_is_escalated_after
     sent = next(e for e in view["events"] if e["kind"] == "return_notice_sent")
     escalated = next(e for e in view["events"] if e["kind"] == "return_notice_unanswered")
     waited = datetime.fromisoformat(escalated["at"]) - datetime.fromisoformat(sent["at"])
-    assert timedelta(days=3) <= waited < timedelta(days=4)
+    # At this scale a real second is a statutory day, and the case records `sent` once the
+    # notice's start returns (~0.1 s later than the notice's own clock began: ~2.4 business
+    # hours). The exact 72 hours are checked under time skipping (test_injury_case_clocks).
+    jitter = timedelta(hours=6)
+    assert timedelta(days=3) - jitter <= waited < timedelta(days=4)
     assert {"courier_notice", "contact_employee"} <= {t["code"] for t in view["tasks"]}
     assert set(escalated["escalated_to"]) == {"hr_manager", "department_manager", "hr"}
 
