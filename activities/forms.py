@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
 
 from sqlalchemy.exc import DataError, IntegrityError
 from temporalio import activity
@@ -20,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 from domain.errors import RuleViolation
 from domain.ids import case_workflow_id
 from domain.injury_case import DocumentRef, FormRequest
-from domain.injury_forms import ApplicationForm, application_form
+from domain.injury_forms import application_form
 from domain.messages import local
 from settings import CJK_FONTS
 from store import evidence
@@ -33,11 +27,6 @@ NOTE = "generated from the case data"
 FONT_MISSING = "pdf_font_missing"
 RENDER_FAILED = "form_render_failed"
 INVALID_DATA = "invalid_data"
-# C0 controls but tab and newline, and DEL: a PDF cannot show them (a NUL, ESC or bell in a pasted
-# description) and they are dropped from the rendered text; the case data keeps them.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# ReportLab's TrueType subsetting reads shared font state: concurrent builds corrupt each other.
-RENDER_LOCK = threading.Lock()
 
 
 def document_id(idempotency_key: str) -> str:
@@ -76,6 +65,9 @@ class FormActivities:
     def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
         case = request.case
         font = self._font()
+        # Imported here: ReportLab (~7 MB) loads with the first form, not with every worker.
+        from render.determination_form import render_pdf
+
         try:
             data = render_pdf(application_form(case, request.generated_at), font,
                               subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
@@ -138,66 +130,3 @@ def _refused_data() -> Iterator[None]:
             raise
         raise ApplicationError(f"the database refused the data: {exc}", type=INVALID_DATA,
                                non_retryable=True) from exc
-
-
-def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:
-    """The form as an A4 PDF: title, a two-column table of its rows, the legal basis, signatures.
-    A row longer than a page (an 8,000-character description) splits across pages."""
-    # ReportLab (~7 MB) loads with the first form, not with every worker: most never render one.
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    name = _register(font)
-    body = ParagraphStyle("body", fontName=name, fontSize=10, leading=15, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1,
-                           spaceAfter=4)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, alignment=1)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm, title=form.title,
-                            author="Caseguard")
-    cells = [[Paragraph(escape(_printable(label)), body), Paragraph(_lines(value), body)]
-             for label, value in form.rows]
-    # splitInRow: a row taller than the page continues on the next one (else LayoutError).
-    table = Table(cells, colWidths=(42 * mm, 132 * mm), splitInRow=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f0f0")),
-        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
-    story: list[Any] = [Paragraph(escape(_printable(form.title)), title)]
-    if subtitle:
-        story.append(Paragraph(escape(_printable(subtitle)), small))
-    story += [
-        Spacer(1, 5 * mm), table, Spacer(1, 4 * mm),
-        Paragraph(f"依据：{escape(form.basis)}。申请表应当包括事故发生的时间、地点、原因以及职工伤害程度等"
-                  "基本情况。", body),
-        Spacer(1, 14 * mm),
-        Paragraph("申请人（用人单位盖章）：____________________　　　日期：____年____月____日", body),
-    ]
-    with RENDER_LOCK:
-        doc.build(story)
-    return out.getvalue()
-
-
-@cache
-def _register(font: Path) -> str:
-    """Register the font under a name of its own path (the bundle PDF registers its own name)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    name = "CaseguardFormCJK-" + hashlib.sha256(str(font).encode("utf-8")).hexdigest()[:8]
-    pdfmetrics.registerFont(TTFont(name, str(font), subfontIndex=0))
-    return name
-
-
-def _printable(value: str) -> str:
-    return CONTROL.sub("", value)
-
-
-def _lines(value: str) -> str:
-    return "<br/>".join(escape(_printable(line)) for line in value.splitlines()) or "—"

@@ -15,15 +15,6 @@ from sqlmodel import col, select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
-from api.bundle import (
-    BundleEvidence,
-    BundleInput,
-    CaseBundleInput,
-    NoticeLine,
-    build_bundle,
-    build_case_bundle,
-    notice_line,
-)
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.errors import ApiError, file_response, from_rpc
 from api.schemas import Offset
@@ -33,6 +24,15 @@ from domain.evidence import verify_chain
 from domain.ids import CASE_PREFIX, ONBOARDING_PREFIX, case_id_of, employee_id_of
 from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import Actor, OnboardingView
+from render.bundle import (
+    BundleEvidence,
+    BundleInput,
+    CaseBundleInput,
+    NoticeLine,
+    build_bundle,
+    build_case_bundle,
+    notice_line,
+)
 from settings import Settings
 from store import evidence
 from store import notices as notice_store

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from api import expense_claim as claim
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.errors import ApiError, file_response, from_rpc
 from api.routes.evidence import record_refusal
@@ -36,6 +35,7 @@ from domain.ids import case_id_of
 from domain.injury_case import CaseView
 from domain.injury_rules import HR_ROLES, check_role
 from domain.onboarding import Actor
+from render import expense_claim as claim
 from settings import Settings
 from store import evidence
 from store.db import session_for

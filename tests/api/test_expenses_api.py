@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from api.expense_claim import COLUMNS
 from domain.calendar import SHANGHAI
+from render.expense_claim import COLUMNS
 from tests.api.conftest import auth
 from tests.api.test_cases_api import act, open_case
 

@@ -7,26 +7,20 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
-from activities.forms import RENDER_LOCK
 from domain.expenses import Bill, BillResult, Reconciliation, reconcile
 from domain.injury_case import CaseView
 from domain.messages import local
+from render import kit
 from store.models import ExpenseRow
 
-FONT = "CaseguardCJKClaim"
 LABELS = {
     "recognised": "RECOGNISED: the injury is recognised as a work injury; these amounts are owed now "
                   "(先行支付暂行办法 art. 5; SIL art. 30 ¶1)",
@@ -131,18 +125,12 @@ def claim_csv(ledger: Ledger) -> bytes:
 
 def claim_pdf(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime) -> bytes:
     """The claim statement in Chinese for the SI agency (ReportLab, the CJK font, the render lock)."""
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=f"工伤医疗费用申领明细表 {ledger.view.id}", author="Caseguard")
-    with RENDER_LOCK:  # ReportLab's TrueType state is shared: one build (and registration) at a time
-        _register(font)
-        doc.build(_story(ledger, generated_by, generated_at))
-    return out.getvalue()
+    return kit.build(_story(ledger, font, generated_by, generated_at),
+                 f"工伤医疗费用申领明细表 {ledger.view.id}", pagesize=landscape(A4), margin=12 * mm)
 
 
-def _story(ledger: Ledger, generated_by: str, generated_at: datetime) -> list[Any]:
-    v, s = ledger.view, _styles()
+def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime) -> list[Any]:
+    v, s = ledger.view, kit.styles(font, title=(15, 21), heading=(11, 16, 8))
     t = totals_json(ledger)
     results = {r.entry_id: r for r in ledger.result.bills}
     bills = [["发票号码", "医院", "日期", "金额", "支付方式", "医保已付", "应返还医保", "退还",
@@ -159,15 +147,15 @@ def _story(ledger: Ledger, generated_by: str, generated_at: datetime) -> list[An
                   f"{'已参保' if v.si_enrolled else '未参保（单位承担，基金可先行支付后追偿）'}", s["body"]),
         Paragraph(f"认定状态：{BASIS_ZH[ledger.basis]}。{escape(LABELS[ledger.basis])}", s["body"]),
         Spacer(1, 4 * mm),
-        _table(bills if ledger.rows else [["—"]], s, header=bool(ledger.rows)),
+        kit.table(bills if ledger.rows else [["—"]], s, header=bool(ledger.rows)),
         Spacer(1, 4 * mm),
-        _table([["合计", "金额"], ["票据张数", t["bills"]], ["票据金额", t["amount"]],
+        kit.table([["合计", "金额"], ["票据张数", t["bills"]], ["票据金额", t["amount"]],
                 ["应返还医保基金", t["medical_insurance_recovery"]],
                 ["退还职工", t["refund_to_employee"]], ["退还单位", t["refund_to_employer"]],
                 ["工伤基金应付", t["injury_fund_owes"]], ["单位应付", t["employer_owes"]],
                 ["工伤目录外（基金不予支付）", t["outside_catalogue"]]], s, header=True),
         Paragraph("待人事复核事项", s["h"]),
-        _table([["发票号码", "事项"]] + [[i.invoice_number, i.message]
+        kit.table([["发票号码", "事项"]] + [[i.invoice_number, i.message]
                                    for i in ledger.result.review_items]
                if ledger.result.review_items else [["无"]], s, header=bool(ledger.result.review_items)),
         Spacer(1, 4 * mm),
@@ -208,25 +196,3 @@ def _cell(value: Any) -> str:
         return ""
     text = _money(value) if isinstance(value, Decimal) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in Excel
-
-
-@cache
-def _register(font: Path) -> None:
-    pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
-    return {"title": ParagraphStyle("title", parent=base, fontSize=15, leading=21, spaceAfter=6),
-            "h": ParagraphStyle("h", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4),
-            "body": base, "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10)}
-
-
-def _table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = False) -> Table:
-    table = Table([[Paragraph(escape(str(c)), s["small"]) for c in row] for row in rows],
-                  repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
-    table.setStyle(TableStyle(style))
-    return table

@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from api.bundle_case_pdf import render_case_timeline
-from api.bundle_pdf import render_timeline
 from domain.evidence import Verification
 from domain.injury_case import CaseInput, CaseView
 from domain.onboarding import OnboardingView
+from render.case_timeline import render_case_timeline
+from render.timeline import render_timeline
 from store.models import DocumentRow, EvidenceEntry, NoticeAttemptRow, NoticeReceiptRow, NoticeRow
 
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import io
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
-from activities.forms import RENDER_LOCK
 from domain.evidence import Verification
 from domain.labels import (
     DEADLINE_NAMES,
@@ -27,40 +19,12 @@ from domain.labels import (
     label,
 )
 from domain.messages import local
+from render.kit import build, styles, table
 
 if TYPE_CHECKING:
-    from api.bundle import BundleEvidence, BundleInput
+    from render.bundle import BundleEvidence, BundleInput
 
-FONT = "CaseguardCJK"
 _SKIP_IN_DETAILS = {"workflow_seq", "recipients"}
-
-
-@cache
-def register_font(font: Path) -> None:
-    pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
-
-
-def styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, spaceAfter=6),
-        "h": ParagraphStyle("h", parent=base, fontSize=12, leading=18, spaceBefore=10,
-                            spaceAfter=4),
-        "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
-    }
-
-
-def render(story: list[Any], title: str, font: Path) -> bytes:
-    """Lay out an A4 document in the CJK font; the story is made with `styles()` of that font."""
-    register_font(font)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, title=title,
-                            author="Caseguard")
-    with RENDER_LOCK:  # ReportLab's CJK font state is not thread-safe
-        doc.build(story)
-    return out.getvalue()
 
 
 def evidence_sections(data: BundleEvidence, s: dict[str, ParagraphStyle],
@@ -91,8 +55,7 @@ def documents_table(data: BundleEvidence, s: dict[str, ParagraphStyle]) -> Table
 
 
 def render_timeline(data: BundleInput) -> bytes:
-    register_font(data.evidence.font)
-    s = styles()
+    s = styles(data.evidence.font)
     v = data.view
     story: list[Any] = [
         Paragraph(f"社保增员证据时间线：{escape(v.employee_name)}", s["title"]),
@@ -108,7 +71,7 @@ def render_timeline(data: BundleInput) -> bytes:
         table(_requests(data), s, header=True),
         *evidence_sections(data.evidence, s, ("四", "五")),
     ]
-    return render(story, f"社保增员证据时间线 {v.employee_name}", data.evidence.font)
+    return build(story, f"社保增员证据时间线 {v.employee_name}")
 
 
 def _parties(data: BundleInput) -> list[list[str]]:
@@ -148,14 +111,3 @@ def chain_sentence(check: Verification) -> str:
                 "每条记录包含前一条记录的哈希值，任何改动都会在校验时被发现。")
     return (f"哈希链校验：<b>不完整</b>，第 {check.first_broken_seq} 条记录起与原始记录不一致"
             f"（{escape(check.reason)}）。")
-
-
-def table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = False,
-          widths: tuple[float, ...] | None = None) -> Table:
-    cells = [[Paragraph(escape(str(c)), s["small"]) for c in row] for row in rows]
-    grid = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
-    grid.setStyle(TableStyle(style))
-    return grid

@@ -11,7 +11,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from api.bundle_pdf import evidence_sections, register_font, render, styles, table
 from domain.labels import (
     CASE_STAGES,
     COURIER_STATUS,
@@ -27,9 +26,11 @@ from domain.labels import (
     label,
 )
 from domain.messages import local
+from render.kit import build, styles, table
+from render.timeline import evidence_sections
 
 if TYPE_CHECKING:
-    from api.bundle import CaseBundleInput, NoticeLine
+    from render.bundle import CaseBundleInput, NoticeLine
     from store.models import EvidenceEntry
 
 KEY_VALUE = (40 * mm, 140 * mm)
@@ -37,8 +38,7 @@ _ENDED_BY = {"return": "职工返岗", "appraisal": "劳动能力鉴定结论作
 
 
 def render_case_timeline(data: CaseBundleInput) -> bytes:
-    register_font(data.evidence.font)
-    s = styles()
+    s = styles(data.evidence.font)
     v = data.view
     story: list[Any] = [
         Paragraph(f"工伤案件证据时间线：{escape(v.employee_name)}", s["title"]),
@@ -68,7 +68,7 @@ def render_case_timeline(data: CaseBundleInput) -> bytes:
              d.recorded_by] for d in v.disputes], s),
         *evidence_sections(data.evidence, s, ("十", "十一")),
     ]
-    return render(story, f"工伤案件证据时间线 {v.employee_name}", data.evidence.font)
+    return build(story, f"工伤案件证据时间线 {v.employee_name}")
 
 
 def _parties(data: CaseBundleInput) -> list[list[str]]:
