@@ -16,6 +16,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.forms import FormActivities
+    from activities.injury_gateways import InjuryGatewayActivities
     from activities.ledger import LedgerActivities
     from domain import case_messages as texts
     from domain import injury_actions as actions
@@ -330,11 +332,10 @@ class InjuryCaseWorkflow:
             return  # the case's first run did
         case_wf = workflow.info().workflow_id
         try:
-            form: DocumentRef = await workflow.execute_activity(
-                "generate_determination_form",
+            form: DocumentRef = await workflow.execute_activity_method(
+                FormActivities.generate_determination_form,
                 FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
-                            generated_at=self._clock.now(), generated_by="system"),
-                result_type=DocumentRef, **DB_ACTIVITY)
+                            generated_at=self._clock.now(), generated_by="system"), **DB_ACTIVITY)
         except ActivityError as error:
             self._gave_up(error, actions.FORM_BY_HAND, "form_failed")
         else:
@@ -345,12 +346,12 @@ class InjuryCaseWorkflow:
             self._form_id = form.document_id
         emp = self._in.employee
         try:
-            diagnosis: DiagnosisSummary = await workflow.execute_activity(
-                "fetch_diagnosis",
+            diagnosis: DiagnosisSummary = await workflow.execute_activity_method(
+                InjuryGatewayActivities.fetch_diagnosis,
                 DiagnosisRequest(idempotency_key=f"{case_wf}:diagnosis", case_id=self._in.case_id,
                                  id_number=emp.id_number, employee_name=emp.name,
                                  accident_at=self._in.accident_at, injury=self._in.injury),
-                result_type=DiagnosisSummary, **GATEWAY_ACTIVITY)
+                **GATEWAY_ACTIVITY)
         except ActivityError as error:
             self._gave_up(error, actions.DIAGNOSIS_BY_HAND, "diagnosis_failed")
         else:
@@ -387,8 +388,8 @@ class InjuryCaseWorkflow:
             simple_case=bool(det and det.simple_case), materials=self._state.provided,
             form_document_id=self._form_id)
         try:
-            receipt: AuthorityReceipt = await workflow.execute_activity(
-                "submit_determination_application", application, result_type=AuthorityReceipt,
+            receipt: AuthorityReceipt = await workflow.execute_activity_method(
+                InjuryGatewayActivities.submit_determination_application, application,
                 **GATEWAY_ACTIVITY)
         except ActivityError as error:
             self._gave_up(error, actions.SUBMIT_BY_HAND, "determination_submission_failed")
@@ -409,14 +410,13 @@ class InjuryCaseWorkflow:
             return
         emp, case_wf = self._in.employee, workflow.info().workflow_id
         try:
-            receipt: BenefitClaimReceipt = await workflow.execute_activity(
-                "claim_injury_benefits",
+            receipt: BenefitClaimReceipt = await workflow.execute_activity_method(
+                InjuryGatewayActivities.claim_injury_benefits,
                 BenefitClaim(idempotency_key=f"{case_wf}:benefits:{latest.round}",
                              case_id=self._in.case_id, region=self._in.region,
                              id_number=emp.id_number, employee_name=emp.name,
                              si_enrolled=self._in.si_enrolled, grade=latest.grade,
-                             accident_at=self._in.accident_at),
-                result_type=BenefitClaimReceipt, **GATEWAY_ACTIVITY)
+                             accident_at=self._in.accident_at), **GATEWAY_ACTIVITY)
         except ActivityError as error:
             if workflow.patched(CLOCKS_FIRST_PATCH):
                 self._gave_up(error, actions.BENEFITS_BY_HAND, "benefit_claim_failed")
@@ -430,14 +430,13 @@ class InjuryCaseWorkflow:
 
     async def _register_courier(self, action: CaseAction) -> None:
         try:
-            await workflow.execute_activity(
-                "register_courier_tracking",
+            await workflow.execute_activity_method(
+                InjuryGatewayActivities.register_courier_tracking,
                 CourierRegistration(idempotency_key=f"{workflow.info().workflow_id}:courier:"
                                                     f"{action.tracking_number}",
                                     case_id=self._in.case_id, carrier=action.carrier,
                                     tracking_number=action.tracking_number,
-                                    purpose=action.purpose),
-                result_type=str, **GATEWAY_ACTIVITY)
+                                    purpose=action.purpose), **GATEWAY_ACTIVITY)
         except ActivityError as error:
             self._gave_up(error, actions.TRACKING_BY_HAND, "courier_registration_failed")
 

@@ -11,6 +11,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.channels import ChannelActivities
     from activities.notices import NoticeActivities
     from domain.notices import (
         FAILED,
@@ -123,13 +124,12 @@ class NoticeWorkflow:
 
     async def _send_activity(self, channel: Channel, attempt_no: int, reminder: bool) -> SendResult:
         notice_id = workflow.info().workflow_id
-        return await workflow.execute_activity(
-            "send_notice",
+        return await workflow.execute_activity_method(
+            ChannelActivities.send_notice,
             SendRequest(idempotency_key=f"{notice_id}:attempt:{attempt_no}", notice_id=notice_id,
                         subject_id=self._in.subject_id, attempt_no=attempt_no, channel=channel,
                         recipient=self._in.recipient, purpose=self._in.purpose,
-                        template=self._in.template, data=self._in.data, reminder=reminder),
-            result_type=SendResult, **SEND_ACTIVITY)
+                        template=self._in.template, data=self._in.data, reminder=reminder), **SEND_ACTIVITY)
 
     async def _evidence(self, kind: str, key: str, **payload: Any) -> None:
         notice_id = workflow.info().workflow_id

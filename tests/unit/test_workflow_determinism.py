@@ -43,6 +43,10 @@ FORBIDDEN_MODULE_USE = {"random", "uuid", "secrets", "os", "sys", "time", "socke
                         "subprocess"}
 FORBIDDEN_BUILTINS = {"open", "input", "print", "eval", "exec", "__import__", "breakpoint", "hash",
                       "id"}
+# An activity is called by method reference (execute_activity_method), so its name, argument and
+# result types come from its definition, never from a string that can drift from it.
+BY_NAME_CALLS = {"execute_activity", "execute_local_activity", "start_activity",
+                 "start_local_activity"}
 MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update",
             "setdefault", "add", "discard", "sort", "reverse", "__setitem__", "__delitem__"}
 MUTABLE_CALLS = {"list", "dict", "set", "defaultdict", "deque", "OrderedDict", "Counter"}
@@ -147,6 +151,8 @@ def violations(source: str, name: str = "<workflow>") -> list[str]:
                     at(node, f"{ast.unparse(owner)}.{func.attr}() changes shared state")
                 if ast.unparse(owner) == "workflow.unsafe" and func.attr != "imports_passed_through":
                     at(node, f"workflow.unsafe.{func.attr}()")
+                if func.attr in BY_NAME_CALLS and node.args and isinstance(node.args[0], ast.Constant):
+                    at(node, f"{func.attr}({node.args[0].value!r}): call the activity's method")
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id in FORBIDDEN_MODULE_USE:
             at(node, f"use of {node.value.id}.{node.attr}")
@@ -270,6 +276,8 @@ def test_the_domain_check_catches(snippet: str, expected: str):
     ("import time\ndef f():\n    time.sleep(1)\n", "import of time"),
     ("def f():\n    import uuid\n", "import at run time"),
     ("def f():\n    open('x').read()\n", "call of open()"),
+    ("from temporalio import workflow\nasync def f(r):\n"
+     "    await workflow.execute_activity('send_notice', r)\n", "call the activity's method"),
     ("def f(s):\n    return hash(s)\n", "call of hash()"),
     ("SEEN = []\ndef f(x):\n    SEEN.append(x)\n", "SEEN.append() changes shared state"),
     ("CACHE = {}\ndef f(k):\n    CACHE[k] = 1\n", "CACHE[k] changes shared state"),
