@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -418,11 +419,21 @@ async def test_the_escalation_carries_the_receipt_history_and_may_reach_the_emer
     view = await update(handle, "start_suspension", months=1)
     end = deadline(view, "suspension_end").raw_due_at
     await sleep_until(wf, end - timedelta(days=7) + timedelta(days=3, hours=1))
-    escalations = notice_rows(wf, handle, "notice_escalation")
-    assert {n.recipient_role for n in escalations} >= {"hr_manager", "department_manager"}
-    with session_for(wf.db_url) as session:
-        bodies = session.exec(select(NoticeAttemptRow.body).where(
-            NoticeAttemptRow.notice_id == escalations[0].id)).all()
-    assert any("通知记录" in b and "发出" in b for b in bodies)
+
+    def sent_escalation_bodies() -> list[str]:
+        escalations = notice_rows(wf, handle, "notice_escalation")
+        if not {n.recipient_role for n in escalations} >= {"hr_manager", "department_manager"}:
+            return []
+        with session_for(wf.db_url) as session:
+            return list(session.exec(select(NoticeAttemptRow.body).where(
+                NoticeAttemptRow.notice_id == escalations[0].id)).all())
+
+    # Each notice opens its row and sends in activities of its own, a moment after the case's
+    # escalation: wait for them (real time; at most 10 s).
+    for _ in range(100):
+        if sent_escalation_bodies() and notice_rows(wf, handle, "emergency_contact"):
+            break
+        await asyncio.sleep(0.1)
+    assert any("通知记录" in b and "发出" in b for b in sent_escalation_bodies())
     [contact] = notice_rows(wf, handle, "emergency_contact")
     assert contact.recipient_name == "王芳" and contact.phone == "+8613700137000"
