@@ -29,9 +29,9 @@ from activities.providers import (
     send_email,
     send_sms,
 )
-from domain.notice_text import Rendered, render, sms_count, sms_rule_for
-from domain.notices import Channel, DeliveryStatus, SendRequest, SendResult
-from domain.tokens import make_token
+from domain.notices.payloads import Channel, DeliveryStatus, SendRequest, SendResult
+from domain.notices.text import Rendered, render, sms_count, sms_rule_for
+from domain.shared.tokens import make_token
 from store.db import session_for
 from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
 

@@ -11,11 +11,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.errors import RuleViolation
-from domain.ids import case_workflow_id
-from domain.injury_case import DocumentRef, FormRequest
-from domain.injury_forms import application_form
-from domain.messages import local
+from domain.injury.forms import application_form
+from domain.injury.payloads import DocumentRef, FormRequest
+from domain.shared.calendar import local
+from domain.shared.errors import RuleViolation
+from domain.shared.ids import case_workflow_id
 from settings import CJK_FONTS
 from store import evidence
 from store.db import session_for

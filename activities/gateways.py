@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from temporalio import activity
 
-from domain.onboarding import BureauAnswer, BureauEnrollment
+from domain.onboarding.payloads import BureauAnswer, BureauEnrollment
 from store.db import session_for
 from store.models import BureauRegistration
 

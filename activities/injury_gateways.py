@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.injury_case import (
+from domain.injury.payloads import (
     AuthorityReceipt,
     BenefitClaim,
     BenefitClaimReceipt,

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from domain.dispute_records import from_outcome
-from domain.injury_case import CaseProjection
-from domain.injury_clocks import local_date
-from domain.onboarding import ProjectionUpdate
+from domain.disputes.records import from_outcome
+from domain.injury.clocks import local_date
+from domain.injury.views import CaseProjection
+from domain.onboarding.payloads import ProjectionUpdate
 from store import disputes, evidence, workflow_events
 from store.db import session_for
 from store.models import CaseDeadlineEntry, CaseRow

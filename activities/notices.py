@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from temporalio import activity
 
-from domain.notices import Answer, EvidenceEvent, NoticeClose, NoticeOpen
+from domain.notices.payloads import Answer, EvidenceEvent, NoticeClose, NoticeOpen
 from store import evidence
 from store.db import session_for
 from store.models import NoticeRow

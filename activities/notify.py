@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from temporalio import activity
 
-from domain.onboarding import Notification
+from domain.onboarding.payloads import Notification
 from store.db import session_for
 from store.models import OutboxMessage
 

@@ -23,8 +23,8 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client as TwilioClient
 
-from domain.notice_text import Rendered
-from domain.notices import DeliveryStatus, SendRequest
+from domain.notices.payloads import DeliveryStatus, SendRequest
+from domain.notices.text import Rendered
 from settings import Settings
 
 # The first status in Twilio's API response (no callback is ever sent for it).

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
-from domain.onboarding import Actor
+from domain.shared.people import Actor
 from settings import KeyHolder, Settings
 from store.db import session_for
 

@@ -13,7 +13,7 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.errors import ActionRefused, RuleViolation
+from domain.shared.errors import ActionRefused, RuleViolation
 
 _UPDATE_STATUS = {"InvalidInput": 422, "Conflict": 409, "Forbidden": 403}
 

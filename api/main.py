@@ -25,10 +25,10 @@ from api.routes import (
     webhooks,
 )
 from api.routes.dev import mount_dev_routes
-from domain.injury_intake import CaseSettings
-from domain.onboarding import Contact
-from domain.onboarding_intake import ProcessSettings
-from domain.policy import PolicyTable
+from domain.injury.intake import CaseSettings
+from domain.onboarding.intake import ProcessSettings
+from domain.onboarding.policy import PolicyTable
+from domain.shared.people import Contact
 from settings import Settings
 from startup import freeze_startup_heap
 from store.db import migrate

@@ -21,17 +21,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from domain.errors import RuleViolation
-from domain.injury_case import CaseAnswer, CaseView
-from domain.input_rules import check_date_in_window, check_plain_text
-from domain.onboarding import (
-    ActionAnswer,
-    Contact,
-    EmergencyContact,
-    Employee,
-    Event,
-    OnboardingView,
-)
+from domain.injury.views import CaseAnswer, CaseView
+from domain.onboarding.state import ActionAnswer, OnboardingView
+from domain.shared.errors import RuleViolation
+from domain.shared.events import Event
+from domain.shared.input_rules import check_date_in_window, check_plain_text
+from domain.shared.people import Contact, EmergencyContact, Employee
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Money = Decimal

@@ -8,7 +8,7 @@ Temporal's limits:
 (a) recognised, 12 months of paid suspension extended by 12 (24 in all), an arbitration dispute
     recorded (its one-year claim window reminds once), and an appraisal the committee never
     concludes: the appraisal_conclusion period (60 days) ends and the case chases the committee
-    every week (domain/injury_clocks.py `_chase`, patch 2026-12-weekly-chase; the only deadlines
+    every week (domain/injury/clocks.py `_chase`, patch 2026-12-weekly-chase; the only deadlines
     that chase after they pass are determination_decision, appraisal_conclusion and
     reappraisal_conclusion). At the end of the
     suspension the return notice goes out, the employee does not answer (escalated), and the
@@ -51,8 +51,9 @@ if str(ROOT) not in sys.path:
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
 from devstack import temporal_test_server
-from domain.injury_case import AuthorityDecision, CaseAction, CaseAnswer, CaseView
-from domain.onboarding import Actor
+from domain.injury.payloads import AuthorityDecision, CaseAction
+from domain.injury.views import CaseAnswer, CaseView
+from domain.shared.people import Actor
 from store.db import migrate
 from tests.factories import case_input
 from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for

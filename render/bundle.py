@@ -17,9 +17,10 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from domain.evidence import Verification
-from domain.injury_case import CaseInput, CaseView
-from domain.onboarding import OnboardingView
+from domain.injury.payloads import CaseInput
+from domain.injury.views import CaseView
+from domain.onboarding.state import OnboardingView
+from domain.shared.evidence import Verification
 from render.case_timeline import render_case_timeline
 from render.timeline import render_timeline
 from store.models import DocumentRow, EvidenceEntry, NoticeAttemptRow, NoticeReceiptRow, NoticeRow

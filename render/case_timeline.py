@@ -11,7 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from domain.labels import (
+from domain.shared.calendar import local
+from domain.shared.labels import (
     CASE_STAGES,
     COURIER_STATUS,
     DEADLINE_KINDS,
@@ -25,7 +26,6 @@ from domain.labels import (
     RECIPIENT_ROLES,
     label,
 )
-from domain.messages import local
 from render.kit import build, styles, table
 from render.timeline import evidence_sections
 

@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from domain.injury_forms import ApplicationForm
+from domain.injury.forms import ApplicationForm
 from render.kit import build, font_name
 
 # C0 controls but tab and newline, and DEL: a PDF cannot show them (a NUL, ESC or bell in a pasted

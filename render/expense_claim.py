@@ -15,9 +15,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from domain.expenses import Bill, BillResult, Reconciliation, reconcile
-from domain.injury_case import CaseView
-from domain.messages import local
+from domain.compensation.expenses import Bill, BillResult, Reconciliation, reconcile
+from domain.injury.views import CaseView
+from domain.shared.calendar import local
 from render import kit
 from store.models import ExpenseRow
 

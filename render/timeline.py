@@ -9,8 +9,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from domain.evidence import Verification
-from domain.labels import (
+from domain.shared.calendar import local
+from domain.shared.evidence import Verification
+from domain.shared.labels import (
     DEADLINE_NAMES,
     DEADLINE_STATUS,
     ENROLLMENT_TYPES,
@@ -18,7 +19,6 @@ from domain.labels import (
     REQUEST_STATUS,
     label,
 )
-from domain.messages import local
 from render.kit import build, styles, table
 
 if TYPE_CHECKING:

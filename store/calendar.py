@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from domain.calendar import CalendarYear
+from domain.shared.calendar import CalendarYear
 from store import evidence
 from store.db import session_for
 from store.models import CalendarYearRow

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from domain.dispute_records import PastDispute
+from domain.disputes.records import PastDispute
 from store.db import session_for
 from store.models import DisputeHistoryRow
 

@@ -12,14 +12,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from domain.evidence import (
-    GENESIS,
-    ChainEntry,
-    Verification,
-    entry_hash,
-    payload_hash,
-    verify_chain,
-)
+from domain.shared.evidence import GENESIS, ChainEntry, Verification, entry_hash, payload_hash, verify_chain
 from store.db import session_for
 from store.models import EvidenceEntry
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from domain.notices import DeliveryStatus, advances
+from domain.notices.payloads import DeliveryStatus
+from domain.notices.rules import advances
 from store import evidence
 from store.db import session_for
 from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from domain.injury_case import TERMINAL
-from domain.onboarding import Status
+from domain.injury.state import TERMINAL
+from domain.onboarding.state import Status
 from store.db import session_for
 from store.models import CaseRow, OnboardingRow
 

@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.injury_case import CaseInput, Witness
-from domain.injury_intake import CaseReport, CaseSettings, build_case_input
-from domain.onboarding import Contact, EmergencyContact, Employee, OnboardingInput
-from domain.onboarding_intake import ProcessSettings, build_input
-from domain.policy import PolicyTable
+from domain.injury.intake import CaseReport, CaseSettings, build_case_input
+from domain.injury.payloads import CaseInput, Witness
+from domain.onboarding.intake import ProcessSettings, build_input
+from domain.onboarding.payloads import OnboardingInput
+from domain.onboarding.policy import PolicyTable
+from domain.shared.people import Contact, EmergencyContact, Employee
 
 VALID_ID = "11010519491231002X"
 OTHER_VALID_ID = "440524188001010014"

@@ -15,12 +15,14 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain import case_messages as texts
-    from domain.injury_actions import gave_up
-    from domain.injury_case import TERMINAL, CaseDeadline, CaseInput, CaseState, NoticeRef
-    from domain.injury_clocks import return_date
-    from domain.notices import Channel, NoticeInput, NoticeRecipient, NoticeSummary, outcome_of
-    from domain.onboarding import Recipient, informational_notice, managers_of
+    from domain.injury import messages as texts
+    from domain.injury.actions import gave_up
+    from domain.injury.clocks import return_date
+    from domain.injury.payloads import CaseInput
+    from domain.injury.state import TERMINAL, CaseDeadline, CaseState, NoticeRef
+    from domain.notices.payloads import Channel, NoticeInput, NoticeRecipient, NoticeSummary
+    from domain.notices.rules import informational_notice, outcome_of
+    from domain.shared.people import Recipient, managers_of
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]

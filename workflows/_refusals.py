@@ -6,7 +6,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import ActionRefused, RuleViolation
+    from domain.shared.errors import ActionRefused, RuleViolation
 
 
 def refusal(exc: Exception) -> ApplicationError:

@@ -19,34 +19,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.forms import FormActivities
     from activities.injury_gateways import InjuryGatewayActivities
     from activities.ledger import LedgerActivities
-    from domain import case_messages as texts
-    from domain import injury_actions as actions
-    from domain import injury_rules as rules
-    from domain.calendar_update import CalendarUpdate, carried_alarms, recompute_case
-    from domain.errors import ActionRefused, RuleViolation
-    from domain.injury_case import (
-        TERMINAL,
-        AuthorityDecision,
-        AuthorityReceipt,
-        BenefitClaim,
-        BenefitClaimReceipt,
-        CaseAction,
-        CaseAnswer,
-        CaseCarryOver,
-        CaseInput,
-        CaseState,
-        CaseView,
-        CourierRegistration,
-        CourierUpdate,
-        DeterminationApplication,
-        DiagnosisRequest,
-        DiagnosisSummary,
-        DocumentRef,
-        FormRequest,
-        Stage,
-        case_answer,
-    )
-    from domain.injury_clocks import (
+    from domain.injury import actions, rules
+    from domain.injury import messages as texts
+    from domain.injury.calendar_update import recompute_case
+    from domain.injury.clocks import (
         Alarm,
         alarms,
         case_calendar,
@@ -54,8 +30,26 @@ with workflow.unsafe.imports_passed_through():
         initial_state_deadlines,
         local_date,
     )
-    from domain.injury_view import case_outcome, projection, view_of
-    from domain.onboarding import Event
+    from domain.injury.overview import case_outcome, projection, view_of
+    from domain.injury.payloads import (
+        AuthorityDecision,
+        AuthorityReceipt,
+        BenefitClaim,
+        BenefitClaimReceipt,
+        CaseAction,
+        CaseInput,
+        CourierRegistration,
+        DeterminationApplication,
+        DiagnosisRequest,
+        DiagnosisSummary,
+        DocumentRef,
+        FormRequest,
+    )
+    from domain.injury.state import TERMINAL, CaseCarryOver, CaseState, CourierUpdate, Stage
+    from domain.injury.views import CaseAnswer, CaseView, case_answer
+    from domain.shared.calendar_update import CalendarUpdate, carried_alarms
+    from domain.shared.errors import ActionRefused, RuleViolation
+    from domain.shared.events import Event
     from workflows._case_notices import CaseNotices
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
     from workflows._refusals import refusal

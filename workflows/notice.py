@@ -13,9 +13,7 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.channels import ChannelActivities
     from activities.notices import NoticeActivities
-    from domain.notices import (
-        FAILED,
-        REACHED,
+    from domain.notices.payloads import (
         Answer,
         AttemptView,
         Channel,
@@ -28,9 +26,8 @@ with workflow.unsafe.imports_passed_through():
         Receipt,
         SendRequest,
         SendResult,
-        advances,
-        proof_grade,
     )
+    from domain.notices.rules import FAILED, REACHED, advances, proof_grade
     from workflows._policies import DB_ACTIVITY, SEND_ACTIVITY
     from workflows._timers import ScaledClock
 

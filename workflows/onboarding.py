@@ -16,38 +16,38 @@ with workflow.unsafe.imports_passed_through():
     from activities.gateways import GatewayActivities
     from activities.ledger import LedgerActivities
     from activities.notify import NotifyActivities
-    from domain import messages
-    from domain import onboarding_rules as rules
-    from domain.calendar import LEGACY_CALENDAR
-    from domain.calendar_update import CalendarUpdate, recompute_onboarding
-    from domain.errors import ActionRefused, RuleViolation
-    from domain.onboarding import (
+    from domain.notices.rules import informational_notice
+    from domain.onboarding import messages, rules
+    from domain.onboarding.calendar_update import recompute_onboarding
+    from domain.onboarding.payloads import (
+        BureauEnrollment,
+        CancelOnboarding,
+        DelayReason,
+        Notification,
+        OnboardingInput,
+        ReviewDecision,
+        SubmitEnrollment,
+        WithdrawalAction,
+        registered_event,
+    )
+    from domain.onboarding.state import (
         ACTION_WRITE_MAX_WAIT,
         ACTION_WRITE_QUIET,
         OPEN_REQUEST,
         ActionAnswer,
-        Actor,
-        BureauEnrollment,
-        CancelOnboarding,
-        DelayReason,
         EnrollmentRequest,
-        Event,
-        Notification,
-        OnboardingInput,
         OnboardingView,
-        Recipient,
         RequestStatus,
-        ReviewDecision,
         Status,
-        SubmitEnrollment,
-        WithdrawalAction,
         answer_of,
-        informational_notice,
-        managers_of,
         projection_of,
-        registered_event,
         view_of,
     )
+    from domain.shared.calendar import LEGACY_CALENDAR
+    from domain.shared.calendar_update import CalendarUpdate
+    from domain.shared.errors import ActionRefused, RuleViolation
+    from domain.shared.events import Event
+    from domain.shared.people import Actor, Recipient, managers_of
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock

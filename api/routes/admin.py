@@ -13,10 +13,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.schemas import Body
-from domain.calendar import CalendarYear, check_calendar_year
-from domain.calendar_sources import official_calendar
-from domain.calendar_update import CalendarUpdate
-from domain.onboarding_rules import check_role
+from domain.onboarding.rules import check_role
+from domain.shared.calendar import CalendarYear, check_calendar_year
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.calendar_update import CalendarUpdate
 from store import calendar as stored
 from store.running import open_workflow_ids
 

@@ -25,16 +25,18 @@ from api.schemas import (
     case_answer_json,
     case_json,
 )
-from domain import injury_rules as rules
-from domain.calendar_sources import official_calendar
-from domain.errors import ActionRefused, RuleViolation
-from domain.ids import case_id_of, case_workflow_id
-from domain.injury_case import CaseAction, CaseAnswer, CaseState, CaseView, Stage, Witness
-from domain.injury_clocks import initial_state_deadlines
-from domain.injury_intake import CaseReport, build_case_input
-from domain.injury_view import view_of
-from domain.input_rules import check_date_in_window
-from domain.onboarding import Actor
+from domain.injury import rules
+from domain.injury.clocks import initial_state_deadlines
+from domain.injury.intake import CaseReport, build_case_input
+from domain.injury.overview import view_of
+from domain.injury.payloads import CaseAction, Witness
+from domain.injury.state import CaseState, Stage
+from domain.injury.views import CaseAnswer, CaseView
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.errors import ActionRefused, RuleViolation
+from domain.shared.ids import case_id_of, case_workflow_id
+from domain.shared.input_rules import check_date_in_window
+from domain.shared.people import Actor
 from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read

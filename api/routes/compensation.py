@@ -13,12 +13,14 @@ from api.deps import CurrentPrincipal, TemporalDep
 from api.errors import ApiError
 from api.routes.expenses import case_view
 from api.schemas import Body
-from domain.calendar import SHANGHAI
-from domain.compensation import Dependant, Estimate, EstimateRequest, estimate
-from domain.compensation_data import CompensationTables
-from domain.injury_case import Appraisal, CaseView
-from domain.injury_rules import check_role
-from domain.input_rules import check_date_in_window
+from domain.compensation.data import CompensationTables
+from domain.compensation.estimate import estimate
+from domain.compensation.payloads import Dependant, Estimate, EstimateRequest
+from domain.injury.rules import check_role
+from domain.injury.state import Appraisal
+from domain.injury.views import CaseView
+from domain.shared.calendar import SHANGHAI
+from domain.shared.input_rules import check_date_in_window
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])

@@ -20,10 +20,11 @@ from activities.injury_gateways import TRACKING_NUMBER
 from api.deps import CurrentPrincipal, TemporalDep
 from api.errors import ApiError
 from api.schemas import Body
-from domain.errors import Forbidden, RuleViolation
-from domain.ids import case_workflow_id
-from domain.injury_case import AuthorityDecision, CourierStatus, CourierUpdate
-from domain.onboarding import Actor
+from domain.injury.payloads import AuthorityDecision
+from domain.injury.state import CourierStatus, CourierUpdate
+from domain.shared.errors import Forbidden, RuleViolation
+from domain.shared.ids import case_workflow_id
+from domain.shared.people import Actor
 from settings import Env, Settings
 
 router = APIRouter(prefix="/api/v1/dev", tags=["dev simulators"])

@@ -13,11 +13,11 @@ from fastapi import APIRouter, File, Query, UploadFile
 from api.deps import CurrentPrincipal, SettingsDep
 from api.errors import ApiError
 from api.schemas import Offset
-from domain import dispute_records as records
-from domain.disputes import DisputeQuery, DisputeRecord, agreed_summary, normalise, rank
-from domain.errors import Forbidden
-from domain.injury_rules import HR_ROLES, check_role
-from domain.onboarding import Actor
+from domain.disputes import records
+from domain.disputes.similarity import DisputeQuery, DisputeRecord, agreed_summary, normalise, rank
+from domain.injury.rules import HR_ROLES, check_role
+from domain.shared.errors import Forbidden
+from domain.shared.people import Actor
 from settings import Settings
 from store import disputes as store
 from store import evidence

@@ -15,10 +15,10 @@ from temporalio.service import RPCError
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, file_response, from_rpc
 from api.schemas import PlainText
-from domain import documents as rules
-from domain.input_rules import check_plain_text
-from domain.onboarding import Actor
-from domain.onboarding_rules import check_role
+from domain.onboarding.rules import check_role
+from domain.shared import documents as rules
+from domain.shared.input_rules import check_plain_text
+from domain.shared.people import Actor
 from settings import Settings
 from store import evidence
 from store.db import session_for

@@ -15,10 +15,10 @@ from api.deps import SettingsDep, TemporalDep
 from api.errors import file_response
 from api.routes.webhooks import _signal
 from api.schemas import PlainText
-from domain.input_rules import check_date_in_window
-from domain.labels import NOTICE_PURPOSES
-from domain.notices import Answer, DeliveryStatus, Receipt
-from domain.tokens import TokenError, read_token
+from domain.notices.payloads import Answer, DeliveryStatus, Receipt
+from domain.shared.input_rules import check_date_in_window
+from domain.shared.labels import NOTICE_PURPOSES
+from domain.shared.tokens import TokenError, read_token
 from settings import Settings
 from store import evidence
 from store import notices as store

@@ -18,12 +18,14 @@ from temporalio.service import RPCError
 from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.errors import ApiError, file_response, from_rpc
 from api.schemas import Offset
-from domain import onboarding_rules as rules
-from domain.errors import RuleViolation
-from domain.evidence import verify_chain
-from domain.ids import CASE_PREFIX, ONBOARDING_PREFIX, case_id_of, employee_id_of
-from domain.injury_case import CaseInput, CaseView
-from domain.onboarding import Actor, OnboardingView
+from domain.injury.payloads import CaseInput
+from domain.injury.views import CaseView
+from domain.onboarding import rules
+from domain.onboarding.state import OnboardingView
+from domain.shared.errors import RuleViolation
+from domain.shared.evidence import verify_chain
+from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX, case_id_of, employee_id_of
+from domain.shared.people import Actor
 from render.bundle import (
     BundleEvidence,
     BundleInput,

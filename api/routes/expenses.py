@@ -21,9 +21,7 @@ from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
 from api.errors import ApiError, file_response, from_rpc
 from api.routes.evidence import record_refusal
 from api.schemas import Body
-from domain.calendar import SHANGHAI
-from domain.errors import ActionRefused, Forbidden, RuleViolation
-from domain.expenses import (  # the domain's own normalisation
+from domain.compensation.expenses import (
     Bill,
     check_bill,
     check_duplicate,
@@ -31,10 +29,12 @@ from domain.expenses import (  # the domain's own normalisation
     invoice_key,
     review_items,
 )
-from domain.ids import case_id_of
-from domain.injury_case import CaseView
-from domain.injury_rules import HR_ROLES, check_role
-from domain.onboarding import Actor
+from domain.injury.rules import HR_ROLES, check_role
+from domain.injury.views import CaseView
+from domain.shared.calendar import SHANGHAI
+from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
+from domain.shared.ids import case_id_of
+from domain.shared.people import Actor
 from render import expense_claim as claim
 from settings import Settings
 from store import evidence

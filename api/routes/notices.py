@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from api.deps import CurrentPrincipal, SettingsDep
 from api.errors import ApiError
-from domain import onboarding_rules as rules
+from domain.onboarding import rules
 from store import notices as store
 from store.models import NoticeRow
 

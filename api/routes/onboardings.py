@@ -31,27 +31,29 @@ from api.schemas import (
     answer_json,
     view_json,
 )
-from domain import onboarding_rules as rules
-from domain.calendar_sources import official_calendar
-from domain.errors import ActionRefused, RuleViolation
-from domain.ids import employee_id_of, onboarding_id
-from domain.onboarding import (
-    ActionAnswer,
-    Actor,
+from domain.onboarding import rules
+from domain.onboarding.intake import build_input
+from domain.onboarding.payloads import (
     CancelOnboarding,
     DelayReason,
-    OnboardingView,
     ProjectionUpdate,
-    RequestStatus,
     ReviewDecision,
-    Status,
     SubmitEnrollment,
     WithdrawalAction,
-    projection_of,
     registered_event,
+)
+from domain.onboarding.state import (
+    ActionAnswer,
+    OnboardingView,
+    RequestStatus,
+    Status,
+    projection_of,
     view_of,
 )
-from domain.onboarding_intake import build_input
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.errors import ActionRefused, RuleViolation
+from domain.shared.ids import employee_id_of, onboarding_id
+from domain.shared.people import Actor
 from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read

@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 
 from api.deps import CurrentPrincipal, SessionDep
 from api.schemas import Offset
-from domain import onboarding_rules as rules
+from domain.onboarding import rules
 from store.models import OutboxMessage
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])

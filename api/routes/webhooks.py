@@ -16,8 +16,8 @@ from twilio.request_validator import RequestValidator
 
 from api.deps import SettingsDep, TemporalDep
 from api.errors import ApiError
-from domain.input_rules import without_controls
-from domain.notices import Answer, DeliveryStatus, Receipt
+from domain.notices.payloads import Answer, DeliveryStatus, Receipt
+from domain.shared.input_rules import without_controls
 from settings import Settings
 from store import evidence
 from store import notices as store

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from domain.injury_case import CaseInput
+from domain.injury.payloads import CaseInput
 from store.db import session_for
 from store.models import CalendarYearRow, EvidenceEntry
 from temporal_client import DATA_CONVERTER

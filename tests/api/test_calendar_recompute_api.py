@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from domain.calendar import CalendarYear, HolidayCalendar, count_days
+from domain.shared.calendar import CalendarYear, HolidayCalendar, count_days
 from store.db import session_for
 from store.models import CaseRow
 from tests.api.conftest import auth, eventually

@@ -20,7 +20,8 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from api import errors
 from api.routes.dev import mount_dev_routes, router
-from domain.injury_case import AuthorityDecision, CourierUpdate
+from domain.injury.payloads import AuthorityDecision
+from domain.injury.state import CourierUpdate
 from settings import Settings
 from tests.api.conftest import KEYS, auth, eventually
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from domain.calendar import SHANGHAI
+from domain.shared.calendar import SHANGHAI
 from render.expense_claim import COLUMNS
 from tests.api.conftest import auth
 from tests.api.test_cases_api import act, open_case

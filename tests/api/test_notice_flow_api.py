@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import select
 
-from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.notices.payloads import NoticeInput, NoticeOutcome, NoticeRecipient
 from store.db import session_for
 from store.models import OutboxMessage
 from tests.api.conftest import AppFactory, auth, eventually

@@ -13,7 +13,7 @@ import uvicorn
 from sqlmodel import select
 
 from devstack import free_port, wait_for_port
-from domain.notices import NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.notices.payloads import NoticeInput, NoticeOutcome, NoticeRecipient
 from store.db import session_for
 from store.models import OutboxMessage
 from tests.api.conftest import AppFactory, eventually

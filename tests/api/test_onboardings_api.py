@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
-from domain.onboarding import Event, ProjectionUpdate
+from domain.onboarding.payloads import ProjectionUpdate
+from domain.shared.events import Event
 from store import workflow_events
 from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import registration

@@ -8,7 +8,7 @@ import httpx
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
-from domain.tokens import make_token
+from domain.shared.tokens import make_token
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeReceiptRow, NoticeRow
 from tests.api.conftest import AppFactory

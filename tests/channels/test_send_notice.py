@@ -17,8 +17,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.channels import ChannelActivities, ChannelConfig
 from devstack import free_port
-from domain.notices import Channel, DeliveryStatus, NoticeRecipient, SendRequest, SendResult
-from domain.tokens import read_token
+from domain.notices.payloads import Channel, DeliveryStatus, NoticeRecipient, SendRequest, SendResult
+from domain.shared.tokens import read_token
 from store.db import session_for
 from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
 from tests.channels.conftest import PrismServer, ScriptedTwilio, SmtpServer

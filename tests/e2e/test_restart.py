@@ -17,8 +17,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import free_port, temporal_cli
-from domain.calendar import SHANGHAI
-from domain.onboarding import OnboardingView
+from domain.onboarding.state import OnboardingView
+from domain.shared.calendar import SHANGHAI
 from store.db import migrate, session_for
 from store.models import EvidenceEntry
 from tests.factories import onboarding_input

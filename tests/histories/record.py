@@ -27,25 +27,21 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
-from domain.injury_case import (
-    AuthorityDecision,
-    CaseAction,
-    CaseAnswer,
-    CaseView,
-    CourierUpdate,
-)
-from domain.notices import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
-from domain.onboarding import (
-    Actor,
+from domain.injury.payloads import AuthorityDecision, CaseAction
+from domain.injury.state import CourierUpdate
+from domain.injury.views import CaseAnswer, CaseView
+from domain.notices.payloads import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.onboarding.payloads import (
     BureauAnswer,
     BureauEnrollment,
     CancelOnboarding,
     DelayReason,
-    OnboardingView,
     ReviewDecision,
     SubmitEnrollment,
     WithdrawalAction,
 )
+from domain.onboarding.state import OnboardingView
+from domain.shared.people import Actor
 from store.db import migrate
 from tests.factories import case_input, onboarding_input
 from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for

@@ -13,7 +13,9 @@ from sqlmodel import select
 from activities.gateways import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notify import NotifyActivities
-from domain.onboarding import BureauEnrollment, Event, Notification, ProjectionUpdate, Recipient
+from domain.onboarding.payloads import BureauEnrollment, Notification, ProjectionUpdate
+from domain.shared.events import Event
+from domain.shared.people import Recipient
 from store import evidence, workflow_events
 from store.db import engine_for, point_read, session_for
 from store.models import EvidenceEntry, OnboardingRow, OutboxMessage

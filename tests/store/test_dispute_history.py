@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from activities.ledger import LedgerActivities
-from domain.injury_case import CaseProjection
-from domain.onboarding import Event
+from domain.injury.views import CaseProjection
+from domain.shared.events import Event
 from store import disputes, evidence
 
 CLOSED_AT = datetime(2026, 3, 31, 17, 30, tzinfo=UTC)  # 1 April in Shanghai

@@ -15,8 +15,8 @@ from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 
 from activities.forms import FONT_MISSING, RENDER_FAILED, FormActivities, document_id
-from domain import documents
-from domain.injury_case import DocumentRef, FormRequest
+from domain.injury.payloads import DocumentRef, FormRequest
+from domain.shared import documents
 from settings import CJK_FONTS
 from store.db import session_for
 from store.documents import LocalContentStore

@@ -6,20 +6,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.calendar import SHANGHAI
-from domain.injury_actions import accepted, apply_action, decided
-from domain.injury_case import (
-    AuthorityDecision,
-    AuthorityReceipt,
-    CaseAction,
-    CaseDeadline,
-    CaseInput,
-    CaseState,
-    Stage,
-)
-from domain.injury_clocks import case_calendar, initial_state_deadlines
-from domain.injury_rules import check_action
-from domain.onboarding import Actor
+from domain.injury.actions import accepted, apply_action, decided
+from domain.injury.clocks import case_calendar, initial_state_deadlines
+from domain.injury.payloads import AuthorityDecision, AuthorityReceipt, CaseAction, CaseInput
+from domain.injury.rules import check_action
+from domain.injury.state import CaseDeadline, CaseState, Stage
+from domain.shared.calendar import SHANGHAI
+from domain.shared.people import Actor
 from tests.factories import case_input
 
 HR = Actor("hr-alice", "hr")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import calendar_sources as sources
-from domain.calendar import (
+from domain.shared import calendar_sources as sources
+from domain.shared.calendar import (
     LEGACY_CALENDAR,
     SHANGHAI,
     CalendarYear,
@@ -24,8 +24,8 @@ from domain.calendar import (
     count_years,
     is_rest_day,
 )
-from domain.calendar_sources import official_calendar
-from domain.errors import RuleViolation
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.errors import RuleViolation
 
 starts = st.dates(min_value=date(2004, 1, 1), max_value=date(2031, 12, 31))
 

@@ -8,18 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import statutes
-from domain.calendar import CalendarYear, HolidayCalendar
-from domain.calendar_update import (
-    CalendarUpdate,
-    Recomputed,
-    carried_alarms,
-    recompute_case,
-    recompute_onboarding,
-)
-from domain.injury_case import CaseState, Stage
-from domain.injury_clocks import counted, end_of, suspension_end
-from domain.onboarding_intake import deadline as onboarding_deadline
+from domain.injury.calendar_update import recompute_case
+from domain.injury.clocks import counted, end_of, suspension_end
+from domain.injury.state import CaseState, Stage
+from domain.onboarding.calendar_update import recompute_onboarding
+from domain.onboarding.intake import deadline as onboarding_deadline
+from domain.shared import statutes
+from domain.shared.calendar import CalendarYear, HolidayCalendar
+from domain.shared.calendar_update import CalendarUpdate, Recomputed, carried_alarms
 
 FALLBACK = HolidayCalendar(())  # every year counted by the fallback
 STARTED = datetime(2026, 1, 1, tzinfo=UTC)

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.compensation import Dependant, Estimate, EstimateRequest, estimate, wage_basis
-from domain.compensation_data import CompensationTables
-from domain.compensation_rules import REG_2003, REG_2010, rule_set_for
-from domain.errors import RuleViolation
+from domain.compensation.data import CompensationTables
+from domain.compensation.estimate import estimate, wage_basis
+from domain.compensation.payloads import Dependant, Estimate, EstimateRequest
+from domain.compensation.rules import REG_2003, REG_2010, rule_set_for
+from domain.shared.errors import RuleViolation
 
 D = Decimal
 TABLES = CompensationTables.bundled()

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from domain.injury_case import (
+from domain.injury.clocks import alarms, case_calendar, initial_state_deadlines, suspension_end
+from domain.injury.payloads import CaseAction, CaseInput
+from domain.injury.state import (
     Appraisal,
-    CaseAction,
     CaseCarryOver,
-    CaseInput,
     CaseState,
     NoticeRef,
     Offer,
@@ -22,8 +22,9 @@ from domain.injury_case import (
     Stage,
     Suspension,
 )
-from domain.injury_clocks import alarms, case_calendar, initial_state_deadlines, suspension_end
-from domain.onboarding import Actor, Event, OnboardingInput, SubmitEnrollment
+from domain.onboarding.payloads import OnboardingInput, SubmitEnrollment
+from domain.shared.events import Event
+from domain.shared.people import Actor
 from temporal_client import DATA_CONVERTER
 from tests.factories import case_input, onboarding_input
 

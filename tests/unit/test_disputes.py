@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.dispute_records import COLUMNS, CsvInvalid, decode, from_outcome, parse_csv
-from domain.disputes import (
+from domain.disputes.records import COLUMNS, CsvInvalid, decode, from_outcome, parse_csv
+from domain.disputes.similarity import (
     DisputeQuery,
     DisputeRecord,
     agreed_summary,

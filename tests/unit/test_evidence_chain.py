@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.evidence import GENESIS, ChainEntry, canonical_json, entry_hash, payload_hash, verify_chain
+from domain.shared.evidence import GENESIS, ChainEntry, canonical_json, entry_hash, payload_hash, verify_chain
 
 T0 = datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import RuleViolation
-from domain.expenses import Bill, check_duplicate, reconcile, review_items
+from domain.compensation.expenses import Bill, check_duplicate, reconcile, review_items
+from domain.shared.errors import RuleViolation
 
 D = Decimal
 CARD = Bill(entry_id="E1", invoice_number="No 0012345", hospital="Shenzhen People's Hospital",

@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import RuleViolation
-from domain.identity import (
-    ResidentId,
-    check_digit,
-    known_region_codes,
-    parse_resident_id,
-)
+from domain.shared.errors import RuleViolation
+from domain.shared.identity import ResidentId, check_digit, known_region_codes, parse_resident_id
 
 TODAY = date(2026, 11, 23)
 

@@ -11,12 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain import calendar
-from domain.calendar import LEGACY_CALENDAR, SHANGHAI, is_rest_day
-from domain.case_messages import deadline_message
-from domain.injury_actions import employer_window_missed
-from domain.injury_case import CaseDeadline, CaseInput, CaseState, Stage
-from domain.injury_clocks import (
+from domain.injury.actions import employer_window_missed
+from domain.injury.clocks import (
     _MAX_SERIES,
     Alarm,
     alarms,
@@ -27,7 +23,12 @@ from domain.injury_clocks import (
     local_date,
     return_date,
 )
-from domain.injury_view import late_application, open_tasks, view_of
+from domain.injury.messages import deadline_message
+from domain.injury.overview import late_application, open_tasks, view_of
+from domain.injury.payloads import CaseInput
+from domain.injury.state import CaseDeadline, CaseState, Stage
+from domain.shared import calendar
+from domain.shared.calendar import LEGACY_CALENDAR, SHANGHAI, is_rest_day
 from tests.factories import case_input
 from tests.unit.injury_driver import Case
 

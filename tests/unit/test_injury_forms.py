@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.injury_case import CaseInput, CaseTiming, Witness
-from domain.injury_forms import ApplicationForm, application_form
-from domain.materials import checklist_for
+from domain.injury.forms import ApplicationForm, application_form
+from domain.injury.materials import checklist_for
+from domain.injury.payloads import CaseInput, CaseTiming, Witness
 from tests.factories import employee
 
 GENERATED_AT = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 2026-11-25 01:30 in Beijing

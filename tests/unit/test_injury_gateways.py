@@ -13,7 +13,7 @@ from activities.injury_gateways import (
     SimulatedAuthority,
     SimulatedHospital,
 )
-from domain.injury_case import (
+from domain.injury.payloads import (
     AuthorityReceipt,
     BenefitClaim,
     CourierRegistration,

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.calendar import SHANGHAI
-from domain.errors import RuleViolation
-from domain.injury_intake import CaseSettings, build_case_input, default_case_id
-from domain.onboarding import Contact
+from domain.injury.intake import CaseSettings, build_case_input, default_case_id
+from domain.shared.calendar import SHANGHAI
+from domain.shared.errors import RuleViolation
+from domain.shared.people import Contact
 from tests.factories import case_input, case_report
 
 ACCIDENT = datetime(2025, 3, 10, 9, 30, tzinfo=SHANGHAI)

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain import statutes
-from domain.errors import ActionRefused, Forbidden, RuleViolation
-from domain.injury_actions import appraisal_deadline_name
-from domain.injury_case import TERMINAL, CaseState, Stage
-from domain.injury_clocks import alarms, is_overdue, local_date
-from domain.injury_rules import ACTION_STAGES, ACTIONS, allowed_actions, check_action
-from domain.input_rules import LATEST_DATE
-from domain.onboarding import Actor
+from domain.injury.actions import appraisal_deadline_name
+from domain.injury.clocks import alarms, is_overdue, local_date
+from domain.injury.rules import ACTION_STAGES, ACTIONS, allowed_actions, check_action
+from domain.injury.state import TERMINAL, CaseState, Stage
+from domain.shared import statutes
+from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
+from domain.shared.input_rules import LATEST_DATE
+from domain.shared.people import Actor
 from tests.unit.injury_driver import ACCIDENT, Case, act
 
 MANAGER = Actor("li-manager", "manager")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import RuleViolation
-from domain.input_rules import (
+from domain.shared.errors import RuleViolation
+from domain.shared.input_rules import (
     BIDI_CONTROLS,
     EARLIEST_DATE,
     LATEST_DATE,

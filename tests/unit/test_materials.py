@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import RuleViolation
-from domain.materials import (
+from domain.injury.materials import (
     DEFAULT_REGION,
     Checklist,
     MaterialsTable,
@@ -22,6 +21,7 @@ from domain.materials import (
     checklist_for,
     missing,
 )
+from domain.shared.errors import RuleViolation
 
 DATA = Path(__file__).resolve().parents[2] / "domain" / "data" / "injury_materials.json"
 STATUTORY = ("application_form", "labour_relationship", "diagnosis")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.notice_text import (
+from domain.notices.text import (
     GSM7_BASIC,
     GSM7_EXTENSION,
     LOCALES,

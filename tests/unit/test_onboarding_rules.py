@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain import onboarding_rules as rules
-from domain.errors import ActionRefused, Forbidden, RuleViolation
-from domain.onboarding import Actor, Status, SubmitEnrollment
+from domain.onboarding import rules
+from domain.onboarding.payloads import SubmitEnrollment
+from domain.onboarding.state import Status
+from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
+from domain.shared.people import Actor
 from tests.factories import onboarding_input
 
 HR = Actor("hr-alice", "hr")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import RuleViolation
-from domain.identity import normalize_phone
+from domain.shared.errors import RuleViolation
+from domain.shared.identity import normalize_phone
 
 
 @pytest.mark.parametrize(

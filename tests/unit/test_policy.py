@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import RuleViolation
-from domain.policy import (
+from domain.onboarding.policy import (
     BaseLimits,
     ContributionRates,
     PolicyTable,
@@ -22,6 +21,7 @@ from domain.policy import (
     months_owed,
     suggest_base,
 )
+from domain.shared.errors import RuleViolation
 
 D = Decimal
 TABLE = PolicyTable.bundled()

@@ -188,7 +188,12 @@ def _domain_modules_used() -> list[Path]:
                     candidate = ROOT / (module.replace(".", "/") + ".py")
                     if candidate.exists():
                         todo.append(candidate)
-    return sorted(p for p in seen if p.parent.name == "domain")
+    return sorted(p for p in seen if "domain" in p.relative_to(ROOT).parts[:1])
+
+
+def _named(path: Path) -> str:
+    """A domain module's path under domain/, e.g. "shared/calendar.py"."""
+    return path.relative_to(ROOT / "domain").as_posix()
 
 
 def clock_or_random(source: str, name: str) -> list[str]:
@@ -214,7 +219,7 @@ FILE_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", 
                 "iterdir", "glob"}
 # domain module -> why its file reads cannot change a running workflow.
 READS_BUNDLED_DATA = {
-    "policy.py": "PolicyTable.bundled()/from_file() load the regional tables for the API, which "
+    "onboarding/policy.py": "PolicyTable.bundled()/from_file() load the regional tables for the API, which "
                  "resolves the figures into the workflow input; no workflow calls them",
 }
 
@@ -242,15 +247,15 @@ def test_workflow_module_is_deterministic(path: Path):
 
 def test_domain_code_reached_by_workflows_reads_no_clock_or_randomness():
     modules = _domain_modules_used()
-    assert any(p.name == "onboarding.py" for p in modules)
-    found = [v for p in modules for v in clock_or_random(p.read_text(), f"domain/{p.name}")]
+    assert any(_named(p) == "onboarding/payloads.py" for p in modules)
+    found = [v for p in modules for v in clock_or_random(p.read_text(), f"domain/{_named(p)}")]
     assert found == []
 
 
 def test_domain_code_reached_by_workflows_reads_no_file_environment_or_network():
-    modules = [p for p in _domain_modules_used() if p.name not in READS_BUNDLED_DATA]
-    assert any(p.name == "calendar.py" for p in modules)
-    found = [v for p in modules for v in outside_world(p.read_text(), f"domain/{p.name}")]
+    modules = [p for p in _domain_modules_used() if _named(p) not in READS_BUNDLED_DATA]
+    assert any(_named(p) == "shared/calendar.py" for p in modules)
+    found = [v for p in modules for v in outside_world(p.read_text(), f"domain/{_named(p)}")]
     assert found == []
 
 

@@ -18,8 +18,11 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.injury_case import CaseAction, CaseAnswer, CaseInput, CaseView
-from domain.onboarding import Actor, OnboardingInput, OnboardingView
+from domain.injury.payloads import CaseAction, CaseInput
+from domain.injury.views import CaseAnswer, CaseView
+from domain.onboarding.payloads import OnboardingInput
+from domain.onboarding.state import OnboardingView
+from domain.shared.people import Actor
 from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 HR = Actor("hr-alice", "hr")

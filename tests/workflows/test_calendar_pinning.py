@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from domain.calendar import SHANGHAI, CalendarYear, HolidayCalendar
-from domain.injury_case import CaseView
+from domain.injury.views import CaseView
+from domain.shared.calendar import SHANGHAI, CalendarYear, HolidayCalendar
 from tests.factories import case_input
 from tests.workflows.conftest import Harness
 

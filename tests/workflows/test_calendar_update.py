@@ -9,12 +9,15 @@ from decimal import Decimal
 
 from temporalio.client import WorkflowHandle
 
-from domain import statutes
-from domain.calendar import SHANGHAI, CalendarYear, HolidayCalendar, count_days
-from domain.calendar_update import CalendarUpdate
-from domain.injury_case import CaseInput, CaseView
-from domain.onboarding import Actor, OnboardingView, ReviewDecision, SubmitEnrollment
-from domain.onboarding_intake import deadline as onboarding_deadline
+from domain.injury.payloads import CaseInput
+from domain.injury.views import CaseView
+from domain.onboarding.intake import deadline as onboarding_deadline
+from domain.onboarding.payloads import ReviewDecision, SubmitEnrollment
+from domain.onboarding.state import OnboardingView
+from domain.shared import statutes
+from domain.shared.calendar import SHANGHAI, CalendarYear, HolidayCalendar, count_days
+from domain.shared.calendar_update import CalendarUpdate
+from domain.shared.people import Actor
 from tests.factories import case_input, onboarding_input
 from tests.workflows.conftest import Harness, act_on_case
 from tests.workflows.conftest import case_action as act

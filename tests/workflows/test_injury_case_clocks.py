@@ -10,16 +10,13 @@ import pytest
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 
-from domain.calendar import SHANGHAI, is_rest_day
-from domain.injury_case import (
-    AuthorityDecision,
-    CaseView,
-    CourierUpdate,
-    Stage,
-)
-from domain.notices import Answer
-from domain.onboarding import Event
-from domain.statutes import CHASE_INTERVAL_DEFAULT
+from domain.injury.payloads import AuthorityDecision
+from domain.injury.state import CourierUpdate, Stage
+from domain.injury.views import CaseView
+from domain.notices.payloads import Answer
+from domain.shared.calendar import SHANGHAI, is_rest_day
+from domain.shared.events import Event
+from domain.shared.statutes import CHASE_INTERVAL_DEFAULT
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input

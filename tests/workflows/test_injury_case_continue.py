@@ -14,8 +14,10 @@ from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
-from domain.injury_case import AuthorityDecision, CaseInput, CaseView, Stage
-from domain.onboarding import Event
+from domain.injury.payloads import AuthorityDecision, CaseInput
+from domain.injury.state import Stage
+from domain.injury.views import CaseView
+from domain.shared.events import Event
 from store.db import session_for
 from store.models import EvidenceEntry
 from tests.factories import case_input

@@ -17,8 +17,10 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.forms import FONT_MISSING
-from domain.injury_case import CaseView, DiagnosisRequest, DocumentRef, FormRequest, Stage
-from domain.injury_clocks import morning_of
+from domain.injury.clocks import morning_of
+from domain.injury.payloads import DiagnosisRequest, DocumentRef, FormRequest
+from domain.injury.state import Stage
+from domain.injury.views import CaseView
 from store.db import session_for
 from store.models import EvidenceEntry
 from tests.factories import case_input

@@ -17,14 +17,10 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.injury_case import (
-    AuthorityDecision,
-    AuthorityReceipt,
-    CaseAnswer,
-    DeterminationApplication,
-    Stage,
-)
-from domain.notices import NoticeOpen
+from domain.injury.payloads import AuthorityDecision, AuthorityReceipt, DeterminationApplication
+from domain.injury.state import Stage
+from domain.injury.views import CaseAnswer
+from domain.notices.payloads import NoticeOpen
 from tests.factories import case_input
 from tests.workflows.conftest import Harness, case_action
 from tests.workflows.test_injury_case_clocks import events, query

@@ -9,13 +9,9 @@ from decimal import Decimal
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from domain.injury_case import (
-    AuthorityDecision,
-    CaseAnswer,
-    CaseView,
-    CourierUpdate,
-    Stage,
-)
+from domain.injury.payloads import AuthorityDecision
+from domain.injury.state import CourierUpdate, Stage
+from domain.injury.views import CaseAnswer, CaseView
 from tests.factories import case_input
 from tests.workflows.conftest import act_on_case
 from tests.workflows.conftest import case_action as act

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.notices import NoticeActivities
-from domain.notices import (
+from domain.notices.payloads import (
     Answer,
     DeliveryStatus,
     NoticeInput,

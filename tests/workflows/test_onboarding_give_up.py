@@ -16,7 +16,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.onboarding import BureauAnswer, BureauEnrollment, RequestStatus, Status, SubmitEnrollment
+from domain.onboarding.payloads import BureauAnswer, BureauEnrollment, SubmitEnrollment
+from domain.onboarding.state import RequestStatus, Status
 from tests.factories import onboarding_input
 from tests.workflows.conftest import Harness
 from tests.workflows.test_onboarding_workflow import (

@@ -11,19 +11,21 @@ from sqlmodel import select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from domain.onboarding import (
-    ACTION_WRITE_MAX_WAIT,
-    ACTION_WRITE_QUIET,
-    ActionAnswer,
-    Actor,
+from domain.onboarding.payloads import (
     CancelOnboarding,
     DelayReason,
-    OnboardingView,
     ReviewDecision,
-    Status,
     SubmitEnrollment,
     WithdrawalAction,
 )
+from domain.onboarding.state import (
+    ACTION_WRITE_MAX_WAIT,
+    ACTION_WRITE_QUIET,
+    ActionAnswer,
+    OnboardingView,
+    Status,
+)
+from domain.shared.people import Actor
 from store.db import session_for
 from store.models import BureauRegistration, EvidenceEntry, OutboxMessage
 from tests.factories import onboarding_input

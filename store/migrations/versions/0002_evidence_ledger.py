@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from domain.evidence import GENESIS, entry_hash, payload_hash
+from domain.shared.evidence import GENESIS, entry_hash, payload_hash
 from store.models import UtcDateTime
 
 revision = "0002"

@@ -1,0 +1,85 @@
+"""Compensation estimate payloads: the request and the estimate it answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from domain.compensation.items import Item, PolicyRow
+
+
+@dataclass(frozen=True)
+class Dependant:
+    """A relative the deceased supported (MOLSS Order 18); +10 % for an orphan or lone elder."""
+
+    relation: str
+    orphan_or_lone_elder: bool = False
+
+
+@dataclass(frozen=True)
+class EstimateRequest:
+    """What the calculator needs: a grade (1-10) or a death, the wages and the region."""
+
+    region: str
+    injury_date: date
+    si_enrolled: bool
+    grade: int | None = None
+    death: bool = False
+    monthly_wage: Decimal | None = None
+    wages_12_months: tuple[Decimal, ...] | None = None
+    regional_average_monthly_wage: Decimal | None = None
+    provincial_average_monthly_wage: Decimal | None = None
+    minimum_monthly_wage: Decimal | None = None
+    contract_ends: date | None = None
+    dependants: tuple[Dependant, ...] = ()
+    nursing_level: str | None = None
+    suspension_months: int | None = None
+    third_party_liable: bool = False
+
+
+@dataclass(frozen=True)
+class WageBasis:
+    """本人工资 W: the pre-injury monthly average bounded to 60-300 % of the regional average A."""
+
+    own_average: Decimal
+    months: int
+    regional_average: Decimal
+    floor: Decimal
+    cap: Decimal
+    basis: Decimal
+    bound: Literal["floor", "cap"] | None
+    article: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    fund: Decimal
+    employer: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class NegotiationRange:
+    """Kept apart from the statutory figures and labelled as not statutory."""
+
+    low: Decimal
+    high: Decimal
+    label: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    rule_set: str
+    rule_set_title: str
+    wage_basis: WageBasis
+    items: tuple[Item, ...]
+    once: Totals
+    monthly: Totals
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    policy_rows: tuple[PolicyRow, ...]
+    suggested_negotiation_range: NegotiationRange

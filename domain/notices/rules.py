@@ -1,0 +1,94 @@
+"""Notices (通知): delivery-status rules, proof grades and the lines a bundle shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.notices.payloads import (
+    Answer,
+    AttemptView,
+    DeliveryStatus,
+    NoticeInput,
+    NoticeRecipient,
+    NoticeSummary,
+)
+from domain.shared.people import Recipient
+
+
+def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dict[str, Any],
+                         time_scale: float, template: str = "generic") -> NoticeInput:
+    """A notice to HR, a manager or a contact: on every channel they have (else the outbox), tracked
+    to delivery, no answer asked for."""
+    channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
+    return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
+                       recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
+                                                 email=to.email),
+                       channels=channels or ("outbox",), requires_answer=False,
+                       reminder_before=None, time_scale=time_scale)
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+_RANK = {
+    DeliveryStatus.pending: 0, DeliveryStatus.queued: 1, DeliveryStatus.sent: 2,
+    DeliveryStatus.unknown: 2, DeliveryStatus.undelivered: 3, DeliveryStatus.failed: 3,
+    DeliveryStatus.delivered: 4, DeliveryStatus.opened: 5, DeliveryStatus.read: 6,
+}
+FAILED = frozenset({DeliveryStatus.undelivered, DeliveryStatus.failed})
+REACHED = frozenset({DeliveryStatus.delivered, DeliveryStatus.opened, DeliveryStatus.read})
+
+
+def advances(current: DeliveryStatus, new: DeliveryStatus) -> bool:
+    """Whether `new` moves an attempt forward; a status never moves backwards."""
+    if current in REACHED and new in FAILED:
+        return False
+    return _RANK[new] > _RANK[current]
+
+
+def proof_grade(attempts: tuple[AttemptView, ...], answer: Answer | None) -> str:
+    """The strongest proof of notice the record supports, weakest evidence labelled as such."""
+    if answer is not None:
+        return "acknowledged"
+    statuses = {a.status for a in attempts}
+    for status, grade in ((DeliveryStatus.read, "read"), (DeliveryStatus.delivered, "delivered"),
+                          (DeliveryStatus.opened, "opened_weak"), (DeliveryStatus.sent, "sent"),
+                          (DeliveryStatus.queued, "accepted_by_provider"),
+                          (DeliveryStatus.unknown, "unknown")):
+        if status in statuses:
+            return grade
+    return "failed" if statuses and statuses <= FAILED else "none"
+
+
+def outcome_of(raw: dict[str, Any]) -> NoticeSummary:
+    """A NoticeOutcome's JSON (a child workflow's result) as the summary a parent acts on."""
+    answer = raw.get("answer")
+    return NoticeSummary(
+        result=str(raw["result"]), proof=str(raw.get("proof", "")),
+        unreachable=bool(raw.get("unreachable", False)),
+        answer=Answer(at=datetime.fromisoformat(answer["at"]), channel=answer["channel"],
+                      choice=answer["choice"], text=answer.get("text", ""),
+                      return_date=date.fromisoformat(answer["return_date"])
+                      if answer.get("return_date") else None) if answer else None,
+        history=tuple(_attempt_line(a) for a in raw.get("attempts", ())))
+
+
+_STATUS_ZH = {"pending": "待发送", "queued": "服务商已接收", "sent": "已发出", "unknown": "无送达回执",
+              "delivered": "已送达", "opened": "已打开（弱证据）", "read": "已阅读",
+              "undelivered": "未送达", "failed": "发送失败"}
+_CHANNEL_ZH = {"sms": "短信", "email": "邮件", "outbox": "站内发件箱"}
+
+
+def _attempt_line(attempt: dict[str, Any]) -> str:
+    """"短信 +86138****8000：2026-11-20 10:00 发出；已送达 10:01" — Beijing time, address masked."""
+    def at(value: str) -> str:
+        return datetime.fromisoformat(value).astimezone(_SHANGHAI).strftime("%m-%d %H:%M")
+    to = str(attempt.get("to") or "")
+    masked = f"{to[:6]}****{to[-4:]}" if to.startswith("+") and len(to) > 10 else to
+    steps = [f"{at(attempt['sent_at'])} {'提醒' if attempt.get('reminder') else ''}发出"]
+    steps += [f"{_STATUS_ZH.get(r['status'], r['status'])} {at(r['at'])}"
+              for r in attempt.get("receipts", ())]
+    channel = _CHANNEL_ZH.get(attempt.get("channel", ""), attempt.get("channel", ""))
+    return f"{channel} {masked}：" + "；".join(steps) + \
+        f"（当前：{_STATUS_ZH.get(attempt.get('status', ''), attempt.get('status', ''))}）"

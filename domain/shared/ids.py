@@ -1,0 +1,47 @@
+"""Workflow ids are business ids; this module makes them and reads them back."""
+
+from __future__ import annotations
+
+import re
+
+from domain.shared.errors import RuleViolation
+
+_EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ONBOARDING_PREFIX = "onboarding-"
+CASE_PREFIX = "case-"
+
+
+def check_employee_id(employee_id: str, field: str = "employee.employee_id") -> str:
+    """An employee id is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit."""
+    if not _EMPLOYEE_ID.match(employee_id or ""):
+        raise RuleViolation(
+            field,
+            "employee_id.format",
+            f"{field.rsplit('.', 1)[-1]} must be 1-64 characters of letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit",
+        )
+    return employee_id
+
+
+def onboarding_id(employee_id: str) -> str:
+    """The workflow id of a new hire's onboarding: onboarding-<employee_id>."""
+    return ONBOARDING_PREFIX + check_employee_id(employee_id)
+
+
+def employee_id_of(onboarding: str) -> str:
+    """The inverse of onboarding_id."""
+    if not onboarding.startswith(ONBOARDING_PREFIX):
+        raise RuleViolation("id", "onboarding_id.format", "an onboarding id starts with 'onboarding-'")
+    return check_employee_id(onboarding[len(ONBOARDING_PREFIX):], field="id")
+
+
+def case_workflow_id(case_id: str) -> str:
+    """The workflow id of an injury case: case-<case_id>."""
+    return CASE_PREFIX + check_employee_id(case_id, field="case_id")
+
+
+def case_id_of(workflow_id: str) -> str:
+    """The inverse of case_workflow_id."""
+    if not workflow_id.startswith(CASE_PREFIX):
+        raise RuleViolation("id", "case_id.format", "a case id starts with 'case-'")
+    return check_employee_id(workflow_id[len(CASE_PREFIX):], field="id")
