@@ -15,13 +15,14 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
-from activities.channels import ChannelActivities, ChannelConfig
 from activities.forms import FormActivities
-from activities.gateways import GatewayActivities, SimulatedSiBureau
-from activities.injury_gateways import InjuryGatewayActivities
+from activities.gateways.injury import InjuryGatewayActivities
+from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
-from activities.notices import NoticeActivities
-from activities.notify import NotifyActivities
+from activities.notices.outbox import NotifyActivities
+from activities.notices.providers import ChannelConfig
+from activities.notices.send import ChannelActivities
+from activities.notices.store import NoticeActivities
 from settings import DEV_SECRET, ROOT, Settings
 from startup import freeze_startup_heap
 from store.db import migrate

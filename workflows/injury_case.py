@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.forms import FormActivities
-    from activities.injury_gateways import InjuryGatewayActivities
+    from activities.gateways.injury import InjuryGatewayActivities
     from activities.ledger import LedgerActivities
     from domain.injury import actions, rules
     from domain.injury import messages as texts

@@ -11,8 +11,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.channels import ChannelActivities
-    from activities.notices import NoticeActivities
+    from activities.notices.send import ChannelActivities
+    from activities.notices.store import NoticeActivities
     from domain.notices.payloads import (
         Answer,
         AttemptView,

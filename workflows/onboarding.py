@@ -13,9 +13,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.gateways import GatewayActivities
+    from activities.gateways.si_bureau import GatewayActivities
     from activities.ledger import LedgerActivities
-    from activities.notify import NotifyActivities
+    from activities.notices.outbox import NotifyActivities
     from domain.notices.rules import informational_notice
     from domain.onboarding import messages, rules
     from domain.onboarding.calendar_update import recompute_onboarding

@@ -16,7 +16,7 @@ from pydantic import Field, StrictBool
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.injury_gateways import TRACKING_NUMBER
+from activities.gateways.injury import TRACKING_NUMBER
 from api.deps import CurrentPrincipal, TemporalDep
 from api.errors import ApiError
 from api.schemas import Body

@@ -117,7 +117,7 @@ class AuthorityDecision:
     source: str = "authority"
 
 
-# ---- gateway payloads (activities/injury_gateways.py) ---------------------------------------
+# ---- gateway payloads (activities/gateways/injury.py) ---------------------------------------
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.channels import ChannelActivities, ChannelConfig
+from activities.notices.send import ChannelActivities, ChannelConfig
 from devstack import free_port
 from domain.notices.payloads import Channel, DeliveryStatus, NoticeRecipient, SendRequest, SendResult
 from domain.shared.tokens import read_token

@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import select
 
-from activities.gateways import GatewayActivities, SimulatedSiBureau
+from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
-from activities.notify import NotifyActivities
+from activities.notices.outbox import NotifyActivities
 from domain.onboarding.payloads import BureauEnrollment, Notification, ProjectionUpdate
 from domain.shared.events import Event
 from domain.shared.people import Recipient

@@ -8,11 +8,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.injury_gateways import (
-    InjuryGatewayActivities,
-    SimulatedAuthority,
-    SimulatedHospital,
-)
+from activities.gateways.injury import InjuryGatewayActivities, SimulatedAuthority, SimulatedHospital
 from domain.injury.payloads import (
     AuthorityReceipt,
     BenefitClaim,

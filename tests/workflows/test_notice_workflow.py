@@ -15,7 +15,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.notices import NoticeActivities
+from activities.notices.store import NoticeActivities
 from domain.notices.payloads import (
     Answer,
     DeliveryStatus,

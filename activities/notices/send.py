@@ -21,14 +21,7 @@ from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.providers import (
-    ChannelConfig,
-    NotSent,
-    Refused,
-    Unsure,
-    send_email,
-    send_sms,
-)
+from activities.notices.providers import ChannelConfig, NotSent, Refused, Unsure, send_email, send_sms
 from domain.notices.payloads import Channel, DeliveryStatus, SendRequest, SendResult
 from domain.notices.text import Rendered, render, sms_count, sms_rule_for
 from domain.shared.tokens import make_token

@@ -1,7 +1,7 @@
 """The providers behind the notice channels: Twilio SMS and SMTP email (aiosmtplib).
 
 Each send either returns (provider id, first status) or raises one of three errors, which the
-channel activity (activities/channels.py) turns into an attempt's state:
+channel activity (activities/notices/send.py) turns into an attempt's state:
 `Refused` (failed for good), `NotSent` (nothing left: a retry may send) and `Unsure` (it may have
 gone out: never send it again).
 """
