@@ -27,6 +27,17 @@ class Env(StrEnum):
     prod = "prod"
 
 
+class GatewayMode(StrEnum):
+    """How a step in an outside system is done: by hand (HR, with a task) or by the simulator."""
+
+    manual = "manual"
+    simulator = "simulator"
+
+
+# The outside systems, by their setting's name (CASEGUARD_GATEWAY_<NAME>).
+GATEWAYS = ("si_bureau", "injury_authority", "hospital", "si_benefits", "courier")
+
+
 class KeyHolder(BaseModel):
     """Who an API key belongs to: a principal name and one role."""
 
@@ -89,6 +100,13 @@ class Settings(BaseSettings):
     notice_response_hours: float = Field(default=72, gt=0)
     settlement_target_days: int = Field(default=15, ge=1, le=365)
     notify_emergency_contact: bool = False
+    # Unset: the simulator in dev and test, manual otherwise. A simulator outside dev and test is
+    # refused: it would enrol no one and tell HR the employee is insured.
+    gateway_si_bureau: GatewayMode | None = None
+    gateway_injury_authority: GatewayMode | None = None
+    gateway_hospital: GatewayMode | None = None
+    gateway_si_benefits: GatewayMode | None = None
+    gateway_courier: GatewayMode | None = None
 
     @field_validator("case_reminder_days")
     @classmethod
@@ -126,6 +144,25 @@ class Settings(BaseSettings):
                 f"CASEGUARD_TIME_SCALE={self.time_scale:g} is accepted only with CASEGUARD_ENV=dev "
                 f"(it is {self.env.value}): a scaled clock would make statutory deadlines wrong"
             )
+        return self
+
+    def gateway(self, name: str) -> GatewayMode:
+        """The mode of one outside system (GATEWAYS), its default resolved by the environment."""
+        mode: GatewayMode | None = getattr(self, f"gateway_{name}")
+        if mode is not None:
+            return mode
+        return GatewayMode.simulator if self.env in (Env.dev, Env.test) else GatewayMode.manual
+
+    @model_validator(mode="after")
+    def _no_simulator_in_production(self) -> Settings:
+        if self.env in (Env.dev, Env.test):
+            return self
+        simulated = [name for name in GATEWAYS if self.gateway(name) is GatewayMode.simulator]
+        if simulated:
+            raise ValueError(
+                f"CASEGUARD_GATEWAY_{simulated[0].upper()}=simulator is accepted only with "
+                f"CASEGUARD_ENV=dev or test (it is {self.env.value}): a simulator answers for an "
+                "outside system that nothing reached; use manual")
         return self
 
     @property

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,13 +17,20 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.forms import FormActivities
 from activities.gateways.injury import InjuryGatewayActivities
+from activities.gateways.manual import (
+    ManualCourier,
+    ManualHospital,
+    ManualInjuryAuthority,
+    ManualSiBenefits,
+    ManualSiBureau,
+)
 from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notices.outbox import NotifyActivities
 from activities.notices.providers import ChannelConfig
 from activities.notices.send import ChannelActivities
 from activities.notices.store import NoticeActivities
-from settings import DEV_SECRET, ROOT, Settings
+from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
 from startup import freeze_startup_heap
 from store.db import migrate
 from temporal_client import DATA_CONVERTER, connect, connect_when_ready
@@ -51,17 +58,32 @@ WORKFLOW_RUNNER: WorkflowRunner = UnsandboxedWorkflowRunner()
 GUARD_RUNNER: WorkflowRunner = SandboxedWorkflowRunner()  # the SDK's default sandbox, for tests
 
 
+def gateways_for(db_url: str, modes: Mapping[str, GatewayMode]
+                 ) -> tuple[GatewayActivities, InjuryGatewayActivities]:
+    """The outside systems by their mode (settings.gateway): simulators, or the manual answers."""
+    def manual(name: str) -> bool:
+        return modes.get(name, GatewayMode.simulator) is GatewayMode.manual
+    bureau = ManualSiBureau() if manual("si_bureau") else SimulatedSiBureau(db_url)
+    injury = InjuryGatewayActivities(
+        authority=ManualInjuryAuthority() if manual("injury_authority") else None,
+        hospital=ManualHospital() if manual("hospital") else None,
+        benefits=ManualSiBenefits() if manual("si_benefits") else None,
+        courier=ManualCourier() if manual("courier") else None)
+    return GatewayActivities(bureau), injury
+
+
 def activities_for(db_url: str, channels: ChannelConfig | None = None,
-                   documents_root: Path | None = None,
-                   pdf_font: str | None = None) -> list[Callable[..., Any]]:
-    """The activity callables, wired to their outside systems (no channel config: the outbox)."""
+                   documents_root: Path | None = None, pdf_font: str | None = None,
+                   gateway_modes: Mapping[str, GatewayMode] | None = None
+                   ) -> list[Callable[..., Any]]:
+    """The activity callables, wired to their outside systems (no channel config: the outbox; no
+    gateway modes: the simulators, as in tests)."""
     ledger = LedgerActivities(db_url)
     notify = NotifyActivities(db_url)
-    gateways = GatewayActivities(SimulatedSiBureau(db_url))
+    gateways, injury = gateways_for(db_url, gateway_modes or {})
     notices = NoticeActivities(db_url)
     send = ChannelActivities(channels or ChannelConfig(secret_key=DEV_SECRET), db_url)
     forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
-    injury = InjuryGatewayActivities()
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice, forms.generate_determination_form,
@@ -75,7 +97,8 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     both its workers the same max_cached_workflows and an identity)."""
     activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
                                 settings.documents_dir,
-                                str(settings.pdf_font) if settings.pdf_font else None)
+                                str(settings.pdf_font) if settings.pdf_font else None,
+                                {name: settings.gateway(name) for name in GATEWAYS})
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
                   activity_executor=executor, **options)

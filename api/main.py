@@ -29,7 +29,7 @@ from domain.injury.intake import CaseSettings
 from domain.onboarding.intake import ProcessSettings
 from domain.onboarding.policy import PolicyTable
 from domain.shared.people import Contact
-from settings import Settings
+from settings import GatewayMode, Settings
 from startup import freeze_startup_heap
 from store.db import migrate
 from temporal_client import connect
@@ -42,6 +42,7 @@ def process_settings(settings: Settings) -> ProcessSettings:
         enrollment_hold=timedelta(minutes=settings.enrollment_hold_minutes),
         time_scale=settings.time_scale,
         hr_manager=Contact(**contact.model_dump()) if contact else None,
+        si_bureau="manual" if settings.gateway("si_bureau") is GatewayMode.manual else "gateway",
     )
 
 

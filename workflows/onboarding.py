@@ -20,7 +20,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.onboarding import messages, rules
     from domain.onboarding.calendar_update import recompute_onboarding
     from domain.onboarding.payloads import (
+        BureauAnswer,
         BureauEnrollment,
+        BureauOutcome,
         CancelOnboarding,
         DelayReason,
         Notification,
@@ -81,6 +83,7 @@ class OnboardingWorkflow:
         self._background: list[asyncio.Task[None]] = []  # flushes; the final flush waits for them
         self._pending_write: asyncio.Task[None] | None = None  # HR actions' events, soon
         self._last_action_at = workflow.now()
+        self._bureau_outcome: BureauAnswer | None = None  # recorded by hand (si_bureau manual)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -238,6 +241,33 @@ class OnboardingWorkflow:
                     lambda: rules.require_choice(action.bureau_answer, "bureau_answer",
                                                  ("accepted", "refused")))
 
+    @workflow.update(name="record_bureau_outcome")
+    async def record_bureau_outcome(self, action: BureauOutcome) -> ActionAnswer:
+        """HR entered the enrolment in the bureau's portal by hand and records its answer."""
+        request = self._open()
+        source = rules.recorded_by_hand(action.actor)
+        self._bureau_outcome = BureauAnswer(
+            accepted=action.outcome == "accepted", reference=action.reference or None,
+            reason=action.reason, code="" if action.outcome == "accepted" else "rejected_by_bureau",
+            source=source)
+        if action.receipt_document:
+            self._replace_request(request, receipt_document=action.receipt_document)
+        self._emit("bureau_outcome_recorded", action.actor.name, request=request.number,
+                   outcome=action.outcome, reference=action.reference,
+                   receipt_document=action.receipt_document, reason=action.reason,
+                   note=action.note, source=source)
+        await workflow.wait_condition(lambda: self._status != Status.enrollment_executing)
+        return await self._answer()
+
+    @record_bureau_outcome.validator
+    def _check_bureau_outcome(self, action: BureauOutcome) -> None:
+        def by_hand_and_once() -> None:
+            rules.check_bureau_outcome(self._open(), action)
+            if self._bureau_outcome is not None:
+                raise ActionRefused("bureau_outcome.recorded", "the bureau's answer to this "
+                                    "enrolment is already recorded", "outcome")
+        self._check("record_bureau_outcome", action.actor, by_hand_and_once)
+
     @workflow.update(name="record_delay_reason")
     async def record_delay_reason(self, action: DelayReason) -> ActionAnswer:
         self._emit("delay_reason_recorded", action.actor.name, reason=action.reason,
@@ -322,6 +352,10 @@ class OnboardingWorkflow:
     async def _execute(self, request: EnrollmentRequest) -> None:
         self._set_open_request(status=RequestStatus.executing)
         self._status = Status.enrollment_executing
+        if self._in.si_bureau == "manual":
+            answer = await self._by_hand(self._open())
+            await self._answered(self._open(), answer)
+            return
         emp = self._in.employee
         try:
             answer = await workflow.execute_activity_method(
@@ -339,10 +373,26 @@ class OnboardingWorkflow:
                 raise
             await self._submission_failed(request, error)
             return
+        await self._answered(request, answer)
+
+    async def _by_hand(self, request: EnrollmentRequest) -> BureauAnswer:
+        """No gateway: HR is asked to enter the enrolment in the bureau's portal, and the
+        onboarding waits for the answer HR records (the SI window's escalations go on)."""
+        self._set_open_request(bureau_task_opened_at=self._clock.now())
+        await self._notify("bureau_task_opened", messages.bureau_task(self._in, request),
+                           self._hr(), request=request.number,
+                           due_at=self._in.si_registration.due_at.isoformat())
+        await workflow.wait_condition(lambda: self._bureau_outcome is not None)
+        answer, self._bureau_outcome = self._bureau_outcome, None
+        assert answer is not None
+        return answer
+
+    async def _answered(self, request: EnrollmentRequest, answer: BureauAnswer) -> None:
         if answer.accepted:
-            await self._enrolled(request, answer.reference)
+            await self._enrolled(request, answer.reference, answer.source)
             return
-        self._set_open_request(status=RequestStatus.bureau_rejected, reason=answer.reason)
+        self._set_open_request(status=RequestStatus.bureau_rejected, reason=answer.reason,
+                               answer_source=answer.source)
         self._status = Status.awaiting_enrollment
         await self._notify("enrollment_failed", messages.bureau_rejection(self._in, answer),
                            self._hr(), request=request.number, code=answer.code,
@@ -363,15 +413,19 @@ class OnboardingWorkflow:
                            submitted=False, retry_state=error.retry_state.name
                            if error.retry_state is not None else None)
 
-    async def _enrolled(self, request: EnrollmentRequest, reference: str | None) -> None:
+    async def _enrolled(self, request: EnrollmentRequest, reference: str | None,
+                        source: str = "") -> None:
         now = self._clock.now()
         window_ends = now + self._in.timing.withdrawal_window
         self._set_open_request(status=RequestStatus.executed, bureau_reference=reference,
-                               executed_at=now, withdrawal_window_ends=window_ends)
+                               executed_at=now, withdrawal_window_ends=window_ends,
+                               answer_source=source)
         self._status = Status.enrolled
         self._enrolled_at = now
+        sourced = {"source": source} if source else {}  # histories before sources carry none
         self._emit("enrollment_executed", "system", request=request.number,
-                   bureau_reference=reference, withdrawal_window_ends=window_ends.isoformat())
+                   bureau_reference=reference, withdrawal_window_ends=window_ends.isoformat(),
+                   **sourced)
         await self._flush()
         self._tasks.append(asyncio.create_task(self._watch_withdrawal_window(request.number,
                                                                             window_ends)))

@@ -1,4 +1,5 @@
-"""Government gateways. The SI bureau is an interface; its default is a deterministic simulator.
+"""The SI bureau gateway: an interface, a deterministic simulator for dev and tests (manual.py
+answers for a deployment that enrols by hand).
 
 Simulator outcomes, in order:
 1. The same idempotency key gets the answer it got the first time (a retry never enrols twice).
@@ -65,9 +66,12 @@ class SimulatedSiBureau:
             return _answer(row)
 
 
+SIMULATED = "模拟社保经办机构（仅开发和测试环境）(simulated SI bureau, dev and tests only)"
+
+
 def _answer(row: BureauRegistration) -> BureauAnswer:
     return BureauAnswer(accepted=row.accepted, reference=row.reference, reason=row.reason,
-                        code=row.code)
+                        code=row.code, source=SIMULATED)
 
 
 class GatewayActivities:

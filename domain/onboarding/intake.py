@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain.onboarding.payloads import BaseLimitsRef, Deadline, OnboardingInput, RatesRef, Timing
+from domain.onboarding.payloads import BaseLimitsRef, BureauRoute, Deadline, OnboardingInput, RatesRef, Timing
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.rules import check_base
 from domain.shared import statutes
@@ -25,6 +25,7 @@ class ProcessSettings:
     enrollment_hold: timedelta = statutes.ENROLLMENT_HOLD_DEFAULT
     time_scale: float = 1.0
     hr_manager: Contact | None = None
+    si_bureau: BureauRoute = "gateway"
 
 
 def deadline(window: statutes.Window, start: date, cal: HolidayCalendar) -> Deadline:
@@ -78,4 +79,5 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
         if contract_start else None,
         hr_manager=process.hr_manager,
         calendar=cal,
+        si_bureau=process.si_bureau,
     )

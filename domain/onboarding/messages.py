@@ -106,3 +106,23 @@ def withdrawal_application(
         "",
         "单位（盖章）：",
     ])
+
+
+def bureau_task(inp: OnboardingInput, request: EnrollmentRequest) -> tuple[str, str]:
+    """The HR task of an enrolment entered by hand: what to type into the region's online portal
+    (the full ID number is on the onboarding's record, not in a message), and by when."""
+    e = inp.employee
+    kind = "补缴增员" if request.type == "back_payment" else "新参保增员"
+    due = local(inp.si_registration.due_at)
+    return (
+        f"【待办：社保增员】请在社保经办平台为 {e.name} 办理增员（截止 {due}）",
+        f"增员申请 #{request.number} 已批准，请登录{inp.region}社保经办平台办理{kind}：\n"
+        f"姓名：{e.name}；工号：{e.employee_id}；身份证号：见员工档案（尾号 {e.id_number[-4:]}）；\n"
+        f"参保地区：{inp.region}；入职日期：{inp.hire_date.isoformat()}；"
+        f"缴费基数：{request.contribution_base}。\n"
+        f"办理后请在系统中登记经办机构的受理编号并上传回执（截图或 PDF）；被退回的，登记退回原因。"
+        f"截止 {due}（《社会保险法》第五十八条：用工之日起三十日内）。\n"
+        f"Enrolment request #{request.number} of {e.name} ({e.employee_id}) is approved: enter it in "
+        f"the {inp.region} SI bureau's online portal, then record the bureau's reference with its "
+        f"receipt (or its reason if rejected). Due {due} (SIL art. 58).",
+    )

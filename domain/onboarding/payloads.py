@@ -14,6 +14,11 @@ from domain.shared.events import Event
 from domain.shared.people import Actor, Contact, Employee, Recipient
 
 EnrollmentType = Literal["new", "back_payment"]
+# How an approved enrolment reaches the SI bureau, pinned when the onboarding starts: through the
+# gateway activity (an adapter, or the simulator in dev and tests), or by hand: HR enters it in the
+# region's online portal and records the bureau's answer with a receipt (the production default
+# until a region's adapter exists; settings: CASEGUARD_GATEWAY_SI_BUREAU).
+BureauRoute = Literal["gateway", "manual"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class OnboardingInput:
     # The holidays its deadlines were counted with (pinned by the API); a year loaded later is
     # added to it (signal calendar_updated). None: registered before pinning (LEGACY_CALENDAR).
     calendar: HolidayCalendar | None = None
+    si_bureau: BureauRoute = "gateway"
 
 
 @dataclass(frozen=True)
@@ -185,3 +191,19 @@ class BureauAnswer:
     reference: str | None = None
     reason: str = ""
     code: str = ""
+    # Where the answer came from, in words its reader uses (the gateway's or the recorder's name).
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class BureauOutcome:
+    """HR records what the SI bureau answered an enrolment entered by hand (Update
+    record_bureau_outcome): accepted with the bureau's reference and a receipt (a document of the
+    onboarding: the portal's screenshot or PDF), or rejected with the bureau's reason."""
+
+    actor: Actor
+    outcome: Literal["accepted", "rejected"]
+    reference: str = ""
+    receipt_document: str = ""
+    reason: str = ""
+    note: str = ""

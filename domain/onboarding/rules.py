@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.onboarding import policy
-from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput, SubmitEnrollment
+from domain.onboarding.payloads import BaseLimitsRef, BureauOutcome, OnboardingInput, SubmitEnrollment
 from domain.onboarding.state import CostEstimate, CostItem, EnrollmentRequest, Status
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.people import Actor
@@ -20,6 +20,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "request_withdrawal": frozenset({"hr", "hr_manager", "admin"}),
     "record_withdrawal_answer": frozenset({"hr", "hr_manager", "admin"}),
     "record_delay_reason": frozenset({"hr", "hr_manager", "admin"}),
+    "record_bureau_outcome": frozenset({"hr", "hr_manager"}),
     "cancel": frozenset({"hr", "hr_manager", "admin"}),
     "add_document": frozenset({"hr", "hr_manager", "admin"}),
     "read_document": frozenset({"hr", "hr_manager", "admin"}),
@@ -36,6 +37,7 @@ ACTION_STATUSES: dict[str, frozenset[Status]] = {
     "request_withdrawal": frozenset({Status.enrolled}),
     "record_withdrawal_answer": frozenset({Status.withdrawal_requested}),
     "record_delay_reason": frozenset(set(Status) - {Status.cancelled}),
+    "record_bureau_outcome": frozenset({Status.enrollment_executing}),
     "cancel": frozenset(
         {Status.awaiting_enrollment, Status.enrollment_submitted, Status.enrollment_approved}
     ),
@@ -172,3 +174,23 @@ def _estimate_json(estimate: CostEstimate) -> dict[str, object]:
             for i in estimate.items
         ],
     }
+
+
+def check_bureau_outcome(request: EnrollmentRequest, outcome: BureauOutcome) -> None:
+    """An outcome is recorded only for an enrolment waiting by hand; accepted takes the bureau's
+    reference and a receipt document, rejected the bureau's reason."""
+    if request.bureau_task_opened_at is None:
+        raise RuleViolation("outcome", "bureau_outcome.not_manual",
+                            f"enrolment request #{request.number} went to the SI bureau through "
+                            "its gateway; its answer comes from there, not by hand")
+    require_choice(outcome.outcome, "outcome", ("accepted", "rejected"))
+    if outcome.outcome == "accepted":
+        require_text(outcome.reference, "reference")
+        require_text(outcome.receipt_document, "receipt_document")
+    else:
+        require_text(outcome.reason, "reason")
+
+
+def recorded_by_hand(actor: Actor) -> str:
+    """The source of a bureau answer HR recorded, as the evidence shows it."""
+    return f"由 {actor.name} 从社保经办平台录入 (recorded by {actor.name} from the bureau's portal)"

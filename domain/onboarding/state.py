@@ -69,6 +69,9 @@ class EnrollmentRequest:
     executed_at: datetime | None = None
     withdrawal_window_ends: datetime | None = None
     withdrawal_application: str | None = None
+    bureau_task_opened_at: datetime | None = None   # entered by hand: when HR was asked to
+    receipt_document: str | None = None             # the bureau's receipt HR recorded
+    answer_source: str = ""                         # who or what gave the bureau's answer
 
 
 @dataclass(frozen=True)

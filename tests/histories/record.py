@@ -34,6 +34,7 @@ from domain.notices.payloads import Answer, NoticeInput, NoticeOutcome, NoticeRe
 from domain.onboarding.payloads import (
     BureauAnswer,
     BureauEnrollment,
+    BureauOutcome,
     CancelOnboarding,
     DelayReason,
     ReviewDecision,
@@ -202,6 +203,26 @@ async def onboarding_bureau_gave_up(env: WorkflowEnvironment, queue: str) -> str
 
 
 # ---- InjuryCase ------------------------------------------------------------------------------
+
+
+async def onboarding_enrolled_by_hand(env: WorkflowEnvironment, queue: str) -> str:
+    """Pinned to the manual SI bureau route (OnboardingInput.si_bureau): approved, the bureau task
+    opened, HR records a rejection, submits again, records the reference with its receipt."""
+    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    inp = replace(onboarding_input(today, employee_id="H12"), si_bureau="manual")
+    handle = await env.client.start_workflow("Onboarding", inp, id="onboarding-H12",
+                                             task_queue=queue, result_type=OnboardingView)
+    for outcome in (BureauOutcome(HR, "rejected", reason="基数有误"),
+                    BureauOutcome(HR, "accepted", reference="BJ2026-0042",
+                                  receipt_document="doc-receipt-1")):
+        await handle.execute_update("submit_enrollment",
+                                    SubmitEnrollment(HR, "new", Decimal("8000")))
+        await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+        await env.sleep(timedelta(hours=2))
+        await handle.execute_update("record_bureau_outcome", outcome)
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
 
 
 async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
@@ -426,7 +447,8 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_appraisal_chased_weekly": case_appraisal_chased_weekly,
              "case_continued_as_new": case_continued_as_new,
              "case_carried_run_closed": case_carried_run_closed,
-             "onboarding_bureau_gave_up": onboarding_bureau_gave_up}
+             "onboarding_bureau_gave_up": onboarding_bureau_gave_up,
+             "onboarding_enrolled_by_hand": onboarding_enrolled_by_hand}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",

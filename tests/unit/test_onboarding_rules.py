@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from domain.onboarding import rules
-from domain.onboarding.payloads import SubmitEnrollment
-from domain.onboarding.state import Status
+from domain.onboarding.payloads import BureauOutcome, SubmitEnrollment
+from domain.onboarding.state import EnrollmentRequest, RequestStatus, Status
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.people import Actor
 from tests.factories import onboarding_input
@@ -56,3 +57,17 @@ def test_a_new_enrolment_checks_the_base_against_the_limits():
         rules.check_submission(inp, SubmitEnrollment(HR, "new", Decimal("99999")), HIRED)
     assert info.value.field == "contribution_base"
     assert str(inp.base_limits.upper) in info.value.message
+
+
+def test_an_outcome_by_hand_only_for_an_enrolment_waiting_by_hand():
+    hr = Actor("hr-alice", "hr")
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    sent = EnrollmentRequest(number=1, type="new", contribution_base=Decimal("8000"),
+                             status=RequestStatus.executing, submitted_by="hr-alice",
+                             submitted_at=at)
+    accepted = BureauOutcome(hr, "accepted", reference="BJ-1", receipt_document="doc-1")
+    with pytest.raises(RuleViolation) as info:
+        rules.check_bureau_outcome(sent, accepted)
+    assert info.value.code == "bureau_outcome.not_manual"
+    rules.check_bureau_outcome(replace(sent, bureau_task_opened_at=at), accepted)
+    assert "hr-alice" in rules.recorded_by_hand(hr)

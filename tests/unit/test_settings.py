@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from settings import Settings
+from settings import GATEWAYS, GatewayMode, Settings
 
 SECRET = "s" * 40
 
@@ -46,3 +46,28 @@ def test_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch):
 
 def test_the_default_database_is_a_sqlite_file_under_var(tmp_path: Path):
     assert Settings(var_dir=tmp_path).db_url == f"sqlite:///{tmp_path / 'caseguard.db'}"
+
+
+PROD = {"env": "prod", "secret_key": SECRET, "api_keys": {"k": {"name": "a", "role": "hr"}}}
+
+
+def test_every_gateway_is_manual_by_default_in_production_and_simulated_in_dev():
+    prod, dev = Settings(**PROD), Settings(env="dev")
+    test = Settings(env="test", secret_key=SECRET)
+    assert {prod.gateway(name) for name in GATEWAYS} == {GatewayMode.manual}
+    assert {dev.gateway(name) for name in GATEWAYS} == {GatewayMode.simulator}
+    assert {test.gateway(name) for name in GATEWAYS} == {GatewayMode.simulator}
+
+
+@pytest.mark.parametrize("name", GATEWAYS)
+def test_a_simulator_is_refused_in_production_naming_its_setting(name: str):
+    with pytest.raises(ValidationError, match=f"CASEGUARD_GATEWAY_{name.upper()}=simulator"):
+        Settings(**PROD, **{f"gateway_{name}": "simulator"})
+
+
+def test_dev_may_do_a_step_by_hand(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CASEGUARD_GATEWAY_SI_BUREAU", "manual")
+    assert Settings(env="dev").gateway("si_bureau") is GatewayMode.manual
+    monkeypatch.setenv("CASEGUARD_GATEWAY_SI_BUREAU", "robot")
+    with pytest.raises(ValidationError, match="gateway_si_bureau"):
+        Settings(env="dev")
