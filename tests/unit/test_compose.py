@@ -37,3 +37,11 @@ def test_published_ports_are_bound_to_loopback():
     for service in SERVICES.values():
         for port in service.get("ports", []):
             assert port.startswith("127.0.0.1:")
+
+
+def test_messaging_and_gateway_settings_reach_the_containers():
+    env = COMPOSE["x-caseguard-env"]
+    for name in ("CASEGUARD_TWILIO_AUTH_TOKEN", "CASEGUARD_SMTP_HOST",
+                 "CASEGUARD_GATEWAY_SI_BUREAU", "CASEGUARD_GATEWAY_COURIER"):
+        assert env[name] == f"${{{name}:-}}"
+    assert not any(str(v).strip() == "simulator" for v in env.values())
