@@ -6,11 +6,17 @@ import asyncio
 import logging
 import os
 import signal
+import socket
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
@@ -56,6 +62,8 @@ log = logging.getLogger("caseguard.worker")
 #     time (unsandboxed runs share module globals).
 WORKFLOW_RUNNER: WorkflowRunner = UnsandboxedWorkflowRunner()
 GUARD_RUNNER: WorkflowRunner = SandboxedWorkflowRunner()  # the SDK's default sandbox, for tests
+# A worker long-polls each queue for up to a minute; two minutes without a poll is not working.
+POLL_RECENCY = timedelta(minutes=2)
 
 
 def gateways_for(db_url: str, modes: Mapping[str, GatewayMode]
@@ -120,7 +128,41 @@ async def serve(settings: Settings, **options: Any) -> None:
             log.info("worker stopping")
 
 
+async def not_polling(settings: Settings, within: timedelta = POLL_RECENCY) -> str | None:
+    """Why this host's worker is not working, or None: it polled both its task queues (workflow
+    and activity) within `within`. The container health check (`python worker.py --check`): a
+    live process that cannot reach Temporal is not a healthy worker."""
+    try:
+        client = await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
+                                          DATA_CONVERTER, ready_within=5)
+    except Exception as error:  # noqa: BLE001 - any failure to connect is the answer
+        return f"Temporal at {settings.temporal_address} unreachable: {error}"
+    host = socket.gethostname()
+    now = datetime.now(UTC)
+    for kind, name in ((TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, "workflow"),
+                       (TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY, "activity")):
+        answer = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
+            namespace=settings.temporal_namespace, task_queue=TaskQueue(name=settings.task_queue),
+            task_queue_type=kind))
+        if not any(poller.identity.endswith(f"@{host}")
+                   and now - poller.last_access_time.ToDatetime(tzinfo=UTC) <= within
+                   for poller in answer.pollers):
+            return f"no {name} poll from {host} on {settings.task_queue} within {within}"
+    return None
+
+
+def check() -> None:
+    reason = asyncio.run(not_polling(Settings()))
+    if reason:
+        print(f"unhealthy: {reason}", file=sys.stderr)
+        sys.exit(1)
+    print("ok")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
     migrate(settings.db_url)

@@ -45,3 +45,15 @@ def test_messaging_and_gateway_settings_reach_the_containers():
                  "CASEGUARD_GATEWAY_SI_BUREAU", "CASEGUARD_GATEWAY_COURIER"):
         assert env[name] == f"${{{name}:-}}"
     assert not any(str(v).strip() == "simulator" for v in env.values())
+
+
+def test_the_worker_health_check_asks_the_worker_not_the_kernel():
+    assert SERVICES["worker"]["healthcheck"]["test"] == ["CMD", "python", "worker.py", "--check"]
+
+
+def test_the_image_has_a_cjk_font_runs_as_a_user_and_ignores_secrets():
+    root = Path(__file__).resolve().parents[2]
+    dockerfile = (root / "Dockerfile").read_text()
+    assert "fonts-wqy-microhei" in dockerfile and "\nUSER caseguard\n" in dockerfile
+    ignored = (root / ".dockerignore").read_text().split()
+    assert {".env", "var/", ".venv/", "node_modules/"} <= set(ignored)
