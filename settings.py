@@ -34,6 +34,11 @@ class GatewayMode(StrEnum):
     simulator = "simulator"
 
 
+class DocumentStore(StrEnum):
+    local = "local"   # a folder under var/: one machine (`make run`)
+    s3 = "s3"         # S3-compatible object storage every process shares (MinIO in docker-compose)
+
+
 # The outside systems, by their setting's name (CASEGUARD_GATEWAY_<NAME>).
 GATEWAYS = ("si_bureau", "injury_authority", "hospital", "si_benefits", "courier")
 
@@ -107,6 +112,12 @@ class Settings(BaseSettings):
     gateway_hospital: GatewayMode | None = None
     gateway_si_benefits: GatewayMode | None = None
     gateway_courier: GatewayMode | None = None
+    document_store: DocumentStore = DocumentStore.local
+    s3_endpoint_url: str = ""      # MinIO: http://minio:9000; empty: AWS
+    s3_bucket: str = "caseguard-documents"
+    s3_region: str = "us-east-1"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
 
     @field_validator("case_reminder_days")
     @classmethod
@@ -163,6 +174,15 @@ class Settings(BaseSettings):
                 f"CASEGUARD_GATEWAY_{simulated[0].upper()}=simulator is accepted only with "
                 f"CASEGUARD_ENV=dev or test (it is {self.env.value}): a simulator answers for an "
                 "outside system that nothing reached; use manual")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_documents_in_production(self) -> Settings:
+        if self.env is Env.prod and self.document_store is DocumentStore.local:
+            raise ValueError(
+                "CASEGUARD_DOCUMENT_STORE=local is refused with CASEGUARD_ENV=prod: the API and "
+                "every worker must read the same documents; set CASEGUARD_DOCUMENT_STORE=s3 and "
+                "CASEGUARD_S3_ENDPOINT_URL, _BUCKET, _ACCESS_KEY, _SECRET_KEY")
         return self
 
     @property

@@ -39,6 +39,7 @@ from activities.notices.store import NoticeActivities
 from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
 from startup import freeze_startup_heap
 from store.db import migrate
+from store.documents import ContentStore, content_store
 from temporal_client import DATA_CONVERTER, connect, connect_when_ready
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
@@ -81,7 +82,7 @@ def gateways_for(db_url: str, modes: Mapping[str, GatewayMode]
 
 
 def activities_for(db_url: str, channels: ChannelConfig | None = None,
-                   documents_root: Path | None = None, pdf_font: str | None = None,
+                   documents_root: Path | ContentStore | None = None, pdf_font: str | None = None,
                    gateway_modes: Mapping[str, GatewayMode] | None = None
                    ) -> list[Callable[..., Any]]:
     """The activity callables, wired to their outside systems (no channel config: the outbox; no
@@ -104,7 +105,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
     both its workers the same max_cached_workflows and an identity)."""
     activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
-                                settings.documents_dir,
+                                content_store(settings),
                                 str(settings.pdf_font) if settings.pdf_font else None,
                                 {name: settings.gateway(name) for name in GATEWAYS})
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),

@@ -19,7 +19,7 @@ from domain.shared.ids import case_workflow_id
 from settings import CJK_FONTS
 from store import evidence
 from store.db import session_for
-from store.documents import LocalContentStore
+from store.documents import ContentStore, LocalContentStore
 from store.models import DocumentRow
 
 KIND = "determination_form"
@@ -37,9 +37,9 @@ def document_id(idempotency_key: str) -> str:
 class FormActivities:
     """Renders case forms as PDFs into the content store, with a document row and an evidence entry."""
 
-    def __init__(self, db_url: str, documents_root: Path, font_path: str | None) -> None:
+    def __init__(self, db_url: str, documents: Path | ContentStore, font_path: str | None) -> None:
         self._db_url = db_url
-        self._store = LocalContentStore(documents_root)
+        self._store = LocalContentStore(documents) if isinstance(documents, Path) else documents
         self._font_path = font_path
 
     @activity.defn(name="generate_determination_form")

@@ -64,3 +64,13 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def start_object_storage(port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """An S3-compatible server on loopback (moto's server mode, PyPI `moto[server]`), for tests and
+    `make prod-check`; production runs MinIO (docker-compose.yml)."""
+    out = log.open("ab") if log else subprocess.DEVNULL
+    proc = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=out, stderr=subprocess.STDOUT)
+    wait_for_port("127.0.0.1", port)
+    return proc

@@ -7,12 +7,14 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from temporalio.testing import WorkflowEnvironment
 
-from devstack import temporal_cli, temporal_test_server
+from devstack import free_port, start_object_storage, stop_process, temporal_cli, temporal_test_server
+from settings import Settings
 from store.db import engine_for, migrate
 from temporal_client import DATA_CONVERTER
 
@@ -112,3 +114,26 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
             data_converter=DATA_CONVERTER, dev_server_existing_path=str(temporal_cli()), ui=False)
     async with env:
         yield env
+
+
+@pytest.fixture(scope="session")
+def object_storage() -> Iterator[str]:
+    """A real S3-compatible server on loopback (moto in server mode), its endpoint URL."""
+    port = free_port()
+    proc = start_object_storage(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture
+def s3_settings(object_storage: str, tmp_path: Path) -> Settings:
+    """Settings whose documents live in a new bucket of that server."""
+    settings = Settings(env="test", secret_key="t" * 40, var_dir=tmp_path, document_store="s3",
+                        s3_endpoint_url=object_storage, s3_bucket=f"docs-{uuid.uuid4().hex[:12]}",
+                        s3_access_key="test", s3_secret_key="test")
+    boto3.client("s3", endpoint_url=object_storage, region_name=settings.s3_region,
+                 aws_access_key_id="test", aws_secret_access_key="test"
+                 ).create_bucket(Bucket=settings.s3_bucket)
+    return settings

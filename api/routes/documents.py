@@ -22,7 +22,7 @@ from domain.shared.people import Actor
 from settings import Settings
 from store import evidence
 from store.db import session_for
-from store.documents import LocalContentStore
+from store.documents import content_store
 from store.models import DocumentRow
 
 router = APIRouter(tags=["documents"])
@@ -101,7 +101,7 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
 
 def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filename: str,
            note: str, data: bytes, content_type: str) -> DocumentRow:
-    digest = LocalContentStore(settings.documents_dir).put(data)
+    digest = content_store(settings).put(data)
     row = DocumentRow(id=f"doc-{uuid.uuid4().hex}", subject_id=subject_id, kind=kind,
                       filename=filename[:255] or f"{kind}", content_type=content_type,
                       size=len(data), sha256=digest, note=note, uploaded_by=actor.name,
@@ -124,7 +124,7 @@ def _load(settings: Settings, document_id: str, actor: Actor) -> tuple[DocumentR
     if row is None:
         raise ApiError(404, "document.not_found", f"no document with id {document_id}",
                        "document_id")
-    data = LocalContentStore(settings.documents_dir).get(row.sha256)
+    data = content_store(settings).get(row.sha256)
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=row.subject_id, idempotency_key=f"viewed:{uuid.uuid4()}",
         at=datetime.now(UTC), actor=actor.name, kind="sensitive_data_viewed",

@@ -39,7 +39,7 @@ from settings import Settings
 from store import evidence
 from store import notices as notice_store
 from store.db import session_for
-from store.documents import LocalContentStore
+from store.documents import content_store
 from store.models import DocumentRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["evidence"])
@@ -207,7 +207,7 @@ def _export(settings: Settings, subject_id: str, actor: Actor,
     except RuntimeError as exc:
         raise ApiError(503, "bundle.font_missing", str(exc)) from None
     _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
-    store = LocalContentStore(settings.documents_dir)
+    store = content_store(settings)
     with session_for(settings.db_url) as session:
         rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == subject_id)
                             .order_by(col(DocumentRow.uploaded_at))).all()

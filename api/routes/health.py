@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,6 +16,7 @@ from temporalio.client import Client
 
 from settings import Settings
 from store.db import session_for
+from store.documents import content_store
 
 router = APIRouter(tags=["health"])
 CHECK_TIMEOUT = 3.0  # seconds per check; they run side by side
@@ -43,14 +41,16 @@ def _pdf_font(settings: Settings) -> dict[str, Any]:
     return {"path": str(font)}
 
 
+# What the health check writes and reads back: the same bytes every time, so the store keeps one copy.
+HEALTH_PROBE = b"caseguard healthz probe\n"
+
+
 def _documents(settings: Settings) -> dict[str, Any]:
-    """The document store takes a write (a file created and removed in its folder)."""
-    root = Path(settings.documents_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    fd, probe = tempfile.mkstemp(dir=root, prefix=".healthz-")
-    os.close(fd)
-    os.remove(probe)
-    return {"path": str(root)}
+    """The document store takes a write and reads it back (one fixed probe, stored once)."""
+    store = content_store(settings)
+    digest = store.put(HEALTH_PROBE)
+    store.get(digest)
+    return {"store": store.describe()}
 
 
 async def _check(probe: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:

@@ -21,7 +21,8 @@ def test_a_time_scale_is_refused_outside_dev():
 
 def test_outside_dev_no_keys_means_no_start(tmp_path: Path):
     with pytest.raises(RuntimeError, match="CASEGUARD_API_KEYS"):
-        Settings(env="prod", var_dir=tmp_path, secret_key=SECRET).resolved_api_keys()
+        Settings(env="prod", var_dir=tmp_path, secret_key=SECRET,
+                 document_store="s3").resolved_api_keys()
 
 
 def test_outside_dev_the_link_secret_must_be_real():
@@ -48,7 +49,8 @@ def test_the_default_database_is_a_sqlite_file_under_var(tmp_path: Path):
     assert Settings(var_dir=tmp_path).db_url == f"sqlite:///{tmp_path / 'caseguard.db'}"
 
 
-PROD = {"env": "prod", "secret_key": SECRET, "api_keys": {"k": {"name": "a", "role": "hr"}}}
+PROD = {"env": "prod", "secret_key": SECRET, "api_keys": {"k": {"name": "a", "role": "hr"}},
+        "document_store": "s3"}
 
 
 def test_every_gateway_is_manual_by_default_in_production_and_simulated_in_dev():
@@ -71,3 +73,9 @@ def test_dev_may_do_a_step_by_hand(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CASEGUARD_GATEWAY_SI_BUREAU", "robot")
     with pytest.raises(ValidationError, match="gateway_si_bureau"):
         Settings(env="dev")
+
+
+def test_production_shares_its_documents_through_object_storage():
+    with pytest.raises(ValidationError, match="CASEGUARD_DOCUMENT_STORE=local is refused"):
+        Settings(**{**PROD, "document_store": "local"})
+    assert Settings(env="dev").document_store == "local"
