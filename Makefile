@@ -63,6 +63,7 @@ test-dates: install faketime
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 verify: install
 	$(BIN)/python -m store.verify

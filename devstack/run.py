@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from devstack import stop_process, temporal_cli, wait_for_port
-from settings import Settings
+from settings import KeyHolder, Settings
 from store.db import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def main() -> int:
         _stop(procs)
 
 
-def _banner(settings: Settings, api_port: int, ui_port: int, keys: dict) -> None:
+def _banner(settings: Settings, api_port: int, ui_port: int, keys: dict[str, KeyHolder]) -> None:
     print(f"\nCaseguard is running ({settings.env.value}, time scale {settings.time_scale:g})")
     print(f"  API docs     http://127.0.0.1:{api_port}/docs")
     print(f"  Temporal UI  http://127.0.0.1:{ui_port}")
@@ -72,11 +72,17 @@ def _supervise(procs: list[subprocess.Popen[bytes]]) -> int:
     while not stop["now"] and os.getppid() == parent:  # also stop when `make` itself is killed
         for proc in procs:
             if proc.poll() is not None:
-                print(f"{proc.args[0]} exited with {proc.returncode}; stopping", file=sys.stderr)
+                print(f"{_program(proc)} exited with {proc.returncode}; stopping", file=sys.stderr)
                 return 1
         time.sleep(0.3)
     print("\nstopping API, worker and Temporal …", flush=True)
     return 0
+
+
+def _program(proc: subprocess.Popen[bytes]) -> str:
+    """The program a process runs (its first argument), for messages."""
+    args = proc.args
+    return os.fsdecode(args if isinstance(args, str | bytes | os.PathLike) else args[0])
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -187,6 +187,10 @@ def _refund_zh(x: BillResult) -> str:
     return f"{_money(x.refund)} {who}".strip()
 
 
+@overload
+def _money(value: Decimal) -> str: ...
+@overload
+def _money(value: None) -> None: ...
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 

@@ -20,6 +20,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 RENDER_LOCK = threading.Lock()
+# A TableStyle command: name, first cell, last cell, then the command's own values.
+TableCommand = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
 
 
 @cache
@@ -51,7 +53,8 @@ def table(rows: list[list[str]], s: dict[str, ParagraphStyle], header: bool = Fa
     """A grid of small paragraphs; a header row repeats on every page."""
     cells = [[Paragraph(escape(str(c)), s["small"]) for c in row] for row in rows]
     grid = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style: list[TableCommand] = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                                 ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
     grid.setStyle(TableStyle(style))

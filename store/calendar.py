@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import date, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from domain.shared.calendar import CalendarYear
 from store import evidence
@@ -36,7 +36,7 @@ def loaded_years(url: str) -> tuple[CalendarYear, ...]:
     """Every loaded year, from the database."""
     now = time.monotonic()
     with session_for(url) as session:
-        rows = session.exec(select(CalendarYearRow).order_by(CalendarYearRow.year))  # type: ignore[arg-type]
+        rows = session.exec(select(CalendarYearRow).order_by(col(CalendarYearRow.year)))
         years = tuple(_year_of(r) for r in rows)
     _cache[url] = (now, years)
     return years

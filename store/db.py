@@ -8,13 +8,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, Table, bindparam, event, literal_column, select
+from sqlalchemy import Connection, Engine, Select, Table, bindparam, event, literal_column, select
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    import psycopg
     from alembic.config import Config
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -37,7 +41,7 @@ def engine_for(url: str) -> Engine:
 POSTGRES_LOCK_TIMEOUT = "15s"
 
 
-def _postgres_timeouts(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _postgres_timeouts(dbapi_connection: psycopg.Connection[Any], _record: ConnectionPoolEntry) -> None:
     with dbapi_connection.cursor() as cursor:
         cursor.execute(f"SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
     dbapi_connection.commit()
@@ -59,7 +63,7 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy, not pysqlite, open transactions, so that they can begin IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -71,7 +75,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin_immediate(connection: Connection) -> None:
     """Take SQLite's write lock when a transaction starts: read-then-append is then serialised."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -99,7 +103,7 @@ def row_exists(url: str, table: Table, key: str) -> bool:
 def _exists_statement(url: str, table: Table) -> tuple[str, bool]:
     (key_column,) = table.primary_key.columns
     dialect = _key_reads(url).dialect
-    statement = select(literal_column("1")).where(key_column == bindparam("key"))
+    statement: Select[int] = select(literal_column("1")).where(key_column == bindparam("key"))
     return str(statement.compile(dialect=dialect)), dialect.positional
 
 

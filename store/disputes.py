@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from store.db import session_for
 from store.models import DisputeHistoryRow
 
 
-def _fields(record: PastDispute) -> dict[str, object]:
+def _fields(record: PastDispute) -> dict[str, Any]:
     values = asdict(record)
     for name in ("employer_offers", "employee_demands"):
         values[name] = [str(a) for a in values[name]]

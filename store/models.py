@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Table, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -343,3 +343,9 @@ class CalendarYearRow(SQLModel, table=True):
     source: str
     loaded_by: str = Field(max_length=80)
     loaded_at: datetime = _utc_column(nullable=False)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a table model, for statements built once and run on a connection."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel, not declared
+    return table

@@ -34,8 +34,8 @@ def latest_attempt(db_url: str, notice_id: str, channel: str | None = None) -> N
     with session_for(db_url) as session:
         query = select(NoticeAttemptRow).where(NoticeAttemptRow.notice_id == notice_id)
         rows = session.exec(query.order_by(col(NoticeAttemptRow.attempt_no).desc())).all()
-    preferred = [r for r in rows if channel is None or r.channel == channel]
-    return (preferred or list(rows) or [None])[0]
+    preferred = [r for r in rows if channel is None or r.channel == channel] or list(rows)
+    return preferred[0] if preferred else None
 
 
 def record_receipt(db_url: str, attempt: NoticeAttemptRow, status: DeliveryStatus, source: str,

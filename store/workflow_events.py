@@ -16,7 +16,7 @@ from domain.onboarding.payloads import ProjectionUpdate
 from domain.shared.events import Event
 from store import evidence
 from store.db import engine_for, one_writer, row_exists
-from store.models import CaseRow, OnboardingRow
+from store.models import CaseRow, OnboardingRow, table_of
 
 
 def event_entry(subject_id: str, event: Event) -> evidence.NewEntry:
@@ -64,7 +64,7 @@ def onboarding_recorded(db_url: str, onboarding_id: str) -> bool:
 
 def case_recorded(db_url: str, case_id: str) -> bool:
     """Whether the records hold this case; as onboarding_recorded."""
-    return row_exists(db_url, CaseRow.__table__, case_id)  # type: ignore[attr-defined]
+    return row_exists(db_url, table_of(CaseRow), case_id)
 
 
 def _record(db_url: str, update: ProjectionUpdate) -> int:
@@ -75,7 +75,7 @@ def _record(db_url: str, update: ProjectionUpdate) -> int:
     return written
 
 
-_ONBOARDINGS = OnboardingRow.__table__  # type: ignore[attr-defined]
+_ONBOARDINGS = table_of(OnboardingRow)
 _ROW_LAST_SEQ = select(_ONBOARDINGS.c.last_seq).where(_ONBOARDINGS.c.id == bindparam("row_id"))
 _ROW_INSERT = insert(_ONBOARDINGS)
 _ROW_UPDATE = (sql_update(_ONBOARDINGS).where(_ONBOARDINGS.c.id == bindparam("row_id"))

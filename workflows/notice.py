@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from temporalio import workflow
@@ -70,7 +71,7 @@ class NoticeWorkflow:
         attempt = self._attempts[index]
         receipts = attempt.receipts + (receipt,)
         status = receipt.status if advances(attempt.status, receipt.status) else attempt.status
-        self._attempts[index] = _replace(attempt, status=status, receipts=receipts)
+        self._attempts[index] = replace(attempt, status=status, receipts=receipts)
 
     @workflow.signal(name="answer")
     def answered(self, answer: Answer) -> None:
@@ -87,7 +88,7 @@ class NoticeWorkflow:
         for channel in self._in.channels:
             attempt_no = await self._send(channel, reminder=False)
             deadline = min(closes_at, self._clock.now() + self._in.fallback_delay)
-            await self._clock.sleep_until(deadline, wake=lambda n=attempt_no: self._settled(n))
+            await self._clock.sleep_until(deadline, wake=partial(self._settled, attempt_no))
             if self._answer is not None or self._reached(attempt_no):
                 return
 
@@ -164,12 +165,8 @@ class NoticeWorkflow:
         result = "acknowledged" if self._answer else "unacknowledged"
         if not self._in.requires_answer:
             result = "sent"
-        outcome = _replace(self._outcome(result), closed_at=self._clock.now())
+        outcome = replace(self._outcome(result), closed_at=self._clock.now())
         await workflow.execute_activity_method(
             NoticeActivities.close_notice,
             NoticeClose(workflow.info().workflow_id, self._in.subject_id, outcome), **DB_ACTIVITY)
         return outcome
-
-
-def _replace(value: Any, **changes: Any) -> Any:
-    return replace(value, **changes)

@@ -182,7 +182,7 @@ def smtp_refusal(exc: aiosmtplib.SMTPResponseException) -> Exception:
     return NotSent(reason) if 400 <= exc.code < 500 else Refused(reason)
 
 
-class TwilioHttp(AsyncTwilioHttpClient):  # type: ignore[misc]
+class TwilioHttp(AsyncTwilioHttpClient):  # type: ignore[misc]  # twilio ships no types: its base is Any
     """Twilio's async HTTP client with connect and total timeouts."""
 
     def __init__(self, timeout: float) -> None:

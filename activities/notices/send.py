@@ -258,6 +258,6 @@ def _address(request: SendRequest, channel: Channel) -> str:
 
 
 def _result(row: NoticeAttemptRow) -> SendResult:
-    return SendResult(channel=row.channel,  # type: ignore[arg-type]
+    return SendResult(channel=row.channel,  # type: ignore[arg-type]  # stored from a Channel
                       status=DeliveryStatus(row.status), provider_id=row.provider_id,
                       to=row.to_address, segments=row.segments, error=row.error)

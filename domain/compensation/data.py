@@ -239,7 +239,7 @@ def _subsidy_row(row: Mapping[str, Any]) -> SubsidyTable:
     start, end = _period(row)
     return SubsidyTable(
         region=_text(row, "region").lower(), period_start=start, period_end=end,
-        base=base,  # type: ignore[arg-type]
+        base=base,  # type: ignore[arg-type]  # checked against _BASES above
         medical_months=_months(row, "medical_months"),
         employment_months=_months(row, "employment_months"),
         article=_text(row, "article"), notes=tuple(str(n) for n in row.get("notes") or ()),
@@ -259,6 +259,6 @@ def _wage_row(row: Mapping[str, Any], scope: str) -> WageFigure:
     if scope not in ("regional", "provincial", "minimum"):
         raise ValueError(f"compensation row {dict(row)!r}: 'scope' must be regional or provincial")
     start, end = _period(row)
-    return WageFigure(region=_text(row, "region").lower(), scope=scope,  # type: ignore[arg-type]
+    return WageFigure(region=_text(row, "region").lower(), scope=scope,  # type: ignore[arg-type]  # checked
                       period_start=start, period_end=end, monthly=_money(row, "monthly"),
                       source=_text(row, "source"), verified=_flag(row))

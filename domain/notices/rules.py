@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from domain.notices.payloads import (
     Answer,
     AttemptView,
+    Channel,
     DeliveryStatus,
     NoticeInput,
     NoticeRecipient,
@@ -21,7 +22,8 @@ def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dic
                          time_scale: float, template: str = "generic") -> NoticeInput:
     """A notice to HR, a manager or a contact: on every channel they have (else the outbox), tracked
     to delivery, no answer asked for."""
-    channels = tuple(c for c, address in (("sms", to.phone), ("email", to.email)) if address)
+    by_address: tuple[tuple[Channel, str | None], ...] = (("sms", to.phone), ("email", to.email))
+    channels = tuple(c for c, address in by_address if address)
     return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
                        recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
                                                  email=to.email),

@@ -48,9 +48,9 @@ class CalendarYear:
         object.__setattr__(self, "_workdays", frozenset(self.workdays))
 
     def is_rest_day(self, d: date) -> bool:
-        if d in self._holidays:  # type: ignore[attr-defined]
+        if d in self._holidays:  # type: ignore[attr-defined]  # from __post_init__, not a field
             return True
-        return d.weekday() >= 5 and d not in self._workdays  # type: ignore[attr-defined]
+        return d.weekday() >= 5 and d not in self._workdays  # type: ignore[attr-defined]  # as above
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class HolidayCalendar:
         object.__setattr__(self, "_by_year", {y.year: y for y in self.years})
 
     def year(self, year: int) -> CalendarYear | None:
-        found: CalendarYear | None = self._by_year.get(year)  # type: ignore[attr-defined]
+        found: CalendarYear | None = self._by_year.get(year)  # type: ignore[attr-defined]  # not a field
         return found
 
     def with_year(self, year: CalendarYear) -> "HolidayCalendar":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class RuleViolation(ValueError):
     """Input that breaks a rule: names the field, the rule (a stable code) and says why."""
@@ -21,7 +23,8 @@ class ActionRefused(Exception):
 
     http_status = 409
 
-    def __init__(self, code: str, message: str, field: str = "", details: dict | None = None) -> None:
+    def __init__(self, code: str, message: str, field: str = "",
+                 details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
