@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
 from domain.disputes.records import from_outcome
 from domain.injury.clocks import local_date
 from domain.injury.views import CaseProjection
-from domain.onboarding.payloads import ProjectionUpdate
-from store import disputes, evidence, workflow_events
+from domain.onboarding.state import OnboardingView, ProjectionUpdate
+from store import closed, disputes, evidence, workflow_events
 from store.db import session_for
 from store.models import CaseDeadlineEntry, CaseRow
+
+_ONBOARDING_VIEW = TypeAdapter(OnboardingView)
 
 
 class LedgerActivities:
@@ -26,7 +29,12 @@ class LedgerActivities:
     def record_onboarding(self, update: ProjectionUpdate) -> int:
         """Append new onboarding events and refresh the list row, in one transaction; returns the
         events written."""
-        return workflow_events.record_onboarding(self._db_url, update)
+        written = workflow_events.record_onboarding(self._db_url, update)
+        if update.final_view is not None:
+            closed.save_final(self._db_url, update.onboarding_id, "onboarding",
+                              _ONBOARDING_VIEW.dump_python(update.final_view, mode="json"),
+                              update.final_view.now)
+        return written
 
     @activity.defn(name="record_case")
     def record_case(self, update: CaseProjection) -> int:

@@ -349,3 +349,16 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a table model, for statements built once and run on a connection."""
     table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel, not declared
     return table
+
+
+class ClosedRecord(SQLModel, table=True):
+    """The final state of a closed onboarding or case, as its workflow last showed it. Temporal
+    removes a closed workflow after the namespace's retention period; every read of a closed
+    record (detail, bundle, expenses, compensation) then comes from here."""
+
+    __tablename__ = "closed_records"
+
+    subject_id: str = Field(primary_key=True, max_length=120)
+    kind: str = Field(max_length=20)  # onboarding | case
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    closed_at: datetime = _utc_column(nullable=False)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
-from domain.onboarding.payloads import ProjectionUpdate
+from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from store import evidence
 from store.db import engine_for, one_writer, row_exists

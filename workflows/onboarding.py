@@ -550,7 +550,9 @@ class OnboardingWorkflow:
             pending = tuple(self._events[self._flushed:])
             if not pending:
                 return
-            update = projection_of(workflow.info().workflow_id, self._in, self._status, pending)
+            closing = any(e.kind == "completed" for e in pending)
+            update = projection_of(workflow.info().workflow_id, self._in, self._status, pending,
+                                   final_view=self._view() if closing else None)
             try:
                 if local and workflow.patched(LOCAL_FLUSH_PATCH):
                     # A local activity: the write rides on the current workflow task, no round trip.

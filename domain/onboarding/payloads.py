@@ -137,22 +137,6 @@ class CancelOnboarding:
     reason: str
 
 
-@dataclass(frozen=True)
-class ProjectionUpdate:
-    """New events and the list-view row of one onboarding, written idempotently by (id, seq)."""
-
-    onboarding_id: str
-    employee_id: str
-    employee_name: str
-    department: str
-    region: str
-    hire_date: date
-    status: str
-    si_due_at: datetime
-    created_by: str
-    events: tuple[Event, ...]
-
-
 def registered_event(inp: OnboardingInput, at: datetime) -> Event:
     """The first event of every onboarding."""
     return Event(seq=1, at=at, kind="registered", actor=inp.created_by,

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.onboarding.payloads import BaseLimitsRef, EnrollmentType, OnboardingInput, ProjectionUpdate
+from domain.onboarding.payloads import BaseLimitsRef, EnrollmentType, OnboardingInput
 from domain.shared.events import Event
 
 
@@ -127,14 +127,34 @@ ACTION_WRITE_QUIET = timedelta(seconds=2)
 ACTION_WRITE_MAX_WAIT = timedelta(seconds=30)
 
 
+@dataclass(frozen=True)
+class ProjectionUpdate:
+    """New events and the list-view row of one onboarding, written idempotently by (id, seq)."""
+
+    onboarding_id: str
+    employee_id: str
+    employee_name: str
+    department: str
+    region: str
+    hire_date: date
+    status: str
+    si_due_at: datetime
+    created_by: str
+    events: tuple[Event, ...]
+    # The write that carries the `completed` event carries the final state too: a closed
+    # onboarding is read from the database once Temporal's retention has removed it.
+    final_view: OnboardingView | None = None
+
+
 def projection_of(onboarding_id: str, inp: OnboardingInput, status: Status,
-                  events: Sequence[Event]) -> ProjectionUpdate:
+                  events: Sequence[Event], final_view: OnboardingView | None = None
+                  ) -> ProjectionUpdate:
     emp = inp.employee
     return ProjectionUpdate(
         onboarding_id=onboarding_id, employee_id=emp.employee_id, employee_name=emp.name,
         department=emp.department, region=inp.region, hire_date=inp.hire_date,
         status=status.value, si_due_at=inp.si_registration.due_at, created_by=inp.created_by,
-        events=tuple(events))
+        events=tuple(events), final_view=final_view)
 
 
 def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
-from domain.onboarding.payloads import ProjectionUpdate
+from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from store import workflow_events
 from tests.api.conftest import AppFactory, auth, eventually

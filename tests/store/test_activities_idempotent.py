@@ -13,7 +13,8 @@ from sqlmodel import select
 from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notices.outbox import NotifyActivities
-from domain.onboarding.payloads import BureauEnrollment, Notification, ProjectionUpdate
+from domain.onboarding.payloads import BureauEnrollment, Notification
+from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from domain.shared.people import Recipient
 from store import evidence, workflow_events
