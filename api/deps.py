@@ -1,18 +1,24 @@
-"""Typed dependencies: the Temporal client, a database session and the calling principal.
+"""Typed dependencies: the Temporal client, a database session, the calling principal and what
+their role permits (`require`).
 
 The ones that only read app state are `async def`: FastAPI runs a plain `def` dependency in a worker
 thread, three thread hops on every request for a dictionary lookup each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
+from api.refusals import Attempt, refusal_error
+from domain.injury import rules as case_rules
+from domain.onboarding import rules as onboarding_rules
+from domain.shared import roles as tool_rules
+from domain.shared.errors import Forbidden
 from domain.shared.people import Actor
 from settings import KeyHolder, Settings
 from store.db import session_for
@@ -51,3 +57,44 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemporalDep = Annotated[Client, Depends(get_client)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CurrentPrincipal = Annotated[Actor, Depends(get_principal)]
+
+RoleCheck = Callable[[str, Actor], None]
+_ROLE_TABLES: tuple[tuple[dict[str, frozenset[str]], RoleCheck], ...] = (
+    (onboarding_rules.ACTION_ROLES, onboarding_rules.check_role),
+    (case_rules.CASE_ROLES, case_rules.check_role),
+    (tool_rules.TOOL_ROLES, tool_rules.check_role),
+)
+
+
+def role_check(action: str) -> RoleCheck:
+    """The domain's check for `action` (its role table); a name no table holds fails at import."""
+    for table, check in _ROLE_TABLES:
+        if action in table:
+            return check
+    raise KeyError(f"no role table names the action {action!r}")
+
+
+def require(action: str, *, record_refusal: bool = False) -> Any:
+    """A dependency answering the caller when their role may do `action`, else 403 role.forbidden
+    (`Annotated[Actor, require("approve_enrollment")]`). With `record_refusal`, the 403 goes to
+    the ledger of the route's `{id}`, as its other refusals do (api/refusals.py)."""
+    check = role_check(action)
+
+    async def permitted(request: Request, actor: CurrentPrincipal) -> Actor:
+        await permit(check, action, actor, request, record_refusal=record_refusal)
+        return actor
+
+    return Depends(permitted)
+
+
+async def permit(check: RoleCheck, action: str, actor: Actor, request: Request, *,
+                 record_refusal: bool) -> None:
+    """Run the role check; a refusal is recorded (when asked) and raised as the domain's 403."""
+    try:
+        check(action, actor)
+    except Forbidden as refused:
+        if record_refusal:
+            settings: Settings = request.app.state.settings
+            await Attempt(settings.db_url, request.path_params["id"], actor, action).refused(
+                refusal_error(refused))
+        raise

@@ -9,13 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
 from domain.shared.errors import ActionRefused, RuleViolation
-
-_UPDATE_STATUS = {"InvalidInput": 422, "Conflict": 409, "Forbidden": 403}
 
 
 class ErrorDetail(BaseModel):
@@ -65,36 +60,6 @@ def error_response(status: int, code: str, message: str, field: str = "",
     if details:
         body["details"] = details
     return JSONResponse({"error": body}, status_code=status)
-
-
-def from_update_failure(exc: WorkflowUpdateFailedError) -> ApiError:
-    """A refused Update: the workflow's ApplicationError type says 422, 409 or 403."""
-    cause = exc.cause
-    if isinstance(cause, ApplicationError) and cause.type in _UPDATE_STATUS:
-        info = dict(cause.details[0]) if cause.details else {}
-        code = str(info.pop("code", cause.type.lower()))
-        field = str(info.pop("field", ""))
-        info.pop("message", None)
-        return ApiError(_UPDATE_STATUS[cause.type], code, cause.message, field, info)
-    return ApiError(500, "update.failed", str(cause or exc))
-
-
-def from_rpc(exc: RPCError, workflow_id: str, what: str = "onboarding") -> ApiError:
-    if exc.status == RPCStatusCode.NOT_FOUND:
-        if "completed" in exc.message or "closed" in exc.message:
-            return ApiError(409, f"{what}.closed",
-                            f"{workflow_id} has finished and takes no more actions", "id")
-        return ApiError(404, f"{what}.not_found", f"no {what} with id {workflow_id}", "id")
-    return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
-
-
-async def workflow_exists(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether the workflow exists at all (an Update on a finished one is NOT_FOUND too)."""
-    try:
-        await handle.describe()
-    except RPCError:
-        return False
-    return True
 
 
 def install(app: FastAPI) -> None:

@@ -144,6 +144,12 @@ def session_for(url: str) -> Iterator[Session]:
         yield session
 
 
+def ping(url: str) -> None:
+    """One round trip to the database (the health check): raises when it does not answer."""
+    with engine_for(url).connect() as connection:
+        connection.execute(select(literal_column("1")))
+
+
 def alembic_config(url: str) -> Config:
     from alembic.config import Config  # imported here: only start-up needs alembic
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, date, datetime
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, StrictInt
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
+from api.deps import SettingsDep, TemporalDep, require
 from api.schemas import Body
-from domain.onboarding.rules import check_role
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.calendar_update import CalendarUpdate
+from domain.shared.people import Actor
 from store import calendar as stored
 from store.running import open_workflow_ids
 
@@ -68,11 +69,10 @@ def _out(year: CalendarYear, loaded: bool) -> CalendarYearOut:
 
 
 @router.post("/calendar", status_code=201, response_model=CalendarLoaded)
-async def load_calendar(body: CalendarLoad, actor: CurrentPrincipal, settings: SettingsDep,
-                        client: TemporalDep) -> CalendarLoaded:
+async def load_calendar(body: CalendarLoad, actor: Annotated[Actor, require("load_calendar")],
+                        settings: SettingsDep, client: TemporalDep) -> CalendarLoaded:
     """Load (or correct) a year's official holiday schedule and tell every running onboarding and
     case (they count again what the fallback counted for that year); 422 names the field."""
-    check_role("load_calendar", actor)
     year = CalendarYear(body.year, tuple(sorted(body.holidays)), tuple(sorted(body.workdays)),
                         body.source)
     check_calendar_year(year)
@@ -105,9 +105,9 @@ async def _tell_running(client: Client, workflow_ids: list[str], update: Calenda
 
 
 @router.get("/calendar", response_model=CalendarList)
-async def list_calendar(actor: CurrentPrincipal, settings: SettingsDep) -> CalendarList:
+async def list_calendar(actor: Annotated[Actor, require("read")],
+                        settings: SettingsDep) -> CalendarList:
     """Every year an official schedule is known for, and where it comes from."""
-    check_role("read", actor)
     loaded = await asyncio.to_thread(stored.loaded_years, settings.db_url)
     loaded_years = {y.year for y in loaded}
     return CalendarList(items=[_out(y, y.year in loaded_years)

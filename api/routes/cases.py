@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import and_, exists
 from sqlmodel import col, func, select
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import WorkflowHandle
 
-from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc, from_update_failure, workflow_exists
-from api.routes.evidence import record_refusal
+from api import temporal_calls
+from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep, permit, require
+from api.errors import ApiError
+from api.refusals import Attempt
+from api.responses.processes import CaseAnswerOut, CaseOut, CasePage
 from api.schemas import (
     ACTION_FIELDS,
     COMMON_ACTION_FIELDS,
@@ -33,7 +32,7 @@ from domain.injury.payloads import CaseAction, Witness
 from domain.injury.state import CaseState, Stage
 from domain.injury.views import CaseAnswer, CaseView
 from domain.shared.calendar_sources import official_calendar
-from domain.shared.errors import ActionRefused, RuleViolation
+from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_id_of, case_workflow_id
 from domain.shared.input_rules import check_date_in_window
 from domain.shared.people import Actor
@@ -45,11 +44,11 @@ from store.models import CaseDeadlineEntry, CaseRow
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-@router.post("", status_code=201)
-async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalDep,
-                    settings: SettingsDep, request: Request) -> dict[str, Any]:
+@router.post("", status_code=201, response_model=CaseOut)
+async def open_case(body: CaseCreate, actor: Annotated[Actor, require("open_case")],
+                    client: TemporalDep, settings: SettingsDep,
+                    request: Request) -> dict[str, Any]:
     """Report an injury: the case starts and its statutory clocks with it."""
-    rules.check_role("open_case", actor)
     now = datetime.now(UTC)
     calendar = official_calendar(await stored_calendar.years_to_pin(settings.db_url))
     inp = build_case_input(_report(body), created_by=actor.name, now=now,
@@ -57,13 +56,8 @@ async def open_case(body: CaseCreate, actor: CurrentPrincipal, client: TemporalD
     workflow_id = case_workflow_id(inp.case_id)
     if await point_read(settings.db_url, workflow_events.case_recorded, workflow_id):
         raise _case_exists(workflow_id)
-    try:
-        await client.start_workflow(
-            "InjuryCase", inp, id=workflow_id, task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
-    except WorkflowAlreadyStartedError:
-        raise _case_exists(workflow_id) from None
+    await temporal_calls.start(client, "InjuryCase", inp, workflow_id=workflow_id,
+                               task_queue=settings.task_queue, exists=_case_exists(workflow_id))
     state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp))
     return case_json(view_of(inp, state, (), now))
 
@@ -74,30 +68,29 @@ def _case_exists(workflow_id: str) -> ApiError:
                     {"id": workflow_id})
 
 
-@router.get("")
-def list_cases(actor: CurrentPrincipal, session: SessionDep, stage: Stage | None = None,
-               overdue: bool | None = None, due_before: datetime | None = None,
-               limit: int = Query(50, ge=1, le=500),
+@router.get("", response_model=CasePage)
+def list_cases(actor: Annotated[Actor, require("read")], session: SessionDep,
+               stage: Stage | None = None, overdue: bool | None = None,
+               due_before: datetime | None = None, limit: int = Query(50, ge=1, le=500),
                offset: Offset = 0) -> dict[str, Any]:
     """List cases from the projection, newest accident first: by stage, overdue, or due before."""
-    rules.check_role("read", actor)
     now = datetime.now(UTC)
     filters: list[Any] = []
     if stage is not None:
         filters.append(CaseRow.stage == stage.value)
-    open_deadline = and_(CaseDeadlineEntry.case_id == CaseRow.id,
+    open_deadline = and_(col(CaseDeadlineEntry.case_id) == col(CaseRow.id),
                          col(CaseDeadlineEntry.active).is_(True),
                          col(CaseDeadlineEntry.met_at).is_(None))
     if overdue is not None:
-        late = exists().where(open_deadline, CaseDeadlineEntry.kind != "right",
-                              CaseDeadlineEntry.due_at < now)
+        late = exists().where(open_deadline, col(CaseDeadlineEntry.kind) != "right",
+                              col(CaseDeadlineEntry.due_at) < now)
         filters.append(late if overdue else ~late)
     if due_before is not None:
         check_date_in_window(due_before, "due_before")
         if due_before.tzinfo is None:
             raise ApiError(422, "due_before.timezone", "due_before needs a timezone offset "
                            "(e.g. 2026-12-01T00:00:00+08:00)", "due_before")
-        filters.append(exists().where(open_deadline, CaseDeadlineEntry.due_at < due_before))
+        filters.append(exists().where(open_deadline, col(CaseDeadlineEntry.due_at) < due_before))
     rows = session.exec(select(CaseRow).where(*filters)
                         .order_by(col(CaseRow.accident_at).desc(), col(CaseRow.id))
                         .offset(offset).limit(limit)).all()
@@ -109,57 +102,43 @@ def list_cases(actor: CurrentPrincipal, session: SessionDep, stage: Stage | None
                       for r in rows]}
 
 
-@router.get("/{id}")
-async def get_case(id: str, actor: CurrentPrincipal, client: TemporalDep) -> dict[str, Any]:
+@router.get("/{id}", response_model=CaseOut)
+async def get_case(id: str, actor: Annotated[Actor, require("read")],
+                   client: TemporalDep) -> dict[str, Any]:
     """Stage, deadlines, open tasks with owner, notices and events of one case."""
-    rules.check_role("read", actor)
-    return case_json(await _view(client, _checked(id)))
+    return case_json(await temporal_calls.query(client, _checked(id), CaseView,
+                                                args=[datetime.now(UTC)], what="case"))
 
 
-@router.post("/{id}/actions/{action}")
-async def act(id: str, action: str, body: CaseActionIn, actor: CurrentPrincipal,
-              client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
-    """An HR action (file-materials, apply-determination, … close); 409 names the allowed ones."""
+async def _case_actor(action: str, actor: CurrentPrincipal, request: Request) -> Actor:
+    """The caller of a case action: 404 for an unknown action; a role that may not take it is a
+    403 recorded in the case's ledger."""
     name = rules.action_name(action)
     if name not in rules.ACTION_STAGES:
         raise ApiError(404, "action.unknown", f"unknown action '{action}'; actions: "
                        + ", ".join(a.replace("_", "-") for a in rules.ACTIONS), "action")
-    handle = client.get_workflow_handle(_checked(id))
-    try:
-        rules.check_role(name, actor)
-        _check_fields(name, body)
-        answer = await _update(handle, id, _action(name, actor, body))
-    except ActionRefused as refused:
-        error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
-                         refused.details)
-        await _record_refusal(settings.db_url, id, actor, name, error)
-        raise error from None
-    except ApiError as error:
-        await _record_refusal(settings.db_url, id, actor, name, error)
-        raise
+    await permit(rules.check_role, name, actor, request, record_refusal=True)
+    return actor
+
+
+@router.post("/{id}/actions/{action}", response_model=CaseAnswerOut)
+async def act(id: str, action: str, body: CaseActionIn,
+              actor: Annotated[Actor, Depends(_case_actor)], client: TemporalDep,
+              settings: SettingsDep) -> dict[str, Any]:
+    """An HR action (file-materials, apply-determination, … close); 409 names the allowed ones."""
+    name, workflow_id = rules.action_name(action), _checked(id)
+    _check_fields(name, body)
+    answer = await temporal_calls.update(
+        client, workflow_id, "act", _action(name, actor, body), CaseAnswer, what="case",
+        attempt=Attempt(settings.db_url, id, actor, name), closed=_closed)
     return case_answer_json(answer)
 
 
-async def _update(handle: WorkflowHandle[Any, Any], id: str, action: CaseAction) -> CaseAnswer:
-    try:
-        return await handle.execute_update("act", action, result_type=CaseAnswer)
-    except WorkflowUpdateFailedError as exc:
-        raise from_update_failure(exc) from None
-    except RPCError as exc:
-        error = from_rpc(exc, id, "case")
-        if exc.status == RPCStatusCode.NOT_FOUND and await workflow_exists(handle):
-            final = await handle.query("status", result_type=CaseView)
-            error = ApiError(409, "case.closed", f"{id} is {final.stage.value} and takes no more "
-                             "actions", "stage", {"stage": final.stage.value})
-        raise error from None
-
-
-async def _view(client: Client, id: str) -> CaseView:
-    handle = client.get_workflow_handle(id)
-    try:
-        return await handle.query("status", datetime.now(UTC), result_type=CaseView)
-    except RPCError as exc:
-        raise from_rpc(exc, id, "case") from None
+async def _closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
+    """409 for an action on a finished case, naming its final stage."""
+    final: CaseView = await handle.query("status", result_type=CaseView)
+    return ApiError(409, "case.closed", f"{handle.id} is {final.stage.value} and takes no more "
+                    "actions", "stage", {"stage": final.stage.value})
 
 
 def _check_fields(name: str, body: CaseActionIn) -> None:
@@ -174,11 +153,6 @@ def _action(name: str, actor: Actor, body: CaseActionIn) -> CaseAction:
     data = body.model_dump(exclude={"documents", "materials"})
     return CaseAction(action=name, actor=actor, documents=tuple(body.documents),
                       materials=tuple(body.materials), **data)
-
-
-async def _record_refusal(db_url: str, id: str, actor: Actor, action: str, error: ApiError) -> None:
-    if error.status in (403, 409, 422):
-        await record_refusal(db_url, id, actor, action, error)
 
 
 def _open_deadlines(session: SessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:

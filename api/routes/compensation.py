@@ -7,20 +7,32 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import Field, StrictBool, StrictInt, TypeAdapter, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
 
-from api.deps import CurrentPrincipal, TemporalDep
+from api.deps import CurrentPrincipal, TemporalDep, require
 from api.errors import ApiError
+from api.responses.tools import CaseEstimateOut, EstimateOut
 from api.routes.expenses import case_view
 from api.schemas import Body
 from domain.compensation.data import CompensationTables
 from domain.compensation.estimate import estimate
-from domain.compensation.payloads import Dependant, Estimate, EstimateRequest
-from domain.injury.rules import check_role
+from domain.compensation.payloads import (
+    Dependant,
+    Estimate,
+    EstimateRequest,
+)
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
 from domain.shared.input_rules import check_date_in_window
+from domain.shared.people import Actor
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])
@@ -87,16 +99,16 @@ class EstimateIn(_Body):
         )
 
 
-@router.post("/estimate")
+@router.post("/estimate", response_model=EstimateOut)
 def estimate_compensation(body: EstimateIn, actor: CurrentPrincipal, request: Request) -> dict[str, Any]:
     """Statutory compensation item by item (payer, article, formula), totals by payer, sources."""
     del actor  # any authenticated role may estimate
     return estimate_json(estimate(body.to_domain(), _tables(request)))
 
 
-@case_router.get("/{id}/compensation")
+@case_router.get("/{id}/compensation", response_model=CaseEstimateOut)
 async def case_compensation(
-        id: str, actor: CurrentPrincipal, client: TemporalDep, request: Request,
+        id: str, actor: Annotated[Actor, require("read")], client: TemporalDep, request: Request,
         monthly_wage: Wage | None = None,
         wages_12_months: Annotated[list[Wage] | None, Query(max_length=12)] = None,
         regional_average_monthly_wage: Wage | None = None,
@@ -106,7 +118,6 @@ async def case_compensation(
         suspension_months: Annotated[int | None, Query(ge=0, le=24)] = None,
         third_party_liable: bool = False) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
-    check_role("read", actor)
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
     view = await case_view(client, id)

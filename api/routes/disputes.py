@@ -10,13 +10,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from api.deps import CurrentPrincipal, SettingsDep
+from api.deps import SettingsDep, require
 from api.errors import ApiError
+from api.responses.tools import DisputePage, DisputesImported, SimilarDisputes
 from api.schemas import Offset
 from domain.disputes import records
 from domain.disputes.similarity import DisputeQuery, DisputeRecord, agreed_summary, normalise, rank
-from domain.injury.rules import HR_ROLES, check_role
-from domain.shared.errors import Forbidden
 from domain.shared.people import Actor
 from settings import Settings
 from store import disputes as store
@@ -27,10 +26,12 @@ router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
 IMPORT_SUBJECT = "disputes-import"
 MAX_CSV_BYTES = 2 * 1024 * 1024
 CHUNK = 256 * 1024
+Reader = Annotated[Actor, require("read")]
 
 
-@router.get("/similar", summary="Past disputes ranked by similarity to a case")
-def similar(actor: CurrentPrincipal, settings: SettingsDep,
+@router.get("/similar", response_model=SimilarDisputes,
+            summary="Past disputes ranked by similarity to a case")
+def similar(actor: Reader, settings: SettingsDep,
             injury: Annotated[str, Query(max_length=500)] = "",
             grade: Annotated[int | None, Query(ge=1, le=10)] = None,
             si_enrolled: bool | None = None, region: Annotated[str | None, Query(max_length=40)] = None,
@@ -41,7 +42,6 @@ def similar(actor: CurrentPrincipal, settings: SettingsDep,
     weighs most, adjacent grades count partly, then injury wording (character bigrams and body-part
     keywords), SI status at the time, region and traffic accident; criteria left out do not count.
     """
-    check_role("read", actor)
     query = DisputeQuery(injury=injury, grade=grade, si_enrolled=si_enrolled, region=region,
                          traffic_accident=traffic_accident)
     if not normalise(injury) and grade is None and si_enrolled is None:
@@ -56,20 +56,21 @@ def similar(actor: CurrentPrincipal, settings: SettingsDep,
             "summary": agreed_summary(rows[m.key].agreed_amount for m in matches)}
 
 
-@router.get("", summary="The dispute history, newest first")
-def list_disputes(actor: CurrentPrincipal, settings: SettingsDep,
+@router.get("", response_model=DisputePage, summary="The dispute history, newest first")
+def list_disputes(actor: Reader, settings: SettingsDep,
                   source: Literal["case", "import"] | None = None,
                   grade: Annotated[int | None, Query(ge=1, le=10)] = None,
                   offset: Offset = 0,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """Finished cases and imported past disputes; filter by source or grade."""
-    check_role("read", actor)
     total, rows = store.page(settings.db_url, offset=offset, limit=limit, source=source, grade=grade)
     return {"total": total, "offset": offset, "limit": limit, "items": [_public(r) for r in rows]}
 
 
-@router.post("/import", status_code=201, summary="Import past disputes from a CSV file")
-async def import_disputes(actor: CurrentPrincipal, settings: SettingsDep,
+@router.post("/import", status_code=201, response_model=DisputesImported,
+             summary="Import past disputes from a CSV file")
+async def import_disputes(actor: Annotated[Actor, require("import_disputes")],
+                          settings: SettingsDep,
                           file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Import closed past disputes from a CSV (UTF-8, or GB18030 as Excel saves it; max 2 MiB,
     5000 rows). The first line is the header; columns in any order, names as below. Required:
@@ -84,7 +85,6 @@ async def import_disputes(actor: CurrentPrincipal, settings: SettingsDep,
     The same file twice is refused (409). The import is recorded in the evidence ledger (subject
     `disputes-import`, kind `disputes_imported`, with the batch id, row count and SHA-256).
     """
-    _check_import_role(actor)
     content = await _read_limited(file)
     return await asyncio.to_thread(_import, settings, actor, file.filename or "", content)
 
@@ -116,12 +116,6 @@ def _import(settings: Settings, actor: Actor, filename: str, content: bytes) -> 
     return {"batch_id": batch_id, "rows": count, "sha256": digest,
             "evidence": {"subject_id": IMPORT_SUBJECT, "seq": entry.seq,
                          "entry_hash": entry.entry_hash}}
-
-
-def _check_import_role(actor: Actor) -> None:
-    if actor.role not in HR_ROLES:
-        raise Forbidden("role.forbidden", f"role '{actor.role}' may not import disputes; allowed: "
-                        f"{', '.join(sorted(HR_ROLES))}", "role")
 
 
 async def _read_limited(file: UploadFile) -> bytes:

@@ -1,4 +1,5 @@
-"""Documents of an onboarding: upload (content-addressed), list, and download with the hash."""
+"""Documents of an onboarding or case: upload (content-addressed), list, and download with the
+hash."""
 
 from __future__ import annotations
 
@@ -9,79 +10,84 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
-from sqlmodel import col, select
-from temporalio.service import RPCError
 
-from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, file_response, from_rpc
+from api import temporal_calls
+from api.deps import SettingsDep, TemporalDep, require
+from api.errors import ApiError, file_response
+from api.responses.records import DocumentList, DocumentOut
 from api.schemas import PlainText
-from domain.onboarding.rules import check_role
 from domain.shared import documents as rules
 from domain.shared.input_rules import check_plain_text
 from domain.shared.people import Actor
 from settings import Settings
-from store import evidence
-from store.db import session_for
+from store import document_rows, evidence
 from store.documents import content_store
 from store.models import DocumentRow
 
 router = APIRouter(tags=["documents"])
 CHUNK = 1024 * 1024
+Uploader = Annotated[Actor, require("add_document")]
+Reader = Annotated[Actor, require("read")]
 
 
-@router.post("/api/v1/onboardings/{id}/documents", status_code=201)
-async def add_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
+@router.post("/api/v1/onboardings/{id}/documents", status_code=201, response_model=DocumentOut)
+async def add_document(id: str, actor: Uploader, client: TemporalDep,
                        settings: SettingsDep, kind: Annotated[PlainText, Form()],
                        file: Annotated[UploadFile, File()],
                        note: Annotated[PlainText, Form(max_length=2000)] = "") -> dict[str, Any]:
     """Attach a document (accident report, invoice, courier receipt…); each upload is evidence."""
-    check_role("add_document", actor)
-    rules.check_kind(kind)
-    check_plain_text(file.filename or "", "file")
-    data = await _read_limited(file, settings.document_max_bytes)
-    file_type = rules.detect_type(data[:16])
-    try:
-        await client.get_workflow_handle(id).describe()
-    except RPCError as exc:
-        raise from_rpc(exc, id, "case" if id.startswith("case-") else "onboarding") from None
-    row = await asyncio.to_thread(_store, settings, id, actor, kind, file.filename or "", note,
-                                  data, file_type.content_type)
-    return _public(row)
+    return await _add(id, actor, client, settings, kind, file, note)
 
 
-@router.post("/api/v1/cases/{id}/documents", status_code=201, summary="Attach a document to a case")
-async def add_case_document(id: str, actor: CurrentPrincipal, client: TemporalDep,
+@router.post("/api/v1/cases/{id}/documents", status_code=201, response_model=DocumentOut,
+             summary="Attach a document to a case")
+async def add_case_document(id: str, actor: Uploader, client: TemporalDep,
                             settings: SettingsDep, kind: Annotated[PlainText, Form()],
                             file: Annotated[UploadFile, File()],
                             note: Annotated[PlainText, Form(max_length=2000)] = "") -> dict[str, Any]:
     """Attach a document to a case (diagnosis, agreement, courier receipt…); each upload is evidence."""
     if not id.startswith("case-"):
         raise ApiError(404, "case.not_found", f"no case with id {id}", "id")
-    return await add_document(id, actor, client, settings, kind, file, note)
+    return await _add(id, actor, client, settings, kind, file, note)
 
 
-@router.get("/api/v1/cases/{id}/documents", summary="The documents of a case")
-def list_case_documents(id: str, actor: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+async def _add(id: str, actor: Actor, client: TemporalDep, settings: Settings, kind: str,
+               file: UploadFile, note: str) -> dict[str, Any]:
+    rules.check_kind(kind)
+    check_plain_text(file.filename or "", "file")
+    data = await _read_limited(file, settings.document_max_bytes)
+    file_type = rules.detect_type(data[:16])
+    await temporal_calls.require_workflow(
+        client, id, what="case" if id.startswith("case-") else "onboarding")
+    row = await asyncio.to_thread(_store, settings, id, actor, kind, file.filename or "", note,
+                                  data, file_type.content_type)
+    return _public(row)
+
+
+@router.get("/api/v1/cases/{id}/documents", response_model=DocumentList,
+            summary="The documents of a case")
+async def list_case_documents(id: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """The documents of a case, oldest first (uploads and generated forms)."""
-    return list_documents(id, actor, session)
+    return await _listed(settings, id)
 
 
-@router.get("/api/v1/onboardings/{id}/documents")
-def list_documents(id: str, actor: CurrentPrincipal, session: SessionDep) -> dict[str, Any]:
+@router.get("/api/v1/onboardings/{id}/documents", response_model=DocumentList)
+async def list_documents(id: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """The documents of an onboarding, oldest first."""
-    check_role("read", actor)
-    rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == id)
-                        .order_by(col(DocumentRow.uploaded_at))).all()
+    return await _listed(settings, id)
+
+
+async def _listed(settings: Settings, id: str) -> dict[str, Any]:
+    rows = await asyncio.to_thread(document_rows.of_subject, settings.db_url, id)
     return {"subject_id": id, "items": [_public(r) for r in rows]}
 
 
 @router.get("/api/v1/documents/{document_id}", response_class=Response,
             responses=file_response("application/octet-stream", "The file as uploaded (PDF, "
                                     "JPEG, PNG: its own content type)"))
-async def get_document(document_id: str, actor: CurrentPrincipal,
+async def get_document(document_id: str, actor: Annotated[Actor, require("read_document")],
                        settings: SettingsDep) -> Response:
     """The file itself, with its SHA-256; every download is recorded as evidence."""
-    check_role("read_document", actor)
     row, data = await asyncio.to_thread(_load, settings, document_id, actor)
     return Response(data, media_type=row.content_type, headers={
         "X-Content-SHA256": row.sha256,
@@ -106,9 +112,7 @@ def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filenam
                       filename=filename[:255] or f"{kind}", content_type=content_type,
                       size=len(data), sha256=digest, note=note, uploaded_by=actor.name,
                       uploaded_at=datetime.now(UTC))
-    with session_for(settings.db_url) as session:
-        session.add(row)
-        session.commit()
+    document_rows.save(settings.db_url, row)
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"document:{row.id}", at=row.uploaded_at,
         actor=actor.name, kind="document_added",
@@ -119,8 +123,7 @@ def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filenam
 
 
 def _load(settings: Settings, document_id: str, actor: Actor) -> tuple[DocumentRow, bytes]:
-    with session_for(settings.db_url) as session:
-        row = session.get(DocumentRow, document_id)
+    row = document_rows.get(settings.db_url, document_id)
     if row is None:
         raise ApiError(404, "document.not_found", f"no document with id {document_id}",
                        "document_id")

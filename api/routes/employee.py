@@ -6,7 +6,7 @@ import asyncio
 import base64
 from datetime import UTC, date, datetime
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
@@ -25,6 +25,10 @@ from store import notices as store
 from store.models import NoticeRow
 
 router = APIRouter(prefix="/r", tags=["employee page"], include_in_schema=True)
+BAD_LINK: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Not a valid link: a page saying so", "content": {"text/html": {}}},
+    410: {"description": "The link has expired: a page saying so", "content": {"text/html": {}}},
+}
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
@@ -38,7 +42,7 @@ async def open_pixel(token: str, settings: SettingsDep, client: TemporalDep) -> 
     return Response(PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
 
 
-@router.get("/{token}", response_class=HTMLResponse, name="notice_page")
+@router.get("/{token}", response_class=HTMLResponse, name="notice_page", responses=BAD_LINK)
 async def notice_page(token: str, settings: SettingsDep, client: TemporalDep) -> HTMLResponse:
     """The notice as the employee reads it on a phone, with the answer form."""
     notice = await _notice(settings, token)
@@ -50,7 +54,7 @@ async def notice_page(token: str, settings: SettingsDep, client: TemporalDep) ->
     return HTMLResponse(_page(notice, _form(token, notice, text)))
 
 
-@router.post("/{token}", response_class=HTMLResponse)
+@router.post("/{token}", response_class=HTMLResponse, responses=BAD_LINK)
 async def answer_notice(token: str, settings: SettingsDep, client: TemporalDep,
                         choice: Annotated[str, Form()] = "confirm",
                         text: Annotated[PlainText, Form(max_length=2000)] = "",

@@ -7,20 +7,18 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlmodel import col, select
-from temporalio.client import Client, WorkflowHandle
-from temporalio.service import RPCError
 
-from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
-from api.errors import ApiError, file_response, from_rpc
+from api import temporal_calls
+from api.deps import SettingsDep, TemporalDep, require
+from api.errors import ApiError, file_response
+from api.responses.records import EvidencePage, VerificationOut
 from api.schemas import Offset
 from domain.injury.payloads import CaseInput
 from domain.injury.views import CaseView
-from domain.onboarding import rules
 from domain.onboarding.state import OnboardingView
 from domain.shared.errors import RuleViolation
 from domain.shared.evidence import verify_chain
@@ -36,37 +34,37 @@ from render.bundle import (
     notice_line,
 )
 from settings import Settings
-from store import evidence
+from store import document_rows, evidence
 from store import notices as notice_store
-from store.db import session_for
 from store.documents import content_store
-from store.models import DocumentRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["evidence"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 
 
-@router.get("/{id}/evidence")
-async def list_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
+Reader = Annotated[Actor, require("read")]
+Exporter = Annotated[Actor, require("export_bundle")]
+
+
+@router.get("/{id}/evidence", response_model=EvidencePage)
+async def list_evidence(id: str, actor: Reader, settings: SettingsDep,
                         offset: Offset = 0,
                         limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """The onboarding's ledger entries in chain order, with their hashes."""
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="evidence")
-    return await _ledger_page(id, actor, settings, offset, limit)
+    return await _ledger_page(id, settings, offset, limit)
 
 
-@case_router.get("/{id}/evidence")
-async def list_case_evidence(id: str, actor: CurrentPrincipal, settings: SettingsDep,
+@case_router.get("/{id}/evidence", response_model=EvidencePage)
+async def list_case_evidence(id: str, actor: Reader, settings: SettingsDep,
                              offset: Offset = 0,
                              limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """The case's ledger entries in chain order, with their hashes."""
     _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="evidence")
-    return await _ledger_page(id, actor, settings, offset, limit)
+    return await _ledger_page(id, settings, offset, limit)
 
 
-async def _ledger_page(id: str, actor: Actor, settings: Settings, offset: int,
-                       limit: int) -> dict[str, Any]:
-    rules.check_role("read", actor)
+async def _ledger_page(id: str, settings: Settings, offset: int, limit: int) -> dict[str, Any]:
     total, rows = await asyncio.to_thread(evidence.page, settings.db_url, id, offset=offset,
                                           limit=limit)
     if total == 0:
@@ -75,26 +73,23 @@ async def _ledger_page(id: str, actor: Actor, settings: Settings, offset: int,
             "items": [row.model_dump(mode="json", exclude={"id"}) for row in rows]}
 
 
-@router.get("/{id}/evidence/verify")
-async def verify_evidence(id: str, actor: CurrentPrincipal,
-                          settings: SettingsDep) -> dict[str, Any]:
+@router.get("/{id}/evidence/verify", response_model=VerificationOut)
+async def verify_evidence(id: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """Recompute the onboarding's hash chain; a broken chain names the first entry that no longer
     agrees."""
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="evidence/verify")
-    return await _verified(id, actor, settings)
+    return await _verified(id, settings)
 
 
-@case_router.get("/{id}/evidence/verify")
-async def verify_case_evidence(id: str, actor: CurrentPrincipal,
-                               settings: SettingsDep) -> dict[str, Any]:
+@case_router.get("/{id}/evidence/verify", response_model=VerificationOut)
+async def verify_case_evidence(id: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """Recompute the case's hash chain; a broken chain names the first entry that no longer
     agrees."""
     _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="evidence/verify")
-    return await _verified(id, actor, settings)
+    return await _verified(id, settings)
 
 
-async def _verified(id: str, actor: Actor, settings: Settings) -> dict[str, Any]:
-    rules.check_role("read", actor)
+async def _verified(id: str, settings: Settings) -> dict[str, Any]:
     result = await asyncio.to_thread(evidence.verify, settings.db_url, id)
     if result.entries == 0:
         raise ApiError(404, "evidence.not_found", f"no evidence recorded for {id}", "id")
@@ -103,33 +98,13 @@ async def _verified(id: str, actor: Actor, settings: Settings) -> dict[str, Any]
             "reason": result.reason}
 
 
-async def record_refusal(db_url: str, subject_id: str, actor: Actor, action: str,
-                         error: ApiError) -> None:
-    """A refused HR action leaves no trace in Temporal, so the ledger keeps who tried what, and why.
-
-    Only for a subject the ledger already knows: a refusal never creates a subject of its own.
-    """
-    if not await asyncio.to_thread(evidence.has_subject, db_url, subject_id):
-        return
-    entry = evidence.NewEntry(
-        subject_id=subject_id, idempotency_key=f"refused:{uuid.uuid4()}", at=datetime.now(UTC),
-        actor=actor.name, kind="action_refused",
-        payload={"action": action, "role": actor.role, "status": error.status,
-                 "code": error.code, "message": error.message, "field": error.field})
-    await asyncio.to_thread(evidence.append, db_url, entry)
-
-
 @router.get("/{id}/bundle", response_class=Response,
             responses=file_response("application/zip", "The evidence bundle (ZIP)"))
-async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
+async def export_bundle(id: str, actor: Exporter, client: TemporalDep,
                         settings: SettingsDep) -> Response:
     """A ZIP an arbitrator can read: Chinese PDF timeline, ledger, documents, manifest of hashes."""
-    rules.check_role("export_bundle", actor)
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="bundle")
-    try:
-        view = await client.get_workflow_handle(id).query("status", result_type=OnboardingView)
-    except RPCError as exc:
-        raise from_rpc(exc, id) from None
+    view = await temporal_calls.query(client, id, OnboardingView, what="onboarding")
     content = await asyncio.to_thread(
         _export, settings, view.id, actor,
         lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)))
@@ -138,17 +113,14 @@ async def export_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
 
 @case_router.get("/{id}/bundle", response_class=Response,
                  responses=file_response("application/zip", "The evidence bundle (ZIP)"))
-async def export_case_bundle(id: str, actor: CurrentPrincipal, client: TemporalDep,
+async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
                              settings: SettingsDep) -> Response:
     """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
-    rules.check_role("export_bundle", actor)
     _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="bundle")
-    handle = client.get_workflow_handle(id)
-    try:
-        view = await handle.query("status", datetime.now(UTC), result_type=CaseView)
-        case = await _case_input(client, handle)
-    except RPCError as exc:
-        raise from_rpc(exc, id, "case") from None
+    view = await temporal_calls.query(client, id, CaseView, args=[datetime.now(UTC)], what="case")
+    # The report as HR filed it (manager, company, description, witnesses): the view leaves
+    # these out, the start input keeps them.
+    case = await temporal_calls.start_input(client, id, CaseInput, what="case")
 
     def build(ledger: BundleEvidence) -> bytes:
         return build_case_bundle(CaseBundleInput(
@@ -176,18 +148,6 @@ def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
                    f"GET /api/v1/{other}/{id}/{route}", "id")
 
 
-async def _case_input(client: Client, handle: WorkflowHandle[Any, Any]) -> CaseInput:
-    """The report as HR filed it (manager, company, description, witnesses): the start input.
-
-    The view leaves these out; the first history event keeps them for as long as the query works.
-    """
-    async for event in handle.fetch_history_events(page_size=1):
-        payloads = event.workflow_execution_started_event_attributes.input.payloads
-        [case] = await client.data_converter.decode(payloads, [CaseInput])
-        return case
-    raise ApiError(404, "case.not_found", f"no case with id {handle.id}", "id")
-
-
 def _notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:
     return [notice_line(row, *notice_store.timeline(db_url, row.id))
             for row in notice_store.notices_of(db_url, subject_id)]
@@ -208,9 +168,7 @@ def _export(settings: Settings, subject_id: str, actor: Actor,
         raise ApiError(503, "bundle.font_missing", str(exc)) from None
     _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
     store = content_store(settings)
-    with session_for(settings.db_url) as session:
-        rows = session.exec(select(DocumentRow).where(DocumentRow.subject_id == subject_id)
-                            .order_by(col(DocumentRow.uploaded_at))).all()
+    rows = document_rows.of_subject(settings.db_url, subject_id)
     content = build(BundleEvidence(
         subject_id=subject_id, entries=entries,
         verification=verify_chain(subject_id, map(evidence.chain_entry, entries)),

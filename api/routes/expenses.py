@@ -13,13 +13,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 from temporalio.client import Client
-from temporalio.service import RPCError
 
-from api.deps import CurrentPrincipal, SettingsDep, TemporalDep
-from api.errors import ApiError, file_response, from_rpc
-from api.routes.evidence import record_refusal
+from api import temporal_calls
+from api.deps import SettingsDep, TemporalDep, require
+from api.errors import ApiError, file_response
+from api.refusals import Attempt, refusal_error
+from api.responses.tools import ExpenseRecorded, LedgerOut
 from api.schemas import Body
 from domain.compensation.expenses import (
     Bill,
@@ -29,17 +29,16 @@ from domain.compensation.expenses import (
     invoice_key,
     review_items,
 )
-from domain.injury.rules import HR_ROLES, check_role
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
-from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
+from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.ids import case_id_of
 from domain.shared.people import Actor
 from render import expense_claim as claim
 from settings import Settings
-from store import evidence
-from store.db import session_for
-from store.models import DocumentRow, ExpenseRow
+from store import document_rows, evidence
+from store import expenses as expense_rows
+from store.models import ExpenseRow
 
 router = APIRouter(prefix="/api/v1/cases", tags=["expenses"])
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
@@ -63,42 +62,41 @@ class ExpenseIn(Body):
     note: str = Field(default="", max_length=2000)
 
 
-@router.post("/{id}/expenses", status_code=201)
-async def add_expense(id: str, body: ExpenseIn, actor: CurrentPrincipal, client: TemporalDep,
-                      settings: SettingsDep) -> dict[str, Any]:
+Reader = Annotated[Actor, require("read")]
+
+
+@router.post("/{id}/expenses", status_code=201, response_model=ExpenseRecorded)
+async def add_expense(id: str, body: ExpenseIn,
+                      actor: Annotated[Actor, require("record_expense", record_refusal=True)],
+                      client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Enter a bill; a duplicate invoice or file is refused naming the earlier entry (409)."""
+    attempt = Attempt(settings.db_url, id, actor, "record_expense")
     try:
-        if actor.role not in HR_ROLES:
-            raise Forbidden("role.forbidden", f"role '{actor.role}' may not record expenses; "
-                            f"allowed: {', '.join(sorted(HR_ROLES))}", "role")
         view = await case_view(client, id)
         return await asyncio.to_thread(_add, settings, view, actor, body)
-    except (ActionRefused, RuleViolation) as exc:
-        status = exc.http_status if isinstance(exc, ActionRefused) else 422
-        error = ApiError(status, exc.code, exc.message, exc.field, getattr(exc, "details", None))
-        await record_refusal(settings.db_url, id, actor, "record_expense", error)
-        raise error from None
-    except ApiError as error:
-        if error.status in (403, 409, 422):
-            await record_refusal(settings.db_url, id, actor, "record_expense", error)
-        raise
+    except ActionRefused as refused:
+        error = refusal_error(refused)
+    except RuleViolation as bad:
+        error = ApiError(422, bad.code, bad.message, bad.field)
+    except ApiError as refused_here:
+        error = refused_here
+    await attempt.refused(error)
+    raise error
 
 
-@router.get("/{id}/expenses")
-async def get_expenses(id: str, actor: CurrentPrincipal, client: TemporalDep,
+@router.get("/{id}/expenses", response_model=LedgerOut)
+async def get_expenses(id: str, actor: Reader, client: TemporalDep,
                        settings: SettingsDep) -> dict[str, Any]:
     """The bills with who owes what to whom, totals and open review items; labelled before recognition."""
-    check_role("read", actor)
     ledger = await _ledger(client, settings, id)
     return claim.ledger_json(ledger)
 
 
 @router.get("/{id}/expenses/export.csv", response_class=Response,
             responses=file_response("text/csv", "The claim statement (CSV, UTF-8)"))
-async def export_csv(id: str, actor: CurrentPrincipal, client: TemporalDep,
+async def export_csv(id: str, actor: Reader, client: TemporalDep,
                      settings: SettingsDep) -> Response:
     """The claim statement for the SI agency as CSV: a header row, one row per bill, a TOTAL row."""
-    check_role("read", actor)
     ledger = await _ledger(client, settings, id)
     content = claim.claim_csv(ledger)
     await asyncio.to_thread(_exported, settings, ledger, actor, "csv", content)
@@ -107,10 +105,9 @@ async def export_csv(id: str, actor: CurrentPrincipal, client: TemporalDep,
 
 @router.get("/{id}/expenses/export.pdf", response_class=Response,
             responses=file_response("application/pdf", "The claim statement (PDF)"))
-async def export_pdf(id: str, actor: CurrentPrincipal, client: TemporalDep,
+async def export_pdf(id: str, actor: Reader, client: TemporalDep,
                      settings: SettingsDep) -> Response:
     """The claim statement for the SI agency as a Chinese PDF."""
-    check_role("read", actor)
     try:
         font = settings.cjk_font()
     except RuntimeError as exc:
@@ -127,58 +124,41 @@ async def case_view(client: Client, id: str) -> CaseView:
         case_id_of(id)
     except RuleViolation:
         raise ApiError(404, "case.not_found", f"no case with id {id}", "id") from None
-    try:
-        return await client.get_workflow_handle(id).query("status", datetime.now(UTC),
-                                                          result_type=CaseView)
-    except RPCError as exc:
-        raise from_rpc(exc, id, "case") from None
+    return await temporal_calls.query(client, id, CaseView, args=[datetime.now(UTC)], what="case")
 
 
 async def _ledger(client: Client, settings: Settings, id: str) -> claim.Ledger:
     view = await case_view(client, id)
-    rows = await asyncio.to_thread(_load, settings.db_url, view.id)
+    rows = await asyncio.to_thread(expense_rows.rows_of, settings.db_url, view.id)
     return claim.build(view, rows)
-
-
-def _load(db_url: str, case_id: str) -> list[ExpenseRow]:
-    with session_for(db_url) as session:
-        return _rows(session, case_id)
-
-
-def _rows(session: Session, case_id: str) -> list[ExpenseRow]:
-    return list(session.exec(select(ExpenseRow).where(ExpenseRow.case_id == case_id)
-                             .order_by(col(ExpenseRow.entered_at), col(ExpenseRow.id))).all())
 
 
 def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> dict[str, Any]:
     now = datetime.now(UTC)
     if body.bill_date > now.astimezone(SHANGHAI).date():
         raise RuleViolation("bill_date", "bill_date.future", f"bill_date {body.bill_date} is in the future")
-    with session_for(settings.db_url) as session:
-        file_hash = _file_hash(session, view.id, body)
-        bill = Bill(entry_id=f"exp-{uuid.uuid4().hex}", invoice_number=body.invoice_number,
-                    hospital=body.hospital, date=body.bill_date, amount=body.amount,
-                    eligible_amount=body.amount if body.eligible_amount is None else body.eligible_amount,
-                    paid_by=body.paid_by,  # type: ignore[arg-type]  # check_bill names a bad one
-                    medical_insurance_amount=body.medical_insurance_amount, slip_total=body.slip_total,
-                    third_party_amount=body.third_party_amount, file_hash=file_hash)
-        check_bill(bill)
-        _refuse_duplicate(bill, _rows(session, view.id))
-        row = ExpenseRow(
-            id=bill.entry_id, case_id=view.id, invoice_number=bill.invoice_number,
-            invoice_key=invoice_key(bill.invoice_number), hospital=bill.hospital,
-            hospital_key=hospital_key(bill.hospital), bill_date=bill.date, amount=bill.amount,
-            eligible_amount=body.eligible_amount, paid_by=bill.paid_by,
-            medical_insurance_amount=bill.medical_insurance_amount, slip_total=bill.slip_total,
-            third_party_amount=bill.third_party_amount, document_id=body.document_id,
-            file_sha256=file_hash, note=body.note, entered_by=actor.name, entered_at=now)
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:  # a concurrent entry of the same invoice or file won the race
-            session.rollback()
-            _refuse_duplicate(bill, _rows(session, view.id))
-            raise
+    file_hash = _file_hash(settings.db_url, view.id, body)
+    bill = Bill(entry_id=f"exp-{uuid.uuid4().hex}", invoice_number=body.invoice_number,
+                hospital=body.hospital, date=body.bill_date, amount=body.amount,
+                eligible_amount=body.amount if body.eligible_amount is None else body.eligible_amount,
+                paid_by=body.paid_by,  # type: ignore[arg-type]  # check_bill names a bad one
+                medical_insurance_amount=body.medical_insurance_amount, slip_total=body.slip_total,
+                third_party_amount=body.third_party_amount, file_hash=file_hash)
+    check_bill(bill)
+    _refuse_duplicate(bill, expense_rows.rows_of(settings.db_url, view.id))
+    row = ExpenseRow(
+        id=bill.entry_id, case_id=view.id, invoice_number=bill.invoice_number,
+        invoice_key=invoice_key(bill.invoice_number), hospital=bill.hospital,
+        hospital_key=hospital_key(bill.hospital), bill_date=bill.date, amount=bill.amount,
+        eligible_amount=body.eligible_amount, paid_by=bill.paid_by,
+        medical_insurance_amount=bill.medical_insurance_amount, slip_total=bill.slip_total,
+        third_party_amount=bill.third_party_amount, document_id=body.document_id,
+        file_sha256=file_hash, note=body.note, entered_by=actor.name, entered_at=now)
+    try:
+        expense_rows.save(settings.db_url, row)
+    except IntegrityError:  # a concurrent entry of the same invoice or file won the race
+        _refuse_duplicate(bill, expense_rows.rows_of(settings.db_url, view.id))
+        raise
     reviews = [{"entry_id": i.entry_id, "invoice_number": i.invoice_number, "code": i.code,
                 "message": i.message} for i in review_items(bill)]
     entry = claim.entry_json(row)
@@ -188,12 +168,12 @@ def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> d
     return {"entry": entry, "review_items": reviews}
 
 
-def _file_hash(session: Session, case_id: str, body: ExpenseIn) -> str | None:
+def _file_hash(db_url: str, case_id: str, body: ExpenseIn) -> str | None:
     """The bill's file: an uploaded document of this case, or a hash given; both must agree."""
     given = body.file_sha256.lower() if body.file_sha256 else None
     if body.document_id is None:
         return given
-    document = session.get(DocumentRow, body.document_id)
+    document = document_rows.get(db_url, body.document_id)
     if document is None or document.subject_id != case_id:
         raise RuleViolation("document_id", "expense.document_unknown",
                             f"document {body.document_id} is not a document of {case_id}")

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from api.deps import CurrentPrincipal, SettingsDep
+from api.deps import SettingsDep, require
 from api.errors import ApiError
-from domain.onboarding import rules
+from api.responses.records import NoticeList, NoticeOut
+from domain.shared.people import Actor
 from store import notices as store
 from store.models import NoticeRow
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
+Reader = Annotated[Actor, require("read")]
 
 
-@router.get("")
-async def list_notices(subject: str, actor: CurrentPrincipal,
-                       settings: SettingsDep) -> dict[str, Any]:
+@router.get("", response_model=NoticeList)
+async def list_notices(subject: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """The notices of one onboarding or case, oldest first, each with its attempts."""
-    rules.check_role("read", actor)
     rows = await asyncio.to_thread(store.notices_of, settings.db_url, subject)
     return {"subject": subject,
             "items": [await asyncio.to_thread(_detail, settings.db_url, row) for row in rows]}
 
 
-@router.get("/{notice_id}")
-async def get_notice(notice_id: str, actor: CurrentPrincipal,
-                     settings: SettingsDep) -> dict[str, Any]:
+@router.get("/{notice_id}", response_model=NoticeOut)
+async def get_notice(notice_id: str, actor: Reader, settings: SettingsDep) -> dict[str, Any]:
     """One notice: status timeline of each attempt, and the answer."""
-    rules.check_role("read", actor)
     row = await asyncio.to_thread(store.notice, settings.db_url, notice_id)
     if row is None:
         raise ApiError(404, "notice.not_found", f"no notice with id {notice_id}", "notice_id")

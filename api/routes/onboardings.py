@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import WorkflowHandle
 
-from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, from_rpc, from_update_failure, workflow_exists
-from api.routes.evidence import record_refusal
+from api import registration, temporal_calls
+from api.deps import SessionDep, SettingsDep, TemporalDep, require
+from api.errors import ApiError
+from api.refusals import Attempt
+from api.responses.processes import OnboardingAnswerOut, OnboardingOut, OnboardingPage
 from api.schemas import (
     CancelIn,
     DelayReasonIn,
@@ -36,24 +32,16 @@ from domain.onboarding.intake import build_input
 from domain.onboarding.payloads import (
     CancelOnboarding,
     DelayReason,
-    ProjectionUpdate,
     ReviewDecision,
     SubmitEnrollment,
     WithdrawalAction,
-    registered_event,
 )
-from domain.onboarding.state import (
-    ActionAnswer,
-    OnboardingView,
-    RequestStatus,
-    Status,
-    projection_of,
-    view_of,
-)
+from domain.onboarding.state import ActionAnswer, OnboardingView, RequestStatus, Status, view_of
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.ids import employee_id_of, onboarding_id
 from domain.shared.people import Actor
+from settings import Settings
 from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read
@@ -61,38 +49,28 @@ from store.models import OnboardingRow
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["onboardings"])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-log = logging.getLogger("caseguard.api")
 
 
-@router.post("", status_code=201)
-async def register_onboarding(body: OnboardingCreate, actor: CurrentPrincipal,
+@router.post("", status_code=201, response_model=OnboardingOut)
+async def register_onboarding(body: OnboardingCreate, actor: Annotated[Actor, require("register")],
                               client: TemporalDep, settings: SettingsDep,
                               request: Request) -> dict[str, Any]:
     """Register a new hire and start watching the SI registration window."""
-    rules.check_role("register", actor)
     workflow_id = onboarding_id(body.employee.employee_id)
     now = datetime.now(UTC)
-    inp = build_input(
+    inp = registration.recorded_by_api(build_input(
         employee=body.employee.to_domain(), hire_date=body.hire_date, region=body.region,
         contribution_base=body.contribution_base, contract_start=body.contract_start,
         created_by=actor.name, policy=request.app.state.policy,
         today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
         calendar=official_calendar(await stored_calendar.years_to_pin(settings.db_url)),
-    )
-    inp = replace(inp, registration_recorded=True, registered_at=now)
+    ), now)
     if await point_read(settings.db_url, workflow_events.onboarding_recorded, workflow_id):
         raise _exists(workflow_id)
-    try:
-        handle = await client.start_workflow(
-            "Onboarding", inp, id=workflow_id, task_queue=settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        )
-    except WorkflowAlreadyStartedError:
-        raise _exists(workflow_id) from None
-    registered = registered_event(inp, now)
-    await _record_registration(settings, handle, projection_of(
-        workflow_id, inp, Status.awaiting_enrollment, (registered,)))
+    handle = await temporal_calls.start(client, "Onboarding", inp, workflow_id=workflow_id,
+                                        task_queue=settings.task_queue,
+                                        exists=_exists(workflow_id))
+    registered = await registration.record_onboarding(settings.db_url, handle, inp, now)
     return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now,
                              events=(registered,)))
 
@@ -104,26 +82,12 @@ def _exists(workflow_id: str) -> ApiError:
                     "employee.employee_id", {"id": workflow_id})
 
 
-async def _record_registration(settings: SettingsDep, handle: WorkflowHandle[Any, Any],
-                               registration: ProjectionUpdate) -> None:
-    """The registration in the ledger and the list before the answer, so the list shows the new
-    hire at once (the workflow's first task writes nothing). Written after the start, so a refused
-    start leaves no trace. If the write fails, the workflow is asked to write it; if the API stops
-    before it is written, the workflow's next write brings it (keyed: never written twice)."""
-    try:
-        await asyncio.to_thread(workflow_events.record_registration, settings.db_url, registration)
-    except Exception:
-        log.exception("registration of %s not written; the workflow writes it", handle.id)
-        await handle.signal("write_now")
-
-
-@router.get("")
-def list_onboardings(actor: CurrentPrincipal, session: SessionDep,
+@router.get("", response_model=OnboardingPage)
+def list_onboardings(actor: Annotated[Actor, require("read")], session: SessionDep,
                      status: Status | None = None,
                      limit: int = Query(50, ge=1, le=500),
                      offset: Offset = 0) -> dict[str, Any]:
     """List onboardings, newest first, optionally by status."""
-    rules.check_role("read", actor)
     query = select(OnboardingRow)
     counted = select(func.count()).select_from(OnboardingRow)
     if status is not None:
@@ -135,20 +99,22 @@ def list_onboardings(actor: CurrentPrincipal, session: SessionDep,
             "items": [row.model_dump(mode="json") for row in rows]}
 
 
-@router.get("/{id}")
-async def get_onboarding(id: str, actor: CurrentPrincipal, client: TemporalDep) -> dict[str, Any]:
+@router.get("/{id}", response_model=OnboardingOut)
+async def get_onboarding(id: str, actor: Annotated[Actor, require("read")],
+                         client: TemporalDep) -> dict[str, Any]:
     """Status, deadlines, events and enrolment requests of one onboarding."""
-    rules.check_role("read", actor)
-    handle = client.get_workflow_handle(_checked(id))
-    try:
-        view = await handle.query("status", result_type=OnboardingView)
-    except RPCError as exc:
-        raise from_rpc(exc, id) from None
-    return view_json(view)
+    return view_json(await temporal_calls.query(client, _checked(id), OnboardingView,
+                                                what="onboarding"))
 
 
-@router.post("/{id}/enrollment")
-async def submit_enrollment(id: str, body: EnrollmentSubmit, actor: CurrentPrincipal,
+def _actor(action: str) -> Any:
+    """The caller of an HR action; a role that may not is a 403 recorded in the ledger."""
+    return require(action, record_refusal=True)
+
+
+@router.post("/{id}/enrollment", response_model=OnboardingAnswerOut)
+async def submit_enrollment(id: str, body: EnrollmentSubmit,
+                            actor: Annotated[Actor, _actor("submit_enrollment")],
                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Submit an enrolment request (maker); a back payment needs confirm_cost = the estimate."""
     return await _act(client, settings, id, "submit_enrollment", actor, SubmitEnrollment(
@@ -156,96 +122,82 @@ async def submit_enrollment(id: str, body: EnrollmentSubmit, actor: CurrentPrinc
         confirm_cost=body.confirm_cost, note=body.note))
 
 
-@router.post("/{id}/enrollment/approve")
-async def approve_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+@router.post("/{id}/enrollment/approve", response_model=OnboardingAnswerOut)
+async def approve_enrollment(id: str, body: Review,
+                             actor: Annotated[Actor, _actor("approve_enrollment")],
                              client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Approve the open request (checker: an hr_manager other than the submitter)."""
     return await _act(client, settings, id, "approve_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
-@router.post("/{id}/enrollment/reject")
-async def reject_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+@router.post("/{id}/enrollment/reject", response_model=OnboardingAnswerOut)
+async def reject_enrollment(id: str, body: Review,
+                            actor: Annotated[Actor, _actor("reject_enrollment")],
                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Reject the open request with a reason."""
     return await _act(client, settings, id, "reject_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
-@router.post("/{id}/enrollment/revoke")
-async def revoke_enrollment(id: str, body: Review, actor: CurrentPrincipal,
+@router.post("/{id}/enrollment/revoke", response_model=OnboardingAnswerOut)
+async def revoke_enrollment(id: str, body: Review,
+                            actor: Annotated[Actor, _actor("revoke_enrollment")],
                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Revoke a submitted request, or an approval still inside its hold window."""
     return await _act(client, settings, id, "revoke_enrollment", actor,
                       ReviewDecision(actor=actor, reason=body.reason))
 
 
-@router.post("/{id}/enrollment/withdrawal")
-async def request_withdrawal(id: str, body: WithdrawalRequest, actor: CurrentPrincipal,
+@router.post("/{id}/enrollment/withdrawal", response_model=OnboardingAnswerOut)
+async def request_withdrawal(id: str, body: WithdrawalRequest,
+                             actor: Annotated[Actor, _actor("request_withdrawal")],
                              client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Generate the bureau withdrawal application (申请撤销) for an executed enrolment."""
     return await _act(client, settings, id, "request_withdrawal", actor,
                       WithdrawalAction(actor=actor, reason=body.reason))
 
 
-@router.post("/{id}/enrollment/withdrawal/answer")
-async def record_withdrawal_answer(id: str, body: WithdrawalAnswer, actor: CurrentPrincipal,
+@router.post("/{id}/enrollment/withdrawal/answer", response_model=OnboardingAnswerOut)
+async def record_withdrawal_answer(id: str, body: WithdrawalAnswer,
+                                   actor: Annotated[Actor, _actor("record_withdrawal_answer")],
                                    client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record the bureau's answer to the withdrawal application."""
     return await _act(client, settings, id, "record_withdrawal_answer", actor, WithdrawalAction(
         actor=actor, reason=body.note, bureau_answer=body.bureau_answer))
 
 
-@router.post("/{id}/delay-reason")
-async def record_delay_reason(id: str, body: DelayReasonIn, actor: CurrentPrincipal,
+@router.post("/{id}/delay-reason", response_model=OnboardingAnswerOut)
+async def record_delay_reason(id: str, body: DelayReasonIn,
+                              actor: Annotated[Actor, _actor("record_delay_reason")],
                               client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record why enrolment is late (e.g. the bureau's system was down), with documents."""
     return await _act(client, settings, id, "record_delay_reason", actor, DelayReason(
         actor=actor, reason=body.reason, note=body.note, documents=tuple(body.documents)))
 
 
-@router.post("/{id}/cancel")
-async def cancel_onboarding(id: str, body: CancelIn, actor: CurrentPrincipal,
+@router.post("/{id}/cancel", response_model=OnboardingAnswerOut)
+async def cancel_onboarding(id: str, body: CancelIn, actor: Annotated[Actor, _actor("cancel")],
                             client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Cancel before enrolment (e.g. the employee left), keeping the reason."""
-    return await _act(client, settings, id, "cancel", actor, CancelOnboarding(actor=actor,
-                                                                    reason=body.reason))
+    return await _act(client, settings, id, "cancel", actor,
+                      CancelOnboarding(actor=actor, reason=body.reason))
 
 
-async def _act(client: TemporalDep, settings: SettingsDep, id: str, update: str, actor: Actor,
+async def _act(client: TemporalDep, settings: Settings, id: str, update: str, actor: Actor,
                arg: object) -> dict[str, Any]:
-    handle = client.get_workflow_handle(_checked(id))
-    try:
-        rules.check_role(update, actor)
-        try:
-            answer = await handle.execute_update(update, arg, result_type=ActionAnswer)
-        except WorkflowUpdateFailedError as exc:
-            raise from_update_failure(exc) from None
-        except RPCError as exc:
-            error = from_rpc(exc, id)
-            if exc.status == RPCStatusCode.NOT_FOUND and await workflow_exists(handle):
-                error = await _closed(handle, update)  # finished: say what closed it
-            raise error from None
-    except ActionRefused as refused:
-        error = ApiError(refused.http_status, refused.code, refused.message, refused.field,
-                         refused.details)
-        await _record_refusal(settings, id, actor, update, error)
-        raise error from None
-    except ApiError as error:
-        await _record_refusal(settings, id, actor, update, error)
-        raise
+    async def closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
+        return await _closed(handle, update)
+
+    answer = await temporal_calls.update(
+        client, _checked(id), update, arg, ActionAnswer, what="onboarding",
+        attempt=Attempt(settings.db_url, id, actor, update), closed=closed)
     return answer_json(answer)
-
-
-async def _record_refusal(settings: SettingsDep, id: str, actor: Actor, update: str,
-                          error: ApiError) -> None:
-    if error.status in (403, 409, 422):
-        await record_refusal(settings.db_url, id, actor, update, error)
 
 
 async def _closed(handle: WorkflowHandle[Any, Any], update: str) -> ApiError:
     """409 for an action on a finished onboarding, naming what closed it."""
-    final = await handle.query("status", result_type=OnboardingView)
+    final: OnboardingView = await handle.query("status", result_type=OnboardingView)
     executed = [r for r in final.enrollment_requests if r.status == RequestStatus.executed]
     if update == "request_withdrawal" and executed and executed[-1].withdrawal_window_ends:
         # An onboarding finishes enrolled only once the window has closed; under a dev time scale

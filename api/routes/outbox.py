@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
-from api.deps import CurrentPrincipal, SessionDep
+from api.deps import SessionDep, require
+from api.responses.records import OutboxPage
 from api.schemas import Offset
-from domain.onboarding import rules
+from domain.shared.people import Actor
 from store.models import OutboxMessage
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
 
 
-@router.get("")
-def list_outbox(actor: CurrentPrincipal, session: SessionDep, subject_id: str | None = None,
+@router.get("", response_model=OutboxPage)
+def list_outbox(actor: Annotated[Actor, require("read")], session: SessionDep,
+                subject_id: str | None = None,
                 purpose: str | None = None, limit: int = Query(100, ge=1, le=1000),
                 offset: Offset = 0) -> dict[str, Any]:
     """Messages in the outbox, newest first, by subject (onboarding id) and purpose."""
-    rules.check_role("read", actor)
     query = select(OutboxMessage)
     counted = select(func.count()).select_from(OutboxMessage)
     for column, value in ((OutboxMessage.subject_id, subject_id),

@@ -49,7 +49,8 @@ async def verified_form(request: Request, settings: Settings) -> dict[str, str]:
     return form
 
 
-@router.post("/status")
+@router.post("/status", response_class=Response, responses={
+    200: {"description": "Empty: the report is taken (a duplicate or stale one changes nothing)"}})
 async def twilio_status(request: Request, settings: SettingsDep, client: TemporalDep) -> Response:
     """MessageStatus callbacks; duplicates and stale statuses change nothing."""
     form = await verified_form(request, settings)
@@ -68,7 +69,8 @@ async def twilio_status(request: Request, settings: SettingsDep, client: Tempora
     return Response(status_code=200)
 
 
-@router.post("/inbound")
+@router.post("/inbound", response_class=Response, responses={
+    200: {"description": "TwiML: the SMS answer, if any", "content": {"application/xml": {}}}})
 async def twilio_inbound(request: Request, settings: SettingsDep, client: TemporalDep) -> Response:
     """An SMS reply: STOP/HELP honoured, anything else answers the open notice to that number."""
     form = await verified_form(request, settings)

@@ -1,0 +1,220 @@
+"""Onboardings and injury cases: the workflow's view, the answer to an HR action, the list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.responses import IsoMoment
+from domain.injury.state import (
+    Appraisal,
+    CourierNotice,
+    Determination,
+    DisputeRecord,
+    NoticeRef,
+    Settlement,
+    Stage,
+    Suspension,
+    Task,
+)
+from domain.onboarding.payloads import BaseLimitsRef
+from domain.onboarding.state import EnrollmentRequest, Status
+
+
+class EventOut(BaseModel):
+    """One event of the log: its number, moment, kind and actor, then its data's own fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+    seq: int
+    at: datetime
+    kind: str
+    actor: str
+
+
+class _Deadline(BaseModel):
+    name: str
+    due_at: datetime
+    raw_due_at: datetime
+    status: str
+    article: str
+    calendar_verified: bool
+    due_at_shanghai: datetime = Field(description="due_at in Beijing time")
+    raw_due_at_shanghai: datetime = Field(description="raw_due_at in Beijing time")
+
+
+# ---- onboardings -------------------------------------------------------------------------------
+
+
+class OnboardingDeadlineOut(_Deadline):
+    """A statutory window of the onboarding: raw (the counted day) and adjusted (art. 203)."""
+
+
+class _OnboardingState(BaseModel):
+    id: str
+    status: Status
+    employee_id: str
+    employee_name: str
+    department: str
+    region: str
+    hire_date: date
+    contract_start: date | None
+    contribution_base: Decimal
+    base_limits: BaseLimitsRef
+    deadlines: list[OnboardingDeadlineOut]
+    enrollment_requests: list[EnrollmentRequest]
+    enrolled_at: datetime | None
+    overdue: bool
+    cancel_reason: str | None
+    now: datetime
+
+
+class OnboardingOut(_OnboardingState):
+    """An onboarding as its workflow sees it, with its whole event log."""
+
+    events: list[EventOut]
+
+
+class OnboardingAnswerOut(_OnboardingState):
+    """The onboarding after an HR action: the events this action recorded, and how many the log
+    holds (GET shows them all)."""
+
+    recorded_events: list[EventOut]
+    event_count: int
+
+
+class OnboardingRowOut(BaseModel):
+    """An onboarding in the list (the projection the workflow writes)."""
+
+    id: str
+    employee_id: str
+    employee_name: str
+    department: str
+    region: str
+    hire_date: date
+    status: str
+    si_due_at: datetime
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    last_seq: int
+
+
+class OnboardingPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[OnboardingRowOut]
+
+
+# ---- injury cases ------------------------------------------------------------------------------
+
+
+class CaseDeadlineOut(_Deadline):
+    """A clock of the case: a duty, a right or a product target, with what missing it costs."""
+
+    kind: str
+    met_at: datetime | None
+    extended: bool
+    consequence: str
+
+
+class MaterialOut(BaseModel):
+    """One of the materials the determination application needs, and whether it is on file."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    required: bool
+    provided: bool
+    condition: str
+    source: str
+
+
+class LateApplicationOut(BaseModel):
+    """Once the employer's 30-day window is missed: who bears which costs (art. 17 ¶4)."""
+
+    employer_bears_costs_from: date
+    employer_bears_costs_until: date | None
+    ongoing: bool
+    article: str
+    note: str
+    employee_application_due_at: IsoMoment
+
+
+class _CaseState(BaseModel):
+    id: str
+    stage: Stage
+    employee_id: str
+    employee_name: str
+    department: str
+    region: str
+    accident_at: datetime
+    reported_at: datetime
+    location: str
+    injury: str
+    si_enrolled: bool
+    deadlines: list[CaseDeadlineOut]
+    tasks: list[Task]
+    allowed_actions: list[str]
+    materials: list[MaterialOut]
+    missing_materials: list[str]
+    determination: Determination | None
+    suspension: Suspension | None
+    appraisals: list[Appraisal]
+    settlement: Settlement | None
+    couriers: list[CourierNotice]
+    disputes: list[DisputeRecord]
+    notices: list[NoticeRef]
+    late_application: LateApplicationOut | None
+    overdue: bool
+    closed_reason: str
+    now: datetime
+
+
+class CaseOut(_CaseState):
+    """A case as its workflow sees it, with its whole event log."""
+
+    events: list[EventOut]
+
+
+class CaseAnswerOut(_CaseState):
+    """The case after an HR action: the events this action recorded, and how many the log holds."""
+
+    recorded_events: list[EventOut]
+    event_count: int
+
+
+class OpenDeadlineOut(BaseModel):
+    name: str
+    due_at: IsoMoment
+    kind: str
+    article: str
+    overdue: bool
+
+
+class CaseRowOut(BaseModel):
+    """A case in the list (the projection), with its open deadlines."""
+
+    id: str
+    employee_id: str
+    employee_name: str
+    department: str
+    region: str
+    accident_at: datetime
+    stage: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    last_seq: int
+    open_deadlines: list[OpenDeadlineOut]
+    overdue: bool
+
+
+class CasePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseRowOut]

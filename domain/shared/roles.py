@@ -1,0 +1,25 @@
+"""Who may use the tools beside the two processes: the expense ledger, the dispute history, the
+dev simulators. An onboarding's actions have their roles in domain.onboarding.rules (ACTION_ROLES),
+a case's in domain.injury.rules (CASE_ROLES)."""
+
+from __future__ import annotations
+
+from domain.shared.errors import Forbidden
+from domain.shared.people import Actor
+
+HR_ROLES = frozenset({"hr", "hr_manager", "admin"})
+TOOL_ROLES: dict[str, frozenset[str]] = {
+    "record_expense": HR_ROLES,
+    "import_disputes": HR_ROLES,
+    "drive_simulators": HR_ROLES,
+}
+_DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
+          "drive_simulators": "drive the simulators"}
+
+
+def check_role(action: str, actor: Actor) -> None:
+    """403 unless the actor's role may use the tool."""
+    roles = TOOL_ROLES[action]
+    if actor.role not in roles:
+        raise Forbidden("role.forbidden", f"role '{actor.role}' may not {_DOING[action]}; "
+                        f"allowed: {', '.join(sorted(roles))}", "role")
