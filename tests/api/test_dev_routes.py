@@ -181,7 +181,7 @@ async def test_no_key_is_401(dev: DevApi) -> None:
 @pytest.mark.parametrize("env", ["prod", "test"])
 def test_not_mounted_outside_dev(env: str) -> None:
     app = FastAPI()
-    settings = Settings(env=env, secret_key="s" * 32)
+    settings = Settings(env=env, secret_key="s" * 32, document_store="s3")  # prod refuses "local"
     assert mount_dev_routes(app, settings) is False
     assert not [r for r in app.routes if getattr(r, "path", "").startswith("/api/v1/dev")]
 
