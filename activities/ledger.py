@@ -10,13 +10,16 @@ from temporalio import activity
 
 from domain.disputes.records import from_outcome
 from domain.injury.clocks import local_date
-from domain.injury.views import CaseProjection
+from domain.injury.payloads import CaseInput
+from domain.injury.views import CaseProjection, CaseView
 from domain.onboarding.state import OnboardingView, ProjectionUpdate
 from store import closed, disputes, evidence, workflow_events
 from store.db import session_for
 from store.models import CaseDeadlineEntry, CaseRow
 
 _ONBOARDING_VIEW = TypeAdapter(OnboardingView)
+_CASE_VIEW = TypeAdapter(CaseView)
+_CASE_INPUT = TypeAdapter(CaseInput | None)
 
 
 class LedgerActivities:
@@ -32,7 +35,7 @@ class LedgerActivities:
         written = workflow_events.record_onboarding(self._db_url, update)
         if update.final_view is not None:
             closed.save_final(self._db_url, update.onboarding_id, "onboarding",
-                              _ONBOARDING_VIEW.dump_python(update.final_view, mode="json"),
+                              {"view": _ONBOARDING_VIEW.dump_python(update.final_view, mode="json")},
                               update.final_view.now)
         return written
 
@@ -46,6 +49,11 @@ class LedgerActivities:
         except IntegrityError:
             self._project_case(update)  # a concurrent first write won: update what it wrote
         _record_outcome(self._db_url, update)
+        if update.final_view is not None:
+            closed.save_final(self._db_url, update.case_id, "case",
+                              {"view": _CASE_VIEW.dump_python(update.final_view, mode="json"),
+                               "input": _CASE_INPUT.dump_python(update.final_input, mode="json")},
+                              update.final_view.now)
         return written
 
     def _project_case(self, update: CaseProjection) -> None:

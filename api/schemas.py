@@ -137,6 +137,16 @@ class WithdrawalAnswer(Body):
     note: str = Field(default="", max_length=2000)
 
 
+class BureauOutcomeIn(Body):
+    """What the SI bureau answered an enrolment HR entered in its portal by hand."""
+
+    outcome: Literal["accepted", "rejected"]
+    reference: str = Field(default="", max_length=100)
+    receipt_document: str = Field(default="", max_length=64)
+    reason: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=2000)
+
+
 class DelayReasonIn(Body):
     reason: str = Field(max_length=2000)
     note: str = Field(default="", max_length=4000)

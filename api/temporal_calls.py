@@ -6,13 +6,18 @@
   says 422 (InvalidInput), 409 (Conflict) or 403 (Forbidden); an unknown id is a 404, a finished
   workflow a 409. A 403, 409 or 422 is recorded once in the evidence ledger (api/refusals.py).
 - `query`: a read of the workflow's state; an unknown id is a 404.
+- `read`, `read_input`: what a GET shows: a closed record's final state as the database keeps it
+  (store/closed.py; it outlives Temporal's retention period, and a closed workflow would otherwise
+  be replayed by a worker to answer), else the running workflow's query.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -20,6 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError
 from api.refusals import Attempt
+from store import closed as closed_store
 
 T = TypeVar("T")
 ClosedExplainer = Callable[[WorkflowHandle[Any, Any]], Awaitable[ApiError]]
@@ -55,9 +61,12 @@ async def update(client: Client, workflow_id: str, update: str, arg: object,
         error = from_update_failure(exc)
     except RPCError as exc:
         error = from_rpc(exc, workflow_id, what)
-        if exc.status == RPCStatusCode.NOT_FOUND and closed is not None \
-                and await _exists(handle):
-            error = await closed(handle)
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            if closed is not None and await _exists(handle):
+                error = await closed(handle)
+            elif await asyncio.to_thread(closed_store.load_final, attempt.db_url, workflow_id):
+                error = ApiError(409, f"{what}.closed", f"{workflow_id} was closed and takes no "
+                                 "more actions", "id")
     await attempt.refused(error)
     raise error
 
@@ -71,6 +80,36 @@ async def query(client: Client, workflow_id: str, result_type: type[T], *,
     except RPCError as exc:
         raise from_rpc(exc, workflow_id, what) from None
     return result
+
+
+async def read(client: Client, db_url: str, workflow_id: str, result_type: type[T], *,
+               args: Sequence[Any] = (), what: str) -> T:
+    """The view of an onboarding or case: kept at close, else queried from its workflow."""
+    kept = await asyncio.to_thread(closed_store.load_final, db_url, workflow_id)
+    if kept is not None:
+        result: T = _adapter(result_type).validate_python(kept["view"])
+        return result
+    return await query(client, workflow_id, result_type, args=args, what=what)
+
+
+async def read_input(client: Client, db_url: str, workflow_id: str, input_type: type[T], *,
+                     what: str) -> T:
+    """The input a case was started with: kept at close, else from its history."""
+    kept = await asyncio.to_thread(closed_store.load_final, db_url, workflow_id)
+    if kept is not None and kept.get("input") is not None:
+        result: T = _adapter(input_type).validate_python(kept["input"])
+        return result
+    return await start_input(client, workflow_id, input_type, what=what)
+
+
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: type[T]) -> TypeAdapter[T]:
+    """One adapter per type (building one costs milliseconds)."""
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(kind)
+    return _ADAPTERS[kind]
 
 
 async def start_input(client: Client, workflow_id: str, input_type: type[T], *, what: str) -> T:

@@ -460,10 +460,12 @@ class InjuryCaseWorkflow:
             pending = tuple(self._events[self._flushed:])
             if not pending:
                 return
+            closing = any(e.kind == "case_outcome" for e in pending)
+            update = projection(self._in, self._state, pending,
+                                final_view=self._view() if closing else None)
             try:
                 await workflow.execute_local_activity_method(
-                    LedgerActivities.record_case, projection(self._in, self._state, pending),
-                    **DB_ACTIVITY)
+                    LedgerActivities.record_case, update, **DB_ACTIVITY)
             except ActivityError as error:
                 if not workflow.patched(CLOCKS_FIRST_PATCH):
                     raise

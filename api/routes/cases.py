@@ -104,10 +104,10 @@ def list_cases(actor: Annotated[Actor, require("read")], session: SessionDep,
 
 @router.get("/{id}", response_model=CaseOut)
 async def get_case(id: str, actor: Annotated[Actor, require("read")],
-                   client: TemporalDep) -> dict[str, Any]:
+                   client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Stage, deadlines, open tasks with owner, notices and events of one case."""
-    return case_json(await temporal_calls.query(client, _checked(id), CaseView,
-                                                args=[datetime.now(UTC)], what="case"))
+    return case_json(await temporal_calls.read(client, settings.db_url, _checked(id), CaseView,
+                                               args=[datetime.now(UTC)], what="case"))
 
 
 async def _case_actor(action: str, actor: CurrentPrincipal, request: Request) -> Actor:

@@ -120,7 +120,7 @@ async def case_compensation(
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
-    view = await case_view(client, id)
+    view = await case_view(client, request.app.state.settings.db_url, id)
     appraisal = _concluded(view)
     if grade is None and (appraisal is None or appraisal.grade is None):
         raise ApiError(409, "compensation.no_grade", f"{id} has no disability grade: "

@@ -104,7 +104,8 @@ async def export_bundle(id: str, actor: Exporter, client: TemporalDep,
                         settings: SettingsDep) -> Response:
     """A ZIP an arbitrator can read: Chinese PDF timeline, ledger, documents, manifest of hashes."""
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="bundle")
-    view = await temporal_calls.query(client, id, OnboardingView, what="onboarding")
+    view = await temporal_calls.read(client, settings.db_url, id, OnboardingView,
+                                     what="onboarding")
     content = await asyncio.to_thread(
         _export, settings, view.id, actor,
         lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)))
@@ -117,10 +118,11 @@ async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
                              settings: SettingsDep) -> Response:
     """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
     _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="bundle")
-    view = await temporal_calls.query(client, id, CaseView, args=[datetime.now(UTC)], what="case")
+    view = await temporal_calls.read(client, settings.db_url, id, CaseView,
+                                     args=[datetime.now(UTC)], what="case")
     # The report as HR filed it (manager, company, description, witnesses): the view leaves
     # these out, the start input keeps them.
-    case = await temporal_calls.start_input(client, id, CaseInput, what="case")
+    case = await temporal_calls.read_input(client, settings.db_url, id, CaseInput, what="case")
 
     def build(ledger: BundleEvidence) -> bytes:
         return build_case_bundle(CaseBundleInput(

@@ -72,7 +72,7 @@ async def add_expense(id: str, body: ExpenseIn,
     """Enter a bill; a duplicate invoice or file is refused naming the earlier entry (409)."""
     attempt = Attempt(settings.db_url, id, actor, "record_expense")
     try:
-        view = await case_view(client, id)
+        view = await case_view(client, settings.db_url, id)
         return await asyncio.to_thread(_add, settings, view, actor, body)
     except ActionRefused as refused:
         error = refusal_error(refused)
@@ -118,17 +118,19 @@ async def export_pdf(id: str, actor: Reader, client: TemporalDep,
     return _file(content, "application/pdf", f"{id}-expenses.pdf")
 
 
-async def case_view(client: Client, id: str) -> CaseView:
-    """The case as its workflow sees it now; 404 case.not_found for an unknown or malformed id."""
+async def case_view(client: Client, db_url: str, id: str) -> CaseView:
+    """The case as its workflow sees it now (kept at close); 404 case.not_found for an unknown or
+    malformed id."""
     try:
         case_id_of(id)
     except RuleViolation:
         raise ApiError(404, "case.not_found", f"no case with id {id}", "id") from None
-    return await temporal_calls.query(client, id, CaseView, args=[datetime.now(UTC)], what="case")
+    return await temporal_calls.read(client, db_url, id, CaseView, args=[datetime.now(UTC)],
+                                     what="case")
 
 
 async def _ledger(client: Client, settings: Settings, id: str) -> claim.Ledger:
-    view = await case_view(client, id)
+    view = await case_view(client, settings.db_url, id)
     rows = await asyncio.to_thread(expense_rows.rows_of, settings.db_url, view.id)
     return claim.build(view, rows)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from api.errors import ApiError
 from api.refusals import Attempt
 from api.responses.processes import OnboardingAnswerOut, OnboardingOut, OnboardingPage
 from api.schemas import (
+    BureauOutcomeIn,
     CancelIn,
     DelayReasonIn,
     EnrollmentSubmit,
@@ -30,6 +32,7 @@ from api.schemas import (
 from domain.onboarding import rules
 from domain.onboarding.intake import build_input
 from domain.onboarding.payloads import (
+    BureauOutcome,
     CancelOnboarding,
     DelayReason,
     ReviewDecision,
@@ -43,7 +46,7 @@ from domain.shared.ids import employee_id_of, onboarding_id
 from domain.shared.people import Actor
 from settings import Settings
 from store import calendar as stored_calendar
-from store import workflow_events
+from store import document_rows, workflow_events
 from store.db import point_read
 from store.models import OnboardingRow
 
@@ -101,10 +104,10 @@ def list_onboardings(actor: Annotated[Actor, require("read")], session: SessionD
 
 @router.get("/{id}", response_model=OnboardingOut)
 async def get_onboarding(id: str, actor: Annotated[Actor, require("read")],
-                         client: TemporalDep) -> dict[str, Any]:
+                         client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Status, deadlines, events and enrolment requests of one onboarding."""
-    return view_json(await temporal_calls.query(client, _checked(id), OnboardingView,
-                                                what="onboarding"))
+    return view_json(await temporal_calls.read(client, settings.db_url, _checked(id),
+                                               OnboardingView, what="onboarding"))
 
 
 def _actor(action: str) -> Any:
@@ -165,6 +168,28 @@ async def record_withdrawal_answer(id: str, body: WithdrawalAnswer,
     """Record the bureau's answer to the withdrawal application."""
     return await _act(client, settings, id, "record_withdrawal_answer", actor, WithdrawalAction(
         actor=actor, reason=body.note, bureau_answer=body.bureau_answer))
+
+
+@router.post("/{id}/enrollment/bureau-outcome", response_model=OnboardingAnswerOut)
+async def record_bureau_outcome(id: str, body: BureauOutcomeIn,
+                                actor: Annotated[Actor, _actor("record_bureau_outcome")],
+                                client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """Record the SI bureau's answer to an enrolment HR entered in its portal by hand
+    (CASEGUARD_GATEWAY_SI_BUREAU=manual): accepted with its reference and the receipt (a document
+    of this onboarding), or rejected with its reason. The onboarding is enrolled only then."""
+    if body.receipt_document:
+        await asyncio.to_thread(_check_receipt, settings, id, body.receipt_document)
+    return await _act(client, settings, id, "record_bureau_outcome", actor, BureauOutcome(
+        actor=actor, outcome=body.outcome, reference=body.reference,
+        receipt_document=body.receipt_document, reason=body.reason, note=body.note))
+
+
+def _check_receipt(settings: Settings, onboarding: str, document_id: str) -> None:
+    row = document_rows.get(settings.db_url, document_id)
+    if row is None or row.subject_id != onboarding:
+        raise RuleViolation("receipt_document", "receipt_document.not_found",
+                            f"no document {document_id} of {onboarding}: upload the bureau's "
+                            "receipt to this onboarding first (POST …/documents)")
 
 
 @router.post("/{id}/delay-reason", response_model=OnboardingAnswerOut)

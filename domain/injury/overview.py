@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -145,7 +146,10 @@ def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: date
         closed_reason=state.closed_reason, now=now)
 
 
-def projection(inp: CaseInput, state: CaseState, events: Sequence[Event]) -> CaseProjection:
+def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
+               final_view: CaseView | None = None) -> CaseProjection:
+    """The write of new events and list rows; the closing write (final_view) also keeps what the
+    closed case's bundle reads from its input."""
     e = inp.employee
     return CaseProjection(
         case_id=f"case-{inp.case_id}", employee_id=e.employee_id, employee_name=e.name,
@@ -154,7 +158,8 @@ def projection(inp: CaseInput, state: CaseState, events: Sequence[Event]) -> Cas
         deadlines=tuple(CaseDeadlineRow(name=d.name, due_at=d.due_at, met_at=d.met_at,
                                         kind=d.kind, article=d.article, active=d.active)
                         for d in state.deadlines.values()),
-        events=tuple(events))
+        events=tuple(events), final_view=final_view,
+        final_input=replace(inp, carried=None) if final_view is not None else None)
 
 
 def case_outcome(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from domain.injury.payloads import CaseInput
 from domain.injury.state import (
     Appraisal,
     CourierNotice,
@@ -106,3 +107,7 @@ class CaseProjection:
     created_by: str
     deadlines: tuple[CaseDeadlineRow, ...]
     events: tuple[Event, ...]
+    # The write that carries the `case_outcome` event carries the final view too: a closed case is
+    # read from the database once Temporal's retention has removed the workflow.
+    final_view: CaseView | None = None
+    final_input: CaseInput | None = None  # as started, without a carried-over state
