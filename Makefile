@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser faketime run test test-dates lint bench verify clean
+.PHONY: install font browser faketime run test test-dates lint prod-check bench verify clean
 
 install: $(STAMP) font
 
@@ -64,6 +64,11 @@ test-dates: install faketime
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The production shape as processes on this machine: PostgreSQL, object storage, Temporal, the API
+# and two workers with CASEGUARD_ENV=prod, driven through the API (devstack/prod_check.py).
+prod-check: install font
+	$(BIN)/python -m devstack.prod_check
 
 verify: install
 	$(BIN)/python -m store.verify
