@@ -50,10 +50,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.calendar_update import CalendarUpdate, carried_alarms
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
+    from domain.shared.people import Employee  # noqa: F401  (for the sandbox: see below)
     from workflows._case_notices import CaseNotices
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
+
+# Employee is imported only for the SDK sandbox (the tests' runner): pydantic resolves CaseInput's
+# employee annotations through sys.modules, which there holds only the modules imported above.
 
 
 RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the return day, not at midnight
