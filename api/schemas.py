@@ -220,7 +220,7 @@ class CaseCreate(Body):
 
 
 class CaseActionIn(Body):
-    """An HR action on a case; which fields an action uses is listed in ACTION_FIELDS."""
+    """An HR action on a case: each action takes the fields of its type (domain/injury/payloads.py)."""
 
     note: str = Field(default="", max_length=4000)
     documents: list[str] = Field(default_factory=list, max_length=50)
@@ -242,30 +242,6 @@ class CaseActionIn(Body):
     event: str = Field(default="", max_length=40)
     forum: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=2000)
-
-
-COMMON_ACTION_FIELDS = frozenset({"note", "documents", "on"})
-ACTION_FIELDS: dict[str, frozenset[str]] = {
-    "file_materials": frozenset({"materials"}),
-    "apply_determination": frozenset({"override_reason", "simple_case"}),
-    "record_determination": frozenset({"recognised", "reference", "reason"}),
-    "grant_extension": frozenset({"deadline", "until", "reference"}),
-    "start_suspension": frozenset({"months"}),
-    "extend_suspension": frozenset({"months", "reference"}),
-    "record_return": frozenset(),
-    "record_courier_notice": frozenset({"carrier", "tracking_number", "purpose"}),
-    "record_contact": frozenset(),
-    "apply_appraisal": frozenset(),
-    "record_appraisal": frozenset({"grade", "reference"}),
-    "request_reappraisal": frozenset(),
-    "open_negotiation": frozenset(),
-    "record_offer": frozenset({"party", "amount"}),
-    "record_agreement": frozenset({"amount"}),
-    "record_payment": frozenset({"amount", "reference"}),
-    "record_dispute": frozenset({"event", "forum", "reason"}),
-    "withdraw": frozenset({"reason"}),
-    "close": frozenset({"reason"}),
-}
 
 
 _CASE_VIEW = TypeAdapter(CaseView)

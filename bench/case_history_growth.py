@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
 from devstack import temporal_test_server
-from domain.injury.payloads import AuthorityDecision, CaseAction
+from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.views import CaseAnswer, CaseView
 from domain.shared.people import Actor
 from store.db import migrate
@@ -90,21 +90,22 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-async def act(handle: WorkflowHandle, action: str, **fields: Any) -> CaseView:
-    answer = await handle.execute_update("act", CaseAction(action=action, actor=HR, **fields),
-                                         result_type=CaseAnswer)
+async def act(handle: WorkflowHandle[Any, CaseView], action: str, **fields: Any) -> CaseView:
+    answer: CaseAnswer = await handle.execute_update(
+        "act", ACTION_TYPES[action](actor=HR, **fields), result_type=CaseAnswer)
     return answer.view
 
 
-async def status(env: WorkflowEnvironment, handle: WorkflowHandle) -> CaseView:
-    return await handle.query("status", await env.get_current_time(), result_type=CaseView)
+async def status(env: WorkflowEnvironment, handle: WorkflowHandle[Any, CaseView]) -> CaseView:
+    view: CaseView = await handle.query("status", await env.get_current_time(), result_type=CaseView)
+    return view
 
 
 async def until(env: WorkflowEnvironment, at: datetime) -> None:
     await env.sleep(max(at - await env.get_current_time(), timedelta(0)))
 
 
-async def history_of(handle: WorkflowHandle) -> tuple[WorkflowHistory, float]:
+async def history_of(handle: WorkflowHandle[Any, CaseView]) -> tuple[WorkflowHistory, float]:
     started = time.perf_counter()
     history = await handle.fetch_history()
     return history, time.perf_counter() - started
@@ -120,7 +121,7 @@ async def replay_seconds(history: WorkflowHistory) -> float:
     return time.perf_counter() - started
 
 
-async def snapshot(env: WorkflowEnvironment, handle: WorkflowHandle, label: str) -> Snapshot:
+async def snapshot(env: WorkflowEnvironment, handle: WorkflowHandle[Any, CaseView], label: str) -> Snapshot:
     history, fetch_s = await history_of(handle)
     view = await status(env, handle)
     return Snapshot(label=label, events=len(history.events), json_bytes=len(history.to_json()),
@@ -131,7 +132,8 @@ async def snapshot(env: WorkflowEnvironment, handle: WorkflowHandle, label: str)
                     replay_s=await replay_seconds(history))
 
 
-async def recognised(env: WorkflowEnvironment, queue: str, employee_id: str) -> WorkflowHandle:
+async def recognised(env: WorkflowEnvironment, queue: str,
+                     employee_id: str) -> WorkflowHandle[Any, CaseView]:
     """A case a day after the accident, materials filed, applied for, recognised 20 days later."""
     now = await env.get_current_time()
     inp = case_input(now - timedelta(days=1), now=now, employee_id=employee_id)

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.injury.overview import case_outcome, projection, view_of
     from domain.injury.payloads import (
+        ApplyDetermination,
         AuthorityDecision,
         AuthorityReceipt,
         BenefitClaim,
@@ -44,6 +45,9 @@ with workflow.unsafe.imports_passed_through():
         DiagnosisSummary,
         DocumentRef,
         FormRequest,
+        RecordAppraisal,
+        RecordCourierNotice,
+        RecordDetermination,
     )
     from domain.injury.state import TERMINAL, CaseCarryOver, CaseState, CourierUpdate, Stage
     from domain.injury.views import CaseAnswer, CaseView, case_answer
@@ -165,16 +169,16 @@ class InjuryCaseWorkflow:
             raise refusal(exc) from None
 
     async def _side_effects(self, action: CaseAction) -> None:
-        name = action.action
-        if name == "apply_determination":
-            await self._submit_application()
-        elif name == "record_determination":
-            await self._notices.decision("determination_decision")
-        elif name == "record_appraisal":
-            await self._notices.decision("appraisal_conclusion")
-            await self._claim_benefits()
-        elif name == "record_courier_notice":
-            await self._register_courier(action)
+        match action:
+            case ApplyDetermination():
+                await self._submit_application()
+            case RecordDetermination():
+                await self._notices.decision("determination_decision")
+            case RecordAppraisal():
+                await self._notices.decision("appraisal_conclusion")
+                await self._claim_benefits()
+            case RecordCourierNotice():
+                await self._register_courier(action)
 
     # ---- outside events (signals) ------------------------------------------------------------
 
@@ -426,7 +430,7 @@ class InjuryCaseWorkflow:
                    reference=receipt.reference or None, code=receipt.code or None,
                    reason=receipt.reason or None, grade=latest.grade)
 
-    async def _register_courier(self, action: CaseAction) -> None:
+    async def _register_courier(self, action: RecordCourierNotice) -> None:
         try:
             await workflow.execute_activity_method(
                 InjuryGatewayActivities.register_courier_tracking,

@@ -16,8 +16,6 @@ from api.errors import ApiError
 from api.refusals import Attempt
 from api.responses.processes import CaseAnswerOut, CaseOut, CasePage
 from api.schemas import (
-    ACTION_FIELDS,
-    COMMON_ACTION_FIELDS,
     CaseActionIn,
     CaseCreate,
     Offset,
@@ -28,7 +26,7 @@ from domain.injury import rules
 from domain.injury.clocks import initial_state_deadlines
 from domain.injury.intake import CaseReport, build_case_input
 from domain.injury.overview import view_of
-from domain.injury.payloads import CaseAction, Witness
+from domain.injury.payloads import CaseAction, Witness, action_fields
 from domain.injury.state import CaseState, Stage
 from domain.injury.views import CaseAnswer, CaseView
 from domain.shared.calendar_sources import official_calendar
@@ -142,17 +140,19 @@ async def _closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
 
 
 def _check_fields(name: str, body: CaseActionIn) -> None:
-    unused = sorted(body.model_fields_set - ACTION_FIELDS[name] - COMMON_ACTION_FIELDS)
+    """A field the action's type does not have is a 422 naming it and what the action takes."""
+    takes = action_fields(rules.action_type(name))
+    unused = sorted(body.model_fields_set - takes)
     if unused:
         raise RuleViolation(unused[0], "field.not_used", f"{unused[0]} is not used by "
-                            f"{name.replace('_', '-')}; it takes: "
-                            + ", ".join(sorted(ACTION_FIELDS[name] | COMMON_ACTION_FIELDS)))
+                            f"{name.replace('_', '-')}; it takes: " + ", ".join(sorted(takes)))
 
 
 def _action(name: str, actor: Actor, body: CaseActionIn) -> CaseAction:
-    data = body.model_dump(exclude={"documents", "materials"})
-    return CaseAction(action=name, actor=actor, documents=tuple(body.documents),
-                      materials=tuple(body.materials), **data)
+    kind = rules.action_type(name)
+    given = body.model_dump(include=set(action_fields(kind)))
+    data: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}
+    return kind(actor=actor, **data)  # lists travel as tuples
 
 
 def _open_deadlines(session: SessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:

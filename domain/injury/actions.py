@@ -6,14 +6,37 @@ domain/injury/rules.py; the workflow calls a check in the validator and `apply_a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from domain.injury.clocks import counted, employee_application_deadline, met, retire_open, suspension_end
-from domain.injury.payloads import AuthorityDecision, AuthorityReceipt, CaseAction, CaseInput
+from domain.injury.payloads import (
+    ApplyAppraisal,
+    ApplyDetermination,
+    AuthorityDecision,
+    AuthorityReceipt,
+    CaseAction,
+    CaseInput,
+    CloseCase,
+    ExtendSuspension,
+    FileMaterials,
+    GrantExtension,
+    OpenNegotiation,
+    RecordAgreement,
+    RecordAppraisal,
+    RecordContact,
+    RecordCourierNotice,
+    RecordDetermination,
+    RecordDispute,
+    RecordOffer,
+    RecordPayment,
+    RecordReturn,
+    RequestReappraisal,
+    StartSuspension,
+    WithdrawCase,
+)
 from domain.injury.state import (
     Appraisal,
     CaseDeadline,
@@ -30,7 +53,8 @@ from domain.injury.state import (
 from domain.shared import calendar, statutes
 from domain.shared.calendar import SHANGHAI
 
-Change = tuple[str, dict[str, Any]]
+Data = dict[str, Any]
+Change = tuple[str, Data]
 RETURN_FLAGS = ("courier_notice", "contact_employee", "review_answer")
 # Tasks HR does by hand when an activity gave up, and the material whose filing ends each.
 FORM_BY_HAND, DIAGNOSIS_BY_HAND = "form_by_hand", "diagnosis_by_hand"
@@ -55,10 +79,54 @@ def apply_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
     """Change the state for one accepted action; returns the event to record."""
     day = action.on or now.astimezone(SHANGHAI).date()
     at = moment_of(action.on, now)
-    data = _APPLY[action.action](inp, state, action, day, at)
+    data = _change(inp, state, action, day, at)
     common = {"note": action.note or None, "documents": list(action.documents) or None,
               "on": day.isoformat()}
-    return _EVENT_KINDS.get(action.action, action.action), {**data, **common}
+    return _EVENT_KINDS[action.action], {**data, **common}
+
+
+def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> Data:
+    match a:
+        case FileMaterials():
+            return _file(inp, state, a, at)
+        case ApplyDetermination():
+            return _apply(state, a, day, at)
+        case RecordDetermination():
+            return _decision(state, a, day, at)
+        case GrantExtension():
+            return _extension(state, a)
+        case StartSuspension():
+            return _suspend(state, a, day, at)
+        case ExtendSuspension():
+            return _extend(state, a)
+        case RecordReturn():
+            return _return(state, day, at)
+        case RecordCourierNotice():
+            return _courier(state, a, day)
+        case RecordContact():
+            return _contact(state)
+        case ApplyAppraisal():
+            return _new_appraisal(state, day, at, round=1)
+        case RecordAppraisal():
+            return _conclude(state, a, day, at)
+        case RequestReappraisal():
+            return _reappraise(state, day, at)
+        case OpenNegotiation():
+            return _negotiate(inp, state, day, at)
+        case RecordOffer():
+            return _offer(state, a, day)
+        case RecordAgreement():
+            return _agree(state, a, day, at)
+        case RecordPayment():
+            return _pay(state, a, day)
+        case RecordDispute():
+            return _dispute(state, a, day, at)
+        case WithdrawCase():
+            return _finish(state, Stage.withdrawn, a.reason)
+        case CloseCase():
+            return _finish(state, Stage.closed, a.reason)
+        case _:
+            assert_never(a)
 
 
 def gave_up(state: CaseState, flag: str, reason: str, at: datetime) -> None:
@@ -73,7 +141,7 @@ def _done_by_hand(state: CaseState, *flags: str) -> None:
         state.flag_reasons.pop(flag, None)
 
 
-def _file(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _file(inp: CaseInput, state: CaseState, a: FileMaterials, at: datetime) -> Data:
     state.provided = tuple(dict.fromkeys(state.provided + a.materials))
     _done_by_hand(state, *(FILED_BY_HAND[code] for code in a.materials if code in FILED_BY_HAND))
     missing = [m.code for m in inp.materials if m.required and m.code not in state.provided]
@@ -84,7 +152,7 @@ def _file(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: dateti
     return {"materials": list(a.materials), "still_missing": missing}
 
 
-def _apply(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _apply(state: CaseState, a: ApplyDetermination, day: date, at: datetime) -> Data:
     state.determination = Determination(applied_on=day, simple_case=a.simple_case,
                                         override_reason=a.override_reason)
     met(state, "determination_application", at)
@@ -146,14 +214,14 @@ def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Chan
                                       "reason": decision.reason or None, "source": decision.source}
 
 
-def _decision(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _decision(state: CaseState, a: RecordDetermination, day: date, at: datetime) -> Data:
     assert a.recognised is not None
     return decided(state, AuthorityDecision(recognised=a.recognised, decided_on=day,
                                             reference=a.reference, reason=a.reason,
                                             source="recorded_by_hr"), at)[1]
 
 
-def _extension(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _extension(state: CaseState, a: GrantExtension) -> Data:
     assert a.until is not None
     target = a.deadline or "determination_application"
     name = appraisal_deadline_name(state) if target == "appraisal_conclusion" else target
@@ -165,7 +233,7 @@ def _extension(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
             "to": state.deadlines[name].due_at.isoformat(), "reference": a.reference or None}
 
 
-def _suspend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _suspend(state: CaseState, a: StartSuspension, day: date, at: datetime) -> Data:
     assert a.months is not None
     state.suspension = Suspension(started_on=day, months=a.months)
     state.deadlines["suspension_end"] = suspension_end(day, a.months, at, state.return_day_rule,
@@ -174,7 +242,7 @@ def _suspend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: dat
     return {"months": a.months, "ends_at": state.deadlines["suspension_end"].due_at.isoformat()}
 
 
-def _extend(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _extend(state: CaseState, a: ExtendSuspension) -> Data:
     assert a.months is not None and state.suspension is not None
     s = replace(state.suspension, extended_months=state.suspension.extended_months + a.months)
     state.suspension = s
@@ -192,7 +260,7 @@ def _end_suspension(state: CaseState, day: date, at: datetime, by: str) -> None:
         met(state, "suspension_end", at)
 
 
-def _return(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _return(state: CaseState, day: date, at: datetime) -> Data:
     _end_suspension(state, day, at, "return")
     for flag in RETURN_FLAGS:
         state.flags.pop(flag, None)
@@ -201,7 +269,7 @@ def _return(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
     return {}
 
 
-def _courier(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _courier(state: CaseState, a: RecordCourierNotice, day: date) -> Data:
     state.couriers += (CourierNotice(carrier=a.carrier, tracking_number=a.tracking_number,
                                      purpose=a.purpose, posted_on=day),)
     state.flags.pop("courier_notice" if a.purpose == "return_to_work" else "courier_decision", None)
@@ -225,17 +293,13 @@ def courier_update(state: CaseState, update: CourierUpdate) -> Change | None:
     return None
 
 
-def _contact(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _contact(state: CaseState) -> Data:
     for flag in ("contact_employee", "courier_returned", "review_answer"):
         state.flags.pop(flag, None)
     return {}
 
 
-def _appraise(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
-    return _new_appraisal(state, day, at, round=1)
-
-
-def _new_appraisal(state: CaseState, day: date, at: datetime, round: int) -> dict:
+def _new_appraisal(state: CaseState, day: date, at: datetime, round: int) -> Data:
     state.appraisals += (Appraisal(applied_on=day, round=round),)
     name = appraisal_deadline_name(state)
     state.deadlines[name] = replace(
@@ -246,7 +310,7 @@ def _new_appraisal(state: CaseState, day: date, at: datetime, round: int) -> dic
     return {"round": round}
 
 
-def _conclude(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _conclude(state: CaseState, a: RecordAppraisal, day: date, at: datetime) -> Data:
     latest = state.appraisals[-1]
     grade = None if a.grade == "none" else int(a.grade or 0)
     state.appraisals = state.appraisals[:-1] + (replace(
@@ -262,12 +326,12 @@ def _conclude(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: da
             "reference": a.reference or None}
 
 
-def _reappraise(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _reappraise(state: CaseState, day: date, at: datetime) -> Data:
     met(state, "reappraisal_request", at)
     return _new_appraisal(state, day, at, round=2)
 
 
-def _negotiate(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _negotiate(inp: CaseInput, state: CaseState, day: date, at: datetime) -> Data:
     state.settlement = Settlement(opened_on=day)
     target = statutes.SETTLEMENT_TARGET
     state.deadlines[target.name] = counted(
@@ -277,21 +341,21 @@ def _negotiate(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: d
     return {}
 
 
-def _offer(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _offer(state: CaseState, a: RecordOffer, day: date) -> Data:
     assert state.settlement is not None and a.amount is not None
     offer = Offer(party=a.party, amount=a.amount, on=day, note=a.note)
     state.settlement = replace(state.settlement, offers=state.settlement.offers + (offer,))
     return {"party": a.party, "amount": str(a.amount)}
 
 
-def _agree(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _agree(state: CaseState, a: RecordAgreement, day: date, at: datetime) -> Data:
     assert state.settlement is not None and a.amount is not None
     state.settlement = replace(state.settlement, agreed_amount=a.amount, agreed_on=day)
     met(state, "settlement_agreement", at)
     return {"amount": str(a.amount)}
 
 
-def _pay(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _pay(state: CaseState, a: RecordPayment, day: date) -> Data:
     s = state.settlement
     assert s is not None and s.agreed_amount is not None and a.amount is not None
     paid = s.paid_amount + a.amount
@@ -302,7 +366,7 @@ def _pay(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetim
             "outstanding": str(max(Decimal("0"), s.agreed_amount - paid))}
 
 
-def _dispute(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
+def _dispute(state: CaseState, a: RecordDispute, day: date, at: datetime) -> Data:
     state.disputes += (DisputeRecord(event=a.event, on=day, forum=a.forum, note=a.note or a.reason,
                                      recorded_by=a.actor.name),)
     if a.event == "arose" and not _open(state.deadlines.get("arbitration_claim")):
@@ -320,24 +384,13 @@ def _open(deadline: CaseDeadline | None) -> bool:
     return deadline is not None and deadline.met_at is None and deadline.active
 
 
-def _finish(stage: Stage) -> Callable[..., dict]:
-    def finish(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> dict:
-        state.stage = stage
-        state.closed_reason = a.reason
-        retire_open(state)
-        return {"reason": a.reason}
-    return finish
+def _finish(state: CaseState, stage: Stage, reason: str) -> Data:
+    state.stage = stage
+    state.closed_reason = reason
+    retire_open(state)
+    return {"reason": reason}
 
 
-_APPLY: dict[str, Callable[[CaseInput, CaseState, CaseAction, date, datetime], dict]] = {
-    "file_materials": _file, "apply_determination": _apply, "record_determination": _decision,
-    "grant_extension": _extension, "start_suspension": _suspend, "extend_suspension": _extend,
-    "record_return": _return, "record_courier_notice": _courier, "record_contact": _contact,
-    "apply_appraisal": _appraise, "record_appraisal": _conclude, "request_reappraisal": _reappraise,
-    "open_negotiation": _negotiate, "record_offer": _offer, "record_agreement": _agree,
-    "record_payment": _pay, "record_dispute": _dispute, "withdraw": _finish(Stage.withdrawn),
-    "close": _finish(Stage.closed),
-}
 _EVENT_KINDS = {
     "file_materials": "materials_filed", "apply_determination": "determination_applied",
     "record_determination": "determination_decided",

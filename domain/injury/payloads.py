@@ -4,9 +4,13 @@ Everything here travels through the pydantic data converter. Fields are only eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypeAliasType
 
 from domain.injury.state import CaseCarryOver
 from domain.shared import statutes
@@ -78,32 +82,163 @@ class CaseInput:
     carried: CaseCarryOver | None = None
 
 
-@dataclass(frozen=True)
-class CaseAction:
-    """One HR action (an Update). Which fields matter depends on `action`; see injury_rules."""
+# ---- HR actions (the `act` Update): one type per action, told apart by `action` ----------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class _HrAction:
+    """What every HR action carries. `action` is the wire name each type pins as a Literal."""
 
     action: str
     actor: Actor
     note: str = ""
     documents: tuple[str, ...] = ()
-    on: date | None = None                # when it happened; default: today (Beijing)
-    materials: tuple[str, ...] = ()       # file_materials: checklist codes now provided
-    override_reason: str = ""             # apply_determination with items missing
-    simple_case: bool = False             # apply_determination: 15-day decision (art. 20)
-    recognised: bool | None = None        # record_determination
-    reference: str = ""                   # decision or claim number
-    deadline: str = ""                    # grant_extension: which deadline
-    until: date | None = None             # grant_extension: the new last day
-    months: int | None = None             # start/extend_suspension
-    grade: int | str | None = None        # record_appraisal: 1-10 or "none"
-    amount: Decimal | None = None         # record_offer / record_agreement / record_payment
-    party: str = ""                       # record_offer: "employer" or "employee"
-    carrier: str = ""                     # record_courier_notice
+    on: date | None = None  # when it happened; default: today (Beijing)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileMaterials(_HrAction):
+    action: Literal["file_materials"] = "file_materials"
+    materials: tuple[str, ...] = ()  # checklist codes now provided
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyDetermination(_HrAction):
+    action: Literal["apply_determination"] = "apply_determination"
+    override_reason: str = ""  # applying with items missing
+    simple_case: bool = False  # 15-day decision (art. 20)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDetermination(_HrAction):
+    action: Literal["record_determination"] = "record_determination"
+    recognised: bool | None = None
+    reference: str = ""  # the decision's number
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantExtension(_HrAction):
+    action: Literal["grant_extension"] = "grant_extension"
+    deadline: str = ""  # which deadline; "" = determination_application
+    until: date | None = None  # the new last day
+    reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartSuspension(_HrAction):
+    action: Literal["start_suspension"] = "start_suspension"
+    months: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendSuspension(_HrAction):
+    action: Literal["extend_suspension"] = "extend_suspension"
+    months: int | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordReturn(_HrAction):
+    action: Literal["record_return"] = "record_return"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCourierNotice(_HrAction):
+    action: Literal["record_courier_notice"] = "record_courier_notice"
+    carrier: str = ""
     tracking_number: str = ""
-    purpose: str = "return_to_work"       # record_courier_notice: which notice went on paper
-    event: str = ""                       # record_dispute: DisputeEvent
-    forum: str = ""                       # record_dispute: arbitration commission, court…
-    reason: str = ""                      # withdraw / close / record_dispute
+    purpose: str = "return_to_work"  # which notice went on paper
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordContact(_HrAction):
+    action: Literal["record_contact"] = "record_contact"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyAppraisal(_HrAction):
+    action: Literal["apply_appraisal"] = "apply_appraisal"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAppraisal(_HrAction):
+    action: Literal["record_appraisal"] = "record_appraisal"
+    grade: int | str | None = None  # 1-10 or "none"
+    reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestReappraisal(_HrAction):
+    action: Literal["request_reappraisal"] = "request_reappraisal"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenNegotiation(_HrAction):
+    action: Literal["open_negotiation"] = "open_negotiation"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOffer(_HrAction):
+    action: Literal["record_offer"] = "record_offer"
+    party: str = ""  # "employer" or "employee"
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAgreement(_HrAction):
+    action: Literal["record_agreement"] = "record_agreement"
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordPayment(_HrAction):
+    action: Literal["record_payment"] = "record_payment"
+    amount: Decimal | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDispute(_HrAction):
+    action: Literal["record_dispute"] = "record_dispute"
+    event: str = ""  # DisputeEvent
+    forum: str = ""  # arbitration commission, court…
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawCase(_HrAction):
+    action: Literal["withdraw"] = "withdraw"
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseCase(_HrAction):
+    action: Literal["close"] = "close"
+    reason: str = ""
+
+
+_ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordDetermination, GrantExtension,
+                 StartSuspension, ExtendSuspension, RecordReturn, RecordCourierNotice, RecordContact,
+                 ApplyAppraisal, RecordAppraisal, RequestReappraisal, OpenNegotiation, RecordOffer,
+                 RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase)
+# A TypeAliasType, not a bare Annotated: temporalio reads the Update's argument type with
+# get_type_hints(), which strips Annotated (and with it the discriminator); an alias survives it.
+# Payloads written when CaseAction was one dataclass of all fields decode to the type their
+# `action` names: a dataclass ignores the fields it does not have.
+CaseAction = TypeAliasType("CaseAction", Annotated[
+    FileMaterials | ApplyDetermination | RecordDetermination | GrantExtension | StartSuspension
+    | ExtendSuspension | RecordReturn | RecordCourierNotice | RecordContact | ApplyAppraisal
+    | RecordAppraisal | RequestReappraisal | OpenNegotiation | RecordOffer | RecordAgreement
+    | RecordPayment | RecordDispute | WithdrawCase | CloseCase, Field(discriminator="action")])
+"""One HR action (the `act` Update), decoded to its type by `action`."""
+ACTION_TYPES: dict[str, type[CaseAction]] = {kind.action: kind for kind in _ACTION_TYPES}
+"""Each action's type by its wire name (`file_materials` → FileMaterials)."""
+
+
+def action_fields(kind: type[CaseAction]) -> frozenset[str]:
+    """The fields HR may give with this action (all but `action` and `actor`)."""
+    return frozenset(f.name for f in fields(kind)) - {"action", "actor"}
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,34 @@ nothing in the history. `domain/injury/actions.py` applies an accepted action to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import assert_never
 
-from domain.injury.payloads import CaseAction, CaseInput
+from domain.injury.payloads import (
+    ACTION_TYPES,
+    ApplyAppraisal,
+    ApplyDetermination,
+    CaseAction,
+    CaseInput,
+    CloseCase,
+    ExtendSuspension,
+    FileMaterials,
+    GrantExtension,
+    OpenNegotiation,
+    RecordAgreement,
+    RecordAppraisal,
+    RecordContact,
+    RecordCourierNotice,
+    RecordDetermination,
+    RecordDispute,
+    RecordOffer,
+    RecordPayment,
+    RecordReturn,
+    RequestReappraisal,
+    StartSuspension,
+    WithdrawCase,
+)
 from domain.injury.state import TERMINAL, CaseState, Stage
 from domain.shared import statutes
 from domain.shared.calendar import SHANGHAI
@@ -59,6 +82,14 @@ def action_name(path_name: str) -> str:
     return path_name.replace("-", "_")
 
 
+def action_type(name: str) -> type[CaseAction]:
+    """The type of the action named `name` (`record_appraisal` → RecordAppraisal); 422 if none."""
+    if name not in ACTION_TYPES:
+        raise RuleViolation("action", "action.unknown",
+                            f"unknown action '{name}'; actions: {', '.join(ACTIONS)}")
+    return ACTION_TYPES[name]
+
+
 def check_role(action: str, actor: Actor) -> None:
     roles = CASE_ROLES[action]
     if actor.role not in roles:
@@ -83,11 +114,9 @@ def _exhausted(name: str, state: CaseState, now: datetime | None) -> bool:
 
 
 def check_action(inp: CaseInput, state: CaseState, action: CaseAction, now: datetime) -> None:
-    """422 for bad input, 409 for an action the case cannot take now; nothing else."""
+    """422 for bad input, 409 for an action the case cannot take now; nothing else. (An unknown
+    action has no type: action_type refuses it, and the Update cannot decode it.)"""
     name, today = action.action, now.astimezone(SHANGHAI).date()
-    if name not in ACTION_STAGES:
-        raise RuleViolation("action", "action.unknown",
-                            f"unknown action '{name}'; actions: {', '.join(ACTIONS)}")
     check_role(name, action.actor)
     why_not = _precondition(name, state) if state.stage in ACTION_STAGES[name] else \
         f"the case is in stage '{state.stage.value}'"
@@ -96,7 +125,7 @@ def check_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
                             "stage", {"stage": state.stage.value,
                                       "allowed_actions": list(allowed_actions(state, now))})
     _check_on(inp, action, today)
-    _INPUT_CHECKS.get(name, _no_check)(inp, state, action, today)
+    _check_input(inp, state, action, today)
 
 
 # ---- preconditions beyond the stage (409) -------------------------------------------------
@@ -133,8 +162,43 @@ def _precondition(name: str, state: CaseState) -> str | None:
 # ---- input checks (422) -------------------------------------------------------------------
 
 
-def _no_check(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
-    return None
+def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+    match action:
+        case FileMaterials():
+            _materials(inp, action)
+        case ApplyDetermination():
+            _apply(inp, state, action)
+        case RecordDetermination():
+            _determination(action)
+        case GrantExtension():
+            _extension(state, action)
+        case StartSuspension():
+            _months(action.months, 0, statutes.SUSPENSION_MAX_MONTHS)
+        case ExtendSuspension():
+            extended = state.suspension.extended_months if state.suspension else 0
+            _months(action.months, extended, statutes.SUSPENSION_EXTENSION_MAX_MONTHS)
+        case RecordReturn():
+            _return(state, action)
+        case RecordCourierNotice():
+            _courier(state, action)
+        case RecordContact():
+            require_text(action.note, "note")
+        case RecordAppraisal():
+            _grade(action)
+        case RequestReappraisal():
+            _reappraisal(state, action, today)
+        case RecordOffer():
+            _offer(action)
+        case RecordAgreement() | RecordPayment():
+            _amount(action.amount)
+        case RecordDispute():
+            _dispute(action)
+        case WithdrawCase() | CloseCase():
+            require_text(action.reason, "reason")
+        case ApplyAppraisal() | OpenNegotiation():
+            pass  # the stage and the preconditions are all they need
+        case _:
+            assert_never(action)
 
 
 def _check_on(inp: CaseInput, action: CaseAction, today: date) -> None:
@@ -153,7 +217,7 @@ def require_text(value: str, field: str) -> None:
         raise RuleViolation(field, f"{field}.required", f"{field} must not be empty")
 
 
-def _materials(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _materials(inp: CaseInput, action: FileMaterials) -> None:
     if not action.materials:
         raise RuleViolation("materials", "materials.required", "name at least one checklist item")
     known = [m.code for m in inp.materials]
@@ -163,7 +227,7 @@ def _materials(inp: CaseInput, state: CaseState, action: CaseAction, today: date
                             f"unknown checklist item(s) {', '.join(unknown)}; items: {', '.join(known)}")
 
 
-def _apply(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _apply(inp: CaseInput, state: CaseState, action: ApplyDetermination) -> None:
     provided = set(state.provided)
     missing = [m for m in inp.materials if m.required and m.code not in provided]
     if missing and not action.override_reason.strip():
@@ -174,12 +238,12 @@ def _apply(inp: CaseInput, state: CaseState, action: CaseAction, today: date) ->
             "materials", {"missing": [m.code for m in missing]})
 
 
-def _determination(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _determination(action: RecordDetermination) -> None:
     if action.recognised is None:
         raise RuleViolation("recognised", "recognised.required", "recognised must be true or false")
 
 
-def _extension(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _extension(state: CaseState, action: GrantExtension) -> None:
     target = action.deadline or "determination_application"
     if target not in ("determination_application", "appraisal_conclusion"):
         raise RuleViolation("deadline", "deadline.not_extendable", "only determination_application "
@@ -208,19 +272,16 @@ def _extension(inp: CaseInput, state: CaseState, action: CaseAction, today: date
                                 f"({statutes.APPRAISAL_CONCLUSION.article})")
 
 
-def _months(limit: int, used: int) -> Callable[[CaseInput, CaseState, CaseAction, date], None]:
-    def check(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
-        if action.months is None or action.months < 1:
-            raise RuleViolation("months", "months.required", "months must be a whole number >= 1")
-        already = used if used >= 0 else (state.suspension.extended_months if state.suspension else 0)
-        if already + action.months > limit:
-            raise RuleViolation("months", "months.beyond_maximum",
-                                f"{already + action.months} months exceed the legal maximum of {limit} "
-                                f"({statutes.SUSPENSION_ARTICLE})")
-    return check
+def _months(months: int | None, already: int, limit: int) -> None:
+    if months is None or months < 1:
+        raise RuleViolation("months", "months.required", "months must be a whole number >= 1")
+    if already + months > limit:
+        raise RuleViolation("months", "months.beyond_maximum",
+                            f"{already + months} months exceed the legal maximum of {limit} "
+                            f"({statutes.SUSPENSION_ARTICLE})")
 
 
-def _return(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _return(state: CaseState, action: RecordReturn) -> None:
     assert state.suspension is not None
     if action.on is not None and action.on < state.suspension.started_on:
         raise RuleViolation("on", "on.before_suspension",
@@ -228,7 +289,7 @@ def _return(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -
                             f"({state.suspension.started_on})")
 
 
-def _courier(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _courier(state: CaseState, action: RecordCourierNotice) -> None:
     require_text(action.carrier, "carrier")
     if not _TRACKING.match(action.tracking_number):
         raise RuleViolation("tracking_number", "tracking_number.format",
@@ -241,7 +302,7 @@ def _courier(inp: CaseInput, state: CaseState, action: CaseAction, today: date) 
                             "already recorded", "tracking_number")
 
 
-def _grade(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _grade(action: RecordAppraisal) -> None:
     grade = action.grade
     if grade == "none":
         return
@@ -251,7 +312,7 @@ def _grade(inp: CaseInput, state: CaseState, action: CaseAction, today: date) ->
                             "(Regs. art. 22; GB/T 16180)")
 
 
-def _reappraisal(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _reappraisal(state: CaseState, action: RequestReappraisal, today: date) -> None:
     window = state.deadlines.get("reappraisal_request")
     requested = action.on or today  # the day it was requested, which HR may record later
     if window is not None and window.status(datetime.combine(requested, datetime.max.time(), SHANGHAI)) \
@@ -261,50 +322,21 @@ def _reappraisal(inp: CaseInput, state: CaseState, action: CaseAction, today: da
                             {"due_at": window.due_at.isoformat()})
 
 
-def _offer(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _offer(action: RecordOffer) -> None:
     if action.party not in ("employer", "employee"):
         raise RuleViolation("party", "party.unknown", "party must be employer or employee")
-    _amount(inp, state, action, today)
+    _amount(action.amount)
 
 
-def _amount(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
-    if action.amount is None or action.amount <= Decimal("0"):
+def _amount(amount: Decimal | None) -> None:
+    if amount is None or amount <= Decimal("0"):
         raise RuleViolation("amount", "amount.positive", "amount must be a positive sum in yuan")
 
 
-def _dispute(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
+def _dispute(action: RecordDispute) -> None:
     if action.event not in DISPUTE_EVENTS:
         raise RuleViolation("event", "event.unknown", f"event must be one of {', '.join(DISPUTE_EVENTS)}")
     require_text(action.note or action.reason, "note")
-
-
-def _reason(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
-    require_text(action.reason, "reason")
-
-
-def _contact(inp: CaseInput, state: CaseState, action: CaseAction, today: date) -> None:
-    require_text(action.note, "note")
-
-
-_INPUT_CHECKS = {
-    "file_materials": _materials,
-    "apply_determination": _apply,
-    "record_determination": _determination,
-    "grant_extension": _extension,
-    "start_suspension": _months(statutes.SUSPENSION_MAX_MONTHS, 0),
-    "extend_suspension": _months(statutes.SUSPENSION_EXTENSION_MAX_MONTHS, -1),
-    "record_return": _return,
-    "record_courier_notice": _courier,
-    "record_contact": _contact,
-    "record_appraisal": _grade,
-    "request_reappraisal": _reappraisal,
-    "record_offer": _offer,
-    "record_agreement": _amount,
-    "record_payment": _amount,
-    "record_dispute": _dispute,
-    "withdraw": _reason,
-    "close": _reason,
-}
 
 
 _ONE_DAY = timedelta(days=1)

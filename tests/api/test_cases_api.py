@@ -70,6 +70,9 @@ async def test_bad_input_gets_a_clear_error_and_changes_nothing(api):
     assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "action"
     unused = await act(api, case["id"], "file-materials", materials=["diagnosis"], grade=3)
     assert unused.status_code == 422 and unused.json()["error"]["field"] == "grade"
+    assert unused.json()["error"]["code"] == "field.not_used"
+    assert unused.json()["error"]["message"] == \
+        "grade is not used by file-materials; it takes: documents, materials, note, on"
     wrong = await act(api, case["id"], "file-materials", materials=["no_such_item"])
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "materials.unknown"
     forbidden = await act(api, case["id"], "withdraw", key="k-manager", reason="x")

@@ -27,7 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
-from domain.injury.payloads import AuthorityDecision, CaseAction
+from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.state import CourierUpdate
 from domain.injury.views import CaseAnswer, CaseView
 from domain.notices.payloads import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
@@ -233,7 +233,7 @@ async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, da
 
 
 async def _act(handle, action: str, **fields) -> CaseView:
-    return (await handle.execute_update("act", CaseAction(action=action, actor=HR, **fields),
+    return (await handle.execute_update("act", ACTION_TYPES[action](actor=HR, **fields),
                                        result_type=CaseAnswer)).view
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from domain.injury.actions import accepted, apply_action, decided
 from domain.injury.clocks import case_calendar, initial_state_deadlines
 from domain.injury.payloads import AuthorityDecision, AuthorityReceipt, CaseAction, CaseInput
-from domain.injury.rules import check_action
+from domain.injury.rules import action_type, check_action
 from domain.injury.state import CaseDeadline, CaseState, Stage
 from domain.shared.calendar import SHANGHAI
 from domain.shared.people import Actor
@@ -20,7 +20,8 @@ ACCIDENT = datetime(2025, 3, 3, 9, 0, tzinfo=SHANGHAI)  # a Monday; +30 days is 
 
 
 def act(action: str, actor: Actor = HR, **fields: Any) -> CaseAction:
-    return CaseAction(action=action, actor=actor, **fields)
+    """The typed action named `action` (an unknown name is refused as the API would)."""
+    return action_type(action)(actor=actor, **fields)
 
 
 def opened(inp: CaseInput) -> CaseState:

@@ -11,7 +11,7 @@ import pytest
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.injury.clocks import alarms, case_calendar, initial_state_deadlines, suspension_end
-from domain.injury.payloads import CaseAction, CaseInput
+from domain.injury.payloads import CaseAction, CaseInput, GrantExtension
 from domain.injury.state import (
     Appraisal,
     CaseCarryOver,
@@ -35,8 +35,8 @@ SAMPLES = [
     (case_input(ACCIDENT, now=ACCIDENT + timedelta(hours=3)), CaseInput),
     (SubmitEnrollment(Actor("hr-alice", "hr"), "back_payment", Decimal("8000.50"),
                       Decimal("1234.56")), SubmitEnrollment),
-    (CaseAction(action="grant_extension", actor=Actor("hr-alice", "hr"),
-                until=ACCIDENT.date() + timedelta(days=40)), CaseAction),
+    (GrantExtension(actor=Actor("hr-alice", "hr"), until=ACCIDENT.date() + timedelta(days=40)),
+     CaseAction),
 ]
 
 

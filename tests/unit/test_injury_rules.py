@@ -175,10 +175,11 @@ def test_a_refused_determination_can_be_replaced_by_the_review_outcome():
     assert case.state.determination.recognised is True
 
 
-@pytest.mark.parametrize("action", ["start_suspension", "apply_appraisal"])
-def test_nothing_follows_an_injury_not_recognised_but_review_or_close(action):
+@pytest.mark.parametrize(("action", "fields"), [("start_suspension", {"months": 3}),
+                                               ("apply_appraisal", {})], ids=lambda v: v or "")
+def test_nothing_follows_an_injury_not_recognised_but_review_or_close(action, fields):
     case = Case().apply().decide(recognised=False)
-    error = refused(case, action, months=3)
+    error = refused(case, action, **fields)
     assert "not recognised" in error.message
     assert "close" in error.details["allowed_actions"]
 
@@ -332,8 +333,8 @@ def test_the_provincial_re_appraisal_is_final():
 
 def test_negotiation_and_closing_wait_for_the_appraisal_conclusion():
     case = Case().appraising()
-    for action in ("open_negotiation", "close"):
-        assert "no conclusion" in refused(case, action, reason="结案").message
+    assert "no conclusion" in refused(case, "open_negotiation").message
+    assert "no conclusion" in refused(case, "close", reason="结案").message
 
 
 # ---- settlement ----------------------------------------------------------------------------

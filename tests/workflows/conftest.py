@@ -18,7 +18,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.injury.payloads import CaseAction, CaseInput
+from domain.injury.payloads import ACTION_TYPES, CaseAction, CaseInput
 from domain.injury.views import CaseAnswer, CaseView
 from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.state import OnboardingView
@@ -29,8 +29,8 @@ HR = Actor("hr-alice", "hr")
 
 
 def case_action(action: str, **fields) -> CaseAction:
-    """An HR action on a case, by HR."""
-    return CaseAction(action=action, actor=HR, **fields)
+    """An HR action on a case, by HR: the typed action its wire name stands for."""
+    return ACTION_TYPES[action](actor=HR, **fields)
 
 
 async def act_on_case(handle: WorkflowHandle, action: CaseAction) -> CaseView:
