@@ -24,6 +24,7 @@ from domain.injury.payloads import (
     FileMaterials,
     GrantExtension,
     OpenNegotiation,
+    RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
     RecordContact,
@@ -91,6 +92,8 @@ def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
             return _file(inp, state, a, at)
         case ApplyDetermination():
             return _apply(state, a, day, at)
+        case RecordAcceptance():
+            return _acceptance(state, a, day, at)
         case RecordDetermination():
             return _decision(state, a, day, at)
         case GrantExtension():
@@ -185,6 +188,15 @@ def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datet
                                            "awaits another authority's conclusion (art. 20 ¶3)",
                                            cal=state.calendar)
     return "determination_accepted", {"reference": receipt.reference, "accepted_on": on.isoformat()}
+
+
+def _acceptance(state: CaseState, a: RecordAcceptance, day: date, at: datetime) -> Data:
+    """HR records the authority's acceptance of an application submitted by hand."""
+    _, data = accepted(state, AuthorityReceipt(accepted=True, reference=a.reference,
+                                               accepted_on=day), day, at, decision_first_wins=True)
+    _done_by_hand(state, SUBMIT_BY_HAND)
+    return {**data, "source": f"由 {a.actor.name} 依受理通知书登记 (recorded by {a.actor.name} "
+                              "from the authority's acceptance notice)"}
 
 
 def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Change:
@@ -393,6 +405,7 @@ def _finish(state: CaseState, stage: Stage, reason: str) -> Data:
 
 _EVENT_KINDS = {
     "file_materials": "materials_filed", "apply_determination": "determination_applied",
+    "record_acceptance": "determination_accepted",
     "record_determination": "determination_decided",
     "grant_extension": "extension_granted", "start_suspension": "suspension_started",
     "extend_suspension": "suspension_extended", "record_return": "return_recorded",

@@ -118,6 +118,15 @@ class RecordDetermination(_HrAction):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecordAcceptance(_HrAction):
+    """The authority accepted an application HR submitted by hand (受理): `on` is the day on the
+    acceptance notice (受理通知书), which starts the decision period; `documents` holds it."""
+
+    action: Literal["record_acceptance"] = "record_acceptance"
+    reference: str = ""  # the acceptance number
+
+
+@dataclass(frozen=True, kw_only=True)
 class GrantExtension(_HrAction):
     action: Literal["grant_extension"] = "grant_extension"
     deadline: str = ""  # which deadline; "" = determination_application
@@ -218,7 +227,8 @@ class CloseCase(_HrAction):
     reason: str = ""
 
 
-_ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordDetermination, GrantExtension,
+_ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordAcceptance, RecordDetermination,
+                 GrantExtension,
                  StartSuspension, ExtendSuspension, RecordReturn, RecordCourierNotice, RecordContact,
                  ApplyAppraisal, RecordAppraisal, RequestReappraisal, OpenNegotiation, RecordOffer,
                  RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase)
@@ -227,7 +237,8 @@ _ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordDetermination, GrantEx
 # Payloads written when CaseAction was one dataclass of all fields decode to the type their
 # `action` names: a dataclass ignores the fields it does not have.
 CaseAction = TypeAliasType("CaseAction", Annotated[
-    FileMaterials | ApplyDetermination | RecordDetermination | GrantExtension | StartSuspension
+    FileMaterials | ApplyDetermination | RecordAcceptance | RecordDetermination | GrantExtension
+    | StartSuspension
     | ExtendSuspension | RecordReturn | RecordCourierNotice | RecordContact | ApplyAppraisal
     | RecordAppraisal | RequestReappraisal | OpenNegotiation | RecordOffer | RecordAgreement
     | RecordPayment | RecordDispute | WithdrawCase | CloseCase, Field(discriminator="action")])

@@ -23,6 +23,7 @@ from domain.injury.payloads import (
     FileMaterials,
     GrantExtension,
     OpenNegotiation,
+    RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
     RecordContact,
@@ -47,6 +48,7 @@ S = Stage
 ACTION_STAGES: dict[str, frozenset[Stage]] = {
     "file_materials": frozenset({S.reported, S.materials_filed, S.determination_applied}),
     "apply_determination": frozenset({S.reported, S.materials_filed}),
+    "record_acceptance": frozenset({S.determination_applied}),
     "record_determination": frozenset({S.determination_applied, S.determination_decided}),
     "grant_extension": frozenset({S.reported, S.materials_filed, S.appraisal}),
     "start_suspension": frozenset({S.determination_decided}),
@@ -135,6 +137,9 @@ def _precondition(name: str, state: CaseState) -> str | None:
     det, latest = state.determination, (state.appraisals[-1] if state.appraisals else None)
     recognised = det is not None and det.recognised is True
     suspended = state.suspension is not None and state.suspension.ended_on is None
+    if name == "record_acceptance" and det is not None and det.accepted_on is not None:
+        return (f"the authority's acceptance is already recorded (on {det.accepted_on}, "
+                f"{det.reference or 'no reference'})")
     if name == "record_determination" and det is not None and det.recognised is True:
         return "the determination is recorded as recognised; a review outcome is a dispute record"
     if name in ("start_suspension", "apply_appraisal") and state.stage == S.determination_decided \
@@ -168,6 +173,8 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             _materials(inp, action)
         case ApplyDetermination():
             _apply(inp, state, action)
+        case RecordAcceptance():
+            _acceptance(state, action)
         case RecordDetermination():
             _determination(action)
         case GrantExtension():
@@ -236,6 +243,16 @@ def _apply(inp: CaseInput, state: CaseState, action: ApplyDetermination) -> None
             "the determination application lacks: " + "、".join(m.label_zh for m in missing)
             + " (" + ", ".join(m.code for m in missing) + "); file them, or give override_reason",
             "materials", {"missing": [m.code for m in missing]})
+
+
+def _acceptance(state: CaseState, action: RecordAcceptance) -> None:
+    require_text(action.reference, "reference")
+    if action.on is None:
+        raise RuleViolation("on", "on.required", "on: the day on the acceptance notice (受理日期)")
+    applied = state.determination.applied_on if state.determination else None
+    if applied is not None and action.on < applied:
+        raise RuleViolation("on", "on.before_application",
+                            f"on ({action.on}) is before the application ({applied})")
 
 
 def _determination(action: RecordDetermination) -> None:

@@ -432,6 +432,8 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
             if until > limit:
                 return None
         return {"deadline": target, "until": until}
+    if name == "record_acceptance":  # the authority's acceptance of an application by hand
+        return {"reference": "京人社工伤受字0042", "on": local_date(case.now)}
     if name == "start_suspension":
         return {"months": draw(st.integers(1, 12))}
     if name == "extend_suspension":
