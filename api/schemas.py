@@ -238,6 +238,9 @@ class CaseActionIn(Body):
     party: str = Field(default="", max_length=20)
     carrier: str = Field(default="", max_length=60)
     tracking_number: str = Field(default="", max_length=40)
+    status: str = Field(default="", max_length=20)
+    signed_by: str = Field(default="", max_length=100)
+    accepted: StrictBool | None = None
     purpose: str = Field(default="return_to_work", max_length=40)
     event: str = Field(default="", max_length=40)
     forum: str = Field(default="", max_length=200)

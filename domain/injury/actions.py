@@ -27,8 +27,10 @@ from domain.injury.payloads import (
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
+    RecordBenefitClaim,
     RecordContact,
     RecordCourierNotice,
+    RecordCourierStatus,
     RecordDetermination,
     RecordDispute,
     RecordOffer,
@@ -96,6 +98,10 @@ def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
             return _acceptance(state, a, day, at)
         case RecordDetermination():
             return _decision(state, a, day, at)
+        case RecordCourierStatus():
+            return _tracked(state, a, at)
+        case RecordBenefitClaim():
+            return _claimed(state, a)
         case GrantExtension():
             return _extension(state, a)
         case StartSuspension():
@@ -197,6 +203,27 @@ def _acceptance(state: CaseState, a: RecordAcceptance, day: date, at: datetime) 
     _done_by_hand(state, SUBMIT_BY_HAND)
     return {**data, "source": f"由 {a.actor.name} 依受理通知书登记 (recorded by {a.actor.name} "
                               "from the authority's acceptance notice)"}
+
+
+def _tracked(state: CaseState, a: RecordCourierStatus, at: datetime) -> Data:
+    """HR records what the courier's tracking shows (no courier gateway)."""
+    update = CourierUpdate(tracking_number=a.tracking_number, status=a.status,  # type: ignore[arg-type]  # checked: COURIER_STATUSES
+                           at=at, signed_by=a.signed_by, note=a.note,
+                           source=f"由 {a.actor.name} 从快递查询登记 (recorded by {a.actor.name} "
+                                  "from the courier's tracking)")
+    change = courier_update(state, update)
+    assert change is not None, "the rules checked the tracking number"
+    return change[1]
+
+
+def _claimed(state: CaseState, a: RecordBenefitClaim) -> Data:
+    """HR records the SI fund's answer to a benefit claim made by hand."""
+    state.benefit_claim = a.reference
+    _done_by_hand(state, BENEFITS_BY_HAND)
+    latest = state.appraisals[-1]
+    return {"accepted": a.accepted, "reference": a.reference or None, "reason": a.reason or None,
+            "grade": latest.grade, "source": f"由 {a.actor.name} 依经办机构答复登记 (recorded by "
+                                             f"{a.actor.name} from the SI fund's answer)"}
 
 
 def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Change:
@@ -407,6 +434,7 @@ _EVENT_KINDS = {
     "file_materials": "materials_filed", "apply_determination": "determination_applied",
     "record_acceptance": "determination_accepted",
     "record_determination": "determination_decided",
+    "record_courier_status": "courier_status", "record_benefit_claim": "benefit_claimed",
     "grant_extension": "extension_granted", "start_suspension": "suspension_started",
     "extend_suspension": "suspension_extended", "record_return": "return_recorded",
     "record_courier_notice": "courier_notice_recorded", "record_contact": "contact_recorded",

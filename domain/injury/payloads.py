@@ -161,6 +161,26 @@ class RecordCourierNotice(_HrAction):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecordCourierStatus(_HrAction):
+    """HR records a paper notice's tracking status from the courier (no courier gateway)."""
+
+    action: Literal["record_courier_status"] = "record_courier_status"
+    tracking_number: str = ""
+    status: str = ""       # posted, in_transit, signed, returned
+    signed_by: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordBenefitClaim(_HrAction):
+    """HR records the SI fund's answer to a benefit claim made by hand (工伤保险待遇申领)."""
+
+    action: Literal["record_benefit_claim"] = "record_benefit_claim"
+    accepted: bool | None = None
+    reference: str = ""
+    reason: str = ""       # the fund's reason when it refused
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordContact(_HrAction):
     action: Literal["record_contact"] = "record_contact"
 
@@ -228,7 +248,7 @@ class CloseCase(_HrAction):
 
 
 _ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordAcceptance, RecordDetermination,
-                 GrantExtension,
+                 GrantExtension, RecordCourierStatus, RecordBenefitClaim,
                  StartSuspension, ExtendSuspension, RecordReturn, RecordCourierNotice, RecordContact,
                  ApplyAppraisal, RecordAppraisal, RequestReappraisal, OpenNegotiation, RecordOffer,
                  RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase)
@@ -238,7 +258,7 @@ _ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordAcceptance, RecordDete
 # `action` names: a dataclass ignores the fields it does not have.
 CaseAction = TypeAliasType("CaseAction", Annotated[
     FileMaterials | ApplyDetermination | RecordAcceptance | RecordDetermination | GrantExtension
-    | StartSuspension
+    | RecordCourierStatus | RecordBenefitClaim | StartSuspension
     | ExtendSuspension | RecordReturn | RecordCourierNotice | RecordContact | ApplyAppraisal
     | RecordAppraisal | RequestReappraisal | OpenNegotiation | RecordOffer | RecordAgreement
     | RecordPayment | RecordDispute | WithdrawCase | CloseCase, Field(discriminator="action")])

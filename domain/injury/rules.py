@@ -26,8 +26,10 @@ from domain.injury.payloads import (
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
+    RecordBenefitClaim,
     RecordContact,
     RecordCourierNotice,
+    RecordCourierStatus,
     RecordDetermination,
     RecordDispute,
     RecordOffer,
@@ -55,6 +57,8 @@ ACTION_STAGES: dict[str, frozenset[Stage]] = {
     "extend_suspension": frozenset({S.suspension, S.appraisal}),
     "record_return": frozenset({S.suspension, S.appraisal}),
     "record_courier_notice": frozenset(set(Stage) - TERMINAL),
+    "record_courier_status": frozenset(set(Stage) - TERMINAL),
+    "record_benefit_claim": frozenset({S.appraisal, S.settlement, S.paid}),
     "record_contact": frozenset(set(Stage) - TERMINAL),
     "apply_appraisal": frozenset({S.determination_decided, S.suspension, S.returned}),
     "record_appraisal": frozenset({S.appraisal}),
@@ -74,6 +78,7 @@ CASE_ROLES: dict[str, frozenset[str]] = {
     **dict.fromkeys(ACTIONS, HR_ROLES),
 }
 COURIER_PURPOSES = ("return_to_work", "determination", "appraisal", "other")
+COURIER_STATUSES = ("posted", "in_transit", "signed", "returned")
 DISPUTE_EVENTS = ("arose", "mediation", "arbitration_filed", "award", "lawsuit", "judgment",
                   "administrative_review", "resolved")
 _TRACKING = re.compile(r"^[A-Za-z0-9]{6,30}$")
@@ -140,6 +145,10 @@ def _precondition(name: str, state: CaseState) -> str | None:
     if name == "record_acceptance" and det is not None and det.accepted_on is not None:
         return (f"the authority's acceptance is already recorded (on {det.accepted_on}, "
                 f"{det.reference or 'no reference'})")
+    if name == "record_courier_status" and not state.couriers:
+        return "no paper notice is recorded (record_courier_notice first)"
+    if name == "record_benefit_claim" and (latest is None or latest.grade is None):
+        return "no appraisal concluded with a grade: there is nothing to claim yet"
     if name == "record_determination" and det is not None and det.recognised is True:
         return "the determination is recorded as recognised; a review outcome is a dispute record"
     if name in ("start_suspension", "apply_appraisal") and state.stage == S.determination_decided \
@@ -177,6 +186,10 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             _acceptance(state, action)
         case RecordDetermination():
             _determination(action)
+        case RecordCourierStatus():
+            _courier_status(state, action)
+        case RecordBenefitClaim():
+            _benefit_claim(action)
         case GrantExtension():
             _extension(state, action)
         case StartSuspension():
@@ -253,6 +266,26 @@ def _acceptance(state: CaseState, action: RecordAcceptance) -> None:
     if applied is not None and action.on < applied:
         raise RuleViolation("on", "on.before_application",
                             f"on ({action.on}) is before the application ({applied})")
+
+
+def _courier_status(state: CaseState, action: RecordCourierStatus) -> None:
+    known = [c.tracking_number for c in state.couriers]
+    if action.tracking_number not in known:
+        raise RuleViolation("tracking_number", "tracking_number.unknown",
+                            f"no paper notice with tracking number {action.tracking_number!r}; "
+                            f"recorded: {', '.join(known)}")
+    if action.status not in COURIER_STATUSES:
+        raise RuleViolation("status", "status.choice",
+                            f"status must be one of {', '.join(COURIER_STATUSES)}")
+    if action.status == "signed":
+        require_text(action.signed_by, "signed_by")
+
+
+def _benefit_claim(action: RecordBenefitClaim) -> None:
+    if action.accepted is None:
+        raise RuleViolation("accepted", "accepted.required", "accepted must be true or false")
+    require_text(action.reference if action.accepted else action.reason,
+                 "reference" if action.accepted else "reason")
 
 
 def _determination(action: RecordDetermination) -> None:

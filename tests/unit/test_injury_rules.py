@@ -442,6 +442,15 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
     if name == "record_courier_notice":
         return {"carrier": "EMS", "tracking_number": f"EMS{len(s.couriers) + 1:08d}CN",
                 "purpose": draw(st.sampled_from(["return_to_work", "determination", "other"]))}
+    if name == "record_courier_status":  # a recorded notice's tracking, read by hand
+        notice = draw(st.sampled_from(s.couriers))
+        status = draw(st.sampled_from(["in_transit", "signed", "returned"]))
+        return {"tracking_number": notice.tracking_number, "status": status,
+                "signed_by": "张三" if status == "signed" else ""}
+    if name == "record_benefit_claim":
+        accepted = draw(st.booleans())
+        return {"accepted": accepted, "reference": "京工伤待遇0042" if accepted else "",
+                "reason": "" if accepted else "材料不全"}
     if name == "record_contact":
         return {"note": "电话联系职工"}
     if name == "record_appraisal":
@@ -460,7 +469,8 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
     return {}
 
 
-SIDE_ACTIONS = frozenset({"withdraw", "close", "record_contact", "record_courier_notice", "record_dispute"})
+SIDE_ACTIONS = frozenset({"withdraw", "close", "record_contact", "record_courier_notice", "record_dispute",
+                          "record_courier_status", "record_benefit_claim"})
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

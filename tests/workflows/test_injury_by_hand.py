@@ -13,7 +13,14 @@ from temporalio.worker import Worker
 
 from settings import GATEWAYS, GatewayMode
 from tests.workflows.conftest import Harness
-from tests.workflows.test_injury_case_clocks import file_all, open_case, query, refused, update
+from tests.workflows.test_injury_case_clocks import (
+    decided_case,
+    file_all,
+    open_case,
+    query,
+    refused,
+    update,
+)
 from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 
@@ -53,3 +60,33 @@ async def test_a_manual_application_is_hrs_task_until_hr_records_its_acceptance(
     assert "submit_by_hand" not in {t.code for t in view.tasks}
     again = await refused(handle, "record_acceptance", on=today, reference="x")
     assert again.details[0]["code"] == "stage.conflict"
+
+
+async def test_benefits_and_courier_by_hand_are_recorded_from_their_answers(by_hand: Harness):
+    handle, _ = await decided_case(by_hand)
+    await update(handle, "record_courier_notice", carrier="EMS", tracking_number="EMS1234567890CN",
+                 purpose="determination")
+    await update(handle, "apply_appraisal")
+    await update(handle, "record_appraisal", grade=8, reference="京劳鉴001")
+    await by_hand.env.sleep(timedelta(minutes=5))
+    view = await query(by_hand, handle)
+    assert {"benefit_claim_by_hand", "courier_tracking_by_hand"} <= {t.code for t in view.tasks}
+
+    unknown = await refused(handle, "record_courier_status", tracking_number="SF000000001",
+                            status="signed", signed_by="张三")
+    assert unknown.details[0]["field"] == "tracking_number"
+    assert (await refused(handle, "record_courier_status", tracking_number="EMS1234567890CN",
+                          status="signed")).details[0]["field"] == "signed_by"
+    await update(handle, "record_courier_status", tracking_number="EMS1234567890CN",
+                 status="signed", signed_by="张三")
+    assert (await refused(handle, "record_benefit_claim", accepted=False)).details[0]["field"] \
+        == "reason"
+    await update(handle, "record_benefit_claim", accepted=True, reference="京工伤待遇2026-0042")
+
+    view = await query(by_hand, handle)
+    assert not {"benefit_claim_by_hand", "courier_tracking_by_hand"} & {t.code for t in view.tasks}
+    signed = [e for e in view.events if e.kind == "courier_status"][-1]
+    assert signed.data["proof_of_delivery"] is True and "hr" in signed.data["source"]
+    claimed = [e for e in view.events if e.kind == "benefit_claimed"][-1]
+    assert claimed.data["reference"] == "京工伤待遇2026-0042" and claimed.data["grade"] == 8
+    assert not any("SIM-" in str(e.data) for e in view.events)
