@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from payload_codec import KEY_ID_PATTERN
 
 ROOT = Path(__file__).resolve().parent
 ROLES = ("hr", "hr_manager", "manager", "admin")
 DEV_SECRET = "dev-only-secret-change-me"
+# The Temporal payload key of dev, as public as DEV_SECRET: refused outside dev (payload_keyring).
+DEV_PAYLOAD_KEY_ID = "dev"
+DEV_PAYLOAD_KEY = b"caseguard-dev-payload-key-000000"  # 32 bytes: AES-256
 CJK_FONTS = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
@@ -118,6 +125,13 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key: str = ""
     s3_secret_key: str = ""
+    # Temporal payload encryption (payload_codec.py): JSON {"<key id>": "<base64 of 32 bytes>"},
+    # the id new payloads are sealed with, and/or a secret file holding the same JSON. None in
+    # dev: the fixed dev key. The UI origins allowed to call the codec endpoint (CORS).
+    payload_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    payload_key_id: str = ""
+    payload_keys_file: Path | None = None
+    codec_cors_origins: tuple[str, ...] = ()
 
     @field_validator("case_reminder_days")
     @classmethod
@@ -125,6 +139,42 @@ class Settings(BaseSettings):
         if any(not 1 <= d <= 29 for d in days):
             raise ValueError("reminder days must lie inside the 30-day window (1-29)")
         return tuple(sorted(set(days)))
+
+    @field_validator("payload_keys")
+    @classmethod
+    def _payload_keys(cls, keys: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for key_id, key in keys.items():
+            payload_key(key_id, key.get_secret_value(), "CASEGUARD_PAYLOAD_KEYS")
+        return keys
+
+    def payload_keyring(self) -> tuple[str, dict[str, bytes]]:
+        """The current payload key id and every known key by id (README, "Temporal payload
+        encryption"). In dev without keys: the fixed dev key. Outside dev the API and the worker
+        refuse to start without a real key: every workflow input carries personal data."""
+        keys = {key_id: payload_key(key_id, key.get_secret_value(), "CASEGUARD_PAYLOAD_KEYS")
+                for key_id, key in self.payload_keys.items()}
+        if self.payload_keys_file is not None:
+            for key_id, key in _payload_keys_file(self.payload_keys_file).items():
+                if keys.setdefault(key_id, key) != key:
+                    raise RuntimeError(f"payload key id {key_id!r} has one key in "
+                                       "CASEGUARD_PAYLOAD_KEYS and another in CASEGUARD_PAYLOAD_KEYS_FILE")
+        if not keys and self.env is Env.dev:
+            return DEV_PAYLOAD_KEY_ID, {DEV_PAYLOAD_KEY_ID: DEV_PAYLOAD_KEY}
+        if not keys:
+            raise RuntimeError(
+                "CASEGUARD_PAYLOAD_KEYS is empty: outside CASEGUARD_ENV=dev the API and the worker "
+                'refuse to start without a payload key (JSON {"<key id>": "<base64 of 32 random '
+                'bytes>"}, or a file of it in CASEGUARD_PAYLOAD_KEYS_FILE): Temporal would store '
+                "employees' personal data in clear")
+        if self.env is not Env.dev and DEV_PAYLOAD_KEY in keys.values():
+            raise RuntimeError("CASEGUARD_PAYLOAD_KEYS holds the dev key, which is public: outside "
+                               "CASEGUARD_ENV=dev use random keys")
+        current = self.payload_key_id or (next(iter(keys)) if len(keys) == 1 else "")
+        if current not in keys:
+            raise RuntimeError(
+                f"CASEGUARD_PAYLOAD_KEY_ID must name the key new payloads are encrypted with, one "
+                f"of {', '.join(sorted(keys))} (it is {self.payload_key_id or 'empty'})")
+        return current, keys
 
     def cjk_font(self) -> Path:
         """The TrueType CJK font of the bundle PDF (`make install` installs WenQuanYi Micro Hei)."""
@@ -203,6 +253,29 @@ class Settings(BaseSettings):
                 'without keys (JSON {"<key>": {"name": "...", "role": "hr|hr_manager|manager|admin"}})'
             )
         return {k: KeyHolder(**v) for k, v in _dev_keys(self.dev_keys_file).items()}
+
+
+def payload_key(key_id: str, text: str, setting: str) -> bytes:
+    """One payload key from its base64 text; a ValueError naming the setting unless 32 bytes."""
+    if not KEY_ID_PATTERN.match(key_id):
+        raise ValueError(f"{setting}: key id {key_id!r} must be 1-64 of A-Z a-z 0-9 . _ -")
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{setting}: key {key_id!r} is not base64") from None
+    if len(key) != 32:
+        raise ValueError(f"{setting}: key {key_id!r} is {len(key)} bytes, not 32 (AES-256)")
+    return key
+
+
+def _payload_keys_file(path: Path) -> dict[str, bytes]:
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise RuntimeError(f"CASEGUARD_PAYLOAD_KEYS_FILE={path} is not readable JSON: {error}") from None
+    if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+        raise RuntimeError(f'CASEGUARD_PAYLOAD_KEYS_FILE={path} must hold {{"<key id>": "<base64>"}}')
+    return {str(k): payload_key(str(k), v, "CASEGUARD_PAYLOAD_KEYS_FILE") for k, v in entries.items()}
 
 
 def _dev_keys(path: Path) -> dict[str, Any]:

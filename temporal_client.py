@@ -1,22 +1,29 @@
-"""The Temporal client side shared by the worker and the API: one data converter, and connecting.
+"""The Temporal client side shared by the worker and the API: the data converter, and connecting.
 
-The API process imports this, not worker.py (which imports every activity and workflow)."""
+Every client, worker, test environment and Replayer uses `data_converter(settings)` (tests and
+tools: `dev_data_converter()`): pydantic JSON, every payload then encrypted (payload_codec.py), and
+failure messages and stack traces moved into an encrypted payload too. The API process imports
+this, not worker.py (which imports every activity and workflow)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Mapping
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
 from temporalio.converter import (
     CompositePayloadConverter,
     DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
     DefaultPayloadConverter,
     JSONPlainPayloadConverter,
 )
 
-from settings import Settings
+from payload_codec import EncryptionCodec
+from settings import DEV_PAYLOAD_KEY, DEV_PAYLOAD_KEY_ID, Settings
 
 log = logging.getLogger("caseguard.temporal")
 
@@ -41,11 +48,35 @@ class SharedPydanticPayloadConverter(PydanticPayloadConverter):
 
 
 DATA_CONVERTER = DataConverter(payload_converter_class=SharedPydanticPayloadConverter)
+"""Payload conversion alone, without encryption: for tests of the wire format. Nothing that talks
+to Temporal uses it (it would store personal data in clear)."""
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    """The process's converter: the shared pydantic converter, then every payload encrypted with
+    the keys of `settings` (outside dev none configured: a RuntimeError naming the setting)."""
+    current, keys = settings.payload_keyring()
+    return encrypted_converter(keys, current)
+
+
+def encrypted_converter(keys: Mapping[str, bytes], current: str) -> DataConverter:
+    """The shared pydantic converter with the encryption codec; failures' message and stack trace
+    go into their encoded attributes, so the codec encrypts them as well (the SDK's option)."""
+    return DataConverter(payload_converter_class=SharedPydanticPayloadConverter,
+                         payload_codec=EncryptionCodec(keys, current),
+                         failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
+
+
+@functools.cache
+def dev_data_converter() -> DataConverter:
+    """The converter of CASEGUARD_ENV=dev without configured keys (the fixed dev key), whatever the
+    environment says: tests, the history recorder and the benchmarks."""
+    return encrypted_converter({DEV_PAYLOAD_KEY_ID: DEV_PAYLOAD_KEY}, DEV_PAYLOAD_KEY_ID)
 
 
 async def connect(settings: Settings, ready_within: float = 60.0) -> Client:
     return await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
-                                    DATA_CONVERTER, ready_within)
+                                    data_converter(settings), ready_within)
 
 
 async def connect_when_ready(address: str, namespace: str, data_converter: DataConverter,

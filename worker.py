@@ -40,13 +40,13 @@ from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
 from startup import freeze_startup_heap
 from store.db import migrate
 from store.documents import ContentStore, content_store
-from temporal_client import DATA_CONVERTER, connect, connect_when_ready
+from temporal_client import connect, connect_when_ready, data_converter
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 
-__all__ = ["DATA_CONVERTER", "GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for",
-           "build_worker", "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
+__all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "build_worker",
+           "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow)
 log = logging.getLogger("caseguard.worker")
@@ -103,7 +103,11 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
                  **options: Any) -> Worker:
     """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
-    both its workers the same max_cached_workflows and an identity)."""
+    both its workers the same max_cached_workflows and an identity). The client must encrypt
+    payloads (`connect`): a worker writes every activity's input and result to Temporal."""
+    if client.data_converter.payload_codec is None:
+        raise RuntimeError("the worker's Temporal client has no payload codec: connect it with "
+                           "temporal_client.data_converter(settings)")
     activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
                                 content_store(settings),
                                 str(settings.pdf_font) if settings.pdf_font else None,
@@ -133,9 +137,10 @@ async def not_polling(settings: Settings, within: timedelta = POLL_RECENCY) -> s
     """Why this host's worker is not working, or None: it polled both its task queues (workflow
     and activity) within `within`. The container health check (`python worker.py --check`): a
     live process that cannot reach Temporal is not a healthy worker."""
+    converter = data_converter(settings)  # keys missing: the RuntimeError naming the setting
     try:
         client = await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
-                                          DATA_CONVERTER, ready_within=5)
+                                          converter, ready_within=5)
     except Exception as error:  # noqa: BLE001 - any failure to connect is the answer
         return f"Temporal at {settings.temporal_address} unreachable: {error}"
     host = socket.gethostname()

@@ -12,6 +12,7 @@ from api import errors
 from api.routes import (
     admin,
     cases,
+    codec,
     compensation,
     disputes,
     documents,
@@ -103,6 +104,9 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(disputes.router)
     app.include_router(health.router)
     app.include_router(admin.router)
+    app.include_router(codec.router)
+    if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
+        app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)
 
     return app

@@ -55,8 +55,9 @@ from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.views import CaseAnswer, CaseView
 from domain.shared.people import Actor
 from store.db import migrate
+from temporal_client import DATA_CONVERTER, dev_data_converter
 from tests.factories import case_input
-from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HR = Actor("hr-alice", "hr")
@@ -115,7 +116,7 @@ async def replay_seconds(history: WorkflowHistory) -> float:
     """What a worker pays to rebuild the case from its history (not cached: a restart, an
     eviction): the production runner, as worker.py."""
     replayer = Replayer(workflows=list(WORKFLOWS), workflow_runner=WORKFLOW_RUNNER,
-                        data_converter=DATA_CONVERTER)
+                        data_converter=dev_data_converter())
     started = time.perf_counter()
     await replayer.replay_workflow(history)
     return time.perf_counter() - started
@@ -230,7 +231,7 @@ async def one_run(years: list[int], runtime: Runtime) -> Run:
         db_url = f"sqlite:///{tmp}/bench.db"
         migrate(db_url)
         env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server()),
+            data_converter=dev_data_converter(), test_server_existing_path=str(temporal_test_server()),
             runtime=runtime)
         async with env:
             queue = f"growth-{uuid.uuid4().hex[:6]}"

@@ -3,7 +3,8 @@
 What runs: this machine's PostgreSQL (a new database, dropped at the end), an S3-compatible server
 (moto in server mode, standing in for MinIO), a Temporal server with its SQLite file (standing in
 for the cluster), the API and two workers, each in its own empty working directory, with
-CASEGUARD_ENV=prod: a real secret and API keys, shared object storage, every gateway manual.
+CASEGUARD_ENV=prod: a real secret, API keys and payload key, shared object storage, every gateway
+manual.
 Like PostgreSQL, the object store is a service the deployment does not restart.
 
 It prints one line per step and exits non-zero on the first failure.
@@ -12,6 +13,7 @@ It prints one line per step and exits non-zero on the first failure.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import io
 import json
@@ -36,7 +38,7 @@ import httpx
 import psycopg
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from devstack import free_port, start_object_storage, stop_process, temporal_cli, wait_for_port
@@ -86,6 +88,7 @@ class Topology:
             "CASEGUARD_TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
             "CASEGUARD_API_KEYS": json.dumps(holders),
             "CASEGUARD_SECRET_KEY": SECRET,
+            "CASEGUARD_PAYLOAD_KEYS": json.dumps({"prodcheck-1": PAYLOAD_KEY}),
             "CASEGUARD_PUBLIC_BASE_URL": self.api,
             "CASEGUARD_DOCUMENT_STORE": "s3",
             "CASEGUARD_S3_ENDPOINT_URL": self.s3_endpoint,
@@ -138,6 +141,7 @@ class Topology:
 
 
 SECRET = secrets.token_urlsafe(48)
+PAYLOAD_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def main() -> int:
@@ -195,6 +199,7 @@ class Scenario:
             ("the API is healthy: database, Temporal, font, shared document store", self.healthy),
             ("the worker health check passes", self.worker_healthy),
             ("register a hire; submit and approve (maker-checker)", self.register_and_approve),
+            ("Temporal holds the hire sealed: no ID number in its history", self.sealed),
             ("the manual SI-bureau task opens for HR (no simulator in prod)", self.bureau_task),
             ("HR records the bureau's reference with a receipt; enrolled", self.record_outcome),
             ("open a case; a worker writes its form; download it through the API", self.form),
@@ -243,6 +248,14 @@ class Scenario:
                                 json={"type": "new", "contribution_base": "8000"}))
         self._ok(self.http.post(f"{self.onboarding}/enrollment/approve", headers=self.manager,
                                 json={}))
+
+    def sealed(self) -> None:
+        history = asyncio.run(_raw_history(f"127.0.0.1:{self.t.temporal_port}", "onboarding-PC1"))
+        started = history.events[0].workflow_execution_started_event_attributes
+        _expect(started.input.payloads[0].metadata.get("encoding") == b"binary/encrypted",
+                f"the start input is stored as {started.input.payloads[0].metadata}")
+        _expect(VALID_ID.encode() not in b"".join(e.SerializeToString() for e in history.events),
+                "the ID number is in Temporal's history in clear")
 
     def bureau_task(self) -> None:
         def opened() -> dict[str, Any] | None:
@@ -367,6 +380,12 @@ def _employee(employee_id: str) -> dict[str, Any]:
 def _settled(view: dict[str, Any]) -> dict[str, Any]:
     """A view without what moves with the clock alone (its `now` and the derived statuses)."""
     return {k: v for k, v in view.items() if k not in ("now", "deadlines", "tasks", "overdue")}
+
+
+async def _raw_history(address: str, workflow_id: str) -> WorkflowHistory:
+    """A workflow's history as Temporal stores it: a client without the payload codec."""
+    client = await Client.connect(address)
+    return await client.get_workflow_handle(workflow_id).fetch_history()
 
 
 async def _delete_workflow(address: str, workflow_id: str) -> None:

@@ -51,6 +51,8 @@ def _banner(settings: Settings, api_port: int, ui_port: int, keys: dict[str, Key
     print(f"\nCaseguard is running ({settings.env.value}, time scale {settings.time_scale:g})")
     print(f"  API docs     http://127.0.0.1:{api_port}/docs")
     print(f"  Temporal UI  http://127.0.0.1:{ui_port}")
+    print(f"  codec        http://127.0.0.1:{api_port}/api/v1/codec  (payloads in Temporal are "
+          f"encrypted, key {settings.payload_keyring()[0]!r})")
     print(f"  database     {settings.db_url}")
     if not settings.api_keys:
         print(f"  API keys (dev, from {settings.dev_keys_file}):")

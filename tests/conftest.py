@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from devstack import free_port, start_object_storage, stop_process, temporal_cli, temporal_test_server
 from settings import Settings
 from store.db import engine_for, migrate
-from temporal_client import DATA_CONVERTER
+from temporal_client import dev_data_converter
 
 PG_ADMIN_URL = os.environ.get("CASEGUARD_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -90,9 +90,10 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A fresh time-skipping server per test (its clock may jump after a workflow completes)."""
+    """A fresh time-skipping server per test (its clock may jump after a workflow completes).
+    Payloads are encrypted with the dev key, as in `make run`, in this fixture and `dev_server`."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=DATA_CONVERTER,
+        data_converter=dev_data_converter(),
         test_server_existing_path=str(temporal_test_server()),
     )
     async with env:
@@ -108,10 +109,10 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     unless a test asks it to skip, so the API scenarios run on the chosen day with one clock."""
     if os.environ.get("CASEGUARD_TEST_DAY"):
         env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server()))
+            data_converter=dev_data_converter(), test_server_existing_path=str(temporal_test_server()))
     else:
         env = await WorkflowEnvironment.start_local(
-            data_converter=DATA_CONVERTER, dev_server_existing_path=str(temporal_cli()), ui=False)
+            data_converter=dev_data_converter(), dev_server_existing_path=str(temporal_cli()), ui=False)
     async with env:
         yield env
 

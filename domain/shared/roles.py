@@ -1,6 +1,6 @@
 """Who may use the tools beside the two processes: the expense ledger, the dispute history, the
-dev simulators. An onboarding's actions have their roles in domain.onboarding.rules (ACTION_ROLES),
-a case's in domain.injury.rules (CASE_ROLES)."""
+dev simulators, the Temporal codec endpoint. An onboarding's actions have their roles in
+domain.onboarding.rules (ACTION_ROLES), a case's in domain.injury.rules (CASE_ROLES)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "record_expense": HR_ROLES,
     "import_disputes": HR_ROLES,
     "drive_simulators": HR_ROLES,
+    # The codec endpoint opens any workflow's payloads, every employee's whole record at once (ID
+    # numbers, diagnoses): the roles that may read documents and export bundles, not `manager`.
+    "decode_payloads": HR_ROLES,
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
-          "drive_simulators": "drive the simulators"}
+          "drive_simulators": "drive the simulators",
+          "decode_payloads": "decode or encode Temporal payloads"}
 
 
 def check_role(action: str, actor: Actor) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import select
 from domain.injury.payloads import CaseInput
 from store.db import session_for
 from store.models import CalendarYearRow, EvidenceEntry
-from temporal_client import DATA_CONVERTER
+from temporal_client import dev_data_converter
 from tests.api.conftest import auth
 from tests.factories import case_body
 
@@ -70,7 +70,7 @@ async def test_a_case_opened_after_the_load_carries_the_loaded_year(api: httpx.A
     handle = api.temporal.get_workflow_handle(opened.json()["id"])  # type: ignore[attr-defined]
     history = await handle.fetch_history()
     start = history.events[0].workflow_execution_started_event_attributes
-    [inp] = await DATA_CONVERTER.decode(start.input.payloads, [CaseInput])
+    [inp] = await dev_data_converter().decode(start.input.payloads, [CaseInput])
     pinned = inp.calendar.year(2031)
     assert pinned is not None and pinned.source == SCHEDULE_2031["source"]
     assert date(2031, 1, 25) in pinned.workdays

@@ -21,15 +21,16 @@ from domain.onboarding.state import OnboardingView
 from domain.shared.calendar import SHANGHAI
 from store.db import migrate, session_for
 from store.models import EvidenceEntry
+from temporal_client import dev_data_converter
 from tests.factories import onboarding_input
-from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SCALE = 86400 * 2  # the 30-day window lasts about 15 s
 
 
 async def _dev_server(db_file: Path, port: int) -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_local(
-        data_converter=DATA_CONVERTER, dev_server_existing_path=str(temporal_cli()),
+        data_converter=dev_data_converter(), dev_server_existing_path=str(temporal_cli()),
         dev_server_database_filename=str(db_file), port=port, ui=False)
 
 

@@ -3,7 +3,8 @@
 Run after a deliberate, patched change: `.venv/bin/python -m tests.histories.record [scenario ...]`
 (no names: every scenario). The replay test then proves that every recorded run still replays
 with the current code. Never overwrite a history to make the replay test pass: that hides a
-non-determinism a running case would hit.
+non-determinism a running case would hit. New recordings hold payloads encrypted with the dev key,
+as `make run` writes them (the histories recorded before encryption hold them in clear; both replay).
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ from domain.onboarding.payloads import (
 from domain.onboarding.state import OnboardingView
 from domain.shared.people import Actor
 from store.db import migrate
+from temporal_client import dev_data_converter
 from tests.factories import case_input, onboarding_input
-from worker import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).resolve().parent / "onboarding"
@@ -468,7 +470,7 @@ async def record(names: list[str]) -> None:
         migrate(db_url)
         for name in names:
             env = await WorkflowEnvironment.start_time_skipping(
-                data_converter=DATA_CONVERTER,
+                data_converter=dev_data_converter(),
                 test_server_existing_path=str(temporal_test_server()))
             async with env:
                 queue = f"record-{uuid.uuid4().hex[:6]}"

@@ -1,5 +1,7 @@
 """Every recorded history replays with the current workflow code (the worker's own list), both with
-the production runner (unsandboxed) and in the SDK sandbox (the determinism guard, see worker.py)."""
+the production runner (unsandboxed) and in the SDK sandbox (the determinism guard, see worker.py),
+through the encrypting converter: histories recorded in clear (before payload encryption) replay
+unchanged, as running workflows started then do."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, WorkflowRunner
 
-from worker import DATA_CONVERTER, GUARD_RUNNER, WORKFLOW_RUNNER, WORKFLOWS
+from temporal_client import dev_data_converter
+from worker import GUARD_RUNNER, WORKFLOW_RUNNER, WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").glob("*/*.json"))
 RUNNERS = {"production": WORKFLOW_RUNNER, "sandbox": GUARD_RUNNER}
@@ -23,6 +26,6 @@ def test_histories_are_recorded():
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 async def test_history_replays(path: Path, runner: WorkflowRunner):
     replayer = Replayer(workflows=list(WORKFLOWS), workflow_runner=runner,
-                        data_converter=DATA_CONVERTER)
+                        data_converter=dev_data_converter())
     history = WorkflowHistory.from_json(path.stem, path.read_text())
     await replayer.replay_workflow(history)

@@ -1,0 +1,70 @@
+"""A history written through the payload codec: Temporal holds no personal data of the case, not
+even in a failed activity's message, the workflow still reads that message, and the history replays
+(the recorded histories in tests/histories/ are older and in clear: test_replay)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio import activity
+from temporalio.client import WorkflowHistory
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+
+from domain.injury.payloads import DiagnosisRequest, DiagnosisSummary
+from payload_codec import ENCODING
+from temporal_client import dev_data_converter
+from tests.factories import VALID_ID, case_input
+from tests.workflows.conftest import Harness
+from tests.workflows.test_injury_case_clocks import events, query
+from worker import GUARD_RUNNER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
+
+NAME = "张三"
+
+
+@activity.defn(name="fetch_diagnosis")
+async def hospital_names_the_patient(request: DiagnosisRequest) -> DiagnosisSummary:
+    raise ApplicationError(f"no record of {request.employee_name} ({request.id_number})",
+                           type="hospital.unknown_patient", non_retryable=True)
+
+
+@pytest.fixture
+async def harness(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+                  tmp_path: Path) -> AsyncIterator[Harness]:
+    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
+            if fn.__name__ != "fetch_diagnosis"]
+    queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                          workflow_runner=GUARD_RUNNER,
+                          activities=[*real, hospital_names_the_patient],
+                          activity_executor=executor):
+            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+
+
+async def test_a_sealed_history_leaks_nothing_and_replays(harness: Harness):
+    now = await harness.env.get_current_time()
+    handle = await harness.start_case(case_input(now - timedelta(days=1), now=now))
+    await harness.env.sleep(timedelta(seconds=1))
+    [failed] = events(await query(harness, handle), "diagnosis_failed")
+    assert VALID_ID in failed.data["reason"], "the workflow reads the decrypted message"
+
+    history = await handle.fetch_history()
+    stored = b"".join(e.SerializeToString() for e in history.events)
+    assert VALID_ID.encode() not in stored and NAME.encode() not in stored
+    [activity_failure] = [e.activity_task_failed_event_attributes.failure
+                          for e in history.events if e.HasField("activity_task_failed_event_attributes")]
+    assert activity_failure.message == "Encoded failure" and not activity_failure.stack_trace
+    assert activity_failure.encoded_attributes.metadata["encoding"] == ENCODING
+    assert activity_failure.application_failure_info.type == "hospital.unknown_patient"
+
+    for runner in (WORKFLOW_RUNNER, GUARD_RUNNER):
+        replayer = Replayer(workflows=list(WORKFLOWS), workflow_runner=runner,
+                            data_converter=dev_data_converter())
+        await replayer.replay_workflow(WorkflowHistory.from_json(handle.id, history.to_json()))
