@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -91,6 +92,12 @@ class Settings(BaseSettings):
     hr_manager_contact: ContactSetting | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # The edges (api/edges.py): a request body that is not an upload; requests to /r/ and failed
+    # API keys per client address and minute; /docs, /redoc, /openapi.json (unset: off in prod).
+    request_max_bytes: int = Field(default=1024 * 1024, gt=0)
+    link_requests_per_minute: int = Field(default=30, gt=0)
+    auth_failures_per_minute: int = Field(default=10, gt=0)
+    api_docs: bool | None = None
     secret_key: str = DEV_SECRET
     link_days: int = Field(default=30, gt=0)
     hr_phone: str = ""
@@ -240,6 +247,12 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.var_dir / 'caseguard.db'}"
 
     @property
+    def docs_enabled(self) -> bool:
+        """Whether the API serves /docs, /redoc and /openapi.json: CASEGUARD_API_DOCS, else all
+        but production."""
+        return self.api_docs if self.api_docs is not None else self.env is not Env.prod
+
+    @property
     def dev_keys_file(self) -> Path:
         return self.var_dir / "api-keys.json"
 
@@ -283,6 +296,8 @@ def _dev_keys(path: Path) -> dict[str, Any]:
         return dict(json.loads(path.read_text()))
     keys = {f"dev-{role}-{secrets.token_hex(8)}": {"name": f"dev-{role}", "role": role} for role in ROLES}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(keys, indent=2))
-    path.chmod(0o600)
+    # Created 0600, never readable by others even for a moment (write, then chmod, would be).
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(json.dumps(keys, indent=2))
+    path.chmod(0o600)  # a file that existed keeps its mode through os.open
     return keys

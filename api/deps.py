@@ -13,6 +13,7 @@ from fastapi import Depends, Header, Request
 from sqlmodel import Session
 from temporalio.client import Client
 
+from api.edges import RateLimiter, client_address, retry_after
 from api.errors import ApiError
 from api.refusals import Attempt, refusal_error
 from domain.injury import rules as case_rules
@@ -41,16 +42,25 @@ def get_session(request: Request) -> Iterator[Session]:
 
 async def get_principal(request: Request,
                         authorization: Annotated[str | None, Header()] = None) -> Actor:
-    """The caller, from `Authorization: Bearer <key>`; 401 without a valid key."""
+    """The caller, from `Authorization: Bearer <key>`; 401 without a valid key. An address whose
+    failures used up its allowance gets 429 for every key until it refills (api/edges.py)."""
     keys: dict[str, KeyHolder] = request.app.state.api_keys
+    limiter: RateLimiter | None = getattr(request.app.state, "auth_limiter", None)
+    address = client_address(request.scope)
+    if limiter is not None and (wait := limiter.wait(address)):
+        raise ApiError(429, "auth.rate_limited",
+                       "too many failed API keys from this address; try again later",
+                       "Authorization", headers={"Retry-After": retry_after(wait)})
     scheme, _, key = (authorization or "").partition(" ")
+    holder = keys.get(key.strip()) if scheme.lower() == "bearer" and key else None
+    if holder is not None:
+        return Actor(name=holder.name, role=holder.role)
+    if limiter is not None:
+        limiter.take(address)
     if scheme.lower() != "bearer" or not key:
         raise ApiError(401, "auth.missing_key", "send 'Authorization: Bearer <key>'",
                        "Authorization")
-    holder = keys.get(key.strip())
-    if holder is None:
-        raise ApiError(401, "auth.invalid_key", "the API key is not valid", "Authorization")
-    return Actor(name=holder.name, role=holder.role)
+    raise ApiError(401, "auth.invalid_key", "the API key is not valid", "Authorization")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

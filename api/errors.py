@@ -30,8 +30,9 @@ _ERROR_STATUSES = {
     400: "The body cannot be read (not UTF-8, not the declared format)",
     401: "No or an unknown API key", 403: "The caller's role may not do this",
     404: "No such resource", 409: "Not possible in the resource's current state",
-    413: "The upload is too large",
+    413: "The request body or upload is too large (refused before it is read)",
     422: "Bad input: `field` names it, `code` the rule it breaks; nothing was changed",
+    429: "Too many failed API keys from this address: Retry-After says when to try again",
     503: "A dependency (Temporal, the PDF font) is unavailable",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -48,24 +49,28 @@ def file_response(media_type: str, description: str) -> dict[int | str, dict[str
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, field: str = "",
-                 details: dict[str, Any] | None = None) -> None:
+                 details: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
         self.details = details or {}
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, field: str = "",
-                   details: dict[str, Any] | None = None) -> JSONResponse:
+                   details: dict[str, Any] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message, "field": field}
     if details:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.field, exc.details)
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.details,
+                              exc.headers)
 
     @app.exception_handler(RuleViolation)
     async def _rule(_: Request, exc: RuleViolation) -> JSONResponse:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from api import errors
+from api import edges, errors
 from api.routes import (
     admin,
     cases,
@@ -84,8 +84,11 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
             freeze_startup_heap()
         yield
 
+    docs = config.docs_enabled  # off in production unless CASEGUARD_API_DOCS=true
     app = FastAPI(title="Caseguard", version="0.1.0", lifespan=lifespan,
-                  responses=errors.ERROR_RESPONSES,
+                  responses=errors.ERROR_RESPONSES, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None,
+                  openapi_url="/openapi.json" if docs else None,
                   description="Statutory clocks, notices and evidence for HR: work-injury "
                               "cases (工伤) and new-hire social-insurance onboarding (社保增员).")
     errors.install(app)
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)
+    edges.install(app, config, too_many=employee.too_many_requests)
 
     return app
 

@@ -33,7 +33,7 @@ def main() -> int:
             "--namespace", settings.temporal_namespace, "--log-level", "warn",
             "--ui-disable-news-fetch",
             "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-        ], start_new_session=True))
+        ], start_new_session=True, umask=0o077))  # var/temporal.db holds histories: 0600
         wait_for_port(host, int(port))
         procs.append(subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT,
                                       start_new_session=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,12 +26,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One engine per URL; SQLite gets WAL and a busy timeout so the API and worker can share it."""
+    """One engine per URL; SQLite gets WAL and a busy timeout so the API and worker can share it.
+    No engine puts a statement's parameters in its errors (`hide_parameters`): an activity's
+    failure is logged and kept in Temporal's history, and the parameters hold phone and ID
+    numbers."""
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "connect", _postgres_timeouts)
     return engine
 
@@ -57,10 +61,20 @@ def _key_reads(url: str) -> Engine:
 def _sqlite_engine(url: str) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _private_file(Path(path))
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """The database file created 0600 before SQLite opens it (its -wal and -shm files take the
+    file's mode), and an older one made 0600: it holds personal data. A new folder is 0700."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:

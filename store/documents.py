@@ -60,8 +60,8 @@ class LocalContentStore:
         path = self._path(digest)
         if path.exists():
             return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)  # 0600, kept by the rename
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)  # atomic: a reader never sees half a file

@@ -172,6 +172,7 @@ class NoticeRow(SQLModel, table=True):
     answer: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = _utc_column(nullable=False)
     closed_at: datetime | None = _utc_column(nullable=True)
+    answered_at: datetime | None = _utc_column(nullable=True)  # set once: the first answer stands
 
 
 class NoticeAttemptRow(SQLModel, table=True):
@@ -196,9 +197,13 @@ class NoticeAttemptRow(SQLModel, table=True):
     segments: int = 0
     error: str = ""
     subject: str = ""
-    body: str = ""
+    body: str = ""  # as sent, its personal link withheld (domain.notices.text.LINK_WITHHELD)
     created_at: datetime = _utc_column(nullable=False)
     sent_at: datetime | None = _utc_column(nullable=True)
+    # The link's parameters (domain.shared.tokens.LinkParams): with the secret they give the link
+    # again; the nonce tells which attempt a link that was opened came from.
+    link_expires: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    link_nonce: str | None = Field(default=None, index=True, max_length=40)
 
 
 class NoticeReceiptRow(SQLModel, table=True):
@@ -214,6 +219,21 @@ class NoticeReceiptRow(SQLModel, table=True):
     source: str = Field(max_length=20)
     error_code: str = ""
     at: datetime = _utc_column(nullable=False)
+
+
+class WebhookMessageRow(SQLModel, table=True):
+    """Each provider callback once: a signed request replayed later finds its key here and records
+    nothing. Key: an inbound SMS's MessageSid; a status callback's MessageSid and MessageStatus."""
+
+    __tablename__ = "webhook_messages"
+    __table_args__ = (UniqueConstraint("provider", "kind", "message_key",
+                                       name="uq_webhook_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider: str = Field(max_length=20)
+    kind: str = Field(max_length=20)  # status | inbound
+    message_key: str = Field(max_length=200)
+    received_at: datetime = _utc_column(nullable=False)
 
 
 class CaseRow(SQLModel, table=True):

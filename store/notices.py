@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, cast
 
+from pydantic import TypeAdapter
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from domain.notices.payloads import DeliveryStatus
+from domain.notices.payloads import Answer, DeliveryStatus
 from domain.notices.rules import advances
+from domain.shared.tokens import LinkParams
 from store import evidence
 from store.db import session_for
-from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow
+from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow, WebhookMessageRow
+
+_ANSWER = TypeAdapter(Answer)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,70 @@ def latest_attempt(db_url: str, notice_id: str, channel: str | None = None) -> N
         rows = session.exec(query.order_by(col(NoticeAttemptRow.attempt_no).desc())).all()
     preferred = [r for r in rows if channel is None or r.channel == channel] or list(rows)
     return preferred[0] if preferred else None
+
+
+def attempt_of_link(db_url: str, notice_id: str, nonce: str) -> NoticeAttemptRow | None:
+    """The attempt that carried the link with this nonce; else (a link older than the stored
+    nonces) the newest email attempt, as before."""
+    with session_for(db_url) as session:
+        row = session.exec(select(NoticeAttemptRow).where(
+            NoticeAttemptRow.notice_id == notice_id, NoticeAttemptRow.link_nonce == nonce)).first()
+    return row or latest_attempt(db_url, notice_id, "email")
+
+
+def newest_link(db_url: str, notice_id: str) -> tuple[int, LinkParams] | None:
+    """The newest attempt of a notice that carried a link, with the link's parameters."""
+    with session_for(db_url) as session:
+        row = session.exec(select(NoticeAttemptRow).where(
+            NoticeAttemptRow.notice_id == notice_id, col(NoticeAttemptRow.link_nonce).is_not(None))
+            .order_by(col(NoticeAttemptRow.attempt_no).desc())).first()
+    if row is None or row.link_nonce is None or row.link_expires is None:
+        return None
+    return row.attempt_no, LinkParams(notice_id, row.link_expires, row.link_nonce)
+
+
+def record_answer(db_url: str, notice: NoticeRow, answer: Answer, actor: str) -> bool:
+    """Keep the notice's first answer, with its evidence; False when it was answered already (then
+    nothing is written). Only the first answer may be signalled to the notice's workflow."""
+    with session_for(db_url) as session:
+        claimed = cast(CursorResult[Any], session.execute(
+            update(NoticeRow)
+            .where(col(NoticeRow.id) == notice.id, col(NoticeRow.answered_at).is_(None))
+            .values(answered_at=answer.at, answer=_ANSWER.dump_python(answer, mode="json"))
+        )).rowcount
+        session.commit()
+    if claimed != 1:
+        return False
+    evidence.append(db_url, evidence.NewEntry(
+        subject_id=notice.subject_id, idempotency_key=f"{notice.id}:answer", at=answer.at,
+        actor=actor, kind="notice_answered",
+        payload={"notice_id": notice.id, "channel": answer.channel, "choice": answer.choice,
+                 "text": answer.text,
+                 "return_date": answer.return_date.isoformat() if answer.return_date else None,
+                 "after_window": notice.status != "open"}))
+    return True
+
+
+def first_delivery(db_url: str, provider: str, kind: str, key: str) -> bool:
+    """Whether this provider callback is seen for the first time (it is then remembered)."""
+    with session_for(db_url) as session:
+        session.add(WebhookMessageRow(provider=provider, kind=kind, message_key=key,
+                                      received_at=datetime.now(UTC)))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return False
+    return True
+
+
+def forget_delivery(db_url: str, provider: str, kind: str, key: str) -> None:
+    """Forget a callback whose handling failed, so the provider's retry is handled."""
+    with session_for(db_url) as session:
+        session.execute(delete(WebhookMessageRow).where(
+            col(WebhookMessageRow.provider) == provider, col(WebhookMessageRow.kind) == kind,
+            col(WebhookMessageRow.message_key) == key))
+        session.commit()
 
 
 def record_receipt(db_url: str, attempt: NoticeAttemptRow, status: DeliveryStatus, source: str,

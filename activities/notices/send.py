@@ -23,8 +23,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.notices.providers import ChannelConfig, NotSent, Refused, Unsure, send_email, send_sms
 from domain.notices.payloads import Channel, DeliveryStatus, SendRequest, SendResult
-from domain.notices.text import Rendered, render, sms_count, sms_rule_for
-from domain.shared.tokens import make_token
+from domain.notices.text import Rendered, render, sms_count, sms_rule_for, withhold_link
+from domain.shared.identity import mask_address
+from domain.shared.tokens import LinkParams, new_link, token_for
 from store.db import session_for
 from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
 
@@ -36,8 +37,19 @@ FINAL_STATES = frozenset({"sent", "failed", "suppressed", "unknown"})
 
 class _Content(NamedTuple):
     subject: str
-    body: str
+    body: str  # as stored: the personal link withheld
     segments: int
+    link: LinkParams | None
+
+
+class _Composed(NamedTuple):
+    rendered: Rendered  # as sent
+    link: LinkParams
+    url: str
+
+    @property
+    def stored_text(self) -> str:
+        return withhold_link(self.rendered.text, self.url)
 
 
 class ChannelActivities:
@@ -61,9 +73,11 @@ class ChannelActivities:
                                       error=f"no {_ADDRESS_NAME[request.channel]} for the "
                                             f"{request.channel} channel")
         try:
-            rendered = await asyncio.to_thread(self._compose, request, channel, to)
+            composed = await asyncio.to_thread(self._compose, request, channel, to)
+            rendered = composed.rendered
+            # A text with a link is unique (its nonce); only a text without one can repeat.
             earlier = await asyncio.to_thread(self._identical_sms, attempt_id, to, rendered.text) \
-                if channel == "sms" else None
+                if channel == "sms" and composed.url not in rendered.text else None
         except ValueError as exc:  # a template or data bug: loud, never retried
             await self._finish(attempt_id, "failed", DeliveryStatus.failed, None, error=str(exc))
             raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
@@ -71,7 +85,7 @@ class ChannelActivities:
             await asyncio.to_thread(self._release, attempt_id, f"failed before sending: {exc!r}")
             raise
         segments = sms_count(rendered.text).segments if request.channel == "sms" else 0
-        content = _Content(rendered.subject, rendered.text, segments)
+        content = _Content(rendered.subject, composed.stored_text, segments, composed.link)
         if earlier is not None:
             return await self._finish(
                 attempt_id, "suppressed", DeliveryStatus.failed, content,
@@ -79,7 +93,7 @@ class ChannelActivities:
                       f"{earlier.isoformat(timespec='seconds')}; carriers filter repeats "
                       f"within {DUPLICATE_WINDOW.total_seconds() / 3600:g} h")
         try:
-            provider_id, status = await self._deliver(channel, request, to, rendered)
+            provider_id, status = await self._deliver(channel, request, to, composed)
         except Refused as exc:
             return await self._finish(attempt_id, "failed", DeliveryStatus.failed, content,
                                       error=str(exc))
@@ -91,7 +105,7 @@ class ChannelActivities:
             raise ApplicationError(f"{channel} not reachable, will retry: {exc}",
                                    type="ChannelUnavailable") from exc
         log.info("notice %s attempt %s sent by %s to %s as %s", request.notice_id,
-                 request.attempt_no, channel, to, provider_id)
+                 request.attempt_no, channel, mask_address(to), provider_id)
         return await self._finish(attempt_id, "sent", status, content, provider_id=provider_id)
 
     def _effective_channel(self, channel: Channel) -> Channel:
@@ -103,13 +117,14 @@ class ChannelActivities:
         return channel
 
     async def _deliver(self, channel: Channel, request: SendRequest, to: str,
-                       rendered: Rendered) -> tuple[str, DeliveryStatus]:
+                       composed: _Composed) -> tuple[str, DeliveryStatus]:
         if channel == "sms":
-            return await send_sms(self._config, to, rendered.text)
+            return await send_sms(self._config, to, composed.rendered.text)
         if channel == "email":
-            return await send_email(self._config, request, to, rendered)
-        try:
-            return await asyncio.to_thread(self._write_outbox, request, to, rendered)
+            return await send_email(self._config, request, to, composed.rendered)
+        try:  # the outbox is no delivery to the person: it shows the text, never the link
+            return await asyncio.to_thread(self._write_outbox, request, to,
+                                           composed.rendered.subject, composed.stored_text)
         except SQLAlchemyError as exc:  # idempotent by key: safe to retry
             raise NotSent(f"outbox not writable: {exc!r}") from exc
 
@@ -174,7 +189,10 @@ class ChannelActivities:
                 row.state, row.status, row.provider_id, row.error = state, status.value, \
                     provider_id, error
                 if content is not None:
-                    row.subject, row.body, row.segments = content
+                    row.subject, row.body, row.segments = content.subject, content.body, \
+                        content.segments
+                    if content.link is not None:
+                        row.link_expires, row.link_nonce = content.link.expires, content.link.nonce
                 if state in ("sent", "unknown"):
                     row.sent_at = datetime.now(UTC)
                 session.add(row)
@@ -184,23 +202,23 @@ class ChannelActivities:
 
     # -- the message ------------------------------------------------------------------------------
 
-    def _compose(self, request: SendRequest, channel: Channel, to: str) -> Rendered:
+    def _compose(self, request: SendRequest, channel: Channel, to: str) -> _Composed:
         """The text of this attempt with a fresh personal link (the SMS form for +86 has none)."""
         with session_for(self._db_url) as session:
             notice = session.get(NoticeRow, request.notice_id)
         if notice is None:
             raise ValueError(f"notice {request.notice_id} has no row: open_notice runs before sends")
         cfg = self._config
-        expires = datetime.now(UTC) + timedelta(days=cfg.link_days)
-        link = f"{cfg.base_url}/r/{make_token(cfg.secret_key, request.notice_id, expires)}"
+        params = new_link(request.notice_id, datetime.now(UTC) + timedelta(days=cfg.link_days))
+        link = f"{cfg.base_url}/r/{token_for(cfg.secret_key, params)}"
         form = "sms" if request.channel == "sms" else "email"  # the outbox shows what would go
-        return render(
+        return _Composed(render(
             request.template, request.recipient.locale, request.data, link=link, code=notice.code,
             pixel_url=f"{link}/o.gif" if channel == "email" else "", channel=form,
             name=request.recipient.name, reminder=request.reminder,
             hr_phone=str(request.data.get("hr_phone") or cfg.hr_phone),
             email_on_file=bool(request.recipient.email),
-            sms_rule=sms_rule_for(to) if form == "sms" else None)
+            sms_rule=sms_rule_for(to) if form == "sms" else None), params, link)
 
     def _identical_sms(self, attempt_id: int, to: str, body: str) -> datetime | None:
         """When the same text last went to this number within the window, if it did."""
@@ -213,8 +231,8 @@ class ChannelActivities:
                 col(NoticeAttemptRow.created_at) >= since)).first()
         return (earlier.sent_at or earlier.created_at) if earlier else None
 
-    def _write_outbox(self, request: SendRequest, to: str,
-                      rendered: Rendered) -> tuple[str, DeliveryStatus]:
+    def _write_outbox(self, request: SendRequest, to: str, subject: str,
+                      body: str) -> tuple[str, DeliveryStatus]:
         """One outbox row per key and recipient; the SMS form is marked as such."""
         label = "[SMS] " if request.channel == "sms" else ""
         recipient = request.recipient
@@ -232,7 +250,7 @@ class ChannelActivities:
                 row = OutboxMessage(
                     idempotency_key=key, subject_id=request.subject_id, purpose=request.purpose,
                     recipient_role=role, recipient_name=recipient.name, phone=recipient.phone,
-                    email=recipient.email, subject=label + rendered.subject, body=rendered.text,
+                    email=recipient.email, subject=label + subject, body=body,
                     created_at=datetime.now(UTC))
                 session.add(row)
                 try:

@@ -71,8 +71,9 @@ class NoticeActivities:
             if row is not None and row.status == "open":
                 row.status = outcome.result
                 row.closed_at = outcome.closed_at or datetime.now(UTC)
-                row.answer = _ANSWER.dump_python(outcome.answer, mode="json") \
-                    if outcome.answer else None
+                if outcome.answer is not None and row.answered_at is None:  # the first answer stands
+                    row.answer = _ANSWER.dump_python(outcome.answer, mode="json")
+                    row.answered_at = outcome.answer.at
                 session.add(row)
                 session.commit()
         self.append_evidence(EvidenceEvent(

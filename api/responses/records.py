@@ -133,6 +133,8 @@ class NoticeOut(BaseModel):
     answer: dict[str, Any] | None
     created_at: datetime
     closed_at: datetime | None
+    answered_at: datetime | None = Field(default=None, description="the first answer, the one "
+                                         "that stands (a link answers once)")
     attempts: list[NoticeAttemptOut]
 
 

@@ -1,4 +1,5 @@
-"""Dev-only routes that play the outside systems of an injury case (the authority, the courier).
+"""Dev-only routes that play the outside systems of an injury case (the authority, the courier),
+and give a notice's personal link, which the outbox withholds.
 
 They let a whole case be demonstrated without real integrations: each route sends the case workflow
 the signal the real callback would send. `mount_dev_routes` mounts them only with CASEGUARD_ENV=dev.
@@ -6,6 +7,7 @@ the signal the real callback would send. `mount_dev_routes` mounts them only wit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
@@ -17,7 +19,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.gateways.injury import TRACKING_NUMBER
-from api.deps import TemporalDep, require
+from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.schemas import Body
 from domain.injury.payloads import AuthorityDecision
@@ -25,7 +27,9 @@ from domain.injury.state import CourierStatus, CourierUpdate
 from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_workflow_id
 from domain.shared.people import Actor
+from domain.shared.tokens import token_for
 from settings import Env, Settings
+from store import notices
 
 router = APIRouter(prefix="/api/v1/dev", tags=["dev simulators"])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -82,6 +86,29 @@ async def courier_status(body: CourierStatusIn, actor: Driver, client: TemporalD
                            source="courier_simulator")
     await _signal(client, case_id, "courier_status", update)
     return Signalled(case_id=case_id, signalled="courier_status")
+
+
+class NoticeLink(BaseModel):
+    """A notice's personal link, made again from the parameters its newest attempt stored."""
+
+    notice_id: str
+    attempt_no: int
+    url: str
+    expires_at: datetime
+
+
+@router.get("/notices/{notice_id}/link", response_model=NoticeLink)
+async def notice_link(notice_id: str, actor: Driver, settings: SettingsDep) -> NoticeLink:
+    """The personal link the newest attempt of a notice carried (dev only: neither the outbox nor
+    the notice rows keep links, so this is how a demo opens the employee page)."""
+    found = await asyncio.to_thread(notices.newest_link, settings.db_url, notice_id)
+    if found is None:
+        raise ApiError(404, "notice.no_link", f"no attempt of {notice_id} carried a link",
+                       "notice_id")
+    attempt_no, link = found
+    url = f"{settings.public_base_url.rstrip('/')}/r/{token_for(settings.secret_key, link)}"
+    return NoticeLink(notice_id=notice_id, attempt_no=attempt_no, url=url,
+                      expires_at=link.expires_at)
 
 
 def mount_dev_routes(app: FastAPI, settings: Settings) -> bool:

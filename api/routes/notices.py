@@ -39,7 +39,8 @@ def _detail(db_url: str, row: NoticeRow) -> dict[str, Any]:
     attempts, receipts = store.timeline(db_url, row.id)
     body = row.model_dump(mode="json")
     body["attempts"] = [
-        {**a.model_dump(mode="json", exclude={"id", "idempotency_key", "body"}),
+        {**a.model_dump(mode="json", exclude={"id", "idempotency_key", "body", "link_expires",
+                                              "link_nonce"}),
          "timeline": [{"status": "accepted" if a.status != "failed" else "failed",
                        "at": a.sent_at.isoformat() if a.sent_at else None, "source": "provider"}]
          + [{"status": r.status, "at": r.at.isoformat(), "source": r.source,

@@ -1,9 +1,13 @@
-"""Provider callbacks: Twilio status reports and SMS replies, verified by their signature."""
+"""Provider callbacks: Twilio status reports and SMS replies, verified by their signature and
+handled once each: an SMS by its MessageSid, a status report by its MessageSid and MessageStatus
+(webhook_messages). A signed request replayed later answers 200 and records nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -17,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from api.deps import SettingsDep, TemporalDep
 from api.errors import ApiError
 from domain.notices.payloads import Answer, DeliveryStatus, Receipt
+from domain.shared.identity import mask_phone
 from domain.shared.input_rules import without_controls
 from settings import Settings
 from store import evidence
@@ -52,28 +57,42 @@ async def verified_form(request: Request, settings: Settings) -> dict[str, str]:
 @router.post("/status", response_class=Response, responses={
     200: {"description": "Empty: the report is taken (a duplicate or stale one changes nothing)"}})
 async def twilio_status(request: Request, settings: SettingsDep, client: TemporalDep) -> Response:
-    """MessageStatus callbacks; duplicates and stale statuses change nothing."""
+    """MessageStatus callbacks; duplicates, replays and stale statuses change nothing."""
     form = await verified_form(request, settings)
     sid, raw = form.get("MessageSid", ""), form.get("MessageStatus", "").lower()
+    async with _once(settings, "status", f"{sid}:{raw}" if sid else "") as first:
+        if first:
+            await _status(settings, client, form, sid, raw)
+    return Response(status_code=200)
+
+
+async def _status(settings: Settings, client: Client, form: dict[str, str], sid: str,
+                  raw: str) -> None:
     status = TWILIO_STATUS.get(raw)
     attempt = await asyncio.to_thread(store.attempt_by_provider_id, settings.db_url, sid)
     if attempt is None or status is None:
         log.warning("ignored Twilio status %r for unknown message %r", raw, sid)
-        return Response(status_code=200)
+        return
     at = datetime.now(UTC)
     recorded = await asyncio.to_thread(store.record_receipt, settings.db_url, attempt, status,
                                        "twilio", at, form.get("ErrorCode", ""))
     if recorded.new:
         await _signal(client, recorded.notice_id, "receipt",
                       Receipt(status, at, recorded.attempt_no, "twilio", form.get("ErrorCode", "")))
-    return Response(status_code=200)
 
 
 @router.post("/inbound", response_class=Response, responses={
     200: {"description": "TwiML: the SMS answer, if any", "content": {"application/xml": {}}}})
 async def twilio_inbound(request: Request, settings: SettingsDep, client: TemporalDep) -> Response:
-    """An SMS reply: STOP/HELP honoured, anything else answers the open notice to that number."""
+    """An SMS reply: STOP/HELP honoured, anything else answers the open notice to that number
+    (its first answer only). Each SMS is handled once, by its MessageSid."""
     form = await verified_form(request, settings)
+    async with _once(settings, "inbound", form.get("MessageSid") or form.get("SmsSid", "")) \
+            as first:
+        return await _inbound(settings, client, form) if first else _twiml("")
+
+
+async def _inbound(settings: Settings, client: Client, form: dict[str, str]) -> Response:
     phone, body = form.get("From", ""), without_controls(form.get("Body", "")).strip()
     keyword = body.upper()
     notice = await asyncio.to_thread(store.open_notice_for_phone, settings.db_url, phone)
@@ -84,11 +103,33 @@ async def twilio_inbound(request: Request, settings: SettingsDep, client: Tempor
             await asyncio.to_thread(_opt_out_evidence, settings, notice.subject_id, phone, body)
         return _twiml("您已退订短信通知。人事将通过其他方式与您联系。")
     if notice is None:
-        log.warning("SMS reply from %s matches no open notice", phone)
+        log.warning("SMS reply from %s matches no open notice", mask_phone(phone))
         return _twiml("")
-    await _signal(client, notice.id, "answer",
-                  Answer(at=datetime.now(UTC), channel="sms", choice="answer", text=body))
+    answer = Answer(at=datetime.now(UTC), channel="sms", choice="answer", text=body)
+    if not await asyncio.to_thread(store.record_answer, settings.db_url, notice, answer,
+                                   notice.recipient_name):
+        return _twiml("此通知已答复，以首次答复为准。如需补充请联系人事。")
+    await _signal(client, notice.id, "answer", answer)
     return _twiml("已收到您的回复，谢谢。")
+
+
+@asynccontextmanager
+async def _once(settings: Settings, kind: str, key: str) -> AsyncIterator[bool]:
+    """Whether this callback is new; handling that fails forgets it, so Twilio's retry is handled.
+    A signed callback without a message id cannot be told from its replay: it is not handled."""
+    if not key:
+        log.warning("signed Twilio %s callback without a message id: ignored", kind)
+        yield False
+        return
+    first = await asyncio.to_thread(store.first_delivery, settings.db_url, "twilio", kind, key)
+    if not first:
+        log.info("Twilio %s callback %s seen before: nothing recorded", kind, key)
+    try:
+        yield first
+    except BaseException:
+        if first:
+            await asyncio.to_thread(store.forget_delivery, settings.db_url, "twilio", kind, key)
+        raise
 
 
 def _opt_out_evidence(settings: Settings, subject_id: str, phone: str, body: str) -> None:

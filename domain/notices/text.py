@@ -114,6 +114,17 @@ def sms_rule_for(phone: str, rules: Mapping[str, SmsCountryRule] | None = None) 
     return rules[max(matches, key=len)] if matches else rules["*"]
 
 
+LINK_WITHHELD = "[个人链接已隐去 · personal link withheld]"
+"""What a stored text shows where its personal link was: a link's token opens and answers the
+notice, so the outbox and the attempt rows keep the link's parameters (notice id, expiry, nonce),
+never the link."""
+
+
+def withhold_link(text: str, link: str) -> str:
+    """The text as it may be stored: the personal link replaced by LINK_WITHHELD."""
+    return text.replace(link, LINK_WITHHELD) if link else text
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str

@@ -128,3 +128,37 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
         f"{field} must be a Chinese mobile number (11 digits starting 13-19, optionally with +86) "
         "or an international number in E.164 form (+ and 8-15 digits)",
     )
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number for logs: its first 3 and last 4 digits (+86 138****8000; the country code
+    of an E.164 number is kept); a number too short to show that much is masked whole."""
+    compact = _SEPARATORS.sub("", phone or "")
+    prefix = ""
+    if compact.startswith("+86"):
+        prefix, compact = "+86", compact[3:]
+    elif compact.startswith("+"):
+        prefix, compact = "+", compact[1:]
+    if len(compact) < 10:
+        return prefix + "*" * len(compact)
+    return f"{prefix}{compact[:3]}{'*' * (len(compact) - 7)}{compact[-4:]}"
+
+
+def mask_id_number(id_number: str) -> str:
+    """A resident ID number for logs: its first 6 (the region) and last 4 characters
+    (110105********002X); anything shorter than 15 characters is masked whole."""
+    value = (id_number or "").strip()
+    if len(value) < 15:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def mask_address(address: str) -> str:
+    """A notice's address for logs: a phone number masked, an email's local part cut to its first
+    character (z***@example.com); a name (the outbox's stand-in address) as it is."""
+    local, at, domain = (address or "").partition("@")
+    if at:
+        return f"{local[:1]}***@{domain}"
+    if any(c.isdigit() for c in address):
+        return mask_phone(address)
+    return address

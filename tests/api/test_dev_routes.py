@@ -188,5 +188,6 @@ def test_not_mounted_outside_dev(env: str) -> None:
 
 def test_router_prefix_and_tag() -> None:
     assert {r.path for r in router.routes} == {"/api/v1/dev/authority/decide",  # type: ignore[attr-defined]
-                                               "/api/v1/dev/courier/status"}
+                                               "/api/v1/dev/courier/status",
+                                               "/api/v1/dev/notices/{notice_id}/link"}
     assert router.tags == ["dev simulators"]

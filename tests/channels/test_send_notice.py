@@ -5,6 +5,7 @@ Every test counts what the servers received: a retried activity must never send 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.notices.send import ChannelActivities, ChannelConfig
 from devstack import free_port
 from domain.notices.payloads import Channel, DeliveryStatus, NoticeRecipient, SendRequest, SendResult
-from domain.shared.tokens import read_token
+from domain.notices.text import LINK_WITHHELD
+from domain.shared.tokens import LinkParams, read_link, token_for
 from store.db import session_for
 from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
 from tests.channels.conftest import PrismServer, ScriptedTwilio, SmtpServer
@@ -90,7 +92,8 @@ async def test_sms_through_prism_records_the_sid_and_first_status(
     assert (row.state, row.status, row.provider_id, row.to_address) == (
         "sent", "queued", result.provider_id, US_PHONE)
     assert row.sent_at is not None and row.segments == result.segments >= 1
-    assert f"{BASE}/r/" in row.body and "K7M2QX" in row.body  # links allowed outside +86
+    assert LINK_WITHHELD in row.body and "K7M2QX" in row.body  # links allowed outside +86
+    assert "/r/" not in row.body and row.link_nonce and row.link_expires  # kept as parameters
 
 
 async def test_the_sms_request_carries_the_status_callback(sqlite_url: str,
@@ -101,7 +104,11 @@ async def test_the_sms_request_carries_the_status_callback(sqlite_url: str,
     [posted] = scripted_twilio.posts
     assert posted["StatusCallback"] == f"{BASE}/webhooks/twilio/status"
     assert (posted["To"], posted["From"]) == (US_PHONE, "+15005550006")
-    assert posted["Body"] == attempt(sqlite_url, "notice-1:attempt:1").body
+    row = attempt(sqlite_url, "notice-1:attempt:1")
+    assert row.link_nonce is not None and row.link_expires is not None
+    link = f"{BASE}/r/" + token_for(SECRET, LinkParams("notice-1", row.link_expires, row.link_nonce))
+    assert link in posted["Body"]  # the SMS carries the link; the row keeps its parameters
+    assert posted["Body"].replace(link, LINK_WITHHELD) == row.body
     assert result.provider_id == "SM" + f"{1:032x}"
 
 
@@ -136,8 +143,12 @@ async def test_email_through_aiosmtpd_has_both_parts_a_receipt_request_and_the_p
     assert text is not None and html is not None
     text_part, html_part = text.get_content(), html.get_content()
     link = next(w for w in text_part.split() if w.startswith(f"{BASE}/r/"))
-    assert read_token(SECRET, link.rsplit("/", 1)[1], datetime.now(UTC)) == "notice-1"
+    params = read_link(SECRET, link.rsplit("/", 1)[1], datetime.now(UTC))
+    assert params.notice_id == "notice-1"
     assert f'href="{link}"' in html_part and f'src="{link}/o.gif"' in html_part
+    row = attempt(sqlite_url, "notice-1:attempt:1")
+    assert (row.link_expires, row.link_nonce) == (params.expires, params.nonce)
+    assert "/r/" not in row.body and LINK_WITHHELD in row.body
     assert "K7M2QX" in text_part and "医生证明已可复工" in html_part
 
 
@@ -192,6 +203,18 @@ async def test_an_identical_sms_to_one_number_waits_24_hours(
     assert prism_messages() == 3
 
 
+async def test_texts_that_differ_only_in_their_links_are_not_identical(
+        sqlite_url: str, prism: str, prism_messages: Callable[[], int]):
+    open_notice(sqlite_url, phone=US_PHONE)
+    channels = ChannelActivities(config(twilio=prism), sqlite_url)
+    for attempt_no in (1, 2):  # stored alike (links withheld), sent with two different links
+        sent = await send(channels, request("sms", attempt_no, phone=US_PHONE))
+        assert sent.status == DeliveryStatus.queued
+    assert prism_messages() == 2
+    assert attempt(sqlite_url, "notice-1:attempt:1").body == \
+        attempt(sqlite_url, "notice-1:attempt:2").body
+
+
 async def test_without_credentials_the_outbox_stands_in_once_per_key(db_url: str):
     open_notice(db_url)
     channels = ChannelActivities(config(), db_url)
@@ -204,7 +227,8 @@ async def test_without_credentials_the_outbox_stands_in_once_per_key(db_url: str
         rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [r.idempotency_key for r in rows] == ["notice-1:attempt:1", "notice-1:attempt:2"]
     assert rows[0].subject.startswith("[SMS] ") and "http" not in rows[0].body
-    assert f"{BASE}/r/" in rows[1].body and sms.provider_id == f"outbox:{rows[0].id}"
+    assert "/r/" not in rows[1].body and LINK_WITHHELD in rows[1].body  # no usable link
+    assert sms.provider_id == f"outbox:{rows[0].id}"
 
 
 async def test_a_missing_address_fails_the_attempt_without_sending(
@@ -276,3 +300,13 @@ async def test_a_template_without_its_data_fails_loudly(sqlite_url: str):
         await send(channels, request("email", data={"reason": "no date"}))
     assert raised.value.non_retryable and "return_date" in str(raised.value)
     assert attempt(sqlite_url, "notice-1:attempt:1").state == "failed"
+
+
+async def test_the_send_log_masks_the_address(sqlite_url: str, caplog: pytest.LogCaptureFixture):
+    open_notice(sqlite_url)
+    channels = ChannelActivities(config(), sqlite_url)
+    with caplog.at_level(logging.INFO, logger="caseguard.channels"):
+        await send(channels, request("sms", 1))
+        await send(channels, request("email", 2))
+    assert "+86138****8000" in caplog.text and "z***@example.com" in caplog.text
+    assert "13800138000" not in caplog.text and "zhangsan@" not in caplog.text
