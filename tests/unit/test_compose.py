@@ -192,3 +192,8 @@ def test_docker_compose_accepts_the_file(tmp_path: Path):
          "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
         capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_the_payload_keys_reach_api_and_workers_and_are_required():
+    env = COMPOSE["x-caseguard-env"]
+    assert env["CASEGUARD_PAYLOAD_KEYS"].startswith("${CASEGUARD_PAYLOAD_KEYS:?")
