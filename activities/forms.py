@@ -42,7 +42,7 @@ class FormActivities:
         self._store = LocalContentStore(documents) if isinstance(documents, Path) else documents
         self._font_path = font_path
 
-    @activity.defn(name="generate_determination_form")
+    @activity.defn(name="generate_determination_form", no_thread_cancel_exception=True)
     def generate_determination_form(self, request: FormRequest) -> DocumentRef:
         """Store the filled-in 工伤认定申请表 (Regs. art. 18) once per idempotency key."""
         try:

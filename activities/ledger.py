@@ -22,13 +22,17 @@ _CASE_VIEW = TypeAdapter(CaseView)
 _CASE_INPUT = TypeAdapter(CaseInput | None)
 
 
+# Every activity here runs in a thread and writes the database: a cancellation (a worker shutting
+# down, a timed-out attempt) must not be raised inside it mid-query, which leaves its pooled
+# connection with a command in progress. The attempt finishes or fails on its own; Temporal ignores
+# a result that comes too late, and every write is keyed, so a retry writes nothing twice.
 class LedgerActivities:
     """Writes what workflows report; every write is keyed so a retried activity writes once."""
 
     def __init__(self, db_url: str) -> None:
         self._db_url = db_url
 
-    @activity.defn(name="record_onboarding")
+    @activity.defn(name="record_onboarding", no_thread_cancel_exception=True)
     def record_onboarding(self, update: ProjectionUpdate) -> int:
         """Append new onboarding events and refresh the list row, in one transaction; returns the
         events written."""
@@ -39,7 +43,7 @@ class LedgerActivities:
                               update.final_view.now)
         return written
 
-    @activity.defn(name="record_case")
+    @activity.defn(name="record_case", no_thread_cancel_exception=True)
     def record_case(self, update: CaseProjection) -> int:
         """Append new case events and refresh the case's list row and deadlines."""
         entries = (workflow_events.event_entry(update.case_id, e) for e in update.events)

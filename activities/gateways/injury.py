@@ -135,22 +135,22 @@ class InjuryGatewayActivities:
         self._benefits: SiBenefits = benefits or SimulatedSiBenefits()
         self._courier: Courier = courier or SimulatedCourier()
 
-    @activity.defn(name="submit_determination_application")
+    @activity.defn(name="submit_determination_application", no_thread_cancel_exception=True)
     def submit_determination_application(self, app: DeterminationApplication) -> AuthorityReceipt:
         """Send the injury-determination application (工伤认定申请) and return the receipt."""
         return self._authority.submit(app)
 
-    @activity.defn(name="fetch_diagnosis")
+    @activity.defn(name="fetch_diagnosis", no_thread_cancel_exception=True)
     def fetch_diagnosis(self, req: DiagnosisRequest) -> DiagnosisSummary:
         """Fetch the hospital's diagnosis summary of the injury."""
         return self._hospital.diagnosis(req)
 
-    @activity.defn(name="claim_injury_benefits")
+    @activity.defn(name="claim_injury_benefits", no_thread_cancel_exception=True)
     def claim_injury_benefits(self, c: BenefitClaim) -> BenefitClaimReceipt:
         """Claim the fund-paid benefit items (工伤保险待遇) and return the fund's answer."""
         return self._benefits.claim(c)
 
-    @activity.defn(name="register_courier_tracking")
+    @activity.defn(name="register_courier_tracking", no_thread_cancel_exception=True)
     def register_courier_tracking(self, r: CourierRegistration) -> str:
         """Register a paper notice's tracking number with the courier; returns the reference."""
         check_tracking_number(r.tracking_number)

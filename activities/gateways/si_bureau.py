@@ -80,7 +80,7 @@ class GatewayActivities:
     def __init__(self, bureau: SiBureau) -> None:
         self._bureau = bureau
 
-    @activity.defn(name="submit_si_enrollment")
+    @activity.defn(name="submit_si_enrollment", no_thread_cancel_exception=True)
     def submit_si_enrollment(self, request: BureauEnrollment) -> BureauAnswer:
         """Send an approved enrolment to the SI bureau and return its answer."""
         return self._bureau.enroll(request)

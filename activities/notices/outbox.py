@@ -19,7 +19,7 @@ class NotifyActivities:
     def __init__(self, db_url: str) -> None:
         self._db_url = db_url
 
-    @activity.defn(name="notify")
+    @activity.defn(name="notify", no_thread_cancel_exception=True)
     def notify(self, notification: Notification) -> int:
         """Write one outbox message per recipient, once per idempotency key; returns rows written."""
         try:

@@ -59,7 +59,7 @@ class ChannelActivities:
         self._config = config
         self._db_url = db_url
 
-    @activity.defn(name="send_notice")
+    @activity.defn(name="send_notice", no_thread_cancel_exception=True)
     async def send_notice(self, request: SendRequest) -> SendResult:
         """Send one attempt at most once per idempotency key; a refusal is a failed result."""
         channel = self._effective_channel(request.channel)

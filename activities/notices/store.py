@@ -33,7 +33,7 @@ class NoticeActivities:
     def __init__(self, db_url: str) -> None:
         self._db_url = db_url
 
-    @activity.defn(name="open_notice")
+    @activity.defn(name="open_notice", no_thread_cancel_exception=True)
     def open_notice(self, request: NoticeOpen) -> str:
         """Create the notice row once; returns its short code."""
         inp = request.input
@@ -62,7 +62,7 @@ class NoticeActivities:
                      "channels": list(inp.channels), "code": code}))
         return code
 
-    @activity.defn(name="close_notice")
+    @activity.defn(name="close_notice", no_thread_cancel_exception=True)
     def close_notice(self, request: NoticeClose) -> None:
         """Record the outcome on the notice row and in the evidence ledger."""
         outcome = request.outcome
@@ -85,7 +85,7 @@ class NoticeActivities:
                                    "status": a.status.value, "provider_id": a.provider_id}
                                   for a in outcome.attempts]}))
 
-    @activity.defn(name="append_evidence")
+    @activity.defn(name="append_evidence", no_thread_cancel_exception=True)
     def append_evidence(self, event: EvidenceEvent) -> bool:
         """Append one event to the ledger; the same key twice is one entry."""
         _, created = evidence.append(self._db_url, evidence.NewEntry(
