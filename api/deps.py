@@ -6,10 +6,14 @@ thread, three thread hops on every request for a dictionary lookup each."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from temporalio.client import Client
 
@@ -21,8 +25,11 @@ from domain.onboarding import rules as onboarding_rules
 from domain.shared import roles as tool_rules
 from domain.shared.errors import Forbidden
 from domain.shared.people import Actor
-from settings import KeyHolder, Settings
-from store.db import session_for
+from settings import Settings
+from store import people
+from store.db import point_read, session_for
+
+log = logging.getLogger("caseguard.api")
 
 
 async def get_settings(request: Request) -> Settings:
@@ -42,9 +49,11 @@ def get_session(request: Request) -> Iterator[Session]:
 
 async def get_principal(request: Request,
                         authorization: Annotated[str | None, Header()] = None) -> Actor:
-    """The caller, from `Authorization: Bearer <key>`; 401 without a valid key. An address whose
-    failures used up its allowance gets 429 for every key until it refills (api/edges.py)."""
-    keys: dict[str, KeyHolder] = request.app.state.api_keys
+    """The caller, from `Authorization: Bearer <key>`, looked up by the key's hash in the directory
+    (store/people.py); 401 without a valid key (unknown, revoked, or its person deactivated). The
+    actor's role is the first of the person's; `require` picks the one an action needs. An address
+    whose failures used up its allowance gets 429 for every key until it refills (api/edges.py)."""
+    db_url: str = request.app.state.settings.db_url
     limiter: RateLimiter | None = getattr(request.app.state, "auth_limiter", None)
     address = client_address(request.scope)
     if limiter is not None and (wait := limiter.wait(address)):
@@ -52,15 +61,37 @@ async def get_principal(request: Request,
                        "too many failed API keys from this address; try again later",
                        "Authorization", headers={"Retry-After": retry_after(wait)})
     scheme, _, key = (authorization or "").partition(" ")
-    holder = keys.get(key.strip()) if scheme.lower() == "bearer" and key else None
-    if holder is not None:
-        return Actor(name=holder.name, role=holder.role)
+    grant = await point_read(db_url, people.grant_for, key.strip()) \
+        if scheme.lower() == "bearer" and key.strip() else None
+    if grant is not None:
+        request.state.roles = grant.roles
+        await _mark_used(db_url, grant)
+        return Actor(name=grant.name, role=grant.roles[0])
     if limiter is not None:
         limiter.take(address)
     if scheme.lower() != "bearer" or not key:
         raise ApiError(401, "auth.missing_key", "send 'Authorization: Bearer <key>'",
                        "Authorization")
     raise ApiError(401, "auth.invalid_key", "the API key is not valid", "Authorization")
+
+
+_marked: dict[tuple[str, int], float] = {}  # (database, key id) → when this process last marked it
+
+
+async def _mark_used(db_url: str, grant: people.Grant) -> None:
+    """Set the key's last use, at most once a minute per key (a write on a worker thread); a
+    failure only logs: it must not refuse the caller."""
+    now, at = time.monotonic(), people.now()
+    seconds = people.LAST_USED_EVERY.total_seconds()
+    if grant.last_used_at is not None and (
+            at - grant.last_used_at < people.LAST_USED_EVERY
+            or now - _marked.get((db_url, grant.key_id), -seconds) < seconds):
+        return
+    _marked[(db_url, grant.key_id)] = now
+    try:
+        await asyncio.to_thread(people.touch, db_url, grant.key_id, at)
+    except SQLAlchemyError as error:
+        log.warning("last use of API key %d not recorded: %s", grant.key_id, error)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -91,20 +122,28 @@ def require(action: str, *, record_refusal: bool = False) -> Any:
     check = role_check(action)
 
     async def permitted(request: Request, actor: CurrentPrincipal) -> Actor:
-        await permit(check, action, actor, request, record_refusal=record_refusal)
-        return actor
+        return await permit(check, action, actor, request, record_refusal=record_refusal)
 
     return Depends(permitted)
 
 
 async def permit(check: RoleCheck, action: str, actor: Actor, request: Request, *,
-                 record_refusal: bool) -> None:
-    """Run the role check; a refusal is recorded (when asked) and raised as the domain's 403."""
-    try:
-        check(action, actor)
-    except Forbidden as refused:
-        if record_refusal:
-            settings: Settings = request.app.state.settings
-            await Attempt(settings.db_url, request.path_params["id"], actor, action).refused(
-                refusal_error(refused))
-        raise
+                 record_refusal: bool) -> Actor:
+    """The actor acting in the first of the caller's roles that may do `action` (a person may
+    hold several); else the refusal of the actor's own role, recorded (when asked) and raised as
+    the domain's 403."""
+    roles: tuple[str, ...] = getattr(request.state, "roles", (actor.role,))
+    refusal: Forbidden | None = None
+    for role in (actor.role, *(r for r in roles if r != actor.role)):
+        candidate = actor if role == actor.role else Actor(name=actor.name, role=role)
+        try:
+            check(action, candidate)
+            return candidate
+        except Forbidden as refused:
+            refusal = refusal or refused
+    assert refusal is not None
+    if record_refusal:
+        settings: Settings = request.app.state.settings
+        await Attempt(settings.db_url, request.path_params["id"], actor, action).refused(
+            refusal_error(refusal))
+    raise refusal

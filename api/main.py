@@ -23,6 +23,7 @@ from api.routes import (
     notices,
     onboardings,
     outbox,
+    people,
     webhooks,
 )
 from api.routes.dev import mount_dev_routes
@@ -32,6 +33,7 @@ from domain.onboarding.policy import PolicyTable
 from domain.shared.people import Contact
 from settings import GatewayMode, Settings
 from startup import freeze_startup_heap
+from store import people as directory
 from store.db import migrate
 from temporal_client import connect
 
@@ -72,13 +74,15 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = config
-        app.state.api_keys = config.resolved_api_keys()
+        api_keys = config.resolved_api_keys()
         policy = PolicyTable.bundled()
         app.state.policy = policy.with_overrides(config.policy_file) if config.policy_file \
             else policy
         app.state.process = process_settings(config)
         app.state.case_settings = case_settings(config)
         migrate(config.db_url)
+        directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
+                            directory.now())
         app.state.temporal = await connect(config)
         if freeze_heap:
             freeze_startup_heap()
@@ -107,6 +111,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(disputes.router)
     app.include_router(health.router)
     app.include_router(admin.router)
+    app.include_router(people.router)
     app.include_router(codec.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)

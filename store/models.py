@@ -382,3 +382,42 @@ class ClosedRecord(SQLModel, table=True):
     kind: str = Field(max_length=20)  # onboarding | case
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     closed_at: datetime = _utc_column(nullable=False)
+
+
+class PersonRow(SQLModel, table=True):
+    """One person of the directory (POST /api/v1/people): a principal name, roles, contacts.
+    Deactivated, never deleted: the evidence ledger names them."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    departments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    wecom_user_id: str | None = Field(default=None, max_length=64)
+    dingtalk_user_id: str | None = Field(default=None, max_length=64)
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    created_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)
+
+
+class ApiKeyRow(SQLModel, table=True):
+    """An API key of a person: only its SHA-256 is kept, and a short prefix to recognise it.
+    `role` set: the key acts with that one role (keys of CASEGUARD_API_KEYS); unset: with every
+    role of its person. Revoked, never deleted."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    role: str | None = Field(default=None, max_length=20)
+    created_at: datetime = _utc_column(nullable=False)
+    created_by: str = Field(max_length=80)
+    last_used_at: datetime | None = _utc_column(nullable=True)
+    revoked_at: datetime | None = _utc_column(nullable=True)
+    revoked_by: str | None = Field(default=None, max_length=80)

@@ -115,8 +115,7 @@ async def _case_actor(action: str, actor: CurrentPrincipal, request: Request) ->
     if name not in rules.ACTION_STAGES:
         raise ApiError(404, "action.unknown", f"unknown action '{action}'; actions: "
                        + ", ".join(a.replace("_", "-") for a in rules.ACTIONS), "action")
-    await permit(rules.check_role, name, actor, request, record_refusal=True)
-    return actor
+    return await permit(rules.check_role, name, actor, request, record_refusal=True)
 
 
 @router.post("/{id}/actions/{action}", response_model=CaseAnswerOut)

@@ -15,10 +15,13 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     # The codec endpoint opens any workflow's payloads, every employee's whole record at once (ID
     # numbers, diagnoses): the roles that may read documents and export bundles, not `manager`.
     "decode_payloads": HR_ROLES,
+    # The directory decides who holds every role and key: admins only.
+    "manage_people": frozenset({"admin"}),
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
           "drive_simulators": "drive the simulators",
-          "decode_payloads": "decode or encode Temporal payloads"}
+          "decode_payloads": "decode or encode Temporal payloads",
+          "manage_people": "manage people and their API keys"}
 
 
 def check_role(action: str, actor: Actor) -> None:

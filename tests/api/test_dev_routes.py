@@ -23,6 +23,8 @@ from api.routes.dev import mount_dev_routes, router
 from domain.injury.payloads import AuthorityDecision
 from domain.injury.state import CourierUpdate
 from settings import Settings
+from store.db import migrate
+from store.people import bootstrap
 from tests.api.conftest import KEYS, auth, eventually
 
 
@@ -79,7 +81,9 @@ async def dev(dev_server: WorkflowEnvironment, tmp_path: Any) -> AsyncIterator[D
     errors.install(app)
     assert mount_dev_routes(app, settings)
     app.state.settings, app.state.temporal = settings, dev_server.client
-    app.state.api_keys = settings.resolved_api_keys()
+    migrate(settings.db_url)
+    bootstrap(settings.db_url, {k: (h.name, h.role) for k, h in settings.api_keys.items()},
+              datetime.now(UTC))
     async with Worker(dev_server.client, task_queue=task_queue, workflows=[StandInCase],
                       workflow_runner=UnsandboxedWorkflowRunner()), \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
