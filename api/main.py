@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from api import edges, errors
+from api import edges, errors, privacy
 from api.routes import (
     admin,
     cases,
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)
+    app.add_middleware(privacy.MaskedAnswers)  # managers read masked answers (api/privacy.py)
     edges.install(app, config, too_many=employee.too_many_requests)
 
     return app

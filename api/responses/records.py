@@ -87,6 +87,28 @@ class OutboxPage(BaseModel):
     items: list[OutboxMessageOut]
 
 
+class AccessLogEntryOut(BaseModel):
+    """One read of sensitive personal information: who, as which role, what (route template and
+    the subject it named), when, from where."""
+
+    id: int
+    at: datetime
+    principal: str
+    role: str
+    method: str
+    route: str
+    subject_id: str | None
+    client_address: str
+    user_agent: str
+
+
+class AccessLogPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AccessLogEntryOut]
+
+
 class TimelineStepOut(BaseModel):
     """A status of one attempt: the provider's acceptance, then each receipt (with its error)."""
 

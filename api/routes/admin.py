@@ -1,4 +1,5 @@
-"""Admin: load an official holiday schedule (the State Council's notice for a year)."""
+"""Admin: load an official holiday schedule (the State Council's notice for a year); read the
+access log of personal information."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, StrictInt
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import SettingsDep, TemporalDep, require
-from api.schemas import Body
+from api.errors import ApiError
+from api.responses.records import AccessLogPage
+from api.schemas import Body, Offset
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.calendar_update import CalendarUpdate
 from domain.shared.people import Actor
+from store import access_log
 from store import calendar as stored
 from store.running import open_workflow_ids
 
@@ -112,3 +116,23 @@ async def list_calendar(actor: Annotated[Actor, require("read")],
     loaded_years = {y.year for y in loaded}
     return CalendarList(items=[_out(y, y.year in loaded_years)
                                for y in official_calendar(loaded).years])
+
+
+@router.get("/access-log", response_model=AccessLogPage)
+async def read_access_log(actor: Annotated[Actor, require("read_access_log")],
+                          settings: SettingsDep, principal: str | None = None,
+                          subject_id: str | None = None, since: datetime | None = None,
+                          until: datetime | None = None, limit: int = Query(100, ge=1, le=1000),
+                          offset: Offset = 0) -> AccessLogPage:
+    """Who read which employee's personal information, newest first: by principal, subject and
+    time (since inclusive, until exclusive, both with an offset)."""
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise ApiError(422, f"{name}.timezone", f"{name} needs a timezone offset "
+                           "(e.g. 2026-12-01T00:00:00+08:00)", name)
+    total, rows = await asyncio.to_thread(
+        access_log.page, settings.db_url,
+        access_log.AccessQuery(principal=principal, subject_id=subject_id, since=since,
+                               until=until), offset=offset, limit=limit)
+    return AccessLogPage.model_validate({"total": total, "limit": limit, "offset": offset,
+                                         "items": [r.model_dump() for r in rows]})

@@ -16,8 +16,9 @@ from pydantic import (
     field_validator,
 )
 
-from api.deps import CurrentPrincipal, TemporalDep, require
+from api.deps import CurrentPrincipal, TemporalDep
 from api.errors import ApiError
+from api.privacy import logged
 from api.responses.tools import CaseEstimateOut, EstimateOut
 from api.routes.expenses import case_view
 from api.schemas import Body
@@ -108,7 +109,7 @@ def estimate_compensation(body: EstimateIn, actor: CurrentPrincipal, request: Re
 
 @case_router.get("/{id}/compensation", response_model=CaseEstimateOut)
 async def case_compensation(
-        id: str, actor: Annotated[Actor, require("read")], client: TemporalDep, request: Request,
+        id: str, actor: Annotated[Actor, logged("read")], client: TemporalDep, request: Request,
         monthly_wage: Wage | None = None,
         wages_12_months: Annotated[list[Wage] | None, Query(max_length=12)] = None,
         regional_average_monthly_wage: Wage | None = None,

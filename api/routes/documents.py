@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError, file_response
+from api.privacy import logged
 from api.responses.records import DocumentList, DocumentOut
 from api.schemas import PlainText
 from domain.shared import documents as rules
@@ -85,7 +86,7 @@ async def _listed(settings: Settings, id: str) -> dict[str, Any]:
 @router.get("/api/v1/documents/{document_id}", response_class=Response,
             responses=file_response("application/octet-stream", "The file as uploaded (PDF, "
                                     "JPEG, PNG: its own content type)"))
-async def get_document(document_id: str, actor: Annotated[Actor, require("read_document")],
+async def get_document(document_id: str, actor: Annotated[Actor, logged("read_document")],
                        settings: SettingsDep) -> Response:
     """The file itself, with its SHA-256; every download is recorded as evidence."""
     row, data = await asyncio.to_thread(_load, settings, document_id, actor)

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError, file_response
+from api.privacy import logged
 from api.responses.records import EvidencePage, VerificationOut
 from api.schemas import Offset
 from domain.injury.payloads import CaseInput
@@ -43,11 +44,12 @@ case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 
 
 Reader = Annotated[Actor, require("read")]
-Exporter = Annotated[Actor, require("export_bundle")]
+LoggedReader = Annotated[Actor, logged("read")]  # the ledger holds the events' data
+Exporter = Annotated[Actor, logged("export_bundle")]
 
 
 @router.get("/{id}/evidence", response_model=EvidencePage)
-async def list_evidence(id: str, actor: Reader, settings: SettingsDep,
+async def list_evidence(id: str, actor: LoggedReader, settings: SettingsDep,
                         offset: Offset = 0,
                         limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """The onboarding's ledger entries in chain order, with their hashes."""
@@ -56,7 +58,7 @@ async def list_evidence(id: str, actor: Reader, settings: SettingsDep,
 
 
 @case_router.get("/{id}/evidence", response_model=EvidencePage)
-async def list_case_evidence(id: str, actor: Reader, settings: SettingsDep,
+async def list_case_evidence(id: str, actor: LoggedReader, settings: SettingsDep,
                              offset: Offset = 0,
                              limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """The case's ledger entries in chain order, with their hashes."""

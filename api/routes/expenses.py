@@ -18,6 +18,7 @@ from temporalio.client import Client
 from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError, file_response
+from api.privacy import logged
 from api.refusals import Attempt, refusal_error
 from api.responses.tools import ExpenseRecorded, LedgerOut
 from api.schemas import Body
@@ -62,7 +63,7 @@ class ExpenseIn(Body):
     note: str = Field(default="", max_length=2000)
 
 
-Reader = Annotated[Actor, require("read")]
+Reader = Annotated[Actor, logged("read")]  # every read is in the access log
 
 
 @router.post("/{id}/expenses", status_code=201, response_model=ExpenseRecorded)

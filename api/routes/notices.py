@@ -7,15 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from api.deps import SettingsDep, require
+from api.deps import SettingsDep
 from api.errors import ApiError
+from api.privacy import logged
 from api.responses.records import NoticeList, NoticeOut
 from domain.shared.people import Actor
 from store import notices as store
 from store.models import NoticeRow
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
-Reader = Annotated[Actor, require("read")]
+Reader = Annotated[Actor, logged("read_messages")]  # HR roles: whole addresses and bodies
 
 
 @router.get("", response_model=NoticeList)

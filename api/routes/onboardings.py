@@ -14,6 +14,7 @@ from temporalio.client import WorkflowHandle
 from api import registration, temporal_calls
 from api.deps import SessionDep, SettingsDep, TemporalDep, require
 from api.errors import ApiError
+from api.privacy import logged
 from api.refusals import Attempt
 from api.responses.processes import OnboardingAnswerOut, OnboardingOut, OnboardingPage
 from api.schemas import (
@@ -103,7 +104,7 @@ def list_onboardings(actor: Annotated[Actor, require("read")], session: SessionD
 
 
 @router.get("/{id}", response_model=OnboardingOut)
-async def get_onboarding(id: str, actor: Annotated[Actor, require("read")],
+async def get_onboarding(id: str, actor: Annotated[Actor, logged("read")],
                          client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Status, deadlines, events and enrolment requests of one onboarding."""
     return view_json(await temporal_calls.read(client, settings.db_url, _checked(id),

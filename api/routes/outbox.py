@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
-from api.deps import SessionDep, require
+from api.deps import SessionDep
+from api.privacy import logged
 from api.responses.records import OutboxPage
 from api.schemas import Offset
 from domain.shared.people import Actor
@@ -17,11 +18,12 @@ router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
 
 
 @router.get("", response_model=OutboxPage)
-def list_outbox(actor: Annotated[Actor, require("read")], session: SessionDep,
+def list_outbox(actor: Annotated[Actor, logged("read_messages")], session: SessionDep,
                 subject_id: str | None = None,
                 purpose: str | None = None, limit: int = Query(100, ge=1, le=1000),
                 offset: Offset = 0) -> dict[str, Any]:
-    """Messages in the outbox, newest first, by subject (onboarding id) and purpose."""
+    """Messages in the outbox, newest first, by subject (onboarding id) and purpose (HR roles
+    only: they hold whole phones and emails)."""
     query = select(OutboxMessage)
     counted = select(func.count()).select_from(OutboxMessage)
     for column, value in ((OutboxMessage.subject_id, subject_id),

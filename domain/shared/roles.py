@@ -12,6 +12,11 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "record_expense": HR_ROLES,
     "import_disputes": HR_ROLES,
     "drive_simulators": HR_ROLES,
+    # The outbox and the notices hold whole phones, emails and message bodies: the roles that
+    # handle the cases (a manager reads the cases through masks: domain.shared.masking).
+    "read_messages": HR_ROLES,
+    # Who read which employee's personal information (PIPL art. 54 audits).
+    "read_access_log": frozenset({"admin"}),
     # The codec endpoint opens any workflow's payloads, every employee's whole record at once (ID
     # numbers, diagnoses): the roles that may read documents and export bundles, not `manager`.
     "decode_payloads": HR_ROLES,
@@ -20,6 +25,7 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
           "drive_simulators": "drive the simulators",
+          "read_messages": "read the outbox or notices", "read_access_log": "read the access log",
           "decode_payloads": "decode or encode Temporal payloads",
           "manage_people": "manage people and their API keys"}
 

@@ -55,5 +55,8 @@ async def test_the_link_in_the_outbox_opens_the_page_and_the_answer_acknowledges
     statuses = [t["status"] for t in shown["attempts"][0]["timeline"]]
     assert "read" in statuses
     listed = (await api.get("/api/v1/notices", params={"subject": "onboarding-E70"},
-                            headers=auth("k-manager"))).json()
+                            headers=auth("k-mgr"))).json()
     assert [n["id"] for n in listed["items"]] == ["notice-e2e-1"]
+    manager = await api.get("/api/v1/notices", params={"subject": "onboarding-E70"},
+                            headers=auth("k-manager"))
+    assert manager.status_code == 403  # whole addresses and bodies: HR roles only

@@ -47,7 +47,7 @@ from domain.onboarding.state import (
 )
 from domain.shared.events import Event
 from domain.shared.evidence import Verification
-from store import models
+from store import access_log, models
 from tests.factories import case_input, onboarding_input
 
 NOW = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
@@ -88,6 +88,7 @@ SHAPES: list[tuple[type[BaseModel], set[str]]] = [
      row_fields(models.ExpenseRow) - {"invoice_key", "hospital_key"} | {"eligible_assumed"}),
     (tools.ReconciliationOut, fields(BillResult) - {"entry_id"}),
     (tools.LedgerTotalsOut, fields(LedgerTotals) | {"bills", "amount"}),
+    (records.AccessLogEntryOut, row_fields(access_log.AccessLogRow)),
     (tools.EstimateOut,
      fields(Estimate) - {"rule_set_title", "once", "monthly"} | {"totals"}),
 ]
