@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 BIN = Path(sys.executable).parent
 
@@ -74,3 +80,20 @@ def start_object_storage(port: int, log: Path | None = None) -> subprocess.Popen
                             stdout=out, stderr=subprocess.STDOUT)
     wait_for_port("127.0.0.1", port)
     return proc
+
+
+async def forget_workflow(client: Client, workflow_id: str, within: float = 120.0) -> None:
+    """Delete a closed workflow, as the namespace's retention does, and wait until Temporal no
+    longer knows it (the dev server deletes about 30 s after it is asked)."""
+    await client.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
+        namespace=client.namespace, workflow_execution=WorkflowExecution(workflow_id=workflow_id)))
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            await client.get_workflow_handle(workflow_id).describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return
+            raise
+        await asyncio.sleep(0.5)
+    raise TimeoutError(f"Temporal still holds {workflow_id} {within:.0f} s after the delete")

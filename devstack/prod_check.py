@@ -36,12 +36,16 @@ from zoneinfo import ZoneInfo
 import boto3
 import httpx
 import psycopg
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHistory
-from temporalio.service import RPCError, RPCStatusCode
 
-from devstack import free_port, start_object_storage, stop_process, temporal_cli, wait_for_port
+from devstack import (
+    forget_workflow,
+    free_port,
+    start_object_storage,
+    stop_process,
+    temporal_cli,
+    wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -389,20 +393,7 @@ async def _raw_history(address: str, workflow_id: str) -> WorkflowHistory:
 
 
 async def _delete_workflow(address: str, workflow_id: str) -> None:
-    """What the namespace's retention does to a closed workflow; the dev server takes ~30 s."""
-    client = await Client.connect(address)
-    await client.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
-        namespace="default", workflow_execution=WorkflowExecution(workflow_id=workflow_id)))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            await client.get_workflow_handle(workflow_id).describe()
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return
-            raise
-        await asyncio.sleep(1)
-    raise CheckFailed(f"Temporal still holds {workflow_id} 120 s after the delete")
+    await forget_workflow(await Client.connect(address), workflow_id)
 
 
 def _expect(condition: bool, message: str) -> None:

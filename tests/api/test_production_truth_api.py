@@ -4,11 +4,11 @@ retention has removed its workflow."""
 
 from __future__ import annotations
 
-import httpx
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
-from temporalio.service import RPCError, RPCStatusCode
+import asyncio
 
+import httpx
+
+from devstack import forget_workflow
 from store.closed import load_final
 from tests.api.conftest import AppFactory, auth, eventually
 from tests.api.test_cases_api import act as act_on_case
@@ -66,24 +66,9 @@ async def test_an_enrolment_by_hand_needs_the_bureaus_reference_and_receipt(make
 
 
 async def _forget(api: httpx.AsyncClient, *workflow_ids: str) -> None:
-    """What Temporal's retention does to closed workflows: they are gone (the dev server deletes
-    about 30 s after it is asked)."""
+    """What Temporal's retention does to closed workflows: they are gone."""
     client = api.temporal  # type: ignore[attr-defined]
-    for workflow_id in workflow_ids:
-        await client.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
-            namespace=client.namespace,
-            workflow_execution=WorkflowExecution(workflow_id=workflow_id)))
-
-    async def gone() -> bool:
-        for workflow_id in workflow_ids:
-            try:
-                await client.get_workflow_handle(workflow_id).describe()
-                return False
-            except RPCError as error:
-                assert error.status == RPCStatusCode.NOT_FOUND, error
-        return True
-
-    await eventually(gone, timeout=90)
+    await asyncio.gather(*(forget_workflow(client, w, within=90) for w in workflow_ids))
 
 
 async def test_closed_records_read_the_same_after_temporal_forgot_them(api: httpx.AsyncClient,
