@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 class ContentStore(Protocol):
     def put(self, data: bytes) -> str: ...
     def get(self, sha256: str) -> bytes: ...
+    def delete(self, sha256: str) -> None: ...
     def describe(self) -> str: ...
 
 
@@ -70,6 +71,10 @@ class LocalContentStore:
     def get(self, sha256: str) -> bytes:
         return _checked(sha256, self._path(sha256).read_bytes())
 
+    def delete(self, sha256: str) -> None:
+        """Remove the content (retention, store/retention.py); content already gone is no error."""
+        self._path(sha256).unlink(missing_ok=True)
+
     def describe(self) -> str:
         return str(self._root)
 
@@ -102,6 +107,10 @@ class S3ContentStore:
     def get(self, sha256: str) -> bytes:
         answer = self._client.get_object(Bucket=self._bucket, Key=self.key(sha256))
         return _checked(sha256, answer["Body"].read())
+
+    def delete(self, sha256: str) -> None:
+        """Remove the object (retention); S3 answers a missing key with success too."""
+        self._client.delete_object(Bucket=self._bucket, Key=self.key(sha256))
 
     def describe(self) -> str:
         return f"s3://{self._bucket}"

@@ -74,8 +74,9 @@ class OnboardingRow(SQLModel, table=True):
 class EvidenceEntry(SQLModel, table=True):
     """The append-only, hash-chained evidence ledger: every event of every onboarding and case.
 
-    No code path updates or deletes a row. (subject_id, seq) and idempotency_key are unique, so
-    the same event appended twice is one row.
+    No code path deletes a row; only retention (store/retention.py) updates one, replacing its
+    payload by a redaction marker with every hash kept. (subject_id, seq) and idempotency_key are
+    unique, so the same event appended twice is one row.
     """
 
     __tablename__ = "evidence_entries"

@@ -2,6 +2,8 @@
 
 An entry's hash covers its subject, sequence, time, actor, kind, payload hash and the previous
 entry's hash, so altering, removing or reordering any stored entry breaks every hash after it.
+An entry whose personal data retention removed (domain.shared.retention.redaction_marker) keeps
+its hashes: its chain still verifies, its payload no longer can, and the verification counts it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from domain.shared.retention import is_redacted
 
 GENESIS = "0" * 64
 
@@ -64,24 +68,26 @@ class Verification:
     head: str
     first_broken_seq: int | None = None
     reason: str = ""
+    redacted: int = 0  # entries whose payload retention removed (their hashes still chain)
 
 
 def verify_chain(subject_id: str, entries: Iterable[ChainEntry]) -> Verification:
     """Recompute every hash in order; name the first entry whose stored values no longer agree."""
-    prev, expected_seq, count = GENESIS, 1, 0
+    prev, expected_seq, count, redacted = GENESIS, 1, 0, 0
     for e in entries:
         count += 1
+        redacted += is_redacted(e.payload)
         problem = _problem(e, prev, expected_seq)
         if problem:
-            return Verification(subject_id, False, count, prev, e.seq, problem)
+            return Verification(subject_id, False, count, prev, e.seq, problem, redacted)
         prev, expected_seq = e.entry_hash, e.seq + 1
-    return Verification(subject_id, True, count, prev)
+    return Verification(subject_id, True, count, prev, redacted=redacted)
 
 
 def _problem(e: ChainEntry, prev: str, expected_seq: int) -> str:
     if e.seq != expected_seq:
         return f"entry {e.seq} stands where entry {expected_seq} should: an entry is missing"
-    if payload_hash(e.payload) != e.payload_sha256:
+    if not is_redacted(e.payload) and payload_hash(e.payload) != e.payload_sha256:
         return f"entry {e.seq}: the payload no longer matches its SHA-256 (payload altered)"
     if e.prev_hash != prev:
         return f"entry {e.seq}: prev_hash does not match the previous entry's hash"
