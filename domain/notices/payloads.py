@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
-Channel = Literal["sms", "email", "outbox"]
-CHANNELS: tuple[Channel, ...] = ("sms", "email", "outbox")
+# "sms" is one channel whatever carries it: Twilio, or Aliyun SMS for mainland numbers (+86)
+# when it is configured (activities/notices/send.py chooses by the number).
+Channel = Literal["sms", "email", "outbox", "wecom", "dingtalk"]
+CHANNELS: tuple[Channel, ...] = ("sms", "email", "outbox", "wecom", "dingtalk")
 
 
 class DeliveryStatus(StrEnum):
@@ -30,6 +32,8 @@ class NoticeRecipient:
     phone: str | None = None
     email: str | None = None
     locale: Literal["zh-CN", "en"] = "zh-CN"
+    wecom_user_id: str | None = None     # 企业微信 member id (UserID)
+    dingtalk_user_id: str | None = None  # 钉钉 userid
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class SendRequest:
     template: str
     data: dict[str, Any]
     reminder: bool = False
+    requires_answer: bool = True  # WeCom: a card with the "我已收到" button, else a text card
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class SendResult:
     to: str = ""
     segments: int = 0
     error: str = ""
+    # The provider sends no report by itself: its status must be pulled (DingTalk's send result,
+    # Aliyun's QuerySendDetails); the notice workflow then runs `pull_receipts` on a schedule.
+    pull: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,23 @@ class Receipt:
     attempt_no: int
     source: str
     error_code: str = ""
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """Ask the provider about one attempt (by its provider id) for reports it keeps to be pulled."""
+
+    notice_id: str
+    attempt_no: int
+    channel: Channel
+    provider_id: str
+    to: str
+
+
+@dataclass(frozen=True)
+class PullResult:
+    receipts: tuple[Receipt, ...] = ()  # newly recorded reports, oldest first
+    final: bool = False                 # nothing more will come: stop pulling
 
 
 @dataclass(frozen=True)
