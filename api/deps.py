@@ -1,5 +1,5 @@
 """Typed dependencies: the Temporal client, a database session, the calling principal and what
-their role permits (`require`).
+their role permits (`require`), within the departments they see (api/scoping.py).
 
 The ones that only read app state are `async def`: FastAPI runs a plain `def` dependency in a worker
 thread, three thread hops on every request for a dictionary lookup each."""
@@ -20,11 +20,13 @@ from temporalio.client import Client
 from api.edges import RateLimiter, client_address, retry_after
 from api.errors import ApiError
 from api.refusals import Attempt, refusal_error
+from api.scoping import check_record
 from domain.injury import rules as case_rules
 from domain.onboarding import rules as onboarding_rules
 from domain.shared import roles as tool_rules
 from domain.shared.errors import Forbidden
 from domain.shared.people import Actor
+from domain.shared.scoping import scope_of
 from settings import Settings
 from store import people
 from store.db import point_read, session_for
@@ -51,8 +53,10 @@ async def get_principal(request: Request,
                         authorization: Annotated[str | None, Header()] = None) -> Actor:
     """The caller, from `Authorization: Bearer <key>`, looked up by the key's hash in the directory
     (store/people.py); 401 without a valid key (unknown, revoked, or its person deactivated). The
-    actor's role is the first of the person's; `require` picks the one an action needs. An address
-    whose failures used up its allowance gets 429 for every key until it refills (api/edges.py)."""
+    actor's role is the first of the person's; `require` picks the one an action needs. The
+    caller's roles and scope (the departments they read: domain.shared.scoping) go to
+    `request.state`. An address whose failures used up its allowance gets 429 for every key
+    until it refills (api/edges.py)."""
     db_url: str = request.app.state.settings.db_url
     limiter: RateLimiter | None = getattr(request.app.state, "auth_limiter", None)
     address = client_address(request.scope)
@@ -65,6 +69,7 @@ async def get_principal(request: Request,
         if scheme.lower() == "bearer" and key.strip() else None
     if grant is not None:
         request.state.roles = grant.roles
+        request.state.scope = scope_of(grant.roles, grant.departments)
         await _mark_used(db_url, grant)
         return Actor(name=grant.name, role=grant.roles[0])
     if limiter is not None:
@@ -117,8 +122,9 @@ def role_check(action: str) -> RoleCheck:
 
 def require(action: str, *, record_refusal: bool = False) -> Any:
     """A dependency answering the caller when their role may do `action`, else 403 role.forbidden
-    (`Annotated[Actor, require("approve_enrollment")]`). With `record_refusal`, the 403 goes to
-    the ledger of the route's `{id}`, as its other refusals do (api/refusals.py)."""
+    (`Annotated[Actor, require("approve_enrollment")]`), and when the onboarding or case the
+    route's `{id}` names is of their departments, else 404 (`permit`). With `record_refusal`, the
+    403 goes to the ledger of the route's `{id}`, as its other refusals do (api/refusals.py)."""
     check = role_check(action)
 
     async def permitted(request: Request, actor: CurrentPrincipal) -> Actor:
@@ -131,16 +137,19 @@ async def permit(check: RoleCheck, action: str, actor: Actor, request: Request, 
                  record_refusal: bool) -> Actor:
     """The actor acting in the first of the caller's roles that may do `action` (a person may
     hold several); else the refusal of the actor's own role, recorded (when asked) and raised as
-    the domain's 403."""
+    the domain's 403. A permitted caller is then held to their departments on the routes of one
+    onboarding or case: outside them, the 404 of an unknown id (api/scoping.py)."""
     roles: tuple[str, ...] = getattr(request.state, "roles", (actor.role,))
     refusal: Forbidden | None = None
     for role in (actor.role, *(r for r in roles if r != actor.role)):
         candidate = actor if role == actor.role else Actor(name=actor.name, role=role)
         try:
             check(action, candidate)
-            return candidate
         except Forbidden as refused:
             refusal = refusal or refused
+            continue
+        await check_record(request, candidate)
+        return candidate
     assert refusal is not None
     if record_refusal:
         settings: Settings = request.app.state.settings

@@ -7,8 +7,9 @@ handle cases, and the access log of reads of sensitive personal information.
   are those `api.deps.get_principal` puts in `request.state.roles`. HR roles' answers pass through
   untouched, byte for byte; files (bundles, PDFs, CSVs) are not JSON and pass too (a manager may
   not read documents or export bundles).
-- `logged(action)`: the route's role check (`api.deps.require`), then one row in the access log
-  (store/access_log.py), written on a worker thread. A read the role may not do is refused first
+- `logged(action)`: the route's role and department checks (`api.deps.require`), then one row in
+  the access log (store/access_log.py), written on a worker thread. A read the role may not do
+  (403), or of a record outside the caller's departments (404, api/scoping.py), is refused first
   and not logged as a read.
 """
 
@@ -80,8 +81,8 @@ class MaskedAnswers:
 
 
 def logged(action: str) -> Any:
-    """A dependency answering the caller when their role may do `action` (`require`), after one
-    row of the access log records the read."""
+    """A dependency answering the caller when their role may do `action` within their
+    departments (`require`), after one row of the access log records the read."""
 
     allowed = require(action)  # a default, not an annotation: annotations here are strings
 

@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from domain.disputes.records import PastDispute
+from domain.shared.scoping import COMPANY, Scope
 from store.db import session_for
 from store.models import DisputeHistoryRow
+from store.scoping import disputes_within
 
 
 def _fields(record: PastDispute) -> dict[str, Any]:
@@ -74,16 +76,18 @@ def delete_batch(db_url: str, batch_id: str) -> None:
         session.commit()
 
 
-def all_rows(db_url: str) -> list[DisputeHistoryRow]:
+def all_rows(db_url: str, scope: Scope = COMPANY) -> list[DisputeHistoryRow]:
+    """Every row the scope sees (store.scoping.disputes_within), oldest first."""
     with session_for(db_url) as session:
-        return list(session.exec(select(DisputeHistoryRow).order_by(col(DisputeHistoryRow.id))).all())
+        return list(session.exec(select(DisputeHistoryRow).where(disputes_within(scope))
+                                 .order_by(col(DisputeHistoryRow.id))).all())
 
 
 def page(db_url: str, *, offset: int = 0, limit: int = 50, source: str | None = None,
-         grade: int | None = None) -> tuple[int, list[DisputeHistoryRow]]:
-    """Newest first."""
-    query = select(DisputeHistoryRow)
-    counted = select(func.count()).select_from(DisputeHistoryRow)
+         grade: int | None = None, scope: Scope = COMPANY) -> tuple[int, list[DisputeHistoryRow]]:
+    """Newest first; the rows the scope sees."""
+    query = select(DisputeHistoryRow).where(disputes_within(scope))
+    counted = select(func.count()).select_from(DisputeHistoryRow).where(disputes_within(scope))
     if source is not None:
         query = query.where(DisputeHistoryRow.source == source)
         counted = counted.where(DisputeHistoryRow.source == source)

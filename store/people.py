@@ -32,12 +32,14 @@ _FIELDS = tuple(PersonFields.__dataclass_fields__)
 
 @dataclass(frozen=True)
 class Grant:
-    """What a valid key lets its caller act as: a name and the roles, in directory order."""
+    """What a valid key lets its caller act as: a name and the roles, in directory order, and
+    the person's departments (a manager reads those: domain.shared.scoping)."""
 
     key_id: int
     name: str
     roles: tuple[str, ...]
     last_used_at: datetime | None
+    departments: tuple[str, ...] = ()
 
 
 def hash_key(key: str) -> str:
@@ -200,12 +202,14 @@ def grant_for(url: str, key: str) -> Grant | None:
     roles = key_roles(found.roles, found.role)
     if not roles:
         return None
-    return Grant(found.id, found.name, roles, found.last_used_at)
+    return Grant(found.id, found.name, roles, found.last_used_at,
+                 departments=tuple(found.departments or ()))
 
 
 _KEYS, _PEOPLE = table_of(ApiKeyRow), table_of(PersonRow)
 _GRANT = (core_select(_KEYS.c.id, _KEYS.c.role, _KEYS.c.revoked_at, _KEYS.c.last_used_at,
-                      _PEOPLE.c.name, _PEOPLE.c.roles, _PEOPLE.c.active)
+                      _PEOPLE.c.name, _PEOPLE.c.roles, _PEOPLE.c.active,
+                      _PEOPLE.c.departments)
           .join_from(_KEYS, _PEOPLE, _KEYS.c.person_id == _PEOPLE.c.id)
           .where(_KEYS.c.key_hash == bindparam("h")))
 

@@ -23,6 +23,7 @@ from api.schemas import (
     case_answer_json,
     case_json,
 )
+from api.scoping import CallerScope
 from domain.injury import rules
 from domain.injury.clocks import initial_state_deadlines
 from domain.injury.intake import CaseReport, build_case_input
@@ -39,6 +40,7 @@ from store import calendar as stored_calendar
 from store import workflow_events
 from store.db import point_read
 from store.models import CaseDeadlineEntry, CaseRow
+from store.scoping import within
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -68,13 +70,14 @@ def _case_exists(workflow_id: str) -> ApiError:
 
 
 @router.get("", response_model=CasePage)
-def list_cases(actor: Annotated[Actor, require("read")], session: SessionDep,
+def list_cases(actor: Annotated[Actor, require("read")], scope: CallerScope, session: SessionDep,
                stage: Stage | None = None, overdue: bool | None = None,
                due_before: datetime | None = None, limit: int = Query(50, ge=1, le=500),
                offset: Offset = 0) -> dict[str, Any]:
-    """List cases from the projection, newest accident first: by stage, overdue, or due before."""
+    """List cases from the projection, newest accident first: by stage, overdue, or due before;
+    a manager's, of their departments only."""
     now = datetime.now(UTC)
-    filters: list[Any] = []
+    filters: list[Any] = [within(scope, CaseRow.department)]
     if stage is not None:
         filters.append(CaseRow.stage == stage.value)
     open_deadline = and_(col(CaseDeadlineEntry.case_id) == col(CaseRow.id),

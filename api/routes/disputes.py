@@ -14,6 +14,7 @@ from api.deps import SettingsDep, require
 from api.errors import ApiError
 from api.responses.tools import DisputePage, DisputesImported, SimilarDisputes
 from api.schemas import Offset
+from api.scoping import CallerScope
 from domain.disputes import records
 from domain.disputes.similarity import DisputeQuery, DisputeRecord, agreed_summary, normalise, rank
 from domain.shared.people import Actor
@@ -31,7 +32,7 @@ Reader = Annotated[Actor, require("read")]
 
 @router.get("/similar", response_model=SimilarDisputes,
             summary="Past disputes ranked by similarity to a case")
-def similar(actor: Reader, settings: SettingsDep,
+def similar(actor: Reader, scope: CallerScope, settings: SettingsDep,
             injury: Annotated[str, Query(max_length=500)] = "",
             grade: Annotated[int | None, Query(ge=1, le=10)] = None,
             si_enrolled: bool | None = None, region: Annotated[str | None, Query(max_length=40)] = None,
@@ -41,13 +42,14 @@ def similar(actor: Reader, settings: SettingsDep,
     and how it ended, so HR can prepare a negotiation. Scoring (domain.disputes): same grade
     weighs most, adjacent grades count partly, then injury wording (character bigrams and body-part
     keywords), SI status at the time, region and traffic accident; criteria left out do not count.
+    A manager searches the imported disputes and the finished cases of their departments.
     """
     query = DisputeQuery(injury=injury, grade=grade, si_enrolled=si_enrolled, region=region,
                          traffic_accident=traffic_accident)
     if not normalise(injury) and grade is None and si_enrolled is None:
         raise ApiError(422, "query.empty", "give at least one of injury, grade or si_enrolled",
                        "injury")
-    rows = {_key(r): r for r in store.all_rows(settings.db_url)}
+    rows = {_key(r): r for r in store.all_rows(settings.db_url, scope)}
     matches = rank(query, (_record(r) for r in rows.values()), limit)
     items = [{"score": m.score, "match": m.parts, **_public(rows[m.key])} for m in matches]
     return {"query": {"injury": injury, "grade": grade, "si_enrolled": si_enrolled,
@@ -57,13 +59,15 @@ def similar(actor: Reader, settings: SettingsDep,
 
 
 @router.get("", response_model=DisputePage, summary="The dispute history, newest first")
-def list_disputes(actor: Reader, settings: SettingsDep,
+def list_disputes(actor: Reader, scope: CallerScope, settings: SettingsDep,
                   source: Literal["case", "import"] | None = None,
                   grade: Annotated[int | None, Query(ge=1, le=10)] = None,
                   offset: Offset = 0,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
-    """Finished cases and imported past disputes; filter by source or grade."""
-    total, rows = store.page(settings.db_url, offset=offset, limit=limit, source=source, grade=grade)
+    """Finished cases and imported past disputes; filter by source or grade. A manager sees
+    the imported ones and the finished cases of their departments."""
+    total, rows = store.page(settings.db_url, offset=offset, limit=limit, source=source,
+                             grade=grade, scope=scope)
     return {"total": total, "offset": offset, "limit": limit, "items": [_public(r) for r in rows]}
 
 

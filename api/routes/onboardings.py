@@ -30,6 +30,7 @@ from api.schemas import (
     answer_json,
     view_json,
 )
+from api.scoping import CallerScope
 from domain.onboarding import rules
 from domain.onboarding.intake import build_input
 from domain.onboarding.payloads import (
@@ -50,6 +51,7 @@ from store import calendar as stored_calendar
 from store import document_rows, workflow_events
 from store.db import point_read
 from store.models import OnboardingRow
+from store.scoping import within
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["onboardings"])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,13 +89,15 @@ def _exists(workflow_id: str) -> ApiError:
 
 
 @router.get("", response_model=OnboardingPage)
-def list_onboardings(actor: Annotated[Actor, require("read")], session: SessionDep,
-                     status: Status | None = None,
+def list_onboardings(actor: Annotated[Actor, require("read")], scope: CallerScope,
+                     session: SessionDep, status: Status | None = None,
                      limit: int = Query(50, ge=1, le=500),
                      offset: Offset = 0) -> dict[str, Any]:
-    """List onboardings, newest first, optionally by status."""
-    query = select(OnboardingRow)
-    counted = select(func.count()).select_from(OnboardingRow)
+    """List onboardings, newest first, optionally by status; a manager's, of their departments
+    only."""
+    visible = within(scope, OnboardingRow.department)
+    query = select(OnboardingRow).where(visible)
+    counted = select(func.count()).select_from(OnboardingRow).where(visible)
     if status is not None:
         query = query.where(OnboardingRow.status == status.value)
         counted = counted.where(OnboardingRow.status == status.value)

@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from settings import Settings
+from store import people
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 KEYS = {
@@ -25,6 +26,9 @@ KEYS = {
     "k-manager": {"name": "dept-dave", "role": "manager"},
     "k-admin": {"name": "root", "role": "admin"},
 }
+
+MANAGED = ("生产部",)
+"""The departments of dept-dave (k-manager): the one tests/factories.py gives its employees."""
 
 AppFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
@@ -54,6 +58,7 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
         app = create_app(settings)
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()
+        _manages(db_url, "dept-dave", MANAGED)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                    base_url="http://caseguard.test")
         client.temporal, client.task_queue = dev_server.client, task_queue  # type: ignore[attr-defined]
@@ -72,6 +77,15 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
 @pytest.fixture
 async def api(make_api: AppFactory) -> httpx.AsyncClient:
     return await make_api()
+
+
+def _manages(db_url: str, name: str, departments: tuple[str, ...]) -> None:
+    """Give a configured key's person their departments, as an admin would (a second app on the
+    same database changes nothing)."""
+    _, managers = people.listing(db_url, active=None, role="manager", limit=500, offset=0)
+    person = next(p for p in managers if p.name == name)
+    assert person.id is not None
+    people.change(db_url, person.id, {"departments": departments}, "root", people.now())
 
 
 async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:

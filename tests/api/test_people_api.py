@@ -150,7 +150,8 @@ async def test_every_change_is_in_the_evidence(api: httpx.AsyncClient, db_url: s
     mine = [(e.kind, e.actor) for e in entries if e.payload.get("person_id") == li["id"]]
     assert mine == [("person_created", "root"), ("person_changed", "root"),
                     ("key_issued", "root"), ("key_revoked", "root")]
-    changed = next(e for e in entries if e.kind == "person_changed").payload["changes"]
+    changed = next(e for e in entries if e.kind == "person_changed"
+                   and e.payload["person_id"] == li["id"]).payload["changes"]
     assert changed == {"phone": ["+8613800138000", None], "channels": [["wecom", "sms"], ["wecom"]],
                        "departments": [["生产部", "仓储部"], ["生产部"]]}
     assert issued["key"] not in str([e.payload for e in entries])
