@@ -111,6 +111,24 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_from: str = "Caseguard <caseguard@localhost>"
     smtp_starttls: bool = False
+    # WeCom (企业微信) application messages and their card callback; DingTalk (钉钉) work
+    # notifications; Aliyun SMS for mainland numbers (README, "Chinese channels"). The base URLs
+    # are the providers' own unless a test points them at its fake.
+    wecom_corp_id: str = ""
+    wecom_agent_id: int = 0
+    wecom_secret: SecretStr = SecretStr("")
+    wecom_token: SecretStr = SecretStr("")
+    wecom_aes_key: SecretStr = SecretStr("")
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+    dingtalk_app_key: str = ""
+    dingtalk_app_secret: SecretStr = SecretStr("")
+    dingtalk_agent_id: int = 0
+    dingtalk_api_base_url: str = "https://oapi.dingtalk.com"
+    aliyun_sms_access_key_id: str = ""
+    aliyun_sms_access_key_secret: SecretStr = SecretStr("")
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_template_codes: dict[str, str] = Field(default_factory=dict)
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
     pdf_font: Path | None = None
     company_name: str = ""
     case_materials_sla_hours: float = Field(default=24, gt=0)
@@ -146,6 +164,15 @@ class Settings(BaseSettings):
         if any(not 1 <= d <= 29 for d in days):
             raise ValueError("reminder days must lie inside the 30-day window (1-29)")
         return tuple(sorted(set(days)))
+
+    @field_validator("wecom_aes_key")
+    @classmethod
+    def _wecom_aes_key(cls, key: SecretStr) -> SecretStr:
+        text = key.get_secret_value()
+        if text and (len(text) != 43 or len(base64.b64decode(text + "=", validate=False)) != 32):
+            raise ValueError("CASEGUARD_WECOM_AES_KEY must be the 43-character EncodingAESKey of "
+                             "the WeCom app's callback settings")
+        return key
 
     @field_validator("payload_keys")
     @classmethod

@@ -34,6 +34,7 @@ from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
 from activities.notices.outbox import NotifyActivities
 from activities.notices.providers import ChannelConfig
+from activities.notices.pull import ReceiptActivities
 from activities.notices.send import ChannelActivities
 from activities.notices.store import NoticeActivities
 from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
@@ -91,11 +92,14 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     notify = NotifyActivities(db_url)
     gateways, injury = gateways_for(db_url, gateway_modes or {})
     notices = NoticeActivities(db_url)
-    send = ChannelActivities(channels or ChannelConfig(secret_key=DEV_SECRET), db_url)
+    send_config = channels or ChannelConfig(secret_key=DEV_SECRET)
+    send = ChannelActivities(send_config, db_url)
     forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
-            notices.append_evidence, send.send_notice, forms.generate_determination_form,
+            notices.append_evidence, send.send_notice,
+            ReceiptActivities(send_config, db_url).pull_receipts,
+            forms.generate_determination_form,
             injury.submit_determination_application, injury.fetch_diagnosis,
             injury.claim_injury_benefits, injury.register_courier_tracking]
 

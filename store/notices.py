@@ -164,3 +164,11 @@ def notices_of(db_url: str, subject_id: str) -> list[NoticeRow]:
     with session_for(db_url) as session:
         return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == subject_id)
                                  .order_by(col(NoticeRow.created_at))).all())
+
+
+def attempt_by_number(db_url: str, notice_id: str, attempt_no: int) -> NoticeAttemptRow | None:
+    """One attempt of a notice by its number (a WeCom card's task id names it)."""
+    with session_for(db_url) as session:
+        return session.exec(select(NoticeAttemptRow).where(
+            NoticeAttemptRow.notice_id == notice_id,
+            NoticeAttemptRow.attempt_no == attempt_no)).first()

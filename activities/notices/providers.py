@@ -56,6 +56,20 @@ class ChannelConfig:
     smtp_from: str = "Caseguard <caseguard@localhost>"
     smtp_starttls: bool = False
     timeout_seconds: float = 30.0
+    wecom_corp_id: str = ""
+    wecom_agent_id: int = 0
+    wecom_secret: str = field(default="", repr=False)
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+    dingtalk_app_key: str = ""
+    dingtalk_app_secret: str = field(default="", repr=False)
+    dingtalk_agent_id: int = 0
+    dingtalk_api_base_url: str = "https://oapi.dingtalk.com"
+    aliyun_sms_access_key_id: str = ""
+    aliyun_sms_access_key_secret: str = field(default="", repr=False)
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_template_codes: tuple[tuple[str, str], ...] = ()  # (notice template or "*", code)
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
+    company_name: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChannelConfig:
@@ -69,7 +83,19 @@ class ChannelConfig:
             twilio_api_base_url=settings.twilio_api_base_url, smtp_host=settings.smtp_host,
             smtp_port=settings.smtp_port, smtp_username=settings.smtp_username,
             smtp_password=settings.smtp_password, smtp_from=settings.smtp_from,
-            smtp_starttls=settings.smtp_starttls)
+            smtp_starttls=settings.smtp_starttls, wecom_corp_id=settings.wecom_corp_id,
+            wecom_agent_id=settings.wecom_agent_id,
+            wecom_secret=settings.wecom_secret.get_secret_value(),
+            wecom_api_base_url=settings.wecom_api_base_url,
+            dingtalk_app_key=settings.dingtalk_app_key,
+            dingtalk_app_secret=settings.dingtalk_app_secret.get_secret_value(),
+            dingtalk_agent_id=settings.dingtalk_agent_id,
+            dingtalk_api_base_url=settings.dingtalk_api_base_url,
+            aliyun_sms_access_key_id=settings.aliyun_sms_access_key_id,
+            aliyun_sms_access_key_secret=settings.aliyun_sms_access_key_secret.get_secret_value(),
+            aliyun_sms_sign_name=settings.aliyun_sms_sign_name,
+            aliyun_sms_template_codes=tuple(sorted(settings.aliyun_sms_template_codes.items())),
+            aliyun_sms_endpoint=settings.aliyun_sms_endpoint, company_name=settings.company_name)
 
     @property
     def twilio_configured(self) -> bool:
@@ -78,6 +104,19 @@ class ChannelConfig:
     @property
     def smtp_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def wecom_configured(self) -> bool:
+        return bool(self.wecom_corp_id and self.wecom_secret and self.wecom_agent_id)
+
+    @property
+    def dingtalk_configured(self) -> bool:
+        return bool(self.dingtalk_app_key and self.dingtalk_app_secret and self.dingtalk_agent_id)
+
+    @property
+    def aliyun_sms_configured(self) -> bool:
+        return bool(self.aliyun_sms_access_key_id and self.aliyun_sms_access_key_secret
+                    and self.aliyun_sms_sign_name and self.aliyun_sms_template_codes)
 
     @property
     def base_url(self) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.notices import china
 from activities.notices.providers import ChannelConfig, NotSent, Refused, Unsure, send_email, send_sms
 from domain.notices.payloads import Channel, DeliveryStatus, SendRequest, SendResult
 from domain.notices.text import Rendered, render, sms_count, sms_rule_for, withhold_link
@@ -46,6 +47,7 @@ class _Composed(NamedTuple):
     rendered: Rendered  # as sent
     link: LinkParams
     url: str
+    code: str = ""  # the notice's code (Aliyun SMS templates carry it)
 
     @property
     def stored_text(self) -> str:
@@ -62,11 +64,11 @@ class ChannelActivities:
     @activity.defn(name="send_notice", no_thread_cancel_exception=True)
     async def send_notice(self, request: SendRequest) -> SendResult:
         """Send one attempt at most once per idempotency key; a refusal is a failed result."""
-        channel = self._effective_channel(request.channel)
+        channel = self._effective_channel(request.channel, request.recipient.phone)
         to = _address(request, channel)
         claimed = await asyncio.to_thread(self._claim, request, channel, to)
         if isinstance(claimed, SendResult):
-            return claimed
+            return china.pulls(self._config, claimed)
         attempt_id = claimed
         if not to:
             return await self._finish(attempt_id, "failed", DeliveryStatus.failed, None,
@@ -86,6 +88,9 @@ class ChannelActivities:
             raise
         segments = sms_count(rendered.text).segments if request.channel == "sms" else 0
         content = _Content(rendered.subject, composed.stored_text, segments, composed.link)
+        if channel == "sms" and china.aliyun_carries(self._config, to):  # a template, no link
+            content = _Content(rendered.subject, china.aliyun_stored_text(
+                self._config, request, composed.code), segments, None)
         if earlier is not None:
             return await self._finish(
                 attempt_id, "suppressed", DeliveryStatus.failed, content,
@@ -106,11 +111,16 @@ class ChannelActivities:
                                    type="ChannelUnavailable") from exc
         log.info("notice %s attempt %s sent by %s to %s as %s", request.notice_id,
                  request.attempt_no, channel, mask_address(to), provider_id)
-        return await self._finish(attempt_id, "sent", status, content, provider_id=provider_id)
+        return china.pulls(self._config, await self._finish(attempt_id, "sent", status, content,
+                                                            provider_id=provider_id))
 
-    def _effective_channel(self, channel: Channel) -> Channel:
+    def _effective_channel(self, channel: Channel, phone: str | None = None) -> Channel:
         """Without credentials for a channel, its messages go to the outbox (`make run`)."""
-        if channel == "sms" and not self._config.twilio_configured:
+        if channel == "sms" and not self._config.twilio_configured \
+                and not china.aliyun_carries(self._config, phone):
+            return "outbox"
+        if (channel == "wecom" and not self._config.wecom_configured) or \
+                (channel == "dingtalk" and not self._config.dingtalk_configured):
             return "outbox"
         if channel == "email" and not self._config.smtp_configured:
             return "outbox"
@@ -118,6 +128,10 @@ class ChannelActivities:
 
     async def _deliver(self, channel: Channel, request: SendRequest, to: str,
                        composed: _Composed) -> tuple[str, DeliveryStatus]:
+        if channel in ("wecom", "dingtalk") or (
+                channel == "sms" and china.aliyun_carries(self._config, to)):
+            return await china.deliver(self._config, request, to, composed.rendered,
+                                       composed.url, composed.code)
         if channel == "sms":
             return await send_sms(self._config, to, composed.rendered.text)
         if channel == "email":
@@ -218,7 +232,7 @@ class ChannelActivities:
             name=request.recipient.name, reminder=request.reminder,
             hr_phone=str(request.data.get("hr_phone") or cfg.hr_phone),
             email_on_file=bool(request.recipient.email),
-            sms_rule=sms_rule_for(to) if form == "sms" else None), params, link)
+            sms_rule=sms_rule_for(to) if form == "sms" else None), params, link, notice.code)
 
     def _identical_sms(self, attempt_id: int, to: str, body: str) -> datetime | None:
         """When the same text last went to this number within the window, if it did."""
@@ -262,7 +276,8 @@ class ChannelActivities:
         return f"outbox:{row.id}", DeliveryStatus.sent
 
 
-_ADDRESS_NAME = {"sms": "phone number", "email": "email address", "outbox": "address"}
+_ADDRESS_NAME = {"sms": "phone number", "email": "email address", "outbox": "address",
+                 "wecom": "WeCom user id", "dingtalk": "DingTalk user id"}
 
 
 def _address(request: SendRequest, channel: Channel) -> str:
@@ -272,6 +287,9 @@ def _address(request: SendRequest, channel: Channel) -> str:
         return recipient.phone or ""
     if request.channel == "email":
         return recipient.email or ""
+    if request.channel in ("wecom", "dingtalk"):
+        return (recipient.wecom_user_id if request.channel == "wecom"
+                else recipient.dingtalk_user_id) or ""
     return recipient.email or recipient.phone or recipient.name
 
 

@@ -137,7 +137,8 @@ DISPUTE_EVENTS = {
 
 OFFER_PARTIES = {"employer": "用人单位报价", "employee": "职工要求"}
 
-NOTICE_CHANNELS = {"sms": "短信", "email": "电子邮件", "outbox": "系统发件箱"}
+NOTICE_CHANNELS = {"sms": "短信", "email": "电子邮件", "outbox": "系统发件箱", "wecom": "企业微信",
+                   "dingtalk": "钉钉"}
 
 RECIPIENT_ROLES = {"employee": "职工", "hr": "人事", "hr_manager": "人事负责人",
                    "department_manager": "部门负责人", "manager": "部门负责人"}

@@ -20,6 +20,7 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 
 from devstack import free_port, wait_for_port
+from tests.channels.fakes.fixtures import fake_aliyun, fake_dingtalk, fake_wecom  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
