@@ -49,3 +49,13 @@ SEND_ACTIVITY: dict[str, Any] = {
                                 maximum_interval=timedelta(minutes=5), maximum_attempts=10,
                                 non_retryable_error_types=NON_RETRYABLE),
 }
+
+# A pull of a provider's reports (DingTalk read status, Aliyun delivery): a few tries, then the
+# next scheduled pull asks again.
+PULL_ACTIVITY: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(minutes=1),
+    "schedule_to_close_timeout": timedelta(minutes=10),
+    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=5), backoff_coefficient=2.0,
+                                maximum_interval=timedelta(minutes=2), maximum_attempts=5,
+                                non_retryable_error_types=NON_RETRYABLE),
+}

@@ -12,6 +12,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.notices.pull import ReceiptActivities
     from activities.notices.send import ChannelActivities
     from activities.notices.store import NoticeActivities
     from domain.notices.payloads import (
@@ -24,13 +25,20 @@ with workflow.unsafe.imports_passed_through():
         NoticeInput,
         NoticeOpen,
         NoticeOutcome,
+        PullRequest,
+        PullResult,
         Receipt,
         SendRequest,
         SendResult,
     )
+    from domain.notices.pulls import pull_wait
     from domain.notices.rules import FAILED, REACHED, advances, proof_grade
-    from workflows._policies import DB_ACTIVITY, SEND_ACTIVITY
+    from workflows._policies import DB_ACTIVITY, PULL_ACTIVITY, SEND_ACTIVITY
     from workflows._timers import ScaledClock
+
+
+# Reports that must be pulled (SendResult.pull: DingTalk, Aliyun SMS) are pulled on a schedule.
+PULL_PATCH = "2026-12-pull-receipts"
 
 
 @workflow.defn(name="Notice")
@@ -43,6 +51,7 @@ class NoticeWorkflow:
         self._answer: Answer | None = None
         self._send_lock = asyncio.Lock()
         self._early: dict[int, list[Receipt]] = {}  # receipts that overtook their send's result
+        self._pulls: list[asyncio.Task[None]] = []  # attempts whose reports are pulled
 
     @workflow.run
     async def run(self, inp: NoticeInput) -> NoticeOutcome:
@@ -56,6 +65,8 @@ class NoticeWorkflow:
         if inp.requires_answer:
             await self._clock.sleep_until(closes_at, wake=lambda: self._answer is not None)
         reminder.cancel()
+        for pull in self._pulls:
+            pull.cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return await self._close()
 
@@ -114,6 +125,8 @@ class NoticeWorkflow:
                 error=result.error))
             for early in self._early.pop(attempt_no, []):
                 self.receipt(early)
+            if result.pull and result.provider_id and workflow.patched(PULL_PATCH):
+                self._pulls.append(asyncio.create_task(self._pull(attempt_no, result)))
             await self._evidence("notice_attempt", f"attempt:{attempt_no}", attempt=attempt_no,
                                  channel=result.channel, to=result.to, status=result.status.value,
                                  provider_id=result.provider_id, reminder=reminder,
@@ -127,7 +140,30 @@ class NoticeWorkflow:
             SendRequest(idempotency_key=f"{notice_id}:attempt:{attempt_no}", notice_id=notice_id,
                         subject_id=self._in.subject_id, attempt_no=attempt_no, channel=channel,
                         recipient=self._in.recipient, purpose=self._in.purpose,
-                        template=self._in.template, data=self._in.data, reminder=reminder), **SEND_ACTIVITY)
+                        template=self._in.template, data=self._in.data, reminder=reminder,
+                        requires_answer=self._in.requires_answer), **SEND_ACTIVITY)
+
+    async def _pull(self, attempt_no: int, sent: SendResult) -> None:
+        """Ask the provider for this attempt's reports (DingTalk read status, Aliyun delivery) on
+        a schedule until they are final, the employee answers or the notice closes."""
+        request = PullRequest(notice_id=workflow.info().workflow_id, attempt_no=attempt_no,
+                              channel=sent.channel, provider_id=sent.provider_id or "", to=sent.to)
+        pulls = 0
+        while self._answer is None:
+            await self._clock.sleep_until(self._clock.now() + pull_wait(pulls),
+                                          wake=lambda: self._answer is not None)
+            pulls += 1
+            if self._answer is not None:
+                return
+            try:
+                result: PullResult = await workflow.execute_activity_method(
+                    ReceiptActivities.pull_receipts, request, **PULL_ACTIVITY)
+            except ActivityError:
+                continue  # the provider is down for now: the next pull asks again
+            for receipt in result.receipts:
+                self.receipt(receipt)
+            if result.final:
+                return
 
     async def _evidence(self, kind: str, key: str, **payload: Any) -> None:
         notice_id = workflow.info().workflow_id

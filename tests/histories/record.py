@@ -31,7 +31,18 @@ from devstack import temporal_test_server
 from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.state import CourierUpdate
 from domain.injury.views import CaseAnswer, CaseView
-from domain.notices.payloads import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.notices.payloads import (
+    Answer,
+    DeliveryStatus,
+    NoticeInput,
+    NoticeOutcome,
+    NoticeRecipient,
+    PullRequest,
+    PullResult,
+    Receipt,
+    SendRequest,
+    SendResult,
+)
 from domain.onboarding.payloads import (
     BureauAnswer,
     BureauEnrollment,
@@ -126,6 +137,42 @@ async def notice_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
                       channels=("sms", "email"))
     handle = await env.client.start_workflow("Notice", inp, id="notice-H6", task_queue=queue,
                                              result_type=NoticeOutcome)
+    await handle.result()
+    return handle.id
+
+
+_PULLS: dict[str, int] = {}
+
+
+@activity.defn(name="send_notice")
+async def dingtalk_queued(request: SendRequest) -> SendResult:
+    """DingTalk accepts the work notification (a task id; its status is pulled)."""
+    return SendResult(channel=request.channel, status=DeliveryStatus.queued,
+                      provider_id=str(256000000 + request.attempt_no), to="manager4220",
+                      pull=request.channel == "dingtalk")
+
+
+@activity.defn(name="pull_receipts")
+async def dingtalk_read_on_second_pull(request: PullRequest) -> PullResult:
+    """The send result: unread at the first pull, read at the second."""
+    seen = _PULLS[request.notice_id] = _PULLS.get(request.notice_id, 0) + 1
+    at = activity.info().current_attempt_scheduled_time
+    status = DeliveryStatus.delivered if seen == 1 else DeliveryStatus.read
+    return PullResult((Receipt(status, at, request.attempt_no, "dingtalk"),), final=seen > 1)
+
+
+async def notice_dingtalk_read(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-pull-receipts patch: a DingTalk notice whose read status is
+    pulled (unread, then read), then answered through the link."""
+    inp = NoticeInput(subject_id="case-H13", purpose="return_to_work", template="return_to_work",
+                      data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
+                      recipient=NoticeRecipient(name="李四", phone="+8613900139000",
+                                                dingtalk_user_id="manager4220"),
+                      channels=("dingtalk", "email"))
+    handle = await env.client.start_workflow("Notice", inp, id="notice-H13", task_queue=queue,
+                                             result_type=NoticeOutcome)
+    await env.sleep(timedelta(minutes=10))
+    await handle.signal("answer", Answer(await env.get_current_time(), "link", "confirm"))
     await handle.result()
     return handle.id
 
@@ -461,6 +508,10 @@ FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "inj
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).
 FAKES = {"onboarding_bureau_gave_up": {"submit_si_enrollment": bureau_refuses_malformed}}
+SCENARIOS["notice_dingtalk_read"] = notice_dingtalk_read
+FOLDER["notice_dingtalk_read"] = "notice"
+FAKES["notice_dingtalk_read"] = {"send_notice": dingtalk_queued,
+                                 "pull_receipts": dingtalk_read_on_second_pull}
 
 
 async def record(names: list[str]) -> None:
