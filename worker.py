@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.directory import DirectoryActivities
 from activities.forms import FormActivities
 from activities.gateways.injury import InjuryGatewayActivities
 from activities.gateways.manual import (
@@ -95,7 +96,9 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     send_config = channels or ChannelConfig(secret_key=DEV_SECRET)
     send = ChannelActivities(send_config, db_url)
     forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
+    directory = DirectoryActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
+            directory.route_recipients,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice,
             ReceiptActivities(send_config, db_url).pull_receipts,

@@ -74,6 +74,7 @@ class LedgerActivities:
             if newest < row.last_seq:
                 return  # an older flush retried after a newer one: nothing to refresh
             row.stage, row.last_seq, row.updated_at = update.stage, newest, now
+            row.owner = update.owner
             session.add(row)
             for d in update.deadlines:
                 entry = session.get(CaseDeadlineEntry, (update.case_id, d.name)) or \

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import edges, errors, privacy
 from api.routes import (
     admin,
+    assignment,
     cases,
     codec,
     compensation,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(people.router)
+    app.include_router(assignment.router)
     app.include_router(codec.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)

@@ -66,6 +66,7 @@ class OnboardingRow(SQLModel, table=True):
     status: str = Field(index=True, max_length=40)
     si_due_at: datetime = _utc_column(nullable=False)
     created_by: str
+    owner: str | None = Field(default=None, max_length=80, index=True)  # None: created_by
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
     last_seq: int = 0
@@ -250,6 +251,7 @@ class CaseRow(SQLModel, table=True):
     accident_at: datetime = _utc_column(nullable=False)
     stage: str = Field(index=True, max_length=40)
     created_by: str
+    owner: str | None = Field(default=None, max_length=80, index=True)  # None: created_by
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
     last_seq: int = 0
@@ -422,3 +424,28 @@ class ApiKeyRow(SQLModel, table=True):
     last_used_at: datetime | None = _utc_column(nullable=True)
     revoked_at: datetime | None = _utc_column(nullable=True)
     revoked_by: str | None = Field(default=None, max_length=80)
+
+
+class AdminTaskRow(SQLModel, table=True):
+    """Something only an admin can mend, found while the processes ran: today, a role nobody
+    reachable holds (a reminder went to the outbox only). One open task per problem (`open_key`,
+    cleared on closing); each further occurrence counts on it."""
+
+    __tablename__ = "admin_tasks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    open_key: str | None = Field(default=None, max_length=200, unique=True)
+    role: str = Field(max_length=40)
+    department: str = Field(default="", max_length=80)
+    owner: str = Field(default="", max_length=80)
+    subject_id: str = Field(max_length=120)  # the first record it was found on
+    purpose: str = Field(max_length=80)
+    detail: str
+    occurrences: int = 1
+    last_key: str = Field(max_length=200)  # the message that last met it: a retry counts once
+    opened_at: datetime = _utc_column(nullable=False)
+    last_seen_at: datetime = _utc_column(nullable=False)
+    closed_at: datetime | None = _utc_column(nullable=True)
+    closed_by: str | None = Field(default=None, max_length=80)
+    close_note: str | None = None

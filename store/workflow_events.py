@@ -80,7 +80,7 @@ _ROW_LAST_SEQ = select(_ONBOARDINGS.c.last_seq).where(_ONBOARDINGS.c.id == bindp
 _ROW_INSERT = insert(_ONBOARDINGS)
 _ROW_UPDATE = (sql_update(_ONBOARDINGS).where(_ONBOARDINGS.c.id == bindparam("row_id"))
                .values(status=bindparam("status"), last_seq=bindparam("last_seq"),
-                       updated_at=bindparam("updated_at")))
+                       updated_at=bindparam("updated_at"), owner=bindparam("owner")))
 
 
 def _project_onboarding(conn: Connection, update: ProjectionUpdate) -> None:
@@ -90,7 +90,8 @@ def _project_onboarding(conn: Connection, update: ProjectionUpdate) -> None:
         _insert_row(conn, update)
     elif (newest := _newest_seq(update)) >= last_seq:
         conn.execute(_ROW_UPDATE, {"row_id": update.onboarding_id, "status": update.status,
-                                   "last_seq": newest, "updated_at": datetime.now(UTC)})
+                                   "last_seq": newest, "updated_at": datetime.now(UTC),
+                                   "owner": update.owner})
 
 
 def _insert_row(conn: Connection, update: ProjectionUpdate) -> None:
@@ -100,7 +101,7 @@ def _insert_row(conn: Connection, update: ProjectionUpdate) -> None:
         "employee_name": update.employee_name, "department": update.department,
         "region": update.region, "hire_date": update.hire_date, "status": update.status,
         "si_due_at": update.si_due_at, "created_by": update.created_by, "created_at": now,
-        "updated_at": now, "last_seq": _newest_seq(update)})
+        "updated_at": now, "last_seq": _newest_seq(update), "owner": update.owner})
 
 
 def _newest_seq(update: ProjectionUpdate) -> int:

@@ -15,6 +15,7 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.directory import DirectoryActivities
     from domain.injury import messages as texts
     from domain.injury.actions import gave_up
     from domain.injury.clocks import return_date
@@ -22,7 +23,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.injury.state import TERMINAL, CaseDeadline, CaseState, NoticeRef
     from domain.notices.payloads import Channel, NoticeInput, NoticeRecipient, NoticeSummary
     from domain.notices.rules import informational_notice, outcome_of
-    from domain.shared.people import Recipient, managers_of
+    from domain.shared.people import Recipient, RecipientQuery, managers_of
+    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
@@ -37,7 +39,7 @@ class CaseNotices:
         self._children: list[Any] = []  # every notice this run started (informational ones too)
 
     def hr(self) -> tuple[Recipient, ...]:
-        return (Recipient(role="hr", name=self._in.created_by),)
+        return (Recipient(role="hr", name=self._state.owner or self._in.created_by),)
 
     def managers(self) -> tuple[Recipient, ...]:
         return managers_of(self._in.hr_manager, self._in.employee.manager)
@@ -46,10 +48,29 @@ class CaseNotices:
                      recipients: tuple[Recipient, ...], template: str = "generic",
                      data: dict[str, Any] | None = None) -> None:
         """Informational notices to HR and managers: tracked to delivery, no answer needed."""
+        if workflow.patched(DIRECTORY_PATCH):
+            recipients = await self._route(purpose, recipients)
         for to in recipients:
             await self._start(informational_notice(
                 workflow.info().workflow_id, purpose, to, data or {"title": subject, "body": body},
                 self._in.timing.time_scale, template))
+
+    async def _route(self, purpose: str,
+                     wanted: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+        """The people of the directory this message reaches; a role nobody reachable holds is
+        recorded (and is an admin task), and its message goes to the outbox."""
+        case_id = workflow.info().workflow_id
+        routing = await workflow.execute_activity_method(
+            DirectoryActivities.route_recipients,
+            RecipientQuery(subject_id=case_id, key=f"{case_id}:{purpose}:{workflow.uuid4()}",
+                           purpose=purpose, department=self._in.employee.department,
+                           wanted=wanted),
+            **DB_ACTIVITY)
+        if routing.missing:
+            self._emit("recipients_missing", "system", purpose=purpose,
+                       roles=list(routing.missing))
+            self._changed()
+        return routing.recipients
 
     async def return_to_work(self, suspension_end: CaseDeadline) -> None:
         """The return-to-work notice to the employee; no answer in time → escalate (product rule)."""

@@ -59,3 +59,7 @@ PULL_ACTIVITY: dict[str, Any] = {
                                 maximum_interval=timedelta(minutes=2), maximum_attempts=5,
                                 non_retryable_error_types=NON_RETRYABLE),
 }
+
+# Reminders and escalations reach people of the directory (the owner, HR managers, the
+# department's managers) on their channels; a role nobody reachable holds is an admin task.
+DIRECTORY_PATCH = "2026-12-directory-recipients"

@@ -54,7 +54,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.calendar_update import CalendarUpdate, carried_alarms
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
-    from domain.shared.people import Employee  # noqa: F401  (for the sandbox: see below)
+    from domain.shared.people import (
+        AssignOwner,
+        Employee,  # noqa: F401  (for the sandbox: see below)
+    )
     from workflows._case_notices import CaseNotices
     from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
     from workflows._refusals import refusal
@@ -179,6 +182,22 @@ class InjuryCaseWorkflow:
                 await self._claim_benefits()
             case RecordCourierNotice():
                 await self._register_courier(action)
+
+    @workflow.update(name="assign")
+    async def assign(self, action: AssignOwner) -> CaseAnswer:
+        """Hand the case to another HR person: reminders and HR's tasks go to them from now on."""
+        first_new = len(self._events)
+        previous = self._state.owner or self._in.created_by
+        self._state.owner = action.owner
+        self._emit("assigned", action.actor.name, owner=action.owner, previous=previous)
+        return case_answer(self._answer(), self._events[first_new:])
+
+    @assign.validator
+    def _check_assign(self, action: AssignOwner) -> None:
+        try:
+            rules.check_assign(self._state, action)
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
 
     # ---- outside events (signals) ------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.directory import DirectoryActivities
     from activities.gateways.si_bureau import GatewayActivities
     from activities.ledger import LedgerActivities
     from activities.notices.outbox import NotifyActivities
@@ -49,8 +50,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.calendar_update import CalendarUpdate
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
-    from domain.shared.people import Actor, Recipient, managers_of
-    from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
+    from domain.shared.people import Actor, AssignOwner, Recipient, RecipientQuery, managers_of
+    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -84,6 +85,7 @@ class OnboardingWorkflow:
         self._pending_write: asyncio.Task[None] | None = None  # HR actions' events, soon
         self._last_action_at = workflow.now()
         self._bureau_outcome: BureauAnswer | None = None  # recorded by hand (si_bureau manual)
+        self._owner: str | None = None  # assigned away from created_by (Update assign)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -293,6 +295,18 @@ class OnboardingWorkflow:
     def _check_cancel(self, action: CancelOnboarding) -> None:
         self._check("cancel", action.actor, lambda: rules.require_text(action.reason, "reason"))
 
+    @workflow.update(name="assign")
+    async def assign(self, action: AssignOwner) -> ActionAnswer:
+        """Hand the onboarding to another HR person: HR's reminders go to them from now on."""
+        previous = self._owner or self._in.created_by
+        self._owner = action.owner
+        self._emit("assigned", action.actor.name, owner=action.owner, previous=previous)
+        return await self._answer()
+
+    @assign.validator
+    def _check_assign(self, action: AssignOwner) -> None:
+        self._check("assign", action.actor, lambda: rules.require_text(action.owner, "owner"))
+
     # ---- the clocks ----------------------------------------------------------------------
 
     async def _watch_si_window(self) -> None:
@@ -482,7 +496,7 @@ class OnboardingWorkflow:
                                   actor=actor, data={k: v for k, v in data.items() if v is not None}))
 
     def _hr(self) -> tuple[Recipient, ...]:
-        return (Recipient(role="hr", name=self._in.created_by),)
+        return (Recipient(role="hr", name=self._owner or self._in.created_by),)
 
     def _managers(self) -> tuple[Recipient, ...]:
         return managers_of(self._in.hr_manager, self._in.employee.manager)
@@ -493,6 +507,8 @@ class OnboardingWorkflow:
         seq = self._events[-1].seq
         subject, body = text
         if workflow.patched(NOTICES_PATCH):
+            if workflow.patched(DIRECTORY_PATCH):
+                recipients = await self._route(kind, seq, recipients)
             for recipient in recipients:
                 await self._start_notice(kind, subject, body, recipient)
         else:
@@ -504,6 +520,20 @@ class OnboardingWorkflow:
                 **NOTIFY_ACTIVITY,
             )
         await self._flush()
+
+    async def _route(self, kind: str, seq: int,
+                     wanted: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+        """The people of the directory this message reaches; a role nobody reachable holds is
+        recorded (and is an admin task), and its message goes to the outbox."""
+        onboarding_id = workflow.info().workflow_id
+        routing = await workflow.execute_activity_method(
+            DirectoryActivities.route_recipients,
+            RecipientQuery(subject_id=onboarding_id, key=f"{onboarding_id}:{seq}", purpose=kind,
+                           department=self._in.employee.department, wanted=wanted),
+            **DB_ACTIVITY)
+        if routing.missing:
+            self._emit("recipients_missing", "system", purpose=kind, roles=list(routing.missing))
+        return routing.recipients
 
     async def _start_notice(self, kind: str, subject: str, body: str, to: Recipient) -> None:
         """An informational notice to HR or a manager: tracked to delivery, no answer needed."""
@@ -552,7 +582,8 @@ class OnboardingWorkflow:
                 return
             closing = any(e.kind == "completed" for e in pending)
             update = projection_of(workflow.info().workflow_id, self._in, self._status, pending,
-                                   final_view=self._view() if closing else None)
+                                   final_view=self._view() if closing else None,
+                                   owner=self._owner)
             try:
                 if local and workflow.patched(LOCAL_FLUSH_PATCH):
                     # A local activity: the write rides on the current workflow task, no round trip.
@@ -573,7 +604,8 @@ class OnboardingWorkflow:
         return view_of(workflow.info().workflow_id, self._in, status=self._status,
                        events=self._events, requests=self._requests,
                        enrolled_at=self._enrolled_at, cancel_reason=self._cancel_reason,
-                       now=self._clock.now(), si_satisfied=self._si_satisfied())
+                       now=self._clock.now(), si_satisfied=self._si_satisfied(),
+                       owner=self._owner)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
 
@@ -28,11 +30,12 @@ from domain.notices.text import Rendered, render, sms_count, sms_rule_for, withh
 from domain.shared.identity import mask_address
 from domain.shared.tokens import LinkParams, new_link, token_for
 from store.db import session_for
-from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
+from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage, PersonRow
 
 log = logging.getLogger("caseguard.channels")
 
 DUPLICATE_WINDOW = timedelta(hours=24)
+_DIRECTORY_ADDRESSES = ("phone", "email", "wecom_user_id", "dingtalk_user_id")
 FINAL_STATES = frozenset({"sent", "failed", "suppressed", "unknown"})
 
 
@@ -64,6 +67,8 @@ class ChannelActivities:
     @activity.defn(name="send_notice", no_thread_cancel_exception=True)
     async def send_notice(self, request: SendRequest) -> SendResult:
         """Send one attempt at most once per idempotency key; a refusal is a failed result."""
+        if request.recipient.person_id is not None:
+            request = await asyncio.to_thread(self._addressed, request)
         channel = self._effective_channel(request.channel, request.recipient.phone)
         to = _address(request, channel)
         claimed = await asyncio.to_thread(self._claim, request, channel, to)
@@ -113,6 +118,17 @@ class ChannelActivities:
                  request.attempt_no, channel, mask_address(to), provider_id)
         return china.pulls(self._config, await self._finish(attempt_id, "sent", status, content,
                                                             provider_id=provider_id))
+
+    def _addressed(self, request: SendRequest) -> SendRequest:
+        """A directory person's addresses as the directory holds them now (the workflow carries
+        only the id); a person since removed from it has none, and the attempt fails over."""
+        with session_for(self._db_url) as session:
+            person = session.get(PersonRow, request.recipient.person_id)
+        fields = {f.name for f in dataclass_fields(request.recipient)}
+        addresses: dict[str, Any] = {
+            name: getattr(person, name, None) if person is not None else None
+            for name in _DIRECTORY_ADDRESSES if name in fields}
+        return replace(request, recipient=replace(request.recipient, **addresses))
 
     def _effective_channel(self, channel: Channel, phone: str | None = None) -> Channel:
         """Without credentials for a channel, its messages go to the outbox (`make run`)."""

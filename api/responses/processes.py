@@ -69,6 +69,7 @@ class _OnboardingState(BaseModel):
     overdue: bool
     cancel_reason: str | None
     now: datetime
+    owner: str | None = None
 
 
 class OnboardingOut(_OnboardingState):
@@ -97,6 +98,7 @@ class OnboardingRowOut(BaseModel):
     status: str
     si_due_at: datetime
     created_by: str
+    owner: str | None = None  # assigned to (POST …/assign); None: created_by
     created_at: datetime
     updated_at: datetime
     last_seq: int
@@ -172,6 +174,7 @@ class _CaseState(BaseModel):
     overdue: bool
     closed_reason: str
     now: datetime
+    owner: str | None = None
 
 
 class CaseOut(_CaseState):
@@ -206,6 +209,7 @@ class CaseRowOut(BaseModel):
     accident_at: datetime
     stage: str
     created_by: str
+    owner: str | None = None  # assigned to (POST …/assign); None: created_by
     created_at: datetime
     updated_at: datetime
     last_seq: int

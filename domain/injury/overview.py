@@ -52,7 +52,7 @@ def open_tasks(inp: CaseInput, state: CaseState, now: datetime) -> tuple[Task, .
     """Who has to do what next, from the stage and the events that raised a task."""
     if state.stage in TERMINAL:
         return ()
-    hr, d = inp.created_by, state.deadlines
+    hr, d = state.owner or inp.created_by, state.deadlines
     tasks: list[Task] = []
 
     def add(code: str, title: str, owner_role: str = "hr", owner: str = hr,
@@ -143,7 +143,7 @@ def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: date
         disputes=state.disputes, notices=state.notices,
         late_application=late_application(inp, state, now), events=tuple(events),
         overdue=any(is_overdue(d, now) for d in state.deadlines.values()),
-        closed_reason=state.closed_reason, now=now)
+        closed_reason=state.closed_reason, now=now, owner=state.owner or inp.created_by)
 
 
 def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
@@ -159,7 +159,8 @@ def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
                                         kind=d.kind, article=d.article, active=d.active)
                         for d in state.deadlines.values()),
         events=tuple(events), final_view=final_view,
-        final_input=replace(inp, carried=None) if final_view is not None else None)
+        final_input=replace(inp, carried=None) if final_view is not None else None,
+        owner=state.owner)
 
 
 def case_outcome(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from domain.shared import statutes
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.input_rules import check_date_in_window
-from domain.shared.people import Actor
+from domain.shared.people import Actor, AssignOwner
 
 S = Stage
 ACTION_STAGES: dict[str, frozenset[Stage]] = {
@@ -75,6 +75,7 @@ ACTIONS = tuple(ACTION_STAGES)
 HR_ROLES = frozenset({"hr", "hr_manager", "admin"})
 CASE_ROLES: dict[str, frozenset[str]] = {
     "open_case": HR_ROLES, "read": frozenset({"hr", "hr_manager", "manager", "admin"}),
+    "assign": HR_ROLES,
     **dict.fromkeys(ACTIONS, HR_ROLES),
 }
 COURIER_PURPOSES = ("return_to_work", "determination", "appraisal", "other")
@@ -102,6 +103,16 @@ def check_role(action: str, actor: Actor) -> None:
     if actor.role not in roles:
         raise Forbidden("role.forbidden", f"role '{actor.role}' may not "
                         f"{action.replace('_', ' ')}; allowed: {', '.join(sorted(roles))}", "role")
+
+
+def check_assign(state: CaseState, action: AssignOwner) -> None:
+    """403 for a role that may not assign, 409 for a closed case, 422 for no owner."""
+    check_role("assign", action.actor)
+    if state.stage in TERMINAL:
+        raise ActionRefused("stage.conflict", f"cannot assign: the case is {state.stage.value}",
+                            "stage", details={"stage": state.stage.value})
+    if not action.owner.strip():
+        raise RuleViolation("owner", "owner.required", "owner must name a person")
 
 
 def allowed_actions(state: CaseState, now: datetime | None = None) -> tuple[str, ...]:

@@ -189,6 +189,7 @@ class CaseState:
     # Patch 2026-12-weekly-chase: an overdue authority's chase series lists its next chase, so the
     # case sleeps until it; False replays cases started before it (they chased only when woken).
     weekly_chase: bool = False
+    owner: str | None = None  # the HR person it was assigned to (None: who opened it)
 
 
 @dataclass(frozen=True)

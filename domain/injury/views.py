@@ -66,6 +66,7 @@ class CaseView:
     overdue: bool
     closed_reason: str
     now: datetime
+    owner: str | None = None  # the HR person reminders and tasks go to; None in views kept before
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,4 @@ class CaseProjection:
     # read from the database once Temporal's retention has removed the workflow.
     final_view: CaseView | None = None
     final_input: CaseInput | None = None  # as started, without a carried-over state
+    owner: str | None = None  # assigned away from created_by (POST …/assign)

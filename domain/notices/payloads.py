@@ -34,6 +34,8 @@ class NoticeRecipient:
     locale: Literal["zh-CN", "en"] = "zh-CN"
     wecom_user_id: str | None = None     # 企业微信 member id (UserID)
     dingtalk_user_id: str | None = None  # 钉钉 userid
+    # A person of the directory: the send reads their addresses by this id (none in the workflow).
+    person_id: int | None = None
 
 
 @dataclass(frozen=True)

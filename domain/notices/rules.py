@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.notices.payloads import (
+    CHANNELS,
     Answer,
     AttemptView,
     Channel,
@@ -20,15 +21,22 @@ from domain.shared.people import Recipient
 
 def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dict[str, Any],
                          time_scale: float, template: str = "generic") -> NoticeInput:
-    """A notice to HR, a manager or a contact: on every channel they have (else the outbox), tracked
-    to delivery, no answer asked for."""
-    by_address: tuple[tuple[Channel, str | None], ...] = (("sms", to.phone), ("email", to.email))
-    channels = tuple(c for c, address in by_address if address)
+    """A notice to HR, a manager or a contact, tracked to delivery, no answer asked for: a person
+    of the directory on their channels in their order, then the outbox (the send reads their
+    addresses); anyone else on every channel they have an address for, else the outbox."""
+    if to.person_id is not None:
+        channels: tuple[Channel, ...] = tuple(c for c in CHANNELS if c in to.channels)
+        channels = tuple(sorted(channels, key=to.channels.index)) + ("outbox",)
+        recipient = NoticeRecipient(name=to.name, role=to.role, person_id=to.person_id)
+    else:
+        by_address: tuple[tuple[Channel, str | None], ...] = (("sms", to.phone),
+                                                              ("email", to.email))
+        channels = tuple(c for c, address in by_address if address) or ("outbox",)
+        recipient = NoticeRecipient(name=to.name, role=to.role, phone=to.phone, email=to.email)
     return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
-                       recipient=NoticeRecipient(name=to.name, role=to.role, phone=to.phone,
-                                                 email=to.email),
-                       channels=channels or ("outbox",), requires_answer=False,
+                       recipient=recipient, channels=channels, requires_answer=False,
                        reminder_before=None, time_scale=time_scale)
+
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -22,6 +22,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "record_delay_reason": frozenset({"hr", "hr_manager", "admin"}),
     "record_bureau_outcome": frozenset({"hr", "hr_manager"}),
     "cancel": frozenset({"hr", "hr_manager", "admin"}),
+    "assign": frozenset({"hr", "hr_manager", "admin"}),
     "add_document": frozenset({"hr", "hr_manager", "admin"}),
     "read_document": frozenset({"hr", "hr_manager", "admin"}),
     "export_bundle": frozenset({"hr", "hr_manager", "admin"}),
@@ -37,6 +38,7 @@ ACTION_STATUSES: dict[str, frozenset[Status]] = {
     "request_withdrawal": frozenset({Status.enrolled}),
     "record_withdrawal_answer": frozenset({Status.withdrawal_requested}),
     "record_delay_reason": frozenset(set(Status) - {Status.cancelled}),
+    "assign": frozenset(set(Status) - {Status.cancelled}),
     "record_bureau_outcome": frozenset({Status.enrollment_executing}),
     "cancel": frozenset(
         {Status.awaiting_enrollment, Status.enrollment_submitted, Status.enrollment_approved}

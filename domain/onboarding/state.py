@@ -103,6 +103,7 @@ class OnboardingView:
     overdue: bool
     cancel_reason: str | None
     now: datetime
+    owner: str | None = None  # the HR person reminders go to; None in views kept before
 
 
 @dataclass(frozen=True)
@@ -144,23 +145,24 @@ class ProjectionUpdate:
     # The write that carries the `completed` event carries the final state too: a closed
     # onboarding is read from the database once Temporal's retention has removed it.
     final_view: OnboardingView | None = None
+    owner: str | None = None  # assigned away from created_by (POST …/assign)
 
 
 def projection_of(onboarding_id: str, inp: OnboardingInput, status: Status,
-                  events: Sequence[Event], final_view: OnboardingView | None = None
-                  ) -> ProjectionUpdate:
+                  events: Sequence[Event], final_view: OnboardingView | None = None,
+                  owner: str | None = None) -> ProjectionUpdate:
     emp = inp.employee
     return ProjectionUpdate(
         onboarding_id=onboarding_id, employee_id=emp.employee_id, employee_name=emp.name,
         department=emp.department, region=inp.region, hire_date=inp.hire_date,
         status=status.value, si_due_at=inp.si_registration.due_at, created_by=inp.created_by,
-        events=tuple(events), final_view=final_view)
+        events=tuple(events), final_view=final_view, owner=owner)
 
 
 def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
             events: Sequence[Event] = (), requests: Sequence[EnrollmentRequest] = (),
             enrolled_at: datetime | None = None, cancel_reason: str | None = None,
-            now: datetime, si_satisfied: bool = False) -> OnboardingView:
+            now: datetime, si_satisfied: bool = False, owner: str | None = None) -> OnboardingView:
     """What GET shows of an onboarding: deadlines with their status, events, requests."""
     deadlines = [inp.si_registration] + ([inp.contract_si] if inp.contract_si else [])
     views = tuple(
@@ -176,7 +178,7 @@ def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
         contribution_base=inp.contribution_base, base_limits=inp.base_limits, deadlines=views,
         events=tuple(events), enrollment_requests=tuple(requests), enrolled_at=enrolled_at,
         overdue=views[0].status == "missed" and not si_satisfied, cancel_reason=cancel_reason,
-        now=now,
+        now=now, owner=owner or inp.created_by,
     )
 
 

@@ -4,11 +4,12 @@ they are, which roles they hold, how to reach them. Checks only; the store keeps
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from domain.shared.errors import RuleViolation
 from domain.shared.identity import normalize_phone
+from domain.shared.people import Recipient, Routing
 
 ROLES = ("hr", "hr_manager", "manager", "admin")  # the order a person's roles are listed in
 CHANNELS = ("sms", "email", "wecom", "dingtalk")
@@ -95,3 +96,80 @@ def key_roles(person_roles: Sequence[str], key_role: str | None) -> tuple[str, .
     if key_role is None:
         return tuple(person_roles)
     return (key_role,) if key_role in person_roles else ()
+
+
+# ---- who a reminder or an escalation reaches ---------------------------------------------------
+
+HR_OWNER_ROLES = frozenset({"hr", "hr_manager", "admin"})  # who may own an onboarding or a case
+ROUTED_ROLES = ("hr", "hr_manager", "department_manager")  # recipients the directory resolves
+_CHANNEL_ORDER = ("wecom", "dingtalk", "sms", "email")  # a person who listed none: this order
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """An active person as routing sees them: no addresses, only the channels that reach them."""
+
+    person_id: int
+    name: str
+    roles: tuple[str, ...]
+    departments: tuple[str, ...]
+    channels: tuple[str, ...]
+
+
+def reachable_channels(person: PersonFields, sendable: Collection[str]) -> tuple[str, ...]:
+    """The person's channels in their order (else wecom, dingtalk, sms, email), keeping those
+    with an address on file that the product can send on."""
+    order = person.channels or _CHANNEL_ORDER
+    return tuple(c for c in order
+                 if c in sendable and getattr(person, _CHANNEL_NEEDS[c]) is not None)
+
+
+def route(wanted: Sequence[Recipient], people: Sequence[Reachable],
+          department: str) -> Routing:
+    """The directory's recipients for what a process wants (RecipientQuery): the owner (`hr`,
+    named), every HR manager, the managers of the employee's department. A role nobody reachable
+    holds keeps the wanted recipient (a contact typed at registration or configured, else the
+    outbox); when that has no address either, the role is reported missing. Each person is
+    reached once."""
+    found: list[Recipient] = []
+    missing: list[str] = []
+    for want in wanted:
+        matches = [p for p in people if p.channels and _holds(p, want, department)]
+        if matches:
+            found.extend(Recipient(role=want.role, name=p.name, person_id=p.person_id,
+                                   channels=p.channels) for p in matches)
+            continue
+        if want.role in ROUTED_ROLES and not (want.phone or want.email):
+            missing.append(want.role)
+        found.append(want)
+    seen: set[int] = set()
+    unique = []
+    for recipient in found:
+        if recipient.person_id is not None:
+            if recipient.person_id in seen:
+                continue
+            seen.add(recipient.person_id)
+        unique.append(recipient)
+    return Routing(tuple(unique), tuple(dict.fromkeys(missing)))
+
+
+def _holds(person: Reachable, want: Recipient, department: str) -> bool:
+    if want.role == "hr":
+        return person.name == want.name and bool(HR_OWNER_ROLES & set(person.roles))
+    if want.role == "hr_manager":
+        return "hr_manager" in person.roles
+    if want.role == "department_manager":
+        return "manager" in person.roles and department in person.departments
+    return False
+
+
+def check_owner(person: PersonFields | None, name: str) -> PersonFields:
+    """The person an onboarding or a case is assigned to: in the directory, active, in HR."""
+    if person is None:
+        raise RuleViolation("owner", "owner.unknown", f"nobody named '{name}' is in the directory")
+    if not person.active:
+        raise RuleViolation("owner", "owner.inactive", f"'{name}' is deactivated")
+    if not HR_OWNER_ROLES & set(person.roles):
+        raise RuleViolation("owner", "owner.not_hr", f"'{name}' holds none of the roles "
+                            f"{', '.join(sorted(HR_OWNER_ROLES))}")
+    return person

@@ -39,10 +39,47 @@ class Actor:
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who a notice goes to. A person of the directory is named by `person_id` with the channels
+    that reach them: their addresses are read at send time, never carried in the workflow. A
+    recipient without one (a contact typed at registration, a configured HR manager) carries its
+    phone and email."""
+
     role: str
     name: str
     phone: str | None = None
     email: str | None = None
+    person_id: int | None = None
+    channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecipientQuery:
+    """The recipients a process wants for one message, to be found in the directory: `hr` named
+    by the record's owner, `hr_manager` and `department_manager` by role and department (each
+    recipient passed is the fallback when the directory holds nobody reachable); other roles pass
+    through. `key` makes a retry open no second admin task."""
+
+    subject_id: str
+    key: str
+    purpose: str
+    department: str
+    wanted: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The recipients found, and the roles nobody reachable holds (each an admin task)."""
+
+    recipients: tuple[Recipient, ...]
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssignOwner:
+    """HR hands an onboarding or a case to another HR person: reminders and tasks go to them."""
+
+    actor: Actor
+    owner: str
 
 
 def managers_of(hr_manager: Contact | None, department_manager: Contact) -> tuple[Recipient, ...]:

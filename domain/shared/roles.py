@@ -22,12 +22,15 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "decode_payloads": HR_ROLES,
     # The directory decides who holds every role and key: admins only.
     "manage_people": frozenset({"admin"}),
+    # What the processes found only an admin can mend (a role nobody reachable holds).
+    "handle_admin_tasks": frozenset({"admin"}),
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
           "drive_simulators": "drive the simulators",
           "read_messages": "read the outbox or notices", "read_access_log": "read the access log",
           "decode_payloads": "decode or encode Temporal payloads",
-          "manage_people": "manage people and their API keys"}
+          "manage_people": "manage people and their API keys",
+          "handle_admin_tasks": "read or close admin tasks"}
 
 
 def check_role(action: str, actor: Actor) -> None:

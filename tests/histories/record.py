@@ -54,7 +54,10 @@ from domain.onboarding.payloads import (
     WithdrawalAction,
 )
 from domain.onboarding.state import OnboardingView
-from domain.shared.people import Actor
+from domain.shared.directory import PersonFields
+from domain.shared.errors import ActionRefused
+from domain.shared.people import Actor, AssignOwner
+from store import people
 from store.db import migrate
 from temporal_client import dev_data_converter
 from tests.factories import case_input, onboarding_input
@@ -270,6 +273,47 @@ async def onboarding_enrolled_by_hand(env: WorkflowEnvironment, queue: str) -> s
         await env.sleep(timedelta(hours=2))
         await handle.execute_update("record_bureau_outcome", outcome)
     await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+def seed_directory(db_url: str) -> None:
+    """People the directory scenarios reach: an HR owner and a colleague, an HR manager, the
+    manager of 生产部 (the factories' department)."""
+    at = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+    for person in (PersonFields("hr-alice", ("hr",), email="alice@example.com"),
+                   PersonFields("hr-carol", ("hr",), phone="13700137001",
+                                channels=("sms",)),
+                   PersonFields("mgr-bob", ("hr_manager",), phone="13700137002"),
+                   PersonFields("line-wang", ("manager",), ("生产部",), email="wang@example.com")):
+        try:
+            people.create(db_url, person, "system", at)
+        except ActionRefused:
+            pass  # seeded by an earlier scenario of this recording
+
+
+async def onboarding_directory_assigned(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-directory-recipients patch: the onboarding is assigned to
+    hr-carol; her reminder and the escalations reach directory people by id."""
+    handle = await _start(env, queue, "H12")
+    await handle.execute_update("assign", AssignOwner(HR, "hr-carol"))
+    view = await handle.query("status", result_type=OnboardingView)
+    await env.sleep(view.deadlines[0].due_at - await env.get_current_time() + timedelta(hours=1))
+    await handle.execute_update("cancel", CancelOnboarding(HR, "employee left"))
+    await handle.result()
+    return handle.id
+
+
+async def case_directory_escalated(env: WorkflowEnvironment, queue: str) -> str:
+    """Recorded with the 2026-12-directory-recipients patch: assigned to hr-carol, the return
+    notice unanswered and escalated to directory people, then withdrawn."""
+    handle = await _recognised(env, queue, "C12")
+    await handle.execute_update("assign", AssignOwner(HR, "hr-carol"), result_type=CaseAnswer)
+    view = await _act(handle, "start_suspension", months=1)
+    sent = _due(view, "suspension_end") - timedelta(days=7)
+    await _until(env, sent + timedelta(days=3, hours=1))
+    await env.sleep(timedelta(days=1))
+    await _act(handle, "withdraw", reason="the employee resigned and settled privately")
     await handle.result()
     return handle.id
 
@@ -497,13 +541,18 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_continued_as_new": case_continued_as_new,
              "case_carried_run_closed": case_carried_run_closed,
              "onboarding_bureau_gave_up": onboarding_bureau_gave_up,
-             "onboarding_enrolled_by_hand": onboarding_enrolled_by_hand}
+             "onboarding_enrolled_by_hand": onboarding_enrolled_by_hand,
+             "onboarding_directory_assigned": onboarding_directory_assigned,
+             "case_directory_escalated": case_directory_escalated}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
           "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case",
           "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case",
-          "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case"}
+          "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case",
+          "case_directory_escalated": "injury_case"}
+# Scenarios that need people in the directory before they start.
+SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).
@@ -525,6 +574,8 @@ async def record(names: list[str]) -> None:
                 test_server_existing_path=str(temporal_test_server()))
             async with env:
                 queue = f"record-{uuid.uuid4().hex[:6]}"
+                if name in SEEDS:
+                    SEEDS[name](db_url)
                 fakes = FAKES.get(name, {})
                 real = [fn for fn in activities_for(db_url, documents_root=Path(tmp) / "documents",
                                                     pdf_font=FONTS.get(name))

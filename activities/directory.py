@@ -1,0 +1,53 @@
+"""Who a reminder or an escalation reaches: the directory of people read at send time.
+
+The workflow asks for roles (the owner, the HR managers, the department's manager) and gets people
+back by id with the channels that reach them; their addresses stay in the database and the send
+reads them (activities/notices/send.py). A role nobody reachable holds opens an admin task."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import col, select
+from temporalio import activity
+
+from domain.notices.payloads import CHANNELS
+from domain.shared.directory import Reachable, reachable_channels, route
+from domain.shared.people import RecipientQuery, Routing
+from store import admin_tasks
+from store.db import session_for
+from store.models import PersonRow
+from store.people import fields_of
+
+log = logging.getLogger("caseguard.directory")
+SENDABLE = frozenset(c for c in CHANNELS if c != "outbox")
+
+
+class DirectoryActivities:
+    def __init__(self, db_url: str) -> None:
+        self._db_url = db_url
+
+    @activity.defn(name="route_recipients", no_thread_cancel_exception=True)
+    def route_recipients(self, query: RecipientQuery) -> Routing:
+        """The directory's recipients for the query; missing roles become admin tasks."""
+        routing = route(query.wanted, self._reachable(), query.department)
+        if routing.missing:
+            owner = next((w.name for w in query.wanted if w.role == "hr"), "")
+            admin_tasks.note_missing(self._db_url, subject_id=query.subject_id, key=query.key,
+                                     purpose=query.purpose, roles=routing.missing, owner=owner,
+                                     department=query.department)
+            log.warning("%s: nobody reachable in %s; an admin task is open",
+                        query.subject_id, ", ".join(routing.missing))
+        return routing
+
+    def _reachable(self) -> list[Reachable]:
+        with session_for(self._db_url) as session:
+            rows = session.exec(select(PersonRow).where(col(PersonRow.active).is_(True))
+                                .order_by(col(PersonRow.name))).all()
+        people = []
+        for row in rows:
+            assert row.id is not None
+            person = fields_of(row)
+            people.append(Reachable(row.id, row.name, person.roles, person.departments,
+                                    reachable_channels(person, SENDABLE)))
+        return people
