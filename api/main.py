@@ -25,6 +25,7 @@ from api.routes import (
     onboardings,
     outbox,
     people,
+    subject_rights,
     webhooks,
 )
 from api.routes.dev import mount_dev_routes
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(admin.router)
     app.include_router(people.router)
     app.include_router(assignment.router)
+    app.include_router(subject_rights.router)
     app.include_router(codec.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
