@@ -13,6 +13,7 @@ from api.routes import (
     admin,
     assignment,
     cases,
+    china_callbacks,
     codec,
     compensation,
     disputes,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(expenses.router)
     app.include_router(notices.router)
     app.include_router(webhooks.router)
+    app.include_router(china_callbacks.router)
     app.include_router(employee.router)
     app.include_router(disputes.router)
     app.include_router(health.router)

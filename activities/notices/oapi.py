@@ -29,12 +29,13 @@ async def call(method: str, url: str, *, timeout: float, sends: bool,
                 raise (Unsure if sends else NotSent)(
                     f"{_host(url)} answered HTTP {response.status} without JSON")
             return response.status, body
+    # Only the error's type in the text: aiohttp may quote the URL, whose query holds the
+    # secret (gettoken) or the access token.
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-        raise NotSent(f"cannot connect to {_host(url)}: {exc}") from exc
+        raise NotSent(f"cannot connect to {_host(url)} ({type(exc).__name__})") from None
     except (aiohttp.ClientError, TimeoutError) as exc:
-        if sends:
-            raise Unsure(f"the request to {_host(url)} was cut off: {exc!r}") from exc
-        raise NotSent(f"the request to {_host(url)} was cut off: {exc!r}") from exc
+        reason = f"the request to {_host(url)} was cut off ({type(exc).__name__})"
+        raise (Unsure if sends else NotSent)(reason) from None
 
 
 def _host(url: str) -> str:

@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.notices.send import ChannelActivities, ChannelConfig
 from activities.notices.wecom import WeCom
+from devstack import free_port
 from domain.notices import wecom
 from domain.notices.payloads import DeliveryStatus, NoticeRecipient, SendRequest
 from tests.channels.fakes.wecom import FakeWeCom
@@ -123,3 +124,15 @@ async def test_without_credentials_wecom_goes_to_the_outbox(sqlite_url: str):
     result = await send(ChannelActivities(ChannelConfig(secret_key=SECRET), sqlite_url),
                         wecom_request())
     assert result.channel == "outbox" and result.status == DeliveryStatus.sent
+
+
+async def test_an_unreachable_wecom_is_retried_and_no_secret_is_told(sqlite_url: str,
+                                                                     fake_wecom: FakeWeCom):
+    open_notice(sqlite_url)
+    closed = f"http://127.0.0.1:{free_port()}"
+    channels = ChannelActivities(config(fake_wecom, wecom_api_base_url=closed), sqlite_url)
+    with pytest.raises(ApplicationError) as raised:
+        await send(channels, wecom_request())
+    assert not raised.value.non_retryable and fake_wecom.secret not in str(raised.value)
+    assert attempt(sqlite_url, "notice-1:attempt:1").state == "retryable"
+    assert fake_wecom.secret not in repr(config(fake_wecom))

@@ -158,3 +158,15 @@ def test_pulls_slow_down_to_hourly():
     waits = [pull_wait(n) for n in range(12)]
     assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
     assert waits == sorted(waits) and waits[-1] == timedelta(hours=1)
+
+
+def test_the_channel_secrets_stay_out_of_the_settings_repr():
+    from settings import Settings
+    settings = Settings(wecom_secret="wecom-s3cret", dingtalk_app_secret="ding-s3cret",
+                        aliyun_sms_access_key_secret="ali-s3cret", wecom_token="tok-s3cret",
+                        wecom_aes_key=KEY)
+    text = repr(settings) + str(settings.model_dump())
+    assert not any(s in text for s in ("wecom-s3cret", "ding-s3cret", "ali-s3cret", "tok-s3cret",
+                                       KEY))
+    with pytest.raises(ValueError, match="EncodingAESKey"):
+        Settings(wecom_aes_key="too-short")
