@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify clean
+.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify retention clean
 
 install: $(STAMP) font
 
@@ -79,6 +79,11 @@ prod-check: install font
 
 verify: install
 	$(BIN)/python -m store.verify
+
+# Delete what is past its retention period (README, "Personal data: export, retention and legal
+# holds"): a dry run; `make retention MODE=--apply` deletes.
+retention: install
+	$(BIN)/python -m store.retention $(or $(MODE),--dry-run)
 
 bench: install
 	$(BIN)/python bench/onboarding_bench.py

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     for subject in args.subjects or subjects(db_url):
         result = verify(db_url, subject)
         if result.valid:
-            print(f"ok      {subject}: {result.entries} entries, head {result.head}")
+            redacted = f" ({result.redacted} redacted by retention)" if result.redacted else ""
+            print(f"ok      {subject}: {result.entries} entries{redacted}, head {result.head}")
         else:
             broken += 1
             print(f"BROKEN  {subject}: {result.reason}")
