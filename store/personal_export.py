@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from botocore.exceptions import ClientError
 from sqlmodel import col, select
 
 from domain.shared.evidence import verify_chain
@@ -29,7 +30,7 @@ from domain.shared.masking import mask_email, mask_phone_number, mask_text
 from store import evidence
 from store.access_log import AccessLogRow
 from store.db import session_for
-from store.documents import ContentStore
+from store.documents import ContentStore, CorruptContent
 from store.legal_holds import LegalHoldRow
 from store.models import (
     CaseRow,
@@ -186,8 +187,15 @@ def _documents(db_url: str, documents: ContentStore, out: _Writer, subjects: lis
     listed = []
     for row in rows:
         name = f"documents/{_safe(row.subject_id)}/{row.id}-{_safe(row.filename)}"
-        out.put(name, documents.get(row.sha256), f"文件 document {row.kind} of {row.subject_id}",
-                stored=True)
+        try:
+            content = documents.get(row.sha256)
+        except (CorruptContent, OSError, ClientError) as error:
+            # Said in the listing, not a failed export: the rest is still the employee's to have.
+            listed.append({**row.model_dump(mode="json"), "path": None,
+                           "unreadable": f"{type(error).__name__}: {error}"[:300]})
+            continue
+        out.put(name, content, f"文件 document {row.kind} of {row.subject_id}", stored=True)
+        del content
         listed.append({**row.model_dump(mode="json"), "path": name})
     out.json("documents.json", listed, "文件清单 documents: what each file is, who uploaded it")
 
