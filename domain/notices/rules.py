@@ -87,7 +87,8 @@ def outcome_of(raw: dict[str, Any]) -> NoticeSummary:
 _STATUS_ZH = {"pending": "待发送", "queued": "服务商已接收", "sent": "已发出", "unknown": "无送达回执",
               "delivered": "已送达", "opened": "已打开（弱证据）", "read": "已阅读",
               "undelivered": "未送达", "failed": "发送失败"}
-_CHANNEL_ZH = {"sms": "短信", "email": "邮件", "outbox": "站内发件箱"}
+_CHANNEL_ZH = {"sms": "短信", "email": "邮件", "outbox": "站内发件箱", "wecom": "企业微信",
+               "dingtalk": "钉钉"}
 
 
 def _attempt_line(attempt: dict[str, Any]) -> str:

@@ -41,6 +41,7 @@ class FakeAliyunSms(FakeServer):
         "SMS_470001": "${name}您好：您有一份人事通知（编号${code}），请查收邮件或致电${phone}。"})
     per_phone_per_minute: int = 1  # 短信通知 flow control: isv.BUSINESS_LIMIT_CONTROL
     script: list[str] = field(default_factory=list)  # Codes for the next SendSms calls
+    deliver_after: int | None = None  # the receipt is there at the Nth QuerySendDetails (e2e)
     requests: list[dict[str, str]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
     _nonces: set[str] = field(default_factory=set)
@@ -159,7 +160,13 @@ class FakeAliyunSms(FakeServer):
             return _ok_code("isv.INVALID_PARAMETERS", "SendDate yyyyMMdd, PageSize 1-50")
         rows = [s for s in self.sent if s["PhoneNum"] == p["PhoneNumber"]
                 and (not p.get("BizId") or s["BizId"] == p["BizId"])]
-        dtos = [{k: v for k, v in s.items() if k not in ("BizId", "SendDay")} for s in rows]
+        for row in rows:
+            row["Asked"] = row.get("Asked", 0) + 1
+            if self.deliver_after is not None and row["Asked"] >= self.deliver_after \
+                    and row["SendStatus"] == 1:
+                self.report(row["BizId"], delivered=True)
+        dtos = [{k: v for k, v in s.items() if k not in ("BizId", "SendDay", "Asked")}
+                for s in rows]
         return web.json_response({"Code": "OK", "Message": "OK", "RequestId": "req-q",
                                   "TotalCount": len(dtos),
                                   "SmsSendDetailDTOs": {"SmsSendDetailDTO": dtos}})

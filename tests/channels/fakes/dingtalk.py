@@ -26,6 +26,7 @@ class FakeDingTalk(FakeServer):
     token_seconds: int = 7200
     per_minute: int = 30  # sends in a minute beyond this: 143103 (单应用消息发送人次QPM超限)
     script: list[int] = field(default_factory=list)  # errcodes for the next asyncsend_v2 calls
+    read_after: int | None = None  # the users read a task at its Nth getsendresult (end to end)
     gettoken_calls: int = 0
     send_calls: int = 0
     result_calls: int = 0
@@ -34,6 +35,7 @@ class FakeDingTalk(FakeServer):
     _tokens: dict[str, float] = field(default_factory=dict)
     _today: dict[tuple[str, str], date] = field(default_factory=dict)  # (user, msg) → day sent
     _minute: list[float] = field(default_factory=list)
+    _asked: dict[int, int] = field(default_factory=dict)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -164,6 +166,10 @@ class FakeDingTalk(FakeServer):
         result = self.tasks.get(body["task_id"])
         if result is None:
             return _err(40035, "task_id不存在")
+        self._asked[body["task_id"]] = self._asked.get(body["task_id"], 0) + 1
+        if self.read_after is not None and self._asked[body["task_id"]] >= self.read_after:
+            for user in list(result["unread_user_id_list"]):
+                self.read(body["task_id"], user)
         return web.json_response({"errcode": 0, "errmsg": "ok", "send_result": result})
 
 
