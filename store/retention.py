@@ -174,9 +174,8 @@ def _delete_loose(db_url: str, run_id: str, found: Plan) -> Counter[str]:
                                     col(NoticeAttemptRow.notice_id).in_(found.loose_notices)),
             "notice": _gone(session, NoticeRow, col(NoticeRow.id).in_(found.loose_notices)),
             "outbox": _gone(session, OutboxMessage, col(OutboxMessage.id).in_(found.loose_outbox)),
-            "access_log": _gone(session, AccessLogRow, *access_log_due(
-                found.access_log_before or found.now, found.held_refs))
-            if found.access_log_before else 0})
+            "access_log": _gone(session, AccessLogRow,
+                                *access_log_due(found.access_log_before, found.held_refs))})
         _record(session, run_id, None, {k: v for k, v in counts.items() if v}, now)
         session.commit()
     return counts

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from domain.shared import retention
@@ -41,10 +43,10 @@ class Plan:
     now: datetime
     subjects: list[SubjectDue]
     held_subjects: frozenset[str]  # every onboarding or case a hold keeps, due or not
+    access_log_before: datetime  # access-log rows at or before this are past their period
     held_refs: frozenset[str] = frozenset()  # those and their employees' ids (the access log)
     loose_notices: list[str] = field(default_factory=list)  # ids: notices of no onboarding/case
     loose_outbox: list[int] = field(default_factory=list)
-    access_log_before: datetime | None = None  # rows at or before this are past their period
     access_log: int = 0
     people: list[int] = field(default_factory=list)  # deactivated, past their period
 
@@ -105,7 +107,7 @@ def _open_disputes(session: Session, closed: dict[str, ClosedRecord], now: datet
 
 
 def _loose(session: Session, model: type[NoticeRow] | type[OutboxMessage],
-           period: retention.Period, now: datetime) -> list:  # type: ignore[type-arg]
+           period: retention.Period, now: datetime) -> list[Any]:
     """Ids of notices or outbox messages of no onboarding or case, past their own period."""
     subject = col(model.subject_id)
     rows = session.exec(select(model.id, model.created_at).where(
@@ -118,7 +120,7 @@ def _access_log_due(session: Session, before: datetime, held: frozenset[str]) ->
         *access_log_due(before, held))).one()
 
 
-def access_log_due(before: datetime, held: frozenset[str]) -> list:  # type: ignore[type-arg]
+def access_log_due(before: datetime, held: frozenset[str]) -> list[ColumnElement[bool]]:
     """The filters of access-log rows past their period (at or before `before`) and about no
     held record or employee (the log stores subjects masked: compared masked)."""
     filters = [col(AccessLogRow.at) <= before]

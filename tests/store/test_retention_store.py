@@ -199,3 +199,22 @@ def test_the_command_prints_its_report(db_url: str, store: LocalContentStore,
     assert report["due"] == ["onboarding-E1"] and _counts(db_url) == before
     with pytest.raises(SystemExit):
         retention.main(["--database-url", db_url])  # --dry-run or --apply is required
+
+
+def test_messages_of_no_record_go_a_year_after_they_were_written(db_url: str,
+                                                                 store: LocalContentStore):
+    with session_for(db_url) as s:
+        for n, created in enumerate((CLOSED, LATER - timedelta(days=30))):
+            s.add(OutboxMessage(idempotency_key=f"admin:{n}", subject_id="admin-tasks",
+                                purpose="recipient_missing", recipient_role="admin",
+                                recipient_name="root", subject="s", body="b", created_at=created))
+        s.commit()
+    report = retention.run(db_url, store, apply=True, now=LATER, by="ops")
+    assert report["loose_outbox"] == 1 and report["deleted"]["outbox"] == 1
+    with session_for(db_url) as s:
+        assert [m.idempotency_key for m in s.exec(select(OutboxMessage))] == ["admin:1"]
+        [run] = s.exec(select(RetentionRunRow)).all()
+    assert run.finished_at is not None and run.counts == report["deleted"] and run.run_by == "ops"
+    _, entries = evidence.page(db_url, legal_holds.PERSONAL_DATA_SUBJECT)
+    assert [(e.kind, e.payload["deleted"]) for e in entries] == [
+        ("retention_applied", report["deleted"])]
