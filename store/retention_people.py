@@ -3,8 +3,9 @@
 Their contacts (phone, email, WeCom and DingTalk ids, channels) are cleared and the directory
 ledger's entries about them (subject `people`, payload `person_id`) redacted. The person, with
 their keys, is deleted only when no record names them: as an evidence actor, an access-log
-reader, the author of an onboarding, case, document, expense, dispute import, calendar load, hold
-or key. While one does, the name (and roles) stay: the records would name nobody otherwise.
+reader, the author or owner of an onboarding or case, the author of a document, expense, dispute
+import, calendar load, hold or key, an admin task's owner or closer. While one does, the name (and
+roles) stay: the records would name nobody otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from store.access_log import AccessLogRow
 from store.db import session_for
 from store.legal_holds import LegalHoldRow
 from store.models import (
+    AdminTaskRow,
     ApiKeyRow,
     CalendarYearRow,
     CaseRow,
@@ -74,6 +76,8 @@ def _named(session: Session, name: str, person_id: int) -> bool:
     checks = [
         col(EvidenceEntry.actor) == name, col(AccessLogRow.principal) == name,
         col(OnboardingRow.created_by) == name, col(CaseRow.created_by) == name,
+        col(OnboardingRow.owner) == name, col(CaseRow.owner) == name,
+        or_(col(AdminTaskRow.owner) == name, col(AdminTaskRow.closed_by) == name),
         col(DocumentRow.uploaded_by) == name, col(ExpenseRow.entered_by) == name,
         col(DisputeHistoryRow.recorded_by) == name, col(CalendarYearRow.loaded_by) == name,
         or_(col(LegalHoldRow.placed_by) == name, col(LegalHoldRow.lifted_by) == name),
