@@ -449,3 +449,62 @@ class AdminTaskRow(SQLModel, table=True):
     closed_at: datetime | None = _utc_column(nullable=True)
     closed_by: str | None = Field(default=None, max_length=80)
     close_note: str | None = None
+
+
+class EmployeeRecordRow(SQLModel, table=True):
+    """One person (员工档案), across re-hires: the ID number is the person, employee_id how HR
+    names them. id_number is NULL only for people backfilled from onboardings registered before
+    the record existed; their next registration fills it in."""
+
+    __tablename__ = "employees"
+
+    employee_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=80)
+    id_number: str | None = Field(default=None, max_length=18, unique=True)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    department: str = Field(default="", max_length=80, index=True)
+    # {"manager": {name, phone, email}, "emergency_contact": {name, relation, phone}}
+    contacts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)
+
+
+class EmploymentRow(SQLModel, table=True):
+    """One employment (任职期间) of a person: from hire to leave, with its contract dates. A
+    registered one carries its onboarding (onboarding-<employee_id>, ~<seq> from the second on)."""
+
+    __tablename__ = "employments"
+    __table_args__ = (UniqueConstraint("employee_id", "seq", name="uq_employment_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(foreign_key="employees.employee_id", index=True, max_length=64)
+    seq: int
+    onboarding_id: str | None = Field(default=None, max_length=80, unique=True)
+    department: str = Field(default="", max_length=80)
+    region: str = Field(default="", max_length=40)
+    hire_date: date
+    leave_date: date | None = None
+    leave_reason: str = ""
+    contract_start: date | None = None
+    contract_end: date | None = None
+    created_at: datetime = _utc_column(nullable=False)
+    updated_at: datetime = _utc_column(nullable=False)
+
+
+class SiStatusChangeRow(SQLModel, table=True):
+    """A change on a person's SI status timeline (domain.employees.si_status). evidence_key is
+    unique: a retried write records the change once. It is the evidence ledger entry's
+    idempotency_key when the change comes from a workflow's event."""
+
+    __tablename__ = "si_status_changes"
+    __table_args__ = (UniqueConstraint("evidence_key", name="uq_si_status_evidence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(foreign_key="employees.employee_id", index=True, max_length=64)
+    status: str = Field(max_length=20)
+    effective_on: date
+    recorded_at: datetime = _utc_column(nullable=False)
+    source: str
+    evidence_key: str = Field(max_length=200)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
-from store import evidence
+from store import employees, evidence
 from store.db import engine_for, one_writer, row_exists
 from store.models import CaseRow, OnboardingRow, table_of
 
@@ -49,6 +49,7 @@ def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
         with one_writer(db_url), engine_for(db_url).begin() as conn:
             written = evidence.open_in(conn, registration.onboarding_id, entries)
             _insert_row(conn, registration)
+            employees.project_onboarding(conn, registration)
         return written
     except IntegrityError:
         return record_onboarding(db_url, registration)
@@ -72,6 +73,7 @@ def _record(db_url: str, update: ProjectionUpdate) -> int:
     with one_writer(db_url), engine_for(db_url).begin() as conn:
         written = evidence.append_in(conn, update.onboarding_id, entries)
         _project_onboarding(conn, update)
+        employees.project_onboarding(conn, update)
     return written
 
 
