@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.contributions import ContributionActivities
 from activities.directory import DirectoryActivities
 from activities.forms import FormActivities
 from activities.gateways.injury import InjuryGatewayActivities
@@ -46,11 +47,13 @@ from temporal_client import connect, connect_when_ready, data_converter
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
+from workflows.si_account import SiAccountWorkflow
 
 __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "build_worker",
            "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
-WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow)
+WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
+                             SiAccountWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
@@ -97,8 +100,10 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     send = ChannelActivities(send_config, db_url)
     forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
     directory = DirectoryActivities(db_url)
+    contributions = ContributionActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
-            directory.route_recipients,
+            directory.route_recipients, contributions.record_events,
+            contributions.record_payment, contributions.interrupt_unpaid,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice,
             ReceiptActivities(send_config, db_url).pull_receipts,

@@ -21,6 +21,7 @@ from api.edges import RateLimiter, client_address, retry_after
 from api.errors import ApiError
 from api.refusals import Attempt, refusal_error
 from api.scoping import check_record
+from domain.contributions import rules as contribution_rules
 from domain.injury import rules as case_rules
 from domain.onboarding import rules as onboarding_rules
 from domain.shared import roles as tool_rules
@@ -109,6 +110,7 @@ _ROLE_TABLES: tuple[tuple[dict[str, frozenset[str]], RoleCheck], ...] = (
     (onboarding_rules.ACTION_ROLES, onboarding_rules.check_role),
     (case_rules.CASE_ROLES, case_rules.check_role),
     (tool_rules.TOOL_ROLES, tool_rules.check_role),
+    (contribution_rules.ACCOUNT_ROLES, contribution_rules.check_role),
 )
 
 

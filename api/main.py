@@ -26,6 +26,7 @@ from api.routes import (
     onboardings,
     outbox,
     people,
+    si_accounts,
     subject_rights,
     webhooks,
 )
@@ -116,8 +117,9 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(people.router)
-    app.include_router(assignment.router)
     app.include_router(subject_rights.router)
+    app.include_router(assignment.router)
+    app.include_router(si_accounts.router)
     app.include_router(codec.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)

@@ -28,6 +28,10 @@ def describe(role: str, owner: str, department: str) -> str:
                 f"提醒只进入了发件箱。请在人员目录中补充其联系方式，或将事项转给其他 HR。"
                 f" / The owner '{owner}' has no phone, email, WeCom or DingTalk id in the "
                 "directory: reminders reached the outbox only. Add a contact or reassign.")
+    if role == "hr_team":
+        return ("人员目录中没有可联系的 HR（hr），社保缴费提醒只进入了发件箱。请为 HR 补充联系方式。"
+                " / Nobody reachable holds the role hr: SI payment reminders reached the outbox "
+                "only. Add a contact to the HR people.")
     if role == "hr_manager":
         return ("人员目录中没有可联系的 HR 经理（hr_manager），升级通知只进入了发件箱。"
                 "请添加一位有联系方式的 HR 经理。 / Nobody reachable holds the role hr_manager: "

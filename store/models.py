@@ -508,3 +508,27 @@ class SiStatusChangeRow(SQLModel, table=True):
     recorded_at: datetime = _utc_column(nullable=False)
     source: str
     evidence_key: str = Field(max_length=200)
+
+
+class ContributionPaymentRow(SQLModel, table=True):
+    """A month's contributions recorded paid for a region's SI account (社保缴费), read from the
+    tax bureau's voucher; `employees` empty: every insured employee of the region. `key` makes a
+    retried write record once."""
+
+    __tablename__ = "contribution_payments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    account_id: str = Field(max_length=80, index=True)
+    region: str = Field(max_length=40)
+    period: str = Field(max_length=7, index=True)
+    amount: Decimal = Field(sa_column=Column(Fen(), nullable=False))
+    paid_on: date
+    reference: str
+    documents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    employees: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    days_late: int = 0
+    late_fee: Decimal = Field(sa_column=Column(Fen(), nullable=False))
+    source: str
+    recorded_by: str = Field(max_length=80)
+    recorded_at: datetime = _utc_column(nullable=False)

@@ -146,6 +146,11 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
+def ending_on(raw_end: date, cal: HolidayCalendar = LEGACY_CALENDAR) -> Period:
+    """A period whose last day is fixed (a monthly payment day), moved past rest days."""
+    return _adjusted(raw_end, raw_end, cal)
+
+
 def _require_non_negative(n: int, unit: str) -> None:
     if n < 0:
         raise ValueError(f"a period of {n} {unit} is negative")

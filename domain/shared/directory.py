@@ -101,7 +101,9 @@ def key_roles(person_roles: Sequence[str], key_role: str | None) -> tuple[str, .
 # ---- who a reminder or an escalation reaches ---------------------------------------------------
 
 HR_OWNER_ROLES = frozenset({"hr", "hr_manager", "admin"})  # who may own an onboarding or a case
-ROUTED_ROLES = ("hr", "hr_manager", "department_manager")  # recipients the directory resolves
+# Recipients the directory resolves: the record's owner, every HR manager, the department's
+# managers, and every HR person (a company-wide matter, such as a month's SI contributions).
+ROUTED_ROLES = ("hr", "hr_manager", "department_manager", "hr_team")
 _CHANNEL_ORDER = ("wecom", "dingtalk", "sms", "email")  # a person who listed none: this order
 
 
@@ -160,6 +162,8 @@ def _holds(person: Reachable, want: Recipient, department: str) -> bool:
         return "hr_manager" in person.roles
     if want.role == "department_manager":
         return "manager" in person.roles and department in person.departments
+    if want.role == "hr_team":
+        return "hr" in person.roles
     return False
 
 

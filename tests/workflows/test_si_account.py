@@ -1,0 +1,182 @@
+"""The SI account (SiAccount) under the time-skipping server: each month's reminder before the
+payment deadline, the escalation and 中断 on it for everyone no payment covers, a back payment that
+clears it with its late fee, and a month paid in time that sends nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import col, select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
+from domain.contributions.policy import deadline_rule
+from domain.contributions.rules import month_deadline, next_period, period_of
+from domain.employees.si_status import SiStatus
+from domain.shared.calendar import SHANGHAI
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.identity import check_digit
+from domain.shared.people import Actor
+from store import contributions, employees
+from store.db import engine_for, session_for
+from store.models import EvidenceEntry, OutboxMessage, SiStatusChangeRow
+from tests.factories import employee
+from tests.workflows.conftest import Harness
+
+HR = Actor("hr-alice", "hr")
+
+
+def id_number(n: int) -> str:
+    body = f"11010519900101{n:03d}"
+    return body + check_digit(body)
+
+
+def enrol(wf: Harness, count: int, hired: date, region: str = "beijing") -> list[str]:
+    """`count` employees employed in `region`, enrolled on the hire day."""
+    ids = []
+    for n in range(count):
+        person = employee(f"S{n:03d}", id_number(n + 1))
+        reg = employees.upsert_from_registration(wf.db_url, person, hire_date=hired, region=region)
+        employees.record_si_status(wf.db_url, reg.employee_id, SiStatus.enrolled, hired,
+                                   "测试：社保增员办结", f"test:{reg.employee_id}:enrolled",
+                                   datetime.now(SHANGHAI))
+        ids.append(reg.employee_id)
+    return ids
+
+
+async def open_account(wf: Harness, region: str = "beijing") -> tuple[WorkflowHandle, AccountView]:
+    today = await wf.today()
+    calendar = official_calendar()
+    rule = deadline_rule(region)
+    period = period_of(today)
+    if month_deadline(period, rule, calendar).due_at <= await wf.env.get_current_time():
+        period = next_period(period)
+    handle = await wf.client.start_workflow(
+        "SiAccount", AccountInput(region=region, period=period, rule=rule, calendar=calendar,
+                                  opened_by="hr-alice"),
+        id=f"si-account-{region}", task_queue=wf.task_queue)
+    return handle, await handle.query("status", result_type=AccountView)
+
+
+def statuses(wf: Harness, ids: list[str]) -> dict[str, str]:
+    with session_for(wf.db_url) as session:
+        rows = session.exec(select(SiStatusChangeRow).where(
+            col(SiStatusChangeRow.employee_id).in_(ids)).order_by(col(SiStatusChangeRow.id)))
+        latest: dict[str, str] = {}
+        for row in rows:
+            latest[row.employee_id] = row.status
+    return latest
+
+
+def outbox(wf: Harness, purpose: str) -> list[OutboxMessage]:
+    with session_for(wf.db_url) as session:
+        return list(session.exec(select(OutboxMessage).where(
+            OutboxMessage.subject_id == "si-account-beijing", OutboxMessage.purpose == purpose)))
+
+
+async def eventually(probe, timeout: float = 10.0):
+    for _ in range(int(timeout * 10)):
+        if result := probe():
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not true after {timeout} s")
+
+
+def payment(period: str, paid_on: date, amount: str = "12345.60",
+            employees_: tuple[str, ...] = ()) -> RecordPayment:
+    return RecordPayment(actor=HR, period=period, amount=Decimal(amount), paid_on=paid_on,
+                         reference="3310012026120000001", documents=("doc-voucher",),
+                         employees=employees_)
+
+
+@pytest.mark.dated
+async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_until_paid_back(
+        wf: Harness):
+    ids = enrol(wf, 3, await wf.today())
+    handle, view = await open_account(wf)
+    deadline = view.deadline
+    assert deadline.verified is False and "tax bureau" in deadline.source
+    await wf.sleep_until(deadline.reminder_at + timedelta(hours=1))
+    reminders = await eventually(lambda: outbox(wf, "payment_reminder_sent"))
+    assert reminders[0].recipient_role == "hr_team" and deadline.period in reminders[0].subject
+    assert set(statuses(wf, ids).values()) == {"enrolled"}
+
+    await wf.sleep_until(deadline.due_at + timedelta(hours=1))
+    await eventually(lambda: set(statuses(wf, ids).values()) == {"interrupted"})
+    await eventually(lambda: outbox(wf, "si_interrupted"))
+    assert {m.recipient_role for m in outbox(wf, "payment_escalated")} >= {"hr_manager", "hr_team"}
+
+    # The next month's run watches now; the month missed is paid back 5 days after its last day.
+    # The run ends once its notices have reported (a day at most); then the next month's starts.
+    await wf.sleep_until(deadline.due_at + timedelta(days=2))
+    for _ in range(100):
+        now_view = await handle.query("status", result_type=AccountView)
+        if now_view.period != deadline.period:
+            break
+        await asyncio.sleep(0.1)
+    assert now_view.period == next_period(deadline.period)
+    last_day = (deadline.due_at.astimezone(SHANGHAI) - timedelta(seconds=1)).date()
+    await wf.sleep_until(deadline.due_at + timedelta(days=5))
+    answer = await handle.execute_update("record_payment",
+                                         payment(deadline.period, last_day + timedelta(days=5)),
+                                         result_type=AccountView)
+    recorded = [e for e in answer.events if e.kind == "payment_recorded"][-1]
+    assert recorded.data["days_late"] == 5
+    assert Decimal(recorded.data["late_fee"]) == Decimal("30.86")  # 12345.60 × 0.05 % × 5
+    assert set(statuses(wf, ids).values()) == {"paying"}
+    assert [e for e in answer.events if e.kind == "si_resumed"][-1].data["employees"] == 3
+    with session_for(wf.db_url) as session:
+        kinds = [e.kind for e in session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
+    assert kinds.count("month_opened") == 2 and "si_interrupted" in kinds
+    assert kinds[-2:] == ["payment_recorded", "si_resumed"]
+
+
+@pytest.mark.dated
+async def test_a_month_paid_in_time_sends_nothing_and_a_partial_payment_interrupts_the_rest(
+        wf: Harness):
+    ids = enrol(wf, 3, await wf.today())
+    handle, view = await open_account(wf)
+    first = view.deadline
+    paid_on = max(await wf.today(), first.reminder_at.astimezone(SHANGHAI).date()
+                  - timedelta(days=10))
+    await handle.execute_update("record_payment", payment(first.period, paid_on),
+                                result_type=AccountView)
+    assert set(statuses(wf, ids).values()) == {"paying"}
+    second = month_deadline(next_period(first.period), deadline_rule("beijing"),
+                            official_calendar())
+    await wf.sleep_until(first.due_at + timedelta(hours=1))
+    assert not outbox(wf, "payment_reminder_sent") and not outbox(wf, "payment_escalated")
+
+    # Next month: only S000 and S001 are paid for; S002 turns to 中断 at the deadline.
+    await wf.sleep_until(second.reminder_at - timedelta(days=1))
+    today = await wf.today()
+    await handle.execute_update("record_payment",
+                                payment(second.period, today, "8000.00", tuple(ids[:2])),
+                                result_type=AccountView)
+    await wf.sleep_until(second.due_at + timedelta(hours=1))
+    await eventually(lambda: statuses(wf, ids)[ids[2]] == "interrupted")
+    assert statuses(wf, ids) == {ids[0]: "paying", ids[1]: "paying", ids[2]: "interrupted"}
+    assert outbox(wf, "payment_reminder_sent")  # the month was not paid in full
+
+
+async def test_a_payment_that_breaks_a_rule_is_refused_naming_the_field(wf: Harness):
+    _, view = await open_account(wf)
+    handle = wf.client.get_workflow_handle("si-account-beijing")
+    today = await wf.today()
+    for bad, field in ((payment(next_period(view.period), today), "period"),
+                       (payment(view.period, today, "0"), "amount"),
+                       (payment(view.period, today + timedelta(days=2)), "paid_on"),
+                       (RecordPayment(actor=HR, period=view.period, amount=Decimal("1"),
+                                      paid_on=today, reference="x", documents=()), "documents"),
+                       (RecordPayment(actor=Actor("dept-dave", "manager"), period=view.period,
+                                      amount=Decimal("1"), paid_on=today, reference="x",
+                                      documents=("d",)), "role")):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update("record_payment", bad, result_type=AccountView)
+        assert refused.value.cause.details[0]["field"] == field
+    with engine_for(wf.db_url).connect() as conn:
+        assert contributions.covered(conn, "si-account-beijing", view.period) == (False, set())
