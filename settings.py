@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.shared.company import Company, uscc_problem
 from payload_codec import KEY_ID_PATTERN
 
 ROOT = Path(__file__).resolve().parent
@@ -130,7 +131,16 @@ class Settings(BaseSettings):
     aliyun_sms_template_codes: dict[str, str] = Field(default_factory=dict)
     aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
     pdf_font: Path | None = None
+    # The employer every document names (README, "Company"): a bad code is refused at start.
     company_name: str = ""
+    company_uscc: str = ""        # 统一社会信用代码, 18 characters (GB 32100-2015)
+    company_address: str = ""
+    company_contact: str = ""
+    # An RFC 3161 time-stamping authority that stamps each ledger head (README, "Timestamps"):
+    # its URL, and the CA bundle (PEM) the bundle's verifier trusts for its tokens. Empty: none.
+    tsa_url: str = ""
+    tsa_ca_file: Path | None = None
+    tsa_timeout_seconds: float = Field(default=10, gt=0)
     case_materials_sla_hours: float = Field(default=24, gt=0)
     case_reminder_days: tuple[int, ...] = (7, 20, 27)
     return_notice_lead_days: int = Field(default=7, ge=1, le=60)
@@ -164,6 +174,21 @@ class Settings(BaseSettings):
         if any(not 1 <= d <= 29 for d in days):
             raise ValueError("reminder days must lie inside the 30-day window (1-29)")
         return tuple(sorted(set(days)))
+
+    @field_validator("company_uscc")
+    @classmethod
+    def _company_uscc(cls, code: str) -> str:
+        code = code.strip().upper()
+        problem = uscc_problem(code) if code else ""
+        if problem:
+            raise ValueError(f"CASEGUARD_COMPANY_USCC={code} is not a unified social credit code: "
+                             f"{problem}")
+        return code
+
+    def company(self) -> Company:
+        """The employer as every document names it (CASEGUARD_COMPANY_*)."""
+        return Company(name=self.company_name.strip(), uscc=self.company_uscc,
+                       address=self.company_address.strip(), contact=self.company_contact.strip())
 
     @field_validator("wecom_aes_key")
     @classmethod

@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,9 @@ from pydantic import TypeAdapter
 from domain.injury.payloads import CaseInput
 from domain.injury.views import CaseView
 from domain.onboarding.state import OnboardingView
+from domain.shared.company import Company
 from domain.shared.evidence import Verification
+from domain.shared.wording import Lang, Words
 from render.case_timeline import render_case_timeline
 from render.timeline import render_timeline
 from store.models import DocumentRow, EvidenceEntry, NoticeAttemptRow, NoticeReceiptRow, NoticeRow
@@ -36,6 +38,13 @@ class BundleEvidence:
     documents: list[tuple[DocumentRow, bytes]]
     generated_by: str
     font: Path
+    company: Company = Company()
+    lang: Lang = "zh"
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def words(self) -> Words:
+        return Words(self.lang)
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,11 @@ def pack(evidence: BundleEvidence, files: dict[str, bytes]) -> bytes:
     check = evidence.verification
     manifest = {
         "subject_id": evidence.subject_id,
-        "generated_at": datetime.now(UTC).isoformat(),
+        "generated_at": evidence.generated_at.isoformat(),
         "generated_by": evidence.generated_by,
+        "company": {"name": evidence.company.name, "uscc": evidence.company.uscc,
+                    "address": evidence.company.address, "contact": evidence.company.contact},
+        "lang": evidence.lang,
         "chain": {"valid": check.valid, "entries": check.entries, "head": check.head,
                   "first_broken_seq": check.first_broken_seq},
         "files": {name: hashlib.sha256(content).hexdigest() for name, content in files.items()},

@@ -15,9 +15,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from domain.compensation.expenses import Bill, BillResult, Reconciliation, reconcile
+from domain.compensation.expenses import Bill, BillResult, Reconciliation, ReviewItem, reconcile
 from domain.injury.views import CaseView
 from domain.shared.calendar import local
+from domain.shared.company import Company
+from domain.shared.wording import ZH
 from render import kit
 from store.models import ExpenseRow
 
@@ -32,6 +34,13 @@ LABELS = {
 }
 BASIS_ZH = {"recognised": "已认定工伤", "provisional": "尚未认定（预估，待认定后方可申领）",
             "not_recognised": "不予认定工伤（基金不予支付）"}
+NOTES_ZH = {
+    "recognised": "已认定为工伤，下列金额现应支付（《社会保险基金先行支付暂行办法》第五条；"
+                  "《中华人民共和国社会保险法》第三十条第一款）。",
+    "provisional": "尚未作出工伤认定。下列金额为认定为工伤后应支付的预估数，认定前不得申领。",
+    "not_recognised": "不予认定为工伤：工伤保险基金不予支付，医保结算维持不变（《中华人民共和国社会保险法》"
+                      "第三十条第一款）；认定决定经复议或诉讼被撤销的除外。",
+}
 PAID_BY_ZH = {"medical_insurance_card": "医保卡结算", "employee": "职工垫付", "employer": "单位垫付"}
 COLUMNS = ("entry_id", "invoice_number", "hospital", "bill_date", "amount", "eligible_amount",
            "paid_by", "medical_insurance_amount", "slip_total", "third_party_amount", "art5_case",
@@ -123,16 +132,19 @@ def claim_csv(ledger: Ledger) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def claim_pdf(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime) -> bytes:
+def claim_pdf(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime,
+              company: Company | None = None) -> bytes:
     """The claim statement in Chinese for the SI agency (ReportLab, the CJK font, the render lock)."""
-    return kit.build(_story(ledger, font, generated_by, generated_at),
+    return kit.build(_story(ledger, font, generated_by, generated_at, company or Company()),
                  f"工伤医疗费用申领明细表 {ledger.view.id}", pagesize=landscape(A4), margin=12 * mm)
 
 
-def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime) -> list[Any]:
+def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime,
+           company: Company) -> list[Any]:
     v, s = ledger.view, kit.styles(font, title=(15, 21), heading=(11, 16, 8))
     t = totals_json(ledger)
     results = {r.entry_id: r for r in ledger.result.bills}
+    by_id = {r.id: r for r in ledger.rows}
     bills = [["发票号码", "医院", "日期", "金额", "支付方式", "医保已付", "应返还医保", "退还",
               "工伤基金支付", "单位支付", "目录外"]] + [
         [r.invoice_number, r.hospital, r.bill_date.isoformat(), _money(r.amount),
@@ -142,10 +154,13 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
         for r, x in ((r, results[r.id]) for r in ledger.rows)]
     return [
         Paragraph("工伤医疗费用申领明细表（医保先行支付 / 工伤报销）", s["title"]),
+        Paragraph(escape(f"用人单位：{company.name or '____________'}；统一社会信用代码："
+                         f"{company.uscc or '____________'}；地址：{company.address or '—'}；"
+                         f"联系人：{company.contact or '—'}"), s["body"]),
         Paragraph(f"案件 {escape(v.id)}；职工 {escape(v.employee_name)}（工号 {escape(v.employee_id)}）；"
-                  f"参保地 {escape(v.region)}；事故时间 {local(v.accident_at)}；工伤保险："
+                  f"参保地 {escape(ZH.region(v.region))}；事故时间 {local(v.accident_at)}；工伤保险："
                   f"{'已参保' if v.si_enrolled else '未参保（单位承担，基金可先行支付后追偿）'}", s["body"]),
-        Paragraph(f"认定状态：{BASIS_ZH[ledger.basis]}。{escape(LABELS[ledger.basis])}", s["body"]),
+        Paragraph(f"认定状态：{BASIS_ZH[ledger.basis]}。{escape(NOTES_ZH[ledger.basis])}", s["body"]),
         Spacer(1, 4 * mm),
         kit.table(bills if ledger.rows else [["—"]], s, header=bool(ledger.rows)),
         Spacer(1, 4 * mm),
@@ -155,12 +170,13 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
                 ["工伤基金应付", t["injury_fund_owes"]], ["单位应付", t["employer_owes"]],
                 ["工伤目录外（基金不予支付）", t["outside_catalogue"]]], s, header=True),
         Paragraph("待人事复核事项", s["h"]),
-        kit.table([["发票号码", "事项"]] + [[i.invoice_number, i.message]
+        kit.table([["发票号码", "事项"]] + [[i.invoice_number, _review_zh(i, by_id.get(i.entry_id))]
                                    for i in ledger.result.review_items]
                if ledger.result.review_items else [["无"]], s, header=bool(ledger.result.review_items)),
         Spacer(1, 4 * mm),
         Paragraph("依据：《社会保险法》第30、41、42条；《工伤保险条例》第30条；《社会保险基金先行支付暂行办法》"
-                  f"第5条。生成人 {escape(generated_by)}，生成时间 {local(generated_at)}（北京时间）。",
+                  f"第5条。生成人 {escape(ZH.actor(generated_by))}，生成时间 {local(generated_at)}"
+                  "（北京时间）。",
                   s["small"]),
     ]
 
@@ -200,3 +216,16 @@ def _cell(value: Any) -> str:
         return ""
     text = _money(value) if isinstance(value, Decimal) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in Excel
+
+
+
+def _review_zh(item: ReviewItem, row: ExpenseRow | None) -> str:
+    """A review item in Chinese with its figures; an unknown one keeps its code for HR."""
+    if row is not None and item.code == "expense.slip_mismatch":
+        return (f"票据金额 {_money(row.amount)} 元与医保结算单合计 {_money(row.slip_total)} 元"
+                "不一致，申领前请核对")
+    if row is not None and item.code == "expense.insurance_above_eligible":
+        eligible = row.amount if row.eligible_amount is None else row.eligible_amount
+        return (f"医保已付 {_money(row.medical_insurance_amount)} 元，高于工伤目录内金额"
+                f"（{_money(eligible - row.third_party_amount)} 元），请确认经办机构应退还的数额")
+    return f"待核对事项（{item.code}）"

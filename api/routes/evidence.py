@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -46,6 +46,9 @@ case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
 Reader = Annotated[Actor, require("read")]
 LoggedReader = Annotated[Actor, logged("read")]  # the ledger holds the events' data
 Exporter = Annotated[Actor, logged("export_bundle")]
+# The bundle's language: Chinese for an arbitrator or a court; English only on request.
+BundleLang = Annotated[Literal["zh", "en"], Query(
+    description="zh (default): the bundle in Chinese for its reader; en: in English")]
 
 
 @router.get("/{id}/evidence", response_model=EvidencePage)
@@ -103,21 +106,21 @@ async def _verified(id: str, settings: Settings) -> dict[str, Any]:
 @router.get("/{id}/bundle", response_class=Response,
             responses=file_response("application/zip", "The evidence bundle (ZIP)"))
 async def export_bundle(id: str, actor: Exporter, client: TemporalDep,
-                        settings: SettingsDep) -> Response:
+                        settings: SettingsDep, lang: BundleLang = "zh") -> Response:
     """A ZIP an arbitrator can read: Chinese PDF timeline, ledger, documents, manifest of hashes."""
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="bundle")
     view = await temporal_calls.read(client, settings.db_url, id, OnboardingView,
                                      what="onboarding")
     content = await asyncio.to_thread(
         _export, settings, view.id, actor,
-        lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)))
+        lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)), lang)
     return _zip(id, content)
 
 
 @case_router.get("/{id}/bundle", response_class=Response,
                  responses=file_response("application/zip", "The evidence bundle (ZIP)"))
 async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
-                             settings: SettingsDep) -> Response:
+                             settings: SettingsDep, lang: BundleLang = "zh") -> Response:
     """The case's ZIP: PDF of parties, accident, deadlines, decisions, notices; ledger; documents."""
     _id_kind(id, CASE_PREFIX, "case", other="onboardings", route="bundle")
     view = await temporal_calls.read(client, settings.db_url, id, CaseView,
@@ -130,7 +133,7 @@ async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
         return build_case_bundle(CaseBundleInput(
             view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger))
 
-    return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build))
+    return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build, lang))
 
 
 def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
@@ -164,7 +167,7 @@ def _zip(id: str, content: bytes) -> Response:
 
 
 def _export(settings: Settings, subject_id: str, actor: Actor,
-            build: Callable[[BundleEvidence], bytes]) -> bytes:
+            build: Callable[[BundleEvidence], bytes], lang: Literal["zh", "en"] = "zh") -> bytes:
     """Read the ledger once, build the bundle from it, and record the export as evidence."""
     try:
         font = settings.cjk_font()
@@ -177,7 +180,7 @@ def _export(settings: Settings, subject_id: str, actor: Actor,
         subject_id=subject_id, entries=entries,
         verification=verify_chain(subject_id, map(evidence.chain_entry, entries)),
         documents=[(row, store.get(row.sha256)) for row in rows], generated_by=actor.name,
-        font=font))
+        font=font, company=settings.company(), lang=lang))
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
         actor=actor.name, kind="bundle_exported",

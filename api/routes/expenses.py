@@ -114,7 +114,8 @@ async def export_pdf(id: str, actor: Reader, client: TemporalDep,
     except RuntimeError as exc:
         raise ApiError(503, "export.font_missing", str(exc)) from None
     ledger = await _ledger(client, settings, id)
-    content = await asyncio.to_thread(claim.claim_pdf, ledger, font, actor.name, datetime.now(UTC))
+    content = await asyncio.to_thread(claim.claim_pdf, ledger, font, actor.name, datetime.now(UTC),
+                                      settings.company())
     await asyncio.to_thread(_exported, settings, ledger, actor, "pdf", content)
     return _file(content, "application/pdf", f"{id}-expenses.pdf")
 

@@ -63,7 +63,7 @@ def counted(window: statutes.Window, start: date, started_at: datetime, kind: De
 def materials_deadline(inp: CaseInput) -> CaseDeadline:
     due = inp.reported_at + inp.timing.materials_sla
     return CaseDeadline(name="materials_filed", due_at=due, raw_due_at=due,
-                        article="product rule (seed KPI): materials on file 24 h after the report",
+                        article="product rule: materials on file 24 h after the report",
                         kind="target", started_at=inp.reported_at)
 
 

@@ -74,7 +74,7 @@ EVENT_KINDS = {
 DEADLINE_NAMES = {
     "si_registration": "社会保险登记期限（入职之日起30日）",
     "contract_si_mismatch": "劳动合同履行30日参保核对",
-    "materials_filed": "工伤认定材料备齐（报告后24小时，产品规则）",
+    "materials_filed": "工伤认定材料备齐（报告后24小时，内部目标）",
     "determination_application": "用人单位申请工伤认定（事故之日起30日）",
     "employee_application": "职工本人申请工伤认定（事故之日起1年）",
     "determination_decision": "工伤认定决定（受理之日起60日/15日）",
@@ -83,11 +83,17 @@ DEADLINE_NAMES = {
     "appraisal_conclusion": "劳动能力鉴定结论（60日，可延长30日）",
     "reappraisal_conclusion": "再次鉴定结论（60日，可延长30日）",
     "reappraisal_request": "申请再次鉴定（收到结论之日起15日）",
-    "settlement_agreement": "赔偿协商（15日目标，产品规则）",
+    "settlement_agreement": "赔偿协商（15日内部目标）",
     "arbitration_claim": "劳动仲裁时效（1年）",
 }
 
-DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "已逾期"}
+DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "逾期"}
+
+ONBOARDING_STATUS = {
+    "awaiting_enrollment": "待提交增员", "enrollment_submitted": "增员申请待复核",
+    "enrollment_approved": "增员申请已复核", "enrollment_executing": "增员报送中",
+    "enrolled": "已参保", "withdrawal_requested": "已申请撤销增员", "cancelled": "已取消",
+}
 
 REQUEST_STATUS = {
     "submitted": "待复核", "approved": "已复核（撤回期内）", "rejected": "已驳回",
@@ -99,8 +105,8 @@ ENROLLMENT_TYPES = {"new": "正常增员", "back_payment": "补缴"}
 
 
 def label(table: dict[str, str], key: str) -> str:
-    """The Chinese label, with the code kept beside it so nothing is lost in translation."""
-    return f"{table[key]}（{key}）" if key in table else key
+    """The Chinese label (the code itself stays in ledger.json and the JSON views)."""
+    return table.get(key, key)
 
 
 NOTICE_PURPOSES = {

@@ -152,7 +152,7 @@ ARBITRATION_CLAIM = Window(
     "should have known of the infringement (interruption and suspension rules apply).",
 )
 
-# Product rules of a case (the seeds' KPIs), not statutory figures.
+# Product rules of a case (internal targets), not statutory figures.
 MATERIALS_FILED_SLA_DEFAULT = timedelta(hours=24)  # product rule: materials on file 24 h after report
 DETERMINATION_REMINDER_DAYS_DEFAULT = (7, 20, 27)  # product rule: days after the accident
 RETURN_NOTICE_LEAD_DEFAULT = timedelta(days=7)  # product rule: notice 7 days before suspension ends
@@ -160,7 +160,7 @@ NOTICE_RESPONSE_DEFAULT = timedelta(days=3)  # product rule: no answer in 3 days
 SETTLEMENT_TARGET = Window(
     "settlement_agreement",
     days=15,
-    article="product rule (seed KPI): settle within 15 days of opening the negotiation",
+    article="product rule: settle within 15 days of opening the negotiation",
     description="A target, not a statutory period.",
 )
 CASE_REMINDER_LEAD_DEFAULT = timedelta(days=3)  # product rule: remind 3 days before a deadline

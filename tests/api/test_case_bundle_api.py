@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,12 +13,18 @@ from zoneinfo import ZoneInfo
 import httpx
 from pypdf import PdfReader
 
-from tests.api.conftest import auth, eventually
+from tests.api.conftest import AppFactory, auth, eventually
 from tests.api.test_cases_api import act, deadline, open_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TRACKING = "EMS1234567890CN"
 PDF_FILE = b"%PDF-1.4 diagnosis of the right thumb"
+COMPANY = {"company_name": "北京示例精密制造有限公司", "company_uscc": "91350100M000100Y43",
+           "company_address": "北京市朝阳区示例路1号", "company_contact": "王人事 010-12345678"}
+# What may stay Latin in the Chinese PDF: file names, commands, hashes' label, ids and the carrier.
+LATIN_ALLOWED = {"manifest", "json", "ledger", "timestamps", "python", "verify", "bundle", "zip",
+                 "OpenSSL", "openssl", "sha", "sum", "SHA", "RFC", "case", "alice", "EMS", "PDF",
+                 "pdf", "txt", "Python", "timeline", "png"}
 
 
 async def _ledger(api: httpx.AsyncClient, cid: str) -> list[dict]:
@@ -69,7 +76,8 @@ async def _drive(api: httpx.AsyncClient) -> tuple[str, dict]:
 
 
 async def test_a_closed_case_yields_a_bundle_whose_manifest_verifies_and_whose_pdf_reads(
-        api: httpx.AsyncClient):
+        make_api: AppFactory):
+    api = await make_api(**COMPANY)
     cid, case = await _drive(api)
     before = (await api.get(f"/api/v1/cases/{cid}/evidence/verify", headers=auth("k-hr"))).json()
     assert before["valid"] is True
@@ -99,15 +107,22 @@ async def test_a_closed_case_yields_a_bundle_whose_manifest_verifies_and_whose_p
     for expected in ("工伤案件证据时间线", "张三", "E7001", "生产部", "李经理", "hr-alice",
                      accident_day.isoformat(), "二号车间冲压机旁", "操作冲压机时右手拇指被夹伤",
                      "李四", "已参加工伤保险", applied["due_at_shanghai"][:10],
-                     "认定为工伤", "京人社工伤认字001", "authority_simulator", "伤残9级", "京劳鉴字0042",
+                     "认定为工伤", "京人社工伤认字001", "社会保险行政部门（测试环境模拟）", "伤残9级",
+                     "京劳鉴字0042",
                      "停工留薪期", "2 个月", "工伤认定结果通知", TRACKING, "已签收", "签收人 张三",
                      "30000 元", "42000 元", "已付清", "企业调解委员会", "诊断证明.pdf", uploaded,
-                     "已结案", "快递寄送书面通知", "哈希链校验：完整"):
+                     "已结案", "快递寄送书面通知", "哈希链校验：完整", "北京市",
+                     # the cover page: who produced it, from which records, how to verify it
+                     "证据包", COMPANY["company_name"], "统一社会信用代码", COMPANY["company_uscc"],
+                     COMPANY["company_address"], COMPANY["company_contact"], "证据链链头哈希",
+                     manifest["chain"]["head"], "如何核验", "verify_bundle.py"):
         assert _contains(text, expected), expected
     flat = text.replace("\n", "")
     label = "用人单位申请工伤认定（事故之日起30日）"
     row = flat[flat.index(label):][:300]  # the deadline's row: kind, due, met, status, article
-    assert "已按期完成" in row and "art.17" in row.replace(" ", ""), row
+    assert "已按期完成" in row and "《工伤保险条例》第十七条第一款、第四款" in row, row
+    assert _latin_words(text) <= LATIN_ALLOWED, _latin_words(text) - LATIN_ALLOWED
+    assert manifest["company"]["uscc"] == COMPANY["company_uscc"] and manifest["lang"] == "zh"
 
     after = (await api.get(f"/api/v1/cases/{cid}/evidence", headers=auth("k-hr"))).json()
     exported = after["items"][-1]
@@ -132,6 +147,33 @@ async def test_unknown_cases_and_readers_get_no_bundle(api: httpx.AsyncClient):
     assert opened.status_code == 200, opened.text
     text = _pdf_text(zipfile.ZipFile(io.BytesIO(opened.content)).read("timeline.pdf"))
     assert all(_contains(text, s) for s in ("已报告事故", "未到期", "无记录"))
+
+
+async def test_the_english_bundle_is_given_only_on_request(make_api: AppFactory):
+    api = await make_api(**COMPANY)
+    case = await open_case(api, "E7003")
+    response = await api.get(f"/api/v1/cases/{case['id']}/bundle?lang=en", headers=auth("k-hr"))
+    assert response.status_code == 200, response.text
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    text = _pdf_text(archive.read("timeline.pdf"))
+    for expected in ("Work-injury case evidence timeline", "evidence bundle", "How to verify it",
+                     "Unified social credit code", COMPANY["company_uscc"], "Statutory deadlines",
+                     "upcoming", "art. 17", "Beijing", "Nothing recorded."):
+        assert _contains(text, expected), expected
+    for chinese_label in ("未到期", "法定期限", "《工伤保险条例》"):
+        assert not _contains(text, chinese_label), chinese_label
+    assert json.loads(archive.read("manifest.json"))["lang"] == "en"
+    refused = await api.get(f"/api/v1/cases/{case['id']}/bundle?lang=fr", headers=auth("k-hr"))
+    assert refused.status_code == 422
+
+
+def _latin_words(text: str) -> set[str]:
+    """Runs of 3+ Latin letters left once hashes (hex) and case ids are taken out."""
+    text = re.sub(r"[0-9a-f]{12,}", " ", text)
+    # ids and the dev simulators' own data (their reference numbers, "模拟医院 (simulator)")
+    text = re.sub(r"case-[A-Za-z0-9-]+|doc-[0-9a-f]+|E\d{4}|hr-alice|SIM-[A-Za-z0-9-]+|\(simulator\)",
+                  " ", text)
+    return set(re.findall(r"[A-Za-z]{3,}", text))
 
 
 def _pdf_text(content: bytes) -> str:
