@@ -39,6 +39,7 @@ from activities.notices.providers import ChannelConfig
 from activities.notices.pull import ReceiptActivities
 from activities.notices.send import ChannelActivities
 from activities.notices.store import NoticeActivities
+from domain.shared.company import Company
 from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
 from startup import freeze_startup_heap
 from store.db import migrate
@@ -88,8 +89,8 @@ def gateways_for(db_url: str, modes: Mapping[str, GatewayMode]
 
 def activities_for(db_url: str, channels: ChannelConfig | None = None,
                    documents_root: Path | ContentStore | None = None, pdf_font: str | None = None,
-                   gateway_modes: Mapping[str, GatewayMode] | None = None
-                   ) -> list[Callable[..., Any]]:
+                   gateway_modes: Mapping[str, GatewayMode] | None = None,
+                   company: Company | None = None) -> list[Callable[..., Any]]:
     """The activity callables, wired to their outside systems (no channel config: the outbox; no
     gateway modes: the simulators, as in tests)."""
     ledger = LedgerActivities(db_url)
@@ -98,7 +99,7 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     notices = NoticeActivities(db_url)
     send_config = channels or ChannelConfig(secret_key=DEV_SECRET)
     send = ChannelActivities(send_config, db_url)
-    forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font)
+    forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font, company)
     directory = DirectoryActivities(db_url)
     contributions = ContributionActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
@@ -123,7 +124,8 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     activities = activities_for(settings.db_url, ChannelConfig.from_settings(settings),
                                 content_store(settings),
                                 str(settings.pdf_font) if settings.pdf_font else None,
-                                {name: settings.gateway(name) for name in GATEWAYS})
+                                {name: settings.gateway(name) for name in GATEWAYS},
+                                settings.company())
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
                   activity_executor=executor, **options)

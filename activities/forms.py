@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 from domain.injury.forms import application_form
 from domain.injury.payloads import DocumentRef, FormRequest
 from domain.shared.calendar import local
+from domain.shared.company import Company
 from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_workflow_id
 from settings import CJK_FONTS
@@ -37,8 +38,10 @@ def document_id(idempotency_key: str) -> str:
 class FormActivities:
     """Renders case forms as PDFs into the content store, with a document row and an evidence entry."""
 
-    def __init__(self, db_url: str, documents: Path | ContentStore, font_path: str | None) -> None:
+    def __init__(self, db_url: str, documents: Path | ContentStore, font_path: str | None,
+                 company: Company | None = None) -> None:
         self._db_url = db_url
+        self._company = company  # the employer the form names (CASEGUARD_COMPANY_*)
         self._store = LocalContentStore(documents) if isinstance(documents, Path) else documents
         self._font_path = font_path
 
@@ -69,7 +72,7 @@ class FormActivities:
         from render.determination_form import render_pdf
 
         try:
-            data = render_pdf(application_form(case, request.generated_at), font,
+            data = render_pdf(application_form(case, request.generated_at, self._company), font,
                               subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
                                        f"生成人 {request.generated_by}，生成时间 "
                                        f"{local(request.generated_at)}（北京时间）")

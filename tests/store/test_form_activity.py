@@ -52,7 +52,9 @@ def test_the_form_is_a_pdf_with_the_case_data(sqlite_url: str, tmp_path: Path):
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     for expected in ("工伤认定申请表", "张三", "11010519491231002X", "2026年11月23日 09:30",
-                     "右手食指开放性骨折", "李四、王五", "北京示例制造有限公司", "第十八条"):
+                     "右手食指开放性骨折", "李四、王五", "北京示例制造有限公司", "第十八条",
+                     "申请人与受伤害职工关系", "用人单位意见", "社会保险行政部门审查资料和受理意见",
+                     "职业病名称", "参加工作时间"):
         assert expected in text
     assert ref == DocumentRef(document_id=document_id("case-C1001:form:1"), sha256=ref.sha256,
                               filename="工伤认定申请表-C1001.pdf")
