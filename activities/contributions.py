@@ -3,7 +3,7 @@ changes of a month's end (store/contributions.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from temporalio import activity
 
@@ -43,5 +43,5 @@ class ContributionActivities:
                   f"{request.period} by its deadline")
         interrupted, insured = contributions.interrupt_unpaid(
             self._db_url, key=request.key, account_id=request.account_id, region=request.region,
-            period=request.period, due_on=last_day, source=source, at=datetime.now(UTC))
+            period=request.period, due_on=last_day, source=source)
         return InterruptResult(interrupted=interrupted, insured=insured)

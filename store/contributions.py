@@ -8,7 +8,7 @@ change by `<key>:<employee_id>`), so a retried activity writes nothing twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, text
@@ -60,7 +60,7 @@ def covered(conn: Connection, account_id: str, period: str) -> tuple[bool, set[s
 
 
 def interrupt_unpaid(db_url: str, *, key: str, account_id: str, region: str, period: str,
-                     due_on: date, source: str, at: datetime) -> tuple[int, int]:
+                     due_on: date, source: str) -> tuple[int, int]:
     """Turn every insured employee of the region the period's payments do not cover to 中断,
     effective the deadline's last day; answers (interrupted, insured)."""
     with one_writer(db_url), engine_for(db_url).begin() as conn:
@@ -71,7 +71,7 @@ def interrupt_unpaid(db_url: str, *, key: str, account_id: str, region: str, per
         unpaid = [] if everyone else [e for e in insured if e not in named and
                                       statuses[e].status != SiStatus.interrupted.value]
         written = _write_changes(conn, unpaid, statuses, SiStatus.interrupted, due_on, source,
-                                 key, at)
+                                 key)
     return written, len(insured)
 
 
@@ -88,7 +88,7 @@ def record_payment(db_url: str, write: PaymentWrite) -> PaymentResult:
                     period=p.period, amount=p.amount, paid_on=p.paid_on, reference=p.reference,
                     documents=list(p.documents), employees=list(p.employees),
                     days_late=write.days_late, late_fee=write.late_fee, source=write.source,
-                    recorded_by=p.actor.name, recorded_at=write.recorded_at))
+                    recorded_by=p.actor.name, recorded_at=datetime.now(UTC)))
         except IntegrityError:
             pass  # a retry: the payment is on file; the status writes below are keyed too
         statuses = current_statuses(conn, write.region)
@@ -97,13 +97,12 @@ def record_payment(db_url: str, write: PaymentWrite) -> PaymentResult:
                                                              SiStatus.interrupted.value)]
         resumed = sum(1 for e in moving if statuses[e].status == SiStatus.interrupted.value)
         _write_changes(conn, moving, statuses, SiStatus.paying, p.paid_on, write.source,
-                       write.key, write.recorded_at)
+                       write.key)
     return PaymentResult(covered=len(scope), resumed=resumed)
 
 
 def _write_changes(conn: Connection, employees: Sequence[str], latest: dict[str, Latest],
-                   status: SiStatus, effective_on: date, source: str, key: str,
-                   at: datetime) -> int:
+                   status: SiStatus, effective_on: date, source: str, key: str) -> int:
     """Insert the changes not on file yet (keyed `<key>:<employee>`), in batches; none dated
     before the change it follows (the timeline stays in order)."""
     written = 0
@@ -113,7 +112,7 @@ def _write_changes(conn: Connection, employees: Sequence[str], latest: dict[str,
             _CHANGES.c.evidence_key.in_(keys))).scalars())
         rows = [{"employee_id": e, "status": status.value,
                  "effective_on": max(effective_on, latest[e].effective_on),
-                 "recorded_at": at, "source": source, "evidence_key": k}
+                 "recorded_at": datetime.now(UTC), "source": source, "evidence_key": k}
                 for e, k in zip(batch, keys, strict=True) if k not in known]
         if rows:
             conn.execute(insert(_CHANGES), rows)

@@ -112,7 +112,7 @@ class SiAccountWorkflow:
             PaymentWrite(key=f"{workflow.info().workflow_id}:{payment.period}:{seq}",
                          account_id=workflow.info().workflow_id, region=self._in.region,
                          payment=payment, due_at=due, days_late=late, late_fee=fee,
-                         source=source, recorded_at=self._clock.now()),
+                         source=source),
             **DB_ACTIVITY)
         if result.resumed:
             self._emit("si_resumed", "system", period=payment.period, employees=result.resumed)

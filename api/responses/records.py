@@ -43,6 +43,7 @@ class VerificationOut(BaseModel):
     head: str
     first_broken_seq: int | None
     reason: str
+    redacted: int = 0  # entries whose payload retention removed; their hashes still chain
 
 
 class DocumentOut(BaseModel):

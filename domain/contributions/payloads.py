@@ -84,7 +84,6 @@ class PaymentWrite:
     days_late: int
     late_fee: Decimal
     source: str
-    recorded_at: datetime
 
 
 @dataclass(frozen=True)

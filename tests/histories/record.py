@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +28,10 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devstack import temporal_test_server
+from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
+from domain.contributions.policy import deadline_rule
+from domain.contributions.rules import month_deadline, next_period, period_of
+from domain.employees.si_status import SiStatus
 from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.state import CourierUpdate
 from domain.injury.views import CaseAnswer, CaseView
@@ -54,13 +58,14 @@ from domain.onboarding.payloads import (
     WithdrawalAction,
 )
 from domain.onboarding.state import OnboardingView
+from domain.shared.calendar_sources import official_calendar
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused
 from domain.shared.people import Actor, AssignOwner
-from store import people
+from store import employees, people
 from store.db import migrate
 from temporal_client import dev_data_converter
-from tests.factories import case_input, onboarding_input
+from tests.factories import case_input, employee, onboarding_input
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -318,6 +323,40 @@ async def case_directory_escalated(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+def seed_insured(db_url: str) -> None:
+    """Two employees of beijing, enrolled (the SI account scenario)."""
+    at = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+    for n, id_number in enumerate(("110105199001010010", "110105199001010037")):
+        person = replace(employee(f"A{n}", id_number), name=f"员工{n}")
+        reg = employees.upsert_from_registration(db_url, person, hire_date=date(2026, 1, 5),
+                                                 region="beijing", at=at)
+        employees.record_si_status(db_url, reg.employee_id, SiStatus.enrolled, date(2026, 1, 5),
+                                   "社保增员办结", f"seed:{reg.employee_id}", at)
+
+
+async def si_account_interrupted_paid_back(env: WorkflowEnvironment,
+                                           queue: str) -> tuple[str, str]:
+    """A month unpaid: reminder, escalation, 中断 for both, continued as new (the run recorded);
+    the next month's run takes a back payment that clears it."""
+    today = await _today(env)
+    rule = deadline_rule("beijing")
+    calendar = official_calendar()
+    period = period_of(today)
+    if month_deadline(period, rule, calendar).due_at <= await env.get_current_time():
+        period = next_period(period)
+    handle = await env.client.start_workflow(
+        "SiAccount", AccountInput(region="beijing", period=period, rule=rule, calendar=calendar,
+                                  opened_by="hr-alice"), id="si-account-beijing", task_queue=queue)
+    due = month_deadline(period, rule, calendar).due_at
+    await _until(env, due + timedelta(days=3))
+    await handle.execute_update("record_payment", RecordPayment(
+        actor=HR, period=period, amount=Decimal("4200.00"), paid_on=await _today(env),
+        reference="3310012026120000001", documents=("doc-voucher",)), result_type=AccountView)
+    await env.sleep(timedelta(hours=1))
+    assert handle.first_execution_run_id is not None
+    return handle.id, handle.first_execution_run_id
+
+
 async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
     now = await env.get_current_time()
     inp = case_input(now - timedelta(days=days_ago), now=now, employee_id=employee_id)
@@ -543,16 +582,19 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "onboarding_bureau_gave_up": onboarding_bureau_gave_up,
              "onboarding_enrolled_by_hand": onboarding_enrolled_by_hand,
              "onboarding_directory_assigned": onboarding_directory_assigned,
-             "case_directory_escalated": case_directory_escalated}
+             "case_directory_escalated": case_directory_escalated,
+             "si_account_interrupted_paid_back": si_account_interrupted_paid_back}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
           "case_back_on_return_day": "injury_case", "case_form_failed_by_hand": "injury_case",
           "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case",
           "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case",
-          "case_directory_escalated": "injury_case"}
+          "case_directory_escalated": "injury_case",
+          "si_account_interrupted_paid_back": "si_account"}
 # Scenarios that need people in the directory before they start.
-SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory}
+SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory,
+         "si_account_interrupted_paid_back": seed_insured}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).
