@@ -115,6 +115,7 @@ class OnboardingCreate(Body):
     region: str = Field(min_length=1, max_length=40)
     contribution_base: Money = Field(gt=0, max_digits=12, decimal_places=2)
     contract_start: date | None = None
+    contract_end: date | None = None  # kept on the employee record (a fixed-term contract)
 
 
 class EnrollmentSubmit(Body):

@@ -110,8 +110,18 @@ def upsert_from_registration(db_url: str, employee: Employee, *, hire_date: date
                      at or datetime.now(UTC))
 
 
-def _upsert(conn: Connection, emp: Employee, hire_date: date, region: str,
-            contract_start: date | None, contract_end: date | None, at: datetime) -> Registration:
+def check_registration(db_url: str, employee: Employee) -> bool:
+    """The checks of upsert_from_registration without its writes (a bulk import checks every
+    row first): raises its 409s; answers whether this employment is registered already."""
+    with engine_for(db_url).connect() as conn:
+        _, _, latest = _identify(conn, employee)
+        return latest is not None and latest["leave_date"] is None and _recorded(conn, latest)
+
+
+def _identify(conn: Connection, emp: Employee
+              ) -> tuple[RowMapping | None, bool, RowMapping | None]:
+    """The person on file a registration names (by ID number, else by employee id), whether the
+    ID number linked them, and their latest employment."""
     registered = Registered(employee_id=emp.employee_id, name=emp.name,
                             birth_date=birth_date_of(emp.id_number), id_number=emp.id_number)
     person = _one(conn, EMPLOYEES.c.id_number == emp.id_number)
@@ -125,12 +135,19 @@ def _upsert(conn: Connection, emp: Employee, hire_date: date, region: str,
     employee_id = person["employee_id"] if person is not None else emp.employee_id
     latest = conn.execute(select(EMPLOYMENTS).where(EMPLOYMENTS.c.employee_id == employee_id)
                           .order_by(EMPLOYMENTS.c.seq.desc()).limit(1)).mappings().first()
+    return person, linked, latest
+
+
+def _upsert(conn: Connection, emp: Employee, hire_date: date, region: str,
+            contract_start: date | None, contract_end: date | None, at: datetime) -> Registration:
+    person, linked, latest = _identify(conn, emp)
+    employee_id = person["employee_id"] if person is not None else emp.employee_id
     if latest is not None and latest["leave_date"] is None and _recorded(conn, latest):
         # Registered already: nothing changes, and the API answers onboarding.exists.
         return Registration(employee_id, latest["seq"], latest["onboarding_id"], linked, False)
     person_values = {"phone": emp.phone, "email": emp.email, "department": emp.department,
                      "contacts": _contacts(emp), "updated_at": at,
-                     "id_number": emp.id_number, "birth_date": registered.birth_date}
+                     "id_number": emp.id_number, "birth_date": birth_date_of(emp.id_number)}
     if person is None:
         conn.execute(insert(EMPLOYEES).values(employee_id=employee_id, name=emp.name,
                                               created_at=at, **person_values))

@@ -11,17 +11,30 @@ from domain.injury.payloads import CaseInput, Witness
 from domain.onboarding.intake import ProcessSettings, build_input
 from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.policy import PolicyTable
+from domain.shared.identity import check_digit
 from domain.shared.people import Contact, EmergencyContact, Employee
 
 VALID_ID = "11010519491231002X"
 OTHER_VALID_ID = "440524188001010014"
+_ID_NUMBERS: dict[str, str] = {"E1001": VALID_ID}
+
+
+def id_number_for(employee_id: str) -> str:
+    """A valid resident ID number of its own for each employee id (VALID_ID for E1001): the
+    employee record takes one ID number for one person, so two hires need two numbers."""
+    if employee_id not in _ID_NUMBERS:
+        n = len(_ID_NUMBERS)
+        born = date(1960, 1, 1) + timedelta(days=n % 20000)
+        body = f"110105{born:%Y%m%d}{n // 20000 % 1000:03d}"
+        _ID_NUMBERS[employee_id] = body + check_digit(body)
+    return _ID_NUMBERS[employee_id]
 
 
 def registration(employee_id: str = "E1001", **overrides: Any) -> dict[str, Any]:
     """The JSON body of POST /api/v1/onboardings for a Beijing new hire."""
     body: dict[str, Any] = {
         "employee": {
-            "employee_id": employee_id, "name": "张三", "id_number": VALID_ID,
+            "employee_id": employee_id, "name": "张三", "id_number": id_number_for(employee_id),
             "phone": "13800138000", "email": "zhangsan@example.com", "department": "生产部",
             "manager": {"name": "李经理", "phone": "13900139000", "email": "li@example.com"},
             "emergency_contact": {"name": "王芳", "relation": "配偶", "phone": "13700137000"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import col, func, select
 from temporalio.client import WorkflowHandle
 
-from api import registration, temporal_calls
+from api import hires, temporal_calls
 from api.deps import SessionDep, SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.privacy import logged
@@ -32,7 +31,6 @@ from api.schemas import (
 )
 from api.scoping import CallerScope
 from domain.onboarding import rules
-from domain.onboarding.intake import build_input
 from domain.onboarding.payloads import (
     BureauOutcome,
     CancelOnboarding,
@@ -41,15 +39,12 @@ from domain.onboarding.payloads import (
     SubmitEnrollment,
     WithdrawalAction,
 )
-from domain.onboarding.state import ActionAnswer, OnboardingView, RequestStatus, Status, view_of
-from domain.shared.calendar_sources import official_calendar
+from domain.onboarding.state import ActionAnswer, OnboardingView, RequestStatus, Status
 from domain.shared.errors import ActionRefused, RuleViolation
-from domain.shared.ids import employee_id_of, onboarding_id
+from domain.shared.ids import employee_id_of
 from domain.shared.people import Actor
 from settings import Settings
-from store import calendar as stored_calendar
-from store import document_rows, workflow_events
-from store.db import point_read
+from store import document_rows
 from store.models import OnboardingRow
 from store.scoping import within
 
@@ -61,31 +56,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 async def register_onboarding(body: OnboardingCreate, actor: Annotated[Actor, require("register")],
                               client: TemporalDep, settings: SettingsDep,
                               request: Request) -> dict[str, Any]:
-    """Register a new hire and start watching the SI registration window."""
-    workflow_id = onboarding_id(body.employee.employee_id)
-    now = datetime.now(UTC)
-    inp = registration.recorded_by_api(build_input(
-        employee=body.employee.to_domain(), hire_date=body.hire_date, region=body.region,
-        contribution_base=body.contribution_base, contract_start=body.contract_start,
-        created_by=actor.name, policy=request.app.state.policy,
-        today=now.astimezone(SHANGHAI).date(), process=request.app.state.process,
-        calendar=official_calendar(await stored_calendar.years_to_pin(settings.db_url)),
-    ), now)
-    if await point_read(settings.db_url, workflow_events.onboarding_recorded, workflow_id):
-        raise _exists(workflow_id)
-    handle = await temporal_calls.start(client, "Onboarding", inp, workflow_id=workflow_id,
-                                        task_queue=settings.task_queue,
-                                        exists=_exists(workflow_id))
-    registered = await registration.record_onboarding(settings.db_url, handle, inp, now)
-    return view_json(view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=now,
-                             events=(registered,)))
-
-
-def _exists(workflow_id: str) -> ApiError:
-    """409 for an id that is taken: by an onboarding in the records (workflow_events.
-    onboarding_recorded), or by a workflow Temporal holds that the records do not list yet."""
-    return ApiError(409, "onboarding.exists", f"{workflow_id} already exists",
-                    "employee.employee_id", {"id": workflow_id})
+    """Register a new hire and start watching the SI registration window. An ID number on file
+    is that person (a re-hire: a new employment, onboarding-<employee_id>~<n>)."""
+    now = hires.now_utc()
+    hire = hires.checked(body, actor, request.app.state, await hires.pinned_calendar(settings), now)
+    return view_json(await hires.register(hire, client, settings))
 
 
 @router.get("", response_model=OnboardingPage)

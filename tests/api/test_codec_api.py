@@ -29,7 +29,9 @@ def data(answer: httpx.Response) -> list[bytes]:
 
 
 async def test_hr_decodes_what_temporal_stores_of_a_registration(api: httpx.AsyncClient):
-    started = await api.post("/api/v1/onboardings", json=registration("E501"), headers=auth("k-hr"))
+    body = registration("E501")
+    body["employee"]["id_number"] = VALID_ID
+    started = await api.post("/api/v1/onboardings", json=body, headers=auth("k-hr"))
     assert started.status_code == 201, started.text
     history = await api.temporal.get_workflow_handle(  # type: ignore[attr-defined]
         "onboarding-E501").fetch_history()
