@@ -19,6 +19,7 @@ from api.routes import (
     disputes,
     documents,
     employee,
+    employees,
     evidence,
     expenses,
     health,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(webhooks.router)
     app.include_router(china_callbacks.router)
     app.include_router(employee.router)
+    app.include_router(employees.router)
     app.include_router(disputes.router)
     app.include_router(health.router)
     app.include_router(admin.router)

@@ -31,7 +31,7 @@ from domain.shared.people import Actor
 from settings import Settings
 from store import access_log
 
-SUBJECT_PARAMS = ("id", "document_id", "notice_id", "case_id")
+SUBJECT_PARAMS = ("id", "document_id", "notice_id", "case_id", "employee_id")
 SUBJECT_QUERIES = ("subject_id", "subject")
 
 

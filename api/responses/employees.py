@@ -1,0 +1,111 @@
+"""The employee record: the list, one person across re-hires, and a bulk import's answer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class EmployeeListItem(BaseModel):
+    """A person as the list shows them: the latest employment and the SI status in force."""
+
+    employee_id: str
+    name: str
+    id_number: str | None
+    phone: str | None
+    email: str | None
+    department: str
+    active: bool
+    employments: int
+    hire_date: date | None = None
+    leave_date: date | None = None
+    contract_start: date | None = None
+    contract_end: date | None = None
+    si_status: str | None
+    si_status_label: str | None
+    si_since: date | None
+
+
+class EmployeePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EmployeeListItem]
+
+
+class EmploymentOut(BaseModel):
+    """One employment (任职期间): hire to leave (None: employed), its contract and onboarding."""
+
+    seq: int
+    onboarding_id: str | None
+    department: str
+    region: str
+    hire_date: date
+    leave_date: date | None
+    leave_reason: str
+    contract_start: date | None
+    contract_end: date | None
+
+
+class EvidenceRef(BaseModel):
+    """The ledger entry a status change cites (GET /api/v1/<kind>/<subject_id>/evidence)."""
+
+    subject_id: str
+    seq: int
+    kind: str
+    at: datetime
+    actor: str
+    entry_hash: str
+
+
+class SiStatusChangeOut(BaseModel):
+    """One change on the SI timeline: the status (code and 未参保/参保/正常缴费/中断/停保), from
+    when, what recorded it, and its evidence (None: a key the ledger does not hold)."""
+
+    status: str
+    label: str
+    effective_on: date
+    recorded_at: datetime
+    source: str
+    evidence_key: str
+    evidence: EvidenceRef | None
+
+
+class EmployeeDetail(BaseModel):
+    """The person once, across re-hires (GET /api/v1/employees/{employee_id})."""
+
+    employee_id: str
+    name: str
+    id_number: str | None
+    birth_date: date | None
+    phone: str | None
+    email: str | None
+    department: str
+    contacts: dict[str, Any]
+    active: bool
+    si_status: str | None
+    si_status_label: str | None
+    employments: list[EmploymentOut]
+    si_timeline: list[SiStatusChangeOut]
+    onboardings: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+
+
+class ImportedRow(BaseModel):
+    row: int
+    employee_id: str
+    onboarding_id: str
+    outcome: str  # registered | already_registered
+
+
+class HiresImported(BaseModel):
+    """A bulk registration: every row registered, or found registered by an earlier import."""
+
+    rows: int
+    registered: int
+    already_registered: int
+    items: list[ImportedRow]
