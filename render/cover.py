@@ -14,6 +14,7 @@ from domain.shared.calendar import local
 from domain.shared.company import Company
 from domain.shared.wording import Words
 from render.kit import table
+from store.timestamps import stamp_time, stamps
 
 if TYPE_CHECKING:
     from render.bundle import BundleEvidence
@@ -40,6 +41,17 @@ def company_lines(data: BundleEvidence, s: dict[str, ParagraphStyle]) -> list[An
         else []
 
 
+def _stamps(data: BundleEvidence, w: Words) -> str:
+    """Which heads an authority stamped and when; or why this export has none."""
+    lines = [w.t("第 {seq} 条记录的链头，签发时间 {at}（北京时间）",
+                 "head at entry {seq}, stamped at {at} (Beijing time)",
+                 seq=s.seq, at=local(stamp_time(s.token))) for s in stamps(data.entries)]
+    if data.timestamp_error:
+        lines.append(w.t("本次导出未能取得时间戳：{why}", "no timestamp for this export: {why}",
+                         why=data.timestamp_error))
+    return "；".join(lines) or w.t("未配置时间戳服务", "no time-stamping authority configured")
+
+
 def cover_page(data: BundleEvidence, title: str, s: dict[str, ParagraphStyle]) -> list[Any]:
     """Page one: the producer, the records it was made from, and the ways to verify it."""
     w, check = data.words, data.verification
@@ -50,6 +62,7 @@ def cover_page(data: BundleEvidence, title: str, s: dict[str, ParagraphStyle]) -
         [w.t("证据链校验", "Chain check"),
          w.t("完整", "intact") if check.valid else w.t("第 {n} 条起不一致", "broken from entry {n}",
                                                       n=check.first_broken_seq)],
+        [w.t("可信时间戳（RFC 3161）", "Trusted timestamps (RFC 3161)"), _stamps(data, w)],
         [w.t("制作人", "Exported by"), data.generated_by],
         [w.t("制作时间（北京时间）", "Exported at (Beijing time)"), local(data.generated_at)],
     ]

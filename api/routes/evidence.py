@@ -35,7 +35,7 @@ from render.bundle import (
     notice_line,
 )
 from settings import Settings
-from store import document_rows, evidence
+from store import document_rows, evidence, timestamps
 from store import notices as notice_store
 from store.documents import content_store
 
@@ -174,13 +174,22 @@ def _export(settings: Settings, subject_id: str, actor: Actor,
     except RuntimeError as exc:
         raise ApiError(503, "bundle.font_missing", str(exc)) from None
     _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
+    stamp_error = ""
+    if settings.tsa_url and entries:
+        try:
+            if timestamps.stamp_head(settings.db_url, subject_id, entries, settings.tsa_url,
+                                     settings.tsa_timeout_seconds):
+                _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
+        except timestamps.TimestampError as exc:
+            stamp_error = str(exc)  # the bundle still goes out, saying its head is unstamped
     store = content_store(settings)
     rows = document_rows.of_subject(settings.db_url, subject_id)
     content = build(BundleEvidence(
         subject_id=subject_id, entries=entries,
         verification=verify_chain(subject_id, map(evidence.chain_entry, entries)),
         documents=[(row, store.get(row.sha256)) for row in rows], generated_by=actor.name,
-        font=font, company=settings.company(), lang=lang))
+        font=font, company=settings.company(), lang=lang, timestamp_error=stamp_error,
+        tsa_ca=settings.tsa_ca_file.read_bytes() if settings.tsa_ca_file else None))
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
         actor=actor.name, kind="bundle_exported",

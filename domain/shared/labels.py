@@ -69,6 +69,7 @@ EVENT_KINDS = {
     "expense_recorded": "登记医疗费用票据",
     "expense_claim_exported": "导出工伤医疗费用申领明细",
     "case_outcome": "结案记录（纠纷数据库）",
+    "ledger_timestamped": "可信时间戳机构对证据链链头签发时间戳",
 }
 
 DEADLINE_NAMES = {

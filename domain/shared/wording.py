@@ -39,6 +39,7 @@ ACTORS = {
     "bureau_simulator": ("社保经办机构（测试环境模拟）", "the SI bureau (simulated)"),
     "si_bureau": ("社保经办机构", "the SI bureau"),
     "authority": ("社会保险行政部门", "the injury authority"),
+    "tsa": ("可信时间戳服务机构", "the time-stamping authority"),
     "bureau": ("社保经办机构", "the SI bureau"),
     "injury_authority": ("社会保险行政部门", "the injury authority"),
 }
@@ -62,6 +63,7 @@ PAYLOAD_FIELDS = {
     "contribution_base": "缴费基数", "type": "类型", "bureau_reference": "经办机构流水号",
     "hire_date": "入职日期", "region": "参保地", "employee_name": "职工姓名", "forum": "机构",
     "event": "事项", "entries": "记录条数", "invoice_number": "发票号码", "hospital": "医院",
+    "head": "链头哈希", "gen_time": "签发时间", "seq": "序号", "tsa_url": "时间戳服务地址",
     "simple_case": "简易程序", "extended_months": "延长月数", "name": "名称", "kind": "材料类别",
 }
 

@@ -46,7 +46,8 @@ async def test_the_bundle_verifies_and_its_pdf_reads_in_chinese(api: httpx.Async
     text = "".join(page.extract_text() for page in PdfReader(
         io.BytesIO(archive.read("timeline.pdf"))).pages)
     due = created["deadlines"][0]["due_at_shanghai"][:10]
-    for expected in ("社保增员证据时间线", "张三", "社会保险登记期限", "《中华人民共和国社会保险法》第五十八条",
+    for expected in ("社保增员证据时间线", "张三", "社会保险登记期限",
+                     "《中华人民共和国社会保险法》第五十八条",
                      due, "提交社保增员申请", "复核通过增员申请", "社保经办机构已受理增员",
                      "hr-alice", "mgr-bob", "哈希链校验：完整"):
         assert expected in text.replace("\n", " ") or expected in text.replace("\n", ""), expected
