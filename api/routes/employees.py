@@ -22,6 +22,9 @@ from api.scoping import CallerScope
 from domain.employees import roster
 from domain.employees.from_onboarding import local_date
 from domain.employees.si_status import LABELS, SiStatus
+from domain.shared.errors import RuleViolation
+from domain.shared.ids import check_employee_id
+from domain.shared.input_rules import check_plain_text
 from domain.shared.masking import masked
 from domain.shared.people import Actor
 from store import employee_reads, employees
@@ -47,6 +50,8 @@ async def list_employees(actor: Annotated[Actor, logged("read")], scope: CallerS
     today (未参保/参保/正常缴费/中断/停保); filters: department, si_status, active (employed now). A
     manager's: of their departments only, masked. `format=csv|xlsx`: every matching person as a
     file (limit and offset do not apply), cells that a spreadsheet would run made text."""
+    if department is not None:
+        check_plain_text(department, "department")
     filters = employee_reads.Filters(visible=within(scope, employees.EMPLOYEES.c.department),
                                      today=local_date(datetime.now(UTC)), department=department,
                                      si_status=si_status, active=active)
@@ -117,6 +122,11 @@ async def _in_scope(employee_id: str, actor: Annotated[Actor, require("read")],
                     scope: CallerScope, settings: SettingsDep) -> employees.EmployeeRecord:
     """The person, when of a department the caller sees; else the 404 of an unknown id, before
     the access log records anything (nothing was read)."""
+    try:
+        check_employee_id(employee_id, field="employee_id")
+    except RuleViolation:  # no such id can be on file; and PostgreSQL refuses a NUL outright
+        raise ApiError(404, "employee.not_found", f"no employee with id {employee_id}",
+                       "employee_id") from None
     record = await asyncio.to_thread(employees.record_of, settings.db_url, employee_id)
     if record is None or not scope.sees(record.person.department):
         raise ApiError(404, "employee.not_found", f"no employee with id {employee_id}",
