@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify retention clean
+.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify retention timestamp clean
 
 install: $(STAMP) font
 
@@ -84,6 +84,11 @@ verify: install
 # holds"): a dry run; `make retention MODE=--apply` deletes.
 retention: install
 	$(BIN)/python -m store.retention $(or $(MODE),--dry-run)
+
+# Timestamp every evidence ledger head that changed since its last stamp by the RFC 3161 authority
+# of CASEGUARD_TSA_URL (README, "Trusted timestamps"): run it from cron, e.g. hourly.
+timestamp: install
+	$(BIN)/python -m store.timestamps
 
 bench: install
 	$(BIN)/python bench/onboarding_bench.py

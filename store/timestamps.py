@@ -8,22 +8,33 @@ with the evidence and into every bundle.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import secrets
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from asn1crypto import algos, tsp
+from asn1crypto import algos, cms, core, tsp
 
+from settings import Settings
 from store import evidence
 from store.models import EvidenceEntry
 
 KIND = "ledger_timestamped"
 ACTOR = "tsa"
+
+
+class TimeStampResp(core.Sequence):  # type: ignore[misc]  # asn1crypto is untyped
+    """RFC 3161 §2.4.2 as written: a refusal carries no token (asn1crypto's own class requires
+    one, so a refusal would not parse)."""
+
+    _fields = [("status", tsp.PKIStatusInfo),
+               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
 
 
 class TimestampError(RuntimeError):
@@ -57,7 +68,7 @@ def request_der(head: str, nonce: int) -> bytes:
 def token_of(response: bytes, head: str, nonce: int) -> bytes:
     """The token of a TimeStampResp (§2.4.2) once it is granted and stamps our head and nonce."""
     try:
-        answer = tsp.TimeStampResp.load(response)
+        answer = TimeStampResp.load(response)
         status = answer["status"]["status"].native
     except (ValueError, TypeError) as exc:
         raise TimestampError(f"the TSA's answer is not a TimeStampResp: {exc}") from None
@@ -99,11 +110,9 @@ def stamp_head(db_url: str, subject_id: str, entries: list[EvidenceEntry], url: 
                timeout: float) -> EvidenceEntry | None:
     """Timestamp the head of `entries` and record the token in the ledger; None when the head is
     already stamped (nothing happened since) or the ledger is empty."""
-    if not entries:
+    if not entries or entries[-1].kind == KIND:  # nothing happened since the last stamp
         return None
     last = entries[-1]
-    if any(s.head == last.entry_hash for s in stamps(entries)):
-        return None
     token = request_token(url, last.entry_hash, timeout)
     row, _ = evidence.append(db_url, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"tsa:{last.entry_hash}:{uuid.uuid4()}",
@@ -123,3 +132,36 @@ def stamps(entries: list[EvidenceEntry]) -> list[Stamp]:
             out.append(Stamp(int(payload["seq"]), str(payload["head"]), str(payload["tsa_url"]),
                              base64.b64decode(payload["token"])))
     return out
+
+
+def stamp_all(db_url: str, url: str, timeout: float) -> tuple[list[str], list[str]]:
+    """Stamp the head of every ledger with something new since its last stamp (the schedule):
+    the subjects stamped, and one line per subject the authority failed."""
+    stamped, failed = [], []
+    for subject_id in evidence.subjects(db_url):
+        total, _ = evidence.page(db_url, subject_id, limit=1)
+        _, last = evidence.page(db_url, subject_id, offset=max(total - 1, 0), limit=1)
+        try:
+            if stamp_head(db_url, subject_id, last, url, timeout):
+                stamped.append(subject_id)
+        except TimestampError as exc:
+            failed.append(f"{subject_id}: {exc}")
+    return stamped, failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`make timestamp`: stamp every ledger head that changed since its last stamp."""
+    argparse.ArgumentParser(description=main.__doc__).parse_args(argv)
+    settings = Settings()
+    if not settings.tsa_url:
+        print("CASEGUARD_TSA_URL is not set: no time-stamping authority to ask", file=sys.stderr)
+        return 2
+    stamped, failed = stamp_all(settings.db_url, settings.tsa_url, settings.tsa_timeout_seconds)
+    print(f"{len(stamped)} ledger head(s) timestamped by {settings.tsa_url}")
+    for line in failed:
+        print(f"FAILED {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
