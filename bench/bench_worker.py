@@ -2,7 +2,7 @@
 production worker (worker.serve, as worker.py runs it: same workflows, activities, runner, data
 converter and start-up), with a chosen workflow cache size (worker.py keeps the SDK default).
 
-    python bench/bench_worker.py bare|onboarding --address HOST:PORT --task-queue Q
+    python bench/bench_worker.py bare|onboarding|burst --address HOST:PORT --task-queue Q
                                  --max-cached N [--db-url URL]
 
 The onboarding worker reads the rest of its settings from the CASEGUARD_* environment, as worker.py
@@ -42,6 +42,25 @@ async def serve_bare(args: argparse.Namespace) -> None:
         await stop.wait()
 
 
+async def serve_burst(args: argparse.Namespace) -> None:
+    """The month-end burst's bare side: BurstTimer and its one activity, in threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.bare_burst import BurstTimer, record_due
+
+    client = await Client.connect(args.address, data_converter=pydantic_data_converter)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=32) as executor:
+        async with Worker(client, task_queue=args.task_queue, workflows=[BurstTimer],
+                          activities=[record_due], activity_executor=executor,
+                          max_cached_workflows=args.max_cached,
+                          identity=f"{os.getpid()}@bench-burst"):
+            await stop.wait()
+
+
 async def serve_onboarding(args: argparse.Namespace) -> None:
     # Only the onboarding worker loads the product, so the bare worker's RSS stays the SDK's floor.
     from settings import Settings
@@ -55,7 +74,7 @@ async def serve_onboarding(args: argparse.Namespace) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=("bare", "onboarding"))
+    parser.add_argument("kind", choices=("bare", "onboarding", "burst"))
     parser.add_argument("--address", required=True)
     parser.add_argument("--task-queue", required=True)
     parser.add_argument("--max-cached", type=int, required=True)
@@ -65,5 +84,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 if __name__ == "__main__":
     arguments = parse_args(sys.argv[1:])
-    asyncio.run(serve_bare(arguments) if arguments.kind == "bare" else serve_onboarding(arguments))
+    serve = {"bare": serve_bare, "onboarding": serve_onboarding, "burst": serve_burst}
+    asyncio.run(serve[arguments.kind](arguments))
     os._exit(0)  # sdk-python#300: the interpreter may crash while finalising
