@@ -49,12 +49,13 @@ from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 from workflows.si_account import SiAccountWorkflow
+from workflows.si_stop import SiStopWorkflow
 
 __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "build_worker",
            "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
-                             SiAccountWorkflow)
+                             SiAccountWorkflow, SiStopWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
@@ -105,6 +106,7 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
             directory.route_recipients, contributions.record_events,
             contributions.record_payment, contributions.interrupt_unpaid,
+            contributions.record_stopped,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice,
             ReceiptActivities(send_config, db_url).pull_receipts,

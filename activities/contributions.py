@@ -1,9 +1,9 @@
-"""The SI account's database work: its events in the evidence ledger, payments, and the status
-changes of a month's end (store/contributions.py)."""
+"""The SI account's and the SI stop's database work: their events in the evidence ledger,
+payments, the status changes of a month's end (store/contributions.py) and the stop (停保)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio import activity
 
@@ -14,8 +14,10 @@ from domain.contributions.payloads import (
     PaymentResult,
     PaymentWrite,
 )
+from domain.employees.si_status import SiStatus
+from domain.separation.payloads import StopRecord
 from domain.shared.calendar import SHANGHAI, local
-from store import contributions, evidence, workflow_events
+from store import contributions, employees, evidence, workflow_events
 from store.db import engine_for, one_writer
 
 
@@ -33,6 +35,13 @@ class ContributionActivities:
     @activity.defn(name="record_contribution_payment", no_thread_cancel_exception=True)
     def record_payment(self, write: PaymentWrite) -> PaymentResult:
         return contributions.record_payment(self._db_url, write)
+
+    @activity.defn(name="record_si_stopped", no_thread_cancel_exception=True)
+    def record_stopped(self, record: StopRecord) -> bool:
+        """The employee's SI status turns to 停保 (keyed: a retry writes once)."""
+        return employees.record_si_status(self._db_url, record.employee_id, SiStatus.stopped,
+                                          record.effective_on, record.source, record.key,
+                                          datetime.now(UTC))
 
     @activity.defn(name="interrupt_unpaid", no_thread_cancel_exception=True)
     def interrupt_unpaid(self, request: InterruptRequest) -> InterruptResult:

@@ -24,6 +24,7 @@ from api.scoping import check_record
 from domain.contributions import rules as contribution_rules
 from domain.injury import rules as case_rules
 from domain.onboarding import rules as onboarding_rules
+from domain.separation import rules as separation_rules
 from domain.shared import roles as tool_rules
 from domain.shared.errors import Forbidden
 from domain.shared.people import Actor
@@ -111,6 +112,7 @@ _ROLE_TABLES: tuple[tuple[dict[str, frozenset[str]], RoleCheck], ...] = (
     (case_rules.CASE_ROLES, case_rules.check_role),
     (tool_rules.TOOL_ROLES, tool_rules.check_role),
     (contribution_rules.ACCOUNT_ROLES, contribution_rules.check_role),
+    (separation_rules.ROLES, separation_rules.check_role),
 )
 
 

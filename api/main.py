@@ -28,6 +28,7 @@ from api.routes import (
     outbox,
     people,
     si_accounts,
+    si_stops,
     subject_rights,
     webhooks,
 )
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(subject_rights.router)
     app.include_router(assignment.router)
     app.include_router(si_accounts.router)
+    app.include_router(si_stops.router)
     app.include_router(codec.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)

@@ -46,10 +46,10 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
 
     async def build(**overrides: Any) -> httpx.AsyncClient:
         task_queue = f"api-{uuid.uuid4().hex[:8]}"
-        settings = Settings(
-            env="dev", database_url=db_url, var_dir=tmp_path, task_queue=task_queue,
-            temporal_address=dev_server.client.service_client.config.target_host,
-            api_keys=KEYS, enrollment_hold_minutes=0.01, **overrides)
+        settings = Settings(**{
+            "env": "dev", "database_url": db_url, "var_dir": tmp_path, "task_queue": task_queue,
+            "temporal_address": dev_server.client.service_client.config.target_host,
+            "api_keys": KEYS, "enrollment_hold_minutes": 0.01, **overrides})
         worker = Worker(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
                         workflow_runner=WORKFLOW_RUNNER,
                         activities=activities_for(db_url, documents_root=tmp_path / "documents"),

@@ -58,6 +58,9 @@ from domain.onboarding.payloads import (
     WithdrawalAction,
 )
 from domain.onboarding.state import OnboardingView
+from domain.separation.payloads import StopInput, StopOutcome, StopStep, StopView
+from domain.separation.policy import deadline_rule as stop_rule
+from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused
@@ -357,6 +360,26 @@ async def si_account_interrupted_paid_back(env: WorkflowEnvironment,
     return handle.id, handle.first_execution_run_id
 
 
+async def si_stop_executed(env: WorkflowEnvironment, queue: str) -> str:
+    """A leave: submitted, approved by another HR manager, held, HR's task at the bureau, the
+    receipt recorded; the employee is 停保."""
+    today = await _today(env)
+    inp = StopInput(employee_id="A0", employment=1, department="生产部", region="beijing",
+                    leave_date=today, reason="合同期满", hold=timedelta(hours=1),
+                    deadline=stop_deadline(today, stop_rule("beijing"), official_calendar()),
+                    created_by="hr-alice")
+    handle = await env.client.start_workflow("SiStop", inp, id="si-stop-A0", task_queue=queue,
+                                             result_type=StopView)
+    await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
+    await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+    await env.sleep(timedelta(hours=2))
+    await handle.execute_update("record_stop_outcome",
+                                StopOutcome(HR, "JY20261130001", "doc-receipt"),
+                                result_type=StopView)
+    await handle.result()
+    return handle.id
+
+
 async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
     now = await env.get_current_time()
     inp = case_input(now - timedelta(days=days_ago), now=now, employee_id=employee_id)
@@ -583,7 +606,8 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "onboarding_enrolled_by_hand": onboarding_enrolled_by_hand,
              "onboarding_directory_assigned": onboarding_directory_assigned,
              "case_directory_escalated": case_directory_escalated,
-             "si_account_interrupted_paid_back": si_account_interrupted_paid_back}
+             "si_account_interrupted_paid_back": si_account_interrupted_paid_back,
+             "si_stop_executed": si_stop_executed}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
@@ -591,10 +615,10 @@ FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "inj
           "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case",
           "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case",
           "case_directory_escalated": "injury_case",
-          "si_account_interrupted_paid_back": "si_account"}
+          "si_account_interrupted_paid_back": "si_account", "si_stop_executed": "si_stop"}
 # Scenarios that need people in the directory before they start.
 SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory,
-         "si_account_interrupted_paid_back": seed_insured}
+         "si_account_interrupted_paid_back": seed_insured, "si_stop_executed": seed_insured}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).

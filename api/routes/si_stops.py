@@ -1,0 +1,191 @@
+"""Leaving and the SI stop (减员): record an employee's leave, then the stop's maker-checker steps
+and the bureau's answer HR records by hand."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import BaseModel, Field
+from temporalio.client import Client
+
+from api import temporal_calls
+from api.deps import SettingsDep, TemporalDep, require
+from api.errors import ApiError
+from api.refusals import Attempt
+from api.responses.records import DocumentOut
+from api.routes.documents import _add as add_document
+from api.schemas import Body, PlainText
+from domain.employees.si_status import SiStatus
+from domain.separation.payloads import StopInput, StopOutcome, StopStep, StopView
+from domain.separation.policy import deadline_rule
+from domain.separation.rules import stop_deadline, stop_id
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.errors import ActionRefused, RuleViolation
+from domain.shared.input_rules import check_date_in_window
+from domain.shared.people import Actor
+from settings import Settings
+from store import calendar as stored_calendar
+from store import document_rows, employees
+
+router = APIRouter(tags=["si-stops"])
+NEEDS_STOP = (SiStatus.enrolled, SiStatus.paying, SiStatus.interrupted)
+
+
+class LeaveIn(Body):
+    leave_date: date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class StepIn(Body):
+    note: str = Field(default="", max_length=2000)
+
+
+class OutcomeIn(Body):
+    reference: str = Field(min_length=1, max_length=80)
+    receipt_document: str = Field(min_length=1, max_length=80)
+    note: str = Field(default="", max_length=2000)
+
+
+class LeaveOut(BaseModel):
+    employee_id: str
+    leave_date: date
+    si_stop: dict[str, Any] | None
+
+
+@router.post("/api/v1/employees/{employee_id}/leave", status_code=201, response_model=LeaveOut)
+async def record_leave(employee_id: str, body: LeaveIn,
+                       actor: Annotated[Actor, require("record_leave")],
+                       client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """The employment ends: recorded on the employee record and, when the employee is insured,
+    the SI stop starts (its deadline from the region's rule, with its source)."""
+    check_date_in_window(body.leave_date, "leave_date")
+    current = await asyncio.to_thread(employees.current, settings.db_url, employee_id)
+    if current is None:
+        raise ApiError(404, "employee.not_found", f"no employee {employee_id}", "employee_id")
+    employment = current.employment
+    if employment is None:
+        raise ActionRefused("employment.none", f"{employee_id} has no open employment to end",
+                            "employee_id")
+    if body.leave_date < employment.hire_date:
+        raise RuleViolation("leave_date", "leave_date.before_hire",
+                            f"leave_date is before the hire date {employment.hire_date}")
+    await asyncio.to_thread(employees.record_leave, settings.db_url, employee_id,
+                            body.leave_date, body.reason, datetime.now(UTC))
+    if current.si_status not in NEEDS_STOP:
+        return {"employee_id": employee_id, "leave_date": body.leave_date, "si_stop": None}
+    calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,
+                                                         settings.db_url))
+    workflow_id = stop_id(employee_id, employment.seq)
+    await temporal_calls.start(
+        client, "SiStop", StopInput(
+            employee_id=employee_id, employment=employment.seq,
+            department=employment.department, region=employment.region,
+            leave_date=body.leave_date, reason=body.reason,
+            deadline=stop_deadline(body.leave_date, deadline_rule(employment.region), calendar),
+            hold=timedelta(minutes=settings.enrollment_hold_minutes), created_by=actor.name,
+            time_scale=settings.time_scale),
+        workflow_id=workflow_id, task_queue=settings.task_queue,
+        exists=ApiError(409, "si_stop.exists", f"{workflow_id} is under way", "employee_id"))
+    return {"employee_id": employee_id, "leave_date": body.leave_date,
+            "si_stop": await _view(client, workflow_id)}
+
+
+@router.get("/api/v1/si-stops/{id}")
+async def read_stop(id: str, actor: Annotated[Actor, require("read_stop")],
+                    client: TemporalDep) -> dict[str, Any]:
+    """The stop's status, its deadline (source, verified), who submitted and reviewed it, the
+    hold, the bureau's reference and its events."""
+    return await _view(client, _checked(id))
+
+
+@router.post("/api/v1/si-stops/{id}/documents", status_code=201, response_model=DocumentOut)
+async def add_receipt(id: str, actor: Annotated[Actor, require("record_stop_outcome")],
+                      client: TemporalDep, settings: SettingsDep,
+                      kind: Annotated[PlainText, Form()], file: Annotated[UploadFile, File()],
+                      note: Annotated[PlainText, Form(max_length=2000)] = "") -> dict[str, Any]:
+    """The bureau's receipt of the stop (kind bureau_receipt); each upload is evidence."""
+    return await add_document(_checked(id), actor, client, settings, kind, file, note)
+
+
+@router.post("/api/v1/si-stops/{id}/outcome")
+async def record_outcome(id: str, body: OutcomeIn,
+                         actor: Annotated[Actor, require("record_stop_outcome")],
+                         client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """The bureau stopped it: its reference and the receipt (a document of this stop)."""
+    workflow_id = _checked(id)
+    await asyncio.to_thread(_check_receipt, settings, workflow_id, body.receipt_document)
+    await temporal_calls.update(
+        client, workflow_id, "record_stop_outcome",
+        StopOutcome(actor=actor, reference=body.reference,
+                    receipt_document=body.receipt_document, note=body.note),
+        StopView, what="si_stop",
+        attempt=Attempt(settings.db_url, workflow_id, actor, "record_stop_outcome"))
+    return await _view(client, workflow_id)
+
+
+@router.post("/api/v1/si-stops/{id}/submit")
+async def submit(id: str, body: StepIn, client: TemporalDep, settings: SettingsDep,
+                 actor: Annotated[Actor, require("submit_stop")]) -> dict[str, Any]:
+    """HR submits the stop (the maker)."""
+    return await _step(client, settings, id, "submit_stop", StopStep(actor, body.note))
+
+
+@router.post("/api/v1/si-stops/{id}/approve")
+async def approve(id: str, body: StepIn, client: TemporalDep, settings: SettingsDep,
+                  actor: Annotated[Actor, require("approve_stop")]) -> dict[str, Any]:
+    """A different HR manager approves it (the checker); it is held while it can be revoked."""
+    return await _step(client, settings, id, "approve_stop", StopStep(actor, body.note))
+
+
+@router.post("/api/v1/si-stops/{id}/reject")
+async def reject(id: str, body: StepIn, client: TemporalDep, settings: SettingsDep,
+                 actor: Annotated[Actor, require("reject_stop")]) -> dict[str, Any]:
+    """A different HR manager sends it back, saying why."""
+    return await _step(client, settings, id, "reject_stop", StopStep(actor, body.note))
+
+
+@router.post("/api/v1/si-stops/{id}/revoke")
+async def revoke(id: str, body: StepIn, client: TemporalDep, settings: SettingsDep,
+                 actor: Annotated[Actor, require("revoke_stop")]) -> dict[str, Any]:
+    """Withdraw it before the hold ends (e.g. the employee stays), saying why."""
+    return await _step(client, settings, id, "revoke_stop", StopStep(actor, body.note))
+
+
+async def _step(client: Client, settings: Settings, id: str, update: str,
+                step: StopStep) -> dict[str, Any]:
+    workflow_id = _checked(id)
+    await temporal_calls.update(client, workflow_id, update, step, StopView, what="si_stop",
+                                attempt=Attempt(settings.db_url, workflow_id, step.actor, update))
+    return await _view(client, workflow_id)
+
+
+def _checked(id: str) -> str:
+    if not id.startswith("si-stop-"):
+        raise ApiError(404, "si_stop.not_found", f"no SI stop with id {id}", "id")
+    return id
+
+
+def _check_receipt(settings: Settings, workflow_id: str, document_id: str) -> None:
+    row = document_rows.get(settings.db_url, document_id)
+    if row is None or row.subject_id != workflow_id or row.kind != "bureau_receipt":
+        raise RuleViolation("receipt_document", "receipt_document.not_found",
+                            f"no bureau receipt {document_id} of {workflow_id}: upload it first "
+                            "(POST …/documents, kind bureau_receipt)")
+
+
+async def _view(client: Client, workflow_id: str) -> dict[str, Any]:
+    view = await temporal_calls.query(client, workflow_id, StopView, what="si_stop")
+    d = view.deadline
+    return {"id": view.id, "employee_id": view.employee_id, "employment": view.employment,
+            "region": view.region, "leave_date": view.leave_date.isoformat(),
+            "status": view.status.value, "overdue": view.overdue,
+            "deadline": {"due_at": d.due_at.isoformat(), "source": d.source,
+                         "verified": d.verified, "article": d.article},
+            "submitted_by": view.submitted_by, "reviewed_by": view.reviewed_by,
+            "hold_until": view.hold_until.isoformat() if view.hold_until else None,
+            "reference": view.reference,
+            "events": [{"seq": e.seq, "at": e.at.isoformat(), "kind": e.kind, "actor": e.actor,
+                        **e.data} for e in view.events], "now": view.now.isoformat()}

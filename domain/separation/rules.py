@@ -1,0 +1,93 @@
+"""The SI stop's rules: its deadline, who may do each step and when (maker-checker as for
+enrolment: domain.onboarding.rules.check_four_eyes)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain.separation.payloads import (
+    StopDeadline,
+    StopDeadlineRule,
+    StopOutcome,
+    StopStatus,
+    StopStep,
+)
+from domain.shared.calendar import HolidayCalendar, ending_on
+from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
+from domain.shared.input_rules import check_plain_text
+from domain.shared.people import Actor
+
+ARTICLE = "《社会保险法》第五十八条（用人单位办理社会保险登记及变更）"
+REMINDER_LEAD = timedelta(days=3)  # product rule, as for the monthly payment
+ROLES: dict[str, frozenset[str]] = {
+    "record_leave": frozenset({"hr", "hr_manager", "admin"}),
+    "submit_stop": frozenset({"hr", "admin"}),
+    "approve_stop": frozenset({"hr_manager"}),
+    "reject_stop": frozenset({"hr_manager"}),
+    "revoke_stop": frozenset({"hr", "hr_manager", "admin"}),
+    "record_stop_outcome": frozenset({"hr", "hr_manager"}),
+    "read_stop": frozenset({"hr", "hr_manager", "admin"}),
+}
+STATUSES: dict[str, tuple[StopStatus, ...]] = {
+    "submit_stop": (StopStatus.awaiting_submission,),
+    "approve_stop": (StopStatus.submitted,),
+    "reject_stop": (StopStatus.submitted,),
+    "revoke_stop": (StopStatus.submitted, StopStatus.approved),
+    "record_stop_outcome": (StopStatus.executing,),
+}
+
+
+def stop_id(employee_id: str, employment: int) -> str:
+    return f"si-stop-{employee_id}" + (f"~{employment}" if employment > 1 else "")
+
+
+def check_role(action: str, actor: Actor) -> None:
+    roles = ROLES[action]
+    if actor.role not in roles:
+        raise Forbidden("role.forbidden", f"role '{actor.role}' may not "
+                        f"{action.replace('_', ' ')}; allowed: {', '.join(sorted(roles))}", "role")
+
+
+def check_step(action: str, status: StopStatus, step: StopStep,
+               submitted_by: str | None) -> None:
+    """403 for the role or the maker reviewing their own stop, 409 for the status, 422 for a
+    rejection or revocation without its reason."""
+    check_role(action, step.actor)
+    if status not in STATUSES[action]:
+        raise ActionRefused("status.conflict", f"cannot {action.replace('_', ' ')}: the stop is "
+                            f"{status.value}", "status", {"status": status.value})
+    if action in ("approve_stop", "reject_stop") and step.actor.name == submitted_by:
+        raise Forbidden("four_eyes.same_principal", f"'{step.actor.name}' submitted this stop and "
+                        "may not review it: a different hr_manager must", "actor")
+    if action in ("reject_stop", "revoke_stop") and not step.note.strip():
+        raise RuleViolation("note", "note.required", "say why (note)")
+    check_plain_text(step.note, "note")
+
+
+def check_outcome(status: StopStatus, outcome: StopOutcome) -> None:
+    check_role("record_stop_outcome", outcome.actor)
+    if status is not StopStatus.executing:
+        raise ActionRefused("status.conflict", f"cannot record the bureau's answer: the stop is "
+                            f"{status.value}", "status", {"status": status.value})
+    if not outcome.reference.strip():
+        raise RuleViolation("reference", "reference.required",
+                            "reference must give the bureau's number for the stop")
+    if not outcome.receipt_document:
+        raise RuleViolation("receipt_document", "receipt_document.required",
+                            "attach the bureau's receipt (kind bureau_receipt) first")
+    check_plain_text(outcome.reference, "reference")
+
+
+def stop_deadline(leave_date: date, rule: StopDeadlineRule, cal: HolidayCalendar,
+                  lead: timedelta = REMINDER_LEAD) -> StopDeadline:
+    """By the month's last day (month_end) or `days` after leaving, moved past rest days."""
+    if rule.rule == "days" and rule.days is not None:
+        last = leave_date + timedelta(days=rule.days)
+    else:
+        following = date(leave_date.year + leave_date.month // 12, leave_date.month % 12 + 1, 1)
+        last = following - timedelta(days=1)
+    counted = ending_on(last, cal)
+    due = counted.due_at()
+    return StopDeadline(due_at=due, raw_due_at=counted.raw_due_at(), reminder_at=due - lead,
+                        source=rule.source, verified=rule.verified,
+                        calendar_verified=counted.calendar_verified, article=ARTICLE)

@@ -1,0 +1,106 @@
+"""Leaving and the SI stop (减员) through the API: maker-checker, the hold, HR's task at the
+bureau, the receipt, and 停保 on the employee record. Real app, dev server and worker, SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import httpx
+
+from domain.employees.si_status import SiStatus
+from domain.shared.identity import check_digit
+from store import employees
+from tests.api.conftest import auth, eventually
+from tests.factories import employee
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def enrolled(db_url: str, employee_id: str, n: int) -> None:
+    body = f"11010519880101{n:03d}"
+    reg = employees.upsert_from_registration(db_url, employee(employee_id, body + check_digit(body)),
+                                             hire_date=date(2026, 3, 2), region="beijing")
+    employees.record_si_status(db_url, reg.employee_id, SiStatus.enrolled, date(2026, 3, 2),
+                               "测试：社保增员办结", f"test:{reg.employee_id}", datetime.now(UTC))
+
+
+async def leave(api: httpx.AsyncClient, employee_id: str) -> dict:
+    response = await api.post(f"/api/v1/employees/{employee_id}/leave",
+                              json={"leave_date": "2026-11-30", "reason": "合同期满不续签"},
+                              headers=auth("k-hr"))
+    assert response.status_code == 201, response.text
+    return response.json()["si_stop"]
+
+
+async def step(api: httpx.AsyncClient, stop: str, name: str, key: str,
+               note: str = "") -> httpx.Response:
+    return await api.post(f"/api/v1/si-stops/{stop}/{name}", json={"note": note},
+                          headers=auth(key))
+
+
+async def test_a_leave_is_stopped_through_maker_checker_and_the_bureaus_receipt(
+        api: httpx.AsyncClient, db_url: str):
+    enrolled(db_url, "L001", 201)
+    stop = await leave(api, "L001")
+    assert stop["id"] == "si-stop-L001" and stop["status"] == "awaiting_submission"
+    # 24:00 Beijing time of the month's last day (2026-11-30, a Monday), unverified default
+    assert stop["deadline"]["verified"] is False
+    assert stop["deadline"]["due_at"] == "2026-12-01T00:00:00+08:00"
+    early = await api.post(f"/api/v1/si-stops/{stop['id']}/outcome",
+                           json={"reference": "JY1", "receipt_document": "doc-x"},
+                           headers=auth("k-hr"))
+    assert early.status_code == 422  # no receipt of this stop yet: nothing reaches the workflow
+
+    assert (await step(api, stop["id"], "submit", "k-hr")).status_code == 200
+    same = await step(api, stop["id"], "approve", "k-alice-mgr")
+    assert same.status_code == 403 and same.json()["error"]["code"] == "four_eyes.same_principal"
+    assert (await step(api, stop["id"], "approve", "k-hr")).status_code == 403  # not a checker
+    approved = await step(api, stop["id"], "approve", "k-mgr")
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved" and approved.json()["reviewed_by"] == "mgr-bob"
+
+    async def executing() -> bool:
+        view = (await api.get(f"/api/v1/si-stops/{stop['id']}", headers=auth("k-hr"))).json()
+        return view["status"] == "executing"
+
+    await eventually(executing)
+    upload = await api.post(f"/api/v1/si-stops/{stop['id']}/documents",
+                            data={"kind": "bureau_receipt"},
+                            files={"file": ("receipt.pdf", PDF, "application/pdf")},
+                            headers=auth("k-hr"))
+    assert upload.status_code == 201, upload.text
+    done = await api.post(f"/api/v1/si-stops/{stop['id']}/outcome",
+                          json={"reference": "JY20261130001",
+                                "receipt_document": upload.json()["id"]}, headers=auth("k-hr"))
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "stopped" and done.json()["reference"] == "JY20261130001"
+    steps = ("stop_opened", "stop_submitted", "stop_approved", "stop_task_opened",
+             "stop_executed")
+    kinds = [e["kind"] for e in done.json()["events"] if e["kind"] in steps]
+    assert kinds == list(steps)  # the reminder and escalation fall in between on some days
+    assert employees.si_status_on(db_url, "L001", date(2026, 12, 1)) is SiStatus.stopped
+    again = await api.post("/api/v1/employees/L001/leave",
+                           json={"leave_date": "2026-12-01", "reason": "x"}, headers=auth("k-hr"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "employment.none"
+
+
+async def test_a_stop_is_revoked_during_its_hold_and_a_reason_is_required(
+        make_api, db_url: str):
+    api = await make_api(enrollment_hold_minutes=60)
+    enrolled(db_url, "L002", 202)
+    stop = await leave(api, "L002")
+    await step(api, stop["id"], "submit", "k-hr")
+    rejected = await step(api, stop["id"], "reject", "k-mgr")
+    assert rejected.status_code == 422 and rejected.json()["error"]["field"] == "note"
+    await step(api, stop["id"], "approve", "k-mgr")
+    revoked = await step(api, stop["id"], "revoke", "k-hr", note="员工撤回离职申请")
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["status"] == "awaiting_submission"
+    assert employees.si_status_on(db_url, "L002", date(2026, 12, 31)) is SiStatus.enrolled
+    manager = await api.get(f"/api/v1/si-stops/{stop['id']}", headers=auth("k-manager"))
+    assert manager.status_code == 403
+    unknown = await api.post("/api/v1/employees/NOBODY/leave",
+                             json={"leave_date": "2026-11-30", "reason": "x"},
+                             headers=auth("k-hr"))
+    assert unknown.status_code == 404

@@ -1,0 +1,236 @@
+"""SiStopWorkflow (减员): one per employment that ended, until the employee's SI is stopped.
+
+HR submits the stop, a different HR manager approves it (or rejects it back), it is held while it
+can still be revoked, then HR is given the task of stopping it in the bureau's portal and records
+the bureau's reference and receipt: the employee's SI status turns to 停保. HR is reminded before
+the region's deadline and the HR managers are told on it while the stop is not done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.contributions import ContributionActivities
+    from activities.directory import DirectoryActivities
+    from domain.contributions.payloads import AccountEvents
+    from domain.notices.rules import informational_notice
+    from domain.separation import messages
+    from domain.separation.payloads import (
+        StopInput,
+        StopOutcome,
+        StopRecord,
+        StopStatus,
+        StopStep,
+        StopView,
+    )
+    from domain.separation.rules import check_outcome, check_step
+    from domain.shared.errors import ActionRefused, RuleViolation
+    from domain.shared.events import Event
+    from domain.shared.people import Recipient, RecipientQuery
+    from workflows._policies import DB_ACTIVITY
+    from workflows._refusals import refusal
+    from workflows._timers import ScaledClock
+
+
+@dataclass
+class _Request:
+    submitted_by: str | None = None
+    reviewed_by: str | None = None
+    hold_until: datetime | None = None
+    reference: str | None = None
+
+
+@workflow.defn(name="SiStop")
+class SiStopWorkflow:
+    @workflow.init
+    def __init__(self, inp: StopInput) -> None:
+        self._in = inp
+        self._clock = ScaledClock(inp.time_scale)
+        self._status = StopStatus.awaiting_submission
+        self._request = _Request()
+        self._events: list[Event] = []
+        self._flushed = 0
+        self._flush_lock = asyncio.Lock()
+        self._children: list[Any] = []
+        self._version = 0  # bumped by every step: wakes the executor
+
+    @workflow.run
+    async def run(self, inp: StopInput) -> StopView:
+        self._emit("stop_opened", inp.created_by, leave_date=inp.leave_date.isoformat(),
+                   reason=inp.reason, due_at=inp.deadline.due_at.isoformat(),
+                   deadline_source=inp.deadline.source, deadline_verified=inp.deadline.verified,
+                   article=inp.deadline.article)
+        await self._flush()
+        clocks = asyncio.create_task(self._watch_deadline())
+        while self._status is not StopStatus.stopped:
+            await self._execute_when_held()
+        clocks.cancel()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._flush()
+        await asyncio.gather(*self._children)
+        return self._view()
+
+    # ---- HR's steps ---------------------------------------------------------------------------
+
+    @workflow.update(name="submit_stop")
+    async def submit(self, step: StopStep) -> StopView:
+        self._status, self._request = StopStatus.submitted, _Request(submitted_by=step.actor.name)
+        return await self._stepped("stop_submitted", step)
+
+    @workflow.update(name="approve_stop")
+    async def approve(self, step: StopStep) -> StopView:
+        hold_until = self._clock.now() + self._in.hold
+        self._status = StopStatus.approved
+        self._request.reviewed_by, self._request.hold_until = step.actor.name, hold_until
+        return await self._stepped("stop_approved", step, hold_until=hold_until.isoformat())
+
+    @workflow.update(name="reject_stop")
+    async def reject(self, step: StopStep) -> StopView:
+        self._status = StopStatus.awaiting_submission
+        return await self._stepped("stop_rejected", step)
+
+    @workflow.update(name="revoke_stop")
+    async def revoke(self, step: StopStep) -> StopView:
+        self._status = StopStatus.awaiting_submission
+        return await self._stepped("stop_revoked", step)
+
+    @workflow.update(name="record_stop_outcome")
+    async def record_outcome(self, outcome: StopOutcome) -> StopView:
+        """The bureau stopped it: its reference and receipt; the employee's status turns 停保."""
+        source = (f"由 {outcome.actor.name} 从社保经办平台录入，减员编号 {outcome.reference} / "
+                  f"recorded by {outcome.actor.name} from the bureau's portal")
+        self._emit("stop_executed", outcome.actor.name, reference=outcome.reference,
+                   receipt_document=outcome.receipt_document, source=source,
+                   note=outcome.note or None)
+        await workflow.execute_activity_method(
+            ContributionActivities.record_stopped,
+            StopRecord(key=f"{workflow.info().workflow_id}:event:{self._events[-1].seq}",
+                       employee_id=self._in.employee_id, effective_on=self._in.leave_date,
+                       source=source), **DB_ACTIVITY)
+        self._status, self._request.reference = StopStatus.stopped, outcome.reference
+        await self._flush()
+        return self._view()
+
+    @submit.validator
+    def _check_submit(self, step: StopStep) -> None:
+        self._check("submit_stop", step)
+
+    @approve.validator
+    def _check_approve(self, step: StopStep) -> None:
+        self._check("approve_stop", step)
+
+    @reject.validator
+    def _check_reject(self, step: StopStep) -> None:
+        self._check("reject_stop", step)
+
+    @revoke.validator
+    def _check_revoke(self, step: StopStep) -> None:
+        self._check("revoke_stop", step)
+
+    @record_outcome.validator
+    def _check_outcome(self, outcome: StopOutcome) -> None:
+        try:
+            check_outcome(self._status, outcome)
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
+
+    @workflow.query(name="status")
+    def status(self) -> StopView:
+        return self._view()
+
+    def _check(self, action: str, step: StopStep) -> None:
+        try:
+            check_step(action, self._status, step, self._request.submitted_by)
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
+
+    async def _stepped(self, kind: str, step: StopStep, **data: Any) -> StopView:
+        self._emit(kind, step.actor.name, note=step.note or None, **data)
+        self._version += 1
+        await self._flush()
+        return self._view()
+
+    # ---- the clocks ---------------------------------------------------------------------------
+
+    async def _execute_when_held(self) -> None:
+        """Once approved and held: HR's task to stop it at the bureau (nothing else stops it)."""
+        seen = self._version
+        await workflow.wait_condition(lambda: self._version != seen
+                                      or self._status is StopStatus.approved)
+        if self._status is not StopStatus.approved or self._request.hold_until is None:
+            return
+        if not await self._clock.sleep_until(self._request.hold_until,
+                                             wake=lambda: self._version != seen):
+            return  # revoked (or another step) during the hold
+        self._status = StopStatus.executing
+        self._emit("stop_task_opened", "system", due_at=self._in.deadline.due_at.isoformat())
+        await self._notify("stop_task_notice", messages.task(self._in), self._hr())
+        await workflow.wait_condition(lambda: self._status is not StopStatus.executing)
+
+    async def _watch_deadline(self) -> None:
+        d = self._in.deadline
+        if await self._clock.sleep_until(d.reminder_at, wake=self._done) and not self._done():
+            await self._notify("stop_reminder_sent", messages.reminder(self._in), self._hr())
+        if await self._clock.sleep_until(d.due_at, wake=self._done) and not self._done():
+            await self._notify("stop_escalated", messages.escalation(self._in),
+                               (Recipient(role="hr_manager", name="HR manager"),) + self._hr())
+
+    def _done(self) -> bool:
+        return self._status is StopStatus.stopped
+
+    def _hr(self) -> tuple[Recipient, ...]:
+        return (Recipient(role="hr", name=self._in.created_by),)
+
+    async def _notify(self, kind: str, text: tuple[str, str],
+                      wanted: tuple[Recipient, ...]) -> None:
+        subject, body = text
+        self._emit(kind, "system", recipients=[r.role for r in wanted])
+        stop = workflow.info().workflow_id
+        routing = await workflow.execute_activity_method(
+            DirectoryActivities.route_recipients,
+            RecipientQuery(subject_id=stop, key=f"{stop}:{self._events[-1].seq}", purpose=kind,
+                           department=self._in.department, wanted=wanted), **DB_ACTIVITY)
+        if routing.missing:
+            self._emit("recipients_missing", "system", purpose=kind, roles=list(routing.missing))
+        for to in routing.recipients:
+            self._children.append(await workflow.start_child_workflow(
+                "Notice", informational_notice(stop, kind, to, {"title": subject, "body": body},
+                                               self._in.time_scale),
+                id=f"notice-{workflow.uuid4()}", result_type=dict,
+                parent_close_policy=ParentClosePolicy.ABANDON))
+        await self._flush()
+
+    # ---- the record ---------------------------------------------------------------------------
+
+    def _emit(self, kind: str, actor: str, **data: Any) -> None:
+        self._events.append(Event(seq=len(self._events) + 1, at=self._clock.now(), kind=kind,
+                                  actor=actor,
+                                  data={k: v for k, v in data.items() if v is not None}))
+
+    async def _flush(self) -> None:
+        async with self._flush_lock:
+            pending = tuple(self._events[self._flushed:])
+            if pending:
+                await workflow.execute_activity_method(
+                    ContributionActivities.record_events,
+                    AccountEvents(workflow.info().workflow_id, pending), **DB_ACTIVITY)
+                self._flushed += len(pending)
+
+    def _view(self) -> StopView:
+        now = self._clock.now()
+        r = self._request
+        return StopView(
+            id=workflow.info().workflow_id, employee_id=self._in.employee_id,
+            employment=self._in.employment, department=self._in.department,
+            region=self._in.region, leave_date=self._in.leave_date, status=self._status,
+            deadline=self._in.deadline,
+            overdue=self._status is not StopStatus.stopped and now > self._in.deadline.due_at,
+            submitted_by=r.submitted_by, reviewed_by=r.reviewed_by, hold_until=r.hold_until,
+            reference=r.reference, events=tuple(self._events), now=now)
