@@ -8,7 +8,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRISM  := node_modules/.bin/prism
 
-.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify retention timestamp clean
+.PHONY: install font browser faketime caddy run test test-dates lint prod-check bench verify retention timestamp data-report clean
 
 install: $(STAMP) font
 
@@ -93,6 +93,10 @@ timestamp: install
 # The month-end burst (bench/README.md): 50,000 by default, which costs the bare side ~30 minutes
 # on 2 cores; `make bench BURST_EMPLOYEES=5000` for a shorter run.
 BURST_EMPLOYEES ?= 50000
+
+# Policy data coverage (region × table × period), gaps and unverified rows (README, "Policy data").
+data-report: install
+	$(BIN)/python -m store.data_report
 
 bench: install
 	$(BIN)/python bench/onboarding_bench.py

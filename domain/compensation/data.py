@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -20,11 +20,13 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from domain.shared.errors import RuleViolation
+from domain.shared.policy_rows import RowError, document
 
 SubsidyBase = Literal["own_wage", "provincial_average", "regional_average"]
 WageScope = Literal["regional", "provincial", "minimum"]
 _BASES = ("own_wage", "provincial_average", "regional_average")
 _DATA = Path(__file__).parents[1] / "data" / "compensation.json"
+_KIND = "compensation"
 _SECTIONS = ("regions", "termination_subsidies", "national_income", "average_wages", "minimum_wages")
 
 
@@ -42,6 +44,7 @@ class SubsidyTable:
     notes: tuple[str, ...]
     source: str
     verified: bool
+    document: str | None = None  # the issuing document (number and title); None: not identified
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class NationalIncome:
     amount: Decimal
     source: str
     verified: bool
+    document: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class WageFigure:
     monthly: Decimal
     source: str
     verified: bool
+    document: str | None = None
 
 
 Dated = SubsidyTable | WageFigure
@@ -79,6 +84,8 @@ class CompensationTables:
     subsidies: tuple[SubsidyTable, ...] = ()
     incomes: tuple[NationalIncome, ...] = ()
     wages: tuple[WageFigure, ...] = ()
+    provinces: MappingProxyType[str, str] = field(  # a city's id -> its province's id
+        default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def bundled(cls) -> CompensationTables:
@@ -92,11 +99,16 @@ class CompensationTables:
                   average_wages: Iterable[Mapping[str, Any]] = (),
                   minimum_wages: Iterable[Mapping[str, Any]] = ()) -> CompensationTables:
         """Build the tables from JSON-shaped rows (ValueError on a malformed row)."""
+        average_wages = list(average_wages)
         wages = [_wage_row(r, _text(r, "scope")) for r in average_wages]
-        if any(w.scope == "minimum" for w in wages):
-            raise ValueError("average_wages rows take scope 'regional' or 'provincial'")
+        for w, r in zip(wages, average_wages, strict=True):
+            if w.scope == "minimum":
+                raise RowError(r, "scope", "must be regional or provincial", _KIND)
+        regions = list(regions)
         return cls(
             regions=MappingProxyType({_text(r, "region").lower(): _text(r, "name") for r in regions}),
+            provinces=MappingProxyType({_text(r, "region").lower(): _text(r, "province").lower()
+                                        for r in regions if r.get("province") is not None}),
             subsidies=tuple(_subsidy_row(r) for r in termination_subsidies),
             incomes=tuple(_income_row(r) for r in national_income),
             wages=(*wages, *(_wage_row(r, "minimum") for r in minimum_wages)),
@@ -112,6 +124,7 @@ class CompensationTables:
         incomes = {row.year: row for row in (*self.incomes, *extra.incomes)}
         return CompensationTables(
             regions=MappingProxyType({**self.regions, **extra.regions}),
+            provinces=MappingProxyType({**self.provinces, **extra.provinces}),
             subsidies=_merge(self.subsidies, extra.subsidies),
             incomes=tuple(sorted(incomes.values(), key=lambda r: r.year)),
             wages=_merge(self.wages, extra.wages),
@@ -130,6 +143,9 @@ class CompensationTables:
         """The province's grade 5-10 termination-subsidy table in force on `on`."""
         key = self.region_key(region)
         rows = [r for r in self.subsidies if r.region == key]
+        if not rows and key in self.provinces:  # a city follows its province's regulation
+            key = self.provinces[key]
+            rows = [r for r in self.subsidies if r.region == key]
         if not rows:
             raise RuleViolation(
                 "region", "policy.no_subsidy_table",
@@ -193,49 +209,64 @@ def _merge(old: tuple[D, ...], new: tuple[D, ...]) -> tuple[D, ...]:
 def _text(row: Mapping[str, Any], key: str) -> str:
     value = row.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"compensation row {dict(row)!r}: {key!r} must be a non-empty string")
+        raise RowError(row, key, "must be a non-empty string", _KIND)
     return value.strip()
 
 
 def _money(row: Mapping[str, Any], key: str) -> Decimal:
+    value = row.get(key)
+    if isinstance(value, bool):
+        raise RowError(row, key, "is not a number", _KIND)
     try:
-        number = Decimal(str(row.get(key)))
+        number = Decimal(str(value))
     except ArithmeticError:
-        raise ValueError(f"compensation row {dict(row)!r}: {key!r} is not a number") from None
+        raise RowError(row, key, "is not a number", _KIND) from None
     if not number.is_finite() or number <= 0:
-        raise ValueError(f"compensation row {dict(row)!r}: {key!r} must be a number > 0")
+        raise RowError(row, key, "must be a number > 0", _KIND)
     return number
 
 
 def _flag(row: Mapping[str, Any]) -> bool:
     value = row.get("verified", False)
     if not isinstance(value, bool):
-        raise ValueError(f"compensation row {dict(row)!r}: 'verified' must be true or false")
+        raise RowError(row, "verified", "must be true or false", _KIND)
     return value
 
 
+def _day(row: Mapping[str, Any], key: str) -> date | None:
+    value = row.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RowError(row, key, "must be a date (YYYY-MM-DD) or null", _KIND) from None
+
+
 def _period(row: Mapping[str, Any]) -> tuple[date | None, date | None]:
-    start, end = (None if row.get(k) in (None, "") else date.fromisoformat(str(row[k]))
-                  for k in ("period_start", "period_end"))
+    start, end = _day(row, "period_start"), _day(row, "period_end")
     if start and end and end < start:
-        raise ValueError(f"compensation row {dict(row)!r}: period_end is before period_start")
+        raise RowError(row, "period_end", "is before period_start", _KIND)
     return start, end
 
 
 def _months(row: Mapping[str, Any], key: str) -> MappingProxyType[int, int]:
     raw = row.get(key)
     if not isinstance(raw, Mapping):
-        raise ValueError(f"compensation row {dict(row)!r}: {key!r} must map grades 5-10 to months")
-    months = {int(grade): int(n) for grade, n in raw.items()}
+        raise RowError(row, key, "must map grades 5-10 to months", _KIND)
+    try:
+        months = {int(grade): int(n) for grade, n in raw.items()}
+    except (TypeError, ValueError):
+        raise RowError(row, key, "must map grades 5-10 to whole months", _KIND) from None
     if sorted(months) != list(range(5, 11)) or any(n < 0 for n in months.values()):
-        raise ValueError(f"compensation row {dict(row)!r}: {key!r} needs months >= 0 for grades 5-10")
+        raise RowError(row, key, "needs months >= 0 for grades 5-10", _KIND)
     return MappingProxyType(months)
 
 
 def _subsidy_row(row: Mapping[str, Any]) -> SubsidyTable:
     base = _text(row, "base")
     if base not in _BASES:
-        raise ValueError(f"compensation row {dict(row)!r}: 'base' must be one of {', '.join(_BASES)}")
+        raise RowError(row, "base", f"must be one of {', '.join(_BASES)}", _KIND)
     start, end = _period(row)
     return SubsidyTable(
         region=_text(row, "region").lower(), period_start=start, period_end=end,
@@ -243,22 +274,23 @@ def _subsidy_row(row: Mapping[str, Any]) -> SubsidyTable:
         medical_months=_months(row, "medical_months"),
         employment_months=_months(row, "employment_months"),
         article=_text(row, "article"), notes=tuple(str(n) for n in row.get("notes") or ()),
-        source=_text(row, "source"), verified=_flag(row),
+        source=_text(row, "source"), verified=_flag(row), document=document(row, _KIND),
     )
 
 
 def _income_row(row: Mapping[str, Any]) -> NationalIncome:
     year = row.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2200:
-        raise ValueError(f"compensation row {dict(row)!r}: 'year' must be a year")
-    return NationalIncome(year=year, amount=_money(row, "amount"),
-                          source=_text(row, "source"), verified=_flag(row))
+        raise RowError(row, "year", "must be a year", _KIND)
+    return NationalIncome(year=year, amount=_money(row, "amount"), source=_text(row, "source"),
+                          verified=_flag(row), document=document(row, _KIND))
 
 
 def _wage_row(row: Mapping[str, Any], scope: str) -> WageFigure:
     if scope not in ("regional", "provincial", "minimum"):
-        raise ValueError(f"compensation row {dict(row)!r}: 'scope' must be regional or provincial")
+        raise RowError(row, "scope", "must be regional or provincial", _KIND)
     start, end = _period(row)
     return WageFigure(region=_text(row, "region").lower(), scope=scope,  # type: ignore[arg-type]  # checked
                       period_start=start, period_end=end, monthly=_money(row, "monthly"),
-                      source=_text(row, "source"), verified=_flag(row))
+                      source=_text(row, "source"), verified=_flag(row),
+                      document=document(row, _KIND))

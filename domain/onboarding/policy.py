@@ -23,6 +23,7 @@ from domain.onboarding.back_payment import (
     months_owed,
 )
 from domain.shared.errors import RuleViolation
+from domain.shared.policy_rows import RowError, document
 
 __all__ = [
     "BackPaymentEstimate", "BaseLimits", "ContributionRates", "EstimateItem", "PolicyTable",
@@ -47,6 +48,7 @@ class BaseLimits:
     source: str
     verified: bool
     provisional: bool = False
+    document: str | None = None  # the issuing notice (number and title); None: not identified
 
 
 @dataclass(frozen=True)
@@ -234,63 +236,75 @@ def _merge(old: tuple[R, ...], new: tuple[R, ...]) -> tuple[R, ...]:
 def _text(row: Mapping[str, Any], key: str) -> str:
     value = row.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"policy row {dict(row)!r}: {key!r} must be a non-empty string")
+        raise RowError(row, key, "must be a non-empty string")
     return value.strip()
 
 
 def _decimal(row: Mapping[str, Any], key: str, value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise RowError(row, key, "is not a number")
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        raise ValueError(f"policy row {dict(row)!r}: {key!r} is not a number") from None
+        raise RowError(row, key, "is not a number") from None
     if not number.is_finite() or number < 0:
-        raise ValueError(f"policy row {dict(row)!r}: {key!r} must be a finite number >= 0")
+        raise RowError(row, key, "must be a finite number >= 0")
     return number
 
 
 def _flag(row: Mapping[str, Any]) -> bool:
     value = row.get("verified", False)
     if not isinstance(value, bool):
-        raise ValueError(f"policy row {dict(row)!r}: 'verified' must be true or false")
+        raise RowError(row, "verified", "must be true or false")
     return value
 
 
 def _date(row: Mapping[str, Any], key: str) -> date | None:
     value = row.get(key)
-    return None if value in (None, "") else date.fromisoformat(str(value))
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RowError(row, key, "must be a date (YYYY-MM-DD)") from None
 
 
 def _base_row(row: Mapping[str, Any]) -> BaseLimits:
     start, end = _date(row, "period_start"), _date(row, "period_end")
     if start is None or end is None or end < start:
-        raise ValueError(f"policy row {dict(row)!r}: needs period_start <= period_end")
+        raise RowError(row, "period_end" if start else "period_start",
+                       "needs period_start <= period_end, both dates")
     limits = BaseLimits(
         region=_text(row, "region").lower(), period_start=start, period_end=end,
         lower=_decimal(row, "lower", row.get("lower")),
         upper=_decimal(row, "upper", row.get("upper")),
-        source=_text(row, "source"), verified=_flag(row),
+        source=_text(row, "source"), verified=_flag(row), document=document(row),
     )
     if limits.lower > limits.upper:
-        raise ValueError(f"policy row {dict(row)!r}: lower is above upper")
+        raise RowError(row, "lower", "is above upper")
     return limits
 
 
 def _window_row(row: Mapping[str, Any]) -> WithdrawalWindow:
     hours = row.get("hours")
     if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
-        raise ValueError(f"policy row {dict(row)!r}: 'hours' must be a whole number >= 0")
+        raise RowError(row, "hours", "must be a whole number >= 0")
     return WithdrawalWindow(region=_text(row, "region").lower(), hours=hours,
                             source=_text(row, "source"), verified=_flag(row))
 
 
 def _rates_row(row: Mapping[str, Any]) -> ContributionRates:
+    components = row.get("components") or {}
+    if not isinstance(components, Mapping) or not all(
+            isinstance(shares, Mapping) for shares in components.values()):
+        raise RowError(row, "components", "must map each insurance to employer/employee rates")
     parts = tuple(
         RateComponent(name, _decimal(row, f"{name}.employer", shares.get("employer", 0)),
                       _decimal(row, f"{name}.employee", shares.get("employee", 0)))
-        for name, shares in (row.get("components") or {}).items()
+        for name, shares in components.items()
     )
     if not parts:
-        raise ValueError(f"policy row {dict(row)!r}: 'components' must list the insurances")
+        raise RowError(row, "components", "must list the insurances")
     return ContributionRates(
         region=_text(row, "region").lower(),
         employer=sum((p.employer for p in parts), Decimal(0)),

@@ -71,8 +71,9 @@ def test_guangdong_and_zhejiang_subsidy_tables() -> None:
 
 def test_national_income_rows_carry_their_source() -> None:
     assert TABLES.national_income(2024).amount == D("54188") and TABLES.national_income(2024).verified
-    assert TABLES.national_income(2023).verified is False
-    assert rule(TABLES.national_income, 2010).code == "policy.no_national_income"
+    assert TABLES.national_income(2023).amount == D("51821") and TABLES.national_income(2023).verified
+    assert TABLES.national_income(2025).verified is False  # one AI-written summary of the release
+    assert rule(TABLES.national_income, 2009).code == "policy.no_national_income"
 
 
 # --- worked examples ---------------------------------------------------------------------------
@@ -238,7 +239,7 @@ def test_an_unverified_province_row_is_used_only_with_a_warning() -> None:
     ({"region": "beijing", "contract_ends": date(2026, 1, 1)}, "region"),
     ({"nursing_level": "some"}, "nursing_level"), ({"suspension_months": 25}, "suspension_months"),
     ({"dependants": (Dependant("spouse"),)}, "dependants"),
-    ({"grade": None, "death": True, "injury_date": date(2011, 5, 1)}, "injury_date"),
+    ({"grade": None, "death": True, "injury_date": date(2027, 5, 1)}, "injury_date"),
     ({"grade": None, "death": True, "dependants": (Dependant("cousin"),)}, "dependants[0].relation"),
 ])
 def test_bad_input_names_the_field(change: dict, field: str) -> None:  # type: ignore[type-arg]

@@ -54,7 +54,8 @@ def test_beijing_periods(on: date, lower: str, upper: str) -> None:
 def test_every_bundled_row_is_unverified_and_sourced() -> None:
     rows = [*TABLE.bases, *TABLE.windows, *TABLE.rates]
     assert rows and all(not r.verified and r.source for r in rows)
-    assert TABLE.regions() == ["beijing", "guangdong", "shanghai"]
+    assert TABLE.regions() == ["beijing", "fujian", "guangdong", "henan", "hubei", "jiangsu",
+                               "shandong", "shanghai", "sichuan"]
     shanghai = TABLE.base_limits("Shanghai", date(2024, 12, 1))
     assert (shanghai.lower, shanghai.upper) == (D("7384"), D("36921"))
     assert "assumed" in shanghai.source
@@ -87,7 +88,7 @@ def test_check_base_names_both_limits_and_the_period() -> None:
 def test_unknown_region_lists_the_known_ones() -> None:
     err = rule(TABLE.base_limits, "mars", date(2024, 9, 1))
     assert (err.field, err.code) == ("region", "region.unknown")
-    assert "beijing, guangdong, shanghai" in err.message
+    assert "beijing, fujian, guangdong" in err.message
     assert rule(TABLE.withdrawal_window_hours, "mars").code == "region.unknown"
 
 
@@ -124,7 +125,7 @@ def test_overrides_replace_and_add_rows(tmp_path: Path) -> None:
     assert sum(r.region == "beijing" and r.period_start == date(2024, 7, 1)
                for r in table.bases) == 1
     assert table.base_limits("beijing", date(2023, 9, 1)).lower == D("6000")
-    assert table.regions() == ["beijing", "guangdong", "shanghai", "shenzhen"]
+    assert "shenzhen" in table.regions() and "shenzhen" not in TABLE.regions()
     assert table.withdrawal_window("beijing").hours == 48
     assert table.withdrawal_window_hours("shanghai") == 72  # still the "*" default
     assert TABLE.base_limits("beijing", date(2024, 9, 1)).lower == D("6821")  # unchanged

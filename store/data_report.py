@@ -1,0 +1,28 @@
+"""`make data-report`: print the policy data coverage the API works with (domain/policy/coverage.py)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.compensation.data import CompensationTables
+from domain.onboarding.policy import PolicyTable
+from domain.policy.coverage import coverage, render
+from settings import Settings
+
+
+def main() -> int:
+    """Bundled rows, then CASEGUARD_POLICY_FILE; print coverage, gaps and unverified rows."""
+    settings = Settings()
+    policy, tables = PolicyTable.bundled(), CompensationTables.bundled()
+    if settings.policy_file:
+        policy, tables = (policy.with_overrides(settings.policy_file),
+                          tables.with_overrides(settings.policy_file))
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    print(render(coverage(policy, tables, today)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
