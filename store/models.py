@@ -532,3 +532,33 @@ class ContributionPaymentRow(SQLModel, table=True):
     source: str
     recorded_by: str = Field(max_length=80)
     recorded_at: datetime = _utc_column(nullable=False)
+
+
+class PersonCredentialRow(SQLModel, table=True):
+    """How a person of the directory signs in to the HR workspace: an argon2 hash (never the
+    password), failed attempts in a row and the lock they led to, and a one-time setup link
+    (its SHA-256) an admin issued. Apart from `people`, so directory reads never carry a hash."""
+
+    __tablename__ = "person_credentials"
+
+    person_id: int = Field(foreign_key="people.id", primary_key=True)
+    password_hash: str | None = Field(default=None, max_length=200)
+    password_set_at: datetime | None = _utc_column(nullable=True)
+    failed_attempts: int = 0
+    locked_until: datetime | None = _utc_column(nullable=True)
+    setup_hash: str | None = Field(default=None, max_length=64, unique=True)
+    setup_expires_at: datetime | None = _utc_column(nullable=True)
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its cookie's token is kept. Ended, never deleted
+    while it may still be presented; its CSRF token is derived from the token (api/web/auth.py)."""
+
+    __tablename__ = "web_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    created_at: datetime = _utc_column(nullable=False)
+    last_seen_at: datetime = _utc_column(nullable=False)
+    ended_at: datetime | None = _utc_column(nullable=True)
