@@ -259,3 +259,16 @@ def _bootstrap_key(session: Session, digest: str, prefix: str, name: str, role: 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def admin_key_on_file(url: str) -> bool:
+    """Whether an active admin holds a key that works (not revoked, issued for all their roles
+    or for `admin`): someone can still manage the directory."""
+    with session_for(url) as session:
+        admins = {p.id for p in session.exec(select(PersonRow).where(PersonRow.active == True))  # noqa: E712
+                  if "admin" in p.roles}
+        if not admins:
+            return False
+        keys = session.exec(select(ApiKeyRow).where(col(ApiKeyRow.person_id).in_(admins),
+                                                    col(ApiKeyRow.revoked_at).is_(None)))
+        return any(k.role in (None, "admin") for k in keys)

@@ -5,6 +5,7 @@ handled once each: an SMS by its MessageSid, a status report by its MessageSid a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -133,10 +134,14 @@ async def _once(settings: Settings, kind: str, key: str) -> AsyncIterator[bool]:
 
 
 def _opt_out_evidence(settings: Settings, subject_id: str, phone: str, body: str) -> None:
+    """The opt-out as evidence. The number is in the payload only, which retention can redact
+    (store/retention.py): the actor and the key are hashed into the chain or kept in plain, so
+    they name the employee's reply, not the number."""
+    digest = hashlib.sha256(phone.encode()).hexdigest()[:16]
     evidence.append(settings.db_url, evidence.NewEntry(
-        subject_id=subject_id, idempotency_key=f"sms-opt-out:{phone}:{datetime.now(UTC).date()}",
-        at=datetime.now(UTC), actor=phone, kind="sms_opt_out", payload={"phone": phone,
-                                                                        "body": body}))
+        subject_id=subject_id, idempotency_key=f"sms-opt-out:{digest}:{datetime.now(UTC).date()}",
+        at=datetime.now(UTC), actor="employee (SMS reply)", kind="sms_opt_out",
+        payload={"phone": phone, "body": body}))
 
 
 async def _signal(client: Client, notice_id: str, name: str, arg: Any) -> None:

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from api.main import check_admin_can_get_in
 from settings import GATEWAYS, GatewayMode, Settings
+from store import people
+from store.db import migrate
 
 SECRET = "s" * 40
 
@@ -19,10 +22,20 @@ def test_a_time_scale_is_refused_outside_dev():
     assert "CASEGUARD_TIME_SCALE" in str(info.value)
 
 
-def test_outside_dev_no_keys_means_no_start(tmp_path: Path):
-    with pytest.raises(RuntimeError, match="CASEGUARD_API_KEYS"):
-        Settings(env="prod", var_dir=tmp_path, secret_key=SECRET,
-                 document_store="s3").resolved_api_keys()
+def test_outside_dev_no_keys_in_settings_leaves_them_to_the_directory(tmp_path: Path):
+    settings = Settings(env="prod", var_dir=tmp_path, secret_key=SECRET, document_store="s3",
+                        database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    assert settings.resolved_api_keys() == {}
+    migrate(settings.db_url)
+    with pytest.raises(RuntimeError, match="CASEGUARD_API_KEYS once"):
+        check_admin_can_get_in(settings)  # an empty directory: nobody could get in
+    people.bootstrap(settings.db_url, {"k-root": ("root", "admin")}, people.now())
+    check_admin_can_get_in(settings)  # the first admin's key: later starts need no setting
+    [root] = people.listing(settings.db_url, active=True, role="admin", limit=5, offset=0)[1]
+    [key] = people.keys_of(settings.db_url, root.id)
+    people.revoke_key(settings.db_url, root.id, key.id, "root", people.now())
+    with pytest.raises(RuntimeError):
+        check_admin_can_get_in(settings)
 
 
 def test_outside_dev_the_link_secret_must_be_real():
