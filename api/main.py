@@ -33,13 +33,15 @@ from api.routes import (
     webhooks,
 )
 from api.routes.dev import mount_dev_routes
+from domain.compensation.data import CompensationTables
 from domain.injury.intake import CaseSettings
 from domain.onboarding.intake import ProcessSettings
 from domain.onboarding.policy import PolicyTable
 from domain.shared.people import Contact
-from settings import Env, GatewayMode, Settings
+from settings import GatewayMode, Settings
 from startup import freeze_startup_heap
 from store import people as directory
+from store import policy_loads
 from store.db import migrate
 from temporal_client import connect
 
@@ -71,16 +73,6 @@ def case_settings(settings: Settings) -> CaseSettings:
     )
 
 
-def check_admin_can_get_in(config: Settings) -> None:
-    """Outside dev the keys live in the directory (CASEGUARD_API_KEYS only seeds it): refuse to
-    start when no active admin holds a working key, since nobody could manage the directory."""
-    if config.env is not Env.dev and not directory.admin_key_on_file(config.db_url):
-        raise RuntimeError(
-            "no active admin holds an API key in the directory: set CASEGUARD_API_KEYS once "
-            '(JSON {"<key>": {"name": "...", "role": "admin"}}) to create the first admin; '
-            "later starts need no CASEGUARD_API_KEYS")
-
-
 def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
     """Build the app; settings come from the environment unless given (tests). A server process
     (not a test) sets `freeze_heap`: start-up's objects leave the collector's sight once it is done
@@ -97,9 +89,12 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         app.state.process = process_settings(config)
         app.state.case_settings = case_settings(config)
         migrate(config.db_url)
+        tables = CompensationTables.bundled()  # then the policy file, then the admin's loads
+        app.state.policy, app.state.compensation_tables = policy_loads.effective(
+            config.db_url, app.state.policy,
+            tables.with_overrides(config.policy_file) if config.policy_file else tables)
         directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
                             directory.now())
-        check_admin_can_get_in(config)
         app.state.temporal = await connect(config)
         if freeze_heap:
             freeze_startup_heap()

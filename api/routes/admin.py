@@ -1,14 +1,15 @@
-"""Admin: load an official holiday schedule (the State Council's notice for a year); read the
-access log of personal information."""
+"""Admin: load an official holiday schedule (the State Council's notice for a year) or a period's
+policy figures (average and minimum wages, contribution bases, ...); read the access log of
+personal information."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, StrictInt
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
@@ -17,11 +18,14 @@ from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.responses.records import AccessLogPage
 from api.schemas import Body, Offset
+from domain.compensation.data import CompensationTables
+from domain.onboarding.policy import PolicyTable
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.calendar_update import CalendarUpdate
 from domain.shared.people import Actor
-from store import access_log
+from domain.shared.policy_rows import RowError
+from store import access_log, policy_loads
 from store import calendar as stored
 from store.running import open_workflow_ids
 
@@ -136,3 +140,88 @@ async def read_access_log(actor: Annotated[Actor, require("read_access_log")],
                                until=until), offset=offset, limit=limit)
     return AccessLogPage.model_validate({"total": total, "limit": limit, "offset": offset,
                                          "items": [r.model_dump() for r in rows]})
+
+
+Rows = list[dict[str, Any]]
+POLICY_SECTIONS = ("contribution_bases", "withdrawal_windows", "contribution_rates", "regions",
+                   "termination_subsidies", "national_income", "average_wages", "minimum_wages")
+POLICY_APPLIES_TO = ("every onboarding registered and every estimate made from now on uses these "
+                     "rows over the bundled ones and the policy file (a row replaces the rows of "
+                     "its region and table whose periods overlap it); running onboardings and "
+                     "cases keep the figures they started with")
+
+
+class PolicyLoad(Body):
+    """A period's policy figures, the same sections and row shape as CASEGUARD_POLICY_FILE."""
+
+    source: str
+    contribution_bases: Rows = []
+    withdrawal_windows: Rows = []
+    contribution_rates: Rows = []
+    regions: Rows = []
+    termination_subsidies: Rows = []
+    national_income: Rows = []
+    average_wages: Rows = []
+    minimum_wages: Rows = []
+
+
+class PolicyLoaded(BaseModel):
+    id: int
+    source: str
+    rows: dict[str, int]
+    unverified: int  # rows loaded with verified false: every answer using one says so
+    applies_to: str
+
+
+@router.post("/policy", status_code=201, response_model=PolicyLoaded)
+async def load_policy(body: PolicyLoad, request: Request,
+                      actor: Annotated[Actor, require("load_policy")],
+                      settings: SettingsDep) -> PolicyLoaded:
+    """Load a period's figures without a deploy, checked as the policy file is (422 names the
+    section, row and field); stored, recorded as evidence, used over the bundled rows."""
+    if not body.source:
+        raise ApiError(422, "policy.source_required", "source (the notice the figures come "
+                       "from, or where they were read) is required", "source")
+    sections = {name: rows for name in POLICY_SECTIONS if (rows := getattr(body, name))}
+    if not sections:
+        raise ApiError(422, "policy.empty", f"no rows: give at least one of "
+                       f"{', '.join(POLICY_SECTIONS)}", "contribution_bases")
+    for name, rows in sections.items():
+        for index, row in enumerate(rows):
+            _check_policy_row(name, index, row)
+    policy: PolicyTable = request.app.state.policy
+    tables = _compensation_tables(request)
+    new_policy, new_tables = policy.with_overrides(sections), tables.with_overrides(sections)
+    load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
+                                      body.source, actor.name, datetime.now(UTC))
+    request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
+    return PolicyLoaded(id=load_id, source=body.source,
+                        rows={name: len(rows) for name, rows in sections.items()},
+                        unverified=sum(row.get("verified") is not True
+                                       for name, rows in sections.items() if name != "regions"
+                                       for row in rows),
+                        applies_to=POLICY_APPLIES_TO)
+
+
+def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:
+    """One row parsed exactly as the policy file's rows are; 422 naming section[index].field."""
+    where = f"{section}[{index}]"
+    try:
+        if section in ("contribution_bases", "withdrawal_windows", "contribution_rates"):
+            PolicyTable.from_rows(**{section: [row]})
+        else:
+            CompensationTables.from_rows(**{section: [row]})
+    except RowError as exc:
+        raise ApiError(422, "policy.invalid_row", f"{where}: {exc.key} {exc.problem}",
+                       f"{where}.{exc.key}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ApiError(422, "policy.invalid_row", f"{where}: {exc}", where) from None
+
+
+def _compensation_tables(request: Request) -> CompensationTables:
+    tables: CompensationTables | None = getattr(request.app.state, "compensation_tables", None)
+    if tables is None:
+        file = request.app.state.settings.policy_file
+        tables = CompensationTables.bundled()
+        tables = tables.with_overrides(file) if file else tables
+    return tables

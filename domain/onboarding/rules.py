@@ -28,6 +28,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "export_bundle": frozenset({"hr", "hr_manager", "admin"}),
     "read": frozenset({"hr", "hr_manager", "manager", "admin"}),
     "load_calendar": frozenset({"admin"}),
+    "load_policy": frozenset({"admin"}),
 }
 
 ACTION_STATUSES: dict[str, frozenset[Status]] = {

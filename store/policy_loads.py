@@ -1,0 +1,61 @@
+"""Policy figures an admin loaded (POST /api/v1/admin/policy): kept as sent, applied in order over
+the bundled rows and the deployment's policy file, each load an evidence event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel, col, select
+
+from domain.compensation.data import CompensationTables
+from domain.onboarding.policy import PolicyTable
+from store import evidence
+from store.db import session_for
+from store.models import _utc_column
+
+POLICY_SUBJECT = "policy"  # the evidence ledger's subject for policy loads
+
+
+class PolicyLoadRow(SQLModel, table=True):
+    """One admin load: the rows per section (the policy file's shape), its source, who and when."""
+
+    __tablename__ = "policy_loads"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sections: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source: str
+    loaded_by: str = Field(max_length=80)
+    loaded_at: datetime = _utc_column(nullable=False)
+
+
+def save_load(url: str, sections: Mapping[str, list[dict[str, Any]]], source: str, by: str,
+              at: datetime) -> int:
+    """Store a checked load and record it in the evidence ledger; answers the load's id."""
+    with session_for(url) as session:
+        row = PolicyLoadRow(sections=dict(sections), source=source, loaded_by=by, loaded_at=at)
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        load_id = row.id or 0
+    evidence.append(url, evidence.NewEntry(
+        subject_id=POLICY_SUBJECT, idempotency_key=f"policy:{load_id}", at=at, actor=by,
+        kind="policy_loaded", payload={"load": load_id, "source": source, **sections}))
+    return load_id
+
+
+def loaded_sections(url: str) -> list[dict[str, Any]]:
+    """Every load's sections, oldest first."""
+    with session_for(url) as session:
+        rows = session.exec(select(PolicyLoadRow).order_by(col(PolicyLoadRow.id))).all()
+        return [dict(r.sections) for r in rows]
+
+
+def effective(url: str, policy: PolicyTable,
+              tables: CompensationTables) -> tuple[PolicyTable, CompensationTables]:
+    """The tables with every load applied in order (a later row replaces overlapping ones)."""
+    for sections in loaded_sections(url):
+        policy, tables = policy.with_overrides(sections), tables.with_overrides(sections)
+    return policy, tables
