@@ -38,7 +38,7 @@ from domain.injury.intake import CaseSettings
 from domain.onboarding.intake import ProcessSettings
 from domain.onboarding.policy import PolicyTable
 from domain.shared.people import Contact
-from settings import GatewayMode, Settings
+from settings import Env, GatewayMode, Settings
 from startup import freeze_startup_heap
 from store import people as directory
 from store import policy_loads
@@ -73,6 +73,16 @@ def case_settings(settings: Settings) -> CaseSettings:
     )
 
 
+def check_admin_can_get_in(config: Settings) -> None:
+    """Outside dev the keys live in the directory (CASEGUARD_API_KEYS only seeds it): refuse to
+    start when no active admin holds a working key, since nobody could manage the directory."""
+    if config.env is not Env.dev and not directory.admin_key_on_file(config.db_url):
+        raise RuntimeError(
+            "no active admin holds an API key in the directory: set CASEGUARD_API_KEYS once "
+            '(JSON {"<key>": {"name": "...", "role": "admin"}}) to create the first admin; '
+            "later starts need no CASEGUARD_API_KEYS")
+
+
 def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
     """Build the app; settings come from the environment unless given (tests). A server process
     (not a test) sets `freeze_heap`: start-up's objects leave the collector's sight once it is done
@@ -95,6 +105,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
             tables.with_overrides(config.policy_file) if config.policy_file else tables)
         directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
                             directory.now())
+        check_admin_can_get_in(config)
         app.state.temporal = await connect(config)
         if freeze_heap:
             freeze_startup_heap()
