@@ -73,7 +73,7 @@ class FormActivities:
 
         try:
             data = render_pdf(application_form(case, request.generated_at, self._company), font,
-                              subtitle=f"案件编号 {case.case_id}；由 Caseguard 根据案件数据生成，"
+                              subtitle=f"案件编号 {case.case_id}；由本单位工伤案件管理系统根据案件记录生成，"
                                        f"生成人 {request.generated_by}，生成时间 "
                                        f"{local(request.generated_at)}（北京时间）")
         except Exception as exc:  # noqa: BLE001 - the same data fails the same way every time

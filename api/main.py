@@ -23,6 +23,7 @@ from api.routes import (
     evidence,
     expenses,
     health,
+    letters,
     notices,
     onboardings,
     outbox,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(si_accounts.router)
     app.include_router(si_stops.router)
     app.include_router(codec.router)
+    app.include_router(letters.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)

@@ -174,10 +174,13 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
                                    for i in ledger.result.review_items]
                if ledger.result.review_items else [["无"]], s, header=bool(ledger.result.review_items)),
         Spacer(1, 4 * mm),
-        Paragraph("依据：《社会保险法》第30、41、42条；《工伤保险条例》第30条；《社会保险基金先行支付暂行办法》"
-                  f"第5条。生成人 {escape(ZH.actor(generated_by))}，生成时间 {local(generated_at)}"
-                  "（北京时间）。",
+        Paragraph("依据：《中华人民共和国社会保险法》第三十条、第四十一条、第四十二条；《工伤保险条例》第三十条；"
+                  "《社会保险基金先行支付暂行办法》第五条。"
+                  f"生成人 {escape(ZH.actor(generated_by))}，生成时间 {local(generated_at)}（北京时间）。",
                   s["small"]),
+        Spacer(1, 8 * mm),
+        Paragraph(escape(f"申领单位（盖章）：{company.name or '________________'}　　　"
+                         "经办人签字：________________　　　日期：　　　　年　　月　　日"), s["body"]),
     ]
 
 

@@ -31,6 +31,7 @@ REGIONS = {
 # Who recorded an entry when no person did: the system, or an outside party through its gateway.
 ACTORS = {
     "system": ("系统自动记录", "the system"),
+    "employee": ("职工本人", "the employee"),
     "retention": ("系统（数据保存期限到期处理）", "the system (retention)"),
     "hospital": ("医院诊断接口", "the hospital gateway"),
     "courier": ("快递公司回传", "the courier"),
@@ -45,11 +46,12 @@ ACTORS = {
 }
 
 DOCUMENT_KINDS = {
-    "determination_form": "工伤认定申请表（系统生成）", "diagnosis": "诊断证明",
-    "delay_evidence": "延迟原因证明", "contract": "劳动合同", "id_card": "身份证明",
-    "accident_report": "事故报告", "witness_statement": "证人证言", "invoice": "医疗费用票据",
-    "withdrawal_application": "撤销申请（系统生成）", "bureau_receipt": "经办机构回执",
-    "other": "其他材料",
+    "accident_report": "事故报告", "diagnosis": "诊断证明", "surgery_record": "手术记录",
+    "invoice": "医疗费用票据", "courier_receipt": "快递回执", "agreement": "赔偿协议",
+    "delay_evidence": "延迟原因证明", "determination_form": "工伤认定申请表（系统生成）",
+    "bureau_receipt": "经办机构回执", "payment_voucher": "支付凭证", "other": "其他材料",
+    "withdrawal_application": "社保增员撤销申请（系统生成）",
+    "return_notice": "返岗通知书（系统生成）",
 }
 
 # Payload fields the event table explains (others stay in ledger.json, not in the PDF).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -109,3 +110,24 @@ def test_a_bad_code_is_refused_at_start_naming_the_setting():
         Settings(company_uscc="91350100M000100Y44")
     company = Settings(company_name="示例公司", company_uscc="91350100m000100y43").company()
     assert company.uscc == "91350100M000100Y43" and company.name == "示例公司"
+
+
+def test_every_event_the_product_records_has_a_chinese_label():
+    """Kinds as the workflows, activities, store and API write them: none reaches a PDF as a code."""
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r'(?:_emit|_record|_event)\(\s*"([a-z_]+)"|kind\s*=\s*"([a-z_]+)"'
+                         r'|"kind":\s*"([a-z_]+)"')
+    kinds = set()
+    for area in ("workflows", "activities", "store", "api"):
+        for path in (root / area).rglob("*.py"):
+            for found in pattern.finditer(path.read_text(encoding="utf-8")):
+                kinds.add(next(g for g in found.groups() if g))
+    assert "determination_decided" in kinds or "case_opened" in kinds
+    missing = sorted(kinds - set(labels.EVENT_KINDS))
+    assert missing == [], f"give these events a Chinese label in domain/shared/labels.py: {missing}"
+
+
+def test_every_document_kind_has_a_chinese_name():
+    from domain.shared.documents import KINDS
+
+    assert all(ZH.document_kind(kind) != "其他材料" or kind == "other" for kind in KINDS)
