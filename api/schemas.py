@@ -214,7 +214,9 @@ class CaseCreate(Body):
     description: str = Field(min_length=1, max_length=8000)
     injury: str = Field(min_length=1, max_length=2000)
     witnesses: list[WitnessIn] = Field(default_factory=list, max_length=50)
-    si_enrolled: StrictBool
+    # Derived from the employee record on the accident date; HR's value is needed only when the
+    # record holds nothing then, and one that disagrees with the record is a 409.
+    si_enrolled: StrictBool | None = None
     region: str = Field(default="default", min_length=1, max_length=40)
     traffic_accident: StrictBool = False
     case_id: str | None = Field(default=None, max_length=64)
@@ -246,6 +248,7 @@ class CaseActionIn(Body):
     event: str = Field(default="", max_length=40)
     forum: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=2000)
+    si_enrolled: StrictBool | None = None  # override-si-standing
 
 
 _CASE_VIEW = TypeAdapter(CaseView)

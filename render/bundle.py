@@ -101,6 +101,7 @@ class CaseBundleInput:
     case: CaseInput  # the report as HR filed it: parties, description, witnesses
     notices: list[NoticeLine]
     evidence: BundleEvidence
+    linked: dict[str, bytes] = field(default_factory=dict)  # other subjects' evidence it cites
 
 
 def build_bundle(data: BundleInput) -> bytes:
@@ -116,6 +117,7 @@ def build_case_bundle(data: CaseBundleInput) -> bytes:
         "timeline.pdf": render_case_timeline(data),
         "ledger.json": ledger_json(data.evidence.entries),
         "case.json": _json(TypeAdapter(CaseView).dump_python(data.view, mode="json")),
+        **data.linked,
     })
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.employees.si_standing import RecordFacts
 from domain.injury.intake import CaseReport, CaseSettings, build_case_input
 from domain.injury.payloads import CaseInput, Witness
 from domain.onboarding.intake import ProcessSettings, build_input
@@ -68,8 +69,8 @@ def onboarding_input(hire_date: date, *, employee_id: str = "E1001", id_number: 
 
 
 def case_report(accident_at: datetime, *, employee_id: str = "E1001", case_id: str | None = None,
-                witnesses: tuple[str, ...] = ("李四",), si_enrolled: bool = True,
-                traffic_accident: bool = False) -> CaseReport:
+                witnesses: tuple[str, ...] = ("李四",), si_enrolled: bool | None = True,
+                traffic_accident: bool = False, si_facts: RecordFacts | None = None) -> CaseReport:
     return CaseReport(
         employee=Employee(
             employee_id=employee_id, name="张三", id_number=VALID_ID, phone="13800138000",
@@ -79,7 +80,7 @@ def case_report(accident_at: datetime, *, employee_id: str = "E1001", case_id: s
         region="beijing", accident_at=accident_at, location="二号车间冲压机旁",
         description="操作冲压机时右手拇指被夹伤", injury="右手拇指肌腱断裂",
         witnesses=tuple(Witness(name=w) for w in witnesses), si_enrolled=si_enrolled,
-        traffic_accident=traffic_accident, case_id=case_id)
+        traffic_accident=traffic_accident, case_id=case_id, si_facts=si_facts)
 
 
 def case_input(accident_at: datetime, *, now: datetime | None = None, time_scale: float = 1.0,

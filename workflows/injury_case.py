@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         RecordCourierNotice,
         RecordDetermination,
     )
+    from domain.injury.si_consequences import covered, opened_standing
     from domain.injury.state import TERMINAL, CaseCarryOver, CaseState, CourierUpdate, Stage
     from domain.injury.views import CaseAnswer, CaseView, case_answer
     from domain.shared.calendar_update import CalendarUpdate, carried_alarms
@@ -110,7 +111,7 @@ class InjuryCaseWorkflow:
                        location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
                        witnesses=[w.name for w in inp.witnesses] or None,
                        materials=[m.code for m in inp.materials],
-                       materials_source=inp.materials_source)
+                       materials_source=inp.materials_source, **opened_standing(inp))
 
     @workflow.run
     async def run(self, inp: CaseInput) -> CaseView:
@@ -436,7 +437,7 @@ class InjuryCaseWorkflow:
                 BenefitClaim(idempotency_key=f"{case_wf}:benefits:{latest.round}",
                              case_id=self._in.case_id, region=self._in.region,
                              id_number=emp.id_number, employee_name=emp.name,
-                             si_enrolled=self._in.si_enrolled, grade=latest.grade,
+                             si_enrolled=covered(self._in, self._state), grade=latest.grade,
                              accident_at=self._in.accident_at), **GATEWAY_ACTIVITY)
         except ActivityError as error:
             if workflow.patched(CLOCKS_FIRST_PATCH):

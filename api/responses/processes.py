@@ -146,6 +146,57 @@ class LateApplicationOut(BaseModel):
     employee_application_due_at: IsoMoment
 
 
+class SiOverrideOut(BaseModel):
+    si_enrolled: bool
+    reason: str
+    documents: list[str]
+    by: str
+    on: date
+
+
+class SiStandingOut(BaseModel):
+    """The SI standing on the accident date, from the employee record, and HR's override."""
+
+    insured: bool
+    code: str | None = None  # insured, within_window, window_missed, interrupted, stopped, no_record
+    label: str | None = None
+    source: str | None = None
+    on: date | None = None
+    status: str | None = None
+    since: date | None = None
+    onboarding_id: str | None = None
+    window_due_on: date | None = None
+    declared: bool | None = None
+    overridden: SiOverrideOut | None = None
+
+
+class SiItemOut(BaseModel):
+    code: str
+    label_zh: str
+    label_en: str
+
+
+class SiPathOut(BaseModel):
+    article: str
+    text: str
+
+
+class SiConsequencesOut(BaseModel):
+    """Not covered on the accident date: the employer pays every item (Regs. art. 62 ¶2), the
+    fund's advance (SIL art. 41), the back payment (SIL art. 86), what to do."""
+
+    standing: str
+    standing_label: str
+    source: str
+    onboarding_id: str | None
+    employer_pays: list[SiItemOut]
+    article: str
+    summary: str
+    advance_payment: SiPathOut
+    back_payment: SiPathOut
+    what_to_do: list[str]
+
+
 class _CaseState(BaseModel):
     id: str
     stage: Stage
@@ -175,6 +226,8 @@ class _CaseState(BaseModel):
     closed_reason: str
     now: datetime
     owner: str | None = None
+    si_standing: SiStandingOut | None = None
+    si_consequences: SiConsequencesOut | None = None
 
 
 class CaseOut(_CaseState):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -24,6 +25,7 @@ from api.schemas import (
     case_json,
 )
 from api.scoping import CallerScope
+from domain.employees.si_standing import RecordFacts
 from domain.injury import rules
 from domain.injury.clocks import initial_state_deadlines
 from domain.injury.intake import CaseReport, build_case_input
@@ -31,13 +33,14 @@ from domain.injury.overview import view_of
 from domain.injury.payloads import CaseAction, Witness, action_fields
 from domain.injury.state import CaseState, Stage
 from domain.injury.views import CaseAnswer, CaseView
+from domain.shared.calendar import SHANGHAI
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_id_of, case_workflow_id
 from domain.shared.input_rules import check_date_in_window
 from domain.shared.people import Actor
 from store import calendar as stored_calendar
-from store import workflow_events
+from store import si_standing, workflow_events
 from store.db import point_read
 from store.models import CaseDeadlineEntry, CaseRow
 from store.scoping import within
@@ -52,7 +55,9 @@ async def open_case(body: CaseCreate, actor: Annotated[Actor, require("open_case
     """Report an injury: the case starts and its statutory clocks with it."""
     now = datetime.now(UTC)
     calendar = official_calendar(await stored_calendar.years_to_pin(settings.db_url))
-    inp = build_case_input(_report(body), created_by=actor.name, now=now,
+    facts = await asyncio.to_thread(si_standing.facts_on, settings.db_url,
+                                    body.employee.employee_id, _accident_day(body.accident_at))
+    inp = build_case_input(_report(body, facts), created_by=actor.name, now=now,
                            process=request.app.state.case_settings, calendar=calendar)
     workflow_id = case_workflow_id(inp.case_id)
     if await point_read(settings.db_url, workflow_events.case_recorded, workflow_id):
@@ -181,11 +186,16 @@ def _checked(id: str) -> str:
     return id
 
 
-def _report(body: CaseCreate) -> CaseReport:
+def _accident_day(accident_at: datetime) -> date:
+    at = accident_at if accident_at.tzinfo else accident_at.replace(tzinfo=SHANGHAI)
+    return at.astimezone(SHANGHAI).date()
+
+
+def _report(body: CaseCreate, facts: RecordFacts) -> CaseReport:
     return CaseReport(
         employee=body.employee.to_domain(),
         region=body.region, accident_at=body.accident_at, location=body.location,
         description=body.description, injury=body.injury,
         witnesses=tuple(Witness(**w.model_dump()) for w in body.witnesses),
         si_enrolled=body.si_enrolled, traffic_accident=body.traffic_accident,
-        case_id=body.case_id)
+        case_id=body.case_id, si_facts=facts)

@@ -34,6 +34,7 @@ from render.bundle import (
     build_case_bundle,
     notice_line,
 )
+from render.onboarding_link import linked_onboarding_files
 from settings import Settings
 from store import document_rows, evidence, timestamps
 from store import notices as notice_store
@@ -131,7 +132,8 @@ async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
 
     def build(ledger: BundleEvidence) -> bytes:
         return build_case_bundle(CaseBundleInput(
-            view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger))
+            view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger,
+            linked=_linked_onboarding(settings.db_url, view)))
 
     return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build, lang))
 
@@ -153,6 +155,19 @@ def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
     article = "an" if what == "onboarding" else "a"
     raise ApiError(422, "id.wrong_kind", f"{id} is not {article} {what} id: ask "
                    f"GET /api/v1/{other}/{id}/{route}", "id")
+
+
+def _linked_onboarding(db_url: str, view: CaseView) -> dict[str, bytes]:
+    """The onboarding the case's SI standing names, its ledger as a file of the case's bundle
+    (render.onboarding_link); nothing when the standing names none or it recorded nothing."""
+    onboarding_id = (view.si_standing or {}).get("onboarding_id")
+    if not onboarding_id:
+        return {}
+    _, entries = evidence.page(db_url, onboarding_id, limit=1_000_000)
+    if not entries:
+        return {}
+    check = verify_chain(onboarding_id, map(evidence.chain_entry, entries))
+    return linked_onboarding_files(onboarding_id, view.si_standing, entries, check)
 
 
 def _notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, assert_never
 
+from domain.employees.si_standing import SiStandingOverride
 from domain.injury.clocks import counted, employee_application_deadline, met, retire_open, suspension_end
 from domain.injury.payloads import (
     ApplyAppraisal,
@@ -24,6 +25,7 @@ from domain.injury.payloads import (
     FileMaterials,
     GrantExtension,
     OpenNegotiation,
+    OverrideSiStanding,
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
@@ -40,6 +42,7 @@ from domain.injury.payloads import (
     StartSuspension,
     WithdrawCase,
 )
+from domain.injury.si_consequences import covered
 from domain.injury.state import (
     Appraisal,
     CaseDeadline,
@@ -134,6 +137,8 @@ def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
             return _finish(state, Stage.withdrawn, a.reason)
         case CloseCase():
             return _finish(state, Stage.closed, a.reason)
+        case OverrideSiStanding():
+            return _override_si(inp, state, a, day)
         case _:
             assert_never(a)
 
@@ -430,6 +435,17 @@ def _finish(state: CaseState, stage: Stage, reason: str) -> Data:
     return {"reason": reason}
 
 
+def _override_si(inp: CaseInput, state: CaseState, a: OverrideSiStanding, day: date) -> Data:
+    was = covered(inp, state)
+    assert a.si_enrolled is not None
+    state.si_override = SiStandingOverride(si_enrolled=a.si_enrolled, reason=a.reason,
+                                           documents=a.documents, by=a.actor.name, on=day)
+    standing = inp.si_standing
+    return {"si_enrolled": a.si_enrolled, "was": was, "reason": a.reason,
+            "derived": standing.code if standing else None,
+            "derived_source": standing.source if standing else None}
+
+
 _EVENT_KINDS = {
     "file_materials": "materials_filed", "apply_determination": "determination_applied",
     "record_acceptance": "determination_accepted",
@@ -442,5 +458,5 @@ _EVENT_KINDS = {
     "request_reappraisal": "reappraisal_requested", "open_negotiation": "negotiation_opened",
     "record_offer": "offer_recorded", "record_agreement": "agreement_recorded",
     "record_payment": "payment_recorded", "record_dispute": "dispute_recorded",
-    "withdraw": "withdrawn", "close": "closed",
+    "withdraw": "withdrawn", "close": "closed", "override_si_standing": "si_standing_overridden",
 }

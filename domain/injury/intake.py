@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.employees.si_standing import RecordFacts, SiStanding, check_declaration, standing_on
 from domain.injury.materials import checklist_for
 from domain.injury.payloads import CaseInput, CaseTiming, Witness
 from domain.shared import statutes
 from domain.shared.calendar import SHANGHAI, HolidayCalendar
 from domain.shared.calendar_sources import official_calendar
-from domain.shared.errors import RuleViolation
+from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.ids import check_employee_id
 from domain.shared.intake import employee_from
 from domain.shared.people import Contact, Employee
@@ -45,9 +46,10 @@ class CaseReport:
     description: str
     injury: str
     witnesses: tuple[Witness, ...] = ()
-    si_enrolled: bool = True
+    si_enrolled: bool | None = True  # HR's declaration; None: the record decides
     traffic_accident: bool = False
     case_id: str | None = None
+    si_facts: RecordFacts | None = None  # the employee record on the accident date, if read
 
 
 def default_case_id(report: CaseReport) -> str:
@@ -84,12 +86,14 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
                          ("injury", report.injury), ("region", report.region)):
         if not value.strip():
             raise RuleViolation(field, f"{field}.required", f"{field} must not be empty")
+    standing = si_standing_of(report, accident_at)
     checklist = checklist_for(report.region, traffic_accident=report.traffic_accident,
                               has_witnesses=bool(report.witnesses))
     return CaseInput(
         case_id=case_id, employee=employee, region=report.region.strip().lower(),
         accident_at=accident_at, location=report.location, description=report.description,
-        injury=report.injury, witnesses=report.witnesses, si_enrolled=report.si_enrolled,
+        injury=report.injury, witnesses=report.witnesses,
+        si_enrolled=standing.insured if standing else bool(report.si_enrolled),
         reported_at=now, created_by=created_by, materials=checklist.items,
         materials_source=checklist.source,
         timing=CaseTiming(
@@ -103,5 +107,28 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
         traffic_accident=report.traffic_accident, hr_manager=process.hr_manager,
         company=process.company, notify_emergency_contact=process.notify_emergency_contact,
         hr_phone=process.hr_phone,
-        calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1))
+        calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1),
+        si_standing=standing)
+
+
+def si_standing_of(report: CaseReport, accident_at: datetime) -> SiStanding | None:
+    """The standing on the accident date from the record's facts (domain.employees.si_standing);
+    HR's si_enrolled that disagrees with the record is refused (409: overriding takes a reason and
+    a document), and with nothing on file HR must say (422)."""
+    if report.si_facts is None:
+        if report.si_enrolled is None:
+            raise RuleViolation("si_enrolled", "si_enrolled.required",
+                                "si_enrolled must be true or false")
+        return None
+    standing = standing_on(accident_at.astimezone(SHANGHAI).date(), report.si_facts,
+                           report.si_enrolled)
+    disagreement = check_declaration(standing)
+    if disagreement is not None:
+        raise ActionRefused("si_standing.mismatch", disagreement, "si_enrolled",
+                            {"standing": standing.code, "source": standing.source})
+    if standing.code == "no_record" and standing.declared is None:
+        raise RuleViolation("si_enrolled", "si_enrolled.required",
+                            "the employee record holds nothing for the accident date: "
+                            "si_enrolled must say whether the employee was insured")
+    return standing
 

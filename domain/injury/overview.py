@@ -10,6 +10,7 @@ from typing import Any
 from domain.injury.clocks import deadline_views, employee_application_deadline, is_overdue, local_date
 from domain.injury.payloads import CaseInput
 from domain.injury.rules import allowed_actions
+from domain.injury.si_consequences import covered, si_consequences, standing_view
 from domain.injury.state import (
     TERMINAL,
     CaseState,
@@ -133,7 +134,7 @@ def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: date
         id=f"case-{inp.case_id}", stage=state.stage, employee_id=e.employee_id,
         employee_name=e.name, department=e.department, region=inp.region,
         accident_at=inp.accident_at, reported_at=inp.reported_at, location=inp.location,
-        injury=inp.injury, si_enrolled=inp.si_enrolled, deadlines=deadline_views(state, now),
+        injury=inp.injury, si_enrolled=covered(inp, state), deadlines=deadline_views(state, now),
         tasks=open_tasks(inp, state, now), allowed_actions=allowed_actions(state, now),
         materials=materials,
         missing_materials=tuple(m.code for m in inp.materials
@@ -143,7 +144,9 @@ def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: date
         disputes=state.disputes, notices=state.notices,
         late_application=late_application(inp, state, now), events=tuple(events),
         overdue=any(is_overdue(d, now) for d in state.deadlines.values()),
-        closed_reason=state.closed_reason, now=now, owner=state.owner or inp.created_by)
+        closed_reason=state.closed_reason, now=now, owner=state.owner or inp.created_by,
+        si_standing=standing_view(inp, state),
+        si_consequences=si_consequences(inp.si_standing, covered(inp, state)))
 
 
 def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
@@ -172,7 +175,7 @@ def case_outcome(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, A
     return {
         "cause": inp.description, "injury": inp.injury, "location": inp.location,
         "region": inp.region, "accident_on": local_date(inp.accident_at).isoformat(),
-        "si_enrolled": inp.si_enrolled, "traffic_accident": inp.traffic_accident,
+        "si_enrolled": covered(inp, state), "traffic_accident": inp.traffic_accident,
         "recognised": det.recognised if det else None,
         "grade": latest.grade if latest and latest.concluded_on else None,
         "no_disability": bool(latest and latest.no_disability),

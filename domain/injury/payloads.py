@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from typing_extensions import TypeAliasType
 
+from domain.employees.si_standing import SiStanding
 from domain.injury.state import CaseCarryOver
 from domain.shared import statutes
 from domain.shared.calendar import HolidayCalendar
@@ -80,6 +81,9 @@ class CaseInput:
     calendar: HolidayCalendar | None = None
     # Set only by the case itself when it continues as new: where its last run stopped.
     carried: CaseCarryOver | None = None
+    # Where si_enrolled comes from: the employee record on the accident date (None: a case
+    # opened before the record was read, whose si_enrolled HR typed).
+    si_standing: SiStanding | None = None
 
 
 # ---- HR actions (the `act` Update): one type per action, told apart by `action` ----------------
@@ -236,6 +240,16 @@ class RecordDispute(_HrAction):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OverrideSiStanding(_HrAction):
+    """HR corrects the SI standing the employee record gave (Regs. art. 62): only with a reason
+    and a document (`documents`), recorded as `si_standing_overridden`."""
+
+    action: Literal["override_si_standing"] = "override_si_standing"
+    si_enrolled: bool | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class WithdrawCase(_HrAction):
     action: Literal["withdraw"] = "withdraw"
     reason: str = ""
@@ -251,7 +265,8 @@ _ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordAcceptance, RecordDete
                  GrantExtension, RecordCourierStatus, RecordBenefitClaim,
                  StartSuspension, ExtendSuspension, RecordReturn, RecordCourierNotice, RecordContact,
                  ApplyAppraisal, RecordAppraisal, RequestReappraisal, OpenNegotiation, RecordOffer,
-                 RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase)
+                 RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase,
+                 OverrideSiStanding)
 # A TypeAliasType, not a bare Annotated: temporalio reads the Update's argument type with
 # get_type_hints(), which strips Annotated (and with it the discriminator); an alias survives it.
 # Payloads written when CaseAction was one dataclass of all fields decode to the type their
@@ -261,7 +276,8 @@ CaseAction = TypeAliasType("CaseAction", Annotated[
     | RecordCourierStatus | RecordBenefitClaim | StartSuspension
     | ExtendSuspension | RecordReturn | RecordCourierNotice | RecordContact | ApplyAppraisal
     | RecordAppraisal | RequestReappraisal | OpenNegotiation | RecordOffer | RecordAgreement
-    | RecordPayment | RecordDispute | WithdrawCase | CloseCase, Field(discriminator="action")])
+    | RecordPayment | RecordDispute | WithdrawCase | CloseCase | OverrideSiStanding,
+    Field(discriminator="action")])
 """One HR action (the `act` Update), decoded to its type by `action`."""
 ACTION_TYPES: dict[str, type[CaseAction]] = {kind.action: kind for kind in _ACTION_TYPES}
 """Each action's type by its wire name (`file_materials` → FileMaterials)."""

@@ -23,6 +23,7 @@ from domain.injury.payloads import (
     FileMaterials,
     GrantExtension,
     OpenNegotiation,
+    OverrideSiStanding,
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
@@ -39,6 +40,7 @@ from domain.injury.payloads import (
     StartSuspension,
     WithdrawCase,
 )
+from domain.injury.si_consequences import covered
 from domain.injury.state import TERMINAL, CaseState, Stage
 from domain.shared import statutes
 from domain.shared.calendar import SHANGHAI
@@ -70,6 +72,7 @@ ACTION_STAGES: dict[str, frozenset[Stage]] = {
     "record_dispute": frozenset(set(Stage) - TERMINAL),
     "withdraw": frozenset(set(Stage) - TERMINAL),
     "close": frozenset({S.determination_decided, S.returned, S.appraisal, S.paid}),
+    "override_si_standing": frozenset(set(Stage) - TERMINAL),
 }
 ACTIONS = tuple(ACTION_STAGES)
 HR_ROLES = frozenset({"hr", "hr_manager", "admin"})
@@ -226,6 +229,8 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             _dispute(action)
         case WithdrawCase() | CloseCase():
             require_text(action.reason, "reason")
+        case OverrideSiStanding():
+            _si_override(inp, state, action)
         case ApplyAppraisal() | OpenNegotiation():
             pass  # the stage and the preconditions are all they need
         case _:
@@ -398,6 +403,20 @@ def _dispute(action: RecordDispute) -> None:
     if action.event not in DISPUTE_EVENTS:
         raise RuleViolation("event", "event.unknown", f"event must be one of {', '.join(DISPUTE_EVENTS)}")
     require_text(action.note or action.reason, "note")
+
+
+def _si_override(inp: CaseInput, state: CaseState, action: OverrideSiStanding) -> None:
+    """An override names the new answer, says why and shows it (Regs. art. 62): never silent."""
+    if action.si_enrolled is None:
+        raise RuleViolation("si_enrolled", "si_enrolled.required", "si_enrolled must be true or false")
+    require_text(action.reason, "reason")
+    if not action.documents:
+        raise RuleViolation("documents", "documents.required", "an override of the SI standing "
+                            "needs a document (参保证明, the bureau's answer…): upload it to the "
+                            "case and name it in documents")
+    if action.si_enrolled == covered(inp, state):
+        raise ActionRefused("si_standing.unchanged", "the case already counts the employee as "
+                            + ("insured" if action.si_enrolled else "not insured"), "si_enrolled")
 
 
 _ONE_DAY = timedelta(days=1)

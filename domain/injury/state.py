@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+from domain.employees.si_standing import SiStandingOverride
 from domain.shared.calendar import LEGACY_CALENDAR, HolidayCalendar
 from domain.shared.events import Event
 
@@ -190,6 +191,7 @@ class CaseState:
     # case sleeps until it; False replays cases started before it (they chased only when woken).
     weekly_chase: bool = False
     owner: str | None = None  # the HR person it was assigned to (None: who opened it)
+    si_override: SiStandingOverride | None = None  # HR's correction of the derived SI standing
 
 
 @dataclass(frozen=True)

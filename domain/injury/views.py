@@ -67,6 +67,8 @@ class CaseView:
     closed_reason: str
     now: datetime
     owner: str | None = None  # the HR person reminders and tasks go to; None in views kept before
+    si_standing: dict[str, Any] | None = None  # from the employee record (None: HR typed it)
+    si_consequences: dict[str, Any] | None = None  # not covered: Regs. art. 62, SIL art. 41
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from domain.injury.actions import appraisal_deadline_name
 from domain.injury.clocks import alarms, is_overdue, local_date
 from domain.injury.rules import ACTION_STAGES, ACTIONS, allowed_actions, check_action
+from domain.injury.si_consequences import covered
 from domain.injury.state import TERMINAL, CaseState, Stage
 from domain.shared import statutes
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
@@ -65,7 +66,7 @@ def test_a_closed_or_withdrawn_case_allows_nothing():
 def test_a_new_case_allows_filing_applying_and_the_anytime_actions():
     assert set(allowed_actions(Case().state)) == {
         "file_materials", "apply_determination", "grant_extension", "record_courier_notice",
-        "record_contact", "record_dispute", "withdraw"}
+        "record_contact", "record_dispute", "withdraw", "override_si_standing"}
 
 
 def test_an_unknown_action_is_bad_input():
@@ -466,11 +467,14 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
                 "note": "职工申请仲裁"}
     if name in ("withdraw", "close"):
         return {"reason": "结案"}
+    if name == "override_si_standing":
+        return {"si_enrolled": not covered(case.inp, s), "reason": "社保局出具参保证明",
+                "documents": ("doc-1",)}
     return {}
 
 
 SIDE_ACTIONS = frozenset({"withdraw", "close", "record_contact", "record_courier_notice", "record_dispute",
-                          "record_courier_status", "record_benefit_claim"})
+                          "record_courier_status", "record_benefit_claim", "override_si_standing"})
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
