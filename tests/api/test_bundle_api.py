@@ -10,7 +10,8 @@ import zipfile
 import httpx
 from pypdf import PdfReader
 
-from tests.api.conftest import auth, eventually
+from tests.api.conftest import AppFactory, auth, eventually
+from tests.api.test_case_bundle_api import COMPANY, _contains, _latin_words, _pdf_text
 from tests.api.test_documents_api import PNG, upload
 from tests.api.test_onboardings_api import register
 
@@ -54,3 +55,24 @@ async def test_the_bundle_verifies_and_its_pdf_reads_in_chinese(api: httpx.Async
 
     evidence = (await api.get(f"{BASE}/evidence", headers=auth("k-hr"))).json()["items"]
     assert evidence[-1]["kind"] == "bundle_exported" and evidence[-1]["actor"] == "hr-alice"
+
+
+async def test_the_onboarding_bundle_is_chinese_with_the_employer_and_english_on_request(
+        make_api: AppFactory):
+    api = await make_api(**COMPANY)
+    await register(api, "E61")
+    base = "/api/v1/onboardings/onboarding-E61"
+    zh = zipfile.ZipFile(io.BytesIO((await api.get(f"{base}/bundle", headers=auth("k-hr"))).content))
+    text = _pdf_text(zh.read("timeline.pdf"))
+    for expected in ("社保增员证据时间线 · 证据包", COMPANY["company_name"], COMPANY["company_uscc"],
+                     "参保地", "北京市", "未到期", "待提交增员", "如何核验", "登记新员工入职"):
+        assert _contains(text, expected), expected
+    assert not _latin_words(text), _latin_words(text)
+    assert {"verify_bundle.py", "核验说明.txt"} <= set(zh.namelist())
+
+    en = zipfile.ZipFile(io.BytesIO((await api.get(f"{base}/bundle?lang=en",
+                                                   headers=auth("k-hr"))).content))
+    text = _pdf_text(en.read("timeline.pdf"))
+    for expected in ("Social-insurance onboarding evidence timeline", "Statutory deadlines",
+                     "Beijing", "upcoming", "Social Insurance Law art. 58", "awaiting enrollment"):
+        assert _contains(text, expected), expected

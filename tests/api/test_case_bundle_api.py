@@ -172,7 +172,7 @@ def _latin_words(text: str) -> set[str]:
     piece of an allowed word (a narrow cell wraps a word over two lines)."""
     text = re.sub(r"(?:[0-9a-f]\n?){12,}", " ", text)  # a hash, even wrapped
     # ids and the dev simulators' own data (their reference numbers, "模拟医院 (simulator)")
-    text = re.sub(r"case-[A-Za-z0-9-]+|doc-[0-9a-f]+|E\d{4}|SIM-[A-Za-z0-9-]+|\(simulator\)"
+    text = re.sub(r"(?:case|onboarding)-[A-Za-z0-9-]+|doc-[0-9a-f]+|E\d{4}|SIM-[A-Za-z0-9-]+|\(simulator\)"
                   r"|https?://\S+", " ", text)
     words = set(re.findall(r"[A-Za-z]{3,}", text.replace("\n", " ")))
     return {w for w in words if not any(w in allowed for allowed in LATIN_ALLOWED)}
