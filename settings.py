@@ -185,6 +185,22 @@ class Settings(BaseSettings):
                              f"{problem}")
         return code
 
+    @field_validator("tsa_url")
+    @classmethod
+    def _tsa_url(cls, url: str) -> str:
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError(f"CASEGUARD_TSA_URL={url} must be the http(s) URL of an RFC 3161 "
+                             "time-stamping authority")
+        return url
+
+    @field_validator("tsa_ca_file")
+    @classmethod
+    def _tsa_ca_file(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_file():
+            raise ValueError(f"CASEGUARD_TSA_CA_FILE={path} is not a readable file (the "
+                             "authority's CA certificate, PEM)")
+        return path
+
     def company(self) -> Company:
         """The employer as every document names it (CASEGUARD_COMPANY_*)."""
         return Company(name=self.company_name.strip(), uscc=self.company_uscc,

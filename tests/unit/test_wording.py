@@ -131,3 +131,12 @@ def test_every_document_kind_has_a_chinese_name():
     from domain.shared.documents import KINDS
 
     assert all(ZH.document_kind(kind) != "其他材料" or kind == "other" for kind in KINDS)
+
+
+def test_a_tsa_setting_that_cannot_work_is_refused_at_start(tmp_path: Path):
+    with pytest.raises(ValueError, match="CASEGUARD_TSA_URL"):
+        Settings(tsa_url="tsa.example.com")
+    with pytest.raises(ValueError, match="CASEGUARD_TSA_CA_FILE"):
+        Settings(tsa_url="http://127.0.0.1:3161/", tsa_ca_file=tmp_path / "missing.pem")
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    assert Settings(tsa_ca_file=tmp_path / "ca.pem").tsa_ca_file == tmp_path / "ca.pem"
