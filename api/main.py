@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from api import edges, errors, privacy
+from api import edges, errors, privacy, web
 from api.routes import (
     admin,
     assignment,
@@ -34,6 +34,7 @@ from api.routes import (
     webhooks,
 )
 from api.routes.dev import mount_dev_routes
+from api.web import dev_logins
 from domain.compensation.data import CompensationTables
 from domain.injury.intake import CaseSettings
 from domain.onboarding.intake import ProcessSettings
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
             tables.with_overrides(config.policy_file) if config.policy_file else tables)
         directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
                             directory.now())
+        dev_logins.apply(config)  # dev only: one workspace login per role (api/web)
         check_admin_can_get_in(config)
         app.state.temporal = await connect(config)
         if freeze_heap:
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)
+    web.install(app)  # the HR workspace under /hr (api/web)
     app.add_middleware(privacy.MaskedAnswers)  # managers read masked answers (api/privacy.py)
     edges.install(app, config, too_many=employee.too_many_requests)
 

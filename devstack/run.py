@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from api.web.dev_logins import FILE, dev_logins
 from devstack import stop_process, temporal_cli, wait_for_port
 from settings import KeyHolder, Settings
 from store.db import migrate
@@ -58,6 +59,11 @@ def _banner(settings: Settings, api_port: int, ui_port: int, keys: dict[str, Key
         print(f"  API keys (dev, from {settings.dev_keys_file}):")
         for key, holder in keys.items():
             print(f"    {holder.role:<11} {key}")
+    if logins := dev_logins(settings):
+        print(f"  HR workspace http://127.0.0.1:{api_port}/hr/  "
+              f"(dev logins, from {settings.var_dir / FILE}):")
+        for role, login in logins.items():
+            print(f"    {role:<11} {login['email']}  {login['password']}")
     print("Ctrl-C stops all three.\n", flush=True)
     (settings.var_dir / "run.json").write_text(json.dumps({"api": f"http://127.0.0.1:{api_port}"}))
 

@@ -16,7 +16,7 @@ from api.schemas import Body, Offset
 from domain.shared.directory import PersonFields
 from domain.shared.errors import RuleViolation
 from domain.shared.people import Actor
-from store import people
+from store import people, sessions
 from store.models import ApiKeyRow, PersonRow
 
 router = APIRouter(prefix="/api/v1/people", tags=["people"])
@@ -185,3 +185,37 @@ async def revoke_key(id: RowId, key_id: RowId, actor: Admin, settings: SettingsD
     if row is None:
         raise ApiError(404, "key.not_found", f"person {id} holds no key {key_id}", "key_id")
     return _key(row)
+
+
+class PasswordIn(Body):
+    """`password`: set it now (the strength rule applies); unset: answer a one-time setup link
+    for the person to choose their own."""
+
+    password: str | None = Field(default=None, max_length=1024)
+
+
+class PasswordOut(BaseModel):
+    person_id: int
+    password_set: bool = Field(description="the password given was set (sessions ended)")
+    setup_url: str | None = Field(default=None, description="the one-time link, shown this "
+                                  "once: only its hash is kept")
+    setup_expires_at: datetime | None = None
+
+
+@router.post("/{id}/password", response_model=PasswordOut)
+async def set_password(id: RowId, body: PasswordIn, actor: Admin,
+                       settings: SettingsDep) -> PasswordOut:
+    """Set or reset the person's workspace password (422 names the strength rule it breaks), or
+    answer a one-time setup link (48 hours). Setting a password ends the person's browser
+    sessions; either is an entry of the evidence ledger. Only an argon2 hash is kept."""
+    await _found(settings, id)
+    if body.password is not None:
+        await asyncio.to_thread(sessions.set_password, settings.db_url, id, body.password,
+                                actor.name, people.now())
+        return PasswordOut(person_id=id, password_set=True)
+    issued = await asyncio.to_thread(sessions.issue_setup_link, settings.db_url, id, actor.name,
+                                     people.now())
+    assert issued is not None
+    token, expires = issued
+    return PasswordOut(person_id=id, password_set=False, setup_expires_at=expires,
+                       setup_url=f"{settings.public_base_url.rstrip('/')}/hr/setup/{token}")

@@ -1,0 +1,82 @@
+"""The workspace's words, Chinese first (zh-CN) and English; the domain's labels
+(domain/shared/labels.py) name statuses, stages, deadlines and events in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.shared import labels
+
+LANGS = ("zh", "en")
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "app": "Caseguard 人事工作台", "lang_other": "English", "lang_other_code": "en",
+        "sign_in": "登录", "sign_out": "退出登录", "email": "邮箱", "password": "密码",
+        "bad_login": "邮箱或密码不正确。",
+        "locked": "登录失败次数过多，该账户已暂时锁定，请在 15 分钟后再试，或请管理员重设密码。",
+        "too_many": "此地址的登录失败次数过多，请稍后再试。",
+        "csrf": "表单已失效（可能已在其他窗口退出或页面过期）。请刷新页面后重试。",
+        "signed_out": "您已退出登录。", "forbidden": "您的角色无权查看此页面。",
+        "not_found": "未找到此记录，或它不属于您负责的部门。",
+        "dashboard": "今日待办", "onboardings": "社保增员", "cases": "工伤案件",
+        "overdue": "已逾期", "today": "今日到期", "week": "7 日内到期",
+        "nothing": "无", "deadline": "期限", "due": "到期时间", "article": "依据",
+        "owner": "负责人", "employee": "员工", "department": "部门", "record": "记录",
+        "notices": "待答复的通知", "recipient": "收件人", "purpose": "事由",
+        "sent": "发出时间", "admin_tasks": "待管理员处理", "detail": "详情",
+        "opened": "发现时间", "occurrences": "次数",
+        "status": "状态", "all": "全部", "filter": "筛选", "hire_date": "入职日期",
+        "si_due": "参保登记期限", "region": "地区", "timeline": "时间线",
+        "deadlines": "期限", "event": "事件", "actor": "操作人", "at": "时间",
+        "requests": "增员申请", "stage": "阶段", "next_deadline": "下一个期限",
+        "accident": "事故时间", "tasks": "待办任务", "total": "共", "kind": "类别",
+        "set_password": "设置密码", "new_password": "新密码（至少 12 个字符）",
+        "password_set": "密码已设置，请登录。", "link_invalid": "此链接无效（已使用、已过期或已被替换）。",
+        "signed_in_as": "当前用户",
+    },
+    "en": {
+        "app": "Caseguard HR workspace", "lang_other": "中文", "lang_other_code": "zh",
+        "sign_in": "Sign in", "sign_out": "Sign out", "email": "Email", "password": "Password",
+        "bad_login": "The email or password is not right.",
+        "locked": "Too many failed attempts: this account is locked for 15 minutes. Try again "
+                  "later or ask an admin to reset the password.",
+        "too_many": "Too many failed sign-ins from this address; try again later.",
+        "csrf": "This form has expired (signed out elsewhere, or the page is old). Reload the "
+                "page and try again.",
+        "signed_out": "You are signed out.", "forbidden": "Your role may not see this page.",
+        "not_found": "No such record, or not one of your departments'.",
+        "dashboard": "Today", "onboardings": "Onboardings", "cases": "Injury cases",
+        "overdue": "Overdue", "today": "Due today", "week": "Due within 7 days",
+        "nothing": "Nothing", "deadline": "Deadline", "due": "Due", "article": "Article",
+        "owner": "Owner", "employee": "Employee", "department": "Department",
+        "record": "Record", "notices": "Unanswered notices", "recipient": "Recipient",
+        "purpose": "Purpose", "sent": "Sent", "admin_tasks": "Open admin tasks",
+        "detail": "Detail", "opened": "Found", "occurrences": "Times",
+        "status": "Status", "all": "All", "filter": "Filter", "hire_date": "Hire date",
+        "si_due": "SI registration due", "region": "Region", "timeline": "Timeline",
+        "deadlines": "Deadlines", "event": "Event", "actor": "By", "at": "At",
+        "requests": "Enrolment requests", "stage": "Stage", "next_deadline": "Next deadline",
+        "accident": "Accident", "tasks": "Open tasks", "total": "Total", "kind": "Kind",
+        "set_password": "Set your password", "new_password": "New password (12+ characters)",
+        "password_set": "Your password is set: sign in.",
+        "link_invalid": "This link is not valid (used, expired or replaced).",
+        "signed_in_as": "Signed in as",
+    },
+}
+
+
+def label(lang: str, table: dict[str, str], key: str) -> str:
+    """A domain label in Chinese, or the key in words in English."""
+    return table.get(key, key) if lang == "zh" else key.replace("_", " ")
+
+
+def labeller(lang: str) -> dict[str, Any]:
+    """The template helpers of one language."""
+    return {
+        "event": lambda k: label(lang, labels.EVENT_KINDS, k),
+        "deadline": lambda k: label(lang, labels.DEADLINE_NAMES, k),
+        "status": lambda k: label(lang, labels.ONBOARDING_STATUS, k),
+        "stage": lambda k: label(lang, labels.CASE_STAGES, k),
+        "dkind": lambda k: label(lang, labels.DEADLINE_KINDS, k),
+        "purpose": lambda k: label(lang, labels.NOTICE_PURPOSES, k),
+    }

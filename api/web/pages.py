@@ -1,0 +1,123 @@
+"""The workspace's pages: 今日待办 (the dashboard), the onboardings and their timelines, the case
+board and each case's page. Lists come from the list tables (store/worklist.py), one record from
+its workflow (or its kept final view), as the API's GET does; each is kept to the reader's
+departments, masked for managers, and a read of one record is an access-log entry."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import temporal_calls
+from api.errors import ApiError
+from api.privacy import entry
+from api.schemas import case_json, view_json
+from api.web.auth import PageRefused, User, WebUser, allowed
+from api.web.render import PREFIX, page
+from domain.injury.views import CaseView
+from domain.onboarding.state import OnboardingView, Status
+from domain.shared.masking import masked
+from domain.shared.people import Actor
+from settings import Settings
+from store import access_log, scoping, worklist
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def shown(user: WebUser, data: Any) -> Any:
+    """`data` as the reader may see it: whole for HR roles, masked for a manager."""
+    return masked(data) if user.masked else data
+
+
+@router.get("/static/app.css", name="web_css")
+async def stylesheet() -> Response:
+    """The workspace's one stylesheet (the CSP allows no inline style)."""
+    return Response(CSS, media_type="text/css")
+
+
+@router.get("/", response_class=HTMLResponse, name="web_dashboard")
+async def dashboard(request: Request, user: User) -> HTMLResponse:
+    """今日待办: deadlines overdue, due today and within 7 days; unanswered notices; admin tasks."""
+    await allowed(request, user, "read")
+    url = _settings(request).db_url
+    horizon = worklist.Horizon.at(datetime.now(UTC))
+    due = await asyncio.to_thread(worklist.due_soon, url, user.scope, horizon)
+    notices = await asyncio.to_thread(worklist.unanswered_notices, url, user.scope)
+    tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
+        if "admin" in user.roles else None
+    buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
+    return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
+                notices=notices, tasks=tasks)
+
+
+@router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")
+async def onboardings(request: Request, user: User,
+                      status: Annotated[str, Query(max_length=40)] = "",
+                      offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> HTMLResponse:
+    """Onboardings, newest first, by status."""
+    await allowed(request, user, "read")
+    status = status if status in {s.value for s in Status} else ""
+    total, rows = await asyncio.to_thread(worklist.onboardings, _settings(request).db_url,
+                                          user.scope, status or None, offset=offset)
+    return page(request, "onboardings.html", user=user, rows=rows, total=total, status=status,
+                statuses=[s.value for s in Status], offset=offset,
+                open_statuses={s.value for s in worklist.OPEN_ONBOARDING})
+
+
+@router.get("/onboardings/{id}", response_class=HTMLResponse, name="web_onboarding")
+async def onboarding(request: Request, user: User, id: str) -> HTMLResponse:
+    """One onboarding: status, deadlines, enrolment requests and the timeline of its events."""
+    actor = await _record_reader(request, user, id, "onboarding-")
+    view = await _read(request, id, OnboardingView, "onboarding", ())
+    return page(request, "onboarding.html", user=user, o=shown(user, view_json(view)),
+                actor=actor)
+
+
+@router.get("/cases", response_class=HTMLResponse, name="web_cases")
+async def cases(request: Request, user: User) -> HTMLResponse:
+    """The board: open cases by stage, each with its next deadline."""
+    await allowed(request, user, "read")
+    board = await asyncio.to_thread(worklist.case_board, _settings(request).db_url, user.scope)
+    return page(request, "cases.html", user=user, board=board, now=datetime.now(UTC))
+
+
+@router.get("/cases/{id}", response_class=HTMLResponse, name="web_case")
+async def case(request: Request, user: User, id: str) -> HTMLResponse:
+    """One case: stage, deadlines, open tasks, notices and the timeline of its events."""
+    actor = await _record_reader(request, user, id, "case-")
+    view = await _read(request, id, CaseView, "case", (datetime.now(UTC),))
+    return page(request, "case.html", user=user, c=shown(user, case_json(view)), actor=actor)
+
+
+async def _record_reader(request: Request, user: WebUser, id: str, prefix: str) -> Actor:
+    """The reader of one onboarding or case: may read, and it is of their departments (else the
+    404 an unknown id gets); the read goes to the access log."""
+    actor = await allowed(request, user, "read")
+    url = _settings(request).db_url
+    department = await asyncio.to_thread(scoping.department_of, url, id)
+    if not id.startswith(prefix) or not user.scope.sees(department) and not user.scope.company:
+        raise PageRefused(404, "not_found")
+    await asyncio.to_thread(access_log.record, url, entry(request, actor))
+    return actor
+
+
+async def _read(request: Request, id: str, kind: type[Any], what: str,
+                args: tuple[Any, ...]) -> Any:
+    try:
+        return await temporal_calls.read(request.app.state.temporal, _settings(request).db_url,
+                                         id, kind, args=args, what=what)
+    except ApiError as error:
+        if error.status == 404:
+            raise PageRefused(404, "not_found") from None
+        raise
