@@ -1,0 +1,172 @@
+"""What the HR workspace lists (api/web): the deadlines of open onboardings and cases by when
+they fall due, unanswered notices, open admin tasks, the onboarding list and the case board; all
+from the list tables, kept to the caller's departments (store/scoping.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, union_all
+from sqlmodel import col
+
+from domain.injury.state import TERMINAL, Stage
+from domain.onboarding.state import Status
+from domain.shared import statutes
+from domain.shared.scoping import Scope
+from store.db import session_for
+from store.models import (
+    AdminTaskRow,
+    CaseDeadlineEntry,
+    CaseRow,
+    NoticeRow,
+    OnboardingRow,
+)
+from store.scoping import within
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OPEN_ONBOARDING = (Status.awaiting_enrollment, Status.enrollment_submitted,
+                   Status.enrollment_approved, Status.enrollment_executing)
+"""Onboardings whose SI registration window (SIL art. 58) still runs: not enrolled or ended."""
+BOARD_STAGES = tuple(s for s in Stage if s not in TERMINAL)
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Due:
+    """One open deadline of an onboarding or a case, with what the dashboard shows beside it."""
+
+    subject_id: str
+    kind: str  # onboarding | case
+    employee_name: str
+    department: str
+    deadline: str
+    deadline_kind: str
+    due_at: datetime
+    article: str
+    owner: str
+    bucket: str  # overdue | today | week
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The moments the dashboard sorts deadlines by: now, the end of today and of the 7 days
+    ahead, Beijing time (a statutory day ends at 24:00 there)."""
+
+    now: datetime
+    today_ends: datetime
+    week_ends: datetime
+
+    @classmethod
+    def at(cls, now: datetime) -> Horizon:
+        tomorrow = datetime.combine(now.astimezone(SHANGHAI).date() + timedelta(days=1), time(),
+                                    SHANGHAI)
+        return cls(now, tomorrow, tomorrow + timedelta(days=6))
+
+    def bucket(self, due_at: datetime) -> str:
+        return "overdue" if due_at < self.now else "today" if due_at < self.today_ends \
+            else "week"
+
+
+def due_soon(url: str, scope: Scope, horizon: Horizon) -> list[Due]:
+    """Open deadlines overdue or due within the 7 days ahead, soonest first: each open
+    onboarding's SI registration window and each open case's deadlines (an employee's right that
+    passed is no one's to meet and is left out)."""
+    with session_for(url) as session:
+        onboardings = session.execute(select(OnboardingRow).where(
+            within(scope, OnboardingRow.department),
+            col(OnboardingRow.status).in_([s.value for s in OPEN_ONBOARDING]),
+            col(OnboardingRow.si_due_at) < horizon.week_ends)
+            .order_by(col(OnboardingRow.si_due_at)).limit(LIMIT)).scalars().all()
+        cases = session.execute(select(CaseDeadlineEntry, CaseRow).join(
+            CaseRow, col(CaseRow.id) == col(CaseDeadlineEntry.case_id)).where(
+            within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)),
+            col(CaseDeadlineEntry.active).is_(True), col(CaseDeadlineEntry.met_at).is_(None),
+            col(CaseDeadlineEntry.due_at) < horizon.week_ends,
+            or_(col(CaseDeadlineEntry.kind) != "right",
+                col(CaseDeadlineEntry.due_at) >= horizon.now))
+            .order_by(col(CaseDeadlineEntry.due_at)).limit(LIMIT)).all()
+    found = [Due(o.id, "onboarding", o.employee_name, o.department, "si_registration", "duty",
+                 o.si_due_at, statutes.SI_REGISTRATION.article, o.owner or o.created_by,
+                 horizon.bucket(o.si_due_at)) for o in onboardings]
+    found += [Due(c.id, "case", c.employee_name, c.department, d.name, d.kind, d.due_at,
+                  d.article, c.owner or c.created_by, horizon.bucket(d.due_at))
+              for d, c in cases]
+    return sorted(found, key=lambda d: (d.due_at, d.subject_id))
+
+
+def _visible_subjects(scope: Scope) -> object:
+    return union_all(
+        select(col(OnboardingRow.id)).where(within(scope, OnboardingRow.department)),
+        select(col(CaseRow.id)).where(within(scope, CaseRow.department)))
+
+
+def unanswered_notices(url: str, scope: Scope) -> list[NoticeRow]:
+    """Notices still waiting for their recipient's answer, oldest first."""
+    query = select(NoticeRow).where(col(NoticeRow.status) == "open",
+                                    col(NoticeRow.answered_at).is_(None))
+    if not scope.company:
+        query = query.where(col(NoticeRow.subject_id).in_(_visible_subjects(scope)))  # type: ignore[arg-type]
+    with session_for(url) as session:
+        return list(session.execute(query.order_by(col(NoticeRow.created_at)).limit(LIMIT))
+                    .scalars())
+
+
+def open_admin_tasks(url: str) -> list[AdminTaskRow]:
+    """Admin tasks not yet closed, oldest first (admins only: the caller checks)."""
+    with session_for(url) as session:
+        return list(session.execute(select(AdminTaskRow).where(
+            col(AdminTaskRow.closed_at).is_(None)).order_by(col(AdminTaskRow.opened_at))
+            .limit(LIMIT)).scalars())
+
+
+def onboardings(url: str, scope: Scope, status: str | None, *, limit: int = 100,
+                offset: int = 0) -> tuple[int, list[OnboardingRow]]:
+    """Onboardings newest first, by status; the total before paging."""
+    filters = [within(scope, OnboardingRow.department)]
+    if status:
+        filters.append(col(OnboardingRow.status) == status)
+    with session_for(url) as session:
+        total = session.execute(select(func.count()).select_from(OnboardingRow)
+                             .where(*filters)).scalar_one()
+        rows = session.execute(select(OnboardingRow).where(*filters).order_by(
+            col(OnboardingRow.created_at).desc(), col(OnboardingRow.id))
+            .offset(offset).limit(limit)).scalars().all()
+    return int(total), list(rows)
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """A case on the board: its row and its next open deadline (None: none open)."""
+
+    case: CaseRow
+    next_deadline: CaseDeadlineEntry | None
+
+
+def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> dict[str, list[BoardCard]]:
+    """Open cases by stage, in the order of the statute flow; each stage's soonest next
+    deadline first."""
+    with session_for(url) as session:
+        rows = session.execute(select(CaseRow).where(
+            within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)))
+            .order_by(col(CaseRow.accident_at).desc()).limit(per_stage * len(BOARD_STAGES))
+        ).scalars().all()
+        ids = [r.id for r in rows]
+        nexts: dict[str, CaseDeadlineEntry] = {}
+        if ids:
+            for d in session.execute(select(CaseDeadlineEntry).where(
+                    col(CaseDeadlineEntry.case_id).in_(ids),
+                    col(CaseDeadlineEntry.active).is_(True),
+                    col(CaseDeadlineEntry.met_at).is_(None))
+                    .order_by(col(CaseDeadlineEntry.due_at))).scalars():
+                nexts.setdefault(d.case_id, d)
+    board: dict[str, list[BoardCard]] = {s.value: [] for s in BOARD_STAGES}
+    for row in rows:
+        if row.stage in board and len(board[row.stage]) < per_stage:
+            board[row.stage].append(BoardCard(row, nexts.get(row.id)))
+    far = datetime.max.replace(tzinfo=SHANGHAI)
+    for cards in board.values():
+        cards.sort(key=lambda c: c.next_deadline.due_at if c.next_deadline else far)
+    return board
+
