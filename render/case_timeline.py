@@ -4,7 +4,7 @@ Chinese by default, English on request: every word goes through domain.shared.wo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -54,7 +54,8 @@ def render_case_timeline(data: CaseBundleInput) -> bytes:
         *company_lines(data.evidence, s),
         Paragraph(escape(w.t("案件编号 {id}；生成人 {by}；生成时间 {at}；时间均为北京时间。",
                              "Case {id}; exported by {by} at {at}; times are Beijing time.",
-                             id=v.id, by=data.evidence.generated_by, at=local(datetime.now(UTC)))),
+                             id=v.id, by=data.evidence.generated_by,
+                             at=local(data.evidence.generated_at))),
                   s["body"]),
         Paragraph(heads[0], s["h"]),
         table(_parties(data), s, widths=KEY_VALUE),
