@@ -148,14 +148,16 @@ def _alter_and_rechain(entries: list[dict[str, Any]]) -> None:
     assert canonical_json(entries[0]["payload"])  # the same canonical form the chain hashes
 
 
-def _keep_pages(pdf: bytes) -> None:
-    """Every page of the Chinese timeline as PNG under test-artifacts/bundle/ (for a reader)."""
+def _keep_pages(pdf: bytes, folder: str = "bundle", prefix: str = "page") -> None:
+    """Every page of a PDF as PNG under test-artifacts/<folder>/ (for a reader to look at)."""
     pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 renders the pages to PNG")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("page-*.png"):
+    where = ARTIFACTS.parent / folder
+    where.mkdir(parents=True, exist_ok=True)
+    for old in where.glob(f"{prefix}-*.png"):
         old.unlink()
     document = pdfium.PdfDocument(pdf)
     for number in range(len(document)):
-        document[number].render(scale=1.5).to_pil().save(ARTIFACTS / f"page-{number + 1:02d}.png")
-    text = _pdf_text(pdf)
-    assert "证据包" in text and not _latin_words(text), _latin_words(text)
+        document[number].render(scale=1.5).to_pil().save(where / f"{prefix}-{number + 1:02d}.png")
+    if folder == "bundle":
+        text = _pdf_text(pdf)
+        assert "证据包" in text and not _latin_words(text), _latin_words(text)

@@ -11,6 +11,7 @@ import httpx
 from pypdf import PdfReader
 
 from tests.api.conftest import AppFactory, auth, eventually
+from tests.api.test_bundle_verify_api import _keep_pages
 from tests.api.test_case_bundle_api import COMPANY, _contains, _has, _latin_words
 from tests.api.test_cases_api import act, open_case
 from tests.api.test_onboardings_api import register
@@ -46,6 +47,7 @@ async def test_the_return_notice_names_the_period_the_date_and_the_employer(make
                      COMPANY["company_uscc"], COMPANY["company_contact"], "送达回执", "运单号"):
         assert _contains(text, expected), expected
     assert not _latin_words(text), _latin_words(text)
+    _keep_pages(response.content, "letters", "return-notice")
 
     documents = (await api.get(f"/api/v1/cases/{cid}/documents", headers=auth("k-hr"))).json()
     issued = [d for d in documents["items"] if d["kind"] == "return_notice"]
@@ -88,6 +90,7 @@ async def test_the_withdrawal_application_goes_to_the_agency_of_the_region(
                      COMPANY["company_name"], COMPANY["company_uscc"], "用人单位（盖章）"):
         assert _contains(text, expected), expected
     assert not _latin_words(text), _latin_words(text)
+    _keep_pages(response.content, "letters", "withdrawal-application")
     documents = (await api.get(f"{base}/documents", headers=auth("k-hr"))).json()["items"]
     assert [d["kind"] for d in documents] == ["withdrawal_application"]
     missing = await api.post(f"{base}/letters/withdrawal-application?number=7",
