@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from domain.injury.clocks import local_date
 from domain.injury.payloads import CaseInput
 from domain.injury.state import Appraisal, CaseDeadline, Determination, NoticeRef
 from domain.shared.calendar import local
 from domain.shared.labels import DEADLINE_NAMES
 from domain.shared.people import EmergencyContact
+from domain.shared.wording import REGIONS
 
 _WHAT = {
     "materials_filed": ("工伤认定申请材料尚未备齐", "the determination materials are not on file"),
@@ -85,6 +88,57 @@ def appraisal_notice(inp: CaseInput, appraisal: Appraisal) -> dict[str, str]:
         "body": f"{inp.employee.name}您好：您的{which}已于 {appraisal.concluded_on} 作出结论：{grade}。"
                 f"{tail}请确认已收到本通知。",
     }
+
+
+def _common(inp: CaseInput, documents: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What every notice to the employee may carry: the sender, HR's phone, attached documents
+    (their ids: the employee's page shows and serves them)."""
+    data: dict[str, Any] = {}
+    if inp.company:
+        data["company"] = inp.company
+    if inp.hr_phone:
+        data["hr_phone"] = inp.hr_phone
+    if documents:
+        data["documents"] = list(documents)
+    return data
+
+
+def return_data(inp: CaseInput, back_on: date, suspension_end: CaseDeadline) -> dict[str, Any]:
+    """The return_to_work template's data: the day, where to report (the employee's department)
+    and the last day of the paid suspension period (《工伤保险条例》第三十三条)."""
+    last_day = local_date(suspension_end.raw_due_at) - timedelta(days=1)
+    return {"return_date": back_on.isoformat(), "suspension_ends_on": last_day.isoformat(),
+            "department": inp.employee.department, **_common(inp)}
+
+
+def authority_of(region: str) -> str:
+    """The deciding authority as the notice names it: the region's 社会保险行政部门 (Reg. 17, 20)."""
+    return f"{REGIONS.get(region, region)}社会保险行政部门"
+
+
+def determination_data(inp: CaseInput, det: Determination,
+                       documents: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The determination_decision template's data: recognised or not, by whom, when, the decision
+    document, and (in the template) the 60-day review right (Reg. 55; 行政复议法第二十条)."""
+    return {**determination_notice(inp, det),  # title and body: what the generic template said
+            "recognised": bool(det.recognised), "authority": authority_of(inp.region),
+            "authority_en": f"the social insurance authority of {inp.region.capitalize()}",
+            "decided_on": det.decided_on.isoformat() if det.decided_on else "",
+            "accident_at": local(inp.accident_at), "reference": det.decision_reference,
+            "reason": det.reason, **_common(inp, documents)}
+
+
+def appraisal_data(inp: CaseInput, appraisal: Appraisal,
+                   documents: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The appraisal_conclusion template's data: the grade, the date, whether it is final, and
+    (in the template) the 15-day re-appraisal right (Reg. 26)."""
+    final = appraisal.round > 1
+    return {**appraisal_notice(inp, appraisal),
+            "grade": appraisal.grade, "final": final,
+            "concluded_on": appraisal.concluded_on.isoformat() if appraisal.concluded_on else "",
+            "committee": f"{REGIONS.get(inp.region, inp.region)}劳动能力鉴定委员会" if final
+                         else "设区的市级劳动能力鉴定委员会",
+            "reference": appraisal.reference, **_common(inp, documents)}
 
 
 def escalation_data(inp: CaseInput, ref: NoticeRef, history: tuple[str, ...],

@@ -24,11 +24,16 @@ from jinja2 import (
     select_autoescape,
 )
 
-TEMPLATES = ("return_to_work", "si_reminder", "si_escalation", "notice_escalation", "generic")
+TEMPLATES = ("return_to_work", "determination_decision", "appraisal_conclusion",
+             "negotiation_invitation", "settlement_payment", "si_reminder", "si_escalation",
+             "notice_escalation", "generic")
 LOCALES = ("zh-CN", "en")
 _TEMPLATE_DIR = Path(__file__).with_name("templates")
 _COUNTRIES_FILE = Path(__file__).parents[1] / "data" / "sms_countries.json"
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+# An email's inline styles: the page's CSP allows only its own style block (data is escaped, so a
+# quote inside it never closes an attribute).
+_STYLE_ATTRIBUTE = re.compile(r'\s+style="[^"]*"')
 
 # GSM 03.38: the basic table (one septet each; \x1b is the escape, not a character) and the
 # extension table (escape + one septet: two septets each).
@@ -146,27 +151,39 @@ def _environment() -> Environment:
         keep_trailing_newline=False)
 
 
+CHINA_SMS_MAX_SEGMENTS = 3
+"""An SMS to a mainland number states a notice's substance in at most this many parts (UCS-2,
+67 characters each): carriers bill each part, and a long text is cut on older handsets."""
+
+_COMPANIONS = {"zh-CN": {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
+               "en": {"email": "email", "wecom": "WeCom", "dingtalk": "DingTalk"}}
+
+
 def render(template: str, locale: str, data: Mapping[str, Any], *, link: str, code: str,
            pixel_url: str = "", channel: str = "email", name: str = "", reminder: bool = False,
-           hr_phone: str = "", email_on_file: bool = False,
+           hr_phone: str = "", email_on_file: bool = False, companion: str = "",
            sms_rule: SmsCountryRule | None = None) -> Rendered:
     """Subject, text and HTML of one notice on one channel.
 
-    On the sms channel a country whose rule forbids URLs gets the notice code and how to answer
-    (the email link when an email address is on file, HR's phone) instead of the link.
+    On the sms channel a country whose rule forbids URLs gets the substance, the notice code and
+    how to answer instead of the link: HR's phone, or, when the caller knows that a message with
+    the link goes out together with this one, that channel (`companion`: email, wecom or
+    dingtalk). An email address on file (`email_on_file`) is no such promise, so no text relies
+    on it: the email may go only later, as a fallback, or never.
     """
     if template not in TEMPLATES:
         raise ValueError(f"unknown notice template {template!r}: one of {', '.join(TEMPLATES)}")
     rule = sms_rule or sms_rules()["*"]
     sms = channel == "sms"
+    folder = normalize_locale(locale)
     context = {
         "data": dict(data), "name": name, "code": code, "reminder": reminder,
         "hr_phone": hr_phone, "email_on_file": email_on_file, "pixel_url": pixel_url,
         "link": link if (not sms or rule.urls_allowed) else "",
         "two_way": sms and rule.two_way,
+        "companion": _COMPANIONS[folder].get(companion, "") if sms else "",
     }
     env = _environment()
-    folder = normalize_locale(locale)
     try:
         txt = env.get_template(f"{folder}/{template}.txt")
         html = env.get_template(f"{folder}/{template}.html") if not sms else None
@@ -194,3 +211,23 @@ def _render_parts(block: Callable[[str], str], html: Template | None, context: d
         return Rendered(subject=subject, text=text, html="")
     context["subject"] = subject
     return Rendered(subject=subject, text=block("text"), html=html.render(context) if html else "")
+
+
+def render_page(template: str, locale: str, data: Mapping[str, Any], *, name: str,
+                code: str = "", hr_phone: str = "") -> str:
+    """The notice's whole substance as an HTML fragment for the employee's page (/r/…): the
+    content of its email, without the link, the button or the pixel (the reader is on the page)."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown notice template {template!r}: one of {', '.join(TEMPLATES)}")
+    context = {"data": dict(data), "name": name, "code": code, "reminder": False,
+               "hr_phone": hr_phone, "email_on_file": False, "pixel_url": "", "link": "",
+               "two_way": False, "companion": "", "subject": ""}
+    try:
+        html = _environment().get_template(f"{normalize_locale(locale)}/{template}.html")
+        fragment = "".join(html.blocks["content"](html.new_context(context))).strip()
+    except TemplateNotFound as exc:
+        raise ValueError(f"notice template file missing: {exc.name}") from None
+    except UndefinedError as exc:
+        raise ValueError(f"notice template {template!r} needs data it was not given: "
+                         f"{exc.message}") from None
+    return _STYLE_ATTRIBUTE.sub("", fragment)

@@ -132,6 +132,8 @@ NOTICE_PURPOSES = {
     "return_to_work": "复工通知",
     "determination_decision": "工伤认定结果通知",
     "appraisal_conclusion": "劳动能力鉴定结论通知",
+    "negotiation_invitation": "工伤赔偿协商邀请",
+    "settlement_payment": "工伤待遇支付通知",
     "case_reminder": "工伤案件提醒",
     "emergency_contact": "请紧急联系人转告",
     "case_escalation": "工伤案件逾期升级",

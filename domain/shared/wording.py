@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.notices.proof import PROOF_GRADES_ZH
 from domain.shared import labels
 from domain.shared.citations import article_zh
 
@@ -67,6 +68,7 @@ PAYLOAD_FIELDS = {
     "event": "事项", "entries": "记录条数", "invoice_number": "发票号码", "hospital": "医院",
     "head": "链头哈希", "gen_time": "签发时间", "seq": "序号", "tsa_url": "时间戳服务地址",
     "simple_case": "简易程序", "extended_months": "延长月数", "name": "名称", "kind": "材料类别",
+    "proof": "送达证明",
 }
 
 # Payload values that are codes, by field: the event table shows them in words.
@@ -77,6 +79,7 @@ PAYLOAD_VALUES: dict[str, dict[str, str]] = {
     "party": labels.OFFER_PARTIES, "status": _STATUS, "event": labels.DISPUTE_EVENTS,
     "type": labels.ENROLLMENT_TYPES, "kind": DOCUMENT_KINDS, "region": REGIONS,
     "note": {"generated from the case data": "根据案件数据生成"},
+    "proof": PROOF_GRADES_ZH,  # each grade with what it proves (domain/notices/proof.py)
 }
 
 

@@ -34,6 +34,11 @@ DATA: dict[str, dict[str, Any]] = {
                           "deadline": "2026-11-26", "unreachable": True,
                           "history": ["11-23 09:00 SMS queued", "11-23 09:01 email opened (weak)"]},
     "generic": {"title": "体检安排", "body": "请于周五上午到医务室体检。\n\n带上身份证。"},
+    "determination_decision": {"recognised": True, "authority": "北京市社会保险行政部门",
+                               "decided_on": "2026-12-01", "documents": ["doc-1"]},
+    "appraisal_conclusion": {"grade": 7, "final": False, "concluded_on": "2026-12-01"},
+    "negotiation_invitation": {"meeting_at": "2026-12-10 14:00", "place": "二楼会议室"},
+    "settlement_payment": {"agreed_amount": "120000.00", "agreed_on": "2026-12-05"},
 }
 
 
@@ -117,13 +122,18 @@ def test_a_chinese_sms_has_the_code_and_how_to_answer_but_no_url():
     china = sms_rule_for("+8613800138000")
     kwargs: dict[str, Any] = {"link": LINK, "code": "K7M2QX", "channel": "sms", "name": "张三",
                               "sms_rule": china}
-    by_mail = render("return_to_work", "zh-CN", DATA["return_to_work"], email_on_file=True,
-                     hr_phone="010-12345678", **kwargs).text
-    by_phone = render("return_to_work", "zh-CN", DATA["return_to_work"],
+    # An email address on file is no promise that the email went out (it may go later, as a
+    # fallback, or never): the SMS never points at it (issue 17).
+    by_phone = render("return_to_work", "zh-CN", DATA["return_to_work"], email_on_file=True,
                       hr_phone="010-12345678", **kwargs).text
-    for text in (by_mail, by_phone):
+    paired = render("return_to_work", "zh-CN", DATA["return_to_work"], companion="wecom",
+                    hr_phone="010-12345678", **kwargs).text
+    alone = render("return_to_work", "zh-CN", DATA["return_to_work"], **kwargs).text
+    for text in (by_phone, paired, alone):
         assert "K7M2QX" in text and "http" not in text and "回复本短信" not in text
-    assert "邮件" in by_mail and "010-12345678" in by_phone and "邮件" not in by_phone
+    assert "010-12345678" in by_phone and "邮件" not in by_phone
+    assert "另通过企业微信发送" in paired and "010-12345678" in paired
+    assert "请联系人事" in alone
     with pytest.raises(ValueError, match="no URL"):
         render("generic", "zh-CN", {"title": "t", "body": "b", "sms": "见 http://x.cn"}, **kwargs)
 
