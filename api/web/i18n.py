@@ -79,4 +79,5 @@ def labeller(lang: str) -> dict[str, Any]:
         "stage": lambda k: label(lang, labels.CASE_STAGES, k),
         "dkind": lambda k: label(lang, labels.DEADLINE_KINDS, k),
         "purpose": lambda k: label(lang, labels.NOTICE_PURPOSES, k),
+        "dstatus": lambda k: label(lang, labels.DEADLINE_STATUS, k),
     }

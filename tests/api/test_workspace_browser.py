@@ -1,0 +1,185 @@
+"""The HR workspace in a real headless Chromium (Debian's chromium and chromedriver, as the
+employee page's test drives them): sign in, the dashboard, an onboarding's timeline, the case
+board, sign out; a form without its CSRF token; the lockout. A desktop and a phone viewport;
+screenshots of each page in test-artifacts/."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from devstack import free_port, wait_for_port
+from tests.api.conftest import AppFactory
+from tests.api.test_workspace_api import PASSWORDS, case, give_login, onboarding
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0}
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("chromium and chromedriver are required in CI (make test installs them)",
+                    pytrace=False)
+    pytest.skip("chromium/chromedriver not installed (make test installs them)",
+                allow_module_level=True)
+
+
+def chromium(phone: bool) -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--lang=zh-CN"):
+        options.add_argument(flag)
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+    else:
+        options.add_argument("--window-size=1366,900")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+
+
+def sign_in(driver: Any, base: str, email: str, password: str) -> str:
+    """Fill the form by keyboard, as a person would; the page's text after."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{base}/hr/login")
+    assert driver.find_element(By.CSS_SELECTOR, "label[for=email]").text
+    assert driver.find_element(By.CSS_SELECTOR, "label[for=password]").text
+    driver.find_element(By.ID, "email").send_keys(email)
+    field = driver.find_element(By.ID, "password")
+    field.send_keys(password)
+    return follow(driver, lambda: field.send_keys(Keys.ENTER))
+
+
+def follow(driver: Any, act: Callable[[], Any]) -> str:
+    """Do what leads to another page (a click, Enter) and wait for it; the new page's text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 10).until(ready.staleness_of(old))
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.TAG_NAME, "main")))
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def shot(driver: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"workspace-{name}.png"))
+
+
+def csp_errors(driver: Any) -> list[str]:
+    return [str(e.get("message", "")) for e in driver.get_log("browser")
+            if "Content Security Policy" in str(e.get("message", ""))]
+
+
+def hr_walk(base: str, email: str, password: str, late: str, case_id: str,
+            phone: bool) -> dict[str, str]:
+    """Sign in, the dashboard, the onboarding from its row, the board, sign out."""
+    from selenium.webdriver.common.by import By
+
+    size = "phone" if phone else "desktop"
+    driver = chromium(phone)
+    try:
+        seen = {"dashboard": sign_in(driver, base, email, password)}
+        shot(driver, f"dashboard-{size}")
+        for name, selector in (("onboarding", f"#due-overdue a[href$='{late}']"),
+                               ("onboardings", "#nav-onboardings"), ("cases", "#nav-cases"),
+                               ("case", f"#board a[href$='{case_id}']")):
+            link = driver.find_element(By.CSS_SELECTOR, selector)
+            seen[name] = follow(driver, link.click)
+            shot(driver, f"{name}-{size}")
+        button = driver.find_element(By.ID, "sign-out")
+        seen["signed_out"] = follow(driver, button.click)
+        driver.get(f"{base}/hr/")
+        seen["after"] = driver.current_url
+        seen["csp"] = "\n".join(csp_errors(driver))
+        return seen
+    finally:
+        driver.quit()
+
+
+def refusals(base: str, email: str, password: str) -> dict[str, str]:
+    """A sign-in form whose CSRF cookie is gone; then five wrong passwords and the right one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = chromium(phone=False)
+    try:
+        driver.get(f"{base}/hr/login")
+        driver.delete_cookie("cg_login")
+        driver.find_element(By.ID, "email").send_keys(email)
+        field = driver.find_element(By.ID, "password")
+        field.send_keys(password)
+        follow(driver, lambda: field.send_keys(Keys.ENTER))
+        seen = {"csrf": driver.find_element(By.ID, "message").text}
+        shot(driver, "csrf-refused")
+        for n in range(5):
+            seen["wrong"] = sign_in(driver, base, email, f"not my password {n}")
+        seen["right"] = sign_in(driver, base, email, password)
+        shot(driver, "locked")
+        seen["url"] = driver.current_url
+        return seen
+    finally:
+        driver.quit()
+
+
+async def serving(api: httpx.AsyncClient, run: Callable[[str], Any]) -> Any:
+    """Serve the app on a loopback port while `run(base_url)` drives the browser."""
+    server = uvicorn.Server(uvicorn.Config(api._transport.app, host="127.0.0.1",  # type: ignore[attr-defined]
+                                           port=free_port(), lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+        await asyncio.to_thread(wait_for_port, "127.0.0.1", server.config.port)
+        return await asyncio.to_thread(run, f"http://127.0.0.1:{server.config.port}")
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+async def test_hr_signs_in_and_walks_the_workspace(make_api: AppFactory, db_url: str,
+                                                   monkeypatch: pytest.MonkeyPatch, phone: bool):
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
+    api = await make_api()
+    late = await onboarding(api, "E7201", hired_days_ago=60)
+    case_id = await case(api, "E7202")
+    email = await give_login(api, "hr-alice")
+    seen = await serving(api, lambda base: hr_walk(base, email, PASSWORDS["hr-alice"], late,
+                                                   case_id, phone))
+    assert "今日待办" in seen["dashboard"] and "已逾期" in seen["dashboard"]
+    assert late in seen["dashboard"] and "Social Insurance Law art. 58" in seen["dashboard"]
+    assert "登记新员工入职" in seen["onboarding"] and "社会保险登记期限" in seen["onboarding"]
+    assert late in seen["onboardings"]
+    assert "已报告事故" in seen["cases"] and "登记工伤事故，案件开启" in seen["case"]
+    assert "您已退出登录" in seen["signed_out"]
+    assert seen["after"].endswith("/hr/login")
+    assert seen["csp"] == ""
+    assert (ARTIFACTS / f"workspace-dashboard-{'phone' if phone else 'desktop'}.png"
+            ).stat().st_size > 1000
+
+
+async def test_a_forged_form_and_repeated_failures_are_refused(make_api: AppFactory, db_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    email = await give_login(api, "hr-alice")
+    seen = await serving(api, lambda base: refusals(base, email, PASSWORDS["hr-alice"]))
+    assert "表单已失效" in seen["csrf"]
+    assert "已暂时锁定" in seen["wrong"]
+    assert "已暂时锁定" in seen["right"] and seen["url"].endswith("/hr/login")
