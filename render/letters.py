@@ -6,7 +6,7 @@ records do not hold as a blank to fill in by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ class ReturnNotice:
     started_on: date
     months: int
     extended_months: int
-    ends_at: datetime             # the suspension_end deadline (Beijing time on the letter)
+    last_day: date                # the period's last day (Civil Code art. 202, not moved)
+    report_on: date               # the first working day after it
     issued_on: date
 
 
@@ -61,8 +62,6 @@ class WithdrawalApplication:
 def return_notice_pdf(letter: ReturnNotice, company: Company, font: Path) -> bytes:
     """The 返岗通知书 with the proof-of-service slip (送达回执) the courier brings back."""
     s = _styles(font)
-    end = letter.ends_at.astimezone(SHANGHAI)
-    report_on = (end - timedelta(seconds=1)).date() + timedelta(days=1)
     extended = f"，经劳动能力鉴定委员会确认延长{letter.extended_months}个月" \
         if letter.extended_months else ""
     decided = f"，经社会保险行政部门认定为工伤（{letter.decision_reference}）" \
@@ -71,8 +70,8 @@ def return_notice_pdf(letter: ReturnNotice, company: Company, font: Path) -> byt
         f"{letter.employee_name}（公民身份号码：{letter.id_number or FILL}）：",
         f"你于{_day(letter.accident_on)}在{letter.location or FILL}受到事故伤害{decided}。依据"
         f"{SUSPENSION}，你的停工留薪期自{_day(letter.started_on)}起{letter.months}个月{extended}，"
-        f"至{_day((end - timedelta(seconds=1)).date())}届满，其间原工资福利待遇不变。",
-        f"请你于停工留薪期届满后的次日，即{_day(report_on)}，到本单位"
+        f"至{_day(letter.last_day)}届满，其间原工资福利待遇不变。",
+        f"请你于停工留薪期届满后的第一个工作日，即{_day(letter.report_on)}，到本单位"
         f"（{company.address or FILL}）报到，返回工作岗位。",
         "如你认为伤情尚需继续治疗、需要延长停工留薪期，请在期满前书面告知本单位，延长须经设区的市级"
         "劳动能力鉴定委员会确认（《工伤保险条例》第三十三条第二款）；如伤情相对稳定后存在残疾、影响劳动"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -21,7 +21,7 @@ from domain.injury.payloads import CaseInput
 from domain.injury.views import CaseView
 from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.state import EnrollmentRequest, OnboardingView
-from domain.shared.calendar import SHANGHAI
+from domain.shared.calendar import LEGACY_CALENDAR, SHANGHAI, HolidayCalendar, is_rest_day
 from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX
 from domain.shared.people import Actor
 from render.letters import ReturnNotice, WithdrawalApplication, return_notice_pdf, withdrawal_pdf
@@ -52,12 +52,15 @@ async def issue_return_notice(id: str, actor: Issuer, client: TemporalDep,
         raise ApiError(409, "letter.no_suspension", f"{id} has no paid suspension period: record "
                        "it first (POST /api/v1/cases/{id}/start-suspension)", "id")
     det = view.determination
+    # The period ends on its calendar day (Civil Code art. 202): the day before its raw end.
+    last_day = end.raw_due_at.astimezone(SHANGHAI).date() - timedelta(days=1)
     letter = ReturnNotice(
         employee_name=view.employee_name, id_number=case.employee.id_number,
         accident_on=view.accident_at.astimezone(SHANGHAI).date(), location=view.location,
         decision_reference=(det.decision_reference or "") if det and det.recognised else "",
         started_on=view.suspension.started_on, months=view.suspension.months,
-        extended_months=view.suspension.extended_months, ends_at=end.due_at,
+        extended_months=view.suspension.extended_months, last_day=last_day,
+        report_on=_first_working_day(last_day + timedelta(days=1), case.calendar or LEGACY_CALENDAR),
         issued_on=datetime.now(SHANGHAI).date())
     font = _font(settings)
     content = await asyncio.to_thread(return_notice_pdf, letter, settings.company(), font)
@@ -99,6 +102,12 @@ def _withdrawal_reason(view: OnboardingView, request: EnrollmentRequest) -> str:
     asked = [e for e in view.events if e.kind == "withdrawal_requested"
              and e.data.get("request") == request.number]
     return str(asked[-1].data.get("reason", "")) if asked else ""
+
+
+def _first_working_day(day: date, cal: HolidayCalendar) -> date:
+    while is_rest_day(day, cal):
+        day += timedelta(days=1)
+    return day
 
 
 def _prefixed(id: str, prefix: str, what: str) -> None:

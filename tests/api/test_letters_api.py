@@ -105,3 +105,13 @@ async def test_letters_of_unknown_records_are_404(api: httpx.AsyncClient):
                  "/api/v1/onboardings/onboarding-NOPE/letters/withdrawal-application?number=1"):
         response = await api.post(path, headers=auth("k-hr"))
         assert response.status_code == 404, (path, response.text)
+
+
+def test_the_report_day_is_the_first_working_day_after_the_period():
+    from datetime import date
+
+    from api.routes.letters import _first_working_day
+    from domain.shared.calendar import LEGACY_CALENDAR
+
+    assert _first_working_day(date(2026, 12, 5), LEGACY_CALENDAR) == date(2026, 12, 7)  # Sat → Mon
+    assert _first_working_day(date(2026, 12, 8), LEGACY_CALENDAR) == date(2026, 12, 8)
