@@ -88,6 +88,7 @@ EVENT_KINDS = {
     "stop_opened": "登记离职减员",
     "stop_task_opened": "待办：在社保经办平台办理减员",
     "stop_executed": "社保经办机构已办理减员",
+    "notice_document_opened": "职工打开通知所附文书",
 }
 
 DEADLINE_NAMES = {
