@@ -16,7 +16,13 @@ from domain.notices.rules import advances
 from domain.shared.tokens import LinkParams
 from store import evidence
 from store.db import session_for
-from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow, WebhookMessageRow
+from store.models import (
+    EvidenceEntry,
+    NoticeAttemptRow,
+    NoticeReceiptRow,
+    NoticeRow,
+    WebhookMessageRow,
+)
 
 _ANSWER = TypeAdapter(Answer)
 
@@ -172,3 +178,23 @@ def attempt_by_number(db_url: str, notice_id: str, attempt_no: int) -> NoticeAtt
         return session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.notice_id == notice_id,
             NoticeAttemptRow.attempt_no == attempt_no)).first()
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    template: str
+    data: dict[str, Any]
+
+
+def content(db_url: str, notice: NoticeRow) -> NoticeContent | None:
+    """What a notice says (its template and data), as its `notice_opened` evidence recorded it;
+    None for a notice opened before that was recorded, or whose entry retention redacted."""
+    with session_for(db_url) as session:
+        entry = session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == notice.subject_id,
+            EvidenceEntry.idempotency_key == f"{notice.id}:opened")).first()
+    payload = entry.payload if entry is not None else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("template"), str) \
+            or not isinstance(payload.get("data"), dict):
+        return None
+    return NoticeContent(template=payload["template"], data=dict(payload["data"]))

@@ -59,7 +59,9 @@ class NoticeActivities:
             at=request.opened_at, actor="system", kind="notice_opened",
             payload={"notice_id": request.notice_id, "purpose": inp.purpose,
                      "recipient": inp.recipient.name, "role": inp.recipient.role,
-                     "channels": list(inp.channels), "code": code}))
+                     "channels": list(inp.channels), "code": code,
+                     # what the notice says: the employee's page renders it from here
+                     "template": inp.template, "data": dict(inp.data)}))
         return code
 
     @activity.defn(name="close_notice", no_thread_cancel_exception=True)

@@ -2,7 +2,9 @@
 
 Opening the page (or loading the pixel) records `opened`, which a mail scanner's prefetch can do
 too; only the employee's own POST records `read` and the answer, once: a second POST shows the
-answer on record and writes nothing. Every page carries a CSP whose only allowance is its own
+answer on record and writes nothing. The page shows the whole notice (rendered from what its
+`notice_opened` evidence recorded), the documents it carries, and the answers its purpose takes
+(domain/notices/answers.py). Every page carries a CSP whose only allowance is its own
 nonce'd style block; api/edges.py adds the other headers and the rate limit to all of /r/.
 """
 
@@ -11,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
+import uuid
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form
@@ -23,14 +27,18 @@ from api.deps import SettingsDep, TemporalDep
 from api.errors import file_response
 from api.routes.webhooks import _signal
 from api.schemas import PlainText
+from domain.notices.answers import form_for, proposed_time_text
 from domain.notices.payloads import Answer, DeliveryStatus, Receipt
-from domain.notices.text import LINK_WITHHELD
+from domain.notices.text import LINK_WITHHELD, render_page
 from domain.shared.input_rules import check_date_in_window
 from domain.shared.labels import NOTICE_PURPOSES
 from domain.shared.tokens import LinkParams, TokenError, read_link
+from domain.shared.wording import DOCUMENT_KINDS
 from settings import Settings
+from store import document_rows, evidence
 from store import notices as store
-from store.models import NoticeRow
+from store.documents import content_store
+from store.models import DocumentRow, NoticeRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 router = APIRouter(prefix="/r", tags=["employee page"], include_in_schema=True)
@@ -61,27 +69,51 @@ async def notice_page(token: str, settings: SettingsDep, client: TemporalDep) ->
         return _bad_link(settings, token)
     notice, link = found
     await _receipt(settings, client, notice, link, DeliveryStatus.opened, "link")
+    shown = await asyncio.to_thread(_shown, settings, notice, token)
     if notice.answered_at is not None:
-        return _html(notice, _recorded(notice, again=False))
-    attempt = await asyncio.to_thread(store.latest_attempt, settings.db_url, notice.id, "email")
-    text = attempt.body if attempt is not None else ""
-    return _html(notice, _form(token, notice, text))
+        return _html(notice, shown + _recorded(notice, again=False))
+    return _html(notice, shown + _form(token, notice))
+
+
+@router.get("/{token}/d/{document_id}", name="notice_document", response_class=Response,
+            responses={**file_response("application/octet-stream", "A document the notice "
+                                       "carries (PDF, JPEG, PNG: its own content type)"),
+                       **BAD_LINK})
+async def notice_document(token: str, document_id: str, settings: SettingsDep) -> Response:
+    """A document the notice carries (e.g. the 工伤认定决定书), for its recipient; each opening is
+    recorded as evidence (`notice_document_opened`)."""
+    found = await _notice(settings, token)
+    if found is None:
+        return _bad_link(settings, token)
+    notice, _ = found
+    loaded = await asyncio.to_thread(_document, settings, notice, document_id)
+    if loaded is None:
+        return simple_page("文件不可用", "<p>此通知没有这份文件。</p>"
+                           "<p lang='en'>This notice carries no such document.</p>", 404)
+    row, data = loaded
+    return Response(data, media_type=row.content_type, headers={
+        "X-Content-SHA256": row.sha256, "Cache-Control": "no-store",
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename, safe='')}"})
 
 
 @router.post("/{token}", response_class=HTMLResponse, responses=BAD_LINK)
 async def answer_notice(token: str, settings: SettingsDep, client: TemporalDep,
                         choice: Annotated[str, Form()] = "confirm",
                         text: Annotated[PlainText, Form(max_length=2000)] = "",
-                        return_date: Annotated[str, Form()] = "") -> HTMLResponse:
+                        return_date: Annotated[str, Form()] = "",
+                        proposed_at: Annotated[str, Form(max_length=40)] = "") -> HTMLResponse:
     """Records the employee's confirmation or answer, once: the only thing that acknowledges a
     notice. A link that was answered already shows the answer on record and records nothing."""
     found = await _notice(settings, token)
     if found is None:
         return _bad_link(settings, token)
     notice, link = found
+    form = form_for(notice.purpose)  # a field the purpose does not ask for is not recorded
     answer = Answer(at=datetime.now(UTC), channel="link",
-                    choice="answer" if choice == "answer" else "confirm", text=text.strip(),
-                    return_date=_date(return_date))
+                    choice="answer" if choice == "answer" else "confirm",
+                    text=proposed_time_text(proposed_at, text.strip()) if form.propose_time
+                    else text.strip(),
+                    return_date=_date(return_date) if form.return_date else None)
     first = notice.answered_at is None and await asyncio.to_thread(
         store.record_answer, settings.db_url, notice, answer, notice.recipient_name)
     if not first:
@@ -148,7 +180,7 @@ def _recorded(notice: NoticeRow, *, again: bool) -> str:
     at = notice.answered_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") \
         if notice.answered_at else ""
     if answer.get("choice") == "confirm":
-        given = "<p>您已确认收到此通知。</p>"
+        given = f"<p>{escape(form_for(notice.purpose).confirmed)}</p>"
     else:
         given = f"<p>您的回复：{escape(str(answer.get('text') or ''))}</p>"
     if answer.get("return_date"):
@@ -159,19 +191,78 @@ def _recorded(notice: NoticeRow, *, again: bool) -> str:
             "<p lang='en'>This notice has been answered; the first answer stands.</p></div>")
 
 
-def _form(token: str, notice: NoticeRow, text: str) -> str:
-    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in _readable(text))
-    ask_date = notice.purpose == "return_to_work"
-    date_field = ("<label>预计返岗日期 <input type='date' name='return_date'></label>"
-                  if ask_date else "")
+def _shown(settings: Settings, notice: NoticeRow, token: str) -> str:
+    """The whole notice and its documents; a notice opened before its content was recorded shows
+    the text of its newest email, as sent."""
+    content = store.content(settings.db_url, notice)
+    if content is None:
+        attempt = store.latest_attempt(settings.db_url, notice.id, "email")
+        lines = _readable(attempt.body if attempt is not None else "")
+        return "<div class='notice' id='notice'>" + \
+            "".join(f"<p>{escape(line)}</p>" for line in lines) + "</div>"
+    try:
+        body = render_page(content.template, notice.locale, content.data,
+                           name=notice.recipient_name, code=notice.code)
+    except ValueError:  # a template since removed: the text as sent
+        attempt = store.latest_attempt(settings.db_url, notice.id, "email")
+        body = "".join(f"<p>{escape(line)}</p>"
+                       for line in _readable(attempt.body if attempt is not None else ""))
+    return f"<div class='notice' id='notice'>{body}</div>" + \
+        _documents(settings, notice, token, content.data)
+
+
+def _documents(settings: Settings, notice: NoticeRow, token: str, data: dict[str, Any]) -> str:
+    rows = [row for row in (document_rows.get(settings.db_url, str(d))
+                            for d in _document_ids(data))
+            if row is not None and row.subject_id == notice.subject_id]
+    if not rows:
+        return ""
+    items = "".join(
+        f"<li><a href='/r/{escape(token)}/d/{escape(row.id)}'>{escape(row.filename)}</a>"
+        f"<span class='meta'>（{escape(DOCUMENT_KINDS.get(row.kind, row.kind))}）</span></li>"
+        for row in rows)
+    return f"<div class='notice' id='documents'><p>附件：</p><ul>{items}</ul></div>"
+
+
+def _document_ids(data: dict[str, Any]) -> list[str]:
+    ids = data.get("documents")
+    return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
+def _document(settings: Settings, notice: NoticeRow,
+              document_id: str) -> tuple[DocumentRow, bytes] | None:
+    """A document the notice's recorded content names, of the notice's own subject, else None."""
+    content = store.content(settings.db_url, notice)
+    if content is None or document_id not in _document_ids(content.data):
+        return None
+    row = document_rows.get(settings.db_url, document_id)
+    if row is None or row.subject_id != notice.subject_id:
+        return None
+    data = content_store(settings).get(row.sha256)
+    evidence.append(settings.db_url, evidence.NewEntry(
+        subject_id=row.subject_id, idempotency_key=f"notice-document:{uuid.uuid4()}",
+        at=datetime.now(UTC), actor=notice.recipient_name, kind="notice_document_opened",
+        payload={"notice_id": notice.id, "document_id": row.id, "kind": row.kind,
+                 "sha256": row.sha256}))
+    return row, data
+
+
+def _form(token: str, notice: NoticeRow) -> str:
+    form = form_for(notice.purpose)
+    fields = ""
+    if form.return_date:
+        fields += "<label>预计返岗日期 <input type='date' name='return_date'></label>"
+    if form.propose_time:
+        fields += ("<label>您方便的时间 <input type='datetime-local' name='proposed_at' "
+                   "id='proposed_at'></label>")
     return f"""
-<div class='notice'>{paragraphs}</div>
 <form method='post' action='/r/{escape(token)}'>
-  <button type='submit' name='choice' value='confirm' id='confirm'>我已收到并确认</button>
-  <p class='or'>或者回复人事：</p>
-  {date_field}
-  <textarea name='text' rows='4' placeholder='例如：我将于 2026-12-01 返岗 / 我无法返岗，因为…'></textarea>
-  <button type='submit' name='choice' value='answer' id='answer' class='secondary'>提交回复</button>
+  <button type='submit' name='choice' value='confirm' id='confirm'>{escape(form.confirm)}</button>
+  <p class='or'>{escape(form.prompt)}</p>
+  {fields}
+  <textarea name='text' rows='4' placeholder='{escape(form.placeholder)}'></textarea>
+  <button type='submit' name='choice' value='answer' id='answer'
+          class='secondary'>{escape(form.submit)}</button>
 </form>"""
 
 

@@ -85,7 +85,8 @@ async def test_an_employee_confirms_on_a_phone(make_api: AppFactory, db_url: str
         path = await eventually(link)
         before, after, console = await asyncio.to_thread(
             browse, f"http://127.0.0.1:{server.config.port}{path}")
-        assert "复工通知" in before and "我已收到并确认" in before
+        assert "复工通知" in before and "我会按时返岗" in before and "预计返岗日期" in before
+        assert "不能按时返岗" in before  # the whole notice, not the SMS text
         assert "已记录" in after
         assert not [line for line in console if "Content Security Policy" in line], console
         outcome = await handle.result()
