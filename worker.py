@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.contract_watch import ContractWatchActivities
 from activities.contributions import ContributionActivities
 from activities.directory import DirectoryActivities
 from activities.forms import FormActivities
@@ -45,6 +46,7 @@ from startup import freeze_startup_heap
 from store.db import migrate
 from store.documents import ContentStore, content_store
 from temporal_client import connect, connect_when_ready, data_converter
+from workflows.contract_si import ContractSiWatchWorkflow
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
@@ -55,7 +57,7 @@ __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "bu
            "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
-                             SiAccountWorkflow, SiStopWorkflow)
+                             SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
@@ -103,10 +105,11 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font, company)
     directory = DirectoryActivities(db_url)
     contributions = ContributionActivities(db_url)
+    contract_watch = ContractWatchActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
             directory.route_recipients, contributions.record_events,
             contributions.record_payment, contributions.interrupt_unpaid,
-            contributions.record_stopped,
+            contributions.record_stopped, contract_watch.si_status, contract_watch.record_events,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice,
             ReceiptActivities(send_config, db_url).pull_receipts,

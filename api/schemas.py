@@ -205,6 +205,13 @@ class WitnessIn(Body):
     statement: str = Field(default="", max_length=4000)
 
 
+class ContractIn(Body):
+    """The labour contract of an employee's open employment (PUT /employees/{id}/contract)."""
+
+    contract_start: date
+    contract_end: date | None = None
+
+
 class CaseCreate(Body):
     """An injury report: the accident starts the statutory clocks."""
 

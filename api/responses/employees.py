@@ -109,3 +109,21 @@ class HiresImported(BaseModel):
     registered: int
     already_registered: int
     items: list[ImportedRow]
+
+
+class ContractWatchOut(BaseModel):
+    id: str
+    due_at: datetime
+    article: str
+
+
+class ContractRecorded(BaseModel):
+    """A contract on the open employment, and the contract/SI watch it started (None: enrolled
+    already, or the registration's contract, which its onboarding watches)."""
+
+    employee_id: str
+    employment: int
+    onboarding_id: str | None
+    contract_start: date
+    contract_end: date | None
+    watch: ContractWatchOut | None

@@ -12,12 +12,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from api import hire_import, tables
+from api import contract_watch, hire_import, tables
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.privacy import logged, masked_reader
-from api.responses.employees import EmployeeDetail, EmployeePage, HiresImported
-from api.schemas import Offset
+from api.responses.employees import ContractRecorded, EmployeeDetail, EmployeePage, HiresImported
+from api.schemas import ContractIn, Offset
 from api.scoping import CallerScope
 from domain.employees import roster
 from domain.employees.from_onboarding import local_date
@@ -159,3 +159,14 @@ async def get_employee(employee_id: str,
         "onboardings": held["onboardings"], "cases": held["cases"], "notices": held["notices"],
         "documents": [] if masked_reader(request.scope) else held["documents"],
     }
+
+
+@router.put("/{employee_id}/contract", response_model=ContractRecorded)
+async def record_contract(employee_id: str, body: ContractIn,
+                          actor: Annotated[Actor, require("register")], client: TemporalDep,
+                          settings: SettingsDep) -> dict[str, Any]:
+    """Record the labour contract of the open employment (合同); a new contract start with no SI
+    enrolment yet is watched: 30 days on, if the record still shows none, HR and the HR manager
+    are alerted (contract_si_mismatch, SIL art. 58; LCL art. 10)."""
+    return await contract_watch.record_contract(client, settings, check_employee_id(
+        employee_id, "employee_id"), body.contract_start, body.contract_end, actor.name)

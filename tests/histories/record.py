@@ -31,6 +31,8 @@ from devstack import temporal_test_server
 from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
 from domain.contributions.policy import deadline_rule
 from domain.contributions.rules import month_deadline, next_period, period_of
+from domain.employees.contract_watch import ContractWatchInput, mismatch_due, watch_id
+from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
 from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.state import CourierUpdate
@@ -583,6 +585,44 @@ async def case_carried_run_closed(env: WorkflowEnvironment, queue: str) -> tuple
     return workflow_id, runs[-1]
 
 
+async def case_si_standing_overridden(env: WorkflowEnvironment, queue: str) -> str:
+    """A case opened from the record (window missed: not insured), HR's override with a reason
+    and a document, then withdrawn."""
+    now = await env.get_current_time()
+    day = await _today(env)
+    facts = RecordFacts(status=SiStatus.uninsured, since=day - timedelta(days=45),
+                        onboarding_id="onboarding-C9", window_due_on=day - timedelta(days=15),
+                        employed=True)
+    inp = case_input(now - timedelta(hours=2), now=now, employee_id="C9", si_enrolled=None,
+                     si_facts=facts)
+    handle = await env.client.start_workflow("InjuryCase", inp, id=f"case-{inp.case_id}",
+                                             task_queue=queue, result_type=CaseView)
+    await _act(handle, "override_si_standing", si_enrolled=True, reason="社保局出具参保证明",
+               documents=("doc-proof",))
+    await _act(handle, "withdraw", reason="重复报告")
+    await handle.result()
+    return handle.id
+
+
+def seed_contract_employee(db_url: str) -> None:
+    """One employee registered, never enrolled (the contract watch scenario)."""
+    employees.upsert_from_registration(db_url, employee("W1", "110105199001010010"),
+                                       hire_date=date(2026, 1, 5), region="beijing")
+
+
+async def contract_si_mismatch(env: WorkflowEnvironment, queue: str) -> str:
+    """A contract recorded after registration, no enrolment 30 days on: the alert."""
+    start = await _today(env)
+    inp = ContractWatchInput(employee_id="W1", employee_name="张三", department="生产部",
+                             onboarding_id="onboarding-W1", contract_start=start,
+                             due=mismatch_due(start, official_calendar()), recorded_by="hr-alice")
+    handle = await env.client.start_workflow("ContractSiWatch", inp,
+                                             id=watch_id("W1", 1, start), task_queue=queue,
+                                             result_type=str)
+    assert await handle.result() == "mismatch"
+    return handle.id
+
+
 SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "late_registration_cancelled": late_registration_cancelled,
              "rejected_and_revoked": rejected_and_revoked,
@@ -607,7 +647,9 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "onboarding_directory_assigned": onboarding_directory_assigned,
              "case_directory_escalated": case_directory_escalated,
              "si_account_interrupted_paid_back": si_account_interrupted_paid_back,
-             "si_stop_executed": si_stop_executed}
+             "si_stop_executed": si_stop_executed,
+             "case_si_standing_overridden": case_si_standing_overridden,
+             "contract_si_mismatch": contract_si_mismatch}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
           "case_missed_late_rejected": "injury_case",
           "case_suspension_escalated_withdrawn": "injury_case",
@@ -615,10 +657,12 @@ FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "inj
           "case_pinned_calendar_queued": "injury_case", "case_appraisal_chased_weekly": "injury_case",
           "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case",
           "case_directory_escalated": "injury_case",
-          "si_account_interrupted_paid_back": "si_account", "si_stop_executed": "si_stop"}
+          "si_account_interrupted_paid_back": "si_account", "si_stop_executed": "si_stop",
+          "case_si_standing_overridden": "injury_case", "contract_si_mismatch": "contract_si"}
 # Scenarios that need people in the directory before they start.
 SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory,
-         "si_account_interrupted_paid_back": seed_insured, "si_stop_executed": seed_insured}
+         "si_account_interrupted_paid_back": seed_insured, "si_stop_executed": seed_insured,
+         "contract_si_mismatch": seed_contract_employee}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}
 # Scenarios whose worker has fakes under the real activity names (an outside system that fails).
