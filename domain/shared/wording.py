@@ -8,10 +8,12 @@ labels from domain.shared.labels, citations as 《工伤保险条例》第二十
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from domain.notices.proof import PROOF_GRADES_ZH
 from domain.shared import labels
+from domain.shared.calendar import local
 from domain.shared.citations import article_zh
 
 Lang = Literal["zh", "en"]
@@ -70,6 +72,8 @@ PAYLOAD_FIELDS = {
     "simple_case": "简易程序", "extended_months": "延长月数", "name": "名称", "kind": "材料类别",
     "proof": "送达证明",
 }
+
+_MOMENTS = {"gen_time", "due_at", "withdrawal_window_ends", "at"}
 
 # Payload values that are codes, by field: the event table shows them in words.
 _STATUS = {**labels.COURIER_STATUS, **labels.NOTICE_RESULTS, "failed": "发送失败",
@@ -135,6 +139,11 @@ class Words:
         if isinstance(value, bool):
             return self.yes(value)
         text = str(value)
+        if key in _MOMENTS:
+            try:
+                return local(datetime.fromisoformat(text))  # Beijing time, as the PDF says
+            except ValueError:
+                return text
         if self.zh and key in PAYLOAD_VALUES:
             return PAYLOAD_VALUES[key].get(text, text)
         return text

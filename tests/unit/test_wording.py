@@ -140,3 +140,8 @@ def test_a_tsa_setting_that_cannot_work_is_refused_at_start(tmp_path: Path):
         Settings(tsa_url="http://127.0.0.1:3161/", tsa_ca_file=tmp_path / "missing.pem")
     (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
     assert Settings(tsa_ca_file=tmp_path / "ca.pem").tsa_ca_file == tmp_path / "ca.pem"
+
+
+def test_moments_in_event_details_read_in_beijing_time():
+    assert ZH.value("gen_time", "2026-12-02T20:27:27+00:00") == "2026-12-03 04:27"
+    assert ZH.value("due_at", "not a time") == "not a time"
