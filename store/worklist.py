@@ -31,6 +31,7 @@ OPEN_ONBOARDING = (Status.awaiting_enrollment, Status.enrollment_submitted,
 """Onboardings whose SI registration window (SIL art. 58) still runs: not enrolled or ended."""
 BOARD_STAGES = tuple(s for s in Stage if s not in TERMINAL)
 LIMIT = 200
+PAGE = 100  # onboardings per page
 
 
 @dataclass(frozen=True)
@@ -170,3 +171,13 @@ def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> dict[str, lis
         cards.sort(key=lambda c: c.next_deadline.due_at if c.next_deadline else far)
     return board
 
+
+
+def departments(url: str, scope: Scope) -> list[str]:
+    """The departments of the onboardings and cases the scope sees, sorted (the dashboard's
+    filter)."""
+    query = union_all(
+        select(col(OnboardingRow.department)).where(within(scope, OnboardingRow.department)),
+        select(col(CaseRow.department)).where(within(scope, CaseRow.department)))
+    with session_for(url) as session:
+        return sorted({str(d) for d in session.execute(query).scalars() if d})

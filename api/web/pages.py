@@ -23,6 +23,7 @@ from domain.injury.views import CaseView
 from domain.onboarding.state import OnboardingView, Status
 from domain.shared.masking import masked
 from domain.shared.people import Actor
+from domain.shared.scoping import NOWHERE, Scope
 from settings import Settings
 from store import access_log, scoping, worklist
 
@@ -47,18 +48,24 @@ async def stylesheet() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse, name="web_dashboard")
-async def dashboard(request: Request, user: User) -> HTMLResponse:
-    """今日待办: deadlines overdue, due today and within 7 days; unanswered notices; admin tasks."""
+async def dashboard(request: Request, user: User,
+                    department: Annotated[str, Query(max_length=80)] = "") -> HTMLResponse:
+    """今日待办: deadlines overdue, due today and within 7 days; unanswered notices; admin tasks;
+    all of one department when `department` is given (one the reader sees)."""
     await allowed(request, user, "read")
     url = _settings(request).db_url
     horizon = worklist.Horizon.at(datetime.now(UTC))
-    due = await asyncio.to_thread(worklist.due_soon, url, user.scope, horizon)
-    notices = await asyncio.to_thread(worklist.unanswered_notices, url, user.scope)
+    scope = user.scope if not department else \
+        Scope(company=False, departments=frozenset({department})) \
+        if user.scope.sees(department) else NOWHERE
+    due = await asyncio.to_thread(worklist.due_soon, url, scope, horizon)
+    notices = await asyncio.to_thread(worklist.unanswered_notices, url, scope)
+    known = await asyncio.to_thread(worklist.departments, url, user.scope)
     tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
         if "admin" in user.roles else None
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
-                notices=notices, tasks=tasks)
+                notices=notices, tasks=tasks, departments=known, department=department)
 
 
 @router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")
@@ -69,9 +76,10 @@ async def onboardings(request: Request, user: User,
     await allowed(request, user, "read")
     status = status if status in {s.value for s in Status} else ""
     total, rows = await asyncio.to_thread(worklist.onboardings, _settings(request).db_url,
-                                          user.scope, status or None, offset=offset)
+                                          user.scope, status or None, offset=offset,
+                                          limit=worklist.PAGE)
     return page(request, "onboardings.html", user=user, rows=rows, total=total, status=status,
-                statuses=[s.value for s in Status], offset=offset,
+                statuses=[s.value for s in Status], offset=offset, page_size=worklist.PAGE,
                 open_statuses={s.value for s in worklist.OPEN_ONBOARDING})
 
 

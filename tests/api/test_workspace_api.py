@@ -172,6 +172,8 @@ async def test_a_manager_sees_their_departments_masked(api: httpx.AsyncClient):
     detail = await api.get(f"/hr/onboardings/{mine}")
     assert detail.status_code == 200
     assert "13800138000" not in detail.text and "11010519" not in detail.text
+    other = await api.get(f"/hr/?department={WAREHOUSE}")
+    assert theirs not in other.text and mine not in other.text  # not theirs to filter by
     log = await api.get("/api/v1/admin/access-log?principal=dept-dave", headers=auth("k-admin"))
     assert [(e["route"], e["role"]) for e in log.json()["items"]] == \
         [("/hr/onboardings/{id}", "manager")]  # the refused read is not one
@@ -207,6 +209,18 @@ async def test_an_admin_sees_open_tasks_and_sets_a_password_by_link(api: httpx.A
     assert (await sign_in(api, email, PASSWORDS["root"])).status_code == 303
     today = await api.get("/hr/")
     assert today.status_code == 200 and "待管理员处理" in today.text
+
+
+async def test_hr_narrows_today_to_one_department(api: httpx.AsyncClient):
+    production = await onboarding(api, "E7301", hired_days_ago=60)
+    warehouse = await onboarding(api, "E7302", WAREHOUSE, hired_days_ago=60)
+    email = await give_login(api, "hr-alice")
+    assert (await sign_in(api, email, PASSWORDS["hr-alice"])).status_code == 303
+    both = await api.get("/hr/")
+    assert production in both.text and warehouse in both.text
+    assert f'<option value="{WAREHOUSE}"' in both.text
+    one = await api.get("/hr/", params={"department": WAREHOUSE})
+    assert warehouse in one.text and production not in one.text
 
 
 @pytest.mark.parametrize("path", ["/hr/", "/hr/onboardings", "/hr/cases",

@@ -66,3 +66,19 @@ def test_a_csrf_token_belongs_to_its_session_and_purpose():
     assert not _csrf_ok(other, "session", "abc", token)
     assert not _csrf_ok(settings, "session", "", csrf_token(settings, "session", ""))
     assert not _csrf_ok(settings, "session", "abc", "")
+
+
+def test_the_session_cookie_is_secure_and_host_only_outside_dev():
+    from fastapi.responses import Response
+
+    from api.web.auth import _set_cookie, cookie_name
+
+    for settings, secure in ((Settings(env="dev"), False),
+                             (Settings(env="test", secret_key="t" * 40), True)):
+        response = Response()
+        _set_cookie(response, settings, "cg_session", "token", 60)
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+        assert ("Secure" in cookie) is secure
+        assert cookie.startswith(cookie_name(settings, "cg_session") + "=")
+        assert cookie.startswith("__Host-") is secure
