@@ -4,6 +4,9 @@ render.WorkspaceHeaders."""
 
 from __future__ import annotations
 
+import logging
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -20,8 +23,25 @@ async def _refused(request: Request, exc: Exception) -> HTMLResponse:
     return page(request, "error.html", exc.status, word=exc.word, user=None)
 
 
+_SETUP = re.compile(r"/hr/setup/[A-Za-z0-9_-]+")
+
+
+class WithoutSetupLinks(logging.Filter):
+    """Access-log lines with a setup link's token replaced: the token sets a password."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SETUP.sub("/hr/setup/[link]", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
 def install(app: FastAPI) -> None:
-    """The workspace's routes, their error pages and headers on `app`."""
+    """The workspace's routes, their error pages and headers on `app`; access logs without
+    setup links."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutSetupLinks) for f in access.filters):
+        access.addFilter(WithoutSetupLinks())
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.add_exception_handler(auth.SignInRequired, _to_sign_in)

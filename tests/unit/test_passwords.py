@@ -82,3 +82,14 @@ def test_the_session_cookie_is_secure_and_host_only_outside_dev():
         assert ("Secure" in cookie) is secure
         assert cookie.startswith(cookie_name(settings, "cg_session") + "=")
         assert cookie.startswith("__Host-") is secure
+
+
+def test_a_setup_link_never_reaches_the_access_log():
+    import logging
+
+    from api.web import WithoutSetupLinks
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/hr/setup/Abc_12-xyz", "1.1", 200), None)
+    assert WithoutSetupLinks().filter(record)
+    assert "Abc_12-xyz" not in record.getMessage() and "/hr/setup/[link]" in record.getMessage()
