@@ -29,6 +29,11 @@ with workflow.unsafe.imports_passed_through():
 
 Emit = Callable[..., None]
 
+# Each notice to the employee has its own template, fed the facts it states (the return day and
+# where to report; the decision, its authority, date and document; the appraisal grade), instead
+# of the generic template's title and body.
+SUBSTANCE_PATCH = "2026-12-notice-substance"
+
 
 class CaseNotices:
     def __init__(self, inp: CaseInput, clock: ScaledClock, state: CaseState, emit: Emit,
@@ -78,6 +83,8 @@ class CaseNotices:
         data: dict[str, Any] = {"return_date": back_on.isoformat()}
         if self._in.company:
             data["company"] = self._in.company
+        if workflow.patched(SUBSTANCE_PATCH):
+            data = texts.return_data(self._in, back_on, suspension_end)
         handle, ref = await self._to_employee("return_to_work", "return_to_work", data)
         self._emit("return_notice_sent", "system", notice_id=ref.notice_id,
                    return_date=back_on.isoformat(),
@@ -85,14 +92,20 @@ class CaseNotices:
                    answer_within_hours=self._in.timing.notice_response.total_seconds() / 3600)
         self._follow(handle, ref, self._return_answered)
 
-    async def decision(self, purpose: str) -> None:
-        """A determination or appraisal conclusion, sent to the employee with a receipt asked for."""
+    async def decision(self, purpose: str, documents: tuple[str, ...] = ()) -> None:
+        """A determination or appraisal conclusion, sent to the employee with a receipt asked for;
+        `documents`: the decision's own (the page shows them)."""
+        substance = workflow.patched(SUBSTANCE_PATCH)
+        data: dict[str, Any]
         if purpose == "determination_decision":
             assert self._state.determination is not None
-            data = texts.determination_notice(self._in, self._state.determination)
+            data = texts.determination_data(self._in, self._state.determination, documents) \
+                if substance else texts.determination_notice(self._in, self._state.determination)
         else:
-            data = texts.appraisal_notice(self._in, self._state.appraisals[-1])
-        handle, ref = await self._to_employee(purpose, "generic", data)
+            appraisal = self._state.appraisals[-1]
+            data = texts.appraisal_data(self._in, appraisal, documents) if substance \
+                else texts.appraisal_notice(self._in, appraisal)
+        handle, ref = await self._to_employee(purpose, purpose if substance else "generic", data)
         self._emit("decision_notice_sent", "system", notice_id=ref.notice_id, purpose=purpose)
         self._follow(handle, ref, self._decision_answered)
 
@@ -118,7 +131,8 @@ class CaseNotices:
             recipient=NoticeRecipient(name=emp.name, role="employee", phone=emp.phone,
                                       email=emp.email),
             channels=channels, response_window=self._in.timing.notice_response,
-            requires_answer=True, time_scale=self._in.timing.time_scale))
+            requires_answer=True, time_scale=self._in.timing.time_scale,
+            quiet_hours=True, pair_link=True))
         ref = NoticeRef(notice_id=handle.id, purpose=purpose, sent_at=self._clock.now())
         self._state.notices += (ref,)
         return handle, ref

@@ -177,9 +177,9 @@ class InjuryCaseWorkflow:
             case ApplyDetermination():
                 await self._submit_application()
             case RecordDetermination():
-                await self._notices.decision("determination_decision")
+                await self._notices.decision("determination_decision", action.documents)
             case RecordAppraisal():
-                await self._notices.decision("appraisal_conclusion")
+                await self._notices.decision("appraisal_conclusion", action.documents)
                 await self._claim_benefits()
             case RecordCourierNotice():
                 await self._register_courier(action)

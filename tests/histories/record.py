@@ -673,6 +673,39 @@ FAKES["notice_dingtalk_read"] = {"send_notice": dingtalk_queued,
                                  "pull_receipts": dingtalk_read_on_second_pull}
 
 
+async def case_decisions_with_substance(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notice-substance: the determination (recorded by HR with its decision
+    document), the return-to-work notice and the appraisal go out on their own templates."""
+    handle = await _start_case(env, queue, "C9", days_ago=1)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _act(handle, "file_materials", materials=view.missing_materials)
+    await _act(handle, "apply_determination")
+    await env.sleep(timedelta(days=20))
+    await _act(handle, "record_determination", recognised=True, reference="京人社工伤认字009",
+               documents=["doc-decision-009"])
+    view = await _act(handle, "start_suspension", months=1)
+    await _until(env, _due(view, "suspension_end") - timedelta(days=7) + timedelta(minutes=10))
+    view = await _status(env, handle)
+    notice = next(n.notice_id for n in view.notices if n.purpose == "return_to_work")
+    await env.client.get_workflow_handle(notice).signal("answer", Answer(
+        at=await env.get_current_time(), channel="link", choice="confirm"))
+    await _until(env, _due(view, "suspension_end") - timedelta(hours=12))
+    await _act(handle, "record_return")
+    await _act(handle, "apply_appraisal")
+    await env.sleep(timedelta(days=40))
+    await _act(handle, "record_appraisal", grade=9, reference="京劳鉴009",
+               documents=["doc-appraisal-009"])
+    await env.sleep(timedelta(days=20))
+    await _act(handle, "close", reason="appraised, no claim")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_decisions_with_substance"] = case_decisions_with_substance
+FOLDER["case_decisions_with_substance"] = "injury_case"
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:
