@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -31,6 +32,8 @@ T = TypeVar("T")
 ClosedExplainer = Callable[[WorkflowHandle[Any, Any]], Awaitable[ApiError]]
 """The 409 for an action on a finished workflow, naming what closed it (read from the workflow)."""
 
+UPDATE_TASK_RETRIES = 3
+WORKFLOW_TASK_FAILED = "unexpected workflow task failure"  # the server's words (not a refusal)
 UPDATE_STATUS = {"InvalidInput": 422, "Conflict": 409, "Forbidden": 403}
 """The workflow's ApplicationError types (domain refusals raised in validators and handlers)."""
 
@@ -52,11 +55,23 @@ async def start(client: Client, workflow: str, arg: object, *, workflow_id: str,
 async def update(client: Client, workflow_id: str, update: str, arg: object,
                  result_type: type[T], *, what: str, attempt: Attempt,
                  closed: ClosedExplainer | None = None) -> T:
-    """Send the Update and answer its result; a refusal is recorded (attempt) and raised."""
+    """Send the Update and answer its result; a refusal is recorded (attempt) and raised. A
+    workflow task that failed before the Update was accepted (a worker starved of CPU past the
+    SDK's 2 s deadlock check, a worker restarting) is tried again under the same update id, which
+    the server deduplicates: the action is applied once."""
     handle = client.get_workflow_handle(workflow_id)
+    update_id = str(uuid.uuid4())
     try:
-        result: T = await handle.execute_update(update, arg, result_type=result_type)
-        return result
+        for tried in range(UPDATE_TASK_RETRIES + 1):
+            try:
+                result: T = await handle.execute_update(update, arg, id=update_id,
+                                                        result_type=result_type)
+                return result
+            except RPCError as exc:
+                if tried == UPDATE_TASK_RETRIES or WORKFLOW_TASK_FAILED not in exc.message:
+                    raise
+                await asyncio.sleep(0.2 * (tried + 1))
+        raise AssertionError("unreachable")
     except WorkflowUpdateFailedError as exc:
         error = from_update_failure(exc)
     except RPCError as exc:

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.forms import FormActivities
     from activities.gateways.injury import InjuryGatewayActivities
     from activities.ledger import LedgerActivities
+    from domain.employees.si_standing import SiStanding  # noqa: F401  (as Employee below)
     from domain.injury import actions, rules
     from domain.injury import messages as texts
     from domain.injury.calendar_update import recompute_case
@@ -64,8 +65,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
-# Employee is imported only for the SDK sandbox (the tests' runner): pydantic resolves CaseInput's
-# employee annotations through sys.modules, which there holds only the modules imported above.
+# Employee and SiStanding are imported only for the SDK sandbox (the tests' runner): pydantic
+# resolves CaseInput's annotations through sys.modules, which there holds only the modules
+# imported above.
 
 
 RETURN_DAY_PATCH = "2026-11-return-day"  # the employee is due back on the return day, not at midnight

@@ -32,7 +32,15 @@ with workflow.unsafe.imports_passed_through():
         SendResult,
     )
     from domain.notices.pulls import pull_wait
-    from domain.notices.rules import FAILED, REACHED, advances, proof_grade
+    from domain.notices.rules import (
+        FAILED,
+        REACHED,
+        advances,
+        holds_for_quiet,
+        proof_grade,
+        quiet_until,
+        send_steps,
+    )
     from workflows._policies import DB_ACTIVITY, PULL_ACTIVITY, SEND_ACTIVITY
     from workflows._timers import ScaledClock
 
@@ -95,13 +103,33 @@ class NoticeWorkflow:
         return self._outcome("acknowledged" if self._answer else "unacknowledged")
 
     async def _send_with_fallback(self, closes_at: datetime) -> None:
-        """Each channel in turn until one is reached (or answered); a failure moves on at once."""
-        for channel in self._in.channels:
-            attempt_no = await self._send(channel, reminder=False)
+        """Each step in turn until one is reached (or answered); a failure moves on at once. A
+        step is one channel, or an SMS with the channel carrying its link (`pair_link`)."""
+        for step in send_steps(self._in.channels, self._in.pair_link):
+            attempts = []
+            for channel in step:
+                await self._wait_out_quiet_hours(channel)
+                if self._answer is not None:
+                    return
+                attempts.append(await self._send(channel, reminder=False))
             deadline = min(closes_at, self._clock.now() + self._in.fallback_delay)
-            await self._clock.sleep_until(deadline, wake=partial(self._settled, attempt_no))
-            if self._answer is not None or self._reached(attempt_no):
+            # Notices before the channel policy woke on their one attempt's own rule: kept, so
+            # their timers replay as they ran.
+            settled = partial(self._step_settled, attempts) if self._in.pair_link \
+                else partial(self._settled, attempts[0])
+            await self._clock.sleep_until(deadline, wake=settled)
+            if self._answer is not None or any(self._reached(a) for a in attempts):
                 return
+
+    async def _wait_out_quiet_hours(self, channel: Channel) -> None:
+        """With the channel policy, an SMS or a call to action waits until 08:00 Beijing time
+        when it would go out between 22:00 and 08:00, unless the notice is urgent."""
+        if not self._in.quiet_hours or self._in.urgent or \
+                not holds_for_quiet(channel, self._in.requires_answer):
+            return
+        until = quiet_until(self._clock.now())
+        if until is not None:
+            await self._clock.sleep_until(until, wake=lambda: self._answer is not None)
 
     async def _remind_before(self, closes_at: datetime) -> None:
         before = self._in.reminder_before
@@ -109,7 +137,10 @@ class NoticeWorkflow:
             return
         await self._clock.sleep_until(closes_at - before, wake=lambda: self._answer is not None)
         if self._answer is None:
-            await self._send(self._best_channel(), reminder=True)
+            channel = self._best_channel()
+            await self._wait_out_quiet_hours(channel)
+            if self._answer is None:
+                await self._send(channel, reminder=True)
 
     async def _send(self, channel: Channel, reminder: bool) -> int:
         async with self._send_lock:
@@ -173,6 +204,11 @@ class NoticeWorkflow:
                           at=self._clock.now(), actor="system", kind=kind,
                           payload={"notice_id": notice_id, **payload}),
             **DB_ACTIVITY)
+
+    def _step_settled(self, attempts: list[int]) -> bool:
+        """Answered, or one attempt of the step reached, or every one of them settled."""
+        return self._answer is not None or any(self._reached(a) for a in attempts) \
+            or all(self._settled(a) for a in attempts)
 
     def _settled(self, attempt_no: int) -> bool:
         status = self._attempts[attempt_no - 1].status

@@ -51,6 +51,11 @@ class NoticeInput:
     reminder_before: timedelta | None = timedelta(days=1)
     requires_answer: bool = True
     time_scale: float = 1.0
+    # The channel policy (issue 17 §2), set on notices started since; the defaults are how every
+    # notice before it ran, so their histories replay unchanged:
+    quiet_hours: bool = False  # no SMS, and no call to action, 22:00-08:00 Beijing time
+    urgent: bool = False       # … unless urgent
+    pair_link: bool = False    # an SMS goes out together with a message that carries the link
 
 
 @dataclass(frozen=True)

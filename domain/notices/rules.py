@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +36,7 @@ def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dic
         recipient = NoticeRecipient(name=to.name, role=to.role, phone=to.phone, email=to.email)
     return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
                        recipient=recipient, channels=channels, requires_answer=False,
-                       reminder_before=None, time_scale=time_scale)
+                       reminder_before=None, time_scale=time_scale, quiet_hours=True)
 
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -48,6 +49,45 @@ _RANK = {
 }
 FAILED = frozenset({DeliveryStatus.undelivered, DeliveryStatus.failed})
 REACHED = frozenset({DeliveryStatus.delivered, DeliveryStatus.opened, DeliveryStatus.read})
+
+
+# Quiet hours (issue 17 §2, a product rule): no SMS and no call to action from 22:00 to 08:00
+# Beijing time unless the notice is urgent.
+QUIET_FROM, QUIET_UNTIL = time(22), time(8)
+LINK_CHANNELS: tuple[Channel, ...] = ("wecom", "dingtalk", "email")  # carry the personal link
+
+
+def quiet_until(moment: datetime) -> datetime | None:
+    """08:00 Beijing time after `moment` when it falls in the quiet hours, else None."""
+    local = moment.astimezone(_SHANGHAI)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return None
+    day = local.date() + timedelta(days=1) if local.time() >= QUIET_FROM else local.date()
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=_SHANGHAI)
+
+
+def holds_for_quiet(channel: Channel, requires_answer: bool) -> bool:
+    """Whether an attempt on `channel` waits out the quiet hours: every SMS, and any channel of a
+    notice that asks for an answer (a call to action); the outbox never."""
+    return channel == "sms" or (requires_answer and channel != "outbox")
+
+
+def send_steps(channels: Sequence[Channel], pair_link: bool) -> tuple[tuple[Channel, ...], ...]:
+    """The channels in the order given, one step each; with `pair_link` an SMS is sent in one step
+    with the first later channel that carries the link, that one first (an SMS to a +86 number has
+    no link: it must not arrive before the message it points to)."""
+    rest = list(channels)
+    steps: list[tuple[Channel, ...]] = []
+    while rest:
+        channel = rest.pop(0)
+        partner = next((c for c in rest if c in LINK_CHANNELS), None) \
+            if pair_link and channel == "sms" else None
+        if partner is None:
+            steps.append((channel,))
+            continue
+        rest.remove(partner)
+        steps.append((partner, channel))
+    return tuple(steps)
 
 
 def advances(current: DeliveryStatus, new: DeliveryStatus) -> bool:
