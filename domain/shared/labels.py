@@ -31,6 +31,7 @@ EVENT_KINDS = {
     "notice_failed": "通知流程失败，转人工送达",
     "sms_opt_out": "员工退订短信",
     "case_opened": "登记工伤事故，案件开启",
+    "si_standing_overridden": "更正事故日参保情况（附理由与证明材料）",
     "form_generated": "生成工伤认定申请表",
     "document_generated": "系统生成申请材料",
     "diagnosis_fetched": "获取医院诊断摘要",
