@@ -20,6 +20,7 @@ from api.schemas import case_json, view_json
 from api.web.auth import PageRefused, User, WebUser, allowed
 from api.web.render import PREFIX, page
 from domain.injury.views import CaseView
+from domain.onboarding import rules as onboarding_rules
 from domain.onboarding.state import OnboardingView, Status
 from domain.shared.masking import masked
 from domain.shared.people import Actor
@@ -85,11 +86,26 @@ async def onboardings(request: Request, user: User,
 
 @router.get("/onboardings/{id}", response_class=HTMLResponse, name="web_onboarding")
 async def onboarding(request: Request, user: User, id: str) -> HTMLResponse:
-    """One onboarding: status, deadlines, enrolment requests and the timeline of its events."""
-    actor = await _record_reader(request, user, id, "onboarding-")
+    """One onboarding: status, deadlines, enrolment requests, the actions the reader may take
+    now, and the timeline of its events."""
+    return await onboarding_page(request, user, id)
+
+
+async def onboarding_page(request: Request, user: WebUser, id: str, *, status_code: int = 200,
+                          error: dict[str, str] | None = None,
+                          form: dict[str, str] | None = None,
+                          estimate: dict[str, Any] | None = None) -> HTMLResponse:
+    """The onboarding page, with a refused action's error and its form as filled in."""
+    await _record_reader(request, user, id, "onboarding-")
     view = await _read(request, id, OnboardingView, "onboarding", ())
-    return page(request, "onboarding.html", user=user, o=shown(user, view_json(view)),
-                actor=actor)
+    may = {action: bool(set(user.roles) & onboarding_rules.ACTION_ROLES[update])
+           and view.status in onboarding_rules.ACTION_STATUSES[update]
+           for action, update in (("submit", "submit_enrollment"),
+                                  ("approve", "approve_enrollment"),
+                                  ("reject", "reject_enrollment"))}
+    return page(request, "onboarding.html", status_code, user=user,
+                o=shown(user, view_json(view)), may=may, error=error, form=form or {},
+                estimate=estimate)
 
 
 @router.get("/cases", response_class=HTMLResponse, name="web_cases")

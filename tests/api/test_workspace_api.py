@@ -13,7 +13,8 @@ from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import case_body, registration
 
 PASSWORDS = {"hr-alice": "orange lantern seventeen", "dept-dave": "quiet river bicycle",
-             "root": "granite window parade"}
+             "root": "granite window parade", "hr-carol": "maple harbour engine",
+             "mgr-bob": "silver kettle meadow"}
 WAREHOUSE = "仓储部"
 
 

@@ -183,3 +183,53 @@ async def test_a_forged_form_and_repeated_failures_are_refused(make_api: AppFact
     assert "表单已失效" in seen["csrf"]
     assert "已暂时锁定" in seen["wrong"]
     assert "已暂时锁定" in seen["right"] and seen["url"].endswith("/hr/login")
+
+
+def enrolment(base: str, late: str, maker: tuple[str, str],
+              checker: tuple[str, str]) -> dict[str, str]:
+    """The maker submits a back payment, sees its cost and confirms it; the checker ticks the
+    cost checked and approves. By keyboard where a person would type."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    seen: dict[str, str] = {}
+    for who, password in (maker, checker):
+        driver = chromium(phone=False)
+        try:
+            sign_in(driver, base, who, password)
+            driver.get(f"{base}/hr/onboardings/{late}")
+            if who == maker[0]:
+                Select(driver.find_element(By.ID, "type")).select_by_value("back_payment")
+                button = driver.find_element(By.ID, "submit")
+                seen["estimate"] = follow(driver, button.click)
+                seen["total"] = driver.find_element(By.ID, "estimate-total").text
+                shot(driver, "back-payment-cost")
+                button = driver.find_element(By.ID, "confirm-back-payment")
+                seen["submitted"] = follow(driver, button.click)
+            else:
+                seen["cost"] = driver.find_element(By.ID, "approve-cost").text
+                driver.find_element(By.ID, "checked_cost").send_keys(" ")  # space ticks it
+                shot(driver, "back-payment-approve")
+                button = driver.find_element(By.ID, "approve")
+                seen["approved"] = follow(driver, button.click)
+                shot(driver, "back-payment-approved")
+            seen["csp"] = seen.get("csp", "") + "\n".join(csp_errors(driver))
+        finally:
+            driver.quit()
+    return seen
+
+
+async def test_a_back_payment_is_submitted_at_its_cost_and_approved(
+        make_api: AppFactory, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    late = await onboarding(api, "E7501", hired_days_ago=60)
+    maker = (await give_login(api, "hr-carol"), PASSWORDS["hr-carol"])
+    checker = (await give_login(api, "mgr-bob"), PASSWORDS["mgr-bob"])
+    seen = await serving(api, lambda base: enrolment(base, late, maker, checker))
+    assert "补缴费用估算" in seen["estimate"] and seen["total"]
+    assert "增员申请待复核" in seen["submitted"]
+    assert seen["cost"] == seen["total"]
+    assert "增员申请已复核" in seen["approved"] or "已参保" in seen["approved"] \
+        or "增员报送中" in seen["approved"]
+    assert seen["csp"] == ""

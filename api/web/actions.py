@@ -1,0 +1,125 @@
+"""HR actions on an onboarding from its page: submit an enrolment, approve or reject it. Each
+form goes through the API's own route function (api/routes/onboardings.py), so the same role
+check, rules, workflow update and recorded refusal apply; a refusal shows on the page next to
+the form. A back payment (补缴) first shows its estimated cost, item by item with its article, and
+is submitted only once HR confirms that figure; approving one asks the reviewer to tick that they
+checked it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from api import temporal_calls
+from api.deps import permit
+from api.errors import ApiError
+from api.routes import onboardings as api_onboardings
+from api.schemas import EnrollmentSubmit, Review
+from api.web.auth import PageRefused, User, WebUser, check_csrf
+from api.web.pages import onboarding_page
+from api.web.render import PREFIX
+from domain.onboarding import rules
+from domain.onboarding.state import OnboardingView, RequestStatus
+from domain.shared.errors import Forbidden
+from domain.shared.people import Actor
+from settings import Settings
+from store import scoping
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+UPDATES = {"submit": "submit_enrollment", "approve": "approve_enrollment",
+           "reject": "reject_enrollment"}
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@router.post("/onboardings/{id}/{action}", response_class=HTMLResponse)
+async def onboarding_action(request: Request, user: User, id: str, action: str,
+                            csrf: Annotated[str, Form(max_length=128)] = "",
+                            type: Annotated[str, Form(max_length=20)] = "new",
+                            contribution_base: Annotated[str, Form(max_length=20)] = "",
+                            confirm_cost: Annotated[str, Form(max_length=20)] = "",
+                            checked_cost: Annotated[str, Form(max_length=10)] = "",
+                            note: Text = "", reason: Text = "") -> Response:
+    """One HR action; back to the onboarding page, showing the refusal when there is one."""
+    check_csrf(request, user, csrf)
+    update = UPDATES.get(action)
+    if update is None or not id.startswith("onboarding-"):
+        raise PageRefused(404, "not_found")
+    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
+    if not user.scope.sees(department):
+        raise PageRefused(404, "not_found")
+    form = {"type": type, "contribution_base": contribution_base, "confirm_cost": confirm_cost,
+            "note": note, "reason": reason, "checked_cost": checked_cost}
+    try:
+        actor = await _permit(request, user, update)
+        await _send(request, id, update, actor, form)
+    except ApiError as refused:
+        return await _again(request, user, id, refused.status, refused.code, refused.message,
+                            refused.field, form, refused.details)
+    except Forbidden as refused:
+        return await _again(request, user, id, 403, refused.code, refused.message,
+                            refused.field, form, refused.details)
+    return RedirectResponse(f"{PREFIX}/onboardings/{id}", status_code=303)
+
+
+async def _permit(request: Request, user: WebUser, update: str) -> Actor:
+    """The actor in the first of the user's roles that may take the action; a refusal is
+    recorded in the onboarding's ledger, as the API records it."""
+    return await permit(rules.check_role, update, Actor(user.name, user.roles[0]), request,
+                        record_refusal=True)
+
+
+async def _send(request: Request, id: str, update: str, actor: Actor,
+                form: dict[str, str]) -> None:
+    client, settings = request.app.state.temporal, _settings(request)
+    try:
+        if update == "submit_enrollment":
+            body = EnrollmentSubmit.model_validate(
+                {"type": form["type"], "contribution_base": form["contribution_base"] or None,
+                 "confirm_cost": form["confirm_cost"] or None, "note": form["note"]})
+            await api_onboardings.submit_enrollment(id, body, actor, client, settings)
+            return
+        review = Review.model_validate({"reason": form["reason"]})
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
+    if update == "approve_enrollment":
+        await _cost_checked(request, id, form)
+        await api_onboardings.approve_enrollment(id, review, actor, client, settings)
+    else:
+        await api_onboardings.reject_enrollment(id, review, actor, client, settings)
+
+
+async def _cost_checked(request: Request, id: str, form: dict[str, str]) -> None:
+    """A back payment is approved only with the reviewer's tick that they checked its cost."""
+    if form["checked_cost"] != "yes" and await _open_back_payment(request, id):
+        raise ApiError(422, "checked_cost.required", "tick that you checked the back "
+                       "payment's cost before approving it", "checked_cost")
+
+
+async def _open_back_payment(request: Request, id: str) -> bool:
+    view: OnboardingView = await temporal_calls.read(
+        request.app.state.temporal, _settings(request).db_url, id, OnboardingView,
+        what="onboarding")
+    return any(r.status == RequestStatus.submitted and r.type == "back_payment"
+               for r in view.enrollment_requests)
+
+
+async def _again(request: Request, user: WebUser, id: str, status: int, code: str,
+                 message: str, field: str, form: dict[str, str],
+                 details: dict[str, Any]) -> HTMLResponse:
+    """The onboarding page with the refusal beside the form it came from; a back payment that
+    needs its cost confirmed shows the estimate and a form to confirm exactly it."""
+    error = {"code": code, "message": message, "field": field}
+    estimate = details.get("estimate") if code == "back_payment.confirmation_required" else None
+    return await onboarding_page(request, user, id, status_code=status, error=error, form=form,
+                                 estimate=estimate)
