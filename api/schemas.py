@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Query
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -256,6 +257,9 @@ class CaseActionIn(Body):
     forum: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=2000)
     si_enrolled: StrictBool | None = None  # override-si-standing
+    meeting_at: AwareDatetime | None = None  # open-negotiation: the invitation (协商邀请)
+    place: str = Field(default="", max_length=200)
+    bring: list[str] = Field(default_factory=list, max_length=20)
 
 
 _CASE_VIEW = TypeAdapter(CaseView)

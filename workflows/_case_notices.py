@@ -19,12 +19,19 @@ with workflow.unsafe.imports_passed_through():
     from domain.injury import messages as texts
     from domain.injury.actions import gave_up
     from domain.injury.clocks import return_date
-    from domain.injury.payloads import CaseInput
+    from domain.injury.payloads import CaseInput, OpenNegotiation, RecordPayment
     from domain.injury.state import TERMINAL, CaseDeadline, CaseState, NoticeRef
-    from domain.notices.payloads import Channel, NoticeInput, NoticeRecipient, NoticeSummary
+    from domain.notices.payloads import (
+        CHANNELS,
+        Channel,
+        NoticeInput,
+        NoticeRecipient,
+        NoticeSummary,
+    )
     from domain.notices.rules import informational_notice, outcome_of
+    from domain.shared.calendar import SHANGHAI
     from domain.shared.people import Recipient, RecipientQuery, managers_of
-    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH
+    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
@@ -109,6 +116,30 @@ class CaseNotices:
         self._emit("decision_notice_sent", "system", notice_id=ref.notice_id, purpose=purpose)
         self._follow(handle, ref, self._decision_answered)
 
+    async def invitation(self, action: OpenNegotiation) -> None:
+        """The invitation to negotiate (协商邀请), when HR gave a time and a place."""
+        if action.meeting_at is None or not workflow.patched(SUBSTANCE_PATCH):
+            return
+        data = texts.invitation_data(self._in, action.meeting_at, action.place, action.bring)
+        handle, ref = await self._to_employee("negotiation_invitation", "negotiation_invitation",
+                                              data)
+        self._emit("invitation_sent", "system", notice_id=ref.notice_id,
+                   meeting_at=action.meeting_at.isoformat(), place=action.place)
+        self._follow(handle, ref, self._invitation_answered)
+
+    async def payment(self, action: RecordPayment) -> None:
+        """The payment notice: what was paid, when, and what remains of the agreement."""
+        settlement = self._state.settlement
+        if settlement is None or action.amount is None or not workflow.patched(SUBSTANCE_PATCH):
+            return
+        paid_on = action.on or self._clock.now().astimezone(SHANGHAI).date()
+        data = texts.payment_data(self._in, settlement, action.amount, paid_on, action.reference,
+                                  action.documents)
+        handle, ref = await self._to_employee("settlement_payment", "settlement_payment", data)
+        self._emit("payment_notice_sent", "system", notice_id=ref.notice_id,
+                   amount=str(action.amount))
+        self._follow(handle, ref, self._receipt_closed)
+
     def stop_following(self) -> None:
         for task in self._followers:
             task.cancel()
@@ -126,10 +157,20 @@ class CaseNotices:
                            data: dict[str, Any]) -> tuple[Any, NoticeRef]:
         emp = self._in.employee
         channels: tuple[Channel, ...] = ("sms", "email") if emp.email else ("sms",)
+        recipient = NoticeRecipient(name=emp.name, role="employee", phone=emp.phone,
+                                    email=emp.email)
+        if workflow.patched(EMPLOYEE_CHANNELS_PATCH):
+            route = await workflow.execute_activity_method(
+                DirectoryActivities.employee_route, emp.employee_id, **DB_ACTIVITY)
+            if route.on_file and route.channels:
+                # The employee record's channels, in its order; the addresses stay there.
+                channels = tuple(c for c in CHANNELS if c in route.channels)
+                channels = tuple(sorted(channels, key=route.channels.index))
+                recipient = NoticeRecipient(name=emp.name, role="employee",
+                                            employee_id=emp.employee_id)
         handle = await self._start(NoticeInput(
             subject_id=workflow.info().workflow_id, purpose=purpose, template=template, data=data,
-            recipient=NoticeRecipient(name=emp.name, role="employee", phone=emp.phone,
-                                      email=emp.email),
+            recipient=recipient,
             channels=channels, response_window=self._in.timing.notice_response,
             requires_answer=True, time_scale=self._in.timing.time_scale,
             quiet_hours=True, pair_link=True))
@@ -217,6 +258,17 @@ class CaseNotices:
             await self.inform("emergency_contact", *texts.to_emergency_contact(self._in, contact),
                               (Recipient(role="emergency_contact", name=contact.name,
                                          phone=contact.phone),))
+
+    async def _invitation_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
+        if outcome.answer is not None and outcome.answer.choice == "answer":
+            self._state.flags["review_answer"] = self._clock.now()  # another time: HR answers
+        await self._receipt_closed(ref, outcome)
+
+    async def _receipt_closed(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
+        answer = outcome.answer
+        self._emit("employee_notice_closed", "system", notice_id=ref.notice_id,
+                   purpose=ref.purpose, result=outcome.result, proof=outcome.proof,
+                   choice=answer.choice if answer else None, text=(answer.text or None) if answer else None)
 
     async def _decision_answered(self, ref: NoticeRef, outcome: NoticeSummary) -> None:
         if outcome.answer is None and self._state.stage not in TERMINAL:

@@ -46,9 +46,11 @@ with workflow.unsafe.imports_passed_through():
         DiagnosisSummary,
         DocumentRef,
         FormRequest,
+        OpenNegotiation,
         RecordAppraisal,
         RecordCourierNotice,
         RecordDetermination,
+        RecordPayment,
     )
     from domain.injury.si_consequences import covered, opened_standing
     from domain.injury.state import TERMINAL, CaseCarryOver, CaseState, CourierUpdate, Stage
@@ -183,6 +185,10 @@ class InjuryCaseWorkflow:
             case RecordAppraisal():
                 await self._notices.decision("appraisal_conclusion", action.documents)
                 await self._claim_benefits()
+            case OpenNegotiation():
+                await self._notices.invitation(action)
+            case RecordPayment():
+                await self._notices.payment(action)
             case RecordCourierNotice():
                 await self._register_courier(action)
 

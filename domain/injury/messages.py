@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from domain.injury.clocks import local_date
 from domain.injury.payloads import CaseInput
-from domain.injury.state import Appraisal, CaseDeadline, Determination, NoticeRef
+from domain.injury.state import Appraisal, CaseDeadline, Determination, NoticeRef, Settlement
 from domain.shared.calendar import local
 from domain.shared.labels import DEADLINE_NAMES
 from domain.shared.people import EmergencyContact
@@ -139,6 +140,30 @@ def appraisal_data(inp: CaseInput, appraisal: Appraisal,
             "committee": f"{REGIONS.get(inp.region, inp.region)}劳动能力鉴定委员会" if final
                          else "设区的市级劳动能力鉴定委员会",
             "reference": appraisal.reference, **_common(inp, documents)}
+
+
+def invitation_data(inp: CaseInput, meeting_at: datetime, place: str,
+                    bring: tuple[str, ...]) -> dict[str, Any]:
+    """The negotiation_invitation template's data (协商邀请): when, where, what to bring."""
+    return {"meeting_at": local(meeting_at), "place": place,
+            "bring": list(bring) or ["身份证", "病历和医疗费用票据", "本人银行卡"],
+            "topic": "停工留薪期待遇、伤残待遇及相关费用", **_common(inp)}
+
+
+def payment_data(inp: CaseInput, settlement: Settlement, paid: Decimal, paid_on: date,
+                 reference: str, documents: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The settlement_payment template's data: the agreement, this payment, what remains."""
+    data: dict[str, Any] = {"paid_amount": f"{paid:.2f}", "paid_on": paid_on.isoformat(),
+                            "reference": reference, "total_paid": f"{settlement.paid_amount:.2f}",
+                            **_common(inp, documents)}
+    if settlement.agreed_amount is not None:
+        data["agreed_amount"] = f"{settlement.agreed_amount:.2f}"
+        if settlement.agreed_on is not None:
+            data["agreed_on"] = settlement.agreed_on.isoformat()
+        left = settlement.agreed_amount - settlement.paid_amount
+        if left > 0:
+            data["outstanding"] = f"{left:.2f}"
+    return data
 
 
 def escalation_data(inp: CaseInput, ref: NoticeRef, history: tuple[str, ...],

@@ -208,7 +208,13 @@ class RequestReappraisal(_HrAction):
 
 @dataclass(frozen=True, kw_only=True)
 class OpenNegotiation(_HrAction):
+    """Open the settlement negotiation; with `meeting_at` and `place` the employee is invited to
+    it (协商邀请), told what to bring (`bring`)."""
+
     action: Literal["open_negotiation"] = "open_negotiation"
+    meeting_at: datetime | None = None
+    place: str = ""
+    bring: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -231,7 +231,9 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             require_text(action.reason, "reason")
         case OverrideSiStanding():
             _si_override(inp, state, action)
-        case ApplyAppraisal() | OpenNegotiation():
+        case OpenNegotiation():
+            _invitation(action, today)
+        case ApplyAppraisal():
             pass  # the stage and the preconditions are all they need
         case _:
             assert_never(action)
@@ -392,6 +394,19 @@ def _offer(action: RecordOffer) -> None:
     if action.party not in ("employer", "employee"):
         raise RuleViolation("party", "party.unknown", "party must be employer or employee")
     _amount(action.amount)
+
+
+def _invitation(action: OpenNegotiation, today: date) -> None:
+    """An invitation names a time to come and a place (product rule: else no invitation)."""
+    if action.meeting_at is None:
+        if action.place or action.bring:
+            raise RuleViolation("meeting_at", "meeting.time_missing",
+                                "an invitation needs meeting_at as well as the place")
+        return
+    require_text(action.place, "place")
+    if action.meeting_at.tzinfo is None or action.meeting_at.astimezone(SHANGHAI).date() < today:
+        raise RuleViolation("meeting_at", "meeting.past",
+                            "meeting_at must be today or later, with its time zone")
 
 
 def _amount(amount: Decimal | None) -> None:

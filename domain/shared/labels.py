@@ -48,6 +48,8 @@ EVENT_KINDS = {
     "return_notice_unanswered": "职工未答复复工通知，已升级",
     "decision_notice_sent": "向职工送达决定通知",
     "decision_notice_closed": "决定通知送达结果",
+    "invitation_sent": "发出协商邀请", "payment_notice_sent": "发出支付通知",
+    "employee_notice_closed": "通知职工结果（协商邀请/支付通知）",
     "courier_notice_recorded": "快递寄送书面通知",
     "courier_status": "快递状态更新",
     "contact_recorded": "联系职工（紧急联系人/上门）",

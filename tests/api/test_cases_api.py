@@ -116,11 +116,21 @@ async def test_a_case_driven_through_the_api_from_accident_to_closed(api):
     assert (await act(api, cid, "apply-appraisal")).status_code == 200
     assert (await act(api, cid, "record-appraisal", grade=11)).status_code == 422
     assert (await act(api, cid, "record-appraisal", grade=9)).status_code == 200
-    assert (await act(api, cid, "open-negotiation")).status_code == 200
+    no_time = await act(api, cid, "open-negotiation", place="二楼会议室")
+    assert no_time.status_code == 422 and no_time.json()["error"]["field"] == "meeting_at"
+    meeting = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    assert (await act(api, cid, "open-negotiation", meeting_at=meeting.isoformat(),
+                      place="二楼会议室", bring=["身份证", "银行卡"])).status_code == 200
     assert (await act(api, cid, "record-agreement", amount="42000.00",
                       documents=["doc-agreement"])).status_code == 200
-    paid = (await act(api, cid, "record-payment", amount="42000")).json()
+    paid = (await act(api, cid, "record-payment", amount="42000", reference="TX-9")).json()
     assert paid["stage"] == "paid"
+
+    shown = (await api.get(f"/api/v1/cases/{cid}", headers=auth("k-hr"))).json()
+    purposes = [n["purpose"] for n in shown["notices"]]
+    assert "negotiation_invitation" in purposes and "settlement_payment" in purposes
+    sent = [e for e in shown["events"] if e["kind"] == "invitation_sent"]
+    assert sent and sent[0]["place"] == "二楼会议室"
     closed = (await act(api, cid, "close", reason="paid in full")).json()
     assert closed["stage"] == "closed"
     late = await act(api, cid, "record-dispute", event="arose", note="x")

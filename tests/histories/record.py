@@ -706,6 +706,37 @@ SCENARIOS["case_decisions_with_substance"] = case_decisions_with_substance
 FOLDER["case_decisions_with_substance"] = "injury_case"
 
 
+async def case_invited_and_paid(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notice-substance: the negotiation invitation (answered with another time)
+    and the payment notice (a part payment, then the rest)."""
+    handle = await _recognised(env, queue, "C10")
+    await _act(handle, "start_suspension", months=1)
+    await env.sleep(timedelta(days=10))
+    await _act(handle, "record_return")
+    view = await _act(handle, "open_negotiation",
+                      meeting_at=await env.get_current_time() + timedelta(days=3),
+                      place="公司二楼会议室", bring=("身份证", "银行卡"))
+    await env.sleep(timedelta(seconds=2))
+    view = await _status(env, handle)
+    notice = next(n.notice_id for n in view.notices if n.purpose == "negotiation_invitation")
+    await env.client.get_workflow_handle(notice).signal("answer", Answer(
+        at=await env.get_current_time(), channel="link", choice="answer",
+        text="希望改期至 2026-12-20 10:00"))
+    await env.sleep(timedelta(days=5))
+    await _act(handle, "record_agreement", amount=Decimal("60000"))
+    await _act(handle, "record_payment", amount=Decimal("20000"), reference="TX-001")
+    await env.sleep(timedelta(days=4))
+    await _act(handle, "record_payment", amount=Decimal("40000"), reference="TX-002")
+    await env.sleep(timedelta(days=4))
+    await _act(handle, "close", reason="settled and paid")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_invited_and_paid"] = case_invited_and_paid
+FOLDER["case_invited_and_paid"] = "injury_case"
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

@@ -195,3 +195,44 @@ def test_platform_reads_are_strong_and_the_pixel_is_weak():
                         attempt("dingtalk", DeliveryStatus.delivered, 2)), None) == "delivered"
     assert "强证据" in explain_proof("read") and "弱证据" in explain_proof("opened_weak")
     assert "钉钉" in explain_proof("read") and "企业微信" in explain_proof("read")
+
+
+def test_the_invitation_and_the_payment_notice_render_what_the_case_passes():
+    from decimal import Decimal
+
+    from domain.injury.state import Settlement
+
+    inp = case_input(datetime(2026, 11, 1, 1, 30, tzinfo=UTC))
+    invite = messages.invitation_data(inp, datetime(2026, 12, 10, 6, 0, tzinfo=UTC), "二楼会议室", ())
+    text = _text("negotiation_invitation", invite)
+    assert "2026-12-10 14:00" in text and "二楼会议室" in text and "身份证" in text  # Beijing time
+    settlement = Settlement(opened_on=date(2026, 12, 1), agreed_amount=Decimal("60000"),
+                            agreed_on=date(2026, 12, 5), paid_amount=Decimal("20000"))
+    paid = messages.payment_data(inp, settlement, Decimal("20000"), date(2026, 12, 6), "TX-1")
+    text = _text("settlement_payment", paid)
+    assert "60000.00" in text and "20000.00" in text and "尚未支付 40000.00 元" in text
+    assert "TX-1" in text
+    done = messages.payment_data(inp, Settlement(opened_on=date(2026, 12, 1),
+                                                 agreed_amount=Decimal("60000"),
+                                                 paid_amount=Decimal("60000")),
+                                 Decimal("40000"), date(2026, 12, 9), "TX-2")
+    assert "outstanding" not in done and "已全部支付" in _text("settlement_payment", done)
+
+
+def test_an_invitation_needs_a_time_and_a_place_not_in_the_past():
+    from domain.injury.payloads import OpenNegotiation
+    from domain.injury.rules import _invitation
+    from domain.shared.errors import RuleViolation
+    from domain.shared.people import Actor
+
+    hr = Actor(name="hr", role="hr")
+    today = date(2026, 12, 1)
+    _invitation(OpenNegotiation(actor=hr), today)  # no invitation: nothing to check
+    _invitation(OpenNegotiation(actor=hr, meeting_at=datetime(2026, 12, 3, 6, tzinfo=UTC),
+                                place="二楼会议室"), today)
+    for bad in (OpenNegotiation(actor=hr, place="二楼会议室"),
+                OpenNegotiation(actor=hr, meeting_at=datetime(2026, 12, 3, 6, tzinfo=UTC)),
+                OpenNegotiation(actor=hr, meeting_at=datetime(2026, 11, 30, 6, tzinfo=UTC),
+                                place="二楼会议室")):
+        with pytest.raises(RuleViolation):
+            _invitation(bad, today)
