@@ -95,3 +95,46 @@ async def test_an_employee_confirms_on_a_phone(make_api: AppFactory, db_url: str
     finally:
         server.should_exit = True
         await serving
+
+
+async def test_an_employee_reads_a_decision_with_its_document_and_confirms(
+        make_api: AppFactory, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The determination's page in the browser: the decision, the review right, the decision
+    document listed, "我已收到" and no return date; no CSP violation from the notice's HTML."""
+    from tests.api.test_notice_substance_api import _document
+
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    doc = _document(db_url, tmp_path / "documents", "case-B2")
+    server = uvicorn.Server(uvicorn.Config(api._transport.app, host="127.0.0.1",  # type: ignore[attr-defined]
+                                           port=free_port(), lifespan="off", log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        await asyncio.to_thread(wait_for_port, "127.0.0.1", server.config.port)
+        handle = await api.temporal.start_workflow(  # type: ignore[attr-defined]
+            "Notice", NoticeInput(
+                subject_id="case-B2", purpose="determination_decision",
+                template="determination_decision",
+                data={"recognised": True, "authority": "北京市社会保险行政部门",
+                      "decided_on": "2026-12-01", "reference": "京人社工认〔2026〕8号",
+                      "documents": [doc]},
+                recipient=NoticeRecipient(name="张三", email="zs@example.com"), channels=("email",)),
+            id="notice-browser-2", task_queue=api.task_queue,  # type: ignore[attr-defined]
+            result_type=NoticeOutcome)
+
+        async def link() -> str | None:
+            given = await api.get("/api/v1/dev/notices/notice-browser-2/link",
+                                  headers={"Authorization": "Bearer k-hr"})
+            return httpx.URL(given.json()["url"]).path if given.status_code == 200 else None
+
+        path = await eventually(link)
+        before, after, console = await asyncio.to_thread(
+            browse, f"http://127.0.0.1:{server.config.port}{path}")
+        assert "认定为工伤" in before and "60日内" in before and "工伤认定决定书.pdf" in before
+        assert "我已收到" in before and "预计返岗日期" not in before
+        assert "已记录" in after
+        assert not [line for line in console if "Content Security Policy" in line], console
+        assert (await handle.result()).result == "acknowledged"
+    finally:
+        server.should_exit = True
+        await serving
