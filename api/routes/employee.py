@@ -179,8 +179,10 @@ def _recorded(notice: NoticeRow, *, again: bool) -> str:
     answer = notice.answer or {}
     at = notice.answered_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") \
         if notice.answered_at else ""
-    if answer.get("choice") == "confirm":
+    if answer.get("choice") == "confirm" and answer.get("channel", "link") == "link":
         given = f"<p>{escape(form_for(notice.purpose).confirmed)}</p>"
+    elif answer.get("choice") == "confirm":  # a WeCom card's "我已收到", an SMS reply: a receipt
+        given = "<p>您已确认收到此通知。</p>"
     else:
         given = f"<p>您的回复：{escape(str(answer.get('text') or ''))}</p>"
     if answer.get("return_date"):

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from sqlmodel import select
 
-from domain.notices.payloads import NoticeInput, NoticeOutcome, NoticeRecipient
+from domain.notices.payloads import Answer, NoticeInput, NoticeOutcome, NoticeRecipient
 from store.db import session_for
 from store.documents import LocalContentStore
 from store.models import DocumentRow, EvidenceEntry
@@ -80,11 +80,17 @@ async def test_the_determination_page_shows_the_decision_its_document_and_asks_a
 async def test_the_return_page_asks_a_date_and_the_invitation_another_time(
         make_api: AppFactory, db_url: str):
     api = await make_api()
-    _, back = await _open(api, "notice-sub-ret", "case-S2", "return_to_work", {
+    returning, back = await _open(api, "notice-sub-ret", "case-S2", "return_to_work", {
         "return_date": "2026-12-01", "suspension_ends_on": "2026-11-30", "department": "冲压车间"})
     page = (await api.get(back)).text
     assert "我会按时返岗" in page and "name='return_date'" in page and "冲压车间" in page
     assert "proposed_at" not in page and "第三十三条" in page
+    # A WeCom card's "我已收到" is a receipt, not a promise to return on time
+    await returning.signal("answer", Answer(at=datetime.now(UTC), channel="wecom",
+                                            choice="confirm"))
+    await returning.result()
+    page = (await api.get(back)).text
+    assert "您已确认收到此通知" in page and "按时返岗。" not in page
 
     handle, invite = await _open(api, "notice-sub-neg", "case-S2", "negotiation_invitation", {
         "meeting_at": "2026-12-10 14:00", "place": "二楼会议室", "bring": ["身份证", "银行卡"]})
