@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     task_queue: str = "caseguard"
     api_keys: dict[str, KeyHolder] = Field(default_factory=dict)
     time_scale: float = Field(default=1.0, gt=0)
+    # No SMS, and no call to action, 22:00-08:00 Beijing time (issue 17 §2); tests turn it off so
+    # that no test depends on the hour it runs at.
+    notice_quiet_hours: bool = True
     escalation_interval_hours: float = Field(default=24, gt=0)
     enrollment_hold_minutes: float = Field(default=60, ge=0)
     policy_file: Path | None = None

@@ -107,7 +107,7 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     contributions = ContributionActivities(db_url)
     contract_watch = ContractWatchActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
-            directory.route_recipients, contributions.record_events,
+            directory.route_recipients, directory.employee_route, contributions.record_events,
             contributions.record_payment, contributions.interrupt_unpaid,
             contributions.record_stopped, contract_watch.si_status, contract_watch.record_events,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,

@@ -12,11 +12,11 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from domain.notices.payloads import CHANNELS
-from domain.shared.directory import Reachable, reachable_channels, route
-from domain.shared.people import RecipientQuery, Routing
+from domain.shared.directory import Reachable, employee_channels, reachable_channels, route
+from domain.shared.people import EmployeeRoute, RecipientQuery, Routing
 from store import admin_tasks
 from store.db import session_for
-from store.models import PersonRow
+from store.models import EmployeeRecordRow, PersonRow
 from store.people import fields_of
 
 log = logging.getLogger("caseguard.directory")
@@ -39,6 +39,19 @@ class DirectoryActivities:
             log.warning("%s: nobody reachable in %s; an admin task is open",
                         query.subject_id, ", ".join(routing.missing))
         return routing
+
+    @activity.defn(name="employee_route", no_thread_cancel_exception=True)
+    def employee_route(self, employee_id: str) -> EmployeeRoute:
+        """The employee's channels from the employee record, in their order (else SMS, then
+        email), those with an address on file; `on_file` false: the record does not know them."""
+        with session_for(self._db_url) as session:
+            row = session.get(EmployeeRecordRow, employee_id)
+        if row is None:
+            return EmployeeRoute(on_file=False)
+        addresses = {"sms": row.phone, "email": row.email, "wecom": row.wecom_user_id,
+                     "dingtalk": row.dingtalk_user_id}
+        return EmployeeRoute(on_file=True,
+                             channels=employee_channels(row.channels, addresses, SENDABLE))
 
     def _reachable(self) -> list[Reachable]:
         with session_for(self._db_url) as session:

@@ -19,6 +19,7 @@ from api.routes import (
     disputes,
     documents,
     employee,
+    employee_channels,
     employees,
     evidence,
     expenses,
@@ -53,7 +54,7 @@ def process_settings(settings: Settings) -> ProcessSettings:
     return ProcessSettings(
         escalation_interval=timedelta(hours=settings.escalation_interval_hours),
         enrollment_hold=timedelta(minutes=settings.enrollment_hold_minutes),
-        time_scale=settings.time_scale,
+        time_scale=settings.time_scale, quiet_hours=settings.notice_quiet_hours,
         hr_manager=Contact(**contact.model_dump()) if contact else None,
         si_bureau="manual" if settings.gateway("si_bureau") is GatewayMode.manual else "gateway",
     )
@@ -67,7 +68,7 @@ def case_settings(settings: Settings) -> CaseSettings:
         return_notice_lead=timedelta(days=settings.return_notice_lead_days),
         notice_response=timedelta(hours=settings.notice_response_hours),
         settlement_target_days=settings.settlement_target_days,
-        time_scale=settings.time_scale,
+        time_scale=settings.time_scale, quiet_hours=settings.notice_quiet_hours,
         hr_manager=Contact(**contact.model_dump()) if contact else None,
         company=settings.company_name,
         notify_emergency_contact=settings.notify_emergency_contact,
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(assignment.router)
     app.include_router(si_accounts.router)
     app.include_router(si_stops.router)
+    app.include_router(employee_channels.router)
     app.include_router(codec.router)
     app.include_router(letters.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")

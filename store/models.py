@@ -467,6 +467,11 @@ class EmployeeRecordRow(SQLModel, table=True):
     department: str = Field(default="", max_length=80, index=True)
     # {"manager": {name, phone, email}, "emergency_contact": {name, relation, phone}}
     contacts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    wecom_user_id: str | None = Field(default=None, max_length=64)
+    dingtalk_user_id: str | None = Field(default=None, max_length=64)
+    # The order to reach them in (sms, email, wecom, dingtalk); empty: SMS, then email
+    channels: list[str] = Field(default_factory=list,
+                                sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
 

@@ -65,7 +65,7 @@ class CaseNotices:
         for to in recipients:
             await self._start(informational_notice(
                 workflow.info().workflow_id, purpose, to, data or {"title": subject, "body": body},
-                self._in.timing.time_scale, template))
+                self._in.timing.time_scale, template, quiet_hours=self._in.timing.quiet_hours))
 
     async def _route(self, purpose: str,
                      wanted: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
@@ -173,7 +173,7 @@ class CaseNotices:
             recipient=recipient,
             channels=channels, response_window=self._in.timing.notice_response,
             requires_answer=True, time_scale=self._in.timing.time_scale,
-            quiet_hours=True, pair_link=True))
+            quiet_hours=self._in.timing.quiet_hours, pair_link=True))
         ref = NoticeRef(notice_id=handle.id, purpose=purpose, sent_at=self._clock.now())
         self._state.notices += (ref,)
         return handle, ref

@@ -63,3 +63,6 @@ PULL_ACTIVITY: dict[str, Any] = {
 # Reminders and escalations reach people of the directory (the owner, HR managers, the
 # department's managers) on their channels; a role nobody reachable holds is an admin task.
 DIRECTORY_PATCH = "2026-12-directory-recipients"
+# A notice to the employee goes on the channels of the employee record, in its order, and carries
+# the employee's id, not their phone or email (the activities read those from the record).
+EMPLOYEE_CHANNELS_PATCH = "2026-12-employee-channels"

@@ -111,7 +111,8 @@ class NoticeWorkflow:
                 await self._wait_out_quiet_hours(channel)
                 if self._answer is not None:
                     return
-                attempts.append(await self._send(channel, reminder=False))
+                companion = step[0] if len(step) == 2 and channel == "sms" else ""
+                attempts.append(await self._send(channel, reminder=False, companion=companion))
             deadline = min(closes_at, self._clock.now() + self._in.fallback_delay)
             # Notices before the channel policy woke on their one attempt's own rule: kept, so
             # their timers replay as they ran.
@@ -142,11 +143,12 @@ class NoticeWorkflow:
             if self._answer is None:
                 await self._send(channel, reminder=True)
 
-    async def _send(self, channel: Channel, reminder: bool) -> int:
+    async def _send(self, channel: Channel, reminder: bool, companion: str = "") -> int:
         async with self._send_lock:
             attempt_no = len(self._attempts) + 1
             try:
-                result: SendResult = await self._send_activity(channel, attempt_no, reminder)
+                result: SendResult = await self._send_activity(channel, attempt_no, reminder,
+                                                               companion)
             except ActivityError as error:
                 result = SendResult(channel=channel, status=DeliveryStatus.failed,
                                     error=f"send failed: {error.cause or error}")
@@ -164,7 +166,8 @@ class NoticeWorkflow:
                                  error=result.error, purpose=self._in.purpose)
             return attempt_no
 
-    async def _send_activity(self, channel: Channel, attempt_no: int, reminder: bool) -> SendResult:
+    async def _send_activity(self, channel: Channel, attempt_no: int, reminder: bool,
+                             companion: str = "") -> SendResult:
         notice_id = workflow.info().workflow_id
         return await workflow.execute_activity_method(
             ChannelActivities.send_notice,
@@ -172,7 +175,8 @@ class NoticeWorkflow:
                         subject_id=self._in.subject_id, attempt_no=attempt_no, channel=channel,
                         recipient=self._in.recipient, purpose=self._in.purpose,
                         template=self._in.template, data=self._in.data, reminder=reminder,
-                        requires_answer=self._in.requires_answer), **SEND_ACTIVITY)
+                        requires_answer=self._in.requires_answer, companion=companion),
+            **SEND_ACTIVITY)
 
     async def _pull(self, attempt_no: int, sent: SendResult) -> None:
         """Ask the provider for this attempt's reports (DingTalk read status, Aliyun delivery) on

@@ -540,7 +540,8 @@ class OnboardingWorkflow:
         await workflow.start_child_workflow(
             "Notice",
             informational_notice(workflow.info().workflow_id, kind, to,
-                                 {"title": subject, "body": body}, self._in.timing.time_scale),
+                                 {"title": subject, "body": body}, self._in.timing.time_scale,
+                                 quiet_hours=self._in.timing.quiet_hours),
             id=f"notice-{workflow.uuid4()}", parent_close_policy=ParentClosePolicy.ABANDON)
 
     async def _answer(self) -> ActionAnswer:

@@ -99,7 +99,7 @@ class SiAccountWorkflow:
         late = days_late(due, payment.paid_on)
         fee = late_fee(payment.amount, late)
         source = f"由 {payment.actor.name} 根据税务缴款凭证 {payment.reference} 录入"
-        self._emit("payment_recorded", payment.actor.name, period=payment.period,
+        self._emit("contribution_paid", payment.actor.name, period=payment.period,
                    amount=str(payment.amount), paid_on=payment.paid_on.isoformat(),
                    reference=payment.reference, documents=list(payment.documents),
                    employees=len(payment.employees) or "all", days_late=late,

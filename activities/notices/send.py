@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -30,12 +29,12 @@ from domain.notices.text import Rendered, render, sms_count, sms_rule_for, withh
 from domain.shared.identity import mask_address
 from domain.shared.tokens import LinkParams, new_link, token_for
 from store.db import session_for
-from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage, PersonRow
+from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
+from store.recipients import addressed
 
 log = logging.getLogger("caseguard.channels")
 
 DUPLICATE_WINDOW = timedelta(hours=24)
-_DIRECTORY_ADDRESSES = ("phone", "email", "wecom_user_id", "dingtalk_user_id")
 FINAL_STATES = frozenset({"sent", "failed", "suppressed", "unknown"})
 
 
@@ -67,7 +66,7 @@ class ChannelActivities:
     @activity.defn(name="send_notice", no_thread_cancel_exception=True)
     async def send_notice(self, request: SendRequest) -> SendResult:
         """Send one attempt at most once per idempotency key; a refusal is a failed result."""
-        if request.recipient.person_id is not None:
+        if request.recipient.person_id is not None or request.recipient.employee_id is not None:
             request = await asyncio.to_thread(self._addressed, request)
         channel = self._effective_channel(request.channel, request.recipient.phone)
         to = _address(request, channel)
@@ -120,15 +119,8 @@ class ChannelActivities:
                                                             provider_id=provider_id))
 
     def _addressed(self, request: SendRequest) -> SendRequest:
-        """A directory person's addresses as the directory holds them now (the workflow carries
-        only the id); a person since removed from it has none, and the attempt fails over."""
-        with session_for(self._db_url) as session:
-            person = session.get(PersonRow, request.recipient.person_id)
-        fields = {f.name for f in dataclass_fields(request.recipient)}
-        addresses: dict[str, Any] = {
-            name: getattr(person, name, None) if person is not None else None
-            for name in _DIRECTORY_ADDRESSES if name in fields}
-        return replace(request, recipient=replace(request.recipient, **addresses))
+        """The recipient's addresses as the directory or the employee record holds them now."""
+        return replace(request, recipient=addressed(self._db_url, request.recipient))
 
     def _effective_channel(self, channel: Channel, phone: str | None = None) -> Channel:
         """Without credentials for a channel, its messages go to the outbox (`make run`)."""
@@ -247,7 +239,7 @@ class ChannelActivities:
             pixel_url=f"{link}/o.gif" if channel == "email" else "", channel=form,
             name=request.recipient.name, reminder=request.reminder,
             hr_phone=str(request.data.get("hr_phone") or cfg.hr_phone),
-            email_on_file=bool(request.recipient.email),
+            email_on_file=bool(request.recipient.email), companion=request.companion,
             sms_rule=sms_rule_for(to) if form == "sms" else None), params, link, notice.code)
 
     def _identical_sms(self, attempt_id: int, to: str, body: str) -> datetime | None:

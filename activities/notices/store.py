@@ -14,6 +14,7 @@ from domain.notices.payloads import Answer, EvidenceEvent, NoticeClose, NoticeOp
 from store import evidence
 from store.db import session_for
 from store.models import NoticeRow
+from store.recipients import addressed
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 _ANSWER = TypeAdapter(Answer)
@@ -37,6 +38,7 @@ class NoticeActivities:
     def open_notice(self, request: NoticeOpen) -> str:
         """Create the notice row once; returns its short code."""
         inp = request.input
+        to = addressed(self._db_url, inp.recipient)  # inbound SMS find a notice by its phone
         with session_for(self._db_url) as session:
             existing = session.get(NoticeRow, request.notice_id)
             if existing is not None:
@@ -48,7 +50,7 @@ class NoticeActivities:
             session.add(NoticeRow(
                 id=request.notice_id, subject_id=inp.subject_id, purpose=inp.purpose, code=code,
                 recipient_name=inp.recipient.name, recipient_role=inp.recipient.role,
-                phone=inp.recipient.phone, email=inp.recipient.email, locale=inp.recipient.locale,
+                phone=to.phone, email=to.email, locale=inp.recipient.locale,
                 channels=list(inp.channels), status="open", created_at=request.opened_at))
             try:
                 session.commit()

@@ -53,6 +53,7 @@ class CaseTiming:
     # When the case continues as new (statutes.CASE_HISTORY_*); a test may lower them.
     history_events_max: int = statutes.CASE_HISTORY_EVENTS_MAX
     history_bytes_max: int = statutes.CASE_HISTORY_BYTES_MAX
+    quiet_hours: bool = False  # its notices keep the quiet hours (CASEGUARD_NOTICE_QUIET_HOURS)
 
 
 @dataclass(frozen=True)

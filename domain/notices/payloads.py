@@ -34,8 +34,10 @@ class NoticeRecipient:
     locale: Literal["zh-CN", "en"] = "zh-CN"
     wecom_user_id: str | None = None     # 企业微信 member id (UserID)
     dingtalk_user_id: str | None = None  # 钉钉 userid
-    # A person of the directory: the send reads their addresses by this id (none in the workflow).
+    # A person of the directory, or an employee of the employee record: the activities read their
+    # addresses by this id (store/recipients.py); the workflow carries none.
     person_id: int | None = None
+    employee_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class SendRequest:
     data: dict[str, Any]
     reminder: bool = False
     requires_answer: bool = True  # WeCom: a card with the "我已收到" button, else a text card
+    # An SMS sent in one step with the message that carries the link: that message's channel,
+    # which the SMS names (domain.notices.text.render `companion`)
+    companion: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from domain.shared.people import Recipient
 
 
 def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dict[str, Any],
-                         time_scale: float, template: str = "generic") -> NoticeInput:
+                         time_scale: float, template: str = "generic",
+                         quiet_hours: bool = False) -> NoticeInput:
     """A notice to HR, a manager or a contact, tracked to delivery, no answer asked for: a person
     of the directory on their channels in their order, then the outbox (the send reads their
     addresses); anyone else on every channel they have an address for, else the outbox."""
@@ -36,7 +37,7 @@ def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dic
         recipient = NoticeRecipient(name=to.name, role=to.role, phone=to.phone, email=to.email)
     return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
                        recipient=recipient, channels=channels, requires_answer=False,
-                       reminder_before=None, time_scale=time_scale, quiet_hours=True)
+                       reminder_before=None, time_scale=time_scale, quiet_hours=quiet_hours)
 
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")

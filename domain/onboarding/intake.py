@@ -26,6 +26,7 @@ class ProcessSettings:
     time_scale: float = 1.0
     hr_manager: Contact | None = None
     si_bureau: BureauRoute = "gateway"
+    quiet_hours: bool = False
 
 
 def deadline(window: statutes.Window, start: date, cal: HolidayCalendar) -> Deadline:
@@ -72,7 +73,7 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
             escalation_interval=process.escalation_interval,
             enrollment_hold=process.enrollment_hold,
             withdrawal_window=timedelta(hours=policy.withdrawal_window_hours(region)),
-            time_scale=process.time_scale,
+            time_scale=process.time_scale, quiet_hours=process.quiet_hours,
         ),
         contract_start=contract_start,
         contract_si=deadline(statutes.CONTRACT_SI_MISMATCH, contract_start, cal)

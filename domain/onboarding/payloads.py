@@ -67,6 +67,7 @@ class Timing:
     enrollment_hold: timedelta
     withdrawal_window: timedelta
     time_scale: float = 1.0
+    quiet_hours: bool = False  # its notices keep the quiet hours (CASEGUARD_NOTICE_QUIET_HOURS)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ they are, which roles they hold, how to reach them. Checks only; the store keeps
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.shared.errors import RuleViolation
@@ -116,6 +116,38 @@ class Reachable:
     roles: tuple[str, ...]
     departments: tuple[str, ...]
     channels: tuple[str, ...]
+
+
+EMPLOYEE_DEFAULT_ORDER = ("sms", "email")  # an employee who gave no order: as before the policy
+
+
+def employee_channels(order: Sequence[str], addresses: Mapping[str, str | None],
+                      sendable: Collection[str]) -> tuple[str, ...]:
+    """An employee's channels: their order (else SMS, then email), keeping those with an address
+    on file (`addresses` by channel) that the product can send on."""
+    return tuple(c for c in (order or EMPLOYEE_DEFAULT_ORDER)
+                 if c in sendable and addresses.get(c))
+
+
+def check_channel_order(order: Sequence[str], addresses: Mapping[str, str | None]) -> None:
+    """422 naming `channels`: each a known channel, once, with its address on file."""
+    for channel in order:
+        if channel not in CHANNELS:
+            raise RuleViolation("channels", "channels.unknown", f"channel '{channel}' is not one "
+                                f"of {', '.join(CHANNELS)}")
+        if not addresses.get(channel):
+            raise RuleViolation("channels", "channels.unreachable", f"channel '{channel}' needs "
+                                f"{_CHANNEL_NEEDS[channel]}")
+    if len(set(order)) != len(order):
+        raise RuleViolation("channels", "channels.repeated", "each channel is listed once, in "
+                            "the order to try them")
+
+
+def check_user_id(field: str, value: str | None) -> str | None:
+    if value and not _USER_ID.fullmatch(value):
+        raise RuleViolation(field, f"{field}.format", f"{field} must be 1-64 of A-Z a-z 0-9 "
+                            "_ . @ -")
+    return value or None
 
 
 def reachable_channels(person: PersonFields, sendable: Collection[str]) -> tuple[str, ...]:

@@ -91,6 +91,17 @@ EVENT_KINDS = {
     "stop_opened": "登记离职减员",
     "stop_task_opened": "待办：在社保经办平台办理减员",
     "stop_executed": "社保经办机构已办理减员",
+    "stop_task_notice": "通知人事办理减员",
+    "stop_submitted": "提交减员申请",
+    "stop_approved": "减员申请审批通过",
+    "stop_rejected": "减员申请被退回",
+    "stop_revoked": "撤回减员申请",
+    "stop_reminder_sent": "减员期限提醒",
+    "stop_escalated": "减员逾期上报",
+    "payment_reminder_sent": "社会保险费缴费期限提醒",
+    "payment_escalated": "社会保险费逾期未缴上报",
+    "contribution_paid": "登记社会保险费缴纳",
+    "employee_channels_changed": "变更职工的通知渠道",
     "notice_document_opened": "职工打开通知所附文书",
 }
 

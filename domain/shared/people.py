@@ -92,3 +92,11 @@ def managers_of(hr_manager: Contact | None, department_manager: Contact) -> tupl
         Recipient(role="department_manager", name=department_manager.name,
                   phone=department_manager.phone, email=department_manager.email),
     )
+
+
+@dataclass(frozen=True)
+class EmployeeRoute:
+    """How an employee is reached: whether the employee record knows them, and their channels."""
+
+    on_file: bool
+    channels: tuple[str, ...] = ()

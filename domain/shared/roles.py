@@ -22,21 +22,24 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "decode_payloads": HR_ROLES,
     # The directory decides who holds every role and key: admins only.
     "manage_people": frozenset({"admin"}),
-    # What the processes found only an admin can mend (a role nobody reachable holds).
-    "handle_admin_tasks": frozenset({"admin"}),
     # Subject rights (PIPL arts. 45, 47): everything held on one employee in one ZIP, and the
     # legal holds that keep records past their retention period: admins only.
     "export_personal_data": frozenset({"admin"}),
     "manage_legal_holds": frozenset({"admin"}),
+    # What the processes found only an admin can mend (a role nobody reachable holds).
+    "handle_admin_tasks": frozenset({"admin"}),
+    # An employee's WeCom/DingTalk ids and channel order: the roles that send them notices.
+    "edit_employee_contacts": HR_ROLES,
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
           "drive_simulators": "drive the simulators",
           "read_messages": "read the outbox or notices", "read_access_log": "read the access log",
           "decode_payloads": "decode or encode Temporal payloads",
           "manage_people": "manage people and their API keys",
-          "handle_admin_tasks": "read or close admin tasks",
           "export_personal_data": "export an employee's personal data",
-          "manage_legal_holds": "place, lift or list legal holds"}
+          "manage_legal_holds": "place, lift or list legal holds",
+          "handle_admin_tasks": "read or close admin tasks",
+          "edit_employee_contacts": "change how an employee is reached"}
 
 
 def check_role(action: str, actor: Actor) -> None:

@@ -49,7 +49,8 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
         settings = Settings(**{
             "env": "dev", "database_url": db_url, "var_dir": tmp_path, "task_queue": task_queue,
             "temporal_address": dev_server.client.service_client.config.target_host,
-            "api_keys": KEYS, "enrollment_hold_minutes": 0.01, **overrides})
+            "api_keys": KEYS, "enrollment_hold_minutes": 0.01,
+            "notice_quiet_hours": False, **overrides})
         worker = Worker(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
                         workflow_runner=WORKFLOW_RUNNER,
                         activities=activities_for(db_url, documents_root=tmp_path / "documents"),

@@ -86,7 +86,7 @@ async def test_a_month_unpaid_interrupts_and_a_back_payment_clears_it(make_api: 
     [payment] = paid.json()["payments"]
     assert payment["employees"] == "all" and Decimal(payment["amount"]) == Decimal("4200.00")
     assert all(status_of(db_url, e) == "paying" for e in ids)
-    recorded = [e for e in paid.json()["events"] if e["kind"] == "payment_recorded"]
+    recorded = [e for e in paid.json()["events"] if e["kind"] == "contribution_paid"]
     assert recorded and "根据税务缴款凭证" in recorded[-1]["source"]
 
 

@@ -123,7 +123,7 @@ async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_unt
     answer = await handle.execute_update("record_payment",
                                          payment(deadline.period, last_day + timedelta(days=5)),
                                          result_type=AccountView)
-    recorded = [e for e in answer.events if e.kind == "payment_recorded"][-1]
+    recorded = [e for e in answer.events if e.kind == "contribution_paid"][-1]
     assert recorded.data["days_late"] == 5
     assert Decimal(recorded.data["late_fee"]) == Decimal("30.86")  # 12345.60 × 0.05 % × 5
     assert set(statuses(wf, ids).values()) == {"paying"}
@@ -132,7 +132,7 @@ async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_unt
         kinds = [e.kind for e in session.exec(select(EvidenceEntry).where(
             EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
     assert kinds.count("month_opened") == 2 and "si_interrupted" in kinds
-    assert kinds[-2:] == ["payment_recorded", "si_resumed"]
+    assert kinds[-2:] == ["contribution_paid", "si_resumed"]
 
 
 @pytest.mark.dated
