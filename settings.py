@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # No SMS, and no call to action, 22:00-08:00 Beijing time (issue 17 §2); tests turn it off so
     # that no test depends on the hour it runs at.
     notice_quiet_hours: bool = True
+    # An employee's notice moves to their next channel after this long without a delivery or
+    # read report (issue 17 §2).
+    notice_fallback_hours: float = Field(default=24, gt=0, le=72)
     escalation_interval_hours: float = Field(default=24, gt=0)
     enrollment_hold_minutes: float = Field(default=60, ge=0)
     policy_file: Path | None = None

@@ -69,6 +69,7 @@ def case_settings(settings: Settings) -> CaseSettings:
         notice_response=timedelta(hours=settings.notice_response_hours),
         settlement_target_days=settings.settlement_target_days,
         time_scale=settings.time_scale, quiet_hours=settings.notice_quiet_hours,
+        notice_fallback=timedelta(hours=settings.notice_fallback_hours),
         hr_manager=Contact(**contact.model_dump()) if contact else None,
         company=settings.company_name,
         notify_emergency_contact=settings.notify_emergency_contact,

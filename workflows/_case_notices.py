@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -35,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
+NOTICE_FALLBACK_DEFAULT = timedelta(hours=24)  # NoticeInput's own default, for cases before the setting
 
 # Each notice to the employee has its own template, fed the facts it states (the return day and
 # where to report; the decision, its authority, date and document; the appraisal grade), instead
@@ -173,7 +175,8 @@ class CaseNotices:
             recipient=recipient,
             channels=channels, response_window=self._in.timing.notice_response,
             requires_answer=True, time_scale=self._in.timing.time_scale,
-            quiet_hours=self._in.timing.quiet_hours, pair_link=True))
+            quiet_hours=self._in.timing.quiet_hours, pair_link=True,
+            fallback_delay=self._in.timing.notice_fallback or NOTICE_FALLBACK_DEFAULT))
         ref = NoticeRef(notice_id=handle.id, purpose=purpose, sent_at=self._clock.now())
         self._state.notices += (ref,)
         return handle, ref

@@ -30,6 +30,7 @@ class CaseSettings:
     chase_interval: timedelta = statutes.CHASE_INTERVAL_DEFAULT
     time_scale: float = 1.0
     quiet_hours: bool = False
+    notice_fallback: timedelta | None = None
     hr_manager: Contact | None = None
     company: str = ""
     notify_emergency_contact: bool = False
@@ -104,7 +105,8 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
             notice_response=process.notice_response,
             settlement_target_days=process.settlement_target_days,
             reminder_lead=process.reminder_lead, chase_interval=process.chase_interval,
-            time_scale=process.time_scale, quiet_hours=process.quiet_hours),
+            time_scale=process.time_scale, quiet_hours=process.quiet_hours,
+            notice_fallback=process.notice_fallback),
         traffic_accident=report.traffic_accident, hr_manager=process.hr_manager,
         company=process.company, notify_emergency_contact=process.notify_emergency_contact,
         hr_phone=process.hr_phone,

@@ -54,6 +54,9 @@ class CaseTiming:
     history_events_max: int = statutes.CASE_HISTORY_EVENTS_MAX
     history_bytes_max: int = statutes.CASE_HISTORY_BYTES_MAX
     quiet_hours: bool = False  # its notices keep the quiet hours (CASEGUARD_NOTICE_QUIET_HOURS)
+    # The next channel after this long without a delivery or read report (None: the notice's own
+    # default, 24 h; CASEGUARD_NOTICE_FALLBACK_HOURS)
+    notice_fallback: timedelta | None = None
 
 
 @dataclass(frozen=True)
