@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -72,7 +73,23 @@ async def _drive(api: httpx.AsyncClient) -> tuple[str, dict]:
         response = await act(api, cid, action, **body)
         assert response.status_code == 200, (action, response.text)
     await eventually(lambda: _has(api, cid, "case_outcome"))  # the workflow has finished
+    await _quiet(api, cid)
     return cid, case
+
+
+async def _quiet(api: httpx.AsyncClient, cid: str, still: float = 1.5,
+                 limit: float = 30.0) -> None:
+    """Until the case's ledger stops growing: the notices a case started (the payment notice to
+    the employee) outlive it and write their opening and attempts to its ledger a moment later."""
+    loop = asyncio.get_running_loop()
+    deadline, seen, since = loop.time() + limit, -1, loop.time()
+    while loop.time() < deadline:
+        count = len(await _ledger(api, cid))
+        if count != seen:
+            seen, since = count, loop.time()
+        elif loop.time() - since >= still:
+            return
+        await asyncio.sleep(0.2)
 
 
 async def test_a_closed_case_yields_a_bundle_whose_manifest_verifies_and_whose_pdf_reads(
