@@ -53,7 +53,8 @@ PG_ADMIN = os.environ.get("CASEGUARD_PROD_CHECK_PG", "postgresql://postgres@127.
 VALID_ID = "11010519491231002X"  # GB 11643 check digit valid; the README's example
 RECEIPT = b"%PDF-1.4\n% the SI bureau's acceptance receipt (prod-check)\n%%EOF\n"
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"prod-check accident photo".ljust(64, b"\x00")
-KEYS = {"hr": secrets.token_urlsafe(24), "hr_manager": secrets.token_urlsafe(24)}
+KEYS = {"hr": secrets.token_urlsafe(24), "hr_manager": secrets.token_urlsafe(24),
+        "admin": secrets.token_urlsafe(24)}  # the first admin: the API starts only with one
 
 
 class CheckFailed(Exception):
@@ -82,7 +83,8 @@ class Topology:
 
     def env(self, workdir: Path) -> dict[str, str]:
         holders = {KEYS["hr"]: {"name": "hr-li", "role": "hr"},
-                   KEYS["hr_manager"]: {"name": "mgr-wang", "role": "hr_manager"}}
+                   KEYS["hr_manager"]: {"name": "mgr-wang", "role": "hr_manager"},
+                   KEYS["admin"]: {"name": "root", "role": "admin"}}
         return {
             **{k: v for k, v in os.environ.items() if not k.startswith("CASEGUARD_")},
             "PYTHONPATH": str(ROOT),
