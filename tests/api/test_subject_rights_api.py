@@ -59,7 +59,7 @@ def _files(archive: zipfile.ZipFile) -> dict[str, bytes]:
 async def test_an_admin_exports_everything_held_on_one_employee(api: httpx.AsyncClient,
                                                                 db_url: str):
     base = await _closed_onboarding(api, db_url, "E41")
-    case = await open_case(api, "E41")
+    case = await open_case(api, "E41", si_enrolled=None)  # from the employee record
     await eventually(lambda: _listed(api, case["id"]))
     detail = (await api.get(base, headers=auth("k-hr"))).json()
 
@@ -148,7 +148,7 @@ async def test_retention_deletes_only_what_is_past_and_not_held(api: httpx.Async
                                                                 db_url: str, tmp_path: Path):
     for employee in ("E51", "E52", "E53"):
         await _closed_onboarding(api, db_url, employee)
-    case = await open_case(api, "E53")  # an open case: an open dispute holds E53's records
+    case = await open_case(api, "E53", si_enrolled=None)  # an open case: an open dispute holds E53's records
     await eventually(lambda: _listed(api, case["id"]))
     hold = (await api.post("/api/v1/admin/legal-holds", headers=auth("k-admin"), json={
         "scope": "subject", "target": "onboarding-E52", "reason": "证据保全"})).json()

@@ -67,6 +67,7 @@ def sign_in(driver: Any, base: str, email: str, password: str) -> str:
 
 def follow(driver: Any, act: Callable[[], Any]) -> str:
     """Do what leads to another page (a click, Enter) and wait for it; the new page's text."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import WebDriverWait
@@ -75,7 +76,10 @@ def follow(driver: Any, act: Callable[[], Any]) -> str:
     act()
     WebDriverWait(driver, 10).until(ready.staleness_of(old))
     WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.TAG_NAME, "main")))
-    return str(driver.find_element(By.TAG_NAME, "body").text)
+    # A page still settling can swap the node under a read ("Node with given id does not belong to
+    # the document", seen on a loaded machine): read it again.
+    return str(WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").text))
 
 
 def shot(driver: Any, name: str) -> None:
