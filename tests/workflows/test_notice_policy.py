@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 
 from domain.notices.payloads import NoticeOutcome
 from domain.shared.calendar import SHANGHAI
-from tests.workflows.test_notice_workflow import NoticeHarness, nh, outcome  # noqa: F401
+from tests.workflows.test_notice_workflow import NoticeHarness, outcome
+from tests.workflows.test_notice_workflow import nh as nh  # the fixture, shared
 
 
 async def to_next(nh: NoticeHarness, hour: int) -> datetime:
