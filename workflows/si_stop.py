@@ -14,13 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.contributions import ContributionActivities
-    from activities.directory import DirectoryActivities
     from domain.contributions.payloads import AccountEvents
-    from domain.notices.rules import informational_notice
     from domain.separation import messages
     from domain.separation.payloads import (
         StopInput,
@@ -33,7 +30,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.separation.rules import check_outcome, check_step
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
-    from domain.shared.people import Recipient, RecipientQuery
+    from domain.shared.people import Recipient
+    from workflows._people_notices import notify_people
     from workflows._policies import DB_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
@@ -190,21 +188,11 @@ class SiStopWorkflow:
 
     async def _notify(self, kind: str, text: tuple[str, str],
                       wanted: tuple[Recipient, ...]) -> None:
-        subject, body = text
         self._emit(kind, "system", recipients=[r.role for r in wanted])
-        stop = workflow.info().workflow_id
-        routing = await workflow.execute_activity_method(
-            DirectoryActivities.route_recipients,
-            RecipientQuery(subject_id=stop, key=f"{stop}:{self._events[-1].seq}", purpose=kind,
-                           department=self._in.department, wanted=wanted), **DB_ACTIVITY)
-        if routing.missing:
-            self._emit("recipients_missing", "system", purpose=kind, roles=list(routing.missing))
-        for to in routing.recipients:
-            self._children.append(await workflow.start_child_workflow(
-                "Notice", informational_notice(stop, kind, to, {"title": subject, "body": body},
-                                               self._in.time_scale),
-                id=f"notice-{workflow.uuid4()}", result_type=dict,
-                parent_close_policy=ParentClosePolicy.ABANDON))
+        self._children += await notify_people(
+            key=f"{workflow.info().workflow_id}:{self._events[-1].seq}", purpose=kind,
+            department=self._in.department, wanted=wanted, text=text,
+            time_scale=self._in.time_scale, emit=self._emit)
         await self._flush()
 
     # ---- the record ---------------------------------------------------------------------------
