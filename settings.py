@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     tsa_url: str = ""
     tsa_ca_file: Path | None = None
     tsa_timeout_seconds: float = Field(default=10, gt=0)
+    # Processes that build evidence bundles beside the API's own (api/bundles.py): one keeps the
+    # other core of a small machine answering while bundles render.
+    bundle_processes: int = Field(default=1, ge=1, le=16)
     case_materials_sla_hours: float = Field(default=24, gt=0)
     case_reminder_days: tuple[int, ...] = (7, 20, 27)
     return_notice_lead_days: int = Field(default=7, ge=1, le=60)

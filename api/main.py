@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from api import edges, errors, privacy, web
+from api import bundles, edges, errors, privacy, web
 from api.routes import (
     admin,
     assignment,
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         check_admin_can_get_in(config)
         app.state.temporal = await connect(config)
         if freeze_heap:
+            bundles.start_builders(config)  # a server process: the first bundle waits for none
             freeze_startup_heap()
         yield
 

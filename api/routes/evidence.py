@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api import temporal_calls
+from api import bundles, temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError, file_response
 from api.privacy import logged
@@ -22,23 +20,10 @@ from domain.injury.payloads import CaseInput
 from domain.injury.views import CaseView
 from domain.onboarding.state import OnboardingView
 from domain.shared.errors import RuleViolation
-from domain.shared.evidence import verify_chain
 from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX, case_id_of, employee_id_of
 from domain.shared.people import Actor
-from render.bundle import (
-    BundleEvidence,
-    BundleInput,
-    CaseBundleInput,
-    NoticeLine,
-    build_bundle,
-    build_case_bundle,
-    notice_line,
-)
-from render.onboarding_link import linked_onboarding_files
 from settings import Settings
-from store import document_rows, evidence, timestamps
-from store import notices as notice_store
-from store.documents import content_store
+from store import evidence
 
 router = APIRouter(prefix="/api/v1/onboardings", tags=["evidence"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["evidence"])
@@ -112,10 +97,8 @@ async def export_bundle(id: str, actor: Exporter, client: TemporalDep,
     _id_kind(id, ONBOARDING_PREFIX, "onboarding", other="cases", route="bundle")
     view = await temporal_calls.read(client, settings.db_url, id, OnboardingView,
                                      what="onboarding")
-    content = await asyncio.to_thread(
-        _export, settings, view.id, actor,
-        lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)), lang)
-    return _zip(id, content)
+    _check_font(settings)
+    return _zip(id, await bundles.onboarding_bundle(settings, view, actor, lang))
 
 
 @case_router.get("/{id}/bundle", response_class=Response,
@@ -129,13 +112,8 @@ async def export_case_bundle(id: str, actor: Exporter, client: TemporalDep,
     # The report as HR filed it (manager, company, description, witnesses): the view leaves
     # these out, the start input keeps them.
     case = await temporal_calls.read_input(client, settings.db_url, id, CaseInput, what="case")
-
-    def build(ledger: BundleEvidence) -> bytes:
-        return build_case_bundle(CaseBundleInput(
-            view=view, case=case, notices=_notice_lines(settings.db_url, id), evidence=ledger,
-            linked=_linked_onboarding(settings.db_url, view)))
-
-    return _zip(id, await asyncio.to_thread(_export, settings, id, actor, build, lang))
+    _check_font(settings)
+    return _zip(id, await bundles.case_bundle(settings, view, case, actor, lang))
 
 
 def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
@@ -157,56 +135,15 @@ def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
                    f"GET /api/v1/{other}/{id}/{route}", "id")
 
 
-def _linked_onboarding(db_url: str, view: CaseView) -> dict[str, bytes]:
-    """The onboarding the case's SI standing names, its ledger as a file of the case's bundle
-    (render.onboarding_link); nothing when the standing names none or it recorded nothing."""
-    onboarding_id = (view.si_standing or {}).get("onboarding_id")
-    if not onboarding_id:
-        return {}
-    _, entries = evidence.page(db_url, onboarding_id, limit=1_000_000)
-    if not entries:
-        return {}
-    check = verify_chain(onboarding_id, map(evidence.chain_entry, entries))
-    return linked_onboarding_files(onboarding_id, view.si_standing, entries, check)
-
-
-def _notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:
-    return [notice_line(row, *notice_store.timeline(db_url, row.id))
-            for row in notice_store.notices_of(db_url, subject_id)]
-
-
 def _zip(id: str, content: bytes) -> Response:
     return Response(content, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{id}-evidence.zip"',
         "X-Content-SHA256": hashlib.sha256(content).hexdigest()})
 
 
-def _export(settings: Settings, subject_id: str, actor: Actor,
-            build: Callable[[BundleEvidence], bytes], lang: Literal["zh", "en"] = "zh") -> bytes:
-    """Read the ledger once, build the bundle from it, and record the export as evidence."""
+def _check_font(settings: Settings) -> None:
+    """503 before the builder starts when no CJK font is there to render the bundle."""
     try:
-        font = settings.cjk_font()
+        settings.cjk_font()
     except RuntimeError as exc:
         raise ApiError(503, "bundle.font_missing", str(exc)) from None
-    _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
-    stamp_error = ""
-    if settings.tsa_url and entries:
-        try:
-            if timestamps.stamp_head(settings.db_url, subject_id, entries, settings.tsa_url,
-                                     settings.tsa_timeout_seconds):
-                _, entries = evidence.page(settings.db_url, subject_id, limit=1_000_000)
-        except timestamps.TimestampError as exc:
-            stamp_error = str(exc)  # the bundle still goes out, saying its head is unstamped
-    store = content_store(settings)
-    rows = document_rows.of_subject(settings.db_url, subject_id)
-    content = build(BundleEvidence(
-        subject_id=subject_id, entries=entries,
-        verification=verify_chain(subject_id, map(evidence.chain_entry, entries)),
-        documents=[(row, store.get(row.sha256)) for row in rows], generated_by=actor.name,
-        font=font, company=settings.company(), lang=lang, timestamp_error=stamp_error,
-        tsa_ca=settings.tsa_ca_file.read_bytes() if settings.tsa_ca_file else None))
-    evidence.append(settings.db_url, evidence.NewEntry(
-        subject_id=subject_id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
-        actor=actor.name, kind="bundle_exported",
-        payload={"sha256": hashlib.sha256(content).hexdigest(), "entries": len(entries)}))
-    return content
