@@ -14,10 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 from settings import DocumentStore, Settings
 
 if TYPE_CHECKING:
@@ -94,6 +90,8 @@ class S3ContentStore:
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         key = self.key(digest)
+        from botocore.exceptions import ClientError
+
         try:
             self._client.head_object(Bucket=self._bucket, Key=key)
             return digest  # content-addressed: what is there is this content
@@ -119,6 +117,10 @@ class S3ContentStore:
 @cache
 def _s3_client(endpoint_url: str, region: str, access_key: str, secret_key: str) -> S3Client:
     # One client per process: creating one costs tens of milliseconds; clients are thread-safe.
+    # boto3 (~22 MB resident) is imported only by a process whose documents live in S3.
+    import boto3
+    from botocore.config import Config
+
     client: S3Client = boto3.client(
         "s3", endpoint_url=endpoint_url or None, region_name=region,
         aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None,
