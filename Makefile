@@ -98,8 +98,11 @@ BURST_EMPLOYEES ?= 50000
 data-report: install
 	$(BIN)/python -m store.data_report
 
+# One run of every figure (bench/README.md); each prints one JSON object.
 bench: install
 	$(BIN)/python bench/onboarding_bench.py
+	$(BIN)/python bench/reminder_lateness.py
+	$(BIN)/python bench/bundle_bench.py
 	$(BIN)/python bench/month_end_burst.py --employees $(BURST_EMPLOYEES)
 
 clean:

@@ -39,6 +39,25 @@ def encode_post(host: str, path: str, body: Any = None, headers: dict[str, str] 
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
 
 
+def encode_multipart(host: str, path: str, fields: dict[str, str],
+                     file: tuple[str, str, str, bytes],
+                     headers: dict[str, str] | None = None) -> bytes:
+    """A complete multipart/form-data POST (form fields and one file: field name, filename,
+    content type, bytes), as a browser uploads a document."""
+    boundary = "caseguard-bench-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+             f"{value}\r\n".encode() for name, value in fields.items()]
+    field, filename, content_type, data = file
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                 f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                 + data + b"\r\n")
+    payload = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(payload)}",
+             f"Content-Type: multipart/form-data; boundary={boundary}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+
+
 class Connection:
     """One keep-alive connection; `send` writes one request and reads its whole answer. A
     connection the server closed while idle (uvicorn's keep-alive timeout) is opened again before

@@ -4,7 +4,7 @@ Measures, in one run: workflow starts per second (API vs bare start_workflow), H
 (API update vs bare execute_update) and worker RSS with many open workflows cached (onboardings vs
 bare timer workflows). Prints one JSON object to stdout; progress goes to stderr.
 
-    .venv/bin/python bench/onboarding_bench.py [--quick] [--starts N] [--updates N] [--open N]
+    .venv/bin/python bench/onboarding_bench.py [--quick] [--starts N] [--records N] [--open N]
 
 Every process it starts (dev server, API, workers) is stopped on exit, error, Ctrl-C or SIGTERM.
 """
@@ -44,22 +44,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
+from bench import spread_actions
 from bench.bare_timer import BenchTimer
 from bench.http_load import Answer, Connection, close_lanes, encode_post, open_lanes
 from devstack import free_port, stop_process, temporal_cli, wait_for_port
 from store.db import migrate
-from tests.factories import registration
+from tests.factories import case_body, registration
 from worker import connect_when_ready
 
 API_KEY = "bench-hr-key"
+MANAGER_KEY = "bench-hr-manager-key"
 API_TASK_QUEUE = "caseguard-bench"
 BARE_TASK_QUEUE = "bench-bare"
 BARE_RSS_TASK_QUEUE = "bench-bare-rss"
-UPDATE_WORKFLOWS = 3  # the updates go round-robin over this many workflows
 START_ROUNDS = 8  # the starts alternate API and bare in this many rounds
-DEFAULTS = {"starts": 600, "updates": 300, "open": 2000}
-QUICK = {"starts": 30, "updates": 30, "open": 100}
-TARGETS = {"starts_ratio": ">= 0.8", "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
+DEFAULTS = {"starts": 600, "records": 200, "open": 2000}
+QUICK = {"starts": 30, "records": 12, "open": 100}
+TARGETS = {"starts_ratio": ">= 0.8", "case_starts_ratio": ">= 0.8",
+           "update_p99_ratio": "<= 1.5", "rss_ratio": "<= 1.5"}
 DEFAULT_MAX_CACHED = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
 _T0 = time.monotonic()
 
@@ -124,7 +126,9 @@ def caseguard_env(tmp: Path, address: str, db_url: str) -> dict[str, str]:
         "CASEGUARD_TEMPORAL_ADDRESS": address,
         "CASEGUARD_TASK_QUEUE": API_TASK_QUEUE,
         "CASEGUARD_TIME_SCALE": "1",
-        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"}}),
+        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"},
+                                          MANAGER_KEY: {"name": "bench-hr-manager",
+                                                        "role": "hr_manager"}}),
     })
     return env
 
@@ -254,6 +258,10 @@ def bare_ids(prefix: str, count: int) -> list[str]:
     return [f"bare-{prefix}{i:05d}" for i in range(count)]
 
 
+def case_ids(prefix: str, count: int) -> list[str]:
+    return [f"case-K{prefix}{i:05d}" for i in range(count)]
+
+
 @dataclass(frozen=True)
 class HttpTarget:
     """An HTTP API under load: its URL and one keep-alive connection per concurrent lane."""
@@ -290,6 +298,12 @@ def api_start(api: HttpTarget, workflow_id: str) -> bytes:
     return api.post("/api/v1/onboardings", registration(workflow_id.removeprefix("onboarding-")))
 
 
+def case_start(api: HttpTarget, workflow_id: str) -> bytes:
+    """An injury report with its own case id (so the bench knows the workflow id)."""
+    case_id = workflow_id.removeprefix("case-")
+    return api.post("/api/v1/cases", case_body(case_id, case_id=case_id))
+
+
 def floor_start(floor: HttpTarget, workflow_id: str) -> bytes:
     return floor.post(f"/start/{workflow_id}")
 
@@ -300,28 +314,8 @@ async def bare_start(client: Client, workflow_id: str, task_queue: str) -> None:
                                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
 
 
-async def api_update(api: HttpTarget, workflow_id: str) -> None:
-    request = api.post(f"/api/v1/onboardings/{workflow_id}/delay-reason",
-                       {"reason": "bureau system down (bench)"})
-    expect(await api.lanes[0].send(request), 200, request)
-
-
 async def bare_update(client: Client, workflow_id: str) -> None:
     await client.get_workflow_handle(workflow_id).execute_update(BenchTimer.touch, "bench")
-
-
-async def latencies_ms(count: int, targets: list[str],
-                       call: Callable[[str], Awaitable[None]]) -> tuple[list[float], float]:
-    """`count` sequential calls round-robin over `targets`; per-call ms and the total seconds."""
-    for target in targets:  # warm-up, not counted
-        await call(target)
-    samples = []
-    started = time.perf_counter()
-    for i in range(count):
-        t = time.perf_counter()
-        await call(targets[i % len(targets)])
-        samples.append((time.perf_counter() - t) * 1000)
-    return samples, time.perf_counter() - started
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -329,13 +323,6 @@ def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     rank = max(1, -(-len(ordered) * p // 100))
     return ordered[int(rank) - 1]
-
-
-def p50_by_third(samples: list[float]) -> list[float]:
-    """p50 of the first, middle and last third: shows whether latency grows with history."""
-    k = max(1, len(samples) // 3)
-    parts = (samples[:k], samples[k:-k] or samples, samples[-k:])
-    return [round(percentile(part, 50), 1) for part in parts]
 
 
 # ---- the three measurements ---------------------------------------------------------------------
@@ -364,6 +351,9 @@ async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: s
     if kind == "api":
         ids = onboarding_ids(prefix, count)
         start_s = await over_lanes([api_start(run.api, i) for i in ids], run.api, 201)
+    elif kind == "case":
+        ids = case_ids(prefix, count)
+        start_s = await over_lanes([case_start(run.api, i) for i in ids], run.api, 201)
     elif kind == "floor":
         ids = bare_ids(f"F{prefix}", count)
         start_s = await over_lanes([floor_start(run.floor, i) for i in ids], run.floor, 201)
@@ -381,21 +371,24 @@ async def start_batch(run: Run, phase: str, kind: str, count: int, task_queue: s
 
 
 async def measure_starts(run: Run) -> None:
-    """`--starts` of each kind in START_ROUNDS alternating rounds (API first, then bare first, …),
-    so that a slow spell of this shared machine, or a trend over the run, falls on both sides."""
+    """`--starts` of each kind in START_ROUNDS alternating rounds (product first, then bare first,
+    …), so that a slow spell of this shared machine, or a trend over the run, falls on all sides.
+    Kinds: onboardings (`api`) and injury cases (`case`) through the API, bare starts, and starts
+    through the minimal HTTP API (`floor`)."""
     n, rounds = run.args.starts, min(START_ROUNDS, run.args.starts)
     warm = min(run.args.concurrency, n)
-    await start_batch(run, "warmup", "api", warm, API_TASK_QUEUE)
-    await start_batch(run, "warmup", "bare", warm, BARE_TASK_QUEUE)
-    say(f"starts: {n} through the API and {n} bare, in {rounds} alternating rounds, at "
-        f"concurrency {run.args.concurrency} …")
-    seconds = {"api": 0.0, "bare": 0.0, "floor": 0.0}
+    for kind in ("api", "case", "bare"):
+        await start_batch(run, "warmup", kind, warm, BARE_TASK_QUEUE if kind == "bare"
+                          else API_TASK_QUEUE)
+    say(f"starts: {n} onboardings and {n} cases through the API, {n} bare, {n} through the "
+        f"minimal API, in {rounds} alternating rounds, at concurrency {run.args.concurrency} …")
+    seconds = {"api": 0.0, "case": 0.0, "bare": 0.0, "floor": 0.0}
     cpu_s: dict[str, dict[str, float]] = {kind: {} for kind in seconds}
     for r in range(rounds):
         size = n // rounds + (1 if r < n % rounds else 0)
-        order = ("api", "bare", "floor") if r % 2 == 0 else ("floor", "bare", "api")
+        order = ("api", "case", "bare", "floor") if r % 2 == 0 else ("floor", "bare", "case", "api")
         for kind in order:
-            queue = API_TASK_QUEUE if kind == "api" else BARE_TASK_QUEUE
+            queue = BARE_TASK_QUEUE if kind in ("bare", "floor") else API_TASK_QUEUE
             before = cpu_seconds(run.stack)
             seconds[kind] += await start_batch(run, f"starts{r}", kind, size, queue)
             for name, used in cpu_seconds(run.stack).items():
@@ -405,26 +398,73 @@ async def measure_starts(run: Run) -> None:
         kind: {name: round(used * 1000 / n, 2) for name, used in by_process.items() if used > 0.001}
         for kind, by_process in cpu_s.items()}
     run.figures.update(api_starts_per_s=round(n / seconds["api"], 1),
+                       case_starts_per_s=round(n / seconds["case"], 1),
                        bare_starts_per_s=round(n / seconds["bare"], 1),
                        minimal_http_api_starts_per_s=round(n / seconds["floor"], 1))
 
 
-async def measure_updates(run: Run) -> None:
-    n = run.args.updates
-    say(f"updates: {n} sequential POST …/delay-reason over {UPDATE_WORKFLOWS} onboardings …")
-    api, api_s = await latencies_ms(n, run.started["api"][:UPDATE_WORKFLOWS],
-                                    lambda i: api_update(run.api, i))
-    say(f"updates: {n} sequential bare execute_update over {UPDATE_WORKFLOWS} workflows …")
-    bare, bare_s = await latencies_ms(n, run.started["bare"][:UPDATE_WORKFLOWS],
-                                      lambda i: bare_update(run.client, i))
-    run.durations.update(api_updates_s=round(api_s, 3), bare_updates_s=round(bare_s, 3))
-    for name, samples in (("api", api), ("bare", bare)):
-        run.figures[f"{name}_update_p50_ms"] = round(percentile(samples, 50), 1)
-        run.figures[f"{name}_update_p99_ms"] = round(percentile(samples, 99), 1)
-        run.figures[f"{name}_update_max_ms"] = round(max(samples), 1)
-        run.figures[f"{name}_update_p50_by_third_ms"] = p50_by_third(samples)
-    say(f"updates: API p50 {percentile(api, 50):.1f} ms p99 {percentile(api, 99):.1f} ms; "
-        f"bare p50 {percentile(bare, 50):.1f} ms p99 {percentile(bare, 99):.1f} ms")
+async def measure_actions(run: Run) -> None:
+    """HR actions, each on a different record (bench/spread_actions.py), against bare
+    execute_update on as many different bare workflows, rounds alternating."""
+    k = run.args.records
+    onboardings, cases = run.started["api"][:k], run.started["case"][:k]
+    bare = run.started["bare"][:2 * k]
+    if len(onboardings) < k or len(cases) < k or len(bare) < 2 * k:
+        raise ValueError(f"--records {k} needs --starts >= {2 * k}")
+    materials = await missing_materials(run, cases[0])
+    rounds = spread_actions.plan(onboardings, cases, materials, run.api.post,
+                                 run.api.url.removeprefix("http://"), run.api.headers)
+    bare_rounds = spread_actions.bare_plan(bare, len(rounds))
+    say(f"actions: {sum(map(len, rounds))} HR actions over {k} onboardings and {k} cases, "
+        f"{sum(map(len, bare_rounds))} bare updates over {len(bare)} workflows, "
+        f"{len(rounds)} alternating rounds …")
+    lane = run.api.lanes[0]
+    samples: dict[str, list[float]] = {"api": [], "bare": []}
+    by_kind: dict[str, list[float]] = {}
+
+    trace: list[tuple[float, float, str, str]] = []  # wall clock, ms, kind, record
+
+    async def act(step: spread_actions.Step) -> None:
+        started = time.perf_counter()
+        spread_actions.check(await lane.send(step.request), step)
+        taken = (time.perf_counter() - started) * 1000
+        by_kind.setdefault(step.kind, []).append(taken)
+        trace.append((time.time(), taken, step.kind, step.record))
+
+    by_round: dict[str, list[dict[str, float]]] = {"api": [], "bare": []}
+    for r, (steps, bare_order) in enumerate(zip(rounds, bare_rounds, strict=True)):
+        sides = [("api", steps), ("bare", bare_order)]
+        for side, items in sides if r % 2 == 0 else reversed(sides):
+            call = act if side == "api" else (lambda i: bare_update(run.client, i))
+            taken = await spread_actions.timed(items, call)
+            samples[side] += taken
+            by_round[side].append({"p50": round(percentile(taken, 50), 1),
+                                   "p99": round(percentile(taken, 99), 1)})
+    # The first round meets records the worker's cache may have let go (a replay each).
+    run.figures["actions_by_round_ms"] = by_round
+    if os.environ.get("BENCH_TRACE"):  # each action with its wall clock, to line up with logs
+        Path(os.environ["BENCH_TRACE"]).write_text(json.dumps(trace))
+    for name, values in samples.items():
+        run.figures[f"{name}_update_p50_ms"] = round(percentile(values, 50), 1)
+        run.figures[f"{name}_update_p90_ms"] = round(percentile(values, 90), 1)
+        run.figures[f"{name}_update_p99_ms"] = round(percentile(values, 99), 1)
+        run.figures[f"{name}_update_max_ms"] = round(max(values), 1)
+    run.figures["action_kinds_ms"] = {
+        kind: {"n": len(v), "p50": round(percentile(v, 50), 1), "p90": round(percentile(v, 90), 1),
+               "p99": round(percentile(v, 99), 1)} for kind, v in sorted(by_kind.items())}
+    say(f"actions: API p50 {run.figures['api_update_p50_ms']} ms p99 "
+        f"{run.figures['api_update_p99_ms']} ms; bare p50 {run.figures['bare_update_p50_ms']} ms "
+        f"p99 {run.figures['bare_update_p99_ms']} ms")
+
+
+async def missing_materials(run: Run, case_id: str) -> list[str]:
+    """The checklist items a freshly reported case still lacks (the same for every bench case)."""
+    request = f"GET /api/v1/cases/{case_id} HTTP/1.1\r\nHost: {run.api.url[7:]}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in run.api.headers.items()) + "\r\n"
+    answer = await run.api.lanes[0].send(request.encode())
+    if answer.status != 200:
+        raise RuntimeError(f"GET {case_id} answered {answer.status}")
+    return list(answer.json()["missing_materials"])
 
 
 async def start_rss_workers(run: Run, cache: int) -> tuple[int, int]:
@@ -496,6 +536,7 @@ def report(run: Run, total_s: float) -> dict[str, Any]:
     f, a = run.figures, run.args
     ratios = {
         "starts_ratio": ratio(f["api_starts_per_s"], f["bare_starts_per_s"]),
+        "case_starts_ratio": ratio(f["case_starts_per_s"], f["bare_starts_per_s"]),
         "update_p99_ratio": ratio(f["api_update_p99_ms"], f["bare_update_p99_ms"]),
         "rss_ratio": ratio(f["onboarding_worker_rss_mb"], f["bare_worker_rss_mb"]),
     }
@@ -504,13 +545,14 @@ def report(run: Run, total_s: float) -> dict[str, Any]:
                                                   f["minimal_http_api_starts_per_s"])
     met = {
         "starts_ratio": ratios["starts_ratio"] >= 0.8,
+        "case_starts_ratio": ratios["case_starts_ratio"] >= 0.8,
         "update_p99_ratio": ratios["update_p99_ratio"] <= 1.5,
         "rss_ratio": ratios["rss_ratio"] <= 1.5,
     }
     return {
         **f, **ratios, "targets": TARGETS, "met": met, "all_met": all(met.values()),
-        "counts": {"starts": a.starts, "updates": a.updates, "open": a.open,
-                   "concurrency": a.concurrency, "update_workflows": UPDATE_WORKFLOWS},
+        "counts": {"starts": a.starts, "records": a.records, "open": a.open,
+                   "concurrency": a.concurrency},
         "durations": {**run.durations, "total_s": round(total_s, 1)},
         "environment": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                         "temporal": temporal_version()},
@@ -527,7 +569,7 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
     run = await set_up(args, stack)
     try:
         await measure_starts(run)
-        await measure_updates(run)
+        await measure_actions(run)
         await measure_rss(run)
     finally:
         await close_lanes(run.api.lanes + run.floor.lanes)
@@ -563,9 +605,10 @@ def main(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: {starts} starts, {updates} updates, {open} open".format(**QUICK))
+                        help="smoke run: {starts} starts, {records} records, {open} open".format(**QUICK))
     parser.add_argument("--starts", type=int, help=f"workflow starts (default {DEFAULTS['starts']})")
-    parser.add_argument("--updates", type=int, help=f"HR actions (default {DEFAULTS['updates']})")
+    parser.add_argument("--records", type=int, help="onboardings and cases (each) that HR acts "
+                        f"on, 3 actions each (default {DEFAULTS['records']})")
     parser.add_argument("--open", type=int,
                         help=f"open workflows per worker for RSS (default {DEFAULTS['open']})")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent starts (default 8)")

@@ -14,15 +14,42 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_small_bench_run_reports_every_figure():
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "onboarding_bench.py"),
-         "--starts", "8", "--updates", "6", "--open", "12", "--timeout", "240"],
+         "--starts", "8", "--records", "4", "--open", "12", "--timeout", "240"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout)
-    for ratio in ("starts_ratio", "update_p99_ratio", "rss_ratio",
+    for ratio in ("starts_ratio", "case_starts_ratio", "update_p99_ratio", "rss_ratio",
                   "starts_ratio_vs_minimal_http_api"):
         assert report[ratio] > 0, ratio
-    assert set(report["met"]) == {"starts_ratio", "update_p99_ratio", "rss_ratio"}
-    assert set(report["starts_cpu_ms_per_start"]) == {"api", "bare", "floor"}
+    assert set(report["met"]) == {"starts_ratio", "case_starts_ratio", "update_p99_ratio",
+                                  "rss_ratio"}
+    assert set(report["starts_cpu_ms_per_start"]) == {"api", "case", "bare", "floor"}
     assert report["rss_detail"]["onboarding_projection_rows"] == 12
-    assert report["counts"] == {"starts": 8, "updates": 6, "open": 12, "concurrency": 8,
-                                "update_workflows": 3}
+    assert report["counts"] == {"starts": 8, "records": 4, "open": 12, "concurrency": 8}
+    # every action kind, each on every one of its records (3 rounds of 4 + 4)
+    assert {k: v["n"] for k, v in report["action_kinds_ms"].items()} == {
+        "onboarding:delay_reason": 4, "onboarding:document": 4, "onboarding:enrollment": 4,
+        "case:document": 4, "case:file_materials": 4, "case:apply_determination": 4}
+
+
+def test_a_small_reminder_run_records_every_reminder_once():
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "reminder_lateness.py"),
+                          "--reminders", "20"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert report["product"]["recorded"]["rows"] == 20
+    assert report["product"]["delivered"]["rows"] == 20
+    assert report["product"]["escalated_twice"] == 0 and report["bare"]["rows"] == 20
+    assert set(report) >= {"lateness_p99_ratio", "met", "target"}
+
+
+def test_a_small_bundle_run_reports_build_time_and_reads_beside_it():
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bundle_bench.py"), "--months",
+                          "2", "--builds", "1", "--concurrent", "2", "--gets", "10"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert len(report["bundle_build_s"]) == 1 and len(report["concurrent_bundles_s"]) == 2
+    assert report["get_idle_p99_ms"] > 0 and report["get_loaded_count"] >= 1
+    assert set(report["met"]) == {"bundle_build_s", "get_p99_loaded_ratio"}

@@ -1,0 +1,213 @@
+"""The evidence bundle of a 14-month injury case: how long it takes to build, and whether building
+ten of them starves the API's ordinary reads.
+
+    .venv/bin/python bench/bundle_bench.py [--months 14] [--builds 5] [--concurrent 10]
+
+The case is the real thing: InjuryCase on the time-skipping test server with the production
+workflow list, runner and activities (a SQLite file), driven 14 months down a long path
+(recognised, 24 months of suspension, a dispute, an appraisal the committee never concludes, so the
+case chases it every week, each chase a notice). HR's scans are uploaded through the API. The API
+is the production app under uvicorn in a process of its own, connected to that test server.
+
+Figures: `bundle_build_s` (each of `--builds` sequential `GET …/bundle`, as the user waits for
+it: request to last byte), and the p99 of ordinary GETs (the case list and the case page, one at a
+time) when idle and while `--concurrent` bundles build at once; target: build ≤ 2 s, loaded p99 ≤
+2× idle p99. One JSON object on stdout; progress on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# ruff: noqa: E402  (the imports below need ROOT on sys.path)
+from bench.case_history_growth import act, quiet_runtime, recognised, status, until
+from bench.onboarding_bench import Stack, percentile, say, start_uvicorn, wait_for_api
+from devstack import temporal_test_server
+from store.db import migrate
+from temporal_client import dev_data_converter
+from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+
+API_KEY = "bench-bundle-key"
+MONTH = timedelta(days=30)
+SCANS = 8  # HR's scans of the case (diagnosis, invoices, the decision), ~300 KB each
+SCAN_BYTES = 300_000
+TARGETS = {"bundle_build_s": "<= 2", "get_p99_loaded_ratio": "<= 2"}
+
+
+def scan(n: int) -> bytes:
+    """A PDF-signed file of SCAN_BYTES incompressible bytes: a scan, as far as the ZIP is concerned."""
+    return b"%PDF-1.4\n" + os.urandom(SCAN_BYTES) + f"\n%scan {n}\n%%EOF\n".encode()
+
+
+async def long_case(env: WorkflowEnvironment, queue: str, months: int) -> str:
+    """The case `months` after its accident; returns its workflow id."""
+    handle = await recognised(env, queue, "BUNDLE1")
+    accident = (await status(env, handle)).accident_at
+    await act(handle, "start_suspension", months=12)
+    await act(handle, "extend_suspension", months=12, reference="鉴定委员会确认001")
+    await act(handle, "record_dispute", event="arose", forum="劳动争议仲裁委员会",
+              note="the employee disputes the wage paid during the suspension")
+    await act(handle, "apply_appraisal")
+    for month in range(1, months + 1):
+        await until(env, accident + month * MONTH)
+        await act(handle, "record_contact", note=f"第{month}个月回访：治疗继续")
+    return handle.id
+
+
+async def upload_scans(http: httpx.AsyncClient, case_id: str) -> None:
+    for n in range(SCANS):
+        answer = await http.post(f"/api/v1/cases/{case_id}/documents",
+                                 data={"kind": "diagnosis", "note": f"scan {n}"},
+                                 files={"file": (f"scan-{n}.pdf", scan(n), "application/pdf")})
+        answer.raise_for_status()
+
+
+async def timed_get(http: httpx.AsyncClient, path: str) -> float:
+    started = time.perf_counter()
+    answer = await http.get(path)
+    answer.raise_for_status()
+    return time.perf_counter() - started
+
+
+async def ordinary_gets(http: httpx.AsyncClient, case_id: str, count: int | None = None,
+                        until_done: asyncio.Future[Any] | None = None) -> list[float]:
+    """Ordinary reads one at a time, alternating the list and the case page: `count` of them, or
+    as many as fit until `until_done` is done. Milliseconds each."""
+    paths = ("/api/v1/cases?limit=50", f"/api/v1/cases/{case_id}")
+    samples: list[float] = []
+    while (count is not None and len(samples) < count) or \
+            (until_done is not None and not until_done.done()):
+        samples.append(1000 * await timed_get(http, paths[len(samples) % 2]))
+    return samples
+
+
+async def measure(api_url: str, case_id: str, args: argparse.Namespace) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with httpx.AsyncClient(base_url=api_url, headers=headers, timeout=120,
+                                 trust_env=False) as http:
+        await upload_scans(http, case_id)
+        await ordinary_gets(http, case_id, count=20)  # warm-up
+        bundle = f"/api/v1/cases/{case_id}/bundle"
+        first = await timed_get(http, bundle)
+        size = len((await http.get(bundle)).content)
+        builds = [await timed_get(http, bundle) for _ in range(args.builds)]
+        say(f"bundle: first {first:.2f} s, then {', '.join(f'{b:.2f}' for b in builds)} s "
+            f"({size / 1e6:.1f} MB)")
+        idle = await ordinary_gets(http, case_id, count=args.gets)
+        say(f"idle GETs: p50 {percentile(idle, 50):.1f} ms, p99 {percentile(idle, 99):.1f} ms")
+        started = time.perf_counter()
+        many = asyncio.gather(*(timed_get(http, bundle) for _ in range(args.concurrent)))
+        loaded = await ordinary_gets(http, case_id, until_done=many)
+        concurrent = await many
+        wall = time.perf_counter() - started
+        say(f"{args.concurrent} bundles at once: all built in {wall:.1f} s; GETs meanwhile "
+            f"({len(loaded)}): p50 {percentile(loaded, 50):.1f} ms, "
+            f"p99 {percentile(loaded, 99):.1f} ms")
+    idle_p99, loaded_p99 = percentile(idle, 99), percentile(loaded, 99)
+    ratio = round(loaded_p99 / idle_p99, 3)
+    return {
+        "bundle_first_s": round(first, 3), "bundle_build_s": [round(b, 3) for b in builds],
+        "bundle_build_median_s": round(statistics.median(builds), 3),
+        "bundle_build_max_s": round(max(builds), 3), "bundle_bytes": size,
+        "get_idle_p50_ms": round(percentile(idle, 50), 1), "get_idle_p99_ms": round(idle_p99, 1),
+        "get_loaded_p50_ms": round(percentile(loaded, 50), 1),
+        "get_loaded_p99_ms": round(loaded_p99, 1), "get_loaded_count": len(loaded),
+        "concurrent_bundles_s": [round(c, 3) for c in concurrent],
+        "concurrent_wall_s": round(wall, 3), "get_p99_loaded_ratio": ratio,
+        "targets": TARGETS,
+        "met": {"bundle_build_s": max(builds) <= 2.0, "get_p99_loaded_ratio": ratio <= 2.0},
+    }
+
+
+def api_env(tmp: Path, address: str, db_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEGUARD_")}
+    env.update({
+        "CASEGUARD_ENV": "dev", "CASEGUARD_VAR_DIR": str(tmp), "CASEGUARD_DATABASE_URL": db_url,
+        "CASEGUARD_TEMPORAL_ADDRESS": address, "CASEGUARD_TASK_QUEUE": "bench-bundle",
+        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"}}),
+    })
+    return env
+
+
+async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
+    db_url = f"sqlite:///{stack.tmp / 'caseguard.db'}"
+    migrate(db_url)
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=dev_data_converter(), test_server_existing_path=str(temporal_test_server()),
+        runtime=quiet_runtime())
+    async with env:
+        queue = f"bench-bundle-{uuid.uuid4().hex[:6]}"
+        with ThreadPoolExecutor(8) as executor:
+            async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                              workflow_runner=WORKFLOW_RUNNER,
+                              activities=activities_for(db_url, documents_root=stack.tmp / "documents"),
+                              activity_executor=executor):
+                started = time.perf_counter()
+                case_id = await long_case(env, queue, args.months)
+                view = await status(env, env.client.get_workflow_handle(case_id))
+                say(f"case {case_id}: {len(view.events)} events after {args.months} months "
+                    f"(simulated in {time.perf_counter() - started:.0f} s); starting the API …")
+                address = env.client.service_client.config.target_host
+                api_url = start_uvicorn(stack, "api", "api.main:app",
+                                        api_env(stack.tmp, address, db_url))
+                await wait_for_api(api_url, stack)
+                result = await measure(api_url, case_id, args)
+                result["case_events"] = len(view.events)
+                result["months"] = args.months
+                return result
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
+    stack = Stack(Path(tempfile.mkdtemp(prefix="caseguard-bundle-bench-")))
+    code = 1
+    try:
+        print(json.dumps(asyncio.run(bench(args, stack)), indent=2))
+        code = 0
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # report with the logs, then clean up
+        say(f"failed: {type(exc).__name__}: {exc}")
+        for name in stack.procs:
+            say(f"--- {name} log (tail) ---\n{stack.log_tail(name)}")
+    finally:
+        stack.stop_all()
+        shutil.rmtree(stack.tmp, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--months", type=int, default=14)
+    parser.add_argument("--builds", type=int, default=5, help="sequential bundle builds timed")
+    parser.add_argument("--concurrent", type=int, default=10, help="bundles built at once")
+    parser.add_argument("--gets", type=int, default=200, help="idle GETs timed")
+    exit_code = main(parser.parse_args())
+    sys.stdout.flush()
+    os._exit(exit_code)  # sdk-python#300: the interpreter may crash while finalising
