@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import TypeAdapter
-from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
 from domain.disputes.records import from_outcome
@@ -13,9 +10,7 @@ from domain.injury.clocks import local_date
 from domain.injury.payloads import CaseInput
 from domain.injury.views import CaseProjection, CaseView
 from domain.onboarding.state import OnboardingView, ProjectionUpdate
-from store import closed, disputes, evidence, workflow_events
-from store.db import session_for
-from store.models import CaseDeadlineEntry, CaseRow
+from store import closed, disputes, workflow_events
 
 _ONBOARDING_VIEW = TypeAdapter(OnboardingView)
 _CASE_VIEW = TypeAdapter(CaseView)
@@ -45,13 +40,9 @@ class LedgerActivities:
 
     @activity.defn(name="record_case", no_thread_cancel_exception=True)
     def record_case(self, update: CaseProjection) -> int:
-        """Append new case events and refresh the case's list row and deadlines."""
-        entries = (workflow_events.event_entry(update.case_id, e) for e in update.events)
-        written = sum(evidence.append(self._db_url, entry)[1] for entry in entries)
-        try:
-            self._project_case(update)
-        except IntegrityError:
-            self._project_case(update)  # a concurrent first write won: update what it wrote
+        """Append new case events and refresh the case's list row and deadlines (one
+        transaction), then its dispute-history row and final state when it closed."""
+        written = workflow_events.record_case(self._db_url, update)
         _record_outcome(self._db_url, update)
         if update.final_view is not None:
             closed.save_final(self._db_url, update.case_id, "case",
@@ -59,31 +50,6 @@ class LedgerActivities:
                                "input": _CASE_INPUT.dump_python(update.final_input, mode="json")},
                               update.final_view.now)
         return written
-
-    def _project_case(self, update: CaseProjection) -> None:
-        now = datetime.now(UTC)
-        newest = max((e.seq for e in update.events), default=0)
-        with session_for(self._db_url) as session:
-            row = session.get(CaseRow, update.case_id)
-            if row is None:
-                row = CaseRow(id=update.case_id, employee_id=update.employee_id,
-                              employee_name=update.employee_name, department=update.department,
-                              region=update.region, accident_at=update.accident_at,
-                              stage=update.stage, created_by=update.created_by, created_at=now,
-                              updated_at=now, last_seq=0)
-            if newest < row.last_seq:
-                return  # an older flush retried after a newer one: nothing to refresh
-            row.stage, row.last_seq, row.updated_at = update.stage, newest, now
-            row.owner = update.owner
-            session.add(row)
-            for d in update.deadlines:
-                entry = session.get(CaseDeadlineEntry, (update.case_id, d.name)) or \
-                    CaseDeadlineEntry(case_id=update.case_id, name=d.name, due_at=d.due_at,
-                                      kind=d.kind, article=d.article)
-                entry.due_at, entry.met_at, entry.active = d.due_at, d.met_at, d.active
-                entry.kind, entry.article = d.kind, d.article
-                session.add(entry)
-            session.commit()
 
 
 def _record_outcome(db_url: str, update: CaseProjection) -> None:

@@ -7,16 +7,18 @@ activity, or the API recording a registration) writes it, and every later attemp
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
+from domain.injury.views import CaseDeadlineRow, CaseProjection
 from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from store import employees, evidence
 from store.db import engine_for, one_writer, row_exists
-from store.models import CaseRow, OnboardingRow, table_of
+from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow, table_of
 
 
 def event_entry(subject_id: str, event: Event) -> evidence.NewEntry:
@@ -108,3 +110,77 @@ def _insert_row(conn: Connection, update: ProjectionUpdate) -> None:
 
 def _newest_seq(update: ProjectionUpdate) -> int:
     return max((e.seq for e in update.events), default=0)
+
+
+def record_case(db_url: str, update: CaseProjection) -> int:
+    """Append new case events and refresh the case's list row and deadlines, in one transaction;
+    returns the events written. Runs on every case write, so it uses prebuilt Core statements (it
+    was one transaction per event, then one for the row, through the ORM: ~3 ms CPU and a lock
+    turn per event)."""
+    for _ in range(evidence.APPEND_ATTEMPTS - 1):
+        try:
+            return _record_case(db_url, update)
+        except IntegrityError:
+            continue  # a concurrent writer took a key or the row first: read again, write what is new
+    return _record_case(db_url, update)
+
+
+def _record_case(db_url: str, update: CaseProjection) -> int:
+    entries = [event_entry(update.case_id, e) for e in update.events]
+    with one_writer(db_url), engine_for(db_url).begin() as conn:
+        written = evidence.append_in(conn, update.case_id, entries)
+        if _project_case(conn, update):
+            _project_deadlines(conn, update)
+    return written
+
+
+_CASES, _DEADLINES = table_of(CaseRow), table_of(CaseDeadlineEntry)
+_CASE_LAST_SEQ = select(_CASES.c.last_seq).where(_CASES.c.id == bindparam("row_id"))
+_CASE_INSERT = insert(_CASES)
+_CASE_UPDATE = (sql_update(_CASES).where(_CASES.c.id == bindparam("row_id"))
+                .values(stage=bindparam("stage"), last_seq=bindparam("last_seq"),
+                        updated_at=bindparam("updated_at"), owner=bindparam("owner")))
+_DEADLINE_NAMES = select(_DEADLINES.c.name).where(_DEADLINES.c.case_id == bindparam("row_id"))
+_DEADLINE_INSERT = insert(_DEADLINES)
+_DEADLINE_UPDATE = (sql_update(_DEADLINES)
+                    .where(_DEADLINES.c.case_id == bindparam("row_id"),
+                           _DEADLINES.c.name == bindparam("row_name"))
+                    .values(due_at=bindparam("due_at"), met_at=bindparam("met_at"),
+                            active=bindparam("active"), kind=bindparam("kind"),
+                            article=bindparam("article")))
+
+
+def _project_case(conn: Connection, update: CaseProjection) -> bool:
+    """Create or refresh the case's list row; False when an older write retried late (it then
+    changes nothing, its deadlines included)."""
+    now, newest = datetime.now(UTC), max((e.seq for e in update.events), default=0)
+    last_seq = conn.execute(_CASE_LAST_SEQ, {"row_id": update.case_id}).scalar()
+    if last_seq is None:
+        conn.execute(_CASE_INSERT, {
+            "id": update.case_id, "employee_id": update.employee_id,
+            "employee_name": update.employee_name, "department": update.department,
+            "region": update.region, "accident_at": update.accident_at, "stage": update.stage,
+            "created_by": update.created_by, "owner": update.owner, "created_at": now,
+            "updated_at": now, "last_seq": newest})
+        return True
+    if newest < last_seq:
+        return False
+    conn.execute(_CASE_UPDATE, {"row_id": update.case_id, "stage": update.stage,
+                                "last_seq": newest, "updated_at": now, "owner": update.owner})
+    return True
+
+
+def _project_deadlines(conn: Connection, update: CaseProjection) -> None:
+    known = set(conn.execute(_DEADLINE_NAMES, {"row_id": update.case_id}).scalars())
+    def values(d: CaseDeadlineRow) -> dict[str, Any]:
+        return {"due_at": d.due_at, "met_at": d.met_at, "active": d.active, "kind": d.kind,
+                "article": d.article}
+
+    new = [{**values(d), "case_id": update.case_id, "name": d.name}
+           for d in update.deadlines if d.name not in known]
+    old = [{**values(d), "row_id": update.case_id, "row_name": d.name}
+           for d in update.deadlines if d.name in known]
+    if new:
+        conn.execute(_DEADLINE_INSERT, new)
+    if old:
+        conn.execute(_DEADLINE_UPDATE, old)

@@ -57,7 +57,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.injury.views import CaseAnswer, CaseView, case_answer
     from domain.shared.calendar_update import CalendarUpdate, carried_alarms
     from domain.shared.errors import ActionRefused, RuleViolation
-    from domain.shared.events import Event
+    from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
     from domain.shared.people import (
         AssignOwner,
         Employee,  # noqa: F401  (for the sandbox: see below)
@@ -81,6 +81,10 @@ SIDE_EFFECTS_PATCH = "2026-12-side-effect-queue"
 CONTINUE_AS_NEW_PATCH = "2026-12-continue-as-new"
 # An overdue authority is chased every interval: the clocks always know the next chase.
 WEEKLY_CHASE_PATCH = "2026-12-weekly-chase"
+# A change's events are written once the case is quiet for a moment: no answer waits for a write.
+WRITE_BEHIND_PATCH = "2026-12-case-write-behind"
+# The form and the diagnosis are asked for at once, not one after the other.
+PREPARE_TOGETHER_PATCH = "2026-12-prepare-together"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -107,6 +111,8 @@ class InjuryCaseWorkflow:
         self._prepared = False  # the form and the diagnosis fetched (or HR tasks instead)
         self._continuing = False  # the history is long: continue as new at the next quiet moment
         self._history_base = workflow.info().get_current_history_size()  # the input, mostly
+        self._last_change_at = workflow.now()
+        self._pending_write: asyncio.Task[None] | None = None
         if inp.carried is not None:
             self._resume(inp.carried)
         self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
@@ -356,42 +362,84 @@ class InjuryCaseWorkflow:
     # ---- gateways --------------------------------------------------------------------------
 
     async def _prepare_application(self) -> None:
-        """Generate the filled-in application form and fetch the diagnosis summary; either one
-        that gives up becomes an HR task (fill the form in by hand, get the diagnosis)."""
+        """Generate the filled-in application form and fetch the diagnosis summary, both at once,
+        each recorded as it comes (patch 2026-12-prepare-together; before it, one after the
+        other); either one that gives up becomes an HR task (fill the form in by hand, get the
+        diagnosis). Both are written in one write once both are in."""
         if self._in.carried is not None:
             return  # the case's first run did
+        if workflow.patched(PREPARE_TOGETHER_PATCH):
+            await self._both(self._prepare_form(), self._prepare_diagnosis())
+        else:
+            self._formed(await self._generate_form())
+            self._diagnosed(await self._fetch_diagnosis())
+        self._changed()
+        await self._flush()
+        self._prepared = True
+
+    @staticmethod
+    async def _both(*steps: Awaitable[None]) -> None:
+        """Run the steps at once; a cancelled preparation (the case ended first) cancels each."""
+        tasks = [asyncio.ensure_future(step) for step in steps]
+        try:
+            await workflow.wait(tasks)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            raise
+        for task in tasks:
+            task.result()  # a step's own failure (none is expected: give-ups are HR tasks)
+
+    async def _prepare_form(self) -> None:
+        self._formed(await self._generate_form())
+        self._changed()
+
+    async def _prepare_diagnosis(self) -> None:
+        self._diagnosed(await self._fetch_diagnosis())
+        self._changed()
+
+    async def _generate_form(self) -> DocumentRef | ActivityError:
         case_wf = workflow.info().workflow_id
         try:
-            form: DocumentRef = await workflow.execute_activity_method(
+            ref: DocumentRef = await workflow.execute_activity_method(
                 FormActivities.generate_determination_form,
                 FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
                             generated_at=self._clock.now(), generated_by="system"), **DB_ACTIVITY)
         except ActivityError as error:
-            self._gave_up(error, actions.FORM_BY_HAND, "form_failed")
-        else:
-            if any(m.code == "application_form" for m in self._in.materials):
-                self._state.provided += ("application_form",)
-            self._emit("form_generated", "system", document_id=form.document_id,
-                       sha256=form.sha256, filename=form.filename)
-            self._form_id = form.document_id
-        emp = self._in.employee
+            return error
+        return ref
+
+    async def _fetch_diagnosis(self) -> DiagnosisSummary | ActivityError:
+        emp, case_wf = self._in.employee, workflow.info().workflow_id
         try:
-            diagnosis: DiagnosisSummary = await workflow.execute_activity_method(
+            summary: DiagnosisSummary = await workflow.execute_activity_method(
                 InjuryGatewayActivities.fetch_diagnosis,
                 DiagnosisRequest(idempotency_key=f"{case_wf}:diagnosis", case_id=self._in.case_id,
                                  id_number=emp.id_number, employee_name=emp.name,
                                  accident_at=self._in.accident_at, injury=self._in.injury),
                 **GATEWAY_ACTIVITY)
         except ActivityError as error:
-            self._gave_up(error, actions.DIAGNOSIS_BY_HAND, "diagnosis_failed")
-        else:
-            self._emit("diagnosis_fetched", "hospital", found=diagnosis.found,
-                       hospital=diagnosis.hospital or None, diagnosis=diagnosis.diagnosis or None,
-                       treatment=diagnosis.treatment or None,
-                       reference=diagnosis.reference or None, source=diagnosis.source)
-        self._changed()
-        await self._flush()
-        self._prepared = True
+            return error
+        return summary
+
+    def _formed(self, form: DocumentRef | ActivityError) -> None:
+        if isinstance(form, ActivityError):
+            self._gave_up(form, actions.FORM_BY_HAND, "form_failed")
+            return
+        if any(m.code == "application_form" for m in self._in.materials):
+            self._state.provided += ("application_form",)
+        self._emit("form_generated", "system", document_id=form.document_id,
+                   sha256=form.sha256, filename=form.filename)
+        self._form_id = form.document_id
+
+    def _diagnosed(self, diagnosis: DiagnosisSummary | ActivityError) -> None:
+        if isinstance(diagnosis, ActivityError):
+            self._gave_up(diagnosis, actions.DIAGNOSIS_BY_HAND, "diagnosis_failed")
+            return
+        self._emit("diagnosis_fetched", "hospital", found=diagnosis.found,
+                   hospital=diagnosis.hospital or None, diagnosis=diagnosis.diagnosis or None,
+                   treatment=diagnosis.treatment or None,
+                   reference=diagnosis.reference or None, source=diagnosis.source)
 
     def _gave_up(self, error: ActivityError, task: str, kind: str) -> None:
         """An activity gave up: an HR task with the reason and an evidence event (cases started
@@ -486,9 +534,40 @@ class InjuryCaseWorkflow:
                                   actor=actor, data={k: v for k, v in data.items() if v is not None}))
 
     def _answer(self) -> CaseView:
-        """The new state at once; its events reach the database right after, in order."""
-        self._background.append(asyncio.create_task(self._flush()))
+        """The new state at once; its events reach the database after, in order: once the case
+        is quiet for ACTION_WRITE_QUIET (patch 2026-12-case-write-behind), else right after."""
+        if workflow.patched(WRITE_BEHIND_PATCH):
+            self._last_change_at = workflow.now()
+            if self._pending_write is None or self._pending_write.done():
+                self._pending_write = asyncio.create_task(self._write_soon())
+                self._background.append(self._pending_write)
+        else:
+            self._background.append(asyncio.create_task(self._flush()))
         return self._view()
+
+    async def _write_soon(self) -> None:
+        """Write what changes recorded once they pause (ACTION_WRITE_QUIET), at the latest
+        ACTION_WRITE_MAX_WAIT after the first; a write that another one took first ends the wait.
+        An action's workflow task completes with its answer alone, so no Update waits for the
+        database (a local write would hold that task open until it is done)."""
+        first = workflow.now()
+        while self._flushed < len(self._events):
+            write_at = min(self._last_change_at + ACTION_WRITE_QUIET, first + ACTION_WRITE_MAX_WAIT)
+            if workflow.now() < write_at:
+                try:
+                    await workflow.wait_condition(self._all_written,
+                                                  timeout=write_at - workflow.now())
+                except TimeoutError:
+                    pass
+                continue
+            written = self._flushed
+            await self._flush()
+            if self._flushed == written:
+                return  # gave up: the next change, or the case's last write, takes them
+            first = workflow.now()
+
+    def _all_written(self) -> bool:
+        return self._flushed == len(self._events)
 
     async def _flush(self) -> None:
         """Write new events and the list rows; keyed by (id, seq), so a retry writes nothing twice."""

@@ -34,8 +34,6 @@ with workflow.unsafe.imports_passed_through():
         registered_event,
     )
     from domain.onboarding.state import (
-        ACTION_WRITE_MAX_WAIT,
-        ACTION_WRITE_QUIET,
         OPEN_REQUEST,
         ActionAnswer,
         EnrollmentRequest,
@@ -49,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.calendar import LEGACY_CALENDAR
     from domain.shared.calendar_update import CalendarUpdate
     from domain.shared.errors import ActionRefused, RuleViolation
-    from domain.shared.events import Event
+    from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
     from domain.shared.people import Actor, AssignOwner, Recipient, RecipientQuery, managers_of
     from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal

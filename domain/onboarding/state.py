@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -119,13 +119,6 @@ class ActionAnswer:
     event_count: int
 
 
-# HR actions answer before their events are written. The events of a burst of actions reach the
-# ledger and the list in one write, once no action came for ACTION_WRITE_QUIET, and never later
-# than ACTION_WRITE_MAX_WAIT after the first of them (real time, never scaled). A product choice:
-# no write on an answer's path, and a script firing actions back to back causes one write per
-# pause, not one per action.
-ACTION_WRITE_QUIET = timedelta(seconds=2)
-ACTION_WRITE_MAX_WAIT = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)

@@ -737,6 +737,27 @@ SCENARIOS["case_invited_and_paid"] = case_invited_and_paid
 FOLDER["case_invited_and_paid"] = "injury_case"
 
 
+async def case_written_behind(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-case-write-behind: actions answer before their events are written; a burst
+    of actions is one write once the case is quiet, a lone one is written 2 s after it, and the
+    case's last write takes what is left."""
+    handle = await _recognised(env, queue, "C11")
+    await _act(handle, "record_contact", note="问候伤情")
+    await _act(handle, "start_suspension", months=1)
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "record_courier_notice", carrier="SF", tracking_number="SF1234567890",
+               purpose="other")
+    await env.sleep(timedelta(days=3))
+    await _act(handle, "record_return")
+    await _act(handle, "close", reason="back at work, no claim")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_written_behind"] = case_written_behind
+FOLDER["case_written_behind"] = "injury_case"
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

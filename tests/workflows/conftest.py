@@ -22,6 +22,7 @@ from domain.injury.payloads import ACTION_TYPES, CaseAction, CaseInput
 from domain.injury.views import CaseAnswer, CaseView
 from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.state import OnboardingView
+from domain.shared.events import ACTION_WRITE_QUIET
 from domain.shared.people import Actor
 from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
@@ -53,6 +54,11 @@ class Harness:
     async def sleep_until(self, at: datetime) -> None:
         """Skip the server's clock forward to `at` (never back)."""
         await self.env.sleep(max(at - await self.env.get_current_time(), timedelta(0)))
+
+    async def written(self) -> None:
+        """Let the records write what they recorded: an action's events reach the ledger once
+        the record is quiet for ACTION_WRITE_QUIET (write-behind)."""
+        await self.env.sleep(ACTION_WRITE_QUIET + timedelta(seconds=1))
 
     async def start_case(self, inp: CaseInput) -> WorkflowHandle:
         return await self.client.start_workflow(

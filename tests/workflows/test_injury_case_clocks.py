@@ -332,6 +332,7 @@ async def test_courier_tracking_signed_is_proof_and_returned_raises_a_task(wf):
         [("SF1234567890", True), ("EMS9876543210CN", False)]
     assert "courier_returned" in {t.code for t in view.tasks}
     assert events(view, "signal_ignored")[0].data["tracking_number"] == "UNKNOWN000"
+    await wf.written()
     assert len(ledger(wf, handle, "courier_status")) == 2
 
 

@@ -122,6 +122,9 @@ async def test_a_long_case_continues_as_new_with_its_clocks_and_evidence_intact(
     view = await act("record_agreement", amount=Decimal("60000"))
     assert view.settlement.agreed_amount == Decimal("60000")
     await act("record_payment", amount=Decimal("60000"))
+    for h in both:  # the payment notice leaves after the answer: before the close, in both logs
+        while "payment_notice_sent" not in {e.kind for e in (await query(wf, h)).events}:
+            await wf.env.sleep(timedelta(seconds=1))
     await act("close", reason="settled and paid")
     result: CaseView = await long.result()
     reference: CaseView = await twin.result()

@@ -18,13 +18,8 @@ from domain.onboarding.payloads import (
     SubmitEnrollment,
     WithdrawalAction,
 )
-from domain.onboarding.state import (
-    ACTION_WRITE_MAX_WAIT,
-    ACTION_WRITE_QUIET,
-    ActionAnswer,
-    OnboardingView,
-    Status,
-)
+from domain.onboarding.state import ActionAnswer, OnboardingView, Status
+from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET
 from domain.shared.people import Actor
 from store.db import session_for
 from store.models import BureauRegistration, EvidenceEntry, OutboxMessage
