@@ -24,7 +24,10 @@ def test_a_small_bench_run_reports_every_figure():
     assert set(report["met"]) == {"starts_ratio", "case_starts_ratio", "update_p99_ratio",
                                   "rss_ratio"}
     assert set(report["starts_cpu_ms_per_start"]) == {"api", "case", "bare", "floor"}
-    assert report["rss_detail"]["onboarding_projection_rows"] == 12
+    assert set(report["sustained_starts_per_s"]) == {"api", "case", "bare", "floor"}
+    rss = report["rss_detail"]
+    assert (rss["open_cases"], rss["open_onboardings"], rss["open_bare"]) == (6, 6, 12)
+    assert rss["onboarding_projection_rows"] == 6
     assert report["counts"] == {"starts": 8, "records": 4, "open": 12, "concurrency": 8}
     # every action kind, each on every one of its records (3 rounds of 4 + 4)
     assert {k: v["n"] for k, v in report["action_kinds_ms"].items()} == {
