@@ -118,6 +118,15 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
             injury.claim_injury_benefits, injury.register_courier_tracking]
 
 
+# Regular and local activities run in one thread pool. A local activity (a workflow's write of
+# its events) holds its workflow task open until it is done, so it must never queue behind regular
+# activities (PDF forms, gateway calls): with the SDK's 100 + 100 slots on 16 threads, a burst of
+# case starts kept writes waiting for seconds (workflow tasks over 5 s at 5,000 cases, issue 21).
+# Each kind gets its own threads: at most ACTIVITY_THREADS regular activities run at once.
+ACTIVITY_THREADS = 12
+LOCAL_ACTIVITY_THREADS = 4
+
+
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
                  **options: Any) -> Worker:
     """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
@@ -133,7 +142,8 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
                                 settings.company())
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
-                  activity_executor=executor, **options)
+                  activity_executor=executor, max_concurrent_activities=ACTIVITY_THREADS,
+                  max_concurrent_local_activities=LOCAL_ACTIVITY_THREADS, **options)
 
 
 async def serve(settings: Settings, **options: Any) -> None:
@@ -143,7 +153,7 @@ async def serve(settings: Settings, **options: Any) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS + LOCAL_ACTIVITY_THREADS) as executor:
         worker = build_worker(client, settings, executor, **options)
         freeze_startup_heap()
         log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)

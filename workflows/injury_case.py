@@ -113,6 +113,9 @@ class InjuryCaseWorkflow:
         self._history_base = workflow.info().get_current_history_size()  # the input, mostly
         self._last_change_at = workflow.now()
         self._pending_write: asyncio.Task[None] | None = None
+        # Asked here, in the case's first task: a patch's marker (and the search-attribute upsert
+        # the SDK adds to it) then never lands on the answer path of the case's first action.
+        self._write_behind = workflow.patched(WRITE_BEHIND_PATCH)
         if inp.carried is not None:
             self._resume(inp.carried)
         self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
@@ -536,7 +539,7 @@ class InjuryCaseWorkflow:
     def _answer(self) -> CaseView:
         """The new state at once; its events reach the database after, in order: once the case
         is quiet for ACTION_WRITE_QUIET (patch 2026-12-case-write-behind), else right after."""
-        if workflow.patched(WRITE_BEHIND_PATCH):
+        if self._write_behind:
             self._last_change_at = workflow.now()
             if self._pending_write is None or self._pending_write.done():
                 self._pending_write = asyncio.create_task(self._write_soon())
