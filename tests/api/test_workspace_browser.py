@@ -74,7 +74,10 @@ def follow(driver: Any, act: Callable[[], Any]) -> str:
 
     old = driver.find_element(By.TAG_NAME, "html")
     act()
-    WebDriverWait(driver, 10).until(ready.staleness_of(old))
+    # The old page's node may be torn down under the check itself (the same inspector error as
+    # below, seen in CI on a loaded machine): ask again until it is reported stale.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        ready.staleness_of(old))
     WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.TAG_NAME, "main")))
     # A page still settling can swap the node under a read ("Node with given id does not belong to
     # the document", seen on a loaded machine): read it again.
