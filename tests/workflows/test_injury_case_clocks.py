@@ -426,12 +426,16 @@ async def test_the_escalation_carries_the_receipt_history_and_may_reach_the_emer
             return list(session.exec(select(NoticeAttemptRow.body).where(
                 NoticeAttemptRow.notice_id == escalations[0].id)).all())
 
+    def carries_history() -> bool:
+        return any("通知记录" in b and "发出" in b for b in sent_escalation_bodies())
+
     # Each notice opens its row and sends in activities of its own, a moment after the case's
-    # escalation: wait for them (real time; at most 10 s).
-    for _ in range(100):
-        if sent_escalation_bodies() and notice_rows(wf, handle, "emergency_contact"):
+    # escalation, one channel after another: wait for the attempt that carries the history and
+    # for the contact's notice (real time; at most 20 s).
+    for _ in range(200):
+        if carries_history() and notice_rows(wf, handle, "emergency_contact"):
             break
         await asyncio.sleep(0.1)
-    assert any("通知记录" in b and "发出" in b for b in sent_escalation_bodies())
+    assert carries_history()
     [contact] = notice_rows(wf, handle, "emergency_contact")
     assert contact.recipient_name == "王芳" and contact.phone == "+8613700137000"
