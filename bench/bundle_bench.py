@@ -21,11 +21,8 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +40,14 @@ if str(ROOT) not in sys.path:
 
 # ruff: noqa: E402  (the imports below need ROOT on sys.path)
 from bench.case_history_growth import act, quiet_runtime, recognised, status, until
-from bench.onboarding_bench import Stack, percentile, say, start_uvicorn, wait_for_api
+from bench.onboarding_bench import (
+    Stack,
+    percentile,
+    run_bench,
+    say,
+    start_uvicorn,
+    wait_for_api,
+)
 from devstack import temporal_test_server
 from store.db import migrate
 from temporal_client import dev_data_converter
@@ -179,27 +183,8 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
                 return result
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(args: argparse.Namespace) -> int:
-    signal.signal(signal.SIGTERM, _interrupt)
-    stack = Stack(Path(tempfile.mkdtemp(prefix="caseguard-bundle-bench-")))
-    code = 1
-    try:
-        print(json.dumps(asyncio.run(bench(args, stack)), indent=2))
-        code = 0
-    except KeyboardInterrupt:
-        code = 130
-    except Exception as exc:  # report with the logs, then clean up
-        say(f"failed: {type(exc).__name__}: {exc}")
-        for name in stack.procs:
-            say(f"--- {name} log (tail) ---\n{stack.log_tail(name)}")
-    finally:
-        stack.stop_all()
-        shutil.rmtree(stack.tmp, ignore_errors=True)
-    return code
+    return run_bench("caseguard-bundle-bench-", lambda stack: bench(args, stack))
 
 
 if __name__ == "__main__":

@@ -592,13 +592,14 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(args: argparse.Namespace) -> int:
+def run_bench(prefix: str, bench: Callable[[Stack], Awaitable[dict[str, Any]]]) -> int:
+    """Run one benchmark in a fresh temp dir and print its JSON; every process it started is
+    stopped and the dir removed on exit, error, Ctrl-C or SIGTERM (the logs' tails on error)."""
     signal.signal(signal.SIGTERM, _interrupt)
-    stack = Stack(Path(tempfile.mkdtemp(prefix="caseguard-bench-")))
+    stack = Stack(Path(tempfile.mkdtemp(prefix=prefix)))
     code = 1
     try:
-        result = asyncio.run(asyncio.wait_for(bench(args, stack), timeout=args.timeout))
-        print(json.dumps(result, indent=2))
+        print(json.dumps(asyncio.run(bench(stack)), indent=2))
         code = 0
     except KeyboardInterrupt:
         say("interrupted")
@@ -612,6 +613,11 @@ def main(args: argparse.Namespace) -> int:
         stack.stop_all()
         shutil.rmtree(stack.tmp, ignore_errors=True)
     return code
+
+
+def main(args: argparse.Namespace) -> int:
+    return run_bench("caseguard-bench-",
+                     lambda stack: asyncio.wait_for(bench(args, stack), timeout=args.timeout))
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -25,11 +25,8 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
-import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,6 +47,7 @@ from bench.onboarding_bench import (
     bounded,
     caseguard_env,
     prepare_db,
+    run_bench,
     say,
     settle_all,
     start_bench_worker,
@@ -161,27 +159,8 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
             "met": exact and p99 <= TARGET_S, "duration_s": round(time.perf_counter() - begun, 1)}
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(args: argparse.Namespace) -> int:
-    signal.signal(signal.SIGTERM, _interrupt)
-    stack = Stack(Path(tempfile.mkdtemp(prefix="caseguard-reminders-")))
-    code = 1
-    try:
-        print(json.dumps(asyncio.run(bench(args, stack)), indent=2))
-        code = 0
-    except KeyboardInterrupt:
-        code = 130
-    except Exception as exc:  # report with the logs, then clean up
-        say(f"failed: {type(exc).__name__}: {exc}")
-        for name in stack.procs:
-            say(f"--- {name} log (tail) ---\n{stack.log_tail(name)}")
-    finally:
-        stack.stop_all()
-        shutil.rmtree(stack.tmp, ignore_errors=True)
-    return code
+    return run_bench("caseguard-reminders-", lambda stack: bench(args, stack))
 
 
 if __name__ == "__main__":
