@@ -117,7 +117,7 @@ async def get_case(id: str, actor: Annotated[Actor, logged("read")],
                                                args=[datetime.now(UTC)], what="case"))
 
 
-async def _case_actor(action: str, actor: CurrentPrincipal, request: Request) -> Actor:
+async def case_actor(action: str, actor: CurrentPrincipal, request: Request) -> Actor:
     """The caller of a case action: 404 for an unknown action; a role that may not take it is a
     403 recorded in the case's ledger."""
     name = rules.action_name(action)
@@ -129,7 +129,7 @@ async def _case_actor(action: str, actor: CurrentPrincipal, request: Request) ->
 
 @router.post("/{id}/actions/{action}", response_model=CaseAnswerOut)
 async def act(id: str, action: str, body: CaseActionIn,
-              actor: Annotated[Actor, Depends(_case_actor)], client: TemporalDep,
+              actor: Annotated[Actor, Depends(case_actor)], client: TemporalDep,
               settings: SettingsDep) -> dict[str, Any]:
     """An HR action (file-materials, apply-determination, … close); 409 names the allowed ones."""
     name, workflow_id = rules.action_name(action), _checked(id)

@@ -40,6 +40,12 @@ WORDS: dict[str, dict[str, str]] = {
         "estimate_total": "合计", "confirm_back_payment": "确认按此金额提交补缴",
         "checked_cost": "我已核对补缴金额", "cost": "补缴金额", "number": "编号",
         "submitted_by": "提交人", "refused": "操作未完成", "back": "返回，不提交",
+        "case_actions": "可办理事项", "no_actions": "此阶段没有可办理的事项。",
+        "documents": "文件", "no_documents": "尚无文件。", "upload": "上传文件",
+        "document_kind": "文件类别", "file": "文件（PDF、JPEG 或 PNG）", "uploaded_by": "上传人",
+        "bundle": "下载证据包（ZIP）",
+        "bundle_hint": "含时间线 PDF、证据台账、全部文件及哈希清单，可供仲裁使用。",
+        "yes": "是", "no": "否", "unset": "请选择",
     },
     "en": {
         "app": "Caseguard HR workspace", "lang_other": "中文", "lang_other_code": "zh",
@@ -77,13 +83,63 @@ WORDS: dict[str, dict[str, str]] = {
         "checked_cost": "I have checked the back payment's cost", "cost": "Back payment",
         "number": "No.", "submitted_by": "Submitted by", "refused": "Not done",
         "back": "Back, submit nothing",
+        "case_actions": "Actions", "no_actions": "No action is open at this stage.",
+        "documents": "Documents", "no_documents": "No documents yet.", "upload": "Upload",
+        "document_kind": "Kind", "file": "File (PDF, JPEG or PNG)", "uploaded_by": "Uploaded by",
+        "bundle": "Download the evidence bundle (ZIP)",
+        "bundle_hint": "Timeline PDF, evidence ledger, every document and a manifest of hashes, "
+                       "ready for arbitration.",
+        "yes": "Yes", "no": "No", "unset": "Choose",
     },
 }
+
+
+FIELDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "materials": "已备齐的材料", "on": "发生日期（不填为今天）", "recognised": "是否认定为工伤",
+        "accepted": "基金是否受理", "si_enrolled": "是否已参保", "grade": "伤残等级",
+        "months": "月数", "until": "延至（最后一日）", "deadline": "延期的期限", "party": "报价方",
+        "amount": "金额（元）", "purpose": "邮寄的通知", "carrier": "快递公司",
+        "tracking_number": "运单号", "status": "邮件状态", "signed_by": "签收人",
+        "event": "争议进展", "forum": "受理机构", "meeting_at": "协商时间（北京时间）",
+        "place": "协商地点", "bring": "请职工携带（每行一项）", "reference": "文书编号",
+        "simple_case": "事实清楚、权利义务明确（15 日内作出决定）",
+        "override_reason": "材料不全仍申请的理由", "reason": "理由", "documents": "附上文件",
+        "note": "备注",
+    },
+    "en": {
+        "materials": "Materials now in hand", "on": "Date (empty: today)",
+        "recognised": "Recognised as a work injury", "accepted": "Accepted by the fund",
+        "si_enrolled": "Enrolled in social insurance", "grade": "Disability grade",
+        "months": "Months", "until": "Extended to (last day)", "deadline": "Deadline extended",
+        "party": "Offer by", "amount": "Amount (yuan)", "purpose": "Notice posted",
+        "carrier": "Courier", "tracking_number": "Tracking number", "status": "Status",
+        "signed_by": "Signed by", "event": "Dispute step", "forum": "Forum",
+        "meeting_at": "Meeting (Beijing time)", "place": "Place",
+        "bring": "Bring (one per line)", "reference": "Reference number",
+        "simple_case": "Facts clear (decision within 15 days)",
+        "override_reason": "Why apply with materials missing", "reason": "Reason",
+        "documents": "Attach documents", "note": "Note",
+    },
+}
+"""The label of each action field on the case page's forms (api/web/case_forms.py)."""
 
 
 def label(lang: str, table: dict[str, str], key: str) -> str:
     """A domain label in Chinese, or the key in words in English."""
     return table.get(key, key) if lang == "zh" else key.replace("_", " ")
+
+
+def refusal(lang: str, code: str) -> str:
+    """Why an action was refused, in Chinese by its rule's code ("" in English, or for a code
+    with no sentence: the rule's own message says it)."""
+    if lang != "zh":
+        return ""
+    if code in labels.REFUSALS:
+        return labels.REFUSALS[code]
+    field, _, rule = code.partition(".")
+    return f"「{FIELDS['zh'].get(field, field)}」填写有误。" if rule in ("invalid", "required") \
+        else ""
 
 
 def labeller(lang: str) -> dict[str, Any]:
@@ -96,4 +152,8 @@ def labeller(lang: str) -> dict[str, Any]:
         "dkind": lambda k: label(lang, labels.DEADLINE_KINDS, k),
         "purpose": lambda k: label(lang, labels.NOTICE_PURPOSES, k),
         "dstatus": lambda k: label(lang, labels.DEADLINE_STATUS, k),
+        "action": lambda k: label(lang, labels.CASE_ACTIONS, k),
+        "task": lambda k: label(lang, labels.CASE_TASKS, k),
+        "field": lambda k: FIELDS[lang].get(k, k),
+        "refusal": lambda code: refusal(lang, code),
     }

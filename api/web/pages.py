@@ -17,16 +17,20 @@ from api import temporal_calls
 from api.errors import ApiError
 from api.privacy import entry
 from api.schemas import case_json, view_json
+from api.web import case_forms
 from api.web.auth import PageRefused, User, WebUser, allowed
 from api.web.render import PREFIX, page
+from domain.injury import rules as injury_rules
 from domain.injury.views import CaseView
 from domain.onboarding import rules as onboarding_rules
 from domain.onboarding.state import OnboardingView, Status
+from domain.shared import documents
 from domain.shared.masking import masked
 from domain.shared.people import Actor
 from domain.shared.scoping import NOWHERE, Scope
+from domain.shared.wording import DOCUMENT_KINDS
 from settings import Settings
-from store import access_log, scoping, worklist
+from store import access_log, document_rows, scoping, worklist
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
@@ -35,6 +39,11 @@ CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def document_kinds() -> list[tuple[str, str]]:
+    """The kinds a document may have, with their Chinese names."""
+    return [(kind, DOCUMENT_KINDS.get(kind, kind)) for kind in documents.KINDS]
 
 
 def shown(user: WebUser, data: Any) -> Any:
@@ -118,10 +127,25 @@ async def cases(request: Request, user: User) -> HTMLResponse:
 
 @router.get("/cases/{id}", response_class=HTMLResponse, name="web_case")
 async def case(request: Request, user: User, id: str) -> HTMLResponse:
-    """One case: stage, deadlines, open tasks, notices and the timeline of its events."""
+    """One case: stage, deadlines, open tasks, the actions the stage allows as forms, documents,
+    the bundle, and the timeline of its events."""
+    return await case_page(request, user, id)
+
+
+async def case_page(request: Request, user: WebUser, id: str, *, status_code: int = 200,
+                    error: dict[str, str] | None = None,
+                    form: dict[str, Any] | None = None) -> HTMLResponse:
+    """The case page, with a refused action's error beside its field and its form as filled."""
     actor = await _record_reader(request, user, id, "case-")
     view = await _read(request, id, CaseView, "case", (datetime.now(UTC),))
-    return page(request, "case.html", user=user, c=shown(user, case_json(view)), actor=actor)
+    c = shown(user, case_json(view))
+    acts = bool(set(user.roles) & injury_rules.HR_ROLES)
+    documents = [d.model_dump(mode="json") for d in await asyncio.to_thread(
+        document_rows.of_subject, _settings(request).db_url, id)] if acts else []
+    return page(request, "case.html", status_code, user=user, c=c, actor=actor,
+                forms=case_forms.action_forms(c, documents) if acts else [],
+                documents=documents, document_kinds=document_kinds() if acts else [],
+                error=error, form=form or {})
 
 
 async def _record_reader(request: Request, user: WebUser, id: str, prefix: str) -> Actor:

@@ -187,3 +187,73 @@ RECIPIENT_ROLES = {"employee": "职工", "hr": "人事", "hr_manager": "人事�
 
 NOTICE_RESULTS = {"open": "等待答复", "acknowledged": "职工已确认", "unacknowledged": "职工未确认",
                   "sent": "已发出"}
+
+CASE_ACTIONS = {
+    "file_materials": "提交认定材料", "apply_determination": "申请工伤认定",
+    "record_acceptance": "登记受理", "record_determination": "登记认定结论",
+    "grant_extension": "登记延期批准", "start_suspension": "开始停工留薪期",
+    "extend_suspension": "延长停工留薪期", "record_return": "登记返岗",
+    "record_courier_notice": "登记邮寄通知", "record_courier_status": "登记邮件状态",
+    "record_benefit_claim": "登记待遇申领结果", "record_contact": "登记与职工联系",
+    "apply_appraisal": "申请劳动能力鉴定", "record_appraisal": "登记鉴定结论",
+    "request_reappraisal": "申请再次鉴定", "open_negotiation": "开始赔偿协商",
+    "record_offer": "登记报价", "record_agreement": "登记赔偿协议", "record_payment": "登记支付",
+    "record_dispute": "登记争议进展", "withdraw": "撤回案件", "close": "结案",
+    "override_si_standing": "更正参保状态",
+}
+"""The HR actions on a case (domain/injury/rules.py ACTIONS), as the workspace names them."""
+
+REFUSALS = {
+    "role.forbidden": "您的角色无权办理此事项。",
+    "stage.conflict": "案件当前阶段不能办理此事项。",
+    "case.closed": "案件已结束，不再办理任何事项。",
+    "materials.missing": "工伤认定申请材料不全：请先提交所缺材料，或填写材料不全仍申请的理由。",
+    "materials.required": "请至少勾选一项已备齐的材料。",
+    "materials.unknown": "所选材料不在本案的材料清单中。",
+    "documents.required": "此事项须附上文件（先在下方上传）。",
+    "recognised.required": "请选择是否认定为工伤。",
+    "accepted.required": "请选择基金是否受理。",
+    "si_enrolled.required": "请选择是否已参保。",
+    "si_standing.unchanged": "所填参保状态与现有记录相同，无需更正。",
+    "on.required": "请填写日期。", "on.future": "日期不能晚于今天。",
+    "on.before_accident": "日期不能早于事故日。", "on.before_application": "日期不能早于申请日。",
+    "on.before_suspension": "日期不能早于停工留薪期开始日。",
+    "date.outside_window": "日期超出可接受的范围。",
+    "until.required": "请填写延至的最后一日。", "until.not_later": "延至日期须晚于原期限。",
+    "until.beyond_maximum": "延期超过法定上限。",
+    "months.required": "请填写月数。", "months.beyond_maximum": "月数超过法定上限。",
+    "int.range": "数值超出允许范围。", "grade.range": "伤残等级须为 1 至 10 级或未达等级。",
+    "amount.positive": "金额须大于零。", "party.unknown": "请选择报价方。",
+    "purpose.unknown": "请选择邮寄的通知。", "status.choice": "请选择邮件状态。",
+    "event.unknown": "请选择争议进展。", "tracking_number.unknown": "没有这个运单号的邮寄记录。",
+    "tracking_number.format": "运单号须为 6 至 30 位字母或数字。",
+    "courier.duplicate": "这个运单号已登记过。",
+    "deadline.not_open": "所选期限已不在进行中。", "deadline.not_extendable": "所选期限不能延期。",
+    "reappraisal.window_closed": "申请再次鉴定的 15 日期限已过。",
+    "meeting.time_missing": "请同时填写协商时间和地点。", "meeting.past": "协商时间须在将来。",
+    "text.control_character": "文字中含有不可见的控制字符。",
+    "document.kind": "请选择文件类别。", "document.too_large": "文件过大。",
+    "document.type": "文件须为 PDF、JPEG 或 PNG。", "document.empty": "文件是空的。",
+}
+"""What the workspace says, in Chinese, when an action is refused, by the rule's code; the
+rule's own message (with its particulars) follows it."""
+
+CASE_TASKS = {
+    "file_materials": "补齐工伤认定申请材料", "apply_determination": "申请工伤认定",
+    "await_determination": "等待社保行政部门作出工伤认定",
+    "next_step": "办理下一步：停工留薪、劳动能力鉴定、再次鉴定、赔偿协商或结案",
+    "decide_review": "决定是否申请行政复议，或结案", "track_return": "职工返岗或延长停工留薪期",
+    "await_appraisal": "等待劳动能力鉴定结论", "reach_agreement": "达成赔偿协议",
+    "pay_settlement": "支付约定的赔偿", "close": "结案",
+    "courier_notice": "以邮政特快专递或顺丰快递邮寄书面复工通知，并登记快递公司和运单号",
+    "contact_employee": "联系职工：致电紧急联系人或上门家访，并登记",
+    "review_answer": "职工已答复复工通知：请审阅答复",
+    "courier_returned": "书面通知被退回：请换地址或上门送达",
+    "courier_decision": "职工未确认决定通知：请邮寄书面通知",
+    "form_by_hand": "手工填写工伤认定申请表（系统未能生成），作为申请材料提交",
+    "diagnosis_by_hand": "向医院取得诊断证明（系统未能获取），作为申请材料提交",
+    "submit_by_hand": "到窗口或邮寄提交工伤认定申请（电子申报未成功）",
+    "benefit_claim_by_hand": "到社保经办机构手工申领工伤保险待遇（电子申领未成功）",
+    "courier_tracking_by_hand": "在快递公司网站查询书面通知的投递并登记（登记跟踪未成功）",
+}
+"""A case's open tasks (domain/injury/overview.py) as the workspace names them."""

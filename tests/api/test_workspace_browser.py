@@ -240,3 +240,45 @@ async def test_a_back_payment_is_submitted_at_its_cost_and_approved(
     assert "增员申请已复核" in seen["approved"] or "已参保" in seen["approved"] \
         or "增员报送中" in seen["approved"]
     assert seen["csp"] == ""
+
+
+def case_action(base: str, case_id: str, email: str, password: str,
+                phone: bool) -> dict[str, str]:
+    """Open the application form from the case page, submit it with materials missing (refused,
+    beside the form), give the reason by keyboard and submit again."""
+    from selenium.webdriver.common.by import By
+
+    size = "phone" if phone else "desktop"
+    driver = chromium(phone)
+    try:
+        sign_in(driver, base, email, password)
+        driver.get(f"{base}/hr/cases/{case_id}")
+        driver.find_element(By.CSS_SELECTOR, "#act-apply-determination summary").click()
+        shot(driver, f"case-actions-{size}")
+        button = driver.find_element(By.ID, "apply-determination-submit")
+        seen = {"refused": follow(driver, button.click)}
+        seen["beside"] = driver.find_element(By.ID, "apply-determination-error").text
+        shot(driver, f"case-action-refused-{size}")
+        reason = driver.find_element(By.ID, "apply-determination-override_reason")
+        reason.send_keys("诊断证明由医院直接寄送")
+        button = driver.find_element(By.ID, "apply-determination-submit")
+        seen["taken"] = follow(driver, button.click)
+        shot(driver, f"case-action-taken-{size}")
+        seen["csp"] = "\n".join(csp_errors(driver))
+        return seen
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch, phone: bool):
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    case_id = await case(api, "E7701" if phone else "E7702")
+    email = await give_login(api, "hr-alice")
+    seen = await serving(api, lambda base: case_action(base, case_id, email,
+                                                       PASSWORDS["hr-alice"], phone))
+    assert "操作未完成" in seen["refused"] and "工伤认定申请材料不全" in seen["beside"]
+    assert "已申请工伤认定" in seen["taken"]
+    assert seen["csp"] == ""

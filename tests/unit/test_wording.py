@@ -77,7 +77,8 @@ def test_statuses_regions_and_recorders_in_chinese():
 
 def test_every_label_table_is_chinese():
     for name in ("EVENT_KINDS", "DEADLINE_NAMES", "DEADLINE_STATUS", "NOTICE_PURPOSES",
-                 "CASE_STAGES", "ONBOARDING_STATUS", "REQUEST_STATUS"):
+                 "CASE_STAGES", "ONBOARDING_STATUS", "REQUEST_STATUS", "CASE_ACTIONS",
+                 "CASE_TASKS"):
         for code, text in getattr(labels, name).items():
             assert not LATIN.search(text), (name, code, text)
 
@@ -125,6 +126,21 @@ def test_every_event_the_product_records_has_a_chinese_label():
     assert "determination_decided" in kinds or "case_opened" in kinds
     missing = sorted(kinds - set(labels.EVENT_KINDS))
     assert missing == [], f"give these events a Chinese label in domain/shared/labels.py: {missing}"
+
+
+def test_every_case_action_has_a_chinese_name():
+    from domain.injury.rules import ACTIONS
+
+    assert sorted(labels.CASE_ACTIONS) == sorted(ACTIONS)
+
+
+def test_every_case_task_has_a_chinese_name():
+    from domain.injury.overview import _FLAG_TASKS
+
+    source = (Path(__file__).resolve().parents[2] / "domain/injury/overview.py").read_text()
+    codes = set(re.findall(r'add\("([a-z_]+)"', source)) | set(_FLAG_TASKS)
+    assert "await_determination" in codes
+    assert sorted(codes - set(labels.CASE_TASKS)) == []
 
 
 def test_every_document_kind_has_a_chinese_name():

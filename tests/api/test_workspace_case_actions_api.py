@@ -1,0 +1,111 @@
+"""HR actions from the case page, on SQLite and PostgreSQL with a real worker: the stage's
+actions as forms with the action's own fields; a refusal beside its field, in Chinese, with the
+form as filled in, recorded in the ledger; a document uploaded and attached; the bundle; a
+manager sees and may do none of it."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import httpx
+
+from tests.api.conftest import auth, eventually
+from tests.api.test_workspace_actions_api import as_person
+from tests.api.test_workspace_api import case, give_login
+
+PNG = (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+
+
+def forms_of(html: str) -> set[str]:
+    return set(re.findall(r'id="([a-z-]+)-form"', html)) - {"upload"}
+
+
+async def events_of(api: httpx.AsyncClient, case_id: str) -> list[str]:
+    found = await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))
+    return [e["kind"] for e in found.json()["events"]]
+
+
+async def test_an_action_refused_beside_its_field_then_taken(api: httpx.AsyncClient):
+    case_id = await case(api, "E7601")
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    page = await api.get(f"/hr/cases/{case_id}")
+    assert page.status_code == 200
+    assert {"file-materials", "apply-determination", "withdraw"} <= forms_of(page.text)
+    assert "record-appraisal" not in forms_of(page.text)  # not at this stage
+    assert "申请工伤认定" in page.text and 'name="override_reason"' in page.text
+    assert 'id="bundle"' in page.text and 'id="upload-form"' in page.text
+
+    bad_date = await api.post(f"/hr/cases/{case_id}/actions/record-contact",
+                              data={"csrf": csrf, "on": "2026-02-30", "note": "电话联系"})
+    assert bad_date.status_code == 422
+    assert 'id="record-contact-on-error"' in bad_date.text and "「发生日期" in bad_date.text
+    assert "电话联系" in bad_date.text  # the form as it was filled in
+    assert "<details id=\"act-record-contact\" open" in bad_date.text
+
+    missing = await api.post(f"/hr/cases/{case_id}/actions/apply-determination",
+                             data={"csrf": csrf, "note": "先申请"})
+    assert missing.status_code == 409
+    assert 'id="apply-determination-error"' in missing.text
+    assert "工伤认定申请材料不全" in missing.text and "role=\"alert\"" in missing.text
+
+    taken = await api.post(f"/hr/cases/{case_id}/actions/apply-determination",
+                           data={"csrf": csrf, "override_reason": "诊断证明由医院直接寄送"})
+    assert taken.status_code == 303, taken.text
+    assert "determination_applied" in await events_of(api, case_id)
+
+    async def refusal_recorded() -> bool:
+        entries = (await api.get(f"/api/v1/cases/{case_id}/evidence",
+                                 headers=auth("k-hr"))).json()["items"]
+        return any(e["kind"] == "action_refused" for e in entries)
+
+    await eventually(refusal_recorded)
+    after = await api.get(f"/hr/cases/{case_id}")
+    assert "record-determination" in forms_of(after.text)
+    assert "apply-determination" not in forms_of(after.text)
+
+
+async def test_a_document_is_uploaded_attached_and_bundled(api: httpx.AsyncClient):
+    case_id = await case(api, "E7602")
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    wrong = await api.post(f"/hr/cases/{case_id}/documents",
+                           data={"csrf": csrf, "kind": "diagnosis"},
+                           files={"file": ("诊断.txt", b"plain words", "text/plain")})
+    assert wrong.status_code == 422 and 'id="upload-error"' in wrong.text
+    assert "文件须为 PDF、JPEG 或 PNG" in wrong.text
+    uploaded = await api.post(f"/hr/cases/{case_id}/documents",
+                              data={"csrf": csrf, "kind": "diagnosis", "note": "门诊"},
+                              files={"file": ("诊断.png", PNG, "image/png")})
+    assert uploaded.status_code == 303, uploaded.text
+    page = await api.get(f"/hr/cases/{case_id}")
+    assert "诊断.png" in page.text
+    document = re.search(r'name="documents" value="(doc-[0-9a-f]+)"', page.text)
+    material = re.search(r'name="materials" value="([a-z_]+)"', page.text)
+    assert document and material
+    filed = await api.post(f"/hr/cases/{case_id}/actions/file-materials", data={
+        "csrf": csrf, "materials": [material.group(1)], "documents": [document.group(1)]})
+    assert filed.status_code == 303, filed.text
+    events = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()["events"]
+    filed_event = next(e for e in events if e["kind"] == "materials_filed")
+    assert document.group(1) in str(filed_event)
+
+    bundle = await api.get(f"/hr/cases/{case_id}/bundle")
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+    assert any(n.endswith(".png") for n in names), names
+
+
+async def test_a_manager_sees_no_forms_and_may_take_no_action(api: httpx.AsyncClient):
+    case_id = await case(api, "E7603")
+    await give_login(api, "dept-dave")
+    csrf = await as_person(api, "dept-dave")
+    page = await api.get(f"/hr/cases/{case_id}")  # of dept-dave's department (factories)
+    assert page.status_code == 200
+    assert forms_of(page.text) == set() and 'id="bundle"' not in page.text
+    refused = await api.post(f"/hr/cases/{case_id}/actions/withdraw",
+                             data={"csrf": csrf, "reason": "误报"})
+    assert refused.status_code == 403
+    assert "withdrawn" not in await events_of(api, case_id)
