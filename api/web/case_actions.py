@@ -6,21 +6,28 @@ shows on the page beside the field it names, with the form as HR filled it in.""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
+from api.deps import permit, role_check
 from api.errors import ApiError
 from api.privacy import entry
 from api.routes import cases as api_cases
+from api.routes import compensation as api_compensation
 from api.routes import documents as api_documents
 from api.routes import evidence as api_evidence
+from api.routes import expenses as api_expenses
 from api.web import case_forms
 from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
 from api.web.pages import case_page
-from api.web.render import PREFIX
+from api.web.render import PREFIX, page
 from domain.injury import rules
+from domain.shared import labels
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.people import Actor
 from settings import Settings
@@ -92,6 +99,116 @@ async def case_bundle(request: Request, user: User, id: str) -> Response:
     await asyncio.to_thread(access_log.record, _settings(request).db_url, entry(request, actor))
     return await api_evidence.export_case_bundle(id, actor, request.app.state.temporal,
                                                  _settings(request), "zh")
+
+
+EXPENSE_FIELDS = ("invoice_number", "hospital", "bill_date", "amount", "eligible_amount", "paid_by",
+                  "medical_insurance_amount", "slip_total", "third_party_amount", "document_id",
+                  "note")
+
+
+@router.post("/cases/{id}/expenses", response_class=HTMLResponse)
+async def case_expense(request: Request, user: User, id: str) -> Response:
+    """Enter a medical bill into the case's ledger (as POST /api/v1/cases/{id}/expenses)."""
+    form = await request.form()
+    check_csrf(request, user, str(form.get("csrf") or ""))
+    await _of_reader(request, user, id)
+    filled = {f: str(form.get(f) or "").strip() for f in EXPENSE_FIELDS}
+    try:
+        actor = await permit(role_check("record_expense"), "record_expense",
+                             Actor(user.name, user.roles[0]), request, record_refusal=True)
+        body = _expense_body(filled)
+        await api_expenses.add_expense(id, body, actor, request.app.state.temporal,
+                                       _settings(request))
+    except (ApiError, ActionRefused, RuleViolation) as refused:
+        return await case_page(request, user, id, status_code=_status(refused),
+                               error=_error(refused, "expense"), form=filled)
+    return RedirectResponse(f"{PREFIX}/cases/{id}#expenses", status_code=303)
+
+
+def _expense_body(filled: dict[str, str]) -> api_expenses.ExpenseIn:
+    given = {k: v for k, v in filled.items() if v}
+    try:
+        return api_expenses.ExpenseIn.model_validate(given)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
+
+
+@router.get("/cases/{id}/expenses.{fmt}", name="web_case_claim")
+async def case_claim(request: Request, user: User, id: str, fmt: str) -> Response:
+    """The claim statement for the SI agency (PDF or CSV), as the API exports it (evidence)."""
+    if fmt not in ("pdf", "csv"):
+        raise PageRefused(404, "not_found")
+    await _of_reader(request, user, id)
+    actor = await allowed(request, user, "read")
+    await asyncio.to_thread(access_log.record, _settings(request).db_url, entry(request, actor))
+    export = api_expenses.export_pdf if fmt == "pdf" else api_expenses.export_csv
+    return await export(id, actor, request.app.state.temporal, _settings(request))
+
+
+COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_ends",
+                       "nursing_level", "regional_average_monthly_wage",
+                       "minimum_monthly_wage", "third_party_liable")
+
+
+@router.get("/cases/{id}/compensation", response_class=HTMLResponse, name="web_compensation")
+async def compensation(request: Request, user: User, id: str) -> Response:
+    """The statutory compensation estimate of the case, item by item (payer, article, formula),
+    from the wage HR gives and the case's grade (as GET /api/v1/cases/{id}/compensation)."""
+    await _of_reader(request, user, id)
+    actor = await allowed(request, user, "read")
+    filled = {f: request.query_params.get(f, "").strip() for f in COMPENSATION_FIELDS}
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    status = 200
+    if filled["monthly_wage"]:
+        await asyncio.to_thread(access_log.record, _settings(request).db_url,
+                                entry(request, actor))
+        try:
+            result = await api_compensation.case_compensation(
+                id, actor, request.app.state.temporal, request, **_estimate_args(filled))
+        except (ApiError, ActionRefused, RuleViolation) as refused:
+            status, error = _status(refused), _error(refused, "compensation")
+    return page(request, "case_compensation.html", status, user=user, id=id, form=filled,
+                result=result, error=error, items_zh=labels.COMPENSATION_ITEMS,
+                payers_zh=labels.PAYERS)
+
+
+def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
+    """The query as the API's arguments; a value of the wrong form is a 422 naming its field."""
+    args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes"}
+    for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage"):
+        if filled[name]:
+            args[name] = _money(name, filled[name])
+    for name in ("grade", "suspension_months"):
+        if filled[name]:
+            if not filled[name].isdigit():
+                raise ApiError(422, f"{name}.invalid", f"{name} must be a whole number", name)
+            args[name] = int(filled[name])
+    if filled["grade"] and not 1 <= args["grade"] <= 10:
+        raise ApiError(422, "grade.range", "grade must be 1 to 10", "grade")
+    if filled["contract_ends"]:
+        try:
+            args["contract_ends"] = date.fromisoformat(filled["contract_ends"])
+        except ValueError:
+            raise ApiError(422, "contract_ends.invalid", "contract_ends must be a date",
+                           "contract_ends") from None
+    if filled["nursing_level"] in ("complete", "mostly", "partly"):
+        args["nursing_level"] = filled["nursing_level"]
+    return args
+
+
+def _money(name: str, text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ApiError(422, f"{name}.invalid", f"{name} must be an amount in yuan, like 6500.00",
+                       name) from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise ApiError(422, f"{name}.invalid", f"{name} must be an amount in yuan, like 6500.00",
+                       name)
+    return value
 
 
 def _status(refused: Exception) -> int:

@@ -29,8 +29,10 @@ from domain.shared.masking import masked
 from domain.shared.people import Actor
 from domain.shared.scoping import NOWHERE, Scope
 from domain.shared.wording import DOCUMENT_KINDS
+from render import expense_claim as claim
 from settings import Settings
 from store import access_log, document_rows, scoping, worklist
+from store import expenses as expense_rows
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
@@ -142,9 +144,12 @@ async def case_page(request: Request, user: WebUser, id: str, *, status_code: in
     acts = bool(set(user.roles) & injury_rules.HR_ROLES)
     documents = [d.model_dump(mode="json") for d in await asyncio.to_thread(
         document_rows.of_subject, _settings(request).db_url, id)] if acts else []
+    ledger = claim.ledger_json(claim.build(view, await asyncio.to_thread(
+        expense_rows.rows_of, _settings(request).db_url, view.id))) if acts else None
     return page(request, "case.html", status_code, user=user, c=c, actor=actor,
                 forms=case_forms.action_forms(c, documents) if acts else [],
                 documents=documents, document_kinds=document_kinds() if acts else [],
+                ledger=ledger, basis_zh=claim.BASIS_ZH, paid_by_zh=claim.PAID_BY_ZH,
                 error=error, form=form or {})
 
 

@@ -234,6 +234,21 @@ REFUSALS = {
     "text.control_character": "文字中含有不可见的控制字符。",
     "document.kind": "请选择文件类别。", "document.too_large": "文件过大。",
     "document.type": "文件须为 PDF、JPEG 或 PNG。", "document.empty": "文件是空的。",
+    "bill_date.future": "票据日期不能晚于今天。", "expense.amount": "金额须大于零且不超过票面金额。",
+    "expense.document_unknown": "所选扫描件不是本案的文件。",
+    "expense.duplicate_file": "这份扫描件已登记过。", "expense.duplicate_invoice": "这张发票已登记过。",
+    "expense.file_mismatch": "扫描件与所填哈希不一致。",
+    "expense.insurance_above_eligible": "医保统筹支付不能超过符合目录的金额。",
+    "expense.missing": "请填写必填项。", "expense.overpaid": "各方支付合计超过了票面金额。",
+    "compensation.no_grade": "案件尚无伤残等级（未申请鉴定或鉴定未结束）：请选择伤残等级后再估算。",
+    "grade.invalid": "伤残等级须为 1 至 10 级。", "grade.out_of_range": "伤残等级须为 1 至 10 级。",
+    "compensation.average_wage_missing":
+        "数据表中没有该地区当年的职工月平均工资：请按当地公布的上年度数据填写。",
+    "compensation.wage_missing": "请填写受伤前 12 个月的平均月工资。",
+    "compensation.contract_ends_before_injury": "劳动合同到期日早于受伤日。",
+    "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
+    "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
+    "expense.paid_by": "请选择当时由谁支付。", "expense.slip_mismatch": "结算单合计与票据金额不一致。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""
@@ -257,3 +272,14 @@ CASE_TASKS = {
     "courier_tracking_by_hand": "在快递公司网站查询书面通知的投递并登记（登记跟踪未成功）",
 }
 """A case's open tasks (domain/injury/overview.py) as the workspace names them."""
+
+COMPENSATION_ITEMS = {
+    "suspension_wages": "停工留薪期工资福利", "one_time_disability_subsidy": "一次性伤残补助金",
+    "monthly_disability_allowance": "伤残津贴（按月）", "minimum_wage_top_up": "补足至最低工资的差额",
+    "nursing_care": "生活护理费", "one_time_medical_subsidy": "一次性工伤医疗补助金",
+    "one_time_employment_subsidy": "一次性伤残就业补助金", "funeral_subsidy": "丧葬补助金",
+    "one_time_death_subsidy": "一次性工亡补助金", "dependant_pension": "供养亲属抚恤金",
+}
+"""The line items of a compensation estimate (domain/compensation/items.py codes)."""
+
+PAYERS = {"fund": "工伤保险基金", "employer": "用人单位"}

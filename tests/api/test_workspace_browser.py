@@ -245,8 +245,9 @@ async def test_a_back_payment_is_submitted_at_its_cost_and_approved(
 def case_action(base: str, case_id: str, email: str, password: str,
                 phone: bool) -> dict[str, str]:
     """Open the application form from the case page, submit it with materials missing (refused,
-    beside the form), give the reason by keyboard and submit again."""
+    beside the form), give the reason by keyboard and submit again; then estimate compensation."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     size = "phone" if phone else "desktop"
     driver = chromium(phone)
@@ -264,6 +265,14 @@ def case_action(base: str, case_id: str, email: str, password: str,
         button = driver.find_element(By.ID, "apply-determination-submit")
         seen["taken"] = follow(driver, button.click)
         shot(driver, f"case-action-taken-{size}")
+        link = driver.find_element(By.ID, "compensation")
+        follow(driver, link.click)
+        for field, value in (("monthly_wage", "6500"), ("regional_average_monthly_wage", "9000")):
+            driver.find_element(By.ID, field).send_keys(value)
+        Select(driver.find_element(By.ID, "grade")).select_by_value("7")
+        button = driver.find_element(By.ID, "estimate")
+        seen["estimate"] = follow(driver, button.click)
+        shot(driver, f"case-compensation-{size}")
         seen["csp"] = "\n".join(csp_errors(driver))
         return seen
     finally:
@@ -281,4 +290,5 @@ async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url:
                                                        PASSWORDS["hr-alice"], phone))
     assert "操作未完成" in seen["refused"] and "工伤认定申请材料不全" in seen["beside"]
     assert "已申请工伤认定" in seen["taken"]
+    assert "一次性伤残补助金" in seen["estimate"]
     assert seen["csp"] == ""

@@ -109,3 +109,48 @@ async def test_a_manager_sees_no_forms_and_may_take_no_action(api: httpx.AsyncCl
                              data={"csrf": csrf, "reason": "误报"})
     assert refused.status_code == 403
     assert "withdrawn" not in await events_of(api, case_id)
+
+
+async def test_a_bill_is_entered_refused_twice_and_claimed(api: httpx.AsyncClient):
+    case_id = await case(api, "E7604")
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    bill = {"csrf": csrf, "invoice_number": "44030012", "hospital": "深圳市人民医院",
+            "bill_date": "2026-11-20", "amount": "1,200", "paid_by": "employee"}
+    bad = await api.post(f"/hr/cases/{case_id}/expenses", data=bill)
+    assert bad.status_code == 422 and 'id="expense-amount-error"' in bad.text
+    assert 'value="44030012"' in bad.text  # the form as it was filled in
+    entered = await api.post(f"/hr/cases/{case_id}/expenses", data={**bill, "amount": "1200.50"})
+    assert entered.status_code == 303, entered.text
+    page = await api.get(f"/hr/cases/{case_id}")
+    assert "深圳市人民医院" in page.text and 'id="expense-total">1200.50' in page.text
+    assert "尚未认定" in page.text  # provisional until the determination
+    again = await api.post(f"/hr/cases/{case_id}/expenses", data={**bill, "amount": "99"})
+    assert again.status_code == 409 and "这张发票已登记过" in again.text
+
+    statement = await api.get(f"/hr/cases/{case_id}/expenses.pdf")
+    assert statement.status_code == 200 and statement.content.startswith(b"%PDF")
+    ledger = (await api.get(f"/api/v1/cases/{case_id}/evidence", headers=auth("k-hr"))).json()
+    kinds = [e["kind"] for e in ledger["items"]]
+    assert "expense_recorded" in kinds and "expense_claim_exported" in kinds
+
+
+async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
+    case_id = await case(api, "E7605")
+    await give_login(api, "hr-alice")
+    await as_person(api, "hr-alice")
+    page = f"/hr/cases/{case_id}/compensation"
+    empty = await api.get(page)
+    assert empty.status_code == 200 and 'id="compensation-form"' in empty.text
+    assert 'id="estimate-items"' not in empty.text
+    bad = await api.get(page, params={"monthly_wage": "六千"})
+    assert bad.status_code == 422 and 'id="monthly_wage-error"' in bad.text
+    no_grade = await api.get(page, params={"monthly_wage": "6500"})
+    assert no_grade.status_code == 409 and "案件尚无伤残等级" in no_grade.text
+    given = {"monthly_wage": "6500", "grade": "7", "regional_average_monthly_wage": "9000"}
+    estimated = await api.get(page, params=given)
+    assert estimated.status_code == 200, estimated.text
+    assert "一次性伤残补助金" in estimated.text and "工伤保险基金" in estimated.text
+    expected = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
+                              params=given)).json()
+    assert f'id="once-total">{expected["totals"]["once"]["total"]}<' in estimated.text
