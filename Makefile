@@ -104,6 +104,7 @@ bench: install
 	$(BIN)/python bench/reminder_lateness.py
 	$(BIN)/python bench/bundle_bench.py
 	$(BIN)/python bench/month_end_burst.py --employees $(BURST_EMPLOYEES)
+	$(BIN)/python bench/workspace_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules var/*.db var/*.db-* var/api-keys.json

@@ -255,6 +255,7 @@ class CaseRow(SQLModel, table=True):
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
     last_seq: int = 0
+    next_due_at: datetime | None = _utc_column(nullable=True)  # soonest open deadline (the board)
 
 
 class CaseDeadlineEntry(SQLModel, table=True):

@@ -139,7 +139,8 @@ _CASE_LAST_SEQ = select(_CASES.c.last_seq).where(_CASES.c.id == bindparam("row_i
 _CASE_INSERT = insert(_CASES)
 _CASE_UPDATE = (sql_update(_CASES).where(_CASES.c.id == bindparam("row_id"))
                 .values(stage=bindparam("stage"), last_seq=bindparam("last_seq"),
-                        updated_at=bindparam("updated_at"), owner=bindparam("owner")))
+                        updated_at=bindparam("updated_at"), owner=bindparam("owner"),
+                        next_due_at=bindparam("next_due_at")))
 _DEADLINE_NAMES = select(_DEADLINES.c.name).where(_DEADLINES.c.case_id == bindparam("row_id"))
 _DEADLINE_INSERT = insert(_DEADLINES)
 _DEADLINE_UPDATE = (sql_update(_DEADLINES)
@@ -161,13 +162,20 @@ def _project_case(conn: Connection, update: CaseProjection) -> bool:
             "employee_name": update.employee_name, "department": update.department,
             "region": update.region, "accident_at": update.accident_at, "stage": update.stage,
             "created_by": update.created_by, "owner": update.owner, "created_at": now,
-            "updated_at": now, "last_seq": newest})
+            "updated_at": now, "last_seq": newest, "next_due_at": _next_due(update)})
         return True
     if newest < last_seq:
         return False
     conn.execute(_CASE_UPDATE, {"row_id": update.case_id, "stage": update.stage,
-                                "last_seq": newest, "updated_at": now, "owner": update.owner})
+                                "last_seq": newest, "updated_at": now, "owner": update.owner,
+                                "next_due_at": _next_due(update)})
     return True
+
+
+def _next_due(update: CaseProjection) -> datetime | None:
+    """The case's soonest open deadline (the board's order), as its deadline rows say."""
+    return min((d.due_at for d in update.deadlines if d.active and d.met_at is None),
+               default=None)
 
 
 def _project_deadlines(conn: Connection, update: CaseProjection) -> None:

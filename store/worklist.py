@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, or_, select, union, union_all
 from sqlmodel import col
 
 from domain.injury.state import TERMINAL, Stage
@@ -70,6 +71,11 @@ class Horizon:
             else "week"
 
 
+def _open_deadline() -> tuple[Any, Any]:
+    # Written as the partial indexes of migration 0020 are (`active IS TRUE AND met_at IS NULL`).
+    return col(CaseDeadlineEntry.active).is_(True), col(CaseDeadlineEntry.met_at).is_(None)
+
+
 def due_soon(url: str, scope: Scope, horizon: Horizon) -> list[Due]:
     """Open deadlines overdue or due within the 7 days ahead, soonest first: each open
     onboarding's SI registration window and each open case's deadlines (an employee's right that
@@ -83,8 +89,7 @@ def due_soon(url: str, scope: Scope, horizon: Horizon) -> list[Due]:
         cases = session.execute(select(CaseDeadlineEntry, CaseRow).join(
             CaseRow, col(CaseRow.id) == col(CaseDeadlineEntry.case_id)).where(
             within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)),
-            col(CaseDeadlineEntry.active).is_(True), col(CaseDeadlineEntry.met_at).is_(None),
-            col(CaseDeadlineEntry.due_at) < horizon.week_ends,
+            *_open_deadline(), col(CaseDeadlineEntry.due_at) < horizon.week_ends,
             or_(col(CaseDeadlineEntry.kind) != "right",
                 col(CaseDeadlineEntry.due_at) >= horizon.now))
             .order_by(col(CaseDeadlineEntry.due_at)).limit(LIMIT)).all()
@@ -138,46 +143,70 @@ def onboardings(url: str, scope: Scope, status: str | None, *, limit: int = 100,
 
 
 @dataclass(frozen=True)
+class NextDeadline:
+    name: str
+    due_at: datetime
+    kind: str
+
+
+@dataclass(frozen=True)
 class BoardCard:
-    """A case on the board: its row and its next open deadline (None: none open)."""
+    """A case on the board: who, where, and its next open deadline (None: none open)."""
 
-    case: CaseRow
-    next_deadline: CaseDeadlineEntry | None
+    case_id: str
+    employee_name: str
+    department: str
+    next_deadline: NextDeadline | None
 
 
-def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> dict[str, list[BoardCard]]:
-    """Open cases by stage, in the order of the statute flow; each stage's soonest next
-    deadline first."""
+@dataclass(frozen=True)
+class Board:
+    """Open cases by stage, in the order of the statute flow: each stage's first `per_stage`
+    cards, soonest next deadline first, and how many open cases the stage holds in all."""
+
+    columns: dict[str, list[BoardCard]]
+    totals: dict[str, int]
+
+
+_CARD = (col(CaseRow.id), col(CaseRow.employee_name), col(CaseRow.department),
+         col(CaseRow.stage))
+
+
+def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> Board:
+    """Each open stage's cases with the soonest next deadline first (none open: last, newest
+    accident first), taken per stage from the row's `next_due_at`, so an old stage is not crowded
+    out by new cases and no view ranks every open case. Plain rows, not ORM objects: a board of
+    900 cards built 2,700 of them."""
+    visible = (within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)))
     with session_for(url) as session:
-        rows = session.execute(select(CaseRow).where(
-            within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)))
-            .order_by(col(CaseRow.accident_at).desc()).limit(per_stage * len(BOARD_STAGES))
-        ).scalars().all()
-        ids = [r.id for r in rows]
-        nexts: dict[str, CaseDeadlineEntry] = {}
-        if ids:
-            for d in session.execute(select(CaseDeadlineEntry).where(
-                    col(CaseDeadlineEntry.case_id).in_(ids),
-                    col(CaseDeadlineEntry.active).is_(True),
-                    col(CaseDeadlineEntry.met_at).is_(None))
-                    .order_by(col(CaseDeadlineEntry.due_at))).scalars():
-                nexts.setdefault(d.case_id, d)
-    board: dict[str, list[BoardCard]] = {s.value: [] for s in BOARD_STAGES}
-    for row in rows:
-        if row.stage in board and len(board[row.stage]) < per_stage:
-            board[row.stage].append(BoardCard(row, nexts.get(row.id)))
-    far = datetime.max.replace(tzinfo=SHANGHAI)
-    for cards in board.values():
-        cards.sort(key=lambda c: c.next_deadline.due_at if c.next_deadline else far)
-    return board
-
+        rows = [row for stage in BOARD_STAGES for row in session.execute(
+            select(*_CARD).where(within(scope, CaseRow.department),
+                                 col(CaseRow.stage) == stage.value)
+            .order_by(col(CaseRow.next_due_at).asc().nulls_last(),
+                      col(CaseRow.accident_at).desc(), col(CaseRow.id))
+            .limit(per_stage)).tuples()]
+        totals = dict(session.execute(select(col(CaseRow.stage), func.count()).where(
+            *visible).group_by(col(CaseRow.stage))).tuples().all())
+        nexts: dict[str, NextDeadline] = {}
+        if rows:
+            for case_id, name, due_at, kind in session.execute(select(
+                    col(CaseDeadlineEntry.case_id), col(CaseDeadlineEntry.name),
+                    col(CaseDeadlineEntry.due_at), col(CaseDeadlineEntry.kind)).where(
+                    col(CaseDeadlineEntry.case_id).in_([r[0] for r in rows]),
+                    *_open_deadline()).order_by(col(CaseDeadlineEntry.due_at))).tuples():
+                nexts.setdefault(case_id, NextDeadline(name, due_at, kind))
+    columns: dict[str, list[BoardCard]] = {s.value: [] for s in BOARD_STAGES}
+    for case_id, employee_name, department, stage in rows:
+        columns[stage].append(BoardCard(case_id, employee_name, department, nexts.get(case_id)))
+    return Board(columns, {stage: int(totals.get(stage, 0)) for stage in columns})
 
 
 def departments(url: str, scope: Scope) -> list[str]:
     """The departments of the onboardings and cases the scope sees, sorted (the dashboard's
     filter)."""
-    query = union_all(
-        select(col(OnboardingRow.department)).where(within(scope, OnboardingRow.department)),
-        select(col(CaseRow.department)).where(within(scope, CaseRow.department)))
+    query = union(
+        select(col(OnboardingRow.department)).where(within(scope, OnboardingRow.department))
+        .distinct(),
+        select(col(CaseRow.department)).where(within(scope, CaseRow.department)).distinct())
     with session_for(url) as session:
         return sorted({str(d) for d in session.execute(query).scalars() if d})

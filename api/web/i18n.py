@@ -45,7 +45,7 @@ WORDS: dict[str, dict[str, str]] = {
         "document_kind": "文件类别", "file": "文件（PDF、JPEG 或 PNG）", "uploaded_by": "上传人",
         "bundle": "下载证据包（ZIP）",
         "bundle_hint": "含时间线 PDF、证据台账、全部文件及哈希清单，可供仲裁使用。",
-        "yes": "是", "no": "否", "unset": "请选择",
+        "yes": "是", "no": "否", "unset": "请选择", "shown_of": "已显示（期限最近的）",
         "expenses": "医疗费用", "add_expense": "登记一张医疗票据", "invoice_number": "发票号",
         "hospital": "医院", "bill_date": "票据日期",
         "eligible_amount": "符合工伤目录的金额（元，不填为全额）",
@@ -109,7 +109,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bundle": "Download the evidence bundle (ZIP)",
         "bundle_hint": "Timeline PDF, evidence ledger, every document and a manifest of hashes, "
                        "ready for arbitration.",
-        "yes": "Yes", "no": "No", "unset": "Choose",
+        "yes": "Yes", "no": "No", "unset": "Choose", "shown_of": "Shown (soonest first)",
         "expenses": "Medical expenses", "add_expense": "Enter a medical bill",
         "invoice_number": "Invoice number", "hospital": "Hospital", "bill_date": "Bill date",
         "eligible_amount": "Within the injury catalogues (yuan; empty: all)",

@@ -56,3 +56,15 @@ def test_a_small_bundle_run_reports_build_time_and_reads_beside_it():
     assert len(report["bundle_build_s"]) == 1 and len(report["concurrent_bundles_s"]) == 2
     assert report["get_idle_p99_ms"] > 0 and report["get_loaded_count"] >= 1
     assert set(report["met"]) == {"bundle_build_s", "get_p99_loaded_ratio"}
+
+
+def test_a_small_workspace_pages_run_reports_each_page_and_reader():
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "workspace_pages.py"),
+                          "--records", "400", "--requests", "8", "--runs", "2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert report["records"]["onboardings"] == 200 and report["records"]["cases"] == 200
+    assert set(report["p99_ranges_one_at_a_time"]) == {
+        "hr:dashboard", "hr:board", "manager:dashboard", "manager:board"}
+    assert len(report["per_run"]) == 2 and report["target_p99_ms"] == 300

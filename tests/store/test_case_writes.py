@@ -53,6 +53,7 @@ def test_events_row_and_deadlines_are_written_once(db_url: str):
     assert workflow_events.record_case(db_url, filed) == 2
     row, deadlines = rows(db_url)
     assert (row.stage, row.last_seq, row.owner) == ("reported", 3, "hr-bob")
+    assert row.next_due_at == DUE + timedelta(days=60)  # the met one no longer counts
     assert [(d.name, d.met_at is not None) for d in deadlines] == \
         [("determination_application", True), ("determination_decision", False)]
     kinds = [e.kind for e in evidence.page(db_url, "case-E1")[1]]
