@@ -119,6 +119,15 @@ def unanswered_notices(url: str, scope: Scope) -> list[NoticeRow]:
                     .scalars())
 
 
+def notices_to(url: str, name: str, since: datetime) -> list[NoticeRow]:
+    """Notices addressed to the person `name` since `since`, newest first: for a manager, the
+    escalations of their department's cases."""
+    with session_for(url) as session:
+        return list(session.execute(select(NoticeRow).where(
+            col(NoticeRow.recipient_name) == name, col(NoticeRow.created_at) >= since)
+            .order_by(col(NoticeRow.created_at).desc()).limit(LIMIT)).scalars())
+
+
 def open_admin_tasks(url: str) -> list[AdminTaskRow]:
     """Admin tasks not yet closed, oldest first (admins only: the caller checks)."""
     with session_for(url) as session:

@@ -45,6 +45,7 @@ WORDS: dict[str, dict[str, str]] = {
         "document_kind": "文件类别", "file": "文件（PDF、JPEG 或 PNG）", "uploaded_by": "上传人",
         "bundle": "下载证据包（ZIP）",
         "bundle_hint": "含时间线 PDF、证据台账、全部文件及哈希清单，可供仲裁使用。",
+        "to_me": "发给我的通知", "to_me_hint": "近 %d 天发给您的提醒和升级通知。",
         "yes": "是", "no": "否", "unset": "请选择", "shown_of": "已显示（期限最近的）",
         "expenses": "医疗费用", "add_expense": "登记一张医疗票据", "invoice_number": "发票号",
         "hospital": "医院", "bill_date": "票据日期",
@@ -109,6 +110,8 @@ WORDS: dict[str, dict[str, str]] = {
         "bundle": "Download the evidence bundle (ZIP)",
         "bundle_hint": "Timeline PDF, evidence ledger, every document and a manifest of hashes, "
                        "ready for arbitration.",
+        "to_me": "Sent to me", "to_me_hint": "Reminders and escalations sent to you in the last "
+                                             "%d days.",
         "yes": "Yes", "no": "No", "unset": "Choose", "shown_of": "Shown (soonest first)",
         "expenses": "Medical expenses", "add_expense": "Enter a medical bill",
         "invoice_number": "Invoice number", "hospital": "Hospital", "bill_date": "Bill date",
@@ -195,6 +198,7 @@ def labeller(lang: str) -> dict[str, Any]:
         "dkind": lambda k: label(lang, labels.DEADLINE_KINDS, k),
         "purpose": lambda k: label(lang, labels.NOTICE_PURPOSES, k),
         "dstatus": lambda k: label(lang, labels.DEADLINE_STATUS, k),
+        "result": lambda k: label(lang, labels.NOTICE_RESULTS, k),
         "action": lambda k: label(lang, labels.CASE_ACTIONS, k),
         "task": lambda k: label(lang, labels.CASE_TASKS, k),
         "field": lambda k: FIELDS[lang].get(k, k),

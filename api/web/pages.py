@@ -6,7 +6,7 @@ departments, masked for managers, and a read of one record is an access-log entr
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +36,7 @@ from store import expenses as expense_rows
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
+NOTICES_TO_ME_DAYS = 30  # how far back the dashboard lists the notices sent to the reader
 
 
 def _settings(request: Request) -> Settings:
@@ -75,9 +76,12 @@ async def dashboard(request: Request, user: User,
     known = await asyncio.to_thread(worklist.departments, url, user.scope)
     tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
         if "admin" in user.roles else None
+    to_me = await asyncio.to_thread(worklist.notices_to, url, user.name,
+                                    horizon.now - timedelta(days=NOTICES_TO_ME_DAYS))
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
-                notices=notices, tasks=tasks, departments=known, department=department)
+                notices=notices, tasks=tasks, departments=known, department=department,
+                to_me=to_me, to_me_days=NOTICES_TO_ME_DAYS)
 
 
 @router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")

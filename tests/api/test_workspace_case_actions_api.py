@@ -154,3 +154,26 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
     expected = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
                               params=given)).json()
     assert f'id="once-total">{expected["totals"]["once"]["total"]}<' in estimated.text
+
+
+async def test_a_manager_sees_the_escalations_sent_to_them(api: httpx.AsyncClient, db_url: str):
+    from datetime import UTC, datetime, timedelta
+
+    from store.db import session_for
+    from store.models import NoticeRow
+
+    case_id = await case(api, "E7606")
+    with session_for(db_url) as session:  # as the escalation's notice leaves it
+        session.add(NoticeRow(id="ntc-esc-1", subject_id=case_id, purpose="case_escalation",
+                              code="ESC0001", recipient_name="dept-dave",
+                              recipient_role="department_manager", channels=["email"],
+                              status="sent", created_at=datetime.now(UTC) - timedelta(hours=2)))
+        session.commit()
+    await give_login(api, "dept-dave")
+    await as_person(api, "dept-dave")
+    dashboard = await api.get("/hr/")
+    assert 'id="to-me"' in dashboard.text and "工伤案件逾期升级" in dashboard.text
+    assert f'href="/hr/cases/{case_id}"' in dashboard.text
+    await give_login(api, "hr-alice")
+    await as_person(api, "hr-alice")
+    assert 'id="to-me"' not in (await api.get("/hr/")).text

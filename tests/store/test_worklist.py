@@ -55,3 +55,19 @@ def test_a_manager_sees_their_departments_once_each(db_url: str):
     assert board.totals["reported"] == 1
     assert worklist.departments(db_url, COMPANY) == ["仓储部", "生产部"]
     assert worklist.departments(db_url, warehouse) == ["仓储部"]
+
+
+def test_the_notices_sent_to_a_person_newest_first(db_url: str):
+    from store.db import session_for
+    from store.models import NoticeRow
+
+    with session_for(db_url) as session:
+        for n, (name, days_ago) in enumerate((("mgr-bob", 1), ("mgr-bob", 3), ("hr-alice", 1),
+                                              ("mgr-bob", 40))):
+            session.add(NoticeRow(id=f"ntc-{n}", subject_id="case-E1-2026",
+                                  purpose="case_escalation", code=f"C{n}", recipient_name=name,
+                                  recipient_role="department_manager", channels=["email"],
+                                  status="sent", created_at=NOW - timedelta(days=days_ago)))
+        session.commit()
+    found = worklist.notices_to(db_url, "mgr-bob", NOW - timedelta(days=30))
+    assert [n.id for n in found] == ["ntc-0", "ntc-1"]

@@ -2,7 +2,7 @@
 
 The dashboard asks for open onboardings by SI due date and open case deadlines by due date; the
 case board for open cases' next deadlines; the department filter for the distinct departments;
-the onboarding list for the newest first. Open case deadlines are a small part of all of them
+the onboarding list for the newest first; a person's dashboard for the notices sent to them. Open case deadlines are a small part of all of them
 (a closed case retires its unmet ones), so their indexes are partial. The case row keeps its next
 open deadline (`cases.next_due_at`, written with the row), so the board takes each stage's
 soonest from one index instead of ranking every open case's deadlines on each view.
@@ -29,6 +29,8 @@ def upgrade() -> None:
     op.execute("UPDATE cases SET next_due_at = (SELECT min(d.due_at) FROM case_deadlines d "
                "WHERE d.case_id = cases.id AND d.active IS TRUE AND d.met_at IS NULL)")
     op.create_index("ix_cases_stage_next_due_at", "cases", ["stage", "next_due_at"])
+    op.create_index("ix_notices_recipient_name_created_at", "notices",
+                    ["recipient_name", "created_at"])
     op.create_index("ix_onboardings_department", "onboardings", ["department"])
     op.create_index("ix_cases_department", "cases", ["department"])
     op.create_index("ix_onboardings_status_si_due_at", "onboardings", ["status", "si_due_at"])
@@ -40,7 +42,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name, table in (("ix_cases_stage_next_due_at", "cases"),
+    for name, table in (("ix_notices_recipient_name_created_at", "notices"),
+                        ("ix_cases_stage_next_due_at", "cases"),
                         ("ix_case_deadlines_open_case_id", "case_deadlines"),
                         ("ix_case_deadlines_open_due_at", "case_deadlines"),
                         ("ix_onboardings_created_at", "onboardings"),
