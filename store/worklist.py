@@ -119,13 +119,16 @@ def unanswered_notices(url: str, scope: Scope) -> list[NoticeRow]:
                     .scalars())
 
 
-def notices_to(url: str, name: str, since: datetime) -> list[NoticeRow]:
-    """Notices addressed to the person `name` since `since`, newest first: for a manager, the
-    escalations of their department's cases."""
+def notices_to(url: str, name: str, since: datetime, scope: Scope) -> list[NoticeRow]:
+    """Notices addressed to the person `name` since `since` about records the scope sees, newest
+    first: for a manager, the escalations of their department's cases."""
+    query = select(NoticeRow).where(col(NoticeRow.recipient_name) == name,
+                                    col(NoticeRow.created_at) >= since)
+    if not scope.company:
+        query = query.where(col(NoticeRow.subject_id).in_(_visible_subjects(scope)))  # type: ignore[arg-type]
     with session_for(url) as session:
-        return list(session.execute(select(NoticeRow).where(
-            col(NoticeRow.recipient_name) == name, col(NoticeRow.created_at) >= since)
-            .order_by(col(NoticeRow.created_at).desc()).limit(LIMIT)).scalars())
+        return list(session.execute(query.order_by(col(NoticeRow.created_at).desc())
+                                    .limit(LIMIT)).scalars())
 
 
 def open_admin_tasks(url: str) -> list[AdminTaskRow]:

@@ -77,7 +77,7 @@ async def dashboard(request: Request, user: User,
     tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
         if "admin" in user.roles else None
     to_me = await asyncio.to_thread(worklist.notices_to, url, user.name,
-                                    horizon.now - timedelta(days=NOTICES_TO_ME_DAYS))
+                                    horizon.now - timedelta(days=NOTICES_TO_ME_DAYS), scope)
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
                 notices=notices, tasks=tasks, departments=known, department=department,

@@ -69,5 +69,10 @@ def test_the_notices_sent_to_a_person_newest_first(db_url: str):
                                   recipient_role="department_manager", channels=["email"],
                                   status="sent", created_at=NOW - timedelta(days=days_ago)))
         session.commit()
-    found = worklist.notices_to(db_url, "mgr-bob", NOW - timedelta(days=30))
+    found = worklist.notices_to(db_url, "mgr-bob", NOW - timedelta(days=30), COMPANY)
     assert [n.id for n in found] == ["ntc-0", "ntc-1"]
+    write(db_url, 1, "reported", days_ago=1, due_in=5, department="仓储部")  # case-E1-2026
+    assert len(worklist.notices_to(db_url, "mgr-bob", NOW - timedelta(days=30), Scope(
+        company=False, departments=frozenset({"仓储部"})))) == 2
+    assert worklist.notices_to(db_url, "mgr-bob", NOW - timedelta(days=30), Scope(
+        company=False, departments=frozenset({"生产部"}))) == []
