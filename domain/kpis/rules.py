@@ -32,6 +32,7 @@ class Kpi:
     numerator: str
     denominator: str
     source: str
+    about: str = ""  # what it counts, in Chinese, for the page
     window: timedelta | None = None
     per: int = 1
     higher_is_better: bool = True
@@ -43,6 +44,8 @@ SI_ENROLLED_IN_WINDOW = Kpi(
     "registration window (si_due_at)",
     denominator="onboardings whose SI registration window ends in the quarter, not cancelled, "
     "enrolled or past the window",
+    about="社保登记期限在本季度届满的增员中，在期限内完成增员（社保经办机构已登记）的比例；"
+    "已取消的不计，期限未满且尚未增员的暂不计。",
     source=f"{statutes.SI_REGISTRATION.article}: {statutes.SI_REGISTRATION.days} days from the "
     "start of employment, holiday-adjusted as each onboarding's deadline shows",
 )
@@ -52,6 +55,7 @@ MATERIALS_IN_TIME = Kpi(
     numerator="cases whose materials were filed (case_deadlines materials_filed met_at) by the "
     "deadline",
     denominator="cases whose materials deadline falls in the quarter, filed or past it",
+    about="材料期限（报案后的产品时限）在本季度届满的案件中，按时备齐材料的比例；期限未到且未备齐的暂不计。",
     source=f"product rule: materials on file {_hours(statutes.MATERIALS_FILED_SLA_DEFAULT)} "
     "after the report (statutes.MATERIALS_FILED_SLA_DEFAULT)",
     window=statutes.MATERIALS_FILED_SLA_DEFAULT,
@@ -61,6 +65,7 @@ RETURN_NOTICE_ON_TIME = Kpi(
     numerator=f"return notices sent at least {_hours(statutes.RETURN_NOTICE_LEAD_DEFAULT)} "
     "before the suspension period ends (the return_notice_sent event)",
     denominator="return notices sent in the quarter",
+    about="本季度发出的复工通知中，不晚于停工留薪期届满前规定天数当日发出的比例（按北京时间日期）。",
     source=f"{statutes.SUSPENSION_ARTICLE}; product rule: the notice goes "
     f"{_hours(statutes.RETURN_NOTICE_LEAD_DEFAULT)} before the end "
     "(statutes.RETURN_NOTICE_LEAD_DEFAULT)",
@@ -71,6 +76,7 @@ RETURN_NOTICE_ANSWERED = Kpi(
     f"Return notices answered within {_hours(statutes.NOTICE_RESPONSE_DEFAULT)}",
     numerator="return notices the employee answered within the window (notices.answered_at)",
     denominator="return notices sent in the quarter, answered or past the window",
+    about="本季度发出的复工通知中，职工在答复时限内答复的比例；时限未满且未答复的暂不计。",
     source=f"product rule: no answer in {_hours(statutes.NOTICE_RESPONSE_DEFAULT)} is escalated "
     "(statutes.NOTICE_RESPONSE_DEFAULT)",
     window=statutes.NOTICE_RESPONSE_DEFAULT,
@@ -81,12 +87,14 @@ SETTLEMENT_IN_TARGET = Kpi(
     numerator="negotiations that reached an agreement (case_deadlines settlement_agreement "
     "met_at) by the target",
     denominator="negotiations whose target falls in the quarter, agreed or past it",
+    about="协商目标期限在本季度届满的案件中，在期限内达成协议的比例；期限未到且未达成的暂不计。",
     source=statutes.SETTLEMENT_TARGET.article,
 )
 INJURIES_PER_100 = Kpi(
     "injuries_per_100", "每百名职工工伤数", "Injuries per 100 employees",
     numerator="injury cases whose accident happened in the quarter (withdrawn ones excepted)",
     denominator="employees of the department employed on any day of the quarter (employments)",
+    about="本季度发生事故的工伤案件数（撤回的不计）÷ 本季度内任一日在职的职工人数 × 100。",
     source="product measure: cases × 100 / headcount",
     per=100, higher_is_better=False,
 )
