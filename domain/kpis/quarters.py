@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from domain.shared.calendar import SHANGHAI
 
@@ -49,6 +49,10 @@ class Quarter:
     @property
     def next_first_day(self) -> date:
         return self.next().first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.next_first_day - timedelta(days=1)
 
     @property
     def starts_at(self) -> datetime:

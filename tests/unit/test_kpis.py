@@ -24,6 +24,7 @@ def test_a_quarter_is_read_and_written_as_2026q4():
     assert (q.code, q.first_day.isoformat(), q.next_first_day.isoformat()) == \
         ("2026Q4", "2026-10-01", "2027-01-01")
     assert q.starts_at == datetime(2026, 10, 1, tzinfo=SHANGHAI)
+    assert q.last_day.isoformat() == "2026-12-31"
     assert [p.code for p in q.trail(3)] == ["2026Q2", "2026Q3", "2026Q4"]
     for bad in ("2026Q5", "2026-4", "Q4", ""):
         with pytest.raises(ValueError):
