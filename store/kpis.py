@@ -92,18 +92,21 @@ def _ones(condition: Any) -> Any:
 
 def si_enrolled_in_window(session: Any, ask: Ask) -> Counts:
     """Onboardings by the quarter their SI window ends in: enrolled by its end, of those enrolled
-    or past it (cancelled ones left out)."""
-    enrolled_at = select(func.min(col(EvidenceEntry.at))).where(
-        col(EvidenceEntry.subject_id) == col(OnboardingRow.id),
-        col(EvidenceEntry.kind) == "enrollment_executed").scalar_subquery()
-    due = col(OnboardingRow.si_due_at)
-    quarter = _bucket(due, ask.quarters)
+    or past it (cancelled ones left out). The first enrolment of each is looked up once, by the
+    evidence ledger's subject index."""
+    o = OnboardingRow
+    rows = select(col(o.department).label("department"), col(o.si_due_at).label("due"),
+                  select(func.min(col(EvidenceEntry.at))).where(
+                      col(EvidenceEntry.subject_id) == col(o.id),
+                      col(EvidenceEntry.kind) == "enrollment_executed")
+                  .scalar_subquery().label("enrolled_at")).where(
+        *_where(ask, o.department), _span(col(o.si_due_at), ask),
+        col(o.status) != Status.cancelled.value).subquery()
+    quarter = _bucket(rows.c.due, ask.quarters)
     return _counts(session.execute(
-        select(col(OnboardingRow.department), quarter, _ones(enrolled_at <= due), func.count())
-        .where(*_where(ask, OnboardingRow.department), _span(due, ask),
-               col(OnboardingRow.status) != Status.cancelled.value,
-               or_(enrolled_at.is_not(None), due < ask.now))
-        .group_by(col(OnboardingRow.department), quarter)))
+        select(rows.c.department, quarter, _ones(rows.c.enrolled_at <= rows.c.due), func.count())
+        .where(or_(rows.c.enrolled_at.is_not(None), rows.c.due < ask.now))
+        .group_by(rows.c.department, quarter)))
 
 
 def deadline_met(session: Any, ask: Ask, name: str) -> Counts:
@@ -172,15 +175,20 @@ def injuries(session: Any, ask: Ask) -> Counts:
         .where(*_where(ask, CaseRow.department), _span(at, ask),
                col(CaseRow.stage) != Stage.withdrawn.value)
         .group_by(col(CaseRow.department), quarter))}
-    heads: dict[tuple[str, str], int] = {}
     e = EmploymentRow
-    for q in ask.quarters:
-        for department, k in session.execute(
-                select(col(e.department), func.count(func.distinct(col(e.employee_id))))
-                .where(*_where(ask, e.department), col(e.hire_date) < q.next_first_day,
-                       or_(col(e.leave_date).is_(None), col(e.leave_date) >= q.first_day))
-                .group_by(col(e.department))):
-            heads[(q.code, str(department))] = int(k)
+    employed = [func.count(func.distinct(case(
+        (and_(col(e.hire_date) < q.next_first_day,
+              or_(col(e.leave_date).is_(None), col(e.leave_date) >= q.first_day)),
+         col(e.employee_id))))) for q in ask.quarters]
+    heads: dict[tuple[str, str], int] = {}
+    for department, *counted in session.execute(  # one pass: a column per quarter
+            select(col(e.department), *employed).where(
+                *_where(ask, e.department), col(e.hire_date) < ask.quarters[-1].next_first_day,
+                or_(col(e.leave_date).is_(None), col(e.leave_date) >= ask.quarters[0].first_day))
+            .group_by(col(e.department))):
+        for q, k in zip(ask.quarters, counted, strict=True):
+            if k:
+                heads[(q.code, str(department))] = int(k)
     return {key: (cases.get(key, 0), heads.get(key, 0)) for key in {*cases, *heads}}
 
 
