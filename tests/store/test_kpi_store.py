@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+
 from domain.kpis.quarters import Quarter
 from domain.shared.scoping import COMPANY, Scope
 from store import kpis
+from store.db import session_for
+from store.models import CaseRow
 from tests.kpi_seed import EXPECTED, MAKING, STORES, seed
 
 QUARTER = Quarter.of(datetime.now(UTC)).previous()
@@ -58,3 +64,30 @@ def test_a_manager_counts_their_departments_only(db_url: str):
     assert _table(figures, QUARTER)["materials_in_time"] == {STORES: (1, 2)}
     one = kpis.figures(db_url, kpis.Ask((QUARTER,), COMPANY, MAKING, LATER))
     assert {f.department for f in one} == {MAKING}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([MAKING, STORES]),
+                          st.integers(-2 * 86400, 2 * 86400)), max_size=12))
+def test_each_case_counts_in_exactly_one_department_quarter(sqlite_url: str,
+                                                            accidents: list[tuple[str, int]]):
+    """Accidents within two days either side of a quarter's first midnight (Beijing time, which
+    is 16:00 UTC the day before): each is an injury of its own quarter and department once."""
+    with session_for(sqlite_url) as session:
+        session.execute(delete(CaseRow))
+        for n, (department, seconds) in enumerate(accidents):
+            at = QUARTER.starts_at + timedelta(seconds=seconds)
+            session.add(CaseRow(id=f"case-P{n}", employee_id=f"P{n}", employee_name="赵六",
+                                department=department, region="beijing", accident_at=at,
+                                stage="reported", created_by="hr-alice", created_at=at,
+                                updated_at=at))
+        session.commit()
+    figures = kpis.figures(sqlite_url, kpis.Ask(QUARTER.trail(2), COMPANY, None, LATER))
+    counted = {(f.quarter, f.department): f.numerator for f in figures
+               if f.kpi == "injuries_per_100"}
+    expected: dict[tuple[str, str], int] = {}
+    for department, seconds in accidents:
+        key = (Quarter.of(QUARTER.starts_at + timedelta(seconds=seconds)).code, department)
+        expected[key] = expected.get(key, 0) + 1
+    assert counted == expected
