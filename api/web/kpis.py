@@ -66,7 +66,8 @@ async def kpis_page(request: Request, user: User,
     sections = [(s, chart_of(s, words["no_data"])) for s in report.sections]
     return page(request, "kpis.html", user=user, report=report, sections=sections,
                 show=rules.shown,
-                quarters=[q.code for q in reversed(now_quarter.trail(CHOICES))],
+                quarters=[q.code for q in sorted({*now_quarter.trail(CHOICES), report.quarter},
+                                                 reverse=True)],
                 departments=known, department=department)
 
 

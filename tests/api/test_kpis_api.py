@@ -132,6 +132,8 @@ async def test_the_workspace_page_shows_tables_charts_and_exports(api: httpx.Asy
     rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(
         values_only=True))
     assert {r[1] for r in rows[1:]} == {MAKING}
+    old = await api.get("/hr/kpis?quarter=2001Q1")  # beyond the selector's eight: added to it
+    assert '<option value="2001Q1" selected>' in old.text
     current = await api.get("/hr/kpis?quarter=nonsense&lang=zh")  # the current quarter
     assert current.status_code == 200
     assert f"关键指标 · {Quarter.of(datetime.now(UTC)).code}" in current.text
