@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 from openpyxl import load_workbook
 
 from domain.kpis.quarters import Quarter
-from tests.api.conftest import auth
+from tests.api.conftest import auth, eventually
 from tests.api.test_workspace_api import (
     PASSWORDS,
     assert_headers,
@@ -94,16 +95,49 @@ async def test_the_xlsx_holds_the_same_figures_as_text(api: httpx.AsyncClient, d
 
 
 async def test_records_registered_now_count_once_their_facts_are_in(api: httpx.AsyncClient):
-    """A case reported now counts as an injury of its accident's quarter at once; its materials
-    deadline (24 h ahead) and a new hire's SI window are not counted while they run."""
-    case_id = await case(api, "E7001")
-    await onboarding(api, "E7002")
+    """Through the workflows: a hire enrolled by the bureau simulator counts as enrolled in its
+    window; one hired 60 days ago and never enrolled as missed; a new hire whose window runs not
+    at all. A case reported now is an injury of its accident's quarter; its materials deadline,
+    24 h ahead, is not counted yet. The registrations are the department's headcount."""
+    enrolled, late = await onboarding(api, "E7101"), await onboarding(api, "E7102",
+                                                                      hired_days_ago=60)
+    running = await onboarding(api, "E7103")
+    base = f"/api/v1/onboardings/{enrolled}"
+    submitted = await api.post(f"{base}/enrollment", headers=auth("k-hr"),
+                               json={"type": "new", "contribution_base": "8000"})
+    assert submitted.status_code == 200, submitted.text
+    approved = await api.post(f"{base}/enrollment/approve", headers=auth("k-mgr"), json={})
+    assert approved.status_code == 200, approved.text
+
+    async def is_enrolled() -> bool:
+        answer = await api.get(f"/api/v1/onboardings/{enrolled}", headers=auth("k-hr"))
+        return bool(answer.json()["status"] == "enrolled")
+
+    await eventually(is_enrolled)
+    listed = (await api.get("/api/v1/onboardings", headers=auth("k-hr"))).json()["items"]
+    due = {o["id"]: Quarter.of(datetime.fromisoformat(o["si_due_at"])) for o in listed}
+    expected: dict[str, tuple[int, int]] = {}
+    for onboarding_id, met in ((enrolled, 1), (late, 0)):
+        n, m = expected.get(due[onboarding_id].code, (0, 0))
+        expected[due[onboarding_id].code] = (n + met, m + 1)
+    expected.setdefault(due[running].code, (0, 0))
+    for quarter, (n, m) in expected.items():
+        body = (await api.get(f"/api/v1/kpis?quarter={quarter}", headers=auth("k-hr"))).json()
+        si = _kpi(body, "si_enrolled_in_window")["total"]
+        assert (si["numerator"], si["denominator"]) == (n, m), quarter
+
+    case_id = await case(api, "E7104")
     accident = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()
     quarter = Quarter.of(datetime.fromisoformat(accident["accident_at"]))
     body = (await api.get(f"/api/v1/kpis?quarter={quarter.code}", headers=auth("k-hr"))).json()
-    assert _kpi(body, "injuries_per_100")["total"]["numerator"] == 1
+    injuries = _kpi(body, "injuries_per_100")
+    hired = [date.today(), date.today(), date.today() - timedelta(days=60)]  # as registered
+    heads = sum(day <= quarter.last_day for day in hired)  # 3, unless reported in a new quarter
+    assert injuries["departments"] == [{"department": MAKING, "quarter": quarter.code,
+                                        "numerator": 1, "denominator": heads,
+                                        "value": str((Decimal(100) / heads).quantize(
+                                            Decimal("0.0001")))}]
     assert _kpi(body, "materials_in_time")["total"]["denominator"] == 0
-    assert _kpi(body, "si_enrolled_in_window")["total"]["denominator"] == 0
     assert _kpi(body, "materials_in_time")["total"]["value"] is None
 
 
