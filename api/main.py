@@ -24,6 +24,7 @@ from api.routes import (
     evidence,
     expenses,
     health,
+    kpis,
     letters,
     notices,
     onboardings,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(employee_channels.router)
     app.include_router(codec.router)
     app.include_router(letters.router)
+    app.include_router(kpis.router)
     if config.codec_cors_origins:  # the Temporal UI's origins (README, "Temporal payload encryption")
         app.add_middleware(codec.CodecCors, origins=config.codec_cors_origins)
     mount_dev_routes(app, config)
