@@ -103,6 +103,9 @@ EVENT_KINDS = {
     "contribution_paid": "登记社会保险费缴纳",
     "employee_channels_changed": "变更职工的通知渠道",
     "notice_document_opened": "职工打开通知所附文书",
+    "change_proposed": "职工提交个人信息变更",
+    "change_approved": "人事通过职工的信息变更",
+    "change_rejected": "人事驳回职工的信息变更",
 }
 
 DEADLINE_NAMES = {
@@ -234,6 +237,9 @@ REFUSALS = {
     "text.control_character": "文字中含有不可见的控制字符。",
     "document.kind": "请选择文件类别。", "document.too_large": "文件过大。",
     "document.type": "文件须为 PDF、JPEG 或 PNG。", "document.empty": "文件是空的。",
+    "reason.required": "驳回须填写理由（将告知职工）。",
+    "proposal.decided": "此申请已处理或已被新的申请取代。",
+    "proposal.outdated": "提交申请后档案已变更，请驳回并请职工重新提交。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""
