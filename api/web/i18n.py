@@ -46,6 +46,10 @@ WORDS: dict[str, dict[str, str]] = {
         "bundle": "下载证据包（ZIP）",
         "bundle_hint": "含时间线 PDF、证据台账、全部文件及哈希清单，可供仲裁使用。",
         "yes": "是", "no": "否", "unset": "请选择",
+        "reviews": "职工信息变更审核",
+        "reviews_hint": "职工通过个人链接提交的变更，通过后即写入员工档案，结果会通知职工。",
+        "field": "项目", "before": "档案现值", "after": "申请变更为", "approve_change": "通过并更新档案",
+        "reject_reason": "驳回理由（驳回时必填，将告知职工）", "open_reviews": "待审核的职工信息变更",
     },
     "en": {
         "app": "Caseguard HR workspace", "lang_other": "中文", "lang_other_code": "zh",
@@ -90,6 +94,12 @@ WORDS: dict[str, dict[str, str]] = {
         "bundle_hint": "Timeline PDF, evidence ledger, every document and a manifest of hashes, "
                        "ready for arbitration.",
         "yes": "Yes", "no": "No", "unset": "Choose",
+        "reviews": "Employee change reviews", "reviews_hint": "Changes employees proposed "
+        "through their personal link: approving writes them to the employee record; the "
+        "employee is told the outcome.",
+        "field": "Field", "before": "On file", "after": "Proposed", "approve_change":
+        "Approve and update the record", "reject_reason": "Reason (required to reject; the "
+        "employee is told)", "open_reviews": "Open review items",
     },
 }
 

@@ -27,10 +27,11 @@ from domain.onboarding.state import OnboardingView, Status
 from domain.shared import documents
 from domain.shared.masking import masked
 from domain.shared.people import Actor
+from domain.shared.roles import HR_ROLES
 from domain.shared.scoping import NOWHERE, Scope
 from domain.shared.wording import DOCUMENT_KINDS
 from settings import Settings
-from store import access_log, document_rows, scoping, worklist
+from store import access_log, document_rows, scoping, self_service, worklist
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
@@ -74,8 +75,11 @@ async def dashboard(request: Request, user: User,
     tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
         if "admin" in user.roles else None
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
+    reviews = await asyncio.to_thread(self_service.pending_count, url) \
+        if set(user.roles) & HR_ROLES else None
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
-                notices=notices, tasks=tasks, departments=known, department=department)
+                notices=notices, tasks=tasks, departments=known, department=department,
+                reviews=reviews)
 
 
 @router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")
