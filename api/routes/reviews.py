@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, require
@@ -21,6 +21,7 @@ from store import self_service as store
 
 router = APIRouter(tags=["reviews"])
 Reviewer = Annotated[Actor, require("review_employee_changes")]
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class ChangeOut(BaseModel):
@@ -77,7 +78,7 @@ async def list_reviews(settings: SettingsDep, actor: Reviewer,
 
 
 @router.post("/api/v1/reviews/{id}/approve", response_model=ReviewOut)
-async def approve_review(id: int, settings: SettingsDep, actor: Reviewer,
+async def approve_review(id: ProposalId, settings: SettingsDep, actor: Reviewer,
                          body: Decision | None = None) -> ReviewOut:
     """Approve: the employee record takes the proposed values, the approval is evidence
     (`change_approved`), and the employee is told, all at once."""
@@ -85,7 +86,7 @@ async def approve_review(id: int, settings: SettingsDep, actor: Reviewer,
 
 
 @router.post("/api/v1/reviews/{id}/reject", response_model=ReviewOut)
-async def reject_review(id: int, body: Decision, settings: SettingsDep,
+async def reject_review(id: ProposalId, body: Decision, settings: SettingsDep,
                         actor: Reviewer) -> ReviewOut:
     """Reject with a reason (422 reason.required without one): evidence (`change_rejected`), and
     the employee is told the reason."""

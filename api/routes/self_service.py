@@ -79,9 +79,11 @@ async def my_page(token: str, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/{token}/me", response_class=HTMLResponse, responses={
-    **BAD_LINK, 201: {"description": "JSON in, JSON out: the proposal stored"},
+    **BAD_LINK, 201: {"description": "JSON in, JSON out: the proposal stored",
+                      "content": {"application/json": {}}},
     422: {"description": "A field that is not the employee's to change, or a value the rules "
-                         "refuse (the page, or the one JSON error shape)"}})
+                         "refuse (the page, or the one JSON error shape)",
+          "content": {"text/html": {}, "application/json": {}}}})
 async def propose(token: str, request: Request, settings: SettingsDep) -> Response:
     """Propose changes to phone, email, emergency contact and bank account: as the page's form,
     or as JSON (`{"phone": …, "emergency_contact": {"name", "relation", "phone"}, "bank_account":

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.errors import ApiError
-from api.routes.reviews import decide, review_out
+from api.routes.reviews import ProposalId, decide, review_out
 from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
 from api.web.render import PREFIX, page
 from domain.shared.errors import ActionRefused, RuleViolation
@@ -45,7 +45,7 @@ async def reviews_page(request: Request, user: WebUser, *, status_code: int = 20
 
 
 @router.post("/reviews/{id}/{action}", response_class=HTMLResponse)
-async def review_action(request: Request, user: User, id: int, action: str,
+async def review_action(request: Request, user: User, id: ProposalId, action: str,
                         csrf: Annotated[str, Form(max_length=128)] = "",
                         reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Approve or reject one proposal; back to the queue, showing a refusal beside it."""

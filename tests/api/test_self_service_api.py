@@ -41,6 +41,7 @@ async def test_an_employee_proposes_a_change_and_hr_approves_it(api: httpx.Async
                                                                  db_url: str):
     subject = await onboarding(api, "S1001")
     link = await personal_link(api, subject, "S1001")
+    assert f"href='{link}/me'" in (await api.get(link)).text  # the notice page leads there
     page = await api.get(f"{link}/me")
     assert page.status_code == 200, page.text
     assert_headers(page)
@@ -131,6 +132,7 @@ async def test_a_link_sent_to_someone_else_opens_no_personal_page(api: httpx.Asy
                                                                   role: str):
     subject = await onboarding(api, "S1003")
     link = await personal_link(api, subject, "S1003", role=role)
+    assert "my-details" not in (await api.get(link)).text
     assert (await api.get(f"{link}/me")).status_code == 404
     assert (await api.post(f"{link}/me", json={"phone": "13700137000"})).status_code == 404
     assert (await api.get("/r/not.1.a.token/me")).status_code == 404
