@@ -4,7 +4,10 @@ evidence and the outbox message that tells the employee."""
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
+import zipfile
 
 import httpx
 import pytest
@@ -83,6 +86,15 @@ async def test_an_employee_proposes_a_change_and_hr_approves_it(api: httpx.Async
     assert len(outbox) == 1 and outbox[0]["recipient_role"] == "employee"
     assert "已由人事审核通过" in outbox[0]["body"] and outbox[0]["phone"] == "+8613700137000"
     assert "已通过" in (await api.get(f"{link}/me")).text
+
+    export = await api.get("/api/v1/employees/S1001/export", headers=auth("k-admin"))
+    assert export.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        proposals = json.loads(archive.read("change_proposals.json"))
+        ledger = json.loads(archive.read("evidence/employee-S1001.json"))
+        outcome = json.loads(archive.read("outbox.json"))
+    assert proposals[0]["status"] == "approved" and ledger["verification"]["valid"]
+    assert any(m["purpose"] == "change_review" for m in outcome)  # PIPL art. 45: all of it
 
 
 async def test_only_the_employees_own_details_and_a_reason_to_reject(api: httpx.AsyncClient,
