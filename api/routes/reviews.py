@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, require
 from api.errors import ApiError
+from api.privacy import logged
 from api.schemas import Body
 from domain.employees import self_service as rules
 from domain.shared.errors import ActionRefused
@@ -67,11 +68,13 @@ def review_out(p: Any, name: str = "", department: str = "", *, whole: bool = Tr
 
 
 @router.get("/api/v1/reviews", response_model=ReviewList)
-async def list_reviews(settings: SettingsDep, actor: Reviewer,
+async def list_reviews(settings: SettingsDep,
+                       actor: Annotated[Actor, logged("review_employee_changes")],
                        status: Literal["pending", "approved", "rejected", "superseded"] = "pending",
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
                        offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> ReviewList:
-    """Employees' proposed changes to their own details, oldest first; `pending` by default."""
+    """Employees' proposed changes to their own details, oldest first; `pending` by default
+    (whole phones and bank numbers: each read is a row of the access log)."""
     total, rows = await asyncio.to_thread(store.queue, settings.db_url, status, limit, offset)
     return ReviewList(total=total, items=[review_out(r.proposal, r.name, r.department)
                                           for r in rows])

@@ -65,6 +65,9 @@ async def test_an_employee_proposes_a_change_and_hr_approves_it(api: httpx.Async
     assert item["changes"][1] == {"field": "bank_account", "label": "工资银行账户",
                                   "before": None, "after": BANK}  # HR reads it whole
     assert (await api.get("/api/v1/reviews", headers=auth("k-manager"))).status_code == 403
+    reads = (await api.get("/api/v1/admin/access-log?principal=hr-alice",
+                           headers=auth("k-admin"))).json()["items"]
+    assert [r["route"] for r in reads] == ["/api/v1/reviews"]  # whole values: a logged read
     refused = await api.post(f"/api/v1/reviews/{item['id']}/approve", headers=auth("k-manager"))
     assert refused.status_code == 403
 
