@@ -76,7 +76,9 @@ async def test_an_employee_proposes_a_change_and_hr_approves_it(api: httpx.Async
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved" and approved.json()["decided_by"] == "hr-alice"
     record = (await api.get("/api/v1/employees/S1001", headers=auth("k-hr"))).json()
-    assert record["phone"] == "+8613700137000"
+    assert record["phone"] == "+8613700137000" and record["bank_account"] == BANK
+    masked = (await api.get("/api/v1/employees/S1001", headers=auth("k-manager"))).json()
+    assert masked["bank_account"] == {"bank": BANK["bank"], "number": "****4567"}
     again = await api.post(f"/api/v1/reviews/{item['id']}/approve", headers=auth("k-hr"))
     assert again.status_code == 409 and again.json()["error"]["code"] == "proposal.decided"
 
