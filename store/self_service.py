@@ -23,14 +23,12 @@ from domain.employees import self_service as rules
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.evidence import payload_hash
 from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX
-from store import document_rows, evidence
-from store import notices as notice_store
+from store import evidence
 from store.db import engine_for, one_writer
 from store.employees import EMPLOYEES
 from store.models import (
     CaseRow,
     ChangeProposalRow,
-    DocumentRow,
     NoticeRow,
     OnboardingRow,
     OutboxMessage,
@@ -263,16 +261,7 @@ def _tell(conn: Connection, person: dict[str, Any], proposal_id: int, approve: b
     """The outcome in the employee's outbox (the addresses on file after the change): the
     fields by name, never their values."""
     after = {c["field"]: c["after"] for c in changes} if approve else {}
-    names = "、".join(rules.FIELD_LABELS[f] for f in fields)
-    names_en = ", ".join(rules.FIELD_LABELS_EN[f].lower() for f in fields)
-    if approve:
-        subject = "您的信息变更已通过 / Your change was approved"
-        body = (f"{person['name']}，您提交的信息变更（{names}）已由人事审核通过，档案已更新。\n"
-                f"Your change to your {names_en} was approved and is on your record.")
-    else:
-        subject = "您的信息变更未通过 / Your change was not approved"
-        body = (f"{person['name']}，您提交的信息变更（{names}）未通过人事审核。理由：{reason}\n"
-                f"Your change to your {names_en} was not approved. Reason: {reason}")
+    subject, body = rules.outcome_message(person["name"], fields, approve, reason)
     conn.execute(insert(_OUTBOX).values(
         idempotency_key=f"change-proposal:{proposal_id}:outcome",
         subject_id=subject_of(person["employee_id"]), purpose="change_review",
@@ -280,32 +269,3 @@ def _tell(conn: Connection, person: dict[str, Any], proposal_id: int, approve: b
         phone=after.get("phone", person["phone"]), email=after.get("email", person["email"]),
         subject=subject, body=body, created_at=at))
 
-
-# ---- the employee's own page --------------------------------------------------------------------
-
-def notices_of(db_url: str, employee_id: str) -> list[NoticeRow]:
-    """The notices sent to the employee themselves (not their manager's or contact's), newest
-    first: of their onboardings, their cases and their own record."""
-    notices = table_of(NoticeRow)
-    with engine_for(db_url).connect() as conn:
-        subjects = [subject_of(employee_id)] + list(conn.execute(
-            select(_ONBOARDINGS.c.id).where(_ONBOARDINGS.c.employee_id == employee_id)).scalars()) \
-            + list(conn.execute(select(_CASES.c.id).where(_CASES.c.employee_id == employee_id))
-                   .scalars())
-        rows = conn.execute(select(notices).where(and_(
-            notices.c.subject_id.in_(subjects), notices.c.recipient_role == "employee"))
-            .order_by(notices.c.created_at.desc()).limit(50)).mappings().all()
-    return [NoticeRow.model_validate(dict(r)) for r in rows]
-
-
-def documents_of(db_url: str, notices: list[NoticeRow]) -> list[DocumentRow]:
-    """The documents those notices carried (as their recorded content names them), each once."""
-    seen: dict[str, DocumentRow] = {}
-    for notice in notices:
-        content = notice_store.content(db_url, notice)
-        ids = content.data.get("documents") if content is not None else None
-        for document_id in ids if isinstance(ids, list) else []:
-            row = document_rows.get(db_url, str(document_id))
-            if row is not None and row.subject_id == notice.subject_id and row.id not in seen:
-                seen[row.id] = row
-    return list(seen.values())

@@ -128,3 +128,17 @@ def shown(field: str, value: Any, *, whole: bool) -> Any:
     if field != "bank_account" or whole or not isinstance(value, Mapping):
         return value
     return {**value, "number": mask_bank_number(str(value.get("number", "")))}
+
+
+def outcome_message(name: str, fields: list[str], approved: bool, reason: str) -> tuple[str, str]:
+    """What the employee is told of HR's decision (subject, body; Chinese first): the fields by
+    name, never their values, and a rejection's reason."""
+    names = "、".join(FIELD_LABELS[f] for f in fields)
+    names_en = ", ".join(FIELD_LABELS_EN[f].lower() for f in fields)
+    if approved:
+        return ("您的信息变更已通过 / Your change was approved",
+                f"{name}，您提交的信息变更（{names}）已由人事审核通过，档案已更新。\n"
+                f"Your change to your {names_en} was approved and is on your record.")
+    return ("您的信息变更未通过 / Your change was not approved",
+            f"{name}，您提交的信息变更（{names}）未通过人事审核。理由：{reason}\n"
+            f"Your change to your {names_en} was not approved. Reason: {reason}")

@@ -10,6 +10,7 @@ from domain.employees.self_service import (
     changes,
     check_proposal,
     mask_bank_number,
+    outcome_message,
     shown,
 )
 from domain.shared.errors import RuleViolation
@@ -85,3 +86,10 @@ def test_a_bank_number_shows_its_last_four_to_anyone_but_hr():
     assert shown("bank_account", account, whole=False) == {"bank": "工行", "number": "****3456"}
     assert shown("bank_account", account, whole=True) == account
     assert shown("phone", "+8613800138000", whole=False) == "+8613800138000"
+
+
+def test_the_employee_is_told_the_fields_and_the_reason_never_the_values():
+    subject, body = outcome_message("张三", ["phone", "bank_account"], False, "请使用本人银行卡")
+    assert "未通过" in subject and "手机号码、工资银行账户" in body and "请使用本人银行卡" in body
+    subject, body = outcome_message("张三", ["email"], True, "")
+    assert "已通过" in subject and "电子邮箱" in body and "email" in body and "理由" not in body
