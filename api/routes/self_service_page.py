@@ -100,8 +100,8 @@ def form(token: str, values: dict[str, Any], error: RuleViolation | ActionRefuse
     masked = rules.mask_bank_number(bank["number"]) if bank.get("number") else "无 / none"
     return f"""
 <div class='card' id='change'><h2>申请变更个人信息 / Propose a change</h2>
-<p class='meta'>可变更：手机号码、电子邮箱、紧急联系人、工资银行账户。社保类型、缴费基数和离职日期请联系人事。
-人事审核后生效。</p>{top}
+<p class='meta'>可变更：手机号码、电子邮箱、紧急联系人、工资银行账户，人事审核后生效。
+社保类型、缴费基数和离职日期请联系人事。</p>{top}
 <form method='post' action='/r/{escape(token)}/me' id='change-form'>
 <fieldset><legend>联系方式 / Contact</legend>{field('phone', 'tel')}{field('email', 'email')}</fieldset>
 <fieldset><legend>紧急联系人 / Emergency contact</legend>{field('emergency_name')}
