@@ -30,6 +30,8 @@ from api.routes import (
     onboardings,
     outbox,
     people,
+    reviews,
+    self_service,
     si_accounts,
     si_stops,
     subject_rights,
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(notices.router)
     app.include_router(webhooks.router)
     app.include_router(china_callbacks.router)
+    app.include_router(self_service.router)
     app.include_router(employee.router)
     app.include_router(employees.router)
     app.include_router(disputes.router)
@@ -149,6 +152,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(si_accounts.router)
     app.include_router(si_stops.router)
     app.include_router(employee_channels.router)
+    app.include_router(reviews.router)
     app.include_router(codec.router)
     app.include_router(letters.router)
     app.include_router(kpis.router)

@@ -473,6 +473,8 @@ class EmployeeRecordRow(SQLModel, table=True):
     # The order to reach them in (sms, email, wecom, dingtalk); empty: SMS, then email
     channels: list[str] = Field(default_factory=list,
                                 sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # {"bank": 开户银行, "number": digits}: the account wages are paid into (self-service, 0021)
+    bank_account: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
 
@@ -568,3 +570,23 @@ class WebSessionRow(SQLModel, table=True):
     created_at: datetime = _utc_column(nullable=False)
     last_seen_at: datetime = _utc_column(nullable=False)
     ended_at: datetime | None = _utc_column(nullable=True)
+
+
+class ChangeProposalRow(SQLModel, table=True):
+    """An employee's proposed change to their own details (员工自助变更申请), through their
+    personal link: each field's value before and after, pending until HR approves or rejects it;
+    a newer proposal of the same employee supersedes a pending one (domain.employees.self_service)."""
+
+    __tablename__ = "change_proposals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: str = Field(foreign_key="employees.employee_id", index=True, max_length=64)
+    status: str = Field(default="pending", index=True, max_length=20)
+    # [{"field": "phone", "before": …, "after": …}, …]
+    changes: list[dict[str, Any]] = Field(default_factory=list,
+                                          sa_column=Column(JSON, nullable=False))
+    notice_id: str = Field(max_length=60)  # the notice whose link the employee came through
+    proposed_at: datetime = _utc_column(nullable=False)
+    decided_by: str | None = Field(default=None, max_length=80)
+    decided_at: datetime | None = _utc_column(nullable=True)
+    reason: str = ""

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 
 from domain.shared.evidence import verify_chain
 from domain.shared.masking import mask_email, mask_phone_number, mask_text
-from store import evidence
+from store import evidence, self_service
 from store.access_log import AccessLogRow
 from store.db import session_for
 from store.documents import ContentStore, CorruptContent
@@ -122,7 +122,15 @@ def _write(db_url: str, documents: ContentStore, records: Records, views: dict[s
             out.json(f"{folder}/{_safe(subject)}.json", views.get(subject),
                      f"详情（与 API 所答相同） detail view of {subject}, as the API answers it")
             _evidence(db_url, out, subject)
-        _messages(db_url, out, records.subjects)
+        own = self_service.subject_of(records.employee_id)  # their self-service proposals
+        if evidence.has_subject(db_url, own):
+            _evidence(db_url, out, own)
+            out.json("change_proposals.json", [p.model_dump(mode="json") for p in
+                                               self_service.latest_of(db_url, records.employee_id,
+                                                                      limit=1_000_000)],
+                     "本人提交的信息变更申请及审核结果 the employee's proposed changes and HR's "
+                     "decisions")
+        _messages(db_url, out, [*records.subjects, own])
         _documents(db_url, documents, out, records.subjects)
         _rows(db_url, out, records)
         readme = _readme(records.employee_id, by, at, out.files)

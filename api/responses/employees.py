@@ -84,6 +84,8 @@ class EmployeeDetail(BaseModel):
     email: str | None
     department: str
     contacts: dict[str, Any]
+    # {"bank", "number"} from self-service; anyone but HR roles reads the number's last 4 only
+    bank_account: dict[str, Any] | None = None
     active: bool
     si_status: str | None
     si_status_label: str | None

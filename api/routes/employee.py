@@ -70,6 +70,9 @@ async def notice_page(token: str, settings: SettingsDep, client: TemporalDep) ->
     notice, link = found
     await _receipt(settings, client, notice, link, DeliveryStatus.opened, "link")
     shown = await asyncio.to_thread(_shown, settings, notice, token)
+    if notice.recipient_role == "employee":  # their own page: api/routes/self_service.py
+        shown += (f"<p class='meta'><a href='/r/{escape(token)}/me' id='my-details'>"
+                  "我的信息与变更申请 / My details</a></p>")
     if notice.answered_at is not None:
         return _html(notice, shown + _recorded(notice, again=False))
     return _html(notice, shown + _form(token, notice))

@@ -19,7 +19,7 @@ from api.privacy import logged, masked_reader
 from api.responses.employees import ContractRecorded, EmployeeDetail, EmployeePage, HiresImported
 from api.schemas import ContractIn, Offset
 from api.scoping import CallerScope
-from domain.employees import roster
+from domain.employees import roster, self_service
 from domain.employees.from_onboarding import local_date
 from domain.employees.si_status import LABELS, SiStatus
 from domain.shared.errors import RuleViolation
@@ -149,6 +149,8 @@ async def get_employee(employee_id: str,
     person = record.person
     return {
         **person.model_dump(exclude={"created_at", "updated_at"}),
+        "bank_account": self_service.shown("bank_account", person.bank_account,
+                                           whole=not masked_reader(request.scope)),
         "active": any(e.leave_date is None for e in record.employments),
         "si_status": now.si_status.value if now and now.si_status else None,
         "si_status_label": LABELS[now.si_status] if now and now.si_status else None,

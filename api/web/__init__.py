@@ -10,7 +10,7 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.web import actions, auth, case_actions, disputes, kpis, pages
+from api.web import actions, auth, case_actions, disputes, kpis, pages, reviews
 from api.web.render import PREFIX, WorkspaceHeaders, page
 
 
@@ -48,6 +48,7 @@ def install(app: FastAPI) -> None:
     app.include_router(case_actions.router)
     app.include_router(disputes.router)
     app.include_router(kpis.router)
+    app.include_router(reviews.router)
     app.add_exception_handler(auth.SignInRequired, _to_sign_in)
     app.add_exception_handler(auth.PageRefused, _refused)
     app.add_middleware(WorkspaceHeaders)

@@ -80,6 +80,10 @@ WORDS: dict[str, dict[str, str]] = {
         "grade_given": "手工指定", "wage_basis": "本人工资", "payer": "支付方", "once": "一次性",
         "monthly": "按月", "negotiation": "协商参考区间", "sources": "所用数据及来源",
         "unverified": "未核实",
+        "reviews": "职工信息变更审核",
+        "reviews_hint": "职工通过个人链接提交的变更，通过后即写入员工档案，结果会通知职工。",
+        "field": "项目", "before": "档案现值", "after": "申请变更为", "approve_change": "通过并更新档案",
+        "reject_reason": "驳回理由（驳回时必填，将告知职工）", "open_reviews": "待审核的职工信息变更",
     },
     "en": {
         "app": "Caseguard HR workspace", "lang_other": "中文", "lang_other_code": "zh",
@@ -166,6 +170,12 @@ WORDS: dict[str, dict[str, str]] = {
         "wage_basis": "Wage basis", "payer": "Payer", "once": "Once", "monthly": "Monthly",
         "negotiation": "Range for the negotiation", "sources": "Figures used and their sources",
         "unverified": "unverified",
+        "reviews": "Employee change reviews", "reviews_hint": "Changes employees proposed "
+        "through their personal link: approving writes them to the employee record; the "
+        "employee is told the outcome.",
+        "field": "Field", "before": "On file", "after": "Proposed", "approve_change":
+        "Approve and update the record", "reject_reason": "Reason (required to reject; the "
+        "employee is told)", "open_reviews": "Open review items",
     },
 }
 

@@ -27,11 +27,12 @@ from domain.onboarding.state import OnboardingView, Status
 from domain.shared import documents
 from domain.shared.masking import masked
 from domain.shared.people import Actor
+from domain.shared.roles import HR_ROLES
 from domain.shared.scoping import NOWHERE, Scope
 from domain.shared.wording import DOCUMENT_KINDS
 from render import expense_claim as claim
 from settings import Settings
-from store import access_log, document_rows, scoping, worklist
+from store import access_log, document_rows, scoping, self_service, worklist
 from store import expenses as expense_rows
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -79,9 +80,11 @@ async def dashboard(request: Request, user: User,
     to_me = await asyncio.to_thread(worklist.notices_to, url, user.name,
                                     horizon.now - timedelta(days=NOTICES_TO_ME_DAYS), scope)
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
+    reviews = await asyncio.to_thread(self_service.pending_count, url) \
+        if set(user.roles) & HR_ROLES else None
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
                 notices=notices, tasks=tasks, departments=known, department=department,
-                to_me=to_me, to_me_days=NOTICES_TO_ME_DAYS)
+                to_me=to_me, to_me_days=NOTICES_TO_ME_DAYS, reviews=reviews)
 
 
 @router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")

@@ -103,6 +103,9 @@ EVENT_KINDS = {
     "contribution_paid": "登记社会保险费缴纳",
     "employee_channels_changed": "变更职工的通知渠道",
     "notice_document_opened": "职工打开通知所附文书",
+    "change_proposed": "职工提交个人信息变更",
+    "change_approved": "人事通过职工的信息变更",
+    "change_rejected": "人事驳回职工的信息变更",
 }
 
 DEADLINE_NAMES = {
@@ -249,6 +252,9 @@ REFUSALS = {
     "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
     "expense.paid_by": "请选择当时由谁支付。", "expense.slip_mismatch": "结算单合计与票据金额不一致。",
+    "reason.required": "驳回须填写理由（将告知职工）。",
+    "proposal.decided": "此申请已处理或已被新的申请取代。",
+    "proposal.outdated": "提交申请后档案已变更，请驳回并请职工重新提交。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""

@@ -30,6 +30,8 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "handle_admin_tasks": frozenset({"admin"}),
     # An employee's WeCom/DingTalk ids and channel order: the roles that send them notices.
     "edit_employee_contacts": HR_ROLES,
+    # An employee's proposed change to their own details (self-service): whole values, HR decides.
+    "review_employee_changes": HR_ROLES,
 }
 _DOING = {"record_expense": "record expenses", "import_disputes": "import disputes",
           "drive_simulators": "drive the simulators",
@@ -39,7 +41,8 @@ _DOING = {"record_expense": "record expenses", "import_disputes": "import disput
           "export_personal_data": "export an employee's personal data",
           "manage_legal_holds": "place, lift or list legal holds",
           "handle_admin_tasks": "read or close admin tasks",
-          "edit_employee_contacts": "change how an employee is reached"}
+          "edit_employee_contacts": "change how an employee is reached",
+          "review_employee_changes": "review employees' proposed changes"}
 
 
 def check_role(action: str, actor: Actor) -> None:
