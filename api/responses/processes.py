@@ -266,6 +266,7 @@ class CaseRowOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     last_seq: int
+    next_due_at: datetime | None = None  # the soonest open deadline (the board's order)
     open_deadlines: list[OpenDeadlineOut]
     overdue: bool
 
