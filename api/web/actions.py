@@ -1,4 +1,6 @@
-"""HR actions on an onboarding from its page: submit an enrolment, approve or reject it. Each
+"""HR actions on an onboarding from its page: submit an enrolment, approve or reject it, revoke
+it (an approval while its hold window runs, with the time left shown), apply to withdraw an
+executed one and print that application for the bureau. Each
 form goes through the API's own route function (api/routes/onboardings.py), so the same role
 check, rules, workflow update and recorded refusal apply; a refusal shows on the page next to
 the form. A back payment (补缴) first shows its estimated cost, item by item with its article, and
@@ -17,9 +19,10 @@ from pydantic import ValidationError
 from api import temporal_calls
 from api.deps import permit
 from api.errors import ApiError
+from api.routes import letters as api_letters
 from api.routes import onboardings as api_onboardings
-from api.schemas import EnrollmentSubmit, Review
-from api.web.auth import PageRefused, User, WebUser, check_csrf
+from api.schemas import EnrollmentSubmit, Review, WithdrawalRequest
+from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
 from api.web.pages import onboarding_page
 from api.web.render import PREFIX
 from domain.onboarding import rules
@@ -31,13 +34,35 @@ from store import scoping
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 UPDATES = {"submit": "submit_enrollment", "approve": "approve_enrollment",
-           "reject": "reject_enrollment"}
+           "reject": "reject_enrollment", "revoke": "revoke_enrollment",
+           "withdraw": "request_withdrawal"}
 Text = Annotated[str, Form(max_length=2000)]
 
 
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+@router.post("/onboardings/{id}/withdrawal-application", response_class=Response)
+async def withdrawal_application(request: Request, user: User, id: str,
+                                 csrf: Annotated[str, Form(max_length=128)] = "",
+                                 number: Annotated[int, Form(ge=1, le=1000)] = 1) -> Response:
+    """The 社会保险增员业务撤销申请 to print and take to the bureau, issued as the API issues it
+    (kept as a document of the onboarding, evidence `letter_issued`)."""
+    check_csrf(request, user, csrf)
+    if not id.startswith("onboarding-"):
+        raise PageRefused(404, "not_found")
+    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
+    if not user.scope.sees(department):
+        raise PageRefused(404, "not_found")
+    actor = await allowed(request, user, "add_document")
+    try:
+        return await api_letters.issue_withdrawal_application(
+            id, actor, request.app.state.temporal, _settings(request), number)
+    except ApiError as refused:
+        return await _again(request, user, id, refused.status, refused.code, refused.message,
+                            refused.field, {}, refused.details)
 
 
 @router.post("/onboardings/{id}/{action}", response_class=HTMLResponse)
@@ -95,8 +120,16 @@ async def _send(request: Request, id: str, update: str, actor: Actor,
     if update == "approve_enrollment":
         await _cost_checked(request, id, form)
         await api_onboardings.approve_enrollment(id, review, actor, client, settings)
-    else:
+    elif update == "reject_enrollment":
         await api_onboardings.reject_enrollment(id, review, actor, client, settings)
+    elif update == "revoke_enrollment":
+        await api_onboardings.revoke_enrollment(id, review, actor, client, settings)
+    else:
+        if not form["reason"].strip():
+            raise ApiError(422, "withdrawal.reason_required", "give the reason the enrolment is to be "
+                           "withdrawn (it goes on the application)", "reason")
+        await api_onboardings.request_withdrawal(
+            id, WithdrawalRequest(reason=form["reason"]), actor, client, settings)
 
 
 async def _cost_checked(request: Request, id: str, form: dict[str, str]) -> None:

@@ -23,7 +23,7 @@ from api.web.render import PREFIX, page
 from domain.injury import rules as injury_rules
 from domain.injury.views import CaseView
 from domain.onboarding import rules as onboarding_rules
-from domain.onboarding.state import OnboardingView, Status
+from domain.onboarding.state import OnboardingView, RequestStatus, Status
 from domain.shared import documents
 from domain.shared.masking import masked
 from domain.shared.people import Actor
@@ -120,10 +120,24 @@ async def onboarding_page(request: Request, user: WebUser, id: str, *, status_co
            and view.status in onboarding_rules.ACTION_STATUSES[update]
            for action, update in (("submit", "submit_enrollment"),
                                   ("approve", "approve_enrollment"),
-                                  ("reject", "reject_enrollment"))}
+                                  ("reject", "reject_enrollment"),
+                                  ("revoke", "revoke_enrollment"),
+                                  ("withdraw", "request_withdrawal"))}
+    now = datetime.now(UTC)
     return page(request, "onboarding.html", status_code, user=user,
                 o=shown(user, view_json(view)), may=may, error=error, form=form or {},
-                estimate=estimate)
+                estimate=estimate, hold_left=_hold_left(view, now), now=now)
+
+
+def _hold_left(view: OnboardingView, now: datetime) -> str:
+    """How long an approved enrolment may still be revoked (its hold window), as 3 小时 20 分;
+    "" when no approval is on hold."""
+    held = [r.hold_until for r in view.enrollment_requests
+            if r.status == RequestStatus.approved and r.hold_until and r.hold_until > now]
+    if not held:
+        return ""
+    minutes = int((max(held) - now).total_seconds() // 60)
+    return f"{minutes // 60} 小时 {minutes % 60} 分" if minutes >= 60 else f"{minutes} 分"
 
 
 @router.get("/cases", response_class=HTMLResponse, name="web_cases")

@@ -82,3 +82,49 @@ async def test_the_submitter_cannot_approve_and_a_manager_may_not_act(api: httpx
         return sum(e["kind"] == "action_refused" for e in entries) >= 2
 
     await eventually(recorded)
+
+
+async def test_a_request_is_revoked_and_an_executed_one_withdrawn_in_writing(
+        api: httpx.AsyncClient):
+    fresh = await onboarding(api, "E7403")
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    assert (await api.post(f"/hr/onboardings/{fresh}/submit", data={
+        "csrf": csrf, "type": "new", "contribution_base": "8000"})).status_code == 303
+    page = await api.get(f"/hr/onboardings/{fresh}")
+    assert 'id="revoke-form"' in page.text and 'id="withdraw-form"' not in page.text
+    revoked = await api.post(f"/hr/onboardings/{fresh}/revoke",
+                             data={"csrf": csrf, "reason": "基数填错"})
+    assert revoked.status_code == 303
+    assert "enrollment_revoked" in (await api.get(f"/api/v1/onboardings/{fresh}",
+                                                  headers=auth("k-hr"))).text
+
+    done = await onboarding(api, "E7404")
+    base = f"/api/v1/onboardings/{done}"
+    await api.post(f"{base}/enrollment", headers=auth("k-hr"),
+                   json={"type": "new", "contribution_base": "8000"})
+    await api.post(f"{base}/enrollment/approve", headers=auth("k-mgr"), json={})
+
+    async def executed() -> bool:
+        items = (await api.get(f"{base}/evidence", headers=auth("k-hr"))).json()["items"]
+        return any(e["kind"] == "enrollment_executed" for e in items)
+
+    await eventually(executed, timeout=60)
+
+    async def enrolled_page() -> str:
+        text = (await api.get(f"/hr/onboardings/{done}")).text
+        return text if 'id="withdraw-form"' in text else ""
+
+    await eventually(enrolled_page)
+    no_reason = await api.post(f"/hr/onboardings/{done}/withdraw", data={"csrf": csrf})
+    assert no_reason.status_code == 422 and "请填写撤销理由" in no_reason.text
+    asked = await api.post(f"/hr/onboardings/{done}/withdraw",
+                           data={"csrf": csrf, "reason": "缴费基数填报错误"})
+    assert asked.status_code == 303, asked.text
+    page = await api.get(f"/hr/onboardings/{done}")
+    assert 'id="print-withdrawal-1"' in page.text
+    letter = await api.post(f"/hr/onboardings/{done}/withdrawal-application",
+                            data={"csrf": csrf, "number": "1"})
+    assert letter.status_code == 201 and letter.content.startswith(b"%PDF")
+    documents = (await api.get(f"{base}/documents", headers=auth("k-hr"))).json()["items"]
+    assert [d["kind"] for d in documents] == ["withdrawal_application"]

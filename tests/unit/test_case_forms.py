@@ -82,3 +82,26 @@ def test_a_refusal_is_said_in_chinese_by_its_code():
     assert "材料不全" in refusal("zh", "materials.missing")
     assert refusal("en", "materials.missing") == ""
     assert refusal("zh", "something.else") == ""
+
+
+def test_the_hold_window_left_is_said_in_hours_and_minutes():
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from api.web.pages import _hold_left
+    from domain.onboarding.state import EnrollmentRequest, RequestStatus
+
+    now = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    held = EnrollmentRequest(number=1, type="new", contribution_base=Decimal("8000"),  # type: ignore[arg-type]
+                             status=RequestStatus.approved, submitted_by="hr-carol",
+                             submitted_at=now, hold_until=now + timedelta(minutes=200))
+
+    class View:
+        enrollment_requests = (held,)
+
+    assert _hold_left(View(), now) == "3 小时 20 分"  # type: ignore[arg-type]
+    View.enrollment_requests = (replace(held, hold_until=now + timedelta(minutes=7)),)
+    assert _hold_left(View(), now) == "7 分"  # type: ignore[arg-type]
+    View.enrollment_requests = (replace(held, hold_until=now - timedelta(minutes=1)),)
+    assert _hold_left(View(), now) == ""  # type: ignore[arg-type]
