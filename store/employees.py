@@ -82,7 +82,7 @@ class EmployeeRecord:
     timeline: list[SiStatusChangeRow]
 
 
-def _retrying(db_url: str, write: Callable[..., T], *args: Any) -> T:
+def retrying(db_url: str, write: Callable[..., T], *args: Any) -> T:
     """`write(conn, *args)` in one transaction; a concurrent writer that took a unique key first
     rolls it back whole, and the next pass reads what it wrote."""
     for attempt in range(_ATTEMPTS):
@@ -106,7 +106,7 @@ def upsert_from_registration(db_url: str, employee: Employee, *, hire_date: date
     is refused (ActionRefused 409, naming both records). An open employment is the one
     registered (its onboarding's id: a second registration meets onboarding.exists); after one
     that ended, a new employment is opened (a re-hire)."""
-    return _retrying(db_url, _upsert, employee, hire_date, region, contract_start, contract_end,
+    return retrying(db_url, _upsert, employee, hire_date, region, contract_start, contract_end,
                      at or datetime.now(UTC))
 
 
@@ -209,7 +209,7 @@ def record_si_status(db_url: str, employee_id: str, status: SiStatus | str, effe
     409: si_status.transition, si_status.backdated); an unknown person too
     (employee.not_found)."""
     change = StatusChange(SiStatus(status), effective_on, source, evidence_key)
-    return _retrying(db_url, _record_status, employee_id, change, at)
+    return retrying(db_url, _record_status, employee_id, change, at)
 
 
 def _record_status(conn: Connection, employee_id: str, change: StatusChange,
@@ -281,7 +281,7 @@ def record_leave(db_url: str, employee_id: str, leave_date: date, reason: str, a
                  onboarding: str | None = None) -> bool:
     """End the person's open employment (or the one of `onboarding`) on `leave_date`; returns
     whether it wrote (an employment already ended keeps its date)."""
-    return _retrying(db_url, _end_employment, employee_id,
+    return retrying(db_url, _end_employment, employee_id,
                      leave_date, reason, at, onboarding)
 
 
@@ -303,7 +303,7 @@ def record_contract(db_url: str, employee_id: str, contract_start: date | None,
             EMPLOYMENTS.c.employee_id == employee_id, EMPLOYMENTS.c.leave_date.is_(None)))
             .values(contract_start=contract_start, contract_end=contract_end, updated_at=at))
         return bool(done.rowcount)
-    return _retrying(db_url, write)
+    return retrying(db_url, write)
 
 
 # ---- reads ------------------------------------------------------------------------------------

@@ -17,15 +17,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from domain.employees import self_service as rules
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.evidence import payload_hash
 from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX
 from store import evidence
-from store.db import engine_for, one_writer
-from store.employees import EMPLOYEES
+from store.db import engine_for
+from store.employees import EMPLOYEES, retrying
 from store.models import (
     CaseRow,
     ChangeProposalRow,
@@ -40,7 +39,6 @@ log = logging.getLogger("caseguard.self_service")
 PROPOSALS = table_of(ChangeProposalRow)
 _OUTBOX, _ONBOARDINGS, _CASES = table_of(OutboxMessage), table_of(OnboardingRow), table_of(CaseRow)
 SUBJECT_PREFIX = "employee-"
-_ATTEMPTS = 3
 
 
 def subject_of(employee_id: str) -> str:
@@ -89,15 +87,6 @@ def on_file(person: Mapping[str, Any]) -> dict[str, Any]:
             "bank_account": person.get("bank_account")}
 
 
-def _retrying(db_url: str, write: Any, *args: Any) -> Any:
-    for attempt in range(_ATTEMPTS):
-        try:
-            with one_writer(db_url), engine_for(db_url).begin() as conn:
-                return write(conn, *args)
-        except IntegrityError:
-            if attempt == _ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _person(conn: Connection, employee_id: str) -> Any:
@@ -125,7 +114,7 @@ def propose(db_url: str, employee_id: str, proposed: dict[str, Any], notice_id: 
     """Store the employee's proposal (checked: rules.check_proposal) with the difference it
     makes to the record; a pending one of theirs is superseded. 422 proposal.no_change when it
     changes nothing."""
-    return ChangeProposalRow.model_validate(_retrying(
+    return ChangeProposalRow.model_validate(retrying(
         db_url, _propose, employee_id, proposed, notice_id, actor, at or datetime.now(UTC)))
 
 
@@ -199,7 +188,7 @@ def decide(db_url: str, proposal_id: int, approve: bool, actor: str, reason: str
     if not approve and not reason.strip():
         raise RuleViolation("reason", "reason.required", "a rejection needs a reason the "
                             "employee is told")
-    return ChangeProposalRow.model_validate(_retrying(
+    return ChangeProposalRow.model_validate(retrying(
         db_url, _decide, proposal_id, approve, actor, reason.strip(), at or datetime.now(UTC)))
 
 
