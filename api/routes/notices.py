@@ -24,7 +24,7 @@ async def list_notices(subject: str, actor: Reader, settings: SettingsDep) -> di
     """The notices of one onboarding or case, oldest first, each with its attempts."""
     rows = await asyncio.to_thread(store.notices_of, settings.db_url, subject)
     return {"subject": subject,
-            "items": [await asyncio.to_thread(_detail, settings.db_url, row) for row in rows]}
+            "items": [await asyncio.to_thread(notice_detail, settings.db_url, row) for row in rows]}
 
 
 @router.get("/{notice_id}", response_model=NoticeOut)
@@ -33,10 +33,10 @@ async def get_notice(notice_id: str, actor: Reader, settings: SettingsDep) -> di
     row = await asyncio.to_thread(store.notice, settings.db_url, notice_id)
     if row is None:
         raise ApiError(404, "notice.not_found", f"no notice with id {notice_id}", "notice_id")
-    return await asyncio.to_thread(_detail, settings.db_url, row)
+    return await asyncio.to_thread(notice_detail, settings.db_url, row)
 
 
-def _detail(db_url: str, row: NoticeRow) -> dict[str, Any]:
+def notice_detail(db_url: str, row: NoticeRow) -> dict[str, Any]:
     attempts, receipts = store.timeline(db_url, row.id)
     body = row.model_dump(mode="json")
     body["attempts"] = [

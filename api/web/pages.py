@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import temporal_calls
 from api.errors import ApiError
 from api.privacy import entry
+from api.routes.notices import notice_detail
 from api.schemas import case_json, view_json
 from api.web import case_forms
 from api.web.auth import PageRefused, User, WebUser, allowed
@@ -34,6 +35,7 @@ from render import expense_claim as claim
 from settings import Settings
 from store import access_log, document_rows, scoping, self_service, worklist
 from store import expenses as expense_rows
+from store import notices as notice_rows
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 CSS = (Path(__file__).parent / "static" / "app.css").read_bytes()
@@ -165,13 +167,22 @@ async def case_page(request: Request, user: WebUser, id: str, *, status_code: in
     acts = bool(set(user.roles) & injury_rules.HR_ROLES)
     documents = [d.model_dump(mode="json") for d in await asyncio.to_thread(
         document_rows.of_subject, _settings(request).db_url, id)] if acts else []
+    notices = await asyncio.to_thread(_notices_of, _settings(request).db_url, view.id) \
+        if acts else []
     ledger = claim.ledger_json(claim.build(view, await asyncio.to_thread(
         expense_rows.rows_of, _settings(request).db_url, view.id))) if acts else None
     return page(request, "case.html", status_code, user=user, c=c, actor=actor,
                 forms=case_forms.action_forms(c, documents) if acts else [],
                 documents=documents, document_kinds=document_kinds() if acts else [],
                 ledger=ledger, basis_zh=claim.BASIS_ZH, paid_by_zh=claim.PAID_BY_ZH,
+                notices=notices,
                 error=error, form=form or {})
+
+
+def _notices_of(db_url: str, case_id: str) -> list[dict[str, Any]]:
+    """The case's notices, each with every attempt per channel and its receipts (as
+    GET /api/v1/notices?subject=… gives them)."""
+    return [notice_detail(db_url, row) for row in notice_rows.notices_of(db_url, case_id)]
 
 
 async def _record_reader(request: Request, user: WebUser, id: str, prefix: str) -> Actor:

@@ -177,3 +177,34 @@ async def test_a_manager_sees_the_escalations_sent_to_them(api: httpx.AsyncClien
     await give_login(api, "hr-alice")
     await as_person(api, "hr-alice")
     assert 'id="to-me"' not in (await api.get("/hr/")).text
+
+
+async def test_the_case_page_shows_each_notice_with_its_attempts_and_receipts(
+        api: httpx.AsyncClient, db_url: str):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import select
+
+    from store.db import session_for
+    from store.models import NoticeAttemptRow, NoticeReceiptRow, NoticeRow
+
+    case_id = await case(api, "E7607")
+    sent = datetime.now(UTC) - timedelta(hours=3)
+    with session_for(db_url) as session:  # as a return-to-work notice's sends leave them
+        session.add(NoticeRow(id="ntc-rtw-1", subject_id=case_id, purpose="return_to_work",
+                              code="RTW0001", recipient_name="张三", recipient_role="employee",
+                              channels=["sms", "email"], status="open", created_at=sent))
+        session.add(NoticeAttemptRow(idempotency_key="ntc-rtw-1:1", notice_id="ntc-rtw-1",
+                                     attempt_no=1, channel="sms", state="sent",
+                                     status="delivered", created_at=sent, sent_at=sent))
+        session.commit()
+        attempt = session.exec(select(NoticeAttemptRow)).one()
+        session.add(NoticeReceiptRow(attempt_id=attempt.id, notice_id="ntc-rtw-1", status="delivered",
+                                     at=sent + timedelta(minutes=1), source="twilio"))
+        session.commit()
+    await give_login(api, "hr-alice")
+    await as_person(api, "hr-alice")
+    page = await api.get(f"/hr/cases/{case_id}")
+    notices = page.text[page.text.index('id="notices"'):page.text.index('id="h-timeline"')]
+    assert "复工通知" in notices and "短信" in notices
+    assert "accepted" in notices and "delivered" in notices and "twilio" in notices
