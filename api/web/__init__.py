@@ -10,7 +10,16 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.web import actions, auth, case_actions, disputes, kpis, pages, reviews
+from api.web import (
+    actions,
+    auth,
+    case_actions,
+    disputes,
+    kpis,
+    onboarding_records,
+    pages,
+    reviews,
+)
 from api.web.render import PREFIX, WorkspaceHeaders, page
 
 
@@ -44,6 +53,7 @@ def install(app: FastAPI) -> None:
         access.addFilter(WithoutSetupLinks())
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(onboarding_records.router)  # before actions' /onboardings/{id}/{action}
     app.include_router(actions.router)
     app.include_router(case_actions.router)
     app.include_router(disputes.router)

@@ -27,7 +27,7 @@ from api.web.pages import onboarding_page
 from api.web.render import PREFIX
 from domain.onboarding import rules
 from domain.onboarding.state import OnboardingView, RequestStatus
-from domain.shared.errors import Forbidden
+from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.people import Actor
 from settings import Settings
 from store import scoping
@@ -84,7 +84,7 @@ async def onboarding_action(request: Request, user: User, id: str, action: str,
     form = {"type": type, "contribution_base": contribution_base, "confirm_cost": confirm_cost,
             "note": note, "reason": reason, "checked_cost": checked_cost}
     try:
-        actor = await _permit(request, user, update)
+        actor = await permitted(request, user, update)
         await _send(request, id, update, actor, form)
     except ApiError as refused:
         return await _again(request, user, id, refused.status, refused.code, refused.message,
@@ -95,7 +95,7 @@ async def onboarding_action(request: Request, user: User, id: str, action: str,
     return RedirectResponse(f"{PREFIX}/onboardings/{id}", status_code=303)
 
 
-async def _permit(request: Request, user: WebUser, update: str) -> Actor:
+async def permitted(request: Request, user: WebUser, update: str) -> Actor:
     """The actor in the first of the user's roles that may take the action; a refusal is
     recorded in the onboarding's ledger, as the API records it."""
     return await permit(rules.check_role, update, Actor(user.name, user.roles[0]), request,
@@ -147,8 +147,19 @@ async def _open_back_payment(request: Request, id: str) -> bool:
                for r in view.enrollment_requests)
 
 
+async def again(request: Request, user: WebUser, id: str,
+                refused: ApiError | ActionRefused | RuleViolation,
+                form: dict[str, Any]) -> HTMLResponse:
+    """The onboarding page with `refused` beside the form it came from."""
+    status = refused.status if isinstance(refused, ApiError) else \
+        refused.http_status if isinstance(refused, ActionRefused) else 422
+    details = getattr(refused, "details", {}) or {}
+    return await _again(request, user, id, status, refused.code, refused.message, refused.field,
+                        form, details)
+
+
 async def _again(request: Request, user: WebUser, id: str, status: int, code: str,
-                 message: str, field: str, form: dict[str, str],
+                 message: str, field: str, form: dict[str, Any],
                  details: dict[str, Any]) -> HTMLResponse:
     """The onboarding page with the refusal beside the form it came from; a back payment that
     needs its cost confirmed shows the estimate and a form to confirm exactly it."""

@@ -32,7 +32,7 @@ from domain.shared.roles import HR_ROLES
 from domain.shared.scoping import NOWHERE, Scope
 from domain.shared.wording import DOCUMENT_KINDS
 from render import expense_claim as claim
-from settings import Settings
+from settings import GatewayMode, Settings
 from store import access_log, document_rows, scoping, self_service, worklist
 from store import expenses as expense_rows
 from store import notices as notice_rows
@@ -79,6 +79,8 @@ async def dashboard(request: Request, user: User,
     known = await asyncio.to_thread(worklist.departments, url, user.scope)
     tasks = await asyncio.to_thread(worklist.open_admin_tasks, url) \
         if "admin" in user.roles else None
+    by_hand = await asyncio.to_thread(worklist.at_the_bureau, url, scope) \
+        if _settings(request).gateway("si_bureau") == GatewayMode.manual else []
     to_me = await asyncio.to_thread(worklist.notices_to, url, user.name,
                                     horizon.now - timedelta(days=NOTICES_TO_ME_DAYS), scope)
     buckets = {b: [d for d in due if d.bucket == b] for b in ("overdue", "today", "week")}
@@ -86,7 +88,8 @@ async def dashboard(request: Request, user: User,
         if set(user.roles) & HR_ROLES else None
     return page(request, "dashboard.html", user=user, buckets=shown(user, buckets),
                 notices=notices, tasks=tasks, departments=known, department=department,
-                to_me=to_me, to_me_days=NOTICES_TO_ME_DAYS, reviews=reviews)
+                to_me=to_me, to_me_days=NOTICES_TO_ME_DAYS, reviews=reviews,
+                by_hand=by_hand)
 
 
 @router.get("/onboardings", response_class=HTMLResponse, name="web_onboardings")
@@ -124,11 +127,19 @@ async def onboarding_page(request: Request, user: WebUser, id: str, *, status_co
                                   ("approve", "approve_enrollment"),
                                   ("reject", "reject_enrollment"),
                                   ("revoke", "revoke_enrollment"),
-                                  ("withdraw", "request_withdrawal"))}
+                                  ("withdraw", "request_withdrawal"),
+                                  ("bureau-outcome", "record_bureau_outcome"),
+                                  ("withdrawal-answer", "record_withdrawal_answer"),
+                                  ("delay-reason", "record_delay_reason"),
+                                  ("cancel", "cancel"))}
     now = datetime.now(UTC)
+    acts = bool(set(user.roles) & onboarding_rules.ACTION_ROLES["add_document"])
+    documents = [d.model_dump(mode="json") for d in await asyncio.to_thread(
+        document_rows.of_subject, _settings(request).db_url, id)] if acts else []
     return page(request, "onboarding.html", status_code, user=user,
                 o=shown(user, view_json(view)), may=may, error=error, form=form or {},
-                estimate=estimate, hold_left=_hold_left(view, now), now=now)
+                estimate=estimate, hold_left=_hold_left(view, now), now=now, acts=acts,
+                documents=documents, document_kinds=document_kinds() if acts else [])
 
 
 def _hold_left(view: OnboardingView, now: datetime) -> str:

@@ -8,8 +8,10 @@ import re
 
 import httpx
 
-from tests.api.conftest import auth, eventually
+from tests.api.conftest import AppFactory, auth, eventually
 from tests.api.test_workspace_api import PASSWORDS, csrf_of, give_login, onboarding, sign_in
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 async def as_person(api: httpx.AsyncClient, name: str) -> str:
@@ -128,3 +130,65 @@ async def test_a_request_is_revoked_and_an_executed_one_withdrawn_in_writing(
     assert letter.status_code == 201 and letter.content.startswith(b"%PDF")
     documents = (await api.get(f"{base}/documents", headers=auth("k-hr"))).json()["items"]
     assert [d["kind"] for d in documents] == ["withdrawal_application"]
+
+
+async def test_an_enrolment_made_by_hand_is_a_task_then_recorded_with_its_receipt(
+        make_api: AppFactory):
+    api = await make_api(gateway_si_bureau="manual")
+    waiting = await onboarding(api, "E7405")
+    base = f"/api/v1/onboardings/{waiting}"
+    await api.post(f"{base}/enrollment", headers=auth("k-hr"),
+                   json={"type": "new", "contribution_base": "8000"})
+    await api.post(f"{base}/enrollment/approve", headers=auth("k-mgr"), json={})
+
+    async def task_opened() -> bool:
+        body = (await api.get(base, headers=auth("k-hr"))).json()
+        return body["status"] == "enrollment_executing"
+
+    await eventually(task_opened, timeout=60)
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    dashboard = await api.get("/hr/")
+    assert 'id="by-hand"' in dashboard.text and waiting in dashboard.text
+    page = await api.get(f"/hr/onboardings/{waiting}")
+    assert 'id="bureau-outcome-form"' in page.text and 'id="cancel-form"' not in page.text
+
+    uploaded = await api.post(f"/hr/onboardings/{waiting}/documents",
+                              data={"csrf": csrf, "kind": "bureau_receipt"},
+                              files={"file": ("回执.png", PNG, "image/png")})
+    assert uploaded.status_code == 303, uploaded.text
+    receipt = re.search(r'name="receipt_document">.*?<option value="(doc-[0-9a-f]+)"',
+                        (await api.get(f"/hr/onboardings/{waiting}")).text, re.S)
+    assert receipt
+    no_reference = await api.post(f"/hr/onboardings/{waiting}/record/bureau-outcome", data={
+        "csrf": csrf, "outcome": "accepted", "receipt_document": receipt.group(1)})
+    assert no_reference.status_code == 422
+    assert 'id="bureau-outcome-reference-error"' in no_reference.text
+    recorded = await api.post(f"/hr/onboardings/{waiting}/record/bureau-outcome", data={
+        "csrf": csrf, "outcome": "accepted", "reference": "BJ2026-0042",
+        "receipt_document": receipt.group(1)})
+    assert recorded.status_code == 303, recorded.text
+    assert (await api.get(base, headers=auth("k-hr"))).json()["status"] == "enrolled"
+
+
+    async def off_the_task_list() -> bool:  # the list row follows the workflow's write
+        return 'id="by-hand"' not in (await api.get("/hr/")).text
+
+    await eventually(off_the_task_list)
+
+
+async def test_a_delay_is_explained_and_an_onboarding_cancelled(api: httpx.AsyncClient):
+    late = await onboarding(api, "E7406", hired_days_ago=40)
+    await give_login(api, "hr-alice")
+    csrf = await as_person(api, "hr-alice")
+    explained = await api.post(f"/hr/onboardings/{late}/record/delay-reason",
+                               data={"csrf": csrf, "reason": "经办系统升级停机三天"})
+    assert explained.status_code == 303, explained.text
+    no_reason = await api.post(f"/hr/onboardings/{late}/record/cancel", data={"csrf": csrf})
+    assert no_reason.status_code == 422 and 'id="cancel-reason-error"' in no_reason.text
+    cancelled = await api.post(f"/hr/onboardings/{late}/record/cancel",
+                               data={"csrf": csrf, "reason": "职工未到岗"})
+    assert cancelled.status_code == 303
+    events = (await api.get(f"/api/v1/onboardings/{late}", headers=auth("k-hr"))).json()
+    assert events["status"] == "cancelled"
+    assert "delay_reason_recorded" in {e["kind"] for e in events["events"]}

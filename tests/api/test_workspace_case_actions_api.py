@@ -12,10 +12,8 @@ import zipfile
 import httpx
 
 from tests.api.conftest import auth, eventually
-from tests.api.test_workspace_actions_api import as_person
+from tests.api.test_workspace_actions_api import PNG, as_person
 from tests.api.test_workspace_api import case, give_login
-
-PNG = (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
 
 
 def forms_of(html: str) -> set[str]:
