@@ -97,7 +97,8 @@ def csp_errors(driver: Any) -> list[str]:
 
 def hr_walk(base: str, email: str, password: str, late: str, case_id: str,
             phone: bool) -> dict[str, str]:
-    """Sign in, the dashboard, the onboarding from its row, the board, sign out."""
+    """Sign in, the dashboard, the onboarding from its row, the board, a case, the dispute
+    history, sign out."""
     from selenium.webdriver.common.by import By
 
     size = "phone" if phone else "desktop"
@@ -107,7 +108,8 @@ def hr_walk(base: str, email: str, password: str, late: str, case_id: str,
         shot(driver, f"dashboard-{size}")
         for name, selector in (("onboarding", f"#due-overdue a[href$='{late}']"),
                                ("onboardings", "#nav-onboardings"), ("cases", "#nav-cases"),
-                               ("case", f"#board a[href$='{case_id}']")):
+                               ("case", f"#board a[href$='{case_id}']"),
+                               ("disputes", "#nav-disputes")):
             link = driver.find_element(By.CSS_SELECTOR, selector)
             seen[name] = follow(driver, link.click)
             shot(driver, f"{name}-{size}")
@@ -174,6 +176,7 @@ async def test_hr_signs_in_and_walks_the_workspace(make_api: AppFactory, db_url:
     assert "登记新员工入职" in seen["onboarding"] and "社会保险登记期限" in seen["onboarding"]
     assert late in seen["onboardings"]
     assert "已报告事故" in seen["cases"] and "登记工伤事故，案件开启" in seen["case"]
+    assert "查找类似案例" in seen["disputes"]
     assert "您已退出登录" in seen["signed_out"]
     assert seen["after"].endswith("/hr/login")
     assert seen["csp"] == ""
