@@ -36,6 +36,7 @@ from store.documents import ContentStore, content_store
 from store.models import (
     CaseDeadlineEntry,
     CaseRow,
+    ChangeProposalRow,
     ClosedRecord,
     DocumentRow,
     EvidenceEntry,
@@ -90,7 +91,8 @@ def run(db_url: str, documents: ContentStore, *, apply: bool, now: datetime,
         "due": [s.subject_id for s in found.due],
         "held": {s.subject_id: s.held for s in found.subjects if s.held is not None},
         "loose_notices": len(found.loose_notices), "loose_outbox": len(found.loose_outbox),
-        "access_log": found.access_log, "people": len(found.people)}
+        "access_log": found.access_log, "people": len(found.people),
+        "change_proposals": len(found.change_proposals)}
     if not apply:
         return report
     run_id = f"ret-{uuid.uuid4().hex[:16]}"
@@ -164,7 +166,8 @@ def _delete_files(db_url: str, documents: ContentStore, files: set[str]) -> int:
 
 
 def _delete_loose(db_url: str, run_id: str, found: Plan) -> Counter[str]:
-    """Notices and outbox messages of no onboarding or case, and access-log rows, past theirs."""
+    """Notices and outbox messages of no onboarding or case, access-log rows and decided
+    self-service proposals, past theirs."""
     now = datetime.now(UTC)
     with session_for(db_url) as session:
         counts: Counter[str] = Counter({
@@ -175,7 +178,9 @@ def _delete_loose(db_url: str, run_id: str, found: Plan) -> Counter[str]:
             "notice": _gone(session, NoticeRow, col(NoticeRow.id).in_(found.loose_notices)),
             "outbox": _gone(session, OutboxMessage, col(OutboxMessage.id).in_(found.loose_outbox)),
             "access_log": _gone(session, AccessLogRow,
-                                *access_log_due(found.access_log_before, found.held_refs))})
+                                *access_log_due(found.access_log_before, found.held_refs)),
+            "change_proposal": _gone(session, ChangeProposalRow,
+                                     col(ChangeProposalRow.id).in_(found.change_proposals))})
         _record(session, run_id, None, {k: v for k, v in counts.items() if v}, now)
         session.commit()
     return counts

@@ -5,7 +5,7 @@ A closed onboarding or case (a `closed_records` row) is due once its period
 employee, or its employee has an open dispute (a case not closed, or closed within the labour
 dispute limitation period). Its notices, outbox messages, documents, expenses and evidence go
 with it. Notices and outbox messages of no onboarding or case, access-log rows and deactivated
-people have periods of their own.
+people and decided self-service proposals have periods of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +23,15 @@ from domain.shared.masking import mask_text
 from store import legal_holds
 from store.access_log import AccessLogRow
 from store.db import session_for
-from store.models import CaseRow, ClosedRecord, NoticeRow, OnboardingRow, OutboxMessage, PersonRow
+from store.models import (
+    CaseRow,
+    ChangeProposalRow,
+    ClosedRecord,
+    NoticeRow,
+    OnboardingRow,
+    OutboxMessage,
+    PersonRow,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Plan:
     loose_outbox: list[int] = field(default_factory=list)
     access_log: int = 0
     people: list[int] = field(default_factory=list)  # deactivated, past their period
+    change_proposals: list[int] = field(default_factory=list)  # decided, past their period
 
     @property
     def due(self) -> list[SubjectDue]:
@@ -85,7 +94,8 @@ def plan(db_url: str, now: datetime) -> Plan:
             loose_outbox=_loose(session, OutboxMessage, table["outbox"], now),
             access_log_before=log_before,
             access_log=_access_log_due(session, log_before, held_refs),
-            people=_people_due(session, table["person"], now))
+            people=_people_due(session, table["person"], now),
+            change_proposals=_proposals_due(session, table["change_proposal"], now, held_refs))
 
 
 def _employees(session: Session) -> dict[str, str]:
@@ -134,3 +144,13 @@ def _people_due(session: Session, period: retention.Period, now: datetime) -> li
     rows = session.exec(select(PersonRow.id, PersonRow.updated_at).where(
         col(PersonRow.active).is_(False))).all()
     return sorted(i for i, changed in rows if i is not None and retention.past(period, changed, now))
+
+
+def _proposals_due(session: Session, period: retention.Period, now: datetime,
+                   held: frozenset[str]) -> list[int]:
+    """Decided proposals past their period whose employee no hold or open dispute keeps."""
+    rows = session.exec(select(ChangeProposalRow.id, ChangeProposalRow.employee_id,
+                               ChangeProposalRow.decided_at).where(
+        col(ChangeProposalRow.status) != "pending")).all()
+    return sorted(i for i, employee, decided in rows if i is not None and decided is not None
+                  and employee not in held and retention.past(period, decided, now))

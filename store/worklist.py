@@ -131,6 +131,16 @@ def notices_to(url: str, name: str, since: datetime, scope: Scope) -> list[Notic
                                     .limit(LIMIT)).scalars())
 
 
+def at_the_bureau(url: str, scope: Scope) -> list[OnboardingRow]:
+    """Onboardings whose enrolment is being made (`enrollment_executing`), oldest first: with the
+    SI bureau entered by hand, each is a task of its owner's at the bureau's portal."""
+    with session_for(url) as session:
+        return list(session.execute(select(OnboardingRow).where(
+            within(scope, OnboardingRow.department),
+            col(OnboardingRow.status) == Status.enrollment_executing.value)
+            .order_by(col(OnboardingRow.updated_at)).limit(LIMIT)).scalars())
+
+
 def open_admin_tasks(url: str) -> list[AdminTaskRow]:
     """Admin tasks not yet closed, oldest first (admins only: the caller checks)."""
     with session_for(url) as session:

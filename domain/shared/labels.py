@@ -253,6 +253,7 @@ REFUSALS = {
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
     "expense.paid_by": "请选择当时由谁支付。", "expense.slip_mismatch": "结算单合计与票据金额不一致。",
     "reason.required": "驳回须填写理由（将告知职工）。",
+    "withdrawal.reason_required": "请填写撤销理由（将写入撤销申请）。",
     "proposal.decided": "此申请已处理或已被新的申请取代。",
     "proposal.outdated": "提交申请后档案已变更，请驳回并请职工重新提交。",
 }

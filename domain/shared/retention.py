@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 _DATA = Path(__file__).parents[1] / "data" / "retention.json"
 RECORD_TYPES = ("onboarding", "case", "notice", "outbox", "document", "expense", "evidence",
-                "access_log", "person")
+                "access_log", "person", "change_proposal")
 Action = Literal["delete", "redact", "clear_contacts"]
 REDACTED = "_redacted"
 """The one key of an evidence payload whose personal data retention removed (store.retention)."""

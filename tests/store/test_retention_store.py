@@ -218,3 +218,30 @@ def test_messages_of_no_record_go_a_year_after_they_were_written(db_url: str,
     _, entries = evidence.page(db_url, legal_holds.PERSONAL_DATA_SUBJECT)
     assert [(e.kind, e.payload["deleted"]) for e in entries] == [
         ("retention_applied", report["deleted"])]
+
+
+def test_decided_proposals_go_a_year_after_the_decision_unless_held(db_url: str,
+                                                                    store: LocalContentStore):
+    from store.models import ChangeProposalRow, EmployeeRecordRow
+
+    change = [{"field": "bank_account", "before": None,
+               "after": {"bank": "工商银行", "number": "6222020200112233445"}}]
+    with session_for(db_url) as s:
+        for employee in ("E900", "E901"):
+            s.add(EmployeeRecordRow(employee_id=employee, name="李四", created_at=CLOSED,
+                                    updated_at=CLOSED))
+        s.commit()
+        for employee, status, decided in (("E900", "approved", CLOSED),
+                                          ("E900", "pending", None),
+                                          ("E900", "rejected", LATER - timedelta(days=30)),
+                                          ("E901", "superseded", CLOSED)):
+            s.add(ChangeProposalRow(employee_id=employee, status=status, changes=change,
+                                    notice_id="ntc-1", proposed_at=CLOSED, decided_at=decided,
+                                    decided_by="hr-alice" if decided else None))
+        s.commit()
+    legal_holds.place(db_url, "employee", "E901", "仲裁中", "root", CLOSED)
+    report = retention.run(db_url, store, apply=True, now=LATER, by="ops")
+    assert report["change_proposals"] == 1 and report["deleted"]["change_proposal"] == 1
+    with session_for(db_url) as s:
+        left = sorted((p.employee_id, p.status) for p in s.exec(select(ChangeProposalRow)))
+    assert left == [("E900", "pending"), ("E900", "rejected"), ("E901", "superseded")]
