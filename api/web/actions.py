@@ -9,12 +9,10 @@ checked it."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from api import temporal_calls
 from api.deps import permit
@@ -23,6 +21,7 @@ from api.routes import letters as api_letters
 from api.routes import onboardings as api_onboardings
 from api.schemas import EnrollmentSubmit, Review, WithdrawalRequest
 from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
+from api.web.checks import of_reader, validated
 from api.web.pages import onboarding_page
 from api.web.render import PREFIX
 from domain.onboarding import rules
@@ -30,7 +29,6 @@ from domain.onboarding.state import OnboardingView, RequestStatus
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.people import Actor
 from settings import Settings
-from store import scoping
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 UPDATES = {"submit": "submit_enrollment", "approve": "approve_enrollment",
@@ -51,11 +49,7 @@ async def withdrawal_application(request: Request, user: User, id: str,
     """The 社会保险增员业务撤销申请 to print and take to the bureau, issued as the API issues it
     (kept as a document of the onboarding, evidence `letter_issued`)."""
     check_csrf(request, user, csrf)
-    if not id.startswith("onboarding-"):
-        raise PageRefused(404, "not_found")
-    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
-    if not user.scope.sees(department):
-        raise PageRefused(404, "not_found")
+    await of_reader(request, user, id, "onboarding-")
     actor = await allowed(request, user, "add_document")
     try:
         return await api_letters.issue_withdrawal_application(
@@ -76,11 +70,9 @@ async def onboarding_action(request: Request, user: User, id: str, action: str,
     """One HR action; back to the onboarding page, showing the refusal when there is one."""
     check_csrf(request, user, csrf)
     update = UPDATES.get(action)
-    if update is None or not id.startswith("onboarding-"):
+    if update is None:
         raise PageRefused(404, "not_found")
-    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
-    if not user.scope.sees(department):
-        raise PageRefused(404, "not_found")
+    await of_reader(request, user, id, "onboarding-")
     form = {"type": type, "contribution_base": contribution_base, "confirm_cost": confirm_cost,
             "note": note, "reason": reason, "checked_cost": checked_cost}
     try:
@@ -105,18 +97,13 @@ async def permitted(request: Request, user: WebUser, update: str) -> Actor:
 async def _send(request: Request, id: str, update: str, actor: Actor,
                 form: dict[str, str]) -> None:
     client, settings = request.app.state.temporal, _settings(request)
-    try:
-        if update == "submit_enrollment":
-            body = EnrollmentSubmit.model_validate(
-                {"type": form["type"], "contribution_base": form["contribution_base"] or None,
-                 "confirm_cost": form["confirm_cost"] or None, "note": form["note"]})
-            await api_onboardings.submit_enrollment(id, body, actor, client, settings)
-            return
-        review = Review.model_validate({"reason": form["reason"]})
-    except ValidationError as invalid:
-        first = invalid.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
-        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
+    if update == "submit_enrollment":
+        body = validated(EnrollmentSubmit, {
+            "type": form["type"], "contribution_base": form["contribution_base"] or None,
+            "confirm_cost": form["confirm_cost"] or None, "note": form["note"]})
+        await api_onboardings.submit_enrollment(id, body, actor, client, settings)
+        return
+    review = validated(Review, {"reason": form["reason"]})
     if update == "approve_enrollment":
         await _cost_checked(request, id, form)
         await api_onboardings.approve_enrollment(id, review, actor, client, settings)

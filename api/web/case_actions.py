@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from api.deps import permit, role_check
 from api.errors import ApiError
@@ -23,7 +22,8 @@ from api.routes import documents as api_documents
 from api.routes import evidence as api_evidence
 from api.routes import expenses as api_expenses
 from api.web import case_forms
-from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
+from api.web.auth import PageRefused, User, allowed, check_csrf
+from api.web.checks import of_reader, validated
 from api.web.pages import case_page
 from api.web.render import PREFIX, page
 from domain.injury import rules
@@ -31,7 +31,7 @@ from domain.shared import labels
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.people import Actor
 from settings import Settings
-from store import access_log, scoping
+from store import access_log
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -39,15 +39,6 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-async def _of_reader(request: Request, user: WebUser, id: str) -> None:
-    """A case of the reader's departments, else the 404 of an unknown id."""
-    if not id.startswith("case-"):
-        raise PageRefused(404, "not_found")
-    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
-    if not user.scope.sees(department):
-        raise PageRefused(404, "not_found")
 
 
 @router.post("/cases/{id}/actions/{action}", response_class=HTMLResponse)
@@ -58,7 +49,7 @@ async def case_action(request: Request, user: User, id: str, action: str) -> Res
     name = rules.action_name(action)
     if name not in rules.ACTION_STAGES:
         raise PageRefused(404, "not_found")
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     filled = case_forms.filled_in(form, name)
     try:
         actor = await api_cases.case_actor(action, Actor(user.name, user.roles[0]), request)
@@ -79,7 +70,7 @@ async def case_document(request: Request, user: User, id: str,
                         note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Attach a scan or photo to the case; it can then go with an action."""
     check_csrf(request, user, csrf)
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     try:
         actor = await allowed(request, user, "add_document")
         await api_documents.add_case_document(id, actor, request.app.state.temporal,
@@ -94,7 +85,7 @@ async def case_document(request: Request, user: User, id: str,
 @router.get("/cases/{id}/bundle", name="web_case_bundle")
 async def case_bundle(request: Request, user: User, id: str) -> Response:
     """The case's evidence bundle (ZIP), as the API builds it; the download is access-logged."""
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     actor = await allowed(request, user, "export_bundle")
     await asyncio.to_thread(access_log.record, _settings(request).db_url, entry(request, actor))
     return await api_evidence.export_case_bundle(id, actor, request.app.state.temporal,
@@ -111,7 +102,7 @@ async def case_expense(request: Request, user: User, id: str) -> Response:
     """Enter a medical bill into the case's ledger (as POST /api/v1/cases/{id}/expenses)."""
     form = await request.form()
     check_csrf(request, user, str(form.get("csrf") or ""))
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     filled = {f: str(form.get(f) or "").strip() for f in EXPENSE_FIELDS}
     try:
         actor = await permit(role_check("record_expense"), "record_expense",
@@ -127,12 +118,7 @@ async def case_expense(request: Request, user: User, id: str) -> Response:
 
 def _expense_body(filled: dict[str, str]) -> api_expenses.ExpenseIn:
     given = {k: v for k, v in filled.items() if v}
-    try:
-        return api_expenses.ExpenseIn.model_validate(given)
-    except ValidationError as invalid:
-        first = invalid.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
-        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
+    return validated(api_expenses.ExpenseIn, given)
 
 
 @router.get("/cases/{id}/expenses.{fmt}", name="web_case_claim")
@@ -140,7 +126,7 @@ async def case_claim(request: Request, user: User, id: str, fmt: str) -> Respons
     """The claim statement for the SI agency (PDF or CSV), as the API exports it (evidence)."""
     if fmt not in ("pdf", "csv"):
         raise PageRefused(404, "not_found")
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     actor = await allowed(request, user, "read")
     await asyncio.to_thread(access_log.record, _settings(request).db_url, entry(request, actor))
     export = api_expenses.export_pdf if fmt == "pdf" else api_expenses.export_csv
@@ -156,7 +142,7 @@ COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_e
 async def compensation(request: Request, user: User, id: str) -> Response:
     """The statutory compensation estimate of the case, item by item (payer, article, formula),
     from the wage HR gives and the case's grade (as GET /api/v1/cases/{id}/compensation)."""
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "case-")
     actor = await allowed(request, user, "read")
     filled = {f: request.query_params.get(f, "").strip() for f in COMPENSATION_FIELDS}
     result: dict[str, Any] | None = None

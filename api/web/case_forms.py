@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.errors import ApiError
 from api.schemas import CaseActionIn
+from api.web.checks import validated
 from domain.injury import rules
 from domain.injury.payloads import action_fields
 from domain.shared import labels
@@ -107,12 +107,7 @@ def action_body(name: str, filled: dict[str, Any]) -> CaseActionIn:
         value = _value(field, raw)
         if value not in (None, "", []):
             given[field] = value
-    try:
-        return CaseActionIn.model_validate(given)
-    except ValidationError as invalid:
-        first = invalid.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
-        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
+    return validated(CaseActionIn, given)
 
 
 def _value(field: str, raw: Any) -> Any:

@@ -6,24 +6,23 @@ and recorded refusal; a refusal shows beside its field with the form as filled i
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.errors import ApiError
 from api.routes import documents as api_documents
 from api.routes import onboardings as api_onboardings
 from api.schemas import BureauOutcomeIn, CancelIn, DelayReasonIn, WithdrawalAnswer
 from api.web.actions import again, permitted
-from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
+from api.web.auth import PageRefused, User, allowed, check_csrf
+from api.web.checks import of_reader, validated
 from api.web.render import PREFIX
 from domain.shared.errors import ActionRefused, RuleViolation
 from settings import Settings
-from store import scoping
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Route = Callable[..., Awaitable[dict[str, Any]]]
@@ -55,14 +54,6 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-async def _of_reader(request: Request, user: WebUser, id: str) -> None:
-    if not id.startswith("onboarding-"):
-        raise PageRefused(404, "not_found")
-    department = await asyncio.to_thread(scoping.department_of, _settings(request).db_url, id)
-    if not user.scope.sees(department):
-        raise PageRefused(404, "not_found")
-
-
 @router.post("/onboardings/{id}/record/{what}", response_class=HTMLResponse)
 async def record(request: Request, user: User, id: str, what: str) -> Response:
     """One record; back to the onboarding page, or the page with the refusal beside its field."""
@@ -71,25 +62,16 @@ async def record(request: Request, user: User, id: str, what: str) -> Response:
     kind = RECORDS.get(what)
     if kind is None:
         raise PageRefused(404, "not_found")
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "onboarding-")
     filled: dict[str, Any] = {f: [str(v) for v in form.getlist(f)] if f == "documents"
                               else str(form.get(f) or "").strip() for f in kind.fields}
     try:
         actor = await permitted(request, user, kind.update)
-        body = _body(kind, filled)
+        body = validated(kind.body, {k: v for k, v in filled.items() if v not in ("", [])})
         await kind.route(id, body, actor, request.app.state.temporal, _settings(request))
     except (ApiError, ActionRefused, RuleViolation) as refused:
         return await again(request, user, id, refused, {**filled, "record": what})
     return RedirectResponse(f"{PREFIX}/onboardings/{id}", status_code=303)
-
-
-def _body(kind: Record, filled: dict[str, Any]) -> BaseModel:
-    try:
-        return kind.body.model_validate({k: v for k, v in filled.items() if v not in ("", [])})
-    except ValidationError as invalid:
-        first = invalid.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
-        raise ApiError(422, f"{field}.invalid", str(first["msg"]), field) from None
 
 
 @router.post("/onboardings/{id}/documents", response_class=HTMLResponse)
@@ -101,7 +83,7 @@ async def onboarding_document(request: Request, user: User, id: str,
     """Attach a scan (the bureau's receipt, a notice of its system being down…) to the
     onboarding; it can then go with a record."""
     check_csrf(request, user, csrf)
-    await _of_reader(request, user, id)
+    await of_reader(request, user, id, "onboarding-")
     try:
         actor = await allowed(request, user, "add_document")
         await api_documents.add_document(id, actor, request.app.state.temporal,
