@@ -85,6 +85,8 @@ WEEKLY_CHASE_PATCH = "2026-12-weekly-chase"
 WRITE_BEHIND_PATCH = "2026-12-case-write-behind"
 # The form and the diagnosis are asked for at once, not one after the other.
 PREPARE_TOGETHER_PATCH = "2026-12-prepare-together"
+# Alarms that fire are written to the ledger before their messages are routed and sent.
+RECORD_FIRST_PATCH = "2026-12-record-alarms-first"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -286,8 +288,14 @@ class InjuryCaseWorkflow:
             firing = due_now(pending, now)
             if firing:
                 self._fired.update(a.key for a in pending if a.at <= now)
-                for alarm in firing:
-                    await self._fire(alarm)
+                if workflow.patched(RECORD_FIRST_PATCH):
+                    sends = [self._record_alarm(alarm) for alarm in firing]
+                    await self._flush()
+                    for send in sends:
+                        await send()
+                else:
+                    for alarm in firing:
+                        await self._record_alarm(alarm)()
                 await self._flush()
                 continue
             if self._continue_now():
@@ -345,12 +353,13 @@ class InjuryCaseWorkflow:
         self._form_id = carried.form_id
         self._prepared = True
 
-    async def _fire(self, alarm: Alarm) -> None:
+    def _record_alarm(self, alarm: Alarm) -> Callable[[], Awaitable[None]]:
+        """Record what an alarm means for the case now; the messages it calls for are returned,
+        to be sent once the record is written (patch 2026-12-record-alarms-first)."""
         deadline = self._state.deadlines[alarm.deadline]
         now = self._clock.now()
         if alarm.kind == "return_notice":
-            await self._notices.return_to_work(deadline)
-            return
+            return lambda: self._notices.return_to_work(deadline)
         if alarm.kind == "escalation" and alarm.deadline == "determination_application":
             actions.employer_window_missed(self._in, self._state)
         kind = {"reminder": "case_reminder_sent", "escalation": "case_escalated",
@@ -360,7 +369,7 @@ class InjuryCaseWorkflow:
                                            if alarm.kind == "escalation" else ())
         self._emit(kind, "system", deadline=deadline.name, due_at=deadline.due_at.isoformat(),
                    article=deadline.article, recipients=[r.role for r in recipients])
-        await self._notices.inform(f"case_{alarm.kind}", subject, body, recipients)
+        return lambda: self._notices.inform(f"case_{alarm.kind}", subject, body, recipients)
 
     # ---- gateways --------------------------------------------------------------------------
 

@@ -758,6 +758,23 @@ SCENARIOS["case_written_behind"] = case_written_behind
 FOLDER["case_written_behind"] = "injury_case"
 
 
+async def case_alarms_recorded_first(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-record-alarms-first: the determination application's reminders and its
+    escalation are written to the ledger before their recipients are routed; then withdrawn."""
+    handle = await _start_case(env, queue, "C13", days_ago=2)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _until(env, _due(view, "determination_application") + timedelta(hours=1))
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "withdraw", reason="the employee resigned and settled privately")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
+FOLDER["case_alarms_recorded_first"] = "injury_case"
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

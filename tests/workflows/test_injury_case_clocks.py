@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
+from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.worker import Worker
 
 from domain.injury.payloads import AuthorityDecision
 from domain.injury.state import CourierUpdate, Stage
@@ -16,12 +20,14 @@ from domain.injury.views import CaseView
 from domain.notices.payloads import Answer
 from domain.shared.calendar import SHANGHAI, is_rest_day
 from domain.shared.events import Event
+from domain.shared.people import RecipientQuery, Routing
 from domain.shared.statutes import CHASE_INTERVAL_DEFAULT
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input
-from tests.workflows.conftest import act_on_case
+from tests.workflows.conftest import Harness, act_on_case
 from tests.workflows.conftest import case_action as act
+from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 ESCALATED_TO = ["hr", "hr_manager", "department_manager"]
 
@@ -439,3 +445,47 @@ async def test_the_escalation_carries_the_receipt_history_and_may_reach_the_emer
     assert carries_history()
     [contact] = notice_rows(wf, handle, "emergency_contact")
     assert contact.recipient_name == "王芳" and contact.phone == "+8613700137000"
+
+
+# ---- an alarm is in the ledger before its messages are routed (patch 2026-12-record-alarms-first)
+
+
+@pytest.fixture
+async def routing_watched(time_skipping_env, sqlite_url: str, tmp_path):
+    """A worker whose directory lookup notes, for each message it routes, which alarm events of
+    the case the ledger already holds at that moment."""
+    seen: list[tuple[str, list[str]]] = []
+    real = activities_for(sqlite_url, documents_root=tmp_path / "documents")
+    [route] = [a for a in real if getattr(a, "__name__", "") == "route_recipients"]
+
+    @activity.defn(name="route_recipients")
+    def watched(query: RecipientQuery) -> Routing:
+        with session_for(sqlite_url) as session:
+            kinds = session.exec(select(EvidenceEntry.kind).where(
+                EvidenceEntry.subject_id == query.subject_id)).all()
+        seen.append((query.purpose, sorted(set(kinds))))
+        return route(query)
+
+    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    activities = [a for a in real if a is not route] + [watched]
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(time_skipping_env.client, task_queue=task_queue,
+                          workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
+                          activities=activities, activity_executor=executor):
+            yield Harness(time_skipping_env, time_skipping_env.client, task_queue,
+                          sqlite_url), seen
+
+
+async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(routing_watched):
+    wf, seen = routing_watched
+    handle, view = await open_case(wf, days_ago=2)
+    due = deadline(view, "determination_application").due_at
+
+    await sleep_until(wf, due + timedelta(hours=1))
+    view = await query(wf, handle)
+    assert events(view, "case_escalated", "determination_application")
+    escalations = [kinds for purpose, kinds in seen if purpose == "case_escalation"]
+    reminders = [kinds for purpose, kinds in seen if purpose == "case_reminder"]
+    assert escalations and reminders
+    assert all("case_escalated" in kinds for kinds in escalations)
+    assert all("case_reminder_sent" in kinds for kinds in reminders)
