@@ -46,8 +46,9 @@ SUBSTANCE_PATCH = "2026-12-notice-substance"
 
 class CaseNotices:
     def __init__(self, inp: CaseInput, clock: ScaledClock, state: CaseState, emit: Emit,
-                 changed: Callable[[], None]) -> None:
+                 changed: Callable[[], None], patched: Callable[[str], bool]) -> None:
         self._in, self._clock, self._state = inp, clock, state
+        self._patched = patched
         self._emit, self._changed = emit, changed
         self._followers: list[asyncio.Task[None]] = []
         self._children: list[Any] = []  # every notice this run started (informational ones too)
@@ -62,7 +63,7 @@ class CaseNotices:
                      recipients: tuple[Recipient, ...], template: str = "generic",
                      data: dict[str, Any] | None = None) -> None:
         """Informational notices to HR and managers: tracked to delivery, no answer needed."""
-        if workflow.patched(DIRECTORY_PATCH):
+        if self._patched(DIRECTORY_PATCH):
             recipients = await self._route(purpose, recipients)
         for to in recipients:
             await self._start(informational_notice(
@@ -92,7 +93,7 @@ class CaseNotices:
         data: dict[str, Any] = {"return_date": back_on.isoformat()}
         if self._in.company:
             data["company"] = self._in.company
-        if workflow.patched(SUBSTANCE_PATCH):
+        if self._patched(SUBSTANCE_PATCH):
             data = texts.return_data(self._in, back_on, suspension_end)
         handle, ref = await self._to_employee("return_to_work", "return_to_work", data)
         self._emit("return_notice_sent", "system", notice_id=ref.notice_id,
@@ -104,7 +105,7 @@ class CaseNotices:
     async def decision(self, purpose: str, documents: tuple[str, ...] = ()) -> None:
         """A determination or appraisal conclusion, sent to the employee with a receipt asked for;
         `documents`: the decision's own (the page shows them)."""
-        substance = workflow.patched(SUBSTANCE_PATCH)
+        substance = self._patched(SUBSTANCE_PATCH)
         data: dict[str, Any]
         if purpose == "determination_decision":
             assert self._state.determination is not None
@@ -120,7 +121,7 @@ class CaseNotices:
 
     async def invitation(self, action: OpenNegotiation) -> None:
         """The invitation to negotiate (协商邀请), when HR gave a time and a place."""
-        if action.meeting_at is None or not workflow.patched(SUBSTANCE_PATCH):
+        if action.meeting_at is None or not self._patched(SUBSTANCE_PATCH):
             return
         data = texts.invitation_data(self._in, action.meeting_at, action.place, action.bring)
         handle, ref = await self._to_employee("negotiation_invitation", "negotiation_invitation",
@@ -132,7 +133,7 @@ class CaseNotices:
     async def payment(self, action: RecordPayment) -> None:
         """The payment notice: what was paid, when, and what remains of the agreement."""
         settlement = self._state.settlement
-        if settlement is None or action.amount is None or not workflow.patched(SUBSTANCE_PATCH):
+        if settlement is None or action.amount is None or not self._patched(SUBSTANCE_PATCH):
             return
         paid_on = action.on or self._clock.now().astimezone(SHANGHAI).date()
         data = texts.payment_data(self._in, settlement, action.amount, paid_on, action.reference,
@@ -161,7 +162,7 @@ class CaseNotices:
         channels: tuple[Channel, ...] = ("sms", "email") if emp.email else ("sms",)
         recipient = NoticeRecipient(name=emp.name, role="employee", phone=emp.phone,
                                     email=emp.email)
-        if workflow.patched(EMPLOYEE_CHANNELS_PATCH):
+        if self._patched(EMPLOYEE_CHANNELS_PATCH):
             route = await workflow.execute_activity_method(
                 DirectoryActivities.employee_route, emp.employee_id, **DB_ACTIVITY)
             if route.on_file and route.channels:

@@ -62,8 +62,14 @@ with workflow.unsafe.imports_passed_through():
         AssignOwner,
         Employee,  # noqa: F401  (for the sandbox: see below)
     )
-    from workflows._case_notices import CaseNotices
-    from workflows._policies import DB_ACTIVITY, GATEWAY_ACTIVITY
+    from workflows._case_notices import SUBSTANCE_PATCH, CaseNotices
+    from workflows._patches import Patches
+    from workflows._policies import (
+        DB_ACTIVITY,
+        DIRECTORY_PATCH,
+        EMPLOYEE_CHANNELS_PATCH,
+        GATEWAY_ACTIVITY,
+    )
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -87,6 +93,12 @@ WRITE_BEHIND_PATCH = "2026-12-case-write-behind"
 PREPARE_TOGETHER_PATCH = "2026-12-prepare-together"
 # Alarms that fire are written to the ledger before their messages are routed and sent.
 RECORD_FIRST_PATCH = "2026-12-record-alarms-first"
+# A case started with every patch above (and its notices') asks for them as this one patch.
+CASE_BASELINE_PATCH = "2026-12-case-baseline-1"
+CASE_BASELINE = frozenset({
+    RETURN_DAY_PATCH, CLOCKS_FIRST_PATCH, SIDE_EFFECTS_PATCH, CONTINUE_AS_NEW_PATCH,
+    WEEKLY_CHASE_PATCH, WRITE_BEHIND_PATCH, PREPARE_TOGETHER_PATCH, RECORD_FIRST_PATCH,
+    DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH, SUBSTANCE_PATCH})
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -95,10 +107,11 @@ class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
+        self._patched = Patches(CASE_BASELINE_PATCH, CASE_BASELINE)
         self._clock = ScaledClock(inp.timing.time_scale)
         self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
-                                return_day_rule=workflow.patched(RETURN_DAY_PATCH),
-                                weekly_chase=workflow.patched(WEEKLY_CHASE_PATCH),
+                                return_day_rule=self._patched(RETURN_DAY_PATCH),
+                                weekly_chase=self._patched(WEEKLY_CHASE_PATCH),
                                 calendar=case_calendar(inp))
         self._events: list[Event] = []
         self._flushed = 0
@@ -117,10 +130,11 @@ class InjuryCaseWorkflow:
         self._pending_write: asyncio.Task[None] | None = None
         # Asked here, in the case's first task: a patch's marker (and the search-attribute upsert
         # the SDK adds to it) then never lands on the answer path of the case's first action.
-        self._write_behind = workflow.patched(WRITE_BEHIND_PATCH)
+        self._write_behind = self._patched(WRITE_BEHIND_PATCH)
         if inp.carried is not None:
             self._resume(inp.carried)
-        self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch)
+        self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch,
+                                    self._patched)
         if inp.carried is None:
             self._emit("case_opened", inp.created_by, accident_at=inp.accident_at.isoformat(),
                        location=inp.location, injury=inp.injury, si_enrolled=inp.si_enrolled,
@@ -132,7 +146,7 @@ class InjuryCaseWorkflow:
     async def run(self, inp: CaseInput) -> CaseView:
         await self._flush()
         effects = asyncio.create_task(self._drain_effects())
-        if workflow.patched(CLOCKS_FIRST_PATCH):
+        if self._patched(CLOCKS_FIRST_PATCH):
             preparing = asyncio.create_task(self._prepare_application())
             await self._keep_clocks()
             if not preparing.done():
@@ -174,7 +188,7 @@ class InjuryCaseWorkflow:
         kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
         self._emit(kind, action.actor.name, **data)
         self._changed()
-        if workflow.patched(SIDE_EFFECTS_PATCH):
+        if self._patched(SIDE_EFFECTS_PATCH):
             self._effects.append(lambda: self._side_effects(action))
         else:
             await self._side_effects(action)
@@ -232,7 +246,7 @@ class InjuryCaseWorkflow:
         kind, data = actions.decided(self._state, decision, self._clock.now())
         self._emit(kind, decision.source, **data)
         self._changed()
-        if workflow.patched(SIDE_EFFECTS_PATCH):
+        if self._patched(SIDE_EFFECTS_PATCH):
             self._effects.append(lambda: self._notices.decision("determination_decision"))
         else:
             await self._notices.decision("determination_decision")
@@ -288,7 +302,7 @@ class InjuryCaseWorkflow:
             firing = due_now(pending, now)
             if firing:
                 self._fired.update(a.key for a in pending if a.at <= now)
-                if workflow.patched(RECORD_FIRST_PATCH):
+                if self._patched(RECORD_FIRST_PATCH):
                     sends = [self._record_alarm(alarm) for alarm in firing]
                     await self._flush()
                     for send in sends:
@@ -323,7 +337,7 @@ class InjuryCaseWorkflow:
                 or info.is_continue_as_new_suggested()
             # patched() only once the limit is reached: no marker in every history, and a case
             # recorded before the patch replays as it ran.
-            self._continuing = full and workflow.patched(CONTINUE_AS_NEW_PATCH)
+            self._continuing = full and self._patched(CONTINUE_AS_NEW_PATCH)
         return self._continuing and self._quiet()
 
     def _quiet(self) -> bool:
@@ -380,7 +394,7 @@ class InjuryCaseWorkflow:
         diagnosis). Both are written in one write once both are in."""
         if self._in.carried is not None:
             return  # the case's first run did
-        if workflow.patched(PREPARE_TOGETHER_PATCH):
+        if self._patched(PREPARE_TOGETHER_PATCH):
             await self._both(self._prepare_form(), self._prepare_diagnosis())
         else:
             self._formed(await self._generate_form())
@@ -456,7 +470,7 @@ class InjuryCaseWorkflow:
     def _gave_up(self, error: ActivityError, task: str, kind: str) -> None:
         """An activity gave up: an HR task with the reason and an evidence event (cases started
         before patch 2026-12-clocks-first fail as they did)."""
-        if not workflow.patched(CLOCKS_FIRST_PATCH):
+        if not self._patched(CLOCKS_FIRST_PATCH):
             raise error
         cause = error.cause
         error_type = cause.type if isinstance(cause, ApplicationError) and cause.type \
@@ -490,7 +504,7 @@ class InjuryCaseWorkflow:
             return
         now = self._clock.now()
         kind, data = actions.accepted(self._state, receipt, local_date(now), now,
-                                      decision_first_wins=workflow.patched(SIDE_EFFECTS_PATCH))
+                                      decision_first_wins=self._patched(SIDE_EFFECTS_PATCH))
         self._emit(kind, "authority", **data)
         self._changed()
 
@@ -508,7 +522,7 @@ class InjuryCaseWorkflow:
                              si_enrolled=covered(self._in, self._state), grade=latest.grade,
                              accident_at=self._in.accident_at), **GATEWAY_ACTIVITY)
         except ActivityError as error:
-            if workflow.patched(CLOCKS_FIRST_PATCH):
+            if self._patched(CLOCKS_FIRST_PATCH):
                 self._gave_up(error, actions.BENEFITS_BY_HAND, "benefit_claim_failed")
             else:
                 self._emit("benefit_claim_failed", "system", error=str(error.cause or error))
@@ -594,7 +608,7 @@ class InjuryCaseWorkflow:
                 await workflow.execute_local_activity_method(
                     LedgerActivities.record_case, update, **DB_ACTIVITY)
             except ActivityError as error:
-                if not workflow.patched(CLOCKS_FIRST_PATCH):
+                if not self._patched(CLOCKS_FIRST_PATCH):
                     raise
                 # The clocks go on; the next write takes these events too (keyed: none twice).
                 workflow.logger.warning("case events not written yet: %s", error.cause or error)

@@ -775,6 +775,27 @@ SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
 FOLDER["case_alarms_recorded_first"] = "injury_case"
 
 
+async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-case-baseline-1: one marker at the start stands for every patch before it;
+    the case is recognised, its return notice goes unanswered and is escalated through the
+    directory, the employee returns and the case closes."""
+    handle = await _recognised(env, queue, "C14")
+    view = await _act(handle, "start_suspension", months=1)
+    sent = _due(view, "suspension_end") - timedelta(days=7)
+    await _until(env, sent + timedelta(days=3, hours=1))
+    await _until(env, _due(view, "suspension_end") - timedelta(hours=12))
+    await _act(handle, "record_return")
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "close", reason="back at work, no claim")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_born_with_baseline"] = case_born_with_baseline
+FOLDER["case_born_with_baseline"] = "injury_case"
+SEEDS["case_born_with_baseline"] = seed_directory
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

@@ -489,3 +489,17 @@ async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(r
     assert escalations and reminders
     assert all("case_escalated" in kinds for kinds in escalations)
     assert all("case_reminder_sent" in kinds for kinds in reminders)
+
+
+async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
+    """One patch marker (and one search-attribute upsert) at a new case's start and none at its
+    first action, where it asked for six (patch 2026-12-case-baseline-1)."""
+    handle, view = await open_case(wf, days_ago=1)
+    await file_all(handle, view)
+    await wf.written()
+    history = await handle.fetch_history()
+    kinds = [e.WhichOneof("attributes") for e in history.events]
+    patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
+               and e.marker_recorded_event_attributes.marker_name == "core_patch"]
+    assert len(patches) == 1
+    assert kinds.count("upsert_workflow_search_attributes_event_attributes") == 1
