@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from domain.compensation.data import CompensationTables, WageScope
-from domain.compensation.rules import DEPENDANT_RELATIONS, Payer, RuleSet
+from domain.compensation.data import CompensationTables, SubsidyTable, WageScope
+from domain.compensation.money import FEN, fen, money
+from domain.compensation.rules import Payer, RuleSet
+from domain.compensation.termination import Adjusted, age_factor, end_average_base
 from domain.shared.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from domain.compensation.payloads import EstimateRequest
+    from domain.compensation.payloads import DependantShare, EstimateRequest
 
-FEN = Decimal("0.01")
+__all__ = ["FEN", "Answer", "Choice", "Item", "PolicyRow", "check_wage", "fen", "money"]
+
 Frequency = Literal["once", "monthly"]
 NURSING_WORDS = {"complete": "completely unable to care for oneself",
                  "mostly": "mostly unable to care for oneself", "partly": "partly unable to care for oneself"}
@@ -40,6 +43,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a grade 5-6 worker (Reg. art. 36): a code, its article, when it applies, items."""
+
+    code: str
+    article: str
+    condition: str
+    items: list[Item]
+
+
+@dataclass(frozen=True)
 class PolicyRow:
     """A figure the estimate used and where it came from; verified None = given by the caller."""
 
@@ -49,14 +62,6 @@ class PolicyRow:
     value: str
     source: str
     verified: bool | None
-
-
-def fen(amount: Decimal) -> Decimal:
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
 
 
 def check_wage(value: Decimal, field: str, limit: Decimal = MAX_MONTHLY_WAGE) -> Decimal:
@@ -84,10 +89,13 @@ class Answer:
             self.warnings.append(f"rule set {rules.name} used with a warning: {rules.source}")
         self.basis = self.own = Decimal(0)
         self._average: Decimal | None = None
+        self.options: list[Choice] = []
+        self.shares: tuple[DependantShare, ...] = ()
 
     def add(self, code: str, amount: Decimal, payer: Payer, article: str, formula: str,
-            frequency: Frequency = "once") -> None:
-        self.items.append(Item(code, fen(amount), payer, article, formula, frequency))
+            frequency: Frequency = "once", into: list[Item] | None = None) -> None:
+        (self.items if into is None else into).append(
+            Item(code, fen(amount), payer, article, formula, frequency))
 
     def regional_average(self) -> Decimal:
         """A: the request's figure, else the data row in force on the injury date; else refuse."""
@@ -146,11 +154,10 @@ class Answer:
         self.add("one_time_disability_subsidy", w * n, "fund",
                  rules.article("one_time_disability_subsidy", grade), f"{n} months × W {money(w)}")
         ends = self.req.contract_ends
-        if grade <= 4 or (grade <= 6 and ends is None):
-            self._allowance(grade)
+        if grade <= 4:
+            self._allowance(grade, self.items)
         elif grade <= 6:
-            self.notes.append("grades 5-6: the monthly allowance stops when employment ends; the "
-                              "termination subsidies replace it (Reg. art. 36 ¶2)")
+            self._grade_5_6_options(grade)
         if self.req.nursing_level is not None:
             pct, a = rules.nursing_percent[self.req.nursing_level], self.regional_average()
             self.add("nursing_care", a * pct / 100, "fund", rules.article("nursing_care"),
@@ -158,21 +165,48 @@ class Answer:
         if grade <= 4 and ends is not None:
             self.warnings.append("grades 1-4 keep the employment relationship (Reg. art. 35): "
                                  "contract_ends was ignored and no termination subsidies apply")
-        elif grade >= 5 and ends is None:
+        elif grade >= 7 and ends is None:
             self.notes.append("the one-time medical and employment subsidies are due only when "
-                              "employment ends (Reg. arts. 36-37); pass contract_ends to include them")
-        elif grade >= 5:
-            self._termination(grade)
+                              "employment ends (Reg. art. 37); pass contract_ends to include them")
+        elif grade >= 7:
+            self._termination(grade, self.items, required=True)
+        if grade <= 4 or (grade >= 7 and ends is None):
+            self._unused("average_wage_before_employment_ends", "retirement_date")
 
-    def _allowance(self, grade: int) -> None:
+    def _grade_5_6_options(self, grade: int) -> None:
+        """Both choices of Reg. art. 36, each apart: keep the job with the monthly allowance (¶1),
+        or, when the worker asks to end the employment, the two one-time subsidies (¶2)."""
+        keep: list[Item] = []
+        self._allowance(grade, keep)
+        self.options.append(Choice(
+            "keep_employment", self.rules.article("monthly_disability_allowance", grade),
+            "the employment relationship is kept; the employer arranges suitable work or, if it "
+            "cannot, pays the monthly allowance", keep))
+        end: list[Item] = []
+        if self.req.contract_ends is None:
+            self.notes.append("grades 5-6, end_employment option: no date employment ends "
+                              "(contract_ends), so its figures are those in force on the injury date")
+        if self._termination(grade, end, required=self.req.contract_ends is not None):
+            self.options.append(Choice(
+                "end_employment", self.rules.article("termination", grade),
+                "only if the worker asks to end the employment: the monthly allowance stops and "
+                "the two one-time subsidies replace it", end))
+
+    def _unused(self, *fields: str) -> None:
+        for name in fields:
+            if getattr(self.req, name) is not None:
+                self.warnings.append(f"{name} was ignored: it applies only to the one-time medical "
+                                     "and employment subsidies when employment ends (grades 5-10)")
+
+    def _allowance(self, grade: int, into: list[Item]) -> None:
         w, pct = self.basis, self.rules.allowance_percent[grade]
         payer: Payer = "fund" if grade <= 4 else "employer"
         article = self.rules.article("monthly_disability_allowance", grade)
         condition = "" if grade <= 4 else (" (only if the employer cannot arrange suitable work; the "
                                            "employer also pays the SI contributions on it)")
         self.add("monthly_disability_allowance", w * pct / 100, payer, article,
-                 f"{pct} % × W {money(w)}{condition}", "monthly")
-        allowance = self.items[-1].amount
+                 f"{pct} % × W {money(w)}{condition}", "monthly", into)
+        allowance = into[-1].amount
         minimum = self.figure("minimum", self.req.minimum_monthly_wage, "minimum_monthly_wage",
                               self.req.injury_date)
         if minimum is None:
@@ -181,11 +215,16 @@ class Answer:
                                  "minimum_monthly_wage")
         elif allowance < minimum:
             self.add("minimum_wage_top_up", minimum - allowance, payer, article,
-                     f"minimum wage {money(minimum)} − allowance {money(allowance)}", "monthly")
+                     f"minimum wage {money(minimum)} − allowance {money(allowance)}", "monthly", into)
 
-    def _termination(self, grade: int) -> None:
-        """One-time medical (fund) and employment (employer) subsidies: provincial tables."""
+    def _termination(self, grade: int, into: list[Item], required: bool) -> bool:
+        """One-time medical (fund) and employment (employer) subsidies: provincial tables, with
+        Guangdong's art. 35 base and Zhejiang's art. 27 ¶2 age reduction (termination.py)."""
         table = self.tables.subsidy_table(self.region, self.req.injury_date)
+        found = self._termination_base(table, required)
+        if found is None:
+            return False
+        base, label = found
         self.rows.append(PolicyRow("termination_subsidies", self.region, f"{table.period_start or '…'} "
                                    f"to {table.period_end or '…'}", table.article, table.source,
                                    table.verified))
@@ -193,71 +232,75 @@ class Answer:
             self.warnings.append(f"{self.region} termination-subsidy table used with a warning: not "
                                  f"verified ({table.source})")
         self.notes.extend(table.notes)
-        if table.base == "own_wage":
-            base, label = self.basis, "W"
-        elif table.base == "regional_average":
-            base, label = self.regional_average(), "A"
-        else:
-            assert self.req.contract_ends is not None
-            found = self.figure("provincial", self.req.provincial_average_monthly_wage,
-                                "provincial_average_monthly_wage", self.req.contract_ends)
-            if found is None:
-                raise RuleViolation(
-                    "provincial_average_monthly_wage", "compensation.provincial_average_missing",
-                    f"{self.region} bases the termination subsidies on the provincial previous-year "
-                    "average monthly wage when employment ends; none on file: pass "
-                    "provincial_average_monthly_wage")
-            base, label = found, "provincial average P"
         article = f"{self.rules.article('termination', grade)}; {table.article}"
-        for code, months, payer in (
-                ("one_time_medical_subsidy", table.medical_months[grade], self.rules.medical_subsidy_payer),
-                ("one_time_employment_subsidy", table.employment_months[grade], "employer")):
-            self.add(code, base * months, payer, article, f"{months} months × {label} {money(base)}")
+        months = table.medical_months[grade]
+        self.add("one_time_medical_subsidy", base * months, self.rules.medical_subsidy_payer, article,
+                 f"{months} months × {label}", into=into)
+        months, factor = table.employment_months[grade], self._age_factor(table)
+        self.add("one_time_employment_subsidy", base * months * factor.value, "employer", article,
+                 f"{months} months × {label}" + (
+                     "" if factor.formula == "" else f" × {factor.value:.2f}: {factor.formula}"),
+                 into=into)
+        return True
 
-    def death(self) -> None:
-        """Funeral subsidy, one-time death subsidy and dependants' pension, all by the fund (Reg. 39)."""
-        rules, a, injured = self.rules, self.regional_average(), self.req.injury_date
-        self.add("funeral_subsidy", a * rules.funeral_months, "fund", rules.article("funeral_subsidy"),
-                 f"{rules.funeral_months} months × A {money(a)}")
-        article = rules.article("one_time_death_subsidy")
-        if rules.death_subsidy == "national_income_20x":
-            income = self.tables.national_income(injured.year - 1)
-            self.rows.append(PolicyRow("national_income", "national", str(income.year),
-                                       money(income.amount), income.source, income.verified))
-            if not income.verified:
-                self.warnings.append(f"national income {income.year} used with a warning: not "
-                                     f"verified ({income.source})")
-            self.add("one_time_death_subsidy", income.amount * 20, "fund", article,
-                     f"20 × {money(income.amount)} (national urban per-capita disposable income "
-                     f"{income.year}, the year before the injury)")
-        else:
-            self.add("one_time_death_subsidy", a * 48, "fund", article,
-                     f"48 months × A {money(a)} (the 2003 Regulations set 48-60 months)")
-            self.warnings.append(f"injury before 2011: the death subsidy was 48-60 months of A as the "
-                                 f"local government fixed it; 48 months is the floor (60 months would be "
-                                 f"{money(fen(a * 60))}); check the local rule")
-        self._dependants()
+    def _termination_base(self, table: SubsidyTable, required: bool) -> tuple[Decimal, str] | None:
+        """The base and its label; None (with a note) if a figure is missing and not required."""
+        end_average = self.req.average_wage_before_employment_ends
+        if end_average is not None:
+            check_wage(end_average, "average_wage_before_employment_ends")
+        if table.base == "own_wage":
+            if table.end_average_article is None or end_average is None:
+                if table.end_average_article is not None:
+                    self.notes.append(
+                        f"{table.end_average_article}: if W is below the average monthly contribution "
+                        "wage of the 12 months before employment ends, that average is the base (within "
+                        "60-300 % of A); pass average_wage_before_employment_ends to apply it")
+                elif end_average is not None:
+                    self._unused_here("average_wage_before_employment_ends")
+                return self.basis, f"W {money(self.basis)}"
+            cap = fen(self.regional_average() * 3)
+            adjusted = end_average_base(self.basis, fen(end_average), cap, table.end_average_article)
+            return adjusted.value, f"base {money(adjusted.value)}: {adjusted.formula}"
+        if end_average is not None:
+            self._unused_here("average_wage_before_employment_ends")
+        if table.base == "regional_average":
+            a = self.regional_average()
+            return a, f"A {money(a)}"
+        on = self.req.contract_ends or self.req.injury_date
+        found = self.figure("provincial", self.req.provincial_average_monthly_wage,
+                            "provincial_average_monthly_wage", on)
+        if found is None and required:
+            raise RuleViolation(
+                "provincial_average_monthly_wage", "compensation.provincial_average_missing",
+                f"{self.region} bases the termination subsidies on the provincial previous-year "
+                "average monthly wage when employment ends; none on file: pass "
+                "provincial_average_monthly_wage")
+        if found is None:
+            self.notes.append(f"{self.region} bases the termination subsidies on the provincial "
+                              "previous-year average monthly wage when employment ends; none on file, "
+                              "so that option is not shown: pass provincial_average_monthly_wage")
+            return None
+        return found, f"provincial average P {money(found)}"
 
-    def _dependants(self) -> None:
-        if not self.req.dependants:
-            self.notes.append("no dependants given: no dependants' pension")
-            return
-        parts, total = [], 0
-        for i, dep in enumerate(self.req.dependants):
-            if dep.relation not in DEPENDANT_RELATIONS:
-                raise RuleViolation(f"dependants[{i}].relation", "compensation.relation",
-                                    f"relation {dep.relation!r}: one of {', '.join(DEPENDANT_RELATIONS)}")
-            pct = (40 if dep.relation == "spouse" else 30) + (10 if dep.orphan_or_lone_elder else 0)
-            parts.append(f"{dep.relation} {pct} %")
-            total += pct
-        if sum(d.relation == "spouse" for d in self.req.dependants) > 1:
-            raise RuleViolation("dependants", "compensation.two_spouses", "at most one spouse")
-        uncapped = fen(self.basis * total / 100)
-        shown = " + ".join(parts) + f" = {total} % × W {money(self.basis)} = {money(uncapped)}"
-        if uncapped > self.own:
-            shown += (f", capped at the deceased's own wage {money(self.own)} (the pensions together may "
-                      "not exceed 生前的工资)")
-        self.add("dependant_pension", min(uncapped, self.own), "fund",
-                 self.rules.article("dependant_pension"), shown, "monthly")
-        self.notes.append("each dependant must have relied on the deceased for their main livelihood "
-                          "and meet MOLSS Order 18 art. 3 (age or incapacity); not checked here")
+    def _unused_here(self, name: str) -> None:
+        self.warnings.append(f"{name} was ignored: {self.region}'s termination subsidies do not use it")
+
+    def _age_factor(self, table: SubsidyTable) -> Adjusted:
+        rule, retirement, ends = table.employment_age_reduction, self.req.retirement_date, \
+            self.req.contract_ends
+        if rule is None:
+            if retirement is not None:
+                self._unused_here("retirement_date")
+            return Adjusted(Decimal(1), "")
+        if retirement is None or ends is None:
+            missing = " and ".join(n for n, v in (("contract_ends", ends), ("retirement_date", retirement))
+                                   if v is None)
+            self.notes.append(f"{rule.article}: the employment subsidy falls near retirement; not "
+                              f"applied: pass {missing}")
+            return Adjusted(Decimal(1), "")
+        factor = age_factor(ends, retirement, rule)
+        if factor.value == 0:
+            self.warnings.append("employment ends on or after the statutory retirement date: no "
+                                 "employment subsidy; a worker drawing a pension may get neither "
+                                 "subsidy (statutes.md §2.6, the 2014 Zhejiang rule)")
+        return factor
