@@ -220,7 +220,13 @@ class Answer:
     def _termination(self, grade: int, into: list[Item], required: bool) -> bool:
         """One-time medical (fund) and employment (employer) subsidies: provincial tables, with
         Guangdong's art. 35 base and Zhejiang's art. 27 ¶2 age reduction (termination.py)."""
-        table = self.tables.subsidy_table(self.region, self.req.injury_date)
+        try:
+            table = self.tables.subsidy_table(self.region, self.req.injury_date)
+        except RuleViolation as missing:
+            if required:
+                raise
+            self.notes.append(f"the end_employment option is not shown: {missing.message}")
+            return False
         found = self._termination_base(table, required)
         if found is None:
             return False

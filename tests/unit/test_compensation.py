@@ -154,6 +154,11 @@ def test_zhejiang_grade_6_without_a_provincial_average_shows_only_keeping_the_jo
     result = estimate(replace(BASE, region="zhejiang", grade=6))
     assert [o.code for o in result.options] == ["keep_employment"]
     assert any("provincial_average_monthly_wage" in n for n in result.notes)
+    beijing = estimate(replace(BASE, region="beijing", grade=5))  # no table on file (statutes.md)
+    assert [o.code for o in beijing.options] == ["keep_employment"]
+    assert any("end_employment option is not shown" in n for n in beijing.notes)
+    assert rule(estimate, replace(BASE, region="beijing", grade=5,
+                                  contract_ends=date(2026, 1, 1))).field == "region"
 
 
 def test_guangdong_bases_on_the_wage_zhejiang_on_the_provincial_average() -> None:
