@@ -37,6 +37,7 @@ def death_items(answer: Answer) -> None:
     else:
         _death_subsidy(answer, timing)
     _dependants(answer, timing)
+    answer.ignored("average_wage_before_employment_ends", "retirement_date")
 
 
 def _death_subsidy(answer: Answer, timing: str) -> None:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from domain.compensation.data import CompensationTables
 from domain.compensation.death import death_items
+from domain.compensation.disability import disability_items
 from domain.compensation.items import Answer, Choice, Item, PolicyRow, check_wage, fen, money
 from domain.compensation.payloads import (
     Dependant,
@@ -66,7 +67,7 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
     if req.death:
         death_items(answer)
     else:
-        answer.disability()
+        disability_items(answer)
     answer.notes.extend(_legal_notes(req, region, rules.article("not_enrolled")))
     items = _payers(answer.items, answer)
     once = _totals(i for i in items if i.frequency == "once")

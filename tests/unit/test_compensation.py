@@ -216,6 +216,8 @@ def test_a_grade_1_to_4_worker_dying_after_the_suspension_period() -> None:
     unsaid = estimate(replace(died, grade=None, died_after_suspension=None))
     assert "one_time_death_subsidy" in items(unsaid)
     assert any("died_after_suspension not given" in w for w in unsaid.warnings)
+    ignored = estimate(replace(died, retirement_date=date(2040, 1, 1)))
+    assert any("retirement_date was ignored" in w for w in ignored.warnings)
     old = estimate(replace(died, injury_date=date(2010, 6, 1)))
     assert "Reg. (2003) art. 37 ¶3" in item(old, "funeral_subsidy").article
     assert "one_time_death_subsidy" not in items(old)
