@@ -471,3 +471,29 @@ def test_payer_totals_add_up_and_items_are_in_fen(wage: Decimal, average: Decima
         (i.amount for i in result.items if i.code == "dependant_pension"), D(0))
     assert all(i.amount == i.amount.quantize(D("0.01")) and i.amount >= 0 for i in result.items)
     assert enrolled or result.once.fund == result.monthly.fund == 0
+
+
+RELATIONS = st.sampled_from(["child", "parent", "grandparent", "grandchild", "sibling"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(WAGES, AVERAGES, st.booleans(), st.lists(st.tuples(RELATIONS, st.booleans()), max_size=8),
+       st.booleans())
+def test_dependants_pensions_never_exceed_the_own_wage_and_share_the_cut_fairly(
+        wage: Decimal, average: Decimal, spouse: bool, others: list[tuple[str, bool]],
+        lone_spouse: bool) -> None:
+    """Reg. art. 39(2): the sum ≤ the deceased's own wage; when capped it is exactly that, and each
+    dependant keeps the same share of their uncapped pension, to within a fen."""
+    deps = ((Dependant("spouse", lone_spouse),) if spouse else ()) + tuple(
+        Dependant(r, lone) for r, lone in others)
+    result = estimate(replace(_req(1, wage, average, "guangdong", False), grade=None, death=True,
+                              nursing_level=None, dependants=deps))
+    shares = result.dependant_pensions
+    total = sum((s.amount for s in shares), D(0))
+    uncapped = sum((s.uncapped for s in shares), D(0))
+    own = result.wage_basis.own_average
+    assert total == min(uncapped, own) and all(s.cut >= 0 for s in shares)
+    for s in shares:
+        assert s.amount + s.cut == s.uncapped
+        if uncapped > own:
+            assert abs(s.amount - s.uncapped * own / uncapped) < D("0.01")
