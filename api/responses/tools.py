@@ -11,7 +11,13 @@ from pydantic import BaseModel, Field
 
 from domain.compensation.expenses import ReviewItem
 from domain.compensation.items import Item, PolicyRow
-from domain.compensation.payloads import NegotiationRange, Totals, WageBasis
+from domain.compensation.payloads import (
+    DependantShare,
+    NegotiationRange,
+    Option,
+    Totals,
+    WageBasis,
+)
 
 # ---- the expense ledger ------------------------------------------------------------------------
 
@@ -119,6 +125,11 @@ class EstimateOut(BaseModel):
     notes: list[str]
     policy_rows: list[PolicyRow]
     suggested_negotiation_range: NegotiationRange
+    options: list[Option] = Field(description="grades 5-6 (Reg. art. 36): keep_employment and "
+                                  "end_employment, each with its own items and totals (the common "
+                                  "items plus its own), never added together")
+    dependant_pensions: list[DependantShare] = Field(description="a death: each dependant's pension, "
+                                                     "the cut the cap takes shared in proportion")
 
 
 class AppraisalUsed(BaseModel):

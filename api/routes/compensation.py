@@ -57,6 +57,9 @@ class EstimateIn(_Body):
     region: str = Field(min_length=1, max_length=40)
     injury_date: date
     grade: StrictInt | None = Field(default=None, ge=1, le=10)
+    died_after_suspension: StrictBool | None = Field(
+        default=None, description="a death: false = during the paid suspension period (Reg. art. 39 "
+        "¶2), true = after it, for a grade 1-4 worker (¶3: no one-time death subsidy); give the grade")
     death: StrictBool = Field(default=False, validate_default=True)
     monthly_wage: Wage | None = None
     wages_12_months: list[Wage] | None = Field(default=None, min_length=1, max_length=12,
@@ -70,12 +73,24 @@ class EstimateIn(_Body):
     nursing_level: Literal["complete", "mostly", "partly"] | None = None
     suspension_months: StrictInt | None = Field(default=None, ge=0, le=24)
     third_party_liable: StrictBool = False
+    average_wage_before_employment_ends: Wage | None = Field(
+        default=None, description="the average monthly contribution wage of the 12 months before "
+        "employment ends (Guangdong art. 35: the termination subsidies' base when above W)")
+    retirement_date: date | None = Field(
+        default=None, description="the worker's statutory retirement date (Zhejiang art. 27 ¶2: "
+        "the employment subsidy falls near retirement)")
 
     @field_validator("death")
     @classmethod
     def _grade_or_death(cls, death: bool, info: ValidationInfo) -> bool:
-        if "grade" in info.data and death == (info.data["grade"] is not None):
-            raise ValueError("give either grade (1-10) or death: true, not both and not neither")
+        if "grade" not in info.data:
+            return death
+        after = info.data.get("died_after_suspension") is True
+        if not death and info.data["grade"] is None:
+            raise ValueError("give either grade (1-10) or death: true, not neither")
+        if death and info.data["grade"] is not None and not after:
+            raise ValueError("give either grade (1-10) or death: true, not both (a grade with a death "
+                             "only with died_after_suspension: true, Reg. art. 39 ¶3)")
         return death
 
     @field_validator("wages_12_months")
@@ -97,6 +112,9 @@ class EstimateIn(_Body):
             dependants=tuple(Dependant(d.relation, d.orphan_or_lone_elder) for d in self.dependants),
             nursing_level=self.nursing_level, suspension_months=self.suspension_months,
             third_party_liable=self.third_party_liable,
+            died_after_suspension=self.died_after_suspension,
+            average_wage_before_employment_ends=self.average_wage_before_employment_ends,
+            retirement_date=self.retirement_date,
         )
 
 
@@ -117,7 +135,8 @@ async def case_compensation(
         grade: Annotated[int | None, Query(ge=1, le=10)] = None, contract_ends: date | None = None,
         nursing_level: Literal["complete", "mostly", "partly"] | None = None,
         suspension_months: Annotated[int | None, Query(ge=0, le=24)] = None,
-        third_party_liable: bool = False) -> dict[str, Any]:
+        third_party_liable: bool = False, average_wage_before_employment_ends: Wage | None = None,
+        retirement_date: date | None = None) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
@@ -138,6 +157,8 @@ async def case_compensation(
         provincial_average_monthly_wage=provincial_average_monthly_wage,
         minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
         nursing_level=nursing_level, suspension_months=months, third_party_liable=third_party_liable,
+        average_wage_before_employment_ends=average_wage_before_employment_ends,
+        retirement_date=retirement_date,
     ), _tables(request))
     answer = estimate_json(result)
     if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):
@@ -170,7 +191,8 @@ def _why(view: CaseView, appraisal: Appraisal | None) -> str:
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:
-    """The estimate as JSON: money as strings in yuan, totals grouped, the negotiation range apart."""
+    """The estimate as JSON: money as strings in yuan, totals grouped, the negotiation range apart;
+    grades 5-6: the two options, each with its totals; a death: each dependant's pension."""
     data: dict[str, Any] = _ESTIMATE.dump_python(result, mode="json")
     return {
         "rule_set": {"name": data["rule_set"], "title": data["rule_set_title"]},
@@ -181,6 +203,8 @@ def estimate_json(result: Estimate) -> dict[str, Any]:
         "notes": data["notes"],
         "policy_rows": data["policy_rows"],
         "suggested_negotiation_range": data["suggested_negotiation_range"],
+        "options": data["options"],
+        "dependant_pensions": data["dependant_pensions"],
     }
 
 

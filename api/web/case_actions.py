@@ -135,7 +135,9 @@ async def case_claim(request: Request, user: User, id: str, fmt: str) -> Respons
 
 COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_ends",
                        "nursing_level", "regional_average_monthly_wage",
-                       "minimum_monthly_wage", "third_party_liable")
+                       "minimum_monthly_wage", "third_party_liable",
+                       "provincial_average_monthly_wage", "average_wage_before_employment_ends",
+                       "retirement_date")
 
 
 @router.get("/cases/{id}/compensation", response_class=HTMLResponse, name="web_compensation")
@@ -158,13 +160,14 @@ async def compensation(request: Request, user: User, id: str) -> Response:
             status, error = _status(refused), _error(refused, "compensation")
     return page(request, "case_compensation.html", status, user=user, id=id, form=filled,
                 result=result, error=error, items_zh=labels.COMPENSATION_ITEMS,
-                payers_zh=labels.PAYERS)
+                payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS)
 
 
 def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     """The query as the API's arguments; a value of the wrong form is a 422 naming its field."""
     args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes"}
-    for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage"):
+    for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage",
+                 "provincial_average_monthly_wage", "average_wage_before_employment_ends"):
         if filled[name]:
             args[name] = _money(name, filled[name])
     for name in ("grade", "suspension_months"):
@@ -174,12 +177,12 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
             args[name] = int(filled[name])
     if filled["grade"] and not 1 <= args["grade"] <= 10:
         raise ApiError(422, "grade.range", "grade must be 1 to 10", "grade")
-    if filled["contract_ends"]:
-        try:
-            args["contract_ends"] = date.fromisoformat(filled["contract_ends"])
-        except ValueError:
-            raise ApiError(422, "contract_ends.invalid", "contract_ends must be a date",
-                           "contract_ends") from None
+    for name in ("contract_ends", "retirement_date"):
+        if filled[name]:
+            try:
+                args[name] = date.fromisoformat(filled[name])
+            except ValueError:
+                raise ApiError(422, f"{name}.invalid", f"{name} must be a date", name) from None
     if filled["nursing_level"] in ("complete", "mostly", "partly"):
         args["nursing_level"] = filled["nursing_level"]
     return args

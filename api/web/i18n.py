@@ -98,6 +98,13 @@ WORDS: dict[str, dict[str, str]] = {
         "grade_given": "手工指定", "wage_basis": "本人工资", "payer": "支付方", "once": "一次性",
         "monthly": "按月", "negotiation": "协商参考区间", "sources": "所用数据及来源",
         "unverified": "未核实",
+        "provincial_average": "解除劳动关系时上年度全省职工月平均工资（元，浙江；不填按数据表）",
+        "average_before_end": "解除劳动关系前 12 个月平均月缴费工资（元，广东第三十五条）",
+        "retirement_date": "法定退休日期（浙江第二十七条：临近退休递减就业补助金）",
+        "options": "五至六级：两种选择，分别计算，不相加",
+        "options_hint": "保留劳动关系按月领取伤残津贴，或职工本人提出解除劳动关系领取两项一次性补助金；"
+                        "合计含上表的共同项目。",
+        "option_totals": "此选择合计",
         "reviews": "职工信息变更审核",
         "reviews_hint": "职工通过个人链接提交的变更，通过后即写入员工档案，结果会通知职工。",
         "field": "项目", "before": "档案现值", "after": "申请变更为", "approve_change": "通过并更新档案",
@@ -211,6 +218,17 @@ WORDS: dict[str, dict[str, str]] = {
         "wage_basis": "Wage basis", "payer": "Payer", "once": "Once", "monthly": "Monthly",
         "negotiation": "Range for the negotiation", "sources": "Figures used and their sources",
         "unverified": "unverified",
+        "provincial_average": "Provincial average monthly wage when employment ends (Zhejiang; "
+                              "empty: the data table)",
+        "average_before_end": "Average monthly contribution wage of the 12 months before employment "
+                              "ends (Guangdong art. 35)",
+        "retirement_date": "Statutory retirement date (Zhejiang art. 27: the employment subsidy "
+                           "falls near retirement)",
+        "options": "Grades 5-6: two choices, each on its own, not added together",
+        "options_hint": "Keep the job with the monthly allowance, or the worker asks to end the "
+                        "employment and gets the two one-time subsidies; the totals include the "
+                        "common items above.",
+        "option_totals": "This choice in all",
         "reviews": "Employee change reviews", "reviews_hint": "Changes employees proposed "
         "through their personal link: approving writes them to the employee record; the "
         "employee is told the outcome.",

@@ -31,6 +31,21 @@ _SECTIONS = ("regions", "termination_subsidies", "national_income", "average_wag
 
 
 @dataclass(frozen=True)
+class AgeReduction:
+    """The employment subsidy falls near retirement: `percent_per_year` for each year of age past the
+    mark `within_years` before the statutory retirement date (Zhejiang art. 27 ¶2).
+
+    counting "full_years": a year counts once the worker has completed it past the mark (周岁, the
+    statute's "每增加一周岁"; the 2014 Zhejiang rule's "每满一周年"); "started_years": any part
+    of a year counts (under 5 years left means at least one step). statutes.md §2.6 [?]."""
+
+    within_years: int
+    percent_per_year: int
+    counting: Literal["full_years", "started_years"]
+    article: str
+
+
+@dataclass(frozen=True)
 class SubsidyTable:
     """A province's one-time medical and employment subsidy months for grades 5-10 (statutes.md §2.6)."""
 
@@ -45,6 +60,10 @@ class SubsidyTable:
     source: str
     verified: bool
     document: str | None = None  # the issuing document (number and title); None: not identified
+    # own-wage base: the article that makes the 12-month average before employment ends the base
+    # when it is higher than W (Guangdong art. 35); None: no such rule
+    end_average_article: str | None = None
+    employment_age_reduction: AgeReduction | None = None
 
 
 @dataclass(frozen=True)
@@ -275,7 +294,27 @@ def _subsidy_row(row: Mapping[str, Any]) -> SubsidyTable:
         employment_months=_months(row, "employment_months"),
         article=_text(row, "article"), notes=tuple(str(n) for n in row.get("notes") or ()),
         source=_text(row, "source"), verified=_flag(row), document=document(row, _KIND),
+        end_average_article=_text(row, "end_average_article") if row.get("end_average_article")
+        else None,
+        employment_age_reduction=_reduction(row),
     )
+
+
+def _reduction(row: Mapping[str, Any]) -> AgeReduction | None:
+    raw = row.get("employment_age_reduction")
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise RowError(row, "employment_age_reduction", "must be an object or null", _KIND)
+    within, percent, counting = raw.get("within_years"), raw.get("percent_per_year"), raw.get("counting")
+    if (not isinstance(within, int) or isinstance(within, bool) or not 1 <= within <= 15
+            or not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100):
+        raise RowError(row, "employment_age_reduction",
+                       "needs within_years 1-15 and percent_per_year 1-100 (whole numbers)", _KIND)
+    if counting not in ("full_years", "started_years"):
+        raise RowError(row, "employment_age_reduction", "counting must be full_years or started_years",
+                       _KIND)
+    return AgeReduction(within, percent, counting, _text(raw, "article"))
 
 
 def _income_row(row: Mapping[str, Any]) -> NationalIncome:

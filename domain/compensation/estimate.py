@@ -8,12 +8,16 @@ from decimal import Decimal
 from typing import Literal
 
 from domain.compensation.data import CompensationTables
-from domain.compensation.items import Answer, Item, PolicyRow, check_wage, fen, money
+from domain.compensation.death import death_items
+from domain.compensation.disability import disability_items
+from domain.compensation.items import Answer, Choice, Item, PolicyRow, check_wage, fen, money
 from domain.compensation.payloads import (
     Dependant,
+    DependantShare,
     Estimate,
     EstimateRequest,
     NegotiationRange,
+    Option,
     Totals,
     WageBasis,
 )
@@ -21,8 +25,8 @@ from domain.compensation.rules import NURSING_LEVELS, rule_set_for
 from domain.shared.errors import RuleViolation
 
 __all__ = [
-    "Dependant", "Estimate", "EstimateRequest", "Item", "NegotiationRange", "PolicyRow", "Totals",
-    "WageBasis", "estimate", "wage_basis",
+    "Dependant", "DependantShare", "Estimate", "EstimateRequest", "Item", "NegotiationRange", "Option",
+    "PolicyRow", "Totals", "WageBasis", "estimate", "wage_basis",
 ]
 
 NEGOTIATION_MARGIN = Decimal("0.20")    # product heuristic, not law
@@ -61,24 +65,37 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
                                "(common practice, not fixed by statute; statutes.md §2.1)")
     answer.suspension(own)
     if req.death:
-        answer.death()
+        death_items(answer)
     else:
-        answer.disability()
+        disability_items(answer)
     answer.notes.extend(_legal_notes(req, region, rules.article("not_enrolled")))
-    items = tuple(answer.items if req.si_enrolled else (_employer_pays(i, answer) for i in answer.items))
+    items = _payers(answer.items, answer)
     once = _totals(i for i in items if i.frequency == "once")
     monthly = _totals(i for i in items if i.frequency == "monthly")
     return Estimate(
         rule_set=rules.name, rule_set_title=rules.title, wage_basis=wage, items=items, once=once,
         monthly=monthly, warnings=tuple(answer.warnings), notes=tuple(answer.notes),
         policy_rows=tuple(answer.rows), suggested_negotiation_range=_negotiation(once, monthly),
+        options=tuple(_option(c, items, answer) for c in answer.options),
+        dependant_pensions=answer.shares,
     )
 
 
+def _payers(items: Iterable[Item], answer: Answer) -> tuple[Item, ...]:
+    return tuple(items if answer.req.si_enrolled else (_employer_pays(i, answer) for i in items))
+
+
+def _option(choice: Choice, common: tuple[Item, ...], answer: Answer) -> Option:
+    """A grade 5-6 choice: its own items; totals of the common items plus these (never both choices)."""
+    own = _payers(choice.items, answer)
+    every = (*common, *own)
+    return Option(code=choice.code, article=choice.article, condition=choice.condition, items=own,
+                  once=_totals(i for i in every if i.frequency == "once"),
+                  monthly=_totals(i for i in every if i.frequency == "monthly"))
+
+
 def _check_shape(req: EstimateRequest) -> None:
-    if req.death == (req.grade is not None):
-        raise RuleViolation("grade", "compensation.grade_or_death",
-                            "give either a disability grade (1-10) or death, not both and not neither")
+    _check_death(req)
     if req.grade is not None and (isinstance(req.grade, bool) or req.grade not in range(1, 11)):
         raise RuleViolation("grade", "grade.out_of_range",
                             f"grade {req.grade}: disability grades run from 1 (most severe) to 10")
@@ -98,6 +115,24 @@ def _check_shape(req: EstimateRequest) -> None:
         raise RuleViolation("suspension_months", "compensation.suspension_too_long",
                             f"suspension_months {req.suspension_months}: paid suspension lasts at most "
                             "12 months, extendable by at most 12 (Reg. art. 33)")
+
+
+def _check_death(req: EstimateRequest) -> None:
+    """A grade, or a death; a death with a grade only after the suspension period (Reg. art. 39)."""
+    if req.died_after_suspension is not None and not req.death:
+        raise RuleViolation("died_after_suspension", "compensation.timing_without_death",
+                            "died_after_suspension applies only to a work-related death (Reg. art. 39)")
+    if req.death and req.died_after_suspension:
+        if req.grade is None or isinstance(req.grade, bool) or req.grade not in range(1, 5):
+            raise RuleViolation(
+                "grade", "compensation.death_after_suspension_grade",
+                f"grade {req.grade}: a death after the paid suspension period carries benefits only "
+                "for a worker appraised at grade 1-4 (Reg. art. 39 ¶3); give that grade")
+        return
+    if req.death == (req.grade is not None):
+        raise RuleViolation("grade", "compensation.grade_or_death",
+                            "give either a disability grade (1-10) or death, not both and not neither "
+                            "(a grade with death only with died_after_suspension, Reg. art. 39 ¶3)")
 
 
 def _own_average(req: EstimateRequest) -> tuple[Decimal, int]:
@@ -155,7 +190,7 @@ def _legal_notes(req: EstimateRequest, region: str, not_enrolled: str) -> list[s
             "to advance the fund items, which the fund then recovers from the employer (SIL art. 41; "
             "先行支付暂行办法 arts. 6-8). After the employer enrols and pays the arrears, the fund covers "
             "only newly arising costs (Reg. art. 62 ¶3).")
-        if region == "zhejiang" and req.grade is not None and req.grade <= 4:
+        if region == "zhejiang" and not req.death and req.grade is not None and req.grade <= 4:
             notes.append(
                 f"Zhejiang art. 34: for an unenrolled grade {req.grade} worker the employer may instead pay "
                 f"a lump sum of {ZHEJIANG_UNENROLLED_MULTIPLES[req.grade]} × the provincial previous-year "

@@ -1,4 +1,5 @@
-"""The line items of a compensation estimate, built from the rule set and the data rows.
+"""The line items of a compensation estimate and the Answer that collects them (the items are
+made in disability.py, termination.py and death.py from the rule set and the data rows).
 
 Codes are stable (the API and its clients use them): suspension_wages, one_time_disability_subsidy,
 monthly_disability_allowance, minimum_wage_top_up, nursing_care, one_time_medical_subsidy,
@@ -9,17 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from domain.compensation.data import CompensationTables, WageScope
-from domain.compensation.rules import DEPENDANT_RELATIONS, Payer, RuleSet
+from domain.compensation.money import FEN, fen, money
+from domain.compensation.rules import Payer, RuleSet
 from domain.shared.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from domain.compensation.payloads import EstimateRequest
+    from domain.compensation.payloads import DependantShare, EstimateRequest
 
-FEN = Decimal("0.01")
+__all__ = ["FEN", "Answer", "Choice", "Item", "PolicyRow", "check_wage", "fen", "money"]
+
 Frequency = Literal["once", "monthly"]
 NURSING_WORDS = {"complete": "completely unable to care for oneself",
                  "mostly": "mostly unable to care for oneself", "partly": "partly unable to care for oneself"}
@@ -40,6 +43,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a grade 5-6 worker (Reg. art. 36): a code, its article, when it applies, items."""
+
+    code: str
+    article: str
+    condition: str
+    items: list[Item]
+
+
+@dataclass(frozen=True)
 class PolicyRow:
     """A figure the estimate used and where it came from; verified None = given by the caller."""
 
@@ -49,14 +62,6 @@ class PolicyRow:
     value: str
     source: str
     verified: bool | None
-
-
-def fen(amount: Decimal) -> Decimal:
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
 
 
 def check_wage(value: Decimal, field: str, limit: Decimal = MAX_MONTHLY_WAGE) -> Decimal:
@@ -84,10 +89,13 @@ class Answer:
             self.warnings.append(f"rule set {rules.name} used with a warning: {rules.source}")
         self.basis = self.own = Decimal(0)
         self._average: Decimal | None = None
+        self.options: list[Choice] = []
+        self.shares: tuple[DependantShare, ...] = ()
 
     def add(self, code: str, amount: Decimal, payer: Payer, article: str, formula: str,
-            frequency: Frequency = "once") -> None:
-        self.items.append(Item(code, fen(amount), payer, article, formula, frequency))
+            frequency: Frequency = "once", into: list[Item] | None = None) -> None:
+        (self.items if into is None else into).append(
+            Item(code, fen(amount), payer, article, formula, frequency))
 
     def regional_average(self) -> Decimal:
         """A: the request's figure, else the data row in force on the injury date; else refuse."""
@@ -139,125 +147,9 @@ class Answer:
             self.add("suspension_wages", own * months, "employer", article,
                      f"original wage {money(own)} × {months} months (no 60-300 % bound)")
 
-    def disability(self) -> None:
-        grade, w, rules = self.req.grade, self.basis, self.rules
-        assert grade is not None
-        n = rules.disability_months[grade]
-        self.add("one_time_disability_subsidy", w * n, "fund",
-                 rules.article("one_time_disability_subsidy", grade), f"{n} months × W {money(w)}")
-        ends = self.req.contract_ends
-        if grade <= 4 or (grade <= 6 and ends is None):
-            self._allowance(grade)
-        elif grade <= 6:
-            self.notes.append("grades 5-6: the monthly allowance stops when employment ends; the "
-                              "termination subsidies replace it (Reg. art. 36 ¶2)")
-        if self.req.nursing_level is not None:
-            pct, a = rules.nursing_percent[self.req.nursing_level], self.regional_average()
-            self.add("nursing_care", a * pct / 100, "fund", rules.article("nursing_care"),
-                     f"{pct} % × A {money(a)} ({NURSING_WORDS[self.req.nursing_level]})", "monthly")
-        if grade <= 4 and ends is not None:
-            self.warnings.append("grades 1-4 keep the employment relationship (Reg. art. 35): "
-                                 "contract_ends was ignored and no termination subsidies apply")
-        elif grade >= 5 and ends is None:
-            self.notes.append("the one-time medical and employment subsidies are due only when "
-                              "employment ends (Reg. arts. 36-37); pass contract_ends to include them")
-        elif grade >= 5:
-            self._termination(grade)
-
-    def _allowance(self, grade: int) -> None:
-        w, pct = self.basis, self.rules.allowance_percent[grade]
-        payer: Payer = "fund" if grade <= 4 else "employer"
-        article = self.rules.article("monthly_disability_allowance", grade)
-        condition = "" if grade <= 4 else (" (only if the employer cannot arrange suitable work; the "
-                                           "employer also pays the SI contributions on it)")
-        self.add("monthly_disability_allowance", w * pct / 100, payer, article,
-                 f"{pct} % × W {money(w)}{condition}", "monthly")
-        allowance = self.items[-1].amount
-        minimum = self.figure("minimum", self.req.minimum_monthly_wage, "minimum_monthly_wage",
-                              self.req.injury_date)
-        if minimum is None:
-            self.warnings.append(f"no minimum wage on file for {self.region}: the top-up of the "
-                                 "allowance to the local minimum wage was not checked; pass "
-                                 "minimum_monthly_wage")
-        elif allowance < minimum:
-            self.add("minimum_wage_top_up", minimum - allowance, payer, article,
-                     f"minimum wage {money(minimum)} − allowance {money(allowance)}", "monthly")
-
-    def _termination(self, grade: int) -> None:
-        """One-time medical (fund) and employment (employer) subsidies: provincial tables."""
-        table = self.tables.subsidy_table(self.region, self.req.injury_date)
-        self.rows.append(PolicyRow("termination_subsidies", self.region, f"{table.period_start or '…'} "
-                                   f"to {table.period_end or '…'}", table.article, table.source,
-                                   table.verified))
-        if not table.verified:
-            self.warnings.append(f"{self.region} termination-subsidy table used with a warning: not "
-                                 f"verified ({table.source})")
-        self.notes.extend(table.notes)
-        if table.base == "own_wage":
-            base, label = self.basis, "W"
-        elif table.base == "regional_average":
-            base, label = self.regional_average(), "A"
-        else:
-            assert self.req.contract_ends is not None
-            found = self.figure("provincial", self.req.provincial_average_monthly_wage,
-                                "provincial_average_monthly_wage", self.req.contract_ends)
-            if found is None:
-                raise RuleViolation(
-                    "provincial_average_monthly_wage", "compensation.provincial_average_missing",
-                    f"{self.region} bases the termination subsidies on the provincial previous-year "
-                    "average monthly wage when employment ends; none on file: pass "
-                    "provincial_average_monthly_wage")
-            base, label = found, "provincial average P"
-        article = f"{self.rules.article('termination', grade)}; {table.article}"
-        for code, months, payer in (
-                ("one_time_medical_subsidy", table.medical_months[grade], self.rules.medical_subsidy_payer),
-                ("one_time_employment_subsidy", table.employment_months[grade], "employer")):
-            self.add(code, base * months, payer, article, f"{months} months × {label} {money(base)}")
-
-    def death(self) -> None:
-        """Funeral subsidy, one-time death subsidy and dependants' pension, all by the fund (Reg. 39)."""
-        rules, a, injured = self.rules, self.regional_average(), self.req.injury_date
-        self.add("funeral_subsidy", a * rules.funeral_months, "fund", rules.article("funeral_subsidy"),
-                 f"{rules.funeral_months} months × A {money(a)}")
-        article = rules.article("one_time_death_subsidy")
-        if rules.death_subsidy == "national_income_20x":
-            income = self.tables.national_income(injured.year - 1)
-            self.rows.append(PolicyRow("national_income", "national", str(income.year),
-                                       money(income.amount), income.source, income.verified))
-            if not income.verified:
-                self.warnings.append(f"national income {income.year} used with a warning: not "
-                                     f"verified ({income.source})")
-            self.add("one_time_death_subsidy", income.amount * 20, "fund", article,
-                     f"20 × {money(income.amount)} (national urban per-capita disposable income "
-                     f"{income.year}, the year before the injury)")
-        else:
-            self.add("one_time_death_subsidy", a * 48, "fund", article,
-                     f"48 months × A {money(a)} (the 2003 Regulations set 48-60 months)")
-            self.warnings.append(f"injury before 2011: the death subsidy was 48-60 months of A as the "
-                                 f"local government fixed it; 48 months is the floor (60 months would be "
-                                 f"{money(fen(a * 60))}); check the local rule")
-        self._dependants()
-
-    def _dependants(self) -> None:
-        if not self.req.dependants:
-            self.notes.append("no dependants given: no dependants' pension")
-            return
-        parts, total = [], 0
-        for i, dep in enumerate(self.req.dependants):
-            if dep.relation not in DEPENDANT_RELATIONS:
-                raise RuleViolation(f"dependants[{i}].relation", "compensation.relation",
-                                    f"relation {dep.relation!r}: one of {', '.join(DEPENDANT_RELATIONS)}")
-            pct = (40 if dep.relation == "spouse" else 30) + (10 if dep.orphan_or_lone_elder else 0)
-            parts.append(f"{dep.relation} {pct} %")
-            total += pct
-        if sum(d.relation == "spouse" for d in self.req.dependants) > 1:
-            raise RuleViolation("dependants", "compensation.two_spouses", "at most one spouse")
-        uncapped = fen(self.basis * total / 100)
-        shown = " + ".join(parts) + f" = {total} % × W {money(self.basis)} = {money(uncapped)}"
-        if uncapped > self.own:
-            shown += (f", capped at the deceased's own wage {money(self.own)} (the pensions together may "
-                      "not exceed 生前的工资)")
-        self.add("dependant_pension", min(uncapped, self.own), "fund",
-                 self.rules.article("dependant_pension"), shown, "monthly")
-        self.notes.append("each dependant must have relied on the deceased for their main livelihood "
-                          "and meet MOLSS Order 18 art. 3 (age or incapacity); not checked here")
+    def ignored(self, *fields: str) -> None:
+        """A warning for each field given that this estimate does not use."""
+        for name in fields:
+            if getattr(self.req, name) is not None:
+                self.warnings.append(f"{name} was ignored: it applies only to the one-time medical "
+                                     "and employment subsidies when employment ends (grades 5-10)")

@@ -37,6 +37,13 @@ class EstimateRequest:
     nursing_level: str | None = None
     suspension_months: int | None = None
     third_party_liable: bool = False
+    # a death: None = not said (all three items, with a warning), False = during the paid
+    # suspension period (Reg. art. 39 ¶2), True = after it, which needs the grade 1-4 (¶3)
+    died_after_suspension: bool | None = None
+    # Guangdong art. 35: the average monthly contribution wage of the 12 months before employment ends
+    average_wage_before_employment_ends: Decimal | None = None
+    # the worker's statutory retirement date (Zhejiang art. 27 ¶2: the employment subsidy's reduction)
+    retirement_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,32 @@ class NegotiationRange:
 
 
 @dataclass(frozen=True)
+class DependantShare:
+    """One dependant's monthly pension: the percentage of W, the cut the cap takes, the amount."""
+
+    relation: str
+    orphan_or_lone_elder: bool
+    percent: int
+    uncapped: Decimal
+    cut: Decimal
+    amount: Decimal
+    formula: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One of the choices the law leaves to the worker (grades 5-6, Reg. art. 36): its own items;
+    `once` and `monthly` are what the choice comes to in all (the estimate's items plus these)."""
+
+    code: str
+    article: str
+    condition: str
+    items: tuple[Item, ...]
+    once: Totals
+    monthly: Totals
+
+
+@dataclass(frozen=True)
 class Estimate:
     rule_set: str
     rule_set_title: str
@@ -83,3 +116,5 @@ class Estimate:
     notes: tuple[str, ...]
     policy_rows: tuple[PolicyRow, ...]
     suggested_negotiation_range: NegotiationRange
+    options: tuple[Option, ...] = ()
+    dependant_pensions: tuple[DependantShare, ...] = ()

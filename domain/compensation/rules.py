@@ -35,6 +35,7 @@ class RuleSet:
     allowance_percent: MappingProxyType[int, int]      # monthly disability allowance, % of W
     nursing_percent: MappingProxyType[str, int]        # nursing fee, % of A
     funeral_months: int                                # funeral subsidy, × A
+    pension_percent: MappingProxyType[str, int]        # dependants' pension, % of W (see below)
     death_subsidy: DeathSubsidy
     medical_subsidy_payer: Payer                       # one-time medical subsidy (grades 5-10)
     articles: MappingProxyType[str, str]
@@ -55,6 +56,10 @@ def _grades(*values: int) -> MappingProxyType[int, int]:
 
 _ALLOWANCE = _grades(90, 85, 80, 75, 70, 60)
 _NURSING = MappingProxyType({"complete": 50, "mostly": 40, "partly": 30})
+# Dependants' pension, % of W a month: the spouse, each other dependant, and the addition for a
+# lone elder (孤寡老人) or an orphan; together capped at the deceased's own wage (Reg. art. 39(2),
+# 2003: art. 37(2); statutes.md §2.5)
+_PENSION = MappingProxyType({"spouse": 40, "other": 30, "orphan_or_lone_elder": 10})
 
 REG_2010 = RuleSet(
     name="reg_2010",
@@ -62,7 +67,7 @@ REG_2010 = RuleSet(
     valid_from=date(2011, 1, 1), valid_to=None,
     disability_months=_grades(27, 25, 23, 21, 18, 16, 13, 11, 9, 7),
     allowance_percent=_ALLOWANCE, nursing_percent=_NURSING, funeral_months=6,
-    death_subsidy="national_income_20x", medical_subsidy_payer="fund",
+    pension_percent=_PENSION, death_subsidy="national_income_20x", medical_subsidy_payer="fund",
     articles=MappingProxyType({
         "wage_basis": "Reg. art. 64",
         "suspension_wages": "Reg. art. 33; SIL art. 39(1)",
@@ -77,6 +82,8 @@ REG_2010 = RuleSet(
         "funeral_subsidy": "Reg. art. 39(1)",
         "one_time_death_subsidy": "Reg. art. 39(3); MOHRSS Order 13 art. 11",
         "dependant_pension": "Reg. art. 39(2); MOLSS Order 18",
+        "death_during_suspension": "Reg. art. 39 ¶2",
+        "death_after_suspension": "Reg. art. 39 ¶3",
         "not_enrolled": "Reg. art. 62 ¶2",
     }),
     source="statutes.md §2.1-2.8; 工伤保险条例 (2010-12-20) read from LawRefBook/Laws "
@@ -90,7 +97,8 @@ REG_2003 = RuleSet(
     valid_from=date(2004, 1, 1), valid_to=date(2010, 12, 31),
     disability_months=_grades(24, 22, 20, 18, 16, 14, 12, 10, 8, 6),
     allowance_percent=_ALLOWANCE, nursing_percent=_NURSING, funeral_months=6,
-    death_subsidy="regional_average_48_to_60_months", medical_subsidy_payer="employer",
+    pension_percent=_PENSION, death_subsidy="regional_average_48_to_60_months",
+    medical_subsidy_payer="employer",
     articles=MappingProxyType({
         "wage_basis": "Reg. (2003) art. 61",
         "suspension_wages": "Reg. (2003) art. 31",
@@ -105,6 +113,8 @@ REG_2003 = RuleSet(
         "funeral_subsidy": "Reg. (2003) art. 37(1)",
         "one_time_death_subsidy": "Reg. (2003) art. 37(3)",
         "dependant_pension": "Reg. (2003) art. 37(2); MOLSS Order 18",
+        "death_during_suspension": "Reg. (2003) art. 37 ¶2",
+        "death_after_suspension": "Reg. (2003) art. 37 ¶3",
         "not_enrolled": "Reg. (2003) art. 60",
     }),
     source="statutes.md §0 versioning warning (24…6 months; death subsidy 48-60 months of the "

@@ -251,6 +251,16 @@ REFUSALS = {
     "compensation.contract_ends_before_injury": "劳动合同到期日早于受伤日。",
     "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
+    "compensation.grade_or_death":
+        "请填写伤残等级或选择因工死亡（停工留薪期满后死亡的一至四级伤残职工除外）。",
+    "compensation.timing_without_death": "“停工留薪期满后死亡”只适用于因工死亡。",
+    "compensation.death_after_suspension_grade":
+        "停工留薪期满后死亡的，只有一至四级伤残职工的近亲属享受丧葬补助金和供养亲属抚恤金"
+        "（《工伤保险条例》第三十九条第三款）：请填写一至四级伤残等级。",
+    "compensation.provincial_average_missing":
+        "数据表中没有上年度全省职工月平均工资：请按解除或终止劳动关系时的公布数据填写。",
+    "compensation.relation": "供养亲属的关系须为配偶、子女、父母、祖父母、孙子女或兄弟姐妹。",
+    "compensation.two_spouses": "供养亲属中至多一名配偶。",
     "expense.paid_by": "请选择当时由谁支付。", "expense.slip_mismatch": "结算单合计与票据金额不一致。",
     "reason.required": "驳回须填写理由（将告知职工）。",
     "withdrawal.reason_required": "请填写撤销理由（将写入撤销申请）。",
@@ -288,5 +298,19 @@ COMPENSATION_ITEMS = {
     "one_time_death_subsidy": "一次性工亡补助金", "dependant_pension": "供养亲属抚恤金",
 }
 """The line items of a compensation estimate (domain/compensation/items.py codes)."""
+
+COMPENSATION_OPTIONS = {
+    "keep_employment":
+        "保留劳动关系：安排适当工作，难以安排的按月发给伤残津贴（《工伤保险条例》第三十六条第一款）",
+    "end_employment":
+        "职工本人提出解除劳动关系：一次性工伤医疗补助金和一次性伤残就业补助金（第三十六条第二款）",
+}
+"""The two choices of a grade 5-6 worker (domain/compensation/estimate.py options), shown apart."""
+
+DEPENDANT_RELATIONS = {
+    "spouse": "配偶", "child": "子女", "parent": "父母", "grandparent": "祖父母、外祖父母",
+    "grandchild": "孙子女、外孙子女", "sibling": "兄弟姐妹",
+}
+"""Dependants' relations (MOLSS Order 18 art. 2), for the per-dependant pensions."""
 
 PAYERS = {"fund": "工伤保险基金", "employer": "用人单位"}

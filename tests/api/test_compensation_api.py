@@ -45,3 +45,55 @@ async def test_bad_input_is_a_422_naming_the_field(api: httpx.AsyncClient) -> No
     assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "region"
     anonymous = await api.post(URL, json=BODY)
     assert anonymous.status_code == 401
+
+
+async def test_grades_5_and_6_answer_with_both_options_apart(api: httpx.AsyncClient) -> None:
+    body = {**BODY, "grade": 6, "monthly_wage": "6000", "minimum_monthly_wage": "5000",
+            "average_wage_before_employment_ends": "7000"}                 # Guangdong art. 35
+    answer = await api.post(URL, json=body, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert {i["code"] for i in data["items"]} == {"suspension_wages", "one_time_disability_subsidy"}
+    options = {o["code"]: o for o in data["options"]}
+    keep, end = options["keep_employment"], options["end_employment"]
+    assert {i["code"]: i["amount"] for i in keep["items"]} == {
+        "monthly_disability_allowance": "3600.00", "minimum_wage_top_up": "1400.00"}
+    assert {i["code"]: i["amount"] for i in end["items"]} == {
+        "one_time_medical_subsidy": "56000.00", "one_time_employment_subsidy": "280000.00"}  # 8/40 × 7000
+    once = data["totals"]["once"]["total"]                                  # 18000 + 96000
+    assert once == "114000.00" and end["once"]["total"] == "450000.00"
+    assert keep["monthly"]["total"] == "5000.00" and keep["once"]["total"] == once
+    assert data["dependant_pensions"] == []
+
+
+async def test_a_death_after_the_suspension_period_with_each_dependant(api: httpx.AsyncClient) -> None:
+    body = {"region": "guangdong", "injury_date": "2025-03-01", "grade": 2, "death": True,
+            "died_after_suspension": True, "monthly_wage": "5000", "si_enrolled": True,
+            "regional_average_monthly_wage": "8000",
+            "dependants": [{"relation": "spouse"}, {"relation": "parent"}, {"relation": "parent"},
+                           {"relation": "child"}]}
+    answer = await api.post(URL, json=body, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert {i["code"]: i["amount"] for i in data["items"]} == {
+        "funeral_subsidy": "48000.00", "dependant_pension": "5000.00"}    # no one-time death subsidy
+    assert [(d["relation"], d["cut"], d["amount"]) for d in data["dependant_pensions"]] == [
+        ("spouse", "461.54", "1538.46"), ("parent", "346.15", "1153.85"),
+        ("parent", "346.15", "1153.85"), ("child", "346.16", "1153.84")]
+    grade_5 = await api.post(URL, json={**body, "grade": 5}, headers=auth("k-hr"))
+    assert grade_5.status_code == 422 and grade_5.json()["error"]["field"] == "grade"
+    assert grade_5.json()["error"]["code"] == "compensation.death_after_suspension_grade"
+    no_death = await api.post(URL, json={**BODY, "died_after_suspension": False}, headers=auth("k-hr"))
+    assert no_death.status_code == 422
+    assert no_death.json()["error"]["field"] == "died_after_suspension"
+
+
+async def test_zhejiang_reduces_the_employment_subsidy_near_retirement(api: httpx.AsyncClient) -> None:
+    body = {**BODY, "region": "zhejiang", "provincial_average_monthly_wage": "7000",
+            "retirement_date": "2029-07-31"}                              # 3.5 years after 2026-01-31
+    answer = await api.post(URL, json=body, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    by_code = {i["code"]: i for i in answer.json()["items"]}
+    assert by_code["one_time_medical_subsidy"]["amount"] == "70000.00"      # 10 × 7000
+    assert by_code["one_time_employment_subsidy"]["amount"] == "56000.00"   # 80 % of 70000
+    assert "art. 27 ¶2" in by_code["one_time_employment_subsidy"]["formula"]

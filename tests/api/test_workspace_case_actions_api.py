@@ -152,6 +152,11 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
     expected = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
                               params=given)).json()
     assert f'id="once-total">{expected["totals"]["once"]["total"]}<' in estimated.text
+    assert 'id="retirement_date"' in estimated.text and 'id="h-options"' not in estimated.text
+    grade_6 = await api.get(page, params={**given, "grade": "6", "retirement_date": "2040-01-31"})
+    assert grade_6.status_code == 200, grade_6.text
+    assert 'id="option-keep_employment"' in grade_6.text and "保留劳动关系" in grade_6.text
+    assert "伤残津贴" in grade_6.text  # Beijing has no termination table: only keeping the job
 
 
 async def test_a_manager_sees_the_escalations_sent_to_them(api: httpx.AsyncClient, db_url: str):
