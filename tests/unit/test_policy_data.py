@@ -135,3 +135,10 @@ def test_a_fixed_amount_province_names_its_amounts_instead_of_estimating() -> No
     henan = tables.subsidy_table("henan", date(2026, 5, 1))
     assert (henan.base, henan.medical_months[5], henan.employment_months[5]) == (
         "regional_average", 16, 56)
+
+
+def test_the_report_marks_a_fixed_amount_table() -> None:
+    report = coverage(PolicyTable.bundled(), CompensationTables.bundled(), date(2026, 12, 3))
+    suzhou = next(c for c in report.unverified
+                  if (c.region, c.table, c.period) == ("suzhou", "termination_subsidies", "current"))
+    assert "(the jiangsu table)" in (suzhou.found or "") and "not computed" in (suzhou.found or "")
