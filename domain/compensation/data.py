@@ -22,9 +22,9 @@ from typing import Any, Literal, TypeVar
 from domain.shared.errors import RuleViolation
 from domain.shared.policy_rows import RowError, document
 
-SubsidyBase = Literal["own_wage", "provincial_average", "regional_average"]
+SubsidyBase = Literal["own_wage", "provincial_average", "regional_average", "fixed_amount"]
 WageScope = Literal["regional", "provincial", "minimum"]
-_BASES = ("own_wage", "provincial_average", "regional_average")
+_BASES = ("own_wage", "provincial_average", "regional_average", "fixed_amount")
 _DATA = Path(__file__).parents[1] / "data" / "compensation.json"
 _KIND = "compensation"
 _SECTIONS = ("regions", "termination_subsidies", "national_income", "average_wages", "minimum_wages")
@@ -47,7 +47,12 @@ class AgeReduction:
 
 @dataclass(frozen=True)
 class SubsidyTable:
-    """A province's one-time medical and employment subsidy months for grades 5-10 (statutes.md §2.6)."""
+    """A province's one-time medical and employment subsidies for grades 5-10 (statutes.md §2.6).
+
+    Most provinces set months of a base wage (`medical_months`, `employment_months`); a province that
+    sets yuan amounts instead (Jiangsu) has base "fixed_amount" and `medical_amounts` /
+    `employment_amounts`, and no months.
+    """
 
     region: str
     period_start: date | None
@@ -64,6 +69,10 @@ class SubsidyTable:
     # when it is higher than W (Guangdong art. 35); None: no such rule
     end_average_article: str | None = None
     employment_age_reduction: AgeReduction | None = None
+    medical_amounts: MappingProxyType[int, Decimal] = field(  # base "fixed_amount" only: yuan by grade
+        default_factory=lambda: MappingProxyType({}))
+    employment_amounts: MappingProxyType[int, Decimal] = field(
+        default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,16 @@ class CompensationTables:
                 field, "policy.no_period",
                 f"{field} {on}: no {key} termination-subsidy table for that date (tables on "
                 f"file: {periods}); add the table then in force to the policy file")
+        if match.base == "fixed_amount":  # yuan, not months of a wage: the estimate cannot apply it
+            amounts = "; ".join(
+                f"grade {g}: medical {match.medical_amounts[g]}, employment {match.employment_amounts[g]}"
+                for g in range(5, 11))
+            checked = "verified" if match.verified else "NOT verified"
+            raise RuleViolation(
+                "region", "policy.subsidy_fixed_amounts",
+                f"region {key}: {match.article} sets the one-time medical and employment subsidies as "
+                f"fixed amounts in yuan, not months of a wage ({amounts}; {checked}; source: "
+                f"{match.source}); the estimate does not compute them: enter them yourself")
         return match
 
     def national_income(self, year: int, field: str = "injury_date") -> NationalIncome:
@@ -282,21 +301,42 @@ def _months(row: Mapping[str, Any], key: str) -> MappingProxyType[int, int]:
     return MappingProxyType(months)
 
 
+def _amounts(row: Mapping[str, Any], key: str) -> MappingProxyType[int, Decimal]:
+    raw = row.get(key)
+    if not isinstance(raw, Mapping):
+        raise RowError(row, key, "must map grades 5-10 to yuan amounts", _KIND)
+    try:
+        grades = sorted(int(grade) for grade in raw)
+    except (TypeError, ValueError):
+        raise RowError(row, key, "must map grades 5-10 to yuan amounts", _KIND) from None
+    if grades != list(range(5, 11)):
+        raise RowError(row, key, "needs an amount for each of grades 5-10", _KIND)
+    return MappingProxyType({int(g): _money({key: n}, key) for g, n in raw.items()})
+
+
 def _subsidy_row(row: Mapping[str, Any]) -> SubsidyTable:
     base = _text(row, "base")
     if base not in _BASES:
         raise RowError(row, "base", f"must be one of {', '.join(_BASES)}", _KIND)
+    fixed = base == "fixed_amount"
+    for key in ("medical_months", "employment_months", "medical_amounts", "employment_amounts"):
+        if key.endswith("_months") == fixed and row.get(key) is not None:
+            raise RowError(row, key, f"does not go with base {base}", _KIND)
+    empty_months: MappingProxyType[int, int] = MappingProxyType({})
+    empty_amounts: MappingProxyType[int, Decimal] = MappingProxyType({})
     start, end = _period(row)
     return SubsidyTable(
         region=_text(row, "region").lower(), period_start=start, period_end=end,
         base=base,  # type: ignore[arg-type]  # checked against _BASES above
-        medical_months=_months(row, "medical_months"),
-        employment_months=_months(row, "employment_months"),
+        medical_months=empty_months if fixed else _months(row, "medical_months"),
+        employment_months=empty_months if fixed else _months(row, "employment_months"),
         article=_text(row, "article"), notes=tuple(str(n) for n in row.get("notes") or ()),
         source=_text(row, "source"), verified=_flag(row), document=document(row, _KIND),
         end_average_article=_text(row, "end_average_article") if row.get("end_average_article")
         else None,
         employment_age_reduction=_reduction(row),
+        medical_amounts=_amounts(row, "medical_amounts") if fixed else empty_amounts,
+        employment_amounts=_amounts(row, "employment_amounts") if fixed else empty_amounts,
     )
 
 

@@ -120,7 +120,8 @@ def _subsidy_cell(tables: CompensationTables, region: str, period: str, on: date
         return Cell(region, table, period, on, None, False)
     row = max(live, key=lambda r: r.period_start or date.min)
     via = f" (the {province} table)" if not own else ""
-    return Cell(region, table, period, on, f"{row.article}{via}", row.verified, row.source)
+    fixed = " [yuan amounts, not months: named, not computed]" if row.base == "fixed_amount" else ""
+    return Cell(region, table, period, on, f"{row.article}{via}{fixed}", row.verified, row.source)
 
 
 def render(cov: Coverage) -> str:

@@ -38,7 +38,8 @@ def test_beijing_2024_limits_carry_their_source() -> None:
     assert (BEIJING_2024.lower, BEIJING_2024.upper) == (D("6821"), D("35283"))
     assert (BEIJING_2024.period_start, BEIJING_2024.period_end) == (date(2024, 7, 1),
                                                                     date(2025, 6, 30))
-    assert BEIJING_2024.verified is False and "statutes.md" in BEIJING_2024.source
+    assert BEIJING_2024.verified is True and "statutes.md" in BEIJING_2024.source
+    assert BEIJING_2024.document and "2024年度" in BEIJING_2024.document
 
 
 @pytest.mark.parametrize(
@@ -51,14 +52,18 @@ def test_beijing_periods(on: date, lower: str, upper: str) -> None:
     assert (limits.lower, limits.upper) == (D(lower), D(upper))
 
 
-def test_every_bundled_row_is_unverified_and_sourced() -> None:
+def test_every_bundled_row_is_sourced_and_only_notice_backed_bases_are_verified() -> None:
     rows = [*TABLE.bases, *TABLE.windows, *TABLE.rates]
-    assert rows and all(not r.verified and r.source for r in rows)
+    assert rows and all(r.source for r in rows)
+    assert not any(r.verified for r in (*TABLE.windows, *TABLE.rates))
+    assert all(r.document for r in TABLE.bases if r.verified)
     assert TABLE.regions() == ["beijing", "fujian", "guangdong", "henan", "hubei", "jiangsu",
                                "shandong", "shanghai", "sichuan"]
     shanghai = TABLE.base_limits("Shanghai", date(2024, 12, 1))
     assert (shanghai.lower, shanghai.upper) == (D("7384"), D("36921"))
-    assert "assumed" in shanghai.source
+    assert shanghai.verified and "自2024年7月1日起" in shanghai.source
+    shanghai_2025 = TABLE.base_limits("shanghai", date(2025, 9, 1))
+    assert not shanghai_2025.verified and "assumed" in shanghai_2025.source
 
 
 @pytest.mark.parametrize(("wage", "base"), [("5000", "6821"), ("20000", "20000"),
@@ -80,8 +85,10 @@ def test_check_base_names_both_limits_and_the_period() -> None:
     check_base(D("35283"), BEIJING_2024)
     err = rule(check_base, D("5000"), BEIJING_2024)
     assert (err.field, err.code) == ("contribution_base", "contribution_base.out_of_range")
-    for text in ("6821", "35283", "2024-07-01", "2025-06-30", "not verified", "below"):
+    for text in ("6821", "35283", "2024-07-01", "2025-06-30", "(verified", "below"):
         assert text in err.message
+    beijing_2022 = TABLE.base_limits("beijing", date(2022, 9, 1))
+    assert "not verified" in rule(check_base, D("5000"), beijing_2022).message
     assert "above" in rule(check_base, D("35283.01"), BEIJING_2024).message
 
 

@@ -14,6 +14,7 @@ import pytest
 from domain.compensation.data import CompensationTables
 from domain.onboarding.policy import PolicyTable
 from domain.policy.coverage import coverage, render
+from domain.shared.errors import RuleViolation
 from domain.shared.policy_rows import RowError
 
 DATA = Path(__file__).parents[2] / "domain" / "data"
@@ -90,6 +91,18 @@ def test_a_malformed_base_row_names_its_field(row: dict, key: str) -> None:  # t
     ("termination_subsidies", {"region": "x", "base": "own_wage", "medical_months": {"5": 1},
                                "employment_months": {}, "article": "a", "source": "s"},
      "medical_months"),
+    ("termination_subsidies", {"region": "x", "base": "fixed_amount", "article": "a", "source": "s",
+                               "medical_amounts": {str(g): "1" for g in range(5, 11)},
+                               "employment_amounts": {"5": "1"}}, "employment_amounts"),
+    ("termination_subsidies", {"region": "x", "base": "fixed_amount", "article": "a", "source": "s",
+                               "medical_amounts": {str(g): "0" for g in range(5, 11)},
+                               "employment_amounts": {str(g): "1" for g in range(5, 11)}},
+     "medical_amounts"),
+    ("termination_subsidies", {"region": "x", "base": "own_wage", "article": "a", "source": "s",
+                               "medical_months": {str(g): 1 for g in range(5, 11)},
+                               "employment_months": {str(g): 1 for g in range(5, 11)},
+                               "medical_amounts": {str(g): "1" for g in range(5, 11)}},
+     "medical_amounts"),
 ])
 def test_a_malformed_benefit_row_names_its_field(section: str, row: dict, key: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(RowError) as err:
@@ -107,3 +120,25 @@ def test_the_report_lists_gaps_and_unverified_rows() -> None:
                        if (c.region, c.table, c.period) == ("beijing", "contribution_bases", "current"))
     assert "PROVISIONALLY" in beijing_now.note
     assert any(c.region == "hubei" for c in report.unverified) and "UNVERIFIED 2025" in text
+
+
+def test_a_fixed_amount_province_names_its_amounts_instead_of_estimating() -> None:
+    tables = CompensationTables.bundled()
+    jiangsu = next(r for r in tables.subsidies if r.region == "jiangsu")
+    assert jiangsu.base == "fixed_amount" and not jiangsu.medical_months and not jiangsu.verified
+    assert (jiangsu.medical_amounts[5], jiangsu.employment_amounts[10]) == (200000, 15000)
+    with pytest.raises(RuleViolation) as err:  # Suzhou follows its province's table
+        tables.subsidy_table("suzhou", date(2026, 5, 1))
+    assert err.value.code == "policy.subsidy_fixed_amounts"
+    assert "grade 5: medical 200000, employment 95000" in err.value.message
+    assert "NOT verified" in err.value.message
+    henan = tables.subsidy_table("henan", date(2026, 5, 1))
+    assert (henan.base, henan.medical_months[5], henan.employment_months[5]) == (
+        "regional_average", 16, 56)
+
+
+def test_the_report_marks_a_fixed_amount_table() -> None:
+    report = coverage(PolicyTable.bundled(), CompensationTables.bundled(), date(2026, 12, 3))
+    suzhou = next(c for c in report.unverified
+                  if (c.region, c.table, c.period) == ("suzhou", "termination_subsidies", "current"))
+    assert "(the jiangsu table)" in (suzhou.found or "") and "not computed" in (suzhou.found or "")
