@@ -32,6 +32,7 @@ LABEL = ("协商区间由法定规则推出，每个边界附依据；不是法�
 SETTLEMENT_RISK = ("民法典 arts. 147, 151 (重大误解, 显失公平); (2019)粤民再353号 "
                    "(http://dg148.net/html/4194.html)")
 ECONOMIC_COMPENSATION = "LCL arts. 38(3), 46(1), 47"
+LCL_SOURCE = "劳动合同法 read from LawRefBook/Laws 社会法/劳动合同法.md @3cd6e86b"
 LCL_YEARS_CAP, LCL_WAGE_CAP = 12, 3
 
 
@@ -74,10 +75,17 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
         if reason is not None:
             reasons.append(reason)
             high += reason.amount or 0
+    monthly = _sum(i for i in statutory if i.frequency == "monthly")
+    monthly_employer = monthly if not req.si_enrolled else _sum(
+        i for i in statutory if i.frequency == "monthly" and i.payer == "employer")
+    ongoing = (f"；按月项目每月 {money(monthly)}（其中单位 {money(monthly_employer)}）另行支付，未折算"
+               if monthly else "")
+    ongoing_en = (f"; the monthly items ({money(monthly)} a month, the employer's "
+                  f"{money(monthly_employer)}) continue on top and are not capitalised" if monthly else "")
     reasons.append(Reason(
-        "high", f"上限 {money(high)}：仲裁可能裁决的金额（下限加上述风险项）。",
-        f"high {money(high)}: what an arbitration could award (low plus the risks above)",
-        "sum of the bounds above", high))
+        "high", f"上限 {money(high)}：仲裁可能裁决的金额（下限加上述风险项）{ongoing}。",
+        f"high {money(high)}: what an arbitration could award (low plus the risks above){ongoing_en}",
+        "sum of the bounds above; arbitration is free of charge (劳动争议调解仲裁法 art. 53)", high))
     if civil is not None and claim is not None:
         reasons.append(Reason(
             "third_party", f"第三人民事赔偿（按其责任 {_pct(claim.liability_share)}）{money(civil.claim)}："
@@ -144,10 +152,13 @@ def _economic_compensation(req: EstimateRequest, wage: WageBasis) -> Reason | No
     if base > cap:
         base, months = cap, min(months, Decimal(LCL_YEARS_CAP))
     amount = fen(base * months)
+    capped = (f"（月工资高于 3 × 统筹地区平均工资 {money(cap)}，按封顶且不超过 12 年；"
+              "LCL art. 47 以设区的市公布的平均工资为准，请核对）" if base == cap else "")
     return Reason("risk", f"风险：未缴社保，职工可解除合同并要求经济补偿 {months:f} 个月 × {money(base)} = "
-                  f"{money(amount)}。", f"risk: SI not paid, the worker may resign and claim economic "
-                  f"compensation {months:f} months × {money(base)} = {money(amount)}",
-                  ECONOMIC_COMPENSATION, amount)
+                  f"{money(amount)}{capped}。", f"risk: SI not paid, the worker may resign and claim "
+                  f"economic compensation {months:f} months × {money(base)} = {money(amount)}"
+                  f"{' (capped at 3 × the regional average and 12 years)' if capped else ''}",
+                  f"{ECONOMIC_COMPENSATION} ({LCL_SOURCE})", amount)
 
 
 def _place_offer(offer: Decimal, low: Decimal, high: Decimal, statutory: Decimal) -> Reason:

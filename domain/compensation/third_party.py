@@ -132,6 +132,9 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
                              "可能不同 / the civil grade was taken from the work-injury grade; the civil "
                              "appraisal may differ")
     add("mental_distress", claim.mental_distress, "民法典 art. 1183", "mental distress (given)")
+    if death:
+        notes.append("丧葬费（第十四条）和被扶养人生活费（第十六、十七条）未计算 / funeral costs (art. 14) "
+                     "and dependants' living costs (arts. 16-17) are not estimated here")
     if not coefficients.verified and not death:
         notes.append(f"伤残赔偿指数未核实 / disability coefficient unverified: {coefficients.source}")
     notes.append("交通事故先由交强险在限额内赔付，再按责任比例分担（道路交通安全法第七十六条），"

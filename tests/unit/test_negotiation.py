@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.compensation.estimate import estimate
 from domain.compensation.payloads import EstimateRequest, NegotiationRange
@@ -119,8 +121,11 @@ def test_not_enrolled_the_employer_bears_the_fund_items_and_the_resignation_risk
 def test_economic_compensation_is_capped_at_three_times_the_average_and_twelve_years() -> None:
     rich = replace(SEED_001, si_enrolled=False, monthly_wage=D("40000"), service_months=20 * 12,
                    grade=3, third_party=None, offer=None)
-    risk = reason(answer(rich), "risk")
-    assert "12 个月 × 27000.00 = 324000.00" in risk[0]
+    rng = answer(rich)
+    risk = reason(rng, "risk")
+    assert "12 个月 × 27000.00 = 324000.00" in risk[0] and "设区的市" in risk[0]
+    # grade 3: the monthly allowance 80 % × W 27,000 = 21,600 continues, by the employer (not enrolled)
+    assert "按月项目每月 21600.00（其中单位 21600.00）另行支付，未折算" in reason(rng, "high")[0]
 
 
 @pytest.mark.parametrize(("age", "years"), [(35, 20), (60, 20), (61, 19), (74, 6), (75, 5), (90, 5)])
@@ -133,6 +138,8 @@ def test_death_compensation_uses_the_same_years() -> None:
                         None, death=True)
     death = next(i for i in civil.items if i.code == "death_compensation")
     assert (death.damage, death.claim) == (D("900000.00"), D("450000.00"))   # 60,000 × 15 years
+    assert any("丧葬费" in n and "未计算" in n for n in civil.notes)
+    assert not any("伤残赔偿指数" in n for n in civil.notes)
 
 
 def test_a_worker_mainly_liable_is_warned_and_bad_shares_refused() -> None:
@@ -141,3 +148,16 @@ def test_a_worker_mainly_liable_is_warned_and_bad_shares_refused() -> None:
     with pytest.raises(RuleViolation) as err:
         answer(replace(SEED_001, third_party=replace(CLAIM, liability_share=D("1.5"))))
     assert err.value.field == "third_party.liability_share"
+
+
+@settings(max_examples=40, deadline=None)
+@given(share=st.decimals(min_value=0, max_value=1, places=2), grade=st.integers(5, 10),
+       enrolled=st.booleans(), service=st.integers(0, 480))
+def test_the_split_never_moves_the_benefits_and_the_range_holds(share: Decimal, grade: int,
+                                                               enrolled: bool, service: int) -> None:
+    req = replace(SEED_001, grade=grade, si_enrolled=enrolled, service_months=service,
+                  third_party=replace(CLAIM, liability_share=share))
+    rng = answer(req)
+    assert rng.statutory_amount == answer(replace(req, third_party=CLAIM)).statutory_amount
+    assert rng.employer_share + rng.fund_share == rng.statutory_amount
+    assert rng.low == rng.employer_share <= rng.high
