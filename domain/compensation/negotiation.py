@@ -19,6 +19,7 @@ Monthly items continue on top and are not capitalised. Labour arbitration is fre
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from domain.compensation.data import CompensationTables
@@ -34,6 +35,9 @@ SETTLEMENT_RISK = ("民法典 arts. 147, 151 (重大误解, 显失公平); (2019
 ECONOMIC_COMPENSATION = "LCL arts. 38(3), 46(1), 47"
 LCL_SOURCE = "劳动合同法 read from LawRefBook/Laws 社会法/劳动合同法.md @3cd6e86b"
 LCL_YEARS_CAP, LCL_WAGE_CAP = 12, 3
+UNIFIED_FROM = date(2022, 5, 1)
+UNIFIED_BASIS = ("最高法关于修改人身损害赔偿解释的决定 (法释〔2022〕14号) art. 24 as amended; "
+                 "http://crsrw.com/falvyuanzhu/124160.html ; http://fzzdjz.com/article/91366.html")
 
 
 def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, wage: WageBasis,
@@ -95,6 +99,13 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
             "employer's share", "最高法人身损害赔偿解释 (2022) arts. 6-9, 12, 15", civil.claim))
         if not civil.coefficient_verified and not req.death:
             unverified.append(f"伤残赔偿指数 / disability coefficient: {civil.coefficient_source}")
+        if req.injury_date < UNIFIED_FROM:
+            reasons.append(Reason(
+                "warning", f"事故早于 {UNIFIED_FROM}：统一城乡标准的 2022 年修改只适用于施行后的侵权行为，"
+                "农村居民按原规定可适用农村居民人均纯收入，请按适用标准填写收入。",
+                f"accident before {UNIFIED_FROM}: the 2022 unified urban standard applies to torts after "
+                "it; a rural resident's claim may use the rural figure: give the applicable income",
+                UNIFIED_BASIS))
         if worker_mainly_liable(claim):
             reasons.append(Reason(
                 "warning", "职工负主要以上责任：上下班途中交通事故不认定为工伤。",

@@ -5,7 +5,10 @@ amended by 法释〔2022〕14号, in force 2022-05-01; "SPC PI interpretation"):
 lost income (art. 7), nursing (art. 8), transport (art. 9), disability compensation (art. 12) or
 death compensation (art. 15), each × the third party's liability share. Since 2022 the disability
 and death compensation use the urban per-capita disposable income for everyone (the rural standard
-was removed: the 2022 决定; https://fzzdjz.com/article/91366.html). Mental-distress damages are an
+was removed for torts from 2022-05-01: the 2022 决定, the SPC's explanation at
+http://fzzdjz.com/article/91366.html, the amended arts. 12, 15, 22, 24 at
+http://crsrw.com/falvyuanzhu/124160.html; art. 12's age rule also at
+https://www.kuaisoft.com/haj/at_13658.html). Mental-distress damages are an
 input (民法典 art. 1183; the court fixes them). The coefficient per grade is data
 (domain/data/third_party.json, not verified). Medical costs the third party paid are not paid again
 by the injury fund; every other work-injury benefit is due in full (最高人民法院关于审理工伤保险行政案件

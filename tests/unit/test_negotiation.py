@@ -161,3 +161,9 @@ def test_the_split_never_moves_the_benefits_and_the_range_holds(share: Decimal, 
     assert rng.statutory_amount == answer(replace(req, third_party=CLAIM)).statutory_amount
     assert rng.employer_share + rng.fund_share == rng.statutory_amount
     assert rng.low == rng.employer_share <= rng.high
+
+
+def test_before_may_2022_the_rural_standard_may_still_apply() -> None:
+    assert not reason(answer(), "warning")
+    early = reason(answer(replace(SEED_001, injury_date=date(2022, 4, 30))), "warning")
+    assert "2022-05-01" in early[0] and "农村居民" in early[0] and "法释〔2022〕14号" in early[0]
