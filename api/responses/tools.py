@@ -115,7 +115,9 @@ class EstimateTotals(BaseModel):
 
 class EstimateOut(BaseModel):
     """The statutory items (payer, article, formula), totals by payer, the figures used and their
-    sources; the negotiation range kept apart, labelled as not statutory."""
+    sources; apart, the negotiation answers: 法定金额, 企业应承担 and 协商区间 with each bound's
+    reason and basis (Chinese first), the civil claim against a liable third party, and the
+    figures used that are not verified."""
 
     rule_set: RuleSetOut
     wage_basis: WageBasis

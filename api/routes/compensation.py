@@ -29,6 +29,7 @@ from domain.compensation.payloads import (
     Estimate,
     EstimateRequest,
 )
+from domain.compensation.third_party import ThirdPartyClaim
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
@@ -49,6 +50,27 @@ class _Body(Body):
 class DependantIn(_Body):
     relation: Literal["spouse", "child", "parent", "grandparent", "grandchild", "sibling"]
     orphan_or_lone_elder: StrictBool = False
+
+
+Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+
+
+class ThirdPartyIn(_Body):
+    """The civil claim against a liable third party (最高法人身损害赔偿解释 2022)."""
+
+    liability_share: Share
+    age: StrictInt = Field(ge=0, le=130)
+    urban_income: Wage
+    civil_grade: StrictInt | None = Field(default=None, ge=1, le=10)
+    medical_costs: Wage = Decimal(0)
+    third_party_paid_medical: Wage = Decimal(0)
+    lost_income: Wage = Decimal(0)
+    nursing: Wage = Decimal(0)
+    transport: Wage = Decimal(0)
+    mental_distress: Wage = Decimal(0)
+
+    def to_domain(self) -> ThirdPartyClaim:
+        return ThirdPartyClaim(**self.model_dump())
 
 
 class EstimateIn(_Body):
@@ -79,6 +101,9 @@ class EstimateIn(_Body):
     retirement_date: date | None = Field(
         default=None, description="the worker's statutory retirement date (Zhejiang art. 27 ¶2: "
         "the employment subsidy falls near retirement)")
+    third_party: ThirdPartyIn | None = None
+    offer: Wage | None = None
+    service_months: StrictInt | None = Field(default=None, ge=0, le=1200)
 
     @field_validator("death")
     @classmethod
@@ -111,10 +136,12 @@ class EstimateIn(_Body):
             minimum_monthly_wage=self.minimum_monthly_wage, contract_ends=self.contract_ends,
             dependants=tuple(Dependant(d.relation, d.orphan_or_lone_elder) for d in self.dependants),
             nursing_level=self.nursing_level, suspension_months=self.suspension_months,
-            third_party_liable=self.third_party_liable,
+            third_party_liable=self.third_party_liable or self.third_party is not None,
             died_after_suspension=self.died_after_suspension,
             average_wage_before_employment_ends=self.average_wage_before_employment_ends,
             retirement_date=self.retirement_date,
+            third_party=self.third_party.to_domain() if self.third_party else None,
+            offer=self.offer, service_months=self.service_months,
         )
 
 
@@ -136,8 +163,15 @@ async def case_compensation(
         nursing_level: Literal["complete", "mostly", "partly"] | None = None,
         suspension_months: Annotated[int | None, Query(ge=0, le=24)] = None,
         third_party_liable: bool = False, average_wage_before_employment_ends: Wage | None = None,
-        retirement_date: date | None = None) -> dict[str, Any]:
-    """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment."""
+        retirement_date: date | None = None, third_party_share: Share | None = None,
+        victim_age: Annotated[int | None, Query(ge=0, le=130)] = None,
+        urban_income: Wage | None = None, medical_costs: Wage = Decimal(0),
+        third_party_paid_medical: Wage = Decimal(0), lost_income: Wage = Decimal(0),
+        nursing_costs: Wage = Decimal(0), transport_costs: Wage = Decimal(0),
+        mental_distress: Wage = Decimal(0), offer: Wage | None = None,
+        service_months: Annotated[int | None, Query(ge=0, le=1200)] = None) -> dict[str, Any]:
+    """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment;
+    with a third party's share, its civil claim; with an offer, where it falls in the range."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
     view = await case_view(client, request.app.state.settings.db_url, id)
@@ -150,13 +184,28 @@ async def case_compensation(
     injury_date = view.accident_at.astimezone(SHANGHAI).date()
     months = suspension_months if suspension_months is not None else (
         view.suspension.months + view.suspension.extended_months if view.suspension else None)
+    claim = None
+    if third_party_share is not None:
+        for name, value in (("victim_age", victim_age), ("urban_income", urban_income)):
+            if value is None:
+                raise ApiError(422, "compensation.third_party_incomplete",
+                               f"{name} is needed with third_party_share (the civil claim: "
+                               "最高法人身损害赔偿解释 arts. 12, 15)", name)
+        assert victim_age is not None and urban_income is not None
+        claim = ThirdPartyClaim(
+            liability_share=third_party_share, age=victim_age, urban_income=urban_income,
+            medical_costs=medical_costs, third_party_paid_medical=third_party_paid_medical,
+            lost_income=lost_income, nursing=nursing_costs, transport=transport_costs,
+            mental_distress=mental_distress)
     result = estimate(EstimateRequest(
         region=view.region, injury_date=injury_date, si_enrolled=view.si_enrolled, grade=used,
         monthly_wage=monthly_wage, wages_12_months=tuple(wages_12_months) if wages_12_months else None,
         regional_average_monthly_wage=regional_average_monthly_wage,
         provincial_average_monthly_wage=provincial_average_monthly_wage,
         minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
-        nursing_level=nursing_level, suspension_months=months, third_party_liable=third_party_liable,
+        nursing_level=nursing_level, suspension_months=months,
+        third_party_liable=third_party_liable or claim is not None, third_party=claim, offer=offer,
+        service_months=service_months,
         average_wage_before_employment_ends=average_wage_before_employment_ends,
         retirement_date=retirement_date,
     ), _tables(request))
@@ -191,8 +240,8 @@ def _why(view: CaseView, appraisal: Appraisal | None) -> str:
 
 
 def estimate_json(result: Estimate) -> dict[str, Any]:
-    """The estimate as JSON: money as strings in yuan, totals grouped, the negotiation range apart;
-    grades 5-6: the two options, each with its totals; a death: each dependant's pension."""
+    """The estimate as JSON: money as strings in yuan, totals grouped, the negotiation answers
+    apart; grades 5-6: the two options, each with its totals; a death: each dependant's pension."""
     data: dict[str, Any] = _ESTIMATE.dump_python(result, mode="json")
     return {
         "rule_set": {"name": data["rule_set"], "title": data["rule_set_title"]},

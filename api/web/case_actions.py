@@ -137,7 +137,12 @@ COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_e
                        "nursing_level", "regional_average_monthly_wage",
                        "minimum_monthly_wage", "third_party_liable",
                        "provincial_average_monthly_wage", "average_wage_before_employment_ends",
-                       "retirement_date")
+                       "retirement_date", "offer", "service_months",
+                       "third_party_percent", "victim_age", "urban_income", "medical_costs",
+                       "third_party_paid_medical", "lost_income", "nursing_costs",
+                       "transport_costs", "mental_distress")
+CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
+               "nursing_costs", "transport_costs", "mental_distress")
 
 
 @router.get("/cases/{id}/compensation", response_class=HTMLResponse, name="web_compensation")
@@ -167,10 +172,18 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     """The query as the API's arguments; a value of the wrong form is a 422 naming its field."""
     args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes"}
     for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage",
-                 "provincial_average_monthly_wage", "average_wage_before_employment_ends"):
+                 "provincial_average_monthly_wage", "average_wage_before_employment_ends",
+                 "offer", *CIVIL_MONEY):
         if filled[name]:
             args[name] = _money(name, filled[name])
-    for name in ("grade", "suspension_months"):
+    if filled["third_party_percent"]:
+        percent = filled["third_party_percent"]
+        if not percent.isdigit() or int(percent) > 100:
+            raise ApiError(422, "third_party_percent.invalid",
+                           "third_party_percent must be a whole percent from 0 to 100",
+                           "third_party_percent")
+        args["third_party_share"] = Decimal(percent) / 100
+    for name in ("grade", "suspension_months", "victim_age", "service_months"):
         if filled[name]:
             if not filled[name].isdigit():
                 raise ApiError(422, f"{name}.invalid", f"{name} must be a whole number", name)

@@ -11,6 +11,7 @@ from domain.compensation.data import CompensationTables
 from domain.compensation.death import death_items
 from domain.compensation.disability import disability_items
 from domain.compensation.items import Answer, Choice, Item, PolicyRow, check_wage, fen, money
+from domain.compensation.negotiation import negotiation
 from domain.compensation.payloads import (
     Dependant,
     DependantShare,
@@ -29,10 +30,7 @@ __all__ = [
     "PolicyRow", "Totals", "WageBasis", "estimate", "wage_basis",
 ]
 
-NEGOTIATION_MARGIN = Decimal("0.20")    # product heuristic, not law
 ZHEJIANG_UNENROLLED_MULTIPLES = {1: 16, 2: 14, 3: 12, 4: 10}  # 浙江省工伤保险条例 art. 34
-NOT_STATUTORY = ("NOT STATUTORY: a product heuristic to frame a negotiation, not an amount the law "
-                 "fixes; the statutory items above are the legal standard")
 
 
 def wage_basis(own_average: Decimal, regional_average: Decimal, months: int = 12,
@@ -75,7 +73,8 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
     return Estimate(
         rule_set=rules.name, rule_set_title=rules.title, wage_basis=wage, items=items, once=once,
         monthly=monthly, warnings=tuple(answer.warnings), notes=tuple(answer.notes),
-        policy_rows=tuple(answer.rows), suggested_negotiation_range=_negotiation(once, monthly),
+        policy_rows=tuple(answer.rows),
+        suggested_negotiation_range=negotiation(req, answer.items, once, wage, tables),
         options=tuple(_option(c, items, answer) for c in answer.options),
         dependant_pensions=answer.shares,
     )
@@ -168,16 +167,6 @@ def _totals(items: Iterable[Item]) -> Totals:
         fund += item.amount if item.payer == "fund" else 0
         employer += item.amount if item.payer == "employer" else 0
     return Totals(fund=fund, employer=employer, total=fund + employer)
-
-
-def _negotiation(once: Totals, monthly: Totals) -> NegotiationRange:
-    high = fen(once.total * (1 + NEGOTIATION_MARGIN))
-    basis = (f"low = the statutory one-time total {money(once.total)}; high = low + "
-             f"{NEGOTIATION_MARGIN * 100:.0f} % = {money(high)}")
-    if monthly.total:
-        basis += (f"; the monthly items ({money(monthly.total)} a month) continue on top and are not "
-                  "capitalised here")
-    return NegotiationRange(low=once.total, high=high, label=NOT_STATUTORY, basis=basis)
 
 
 def _legal_notes(req: EstimateRequest, region: str, not_enrolled: str) -> list[str]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from domain.compensation.items import Item, PolicyRow
+from domain.compensation.third_party import ThirdPartyClaim, ThirdPartyEstimate
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class EstimateRequest:
     average_wage_before_employment_ends: Decimal | None = None
     # the worker's statutory retirement date (Zhejiang art. 27 ¶2: the employment subsidy's reduction)
     retirement_date: date | None = None
+    third_party: ThirdPartyClaim | None = None   # the civil claim's inputs (negotiation.py)
+    offer: Decimal | None = None                 # what the employer offered, to place in the range
+    service_months: int | None = None            # length of service, for LCL art. 47
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,31 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One step of the negotiation answer, Chinese first, with its basis."""
+
+    topic: Literal["statutory", "employer", "low", "risk", "high", "third_party", "offer", "warning"]
+    zh: str
+    en: str
+    basis: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class NegotiationRange:
-    """Kept apart from the statutory figures and labelled as not statutory."""
+    """Three answers: 法定金额, 企业应承担 and 协商区间 (low, high), each bound from a rule."""
 
     low: Decimal
     high: Decimal
     label: str
     basis: str
+    statutory_amount: Decimal = Decimal("0.00")
+    employer_share: Decimal = Decimal("0.00")
+    fund_share: Decimal = Decimal("0.00")
+    reasons: tuple[Reason, ...] = ()
+    third_party: ThirdPartyEstimate | None = None
+    offer: Decimal | None = None
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

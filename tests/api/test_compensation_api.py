@@ -31,7 +31,34 @@ async def test_estimate_item_by_item(api: httpx.AsyncClient) -> None:
     assert {r["kind"] for r in data["policy_rows"]} >= {"rule_set", "termination_subsidies"}
     assert all("verified" in r and r["source"] for r in data["policy_rows"])
     negotiation = data["suggested_negotiation_range"]
-    assert negotiation["label"].startswith("NOT STATUTORY") and negotiation["low"] == "220200.00"
+    assert negotiation["statutory_amount"] == "220200.00"
+    assert negotiation["employer_share"] == negotiation["low"] == negotiation["high"] == "129000.00"
+    assert negotiation["reasons"][0]["zh"].startswith("法定金额 220200.00")
+
+
+SEED_001 = {"region": "guangzhou", "injury_date": "2026-03-10", "grade": 9, "monthly_wage": "6000",
+            "regional_average_monthly_wage": "9000", "si_enrolled": True, "suspension_months": 3,
+            "offer": "100000"}
+THIRD_PARTY = {"liability_share": "0.5", "age": 35, "urban_income": "60000", "medical_costs": "30000",
+               "third_party_paid_medical": "15000", "lost_income": "18000", "nursing": "3000",
+               "transport": "500", "mental_distress": "10000"}
+SEED_001["third_party"] = THIRD_PARTY
+
+
+async def test_seed_001_three_answers_and_the_civil_claim(api: httpx.AsyncClient) -> None:
+    answer = await api.post(URL, json=SEED_001, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    nego = answer.json()["suggested_negotiation_range"]
+    assert (nego["statutory_amount"], nego["employer_share"], nego["low"], nego["high"]) == (
+        "87000.00", "18000.00", "18000.00", "66000.00")
+    assert [r["topic"] for r in nego["reasons"]] == [
+        "statutory", "employer", "low", "risk", "high", "third_party", "offer"]
+    assert all(r["zh"] and r["en"] and r["basis"] for r in nego["reasons"])
+    assert nego["third_party"]["claim"] == "150750.00" and nego["third_party"]["fund_medical"] == "15000.00"
+    assert nego["offer"] == "100000.00" and nego["unverified"]
+    over = {**THIRD_PARTY, "liability_share": "1.5"}
+    bad = await api.post(URL, json={**SEED_001, "third_party": over}, headers=auth("k-hr"))
+    assert bad.status_code == 422 and "liability_share" in bad.json()["error"]["field"]
 
 
 async def test_bad_input_is_a_422_naming_the_field(api: httpx.AsyncClient) -> None:

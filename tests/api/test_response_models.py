@@ -154,3 +154,13 @@ def test_a_case_with_every_part_filled_passes_its_models_unchanged() -> None:
     assert through(processes.CaseOut, shown) == as_json(shown)
     answered = case_answer_json(case_answer(view, events))
     assert through(processes.CaseAnswerOut, answered) == as_json(answered)
+
+
+def test_an_estimate_with_the_negotiation_answers_passes_its_model_unchanged() -> None:
+    from api.routes.compensation import estimate_json
+    from domain.compensation.estimate import estimate
+    from tests.unit.test_negotiation import SEED_001
+
+    shown = estimate_json(estimate(SEED_001))
+    assert shown["suggested_negotiation_range"]["third_party"]["items"]
+    assert through(tools.EstimateOut, shown) == as_json(shown)

@@ -270,7 +270,9 @@ def case_action(base: str, case_id: str, email: str, password: str,
         shot(driver, f"case-action-taken-{size}")
         link = driver.find_element(By.ID, "compensation")
         follow(driver, link.click)
-        for field, value in (("monthly_wage", "6500"), ("regional_average_monthly_wage", "9000")):
+        for field, value in (("monthly_wage", "6500"), ("regional_average_monthly_wage", "9000"),
+                             ("offer", "100000"), ("third_party_percent", "50"),
+                             ("victim_age", "35"), ("urban_income", "60000")):
             driver.find_element(By.ID, field).send_keys(value)
         Select(driver.find_element(By.ID, "grade")).select_by_value("7")
         button = driver.find_element(By.ID, "estimate")
@@ -294,4 +296,5 @@ async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url:
     assert "操作未完成" in seen["refused"] and "工伤认定申请材料不全" in seen["beside"]
     assert "已申请工伤认定" in seen["taken"]
     assert "一次性伤残补助金" in seen["estimate"]
+    assert "企业应承担" in seen["estimate"] and "向第三人主张的民事赔偿" in seen["estimate"]
     assert seen["csp"] == ""

@@ -157,6 +157,27 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
     assert grade_6.status_code == 200, grade_6.text
     assert 'id="option-keep_employment"' in grade_6.text and "保留劳动关系" in grade_6.text
     assert "伤残津贴" in grade_6.text  # Beijing has no termination table: only keeping the job
+    nego = expected["suggested_negotiation_range"]
+    assert f'id="statutory-amount">{nego["statutory_amount"]}<' in estimated.text
+    assert f'id="negotiation">{nego["low"]} – {nego["high"]}<' in estimated.text
+    assert "企业应承担" in estimated.text and nego["reasons"][0]["zh"] in estimated.text
+    civil = {**given, "third_party_percent": "50", "victim_age": "35", "urban_income": "60000",
+             "medical_costs": "30000", "third_party_paid_medical": "15000", "offer": "100000"}
+    with_claim = await api.get(page, params=civil)
+    assert with_claim.status_code == 200, with_claim.text
+    # 60,000 × 20 years × 40 % (grade 7, unverified) = 480,000 + 30,000 medical, × 50 %
+    assert 'id="civil-claim-total">255000.00<' in with_claim.text and "残疾赔偿金" in with_claim.text
+    assert 'id="negotiation-unverified"' in with_claim.text and "单位报价 100000.00" in with_claim.text
+    api_civil = {**given, "third_party_share": "0.5", "victim_age": "35", "urban_income": "60000",
+                 "medical_costs": "30000", "third_party_paid_medical": "15000", "offer": "100000"}
+    by_api = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
+                            params=api_civil)).json()["suggested_negotiation_range"]
+    assert by_api["third_party"]["claim"] == "255000.00" and by_api["offer"] == "100000.00"
+    over = await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
+                         params={**api_civil, "third_party_share": "1.5"})
+    assert over.status_code == 422 and over.json()["error"]["field"] == "third_party_share"
+    no_age = await api.get(page, params={**civil, "victim_age": ""})
+    assert no_age.status_code == 422 and 'id="victim_age-error"' in no_age.text
 
 
 async def test_a_manager_sees_the_escalations_sent_to_them(api: httpx.AsyncClient, db_url: str):

@@ -317,8 +317,9 @@ def test_third_party_note_and_the_negotiation_range_apart() -> None:
     assert any("SIL art. 42" in n and "medical costs only" in n for n in result.notes)
     assert items(result)["suspension_wages"] == (D("18000.00"), "employer")  # 3 × 6000, no bound
     rng = result.suggested_negotiation_range
-    assert rng.low == result.once.total and rng.high == (result.once.total * D("1.2")).quantize(D("0.01"))
-    assert rng.label.startswith("NOT STATUTORY")
+    assert rng.low == rng.employer_share == D("18000.00")  # the suspension wages (Reg. art. 33)
+    assert rng.high == D("168000.00")  # + the employment subsidy on resignation: 25 × W (Guangdong)
+    assert rng.statutory_amount == result.once.total and rng.label.startswith("协商区间由法定规则推出")
     assert all(i.code != "negotiation" for i in result.items)
 
 

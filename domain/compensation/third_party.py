@@ -1,0 +1,184 @@
+"""The civil claim against a liable third party (第三人侵权赔偿), beside the work-injury benefits.
+
+Items and formulas follow 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 (法释〔2003〕20号,
+amended by 法释〔2022〕14号, in force 2022-05-01; "SPC PI interpretation"): medical costs (art. 6),
+lost income (art. 7), nursing (art. 8), transport (art. 9), disability compensation (art. 12) or
+death compensation (art. 15), each × the third party's liability share. Since 2022 the disability
+and death compensation use the urban per-capita disposable income for everyone (the rural standard
+was removed for torts from 2022-05-01: the 2022 决定, the SPC's explanation at
+http://fzzdjz.com/article/91366.html, the amended arts. 12, 15, 22, 24 at
+http://crsrw.com/falvyuanzhu/124160.html; art. 12's age rule also at
+https://www.kuaisoft.com/haj/at_13658.html). Mental-distress damages are an
+input (民法典 art. 1183; the court fixes them). The coefficient per grade is data
+(domain/data/third_party.json, not verified). Medical costs the third party paid are not paid again
+by the injury fund; every other work-injury benefit is due in full (最高人民法院关于审理工伤保险行政案件
+若干问题的规定, 法释〔2014〕9号, art. 8 ¶3).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from domain.compensation.items import fen, money
+from domain.shared.errors import RuleViolation
+
+_DATA = Path(__file__).parents[1] / "data" / "third_party.json"
+SPC_PI = "最高法人身损害赔偿解释 (2022)"
+SPC_ADMIN_8 = "最高法工伤保险行政案件规定 art. 8 ¶3"
+ADMIN_8_TEXT = ("职工因第三人的原因导致工伤，社会保险经办机构以职工或者其近亲属已经对第三人提起民事诉讼为由，"
+                "拒绝支付工伤保险待遇的，人民法院不予支持，但第三人已经支付的医疗费用除外。")
+ADMIN_8_SOURCE = "https://mip.64365.com/special/qhkhsfzh (quotes art. 8 in full); https://m.shoulawyer.com/zhishi/338237.htm"
+FULL_YEARS, SENIOR_AGE, FLOOR_AGE, FLOOR_YEARS = 20, 60, 75, 5
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """伤残赔偿指数 per civil disability grade, with where the figures were read."""
+
+    percent: MappingProxyType[int, int]
+    document: str
+    source: str
+    verified: bool
+
+    @classmethod
+    @cache
+    def bundled(cls) -> Coefficients:
+        row = json.loads(_DATA.read_text(encoding="utf-8"))["disability_coefficients"]
+        return cls(MappingProxyType({int(g): int(p) for g, p in row["percent"].items()}),
+                   row["document"], row["source"], bool(row["verified"]))
+
+
+@dataclass(frozen=True)
+class ThirdPartyClaim:
+    """What the civil estimate needs: the third party's share, the victim's age and the losses."""
+
+    liability_share: Decimal                 # the third party's share, 0-1 (交警认定: 同等 = 0.5)
+    age: int                                 # at the appraisal (定残) or death
+    urban_income: Decimal                    # 受诉法院所在地上一年度城镇居民人均可支配收入, a year
+    civil_grade: int | None = None           # the civil appraisal's grade; None: the work-injury grade
+    medical_costs: Decimal = Decimal(0)
+    third_party_paid_medical: Decimal = Decimal(0)
+    lost_income: Decimal = Decimal(0)
+    nursing: Decimal = Decimal(0)
+    transport: Decimal = Decimal(0)
+    mental_distress: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class CivilItem:
+    code: str
+    damage: Decimal        # the whole loss
+    claim: Decimal         # × the third party's share
+    article: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class ThirdPartyEstimate:
+    """The civil claim item by item; the medical costs the fund still owes after art. 8 ¶3."""
+
+    liability_share: Decimal
+    items: tuple[CivilItem, ...]
+    damages: Decimal
+    claim: Decimal
+    fund_medical: Decimal
+    coefficient_verified: bool
+    coefficient_source: str
+    notes: tuple[str, ...]
+
+
+def compensation_years(age: int) -> int:
+    """20 years; a year less per year of age over 60; 5 years from 75 (SPC PI arts. 12, 15)."""
+    if age < 0:
+        raise RuleViolation("third_party.age", "third_party.age", f"age {age} must be 0 or more")
+    if age >= FLOOR_AGE:
+        return FLOOR_YEARS
+    return FULL_YEARS - max(0, age - SENIOR_AGE)
+
+
+def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
+                coefficients: Coefficients | None = None) -> ThirdPartyEstimate:
+    """The claim against the third party: each loss × its share (SPC PI arts. 6-9, 12, 15)."""
+    _check(claim)
+    coefficients = coefficients or Coefficients.bundled()
+    share, years = claim.liability_share, compensation_years(claim.age)
+    items, notes = [], []
+
+    def add(code: str, damage: Decimal, article: str, formula: str) -> None:
+        if damage:
+            items.append(CivilItem(code, fen(damage), fen(damage * share), article,
+                                   f"{formula} × {_pct(share)}"))
+
+    add("medical_costs", claim.medical_costs, f"{SPC_PI} art. 6",
+        f"medical costs {money(claim.medical_costs)}")
+    add("lost_income", claim.lost_income, f"{SPC_PI} art. 7", f"lost income {money(claim.lost_income)}")
+    add("nursing", claim.nursing, f"{SPC_PI} art. 8", f"nursing {money(claim.nursing)}")
+    add("transport", claim.transport, f"{SPC_PI} art. 9", f"transport {money(claim.transport)}")
+    age_words = f"age {claim.age}: {years} years"
+    if death:
+        add("death_compensation", claim.urban_income * years, f"{SPC_PI} art. 15",
+            f"urban income {money(claim.urban_income)} × {years} years ({age_words})")
+    else:
+        civil = claim.civil_grade if claim.civil_grade is not None else grade
+        if civil is not None:
+            pct = coefficients.percent[civil]
+            add("disability_compensation", claim.urban_income * years * pct / 100, f"{SPC_PI} art. 12",
+                f"urban income {money(claim.urban_income)} × {years} years ({age_words}) × {pct} % "
+                f"(grade {civil}{'' if coefficients.verified else ', coefficient unverified'})")
+            if claim.civil_grade is None:
+                notes.append("伤残赔偿按工伤等级估算：民事伤残等级另行鉴定（人体损伤致残程度分级），"
+                             "可能不同 / the civil grade was taken from the work-injury grade; the civil "
+                             "appraisal may differ")
+    add("mental_distress", claim.mental_distress, "民法典 art. 1183", "mental distress (given)")
+    if death:
+        notes.append("丧葬费（第十四条）和被扶养人生活费（第十六、十七条）未计算 / funeral costs (art. 14) "
+                     "and dependants' living costs (arts. 16-17) are not estimated here")
+    if not coefficients.verified and not death:
+        notes.append(f"伤残赔偿指数未核实 / disability coefficient unverified: {coefficients.source}")
+    notes.append("交通事故先由交强险在限额内赔付，再按责任比例分担（道路交通安全法第七十六条），"
+                 "此处未分开计算 / "
+                 "in a traffic accident compulsory insurance pays first within its limits, then the "
+                 "liability split applies (Road Traffic Safety Law art. 76); not modelled here")
+    fund_medical = fen(max(claim.medical_costs - claim.third_party_paid_medical, Decimal(0)))
+    if claim.medical_costs:
+        notes.append(f"医疗费不重复赔付：第三人已付 {money(claim.third_party_paid_medical)}，"
+                     "工伤基金只付余额 "
+                     f"{money(fund_medical)}（{SPC_ADMIN_8}：{ADMIN_8_TEXT}）；其他工伤待遇可以同时主张 / "
+                     "medical costs the third party paid are not paid again by the fund; every other "
+                     "benefit can be claimed from both")
+    return ThirdPartyEstimate(
+        liability_share=share, items=tuple(items), damages=sum((i.damage for i in items), Decimal("0.00")),
+        claim=sum((i.claim for i in items), Decimal("0.00")), fund_medical=fund_medical,
+        coefficient_verified=coefficients.verified, coefficient_source=coefficients.source,
+        notes=tuple(notes))
+
+
+def worker_mainly_liable(claim: ThirdPartyClaim) -> bool:
+    """The worker bears more than half: a commuting accident is then no work injury (Reg. art. 14(6))."""
+    return 1 - claim.liability_share > Decimal("0.5")
+
+
+def _check(claim: ThirdPartyClaim) -> None:
+    if not Decimal(0) <= claim.liability_share <= 1:
+        raise RuleViolation("third_party.liability_share", "third_party.share",
+                            f"liability_share {claim.liability_share}: a share from 0 to 1 (0.5 = 同等责任)")
+    if claim.civil_grade is not None and claim.civil_grade not in range(1, 11):
+        raise RuleViolation("third_party.civil_grade", "grade.out_of_range",
+                            f"civil_grade {claim.civil_grade}: grades run from 1 to 10")
+    for name in ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income", "nursing",
+                 "transport", "mental_distress"):
+        value: Decimal = getattr(claim, name)
+        if not value.is_finite() or value < 0:
+            raise RuleViolation(f"third_party.{name}", "money.negative", f"{name} {value}: an amount >= 0")
+    if claim.third_party_paid_medical > claim.medical_costs:
+        raise RuleViolation("third_party.third_party_paid_medical", "third_party.paid_more",
+                            "third_party_paid_medical is more than medical_costs")
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f} %"
