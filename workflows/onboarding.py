@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawalAction,
         registered_event,
     )
+    from domain.onboarding.policy import BaseLimits  # noqa: F401  (for the sandbox, below)
     from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
     from domain.onboarding.state import (
         OPEN_REQUEST,
@@ -54,6 +55,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
+
+# BaseLimits is imported only for the SDK sandbox: pydantic resolves PolicyUpdate's rows through
+# sys.modules, which there holds only the modules imported above.
 
 WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
 NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked NoticeWorkflows
