@@ -67,7 +67,18 @@ class EstimateFiguresUpdate:
         return {"load": self.load, "source": self.source, "region": self.region,
                 "injury_date": self.injury_date.isoformat(),
                 "changes": [{"figure": c.figure, "from": text(c.old), "to": text(c.new)}
-                            for c in self.changes]}
+                            for c in self.changes],
+                "note": "; ".join(_line(c) for c in self.changes)}
+
+
+def _line(change: FigureChange) -> str:
+    """One figure's move in a line the bundle's event table shows (备注)."""
+    def value(f: Figure | None) -> str:
+        return "not on file" if f is None else f.value
+
+    where = change.new or change.old
+    origin = f" ({where.document or where.source})" if where is not None else ""
+    return f"{change.figure}: {value(change.old)} → {value(change.new)}{origin}"
 
 
 def estimate_figures(tables: CompensationTables, region: str,

@@ -171,4 +171,6 @@ def test_only_cases_whose_estimate_figures_change_are_told():
     data = told.event_data()
     assert data["changes"][0]["figure"] == "regional_average_monthly_wage"
     assert data["changes"][0]["from"] is None and data["changes"][0]["to"]["value"] == "11000"
+    assert data["note"] == ("regional_average_monthly_wage: not on file → 11000 "
+                            "(京人社 (test))")
     assert case_targets(load({"contribution_bases": [ROW]}), running) == []
