@@ -21,6 +21,7 @@ from api.responses.records import AccessLogPage
 from api.schemas import Body, Offset
 from domain.compensation.data import CompensationTables
 from domain.onboarding.policy import PolicyTable
+from domain.policy import targets
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.calendar_update import CalendarUpdate
@@ -206,11 +207,11 @@ async def load_policy(body: PolicyLoad, request: Request,
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
                                       body.source, actor.name, loaded_at)
     request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
-    load = policy_signals.Load(load_id, body.source, actor.name, loaded_at, sections, policy,
+    load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy,
                                tables, new_tables)
-    onboardings = policy_signals.onboarding_targets(
+    onboardings = targets.onboarding_targets(
         load, await asyncio.to_thread(open_onboardings, settings.db_url))
-    cases = policy_signals.case_targets(load, await asyncio.to_thread(open_cases,
+    cases = targets.case_targets(load, await asyncio.to_thread(open_cases,
                                                                       settings.db_url))
     signalled = sum(await asyncio.gather(
         policy_signals.tell(client, "policy_updated", onboardings),

@@ -10,12 +10,12 @@ from decimal import Decimal
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import policy_signals
-from api.policy_signals import Load, case_targets, onboarding_targets
 from domain.compensation.data import CompensationTables
 from domain.injury.estimate_figures import Figure, estimate_figures, figure_changes
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
 from domain.onboarding.state import EnrollmentRequest, RequestStatus
+from domain.policy.targets import Load, case_targets, onboarding_targets
 from tests.factories import onboarding_input
 
 HIRED = date(2026, 9, 1)  # after Beijing's newest bundled period (to 2026-06-30): provisional
