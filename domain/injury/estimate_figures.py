@@ -1,4 +1,4 @@
-"""The policy figures a case's compensation estimate uses, and what a load changes in them.
+"""What moved in the policy figures a case's compensation estimate uses (signal policy_updated).
 
 A case pins no figure: GET /api/v1/cases/{id}/compensation estimates on demand from the tables in
 force (Regs. on Work-Related Injury Insurance arts. 35-39: the regional average monthly wage for
@@ -7,6 +7,8 @@ disposable income of the year before the accident for a death, the minimum wage)
 nothing to recompute when an admin loads a period's figures; it is told what moved in the figures
 an estimate for its region and accident date uses (signal `policy_updated`), and records it
 (`estimate_figures_changed`), so its evidence bundle shows when and why the estimate moved.
+Which figures, and what a load changes in them: domain/policy/targets.py (this module is the
+signal's payload only, so the case workflow reaches no data file through it).
 """
 
 # No `from __future__ import annotations`: the update travels as a signal payload, and pydantic
@@ -14,15 +16,6 @@ an estimate for its region and accident date uses (signal `policy_updated`), and
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from domain.compensation.data import CompensationTables, WageScope
-from domain.shared.errors import RuleViolation
-
-_WAGES: tuple[tuple[str, WageScope], ...] = (
-    ("regional_average_monthly_wage", "regional"),
-    ("provincial_average_monthly_wage", "provincial"),
-    ("minimum_monthly_wage", "minimum"),
-)
 
 
 @dataclass(frozen=True)
@@ -79,49 +72,3 @@ def _line(change: FigureChange) -> str:
     where = change.new or change.old
     origin = f" ({where.document or where.source})" if where is not None else ""
     return f"{change.figure}: {value(change.old)} → {value(change.new)}{origin}"
-
-
-def estimate_figures(tables: CompensationTables, region: str,
-                     injury_date: date) -> dict[str, Figure]:
-    """The figures on file that an estimate for `region` and `injury_date` uses, by name."""
-    found: dict[str, Figure] = {}
-    try:
-        tables.region_key(region)
-    except RuleViolation:
-        return found  # an unknown region: the estimate refuses it whatever is loaded
-    for name, scope in _WAGES:
-        wage = tables.wage_figure(region, scope, injury_date)
-        if wage is not None:
-            found[name] = Figure(str(wage.monthly), _period(wage.period_start, wage.period_end),
-                                 wage.source, wage.verified, wage.document)
-    try:
-        table = tables.subsidy_table(region, injury_date)
-        grades = sorted(table.medical_months.keys() | table.employment_months.keys())
-        months = "; ".join(f"grade {g}: {table.medical_months.get(g, 0)}+"
-                           f"{table.employment_months.get(g, 0)}" for g in grades)
-        found["termination_subsidies"] = Figure(
-            f"{table.base}; medical+employment months {months}",
-            _period(table.period_start, table.period_end), table.source, table.verified,
-            table.document)
-    except RuleViolation:
-        pass
-    try:
-        income = tables.national_income(injury_date.year - 1)
-        found["national_income"] = Figure(str(income.amount), str(income.year), income.source,
-                                          income.verified, income.document)
-    except RuleViolation:
-        pass
-    return found
-
-
-def figure_changes(before: CompensationTables, after: CompensationTables, region: str,
-                   injury_date: date) -> tuple[FigureChange, ...]:
-    """The figures an estimate for the case uses that differ after a load, in a fixed order."""
-    old = estimate_figures(before, region, injury_date)
-    new = estimate_figures(after, region, injury_date)
-    return tuple(FigureChange(name, old.get(name), new.get(name))
-                 for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name))
-
-
-def _period(start: date | None, end: date | None) -> str:
-    return f"{start or '…'} to {end or '…'}"

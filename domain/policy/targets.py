@@ -14,12 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from domain.compensation.data import CompensationTables
-from domain.injury.estimate_figures import EstimateFiguresUpdate, FigureChange, figure_changes
+from domain.compensation.data import CompensationTables, WageScope
+from domain.injury.estimate_figures import EstimateFiguresUpdate, Figure, FigureChange
 from domain.onboarding.policy import BaseLimits, PolicyTable
 from domain.onboarding.policy_update import PolicyUpdate, loaded_row_for
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import RuleViolation
+
+# The figures an estimate uses from the tables, by the name of the request field that overrides it.
+_WAGES: tuple[tuple[str, WageScope], ...] = (
+    ("regional_average_monthly_wage", "regional"),
+    ("provincial_average_monthly_wage", "provincial"),
+    ("minimum_monthly_wage", "minimum"),
+)
 
 
 @dataclass(frozen=True)
@@ -73,3 +80,49 @@ def _already_in_force(policy: PolicyTable, row: BaseLimits, region: str, on: dat
     except RuleViolation:
         return False
     return before.verified and not before.provisional and before == row
+
+
+def estimate_figures(tables: CompensationTables, region: str,
+                     injury_date: date) -> dict[str, Figure]:
+    """The figures on file that an estimate for `region` and `injury_date` uses, by name."""
+    found: dict[str, Figure] = {}
+    try:
+        tables.region_key(region)
+    except RuleViolation:
+        return found  # an unknown region: the estimate refuses it whatever is loaded
+    for name, scope in _WAGES:
+        wage = tables.wage_figure(region, scope, injury_date)
+        if wage is not None:
+            found[name] = Figure(str(wage.monthly), _period(wage.period_start, wage.period_end),
+                                 wage.source, wage.verified, wage.document)
+    try:
+        table = tables.subsidy_table(region, injury_date)
+        grades = sorted(table.medical_months.keys() | table.employment_months.keys())
+        months = "; ".join(f"grade {g}: {table.medical_months.get(g, 0)}+"
+                           f"{table.employment_months.get(g, 0)}" for g in grades)
+        found["termination_subsidies"] = Figure(
+            f"{table.base}; medical+employment months {months}",
+            _period(table.period_start, table.period_end), table.source, table.verified,
+            table.document)
+    except RuleViolation:
+        pass
+    try:
+        income = tables.national_income(injury_date.year - 1)
+        found["national_income"] = Figure(str(income.amount), str(income.year), income.source,
+                                          income.verified, income.document)
+    except RuleViolation:
+        pass
+    return found
+
+
+def figure_changes(before: CompensationTables, after: CompensationTables, region: str,
+                   injury_date: date) -> tuple[FigureChange, ...]:
+    """The figures an estimate for the case uses that differ after a load, in a fixed order."""
+    old = estimate_figures(before, region, injury_date)
+    new = estimate_figures(after, region, injury_date)
+    return tuple(FigureChange(name, old.get(name), new.get(name))
+                 for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name))
+
+
+def _period(start: date | None, end: date | None) -> str:
+    return f"{start or '…'} to {end or '…'}"

@@ -11,11 +11,17 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api import policy_signals
 from domain.compensation.data import CompensationTables
-from domain.injury.estimate_figures import Figure, estimate_figures, figure_changes
+from domain.injury.estimate_figures import Figure
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
 from domain.onboarding.state import EnrollmentRequest, RequestStatus
-from domain.policy.targets import Load, case_targets, onboarding_targets
+from domain.policy.targets import (
+    Load,
+    case_targets,
+    estimate_figures,
+    figure_changes,
+    onboarding_targets,
+)
 from tests.factories import onboarding_input
 
 HIRED = date(2026, 9, 1)  # after Beijing's newest bundled period (to 2026-06-30): provisional
