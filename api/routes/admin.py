@@ -20,7 +20,9 @@ from api.errors import ApiError
 from api.responses.records import AccessLogPage
 from api.schemas import Body, Offset
 from domain.compensation.data import CompensationTables
+from domain.injury.estimate_figures import EstimateFiguresUpdate
 from domain.onboarding.policy import PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate
 from domain.policy import targets
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
@@ -207,15 +209,10 @@ async def load_policy(body: PolicyLoad, request: Request,
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
                                       body.source, actor.name, loaded_at)
     request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
-    load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy,
-                               tables, new_tables)
-    onboardings = targets.onboarding_targets(
-        load, await asyncio.to_thread(open_onboardings, settings.db_url))
-    cases = targets.case_targets(load, await asyncio.to_thread(open_cases,
-                                                                      settings.db_url))
-    signalled = sum(await asyncio.gather(
-        policy_signals.tell(client, "policy_updated", onboardings),
-        policy_signals.tell(client, "policy_updated", cases)))
+    load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy, tables,
+                        new_tables)
+    onboardings, cases = await asyncio.to_thread(_concerned, settings.db_url, load)
+    signalled = await policy_signals.tell(client, "policy_updated", [*onboardings, *cases])
     return PolicyLoaded(id=load_id, source=body.source,
                         rows={name: len(rows) for name, rows in sections.items()},
                         unverified=sum(row.get("verified") is not True
@@ -224,6 +221,14 @@ async def load_policy(body: PolicyLoad, request: Request,
                         applies_to=POLICY_APPLIES_TO, signalled=signalled,
                         not_signalled=len(onboardings) + len(cases) - signalled,
                         told={"onboardings": len(onboardings), "cases": len(cases)})
+
+
+def _concerned(url: str, load: targets.Load) -> tuple[list[tuple[str, PolicyUpdate]],
+                                                     list[tuple[str, EstimateFiguresUpdate]]]:
+    """The running onboardings and cases the load concerns, each with its signal (on a thread:
+    a case's figures are looked up in the tables before and after)."""
+    return (targets.onboarding_targets(load, open_onboardings(url)),
+            targets.case_targets(load, open_cases(url)))
 
 
 def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:
