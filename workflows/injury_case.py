@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         initial_state_deadlines,
         local_date,
     )
+    from domain.injury.estimate_figures import EstimateFiguresUpdate
     from domain.injury.overview import case_outcome, projection, view_of
     from domain.injury.payloads import (
         ApplyDetermination,
@@ -273,6 +274,14 @@ class InjuryCaseWorkflow:
             self._fired |= carried_alarms(self._fired, change)
             self._emit("deadline_recomputed", update.loaded_by, **change.event_data(update))
         if changes:
+            self._touch()
+
+    @workflow.signal(name="policy_updated")
+    def policy_updated(self, update: EstimateFiguresUpdate) -> None:
+        """An admin's load changed figures the case's estimate uses (it pins none: the estimate
+        is made on demand); the change is recorded so the bundle shows why the estimate moved."""
+        if update.changes:
+            self._emit("estimate_figures_changed", update.loaded_by, **update.event_data())
             self._touch()
 
     async def _drain_effects(self) -> None:

@@ -33,10 +33,13 @@ with workflow.unsafe.imports_passed_through():
         WithdrawalAction,
         registered_event,
     )
+    from domain.onboarding.policy import BaseLimits  # noqa: F401  (for the sandbox, below)
+    from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
     from domain.onboarding.state import (
         OPEN_REQUEST,
         ActionAnswer,
         EnrollmentRequest,
+        FiguresRecomputed,
         OnboardingView,
         RequestStatus,
         Status,
@@ -52,6 +55,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
+
+# BaseLimits is imported only for the SDK sandbox: pydantic resolves PolicyUpdate's rows through
+# sys.modules, which there holds only the modules imported above.
 
 WITHDRAWAL_REMINDER_LEAD = timedelta(hours=24)
 NOTICES_PATCH = "2026-11-notices"  # reminders and escalations became tracked NoticeWorkflows
@@ -84,6 +90,7 @@ class OnboardingWorkflow:
         self._last_action_at = workflow.now()
         self._bureau_outcome: BureauAnswer | None = None  # recorded by hand (si_bureau manual)
         self._owner: str | None = None  # assigned away from created_by (Update assign)
+        self._figures: list[FiguresRecomputed] = []  # limits taken from a load (policy_updated)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -133,6 +140,24 @@ class OnboardingWorkflow:
         for change in changes:
             self._emit("deadline_recomputed", update.loaded_by, **change.event_data(update))
         self.write_now()
+
+    @workflow.signal(name="policy_updated")
+    async def policy_updated(self, update: PolicyUpdate) -> None:
+        """An admin loaded base limits: provisional or unverified ones pinned at registration are
+        taken from the row for the region and hire date; HR is told when a held enrolment
+        request's base is now outside them."""
+        change = recompute_figures(self._in, self._requests, update, self._clock.now())
+        if change is None or self._status == Status.cancelled:
+            return
+        self._in = replace(self._in, base_limits=change.new_limits)
+        self._figures.append(change)
+        self._emit("policy_recomputed", update.loaded_by, **change.event_data())
+        if change.requests_outside:
+            await self._notify("figures_notice_sent",
+                               messages.figures_changed(self._in, change), self._hr(),
+                               requests=list(change.requests_outside))
+        else:
+            self.write_now()
 
     # ---- HR actions (updates) --------------------------------------------------------------
 
@@ -604,7 +629,7 @@ class OnboardingWorkflow:
                        events=self._events, requests=self._requests,
                        enrolled_at=self._enrolled_at, cancel_reason=self._cancel_reason,
                        now=self._clock.now(), si_satisfied=self._si_satisfied(),
-                       owner=self._owner)
+                       owner=self._owner, figures_recomputed=self._figures)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -20,7 +20,7 @@ from domain.injury.state import (
     Task,
 )
 from domain.onboarding.payloads import BaseLimitsRef
-from domain.onboarding.state import EnrollmentRequest, Status
+from domain.onboarding.state import EnrollmentRequest, FiguresRecomputed, Status
 
 
 class EventOut(BaseModel):
@@ -70,6 +70,8 @@ class _OnboardingState(BaseModel):
     cancel_reason: str | None
     now: datetime
     owner: str | None = None
+    # Base limits taken again from an admin's load (POST /api/v1/admin/policy), each with `note`.
+    figures_recomputed: list[FiguresRecomputed] = []
 
 
 class OnboardingOut(_OnboardingState):

@@ -14,12 +14,16 @@ from pydantic import BaseModel, StrictInt
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import policy_signals
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.responses.records import AccessLogPage
 from api.schemas import Body, Offset
 from domain.compensation.data import CompensationTables
+from domain.injury.estimate_figures import EstimateFiguresUpdate
 from domain.onboarding.policy import PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate
+from domain.policy import targets
 from domain.shared.calendar import CalendarYear, check_calendar_year
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.calendar_update import CalendarUpdate
@@ -27,7 +31,7 @@ from domain.shared.people import Actor
 from domain.shared.policy_rows import RowError
 from store import access_log, policy_loads
 from store import calendar as stored
-from store.running import open_workflow_ids
+from store.running import open_cases, open_onboardings, open_workflow_ids
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 log = logging.getLogger("caseguard.api")
@@ -147,8 +151,13 @@ POLICY_SECTIONS = ("contribution_bases", "withdrawal_windows", "contribution_rat
                    "termination_subsidies", "national_income", "average_wages", "minimum_wages")
 POLICY_APPLIES_TO = ("every onboarding registered and every estimate made from now on uses these "
                      "rows over the bundled ones and the policy file (a row replaces the rows of "
-                     "its region and table whose periods overlap it); running onboardings and "
-                     "cases keep the figures they started with")
+                     "its region and table whose periods overlap it); a running onboarding whose "
+                     "region and hire date a contribution_bases row covers is told "
+                     "(policy_updated), and where it pinned provisional or unverified limits it "
+                     "takes the row again, recording old and new (policy_recomputed) and telling "
+                     "HR when a held enrolment request's base is outside the new limits; limits "
+                     "pinned from a verified row are kept; a running case whose estimate figures "
+                     "change is told and records what moved (estimate_figures_changed)")
 
 
 class PolicyLoad(Body):
@@ -171,14 +180,18 @@ class PolicyLoaded(BaseModel):
     rows: dict[str, int]
     unverified: int  # rows loaded with verified false: every answer using one says so
     applies_to: str
+    signalled: int = 0  # running onboardings and cases told (signal policy_updated)
+    not_signalled: int = 0  # concerned but closed meanwhile, or Temporal refused (logged)
+    told: dict[str, int] = {}  # of those concerned: {"onboardings": n, "cases": m}
 
 
 @router.post("/policy", status_code=201, response_model=PolicyLoaded)
 async def load_policy(body: PolicyLoad, request: Request,
                       actor: Annotated[Actor, require("load_policy")],
-                      settings: SettingsDep) -> PolicyLoaded:
+                      settings: SettingsDep, client: TemporalDep) -> PolicyLoaded:
     """Load a period's figures without a deploy, checked as the policy file is (422 names the
-    section, row and field); stored, recorded as evidence, used over the bundled rows."""
+    section, row and field); stored, recorded as evidence, used over the bundled rows; running
+    onboardings and cases whose figures it changes are told (signal policy_updated)."""
     if not body.source:
         raise ApiError(422, "policy.source_required", "source (the notice the figures come "
                        "from, or where they were read) is required", "source")
@@ -192,15 +205,30 @@ async def load_policy(body: PolicyLoad, request: Request,
     policy: PolicyTable = request.app.state.policy
     tables = _compensation_tables(request)
     new_policy, new_tables = policy.with_overrides(sections), tables.with_overrides(sections)
+    loaded_at = datetime.now(UTC)
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
-                                      body.source, actor.name, datetime.now(UTC))
+                                      body.source, actor.name, loaded_at)
     request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
+    load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy, tables,
+                        new_tables)
+    onboardings, cases = await asyncio.to_thread(_concerned, settings.db_url, load)
+    signalled = await policy_signals.tell(client, "policy_updated", [*onboardings, *cases])
     return PolicyLoaded(id=load_id, source=body.source,
                         rows={name: len(rows) for name, rows in sections.items()},
                         unverified=sum(row.get("verified") is not True
                                        for name, rows in sections.items() if name != "regions"
                                        for row in rows),
-                        applies_to=POLICY_APPLIES_TO)
+                        applies_to=POLICY_APPLIES_TO, signalled=signalled,
+                        not_signalled=len(onboardings) + len(cases) - signalled,
+                        told={"onboardings": len(onboardings), "cases": len(cases)})
+
+
+def _concerned(url: str, load: targets.Load) -> tuple[list[tuple[str, PolicyUpdate]],
+                                                     list[tuple[str, EstimateFiguresUpdate]]]:
+    """The running onboardings and cases the load concerns, each with its signal (on a thread:
+    a case's figures are looked up in the tables before and after)."""
+    return (targets.onboarding_targets(load, open_onboardings(url)),
+            targets.case_targets(load, open_cases(url)))
 
 
 def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:

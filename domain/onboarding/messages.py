@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.onboarding.payloads import BureauAnswer, OnboardingInput
-from domain.onboarding.state import EnrollmentRequest
+from domain.onboarding.state import EnrollmentRequest, FiguresRecomputed
 from domain.shared.calendar import local
 
 
@@ -125,4 +125,19 @@ def bureau_task(inp: OnboardingInput, request: EnrollmentRequest) -> tuple[str, 
         f"Enrolment request #{request.number} of {e.name} ({e.employee_id}) is approved: enter it in "
         f"the {inp.region} SI bureau's online portal, then record the bureau's reference with its "
         f"receipt (or its reason if rejected). Due {due} (SIL art. 58).",
+    )
+
+
+def figures_changed(inp: OnboardingInput, change: FiguresRecomputed) -> tuple[str, str]:
+    """HR: a load moved the base limits and an enrolment request's base is now outside them."""
+    new = change.new_limits
+    numbers = "、".join(str(n) for n in change.requests_outside)
+    return (
+        f"【缴费基数上下限已更新】{inp.employee.name} 的增员申请需复核",
+        f"{_who(inp)} 登记时按暂定或未核实的缴费基数上下限办理；管理员已载入新数据"
+        f"（{change.document or change.source}），{inp.region} {new.period_start} 至 "
+        f"{new.period_end} 的上下限为 {new.lower}–{new.upper} 元。第 {numbers} 号增员申请的缴费"
+        f"基数不在新上下限之内，请核对并更正（按新上下限调整后为 {change.new_clamped_base} 元）。\n"
+        f"The contribution base limits for {inp.employee.name} were loaded as {new.lower}–"
+        f"{new.upper}; enrolment request {numbers} has a base outside them. Check and correct it.",
     )

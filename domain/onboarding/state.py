@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.onboarding.payloads import BaseLimitsRef, EnrollmentType, OnboardingInput
 from domain.shared.events import Event
@@ -85,6 +86,60 @@ class DeadlineView:
 
 
 @dataclass(frozen=True)
+class FiguresRecomputed:
+    """The onboarding's figures before and after a load, as the view and the event show them."""
+
+    at: datetime
+    load: int
+    source: str
+    document: str | None
+    old_limits: BaseLimitsRef
+    new_limits: BaseLimitsRef
+    contribution_base: Decimal  # as registered: never changed by a load
+    within_limits: bool
+    old_clamped_base: Decimal
+    new_clamped_base: Decimal
+    old_monthly: tuple[Decimal, Decimal]  # employer, employee at the clamped base
+    new_monthly: tuple[Decimal, Decimal]
+    requests_outside: tuple[int, ...] = ()  # held enrolment requests whose base is now outside
+    note: str = ""  # one line for the view (`summary()`)
+
+    def summary(self) -> str:
+        """One line for the view: what moved, from which load, and what HR must look at."""
+        old, new = self.old_limits, self.new_limits
+        line = (f"base limits {old.lower}–{old.upper} ({_kind(old)}) → {new.lower}–{new.upper} "
+                f"({_kind(new)}) from load {self.load} ({self.document or self.source})")
+        if not self.within_limits:
+            line += (f"; the registered base {self.contribution_base} is outside them "
+                     f"(clamped: {self.new_clamped_base})")
+        if self.requests_outside:
+            numbers = ", ".join(str(n) for n in self.requests_outside)
+            line += f"; enrolment request {numbers} has a base outside the new limits"
+        return line
+
+    def event_data(self) -> dict[str, Any]:
+        """The `policy_recomputed` evidence event's data: every figure from → to."""
+        old, new = self.old_limits, self.new_limits
+
+        def moved(a: object, b: object) -> dict[str, str]:
+            return {"from": str(a), "to": str(b)}
+
+        return {
+            "load": self.load, "source": self.source, "document": self.document,
+            "period": {"from": f"{old.period_start}/{old.period_end}",
+                       "to": f"{new.period_start}/{new.period_end}"},
+            "lower": moved(old.lower, new.lower), "upper": moved(old.upper, new.upper),
+            "provisional": {"from": old.provisional, "to": new.provisional},
+            "verified": {"from": old.verified, "to": new.verified},
+            "contribution_base": str(self.contribution_base), "within_limits": self.within_limits,
+            "clamped_base": moved(self.old_clamped_base, self.new_clamped_base),
+            "monthly_employer": moved(*(m[0] for m in (self.old_monthly, self.new_monthly))),
+            "monthly_employee": moved(*(m[1] for m in (self.old_monthly, self.new_monthly))),
+            "requests_outside": list(self.requests_outside), "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class OnboardingView:
     id: str
     status: Status
@@ -104,6 +159,8 @@ class OnboardingView:
     cancel_reason: str | None
     now: datetime
     owner: str | None = None  # the HR person reminders go to; None in views kept before
+    # Base limits taken again from an admin's load (signal policy_updated), oldest first.
+    figures_recomputed: tuple[FiguresRecomputed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,7 +212,8 @@ def projection_of(onboarding_id: str, inp: OnboardingInput, status: Status,
 def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
             events: Sequence[Event] = (), requests: Sequence[EnrollmentRequest] = (),
             enrolled_at: datetime | None = None, cancel_reason: str | None = None,
-            now: datetime, si_satisfied: bool = False, owner: str | None = None) -> OnboardingView:
+            now: datetime, si_satisfied: bool = False, owner: str | None = None,
+            figures_recomputed: Sequence[FiguresRecomputed] = ()) -> OnboardingView:
     """What GET shows of an onboarding: deadlines with their status, events, requests."""
     deadlines = [inp.si_registration] + ([inp.contract_si] if inp.contract_si else [])
     views = tuple(
@@ -171,10 +229,15 @@ def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
         contribution_base=inp.contribution_base, base_limits=inp.base_limits, deadlines=views,
         events=tuple(events), enrollment_requests=tuple(requests), enrolled_at=enrolled_at,
         overdue=views[0].status == "missed" and not si_satisfied, cancel_reason=cancel_reason,
-        now=now, owner=owner or inp.created_by,
+        now=now, owner=owner or inp.created_by, figures_recomputed=tuple(figures_recomputed),
     )
 
 
 def answer_of(view: OnboardingView, recorded: Sequence[Event]) -> ActionAnswer:
     return ActionAnswer(view=replace(view, events=()), recorded=tuple(recorded),
                         event_count=len(view.events))
+
+
+def _kind(limits: BaseLimitsRef) -> str:
+    return "provisional" if limits.provisional else (
+        "verified" if limits.verified else "not verified")

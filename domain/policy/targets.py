@@ -1,0 +1,128 @@
+"""Which running onboardings and cases a policy load concerns (signal policy_updated).
+
+Only a workflow that used a figure the load changes is told: an onboarding whose region and hire
+date a loaded contribution-base row covers, unless the figures in force before the load were
+already that verified row (it pinned them, or was told when they were loaded); a case whose
+estimate figures (regional, provincial and minimum wages, subsidy months, national income) for
+its region and accident date differ before and after the load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from domain.compensation.data import CompensationTables, WageScope
+from domain.injury.estimate_figures import EstimateFiguresUpdate, Figure, FigureChange
+from domain.onboarding.policy import BaseLimits, PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate, loaded_row_for
+from domain.shared.calendar import SHANGHAI
+from domain.shared.errors import RuleViolation
+
+# The figures an estimate uses from the tables, by the name of the request field that overrides it.
+_WAGES: tuple[tuple[str, WageScope], ...] = (
+    ("regional_average_monthly_wage", "regional"),
+    ("provincial_average_monthly_wage", "provincial"),
+    ("minimum_monthly_wage", "minimum"),
+)
+
+
+@dataclass(frozen=True)
+class Load:
+    """A stored load: its id, source, who and when, and the tables before and after it."""
+
+    id: int
+    source: str
+    loaded_by: str
+    loaded_at: datetime
+    sections: Mapping[str, Sequence[Mapping[str, Any]]]
+    policy_before: PolicyTable
+    tables_before: CompensationTables
+    tables_after: CompensationTables
+
+
+def onboarding_targets(load: Load, running: Sequence[tuple[str, str, date]]
+                       ) -> list[tuple[str, PolicyUpdate]]:
+    """The running onboardings whose base limits the load may change, each with its signal."""
+    bases = PolicyTable.from_rows(contribution_bases=load.sections.get("contribution_bases", ())
+                                  ).bases
+    if not bases:
+        return []
+    update = PolicyUpdate(load.id, load.source, load.loaded_by, load.loaded_at, bases)
+    return [(i, update) for i, region, hired in running
+            if (row := loaded_row_for(bases, region, hired)) is not None
+            and not _already_in_force(load.policy_before, row, region, hired)]
+
+
+def case_targets(load: Load, running: Sequence[tuple[str, str, datetime]]
+                 ) -> list[tuple[str, EstimateFiguresUpdate]]:
+    """The running cases whose estimate figures differ after the load, each with its changes."""
+    found: dict[tuple[str, date], tuple[FigureChange, ...]] = {}
+    targets = []
+    for case_id, region, accident_at in running:
+        injured = accident_at.astimezone(SHANGHAI).date()
+        if (region, injured) not in found:
+            found[(region, injured)] = figure_changes(load.tables_before, load.tables_after,
+                                                      region, injured)
+        if changes := found[(region, injured)]:
+            targets.append((case_id, EstimateFiguresUpdate(
+                load.id, load.source, load.loaded_by, load.loaded_at, region, injured,
+                changes)))
+    return targets
+
+
+def _already_in_force(policy: PolicyTable, row: BaseLimits, region: str, on: date) -> bool:
+    """Whether the limits in force before the load were this row, verified (a repeated load)."""
+    try:
+        before = policy.base_limits(region, on)
+    except RuleViolation:
+        return False
+    return before.verified and not before.provisional and before == row
+
+
+def estimate_figures(tables: CompensationTables, region: str,
+                     injury_date: date) -> dict[str, Figure]:
+    """The figures on file that an estimate for `region` and `injury_date` uses, by name."""
+    found: dict[str, Figure] = {}
+    try:
+        tables.region_key(region)
+    except RuleViolation:
+        return found  # an unknown region: the estimate refuses it whatever is loaded
+    for name, scope in _WAGES:
+        wage = tables.wage_figure(region, scope, injury_date)
+        if wage is not None:
+            found[name] = Figure(str(wage.monthly), _period(wage.period_start, wage.period_end),
+                                 wage.source, wage.verified, wage.document)
+    try:
+        table = tables.subsidy_table(region, injury_date)
+        grades = sorted(table.medical_months.keys() | table.employment_months.keys())
+        months = "; ".join(f"grade {g}: {table.medical_months.get(g, 0)}+"
+                           f"{table.employment_months.get(g, 0)}" for g in grades)
+        found["termination_subsidies"] = Figure(
+            f"{table.base}; medical+employment months {months}",
+            _period(table.period_start, table.period_end), table.source, table.verified,
+            table.document)
+    except RuleViolation:
+        pass
+    try:
+        income = tables.national_income(injury_date.year - 1)
+        found["national_income"] = Figure(str(income.amount), str(income.year), income.source,
+                                          income.verified, income.document)
+    except RuleViolation:
+        pass
+    return found
+
+
+def figure_changes(before: CompensationTables, after: CompensationTables, region: str,
+                   injury_date: date) -> tuple[FigureChange, ...]:
+    """The figures an estimate for the case uses that differ after a load, in a fixed order."""
+    old = estimate_figures(before, region, injury_date)
+    new = estimate_figures(after, region, injury_date)
+    return tuple(FigureChange(name, old.get(name), new.get(name))
+                 for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name))
+
+
+def _period(start: date | None, end: date | None) -> str:
+    return f"{start or '…'} to {end or '…'}"

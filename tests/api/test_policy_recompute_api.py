@@ -1,0 +1,79 @@
+"""An admin loads a period's figures: a running onboarding that pinned provisional base limits
+takes them and records it; a running case whose estimate figures change records that."""
+
+from __future__ import annotations
+
+import httpx
+
+from store.db import session_for
+from store.models import CaseRow, OnboardingRow
+from tests.api.conftest import auth, eventually
+from tests.factories import case_body, registration
+
+# A region with one old period on file: whatever day the test runs, a hire is after it, so its
+# limits are pinned provisionally; the second load's period covers that day.
+OLD = {"region": "testshire", "period_start": "2000-01-01", "period_end": "2000-12-31",
+       "lower": "5000", "upper": "25000", "source": "test figures", "verified": False}
+NEW = {"region": "testshire", "period_start": "2001-01-01", "period_end": "2199-12-31",
+       "lower": "5500", "upper": "27000", "document": "测人社发〔2026〕9号 (test)",
+       "source": "read from the notice", "verified": True}
+WAGE = {"region": "beijing", "scope": "regional", "period_start": "2001-01-01",
+        "period_end": "2199-12-31", "monthly": "12345", "document": "京统 (test)",
+        "source": "read from the notice", "verified": True}
+
+
+async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: httpx.AsyncClient,
+                                                                          db_url: str):
+    first = await api.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                           json={"source": "test", "contribution_bases": [OLD]})
+    assert first.status_code == 201, first.text
+    assert first.json()["signalled"] == 0
+    registered = await api.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4101", region="testshire", contribution_base="5200"))
+    assert registered.status_code == 201, registered.text
+    onboarding = registered.json()
+    assert onboarding["base_limits"]["provisional"] is True
+    opened = await api.post("/api/v1/cases", json=case_body("E4102"), headers=auth("k-hr"))
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["id"]
+
+    async def listed() -> bool:  # the admin route tells the workflows the lists show
+        with session_for(db_url) as session:
+            return (session.get(OnboardingRow, onboarding["id"]) is not None
+                    and session.get(CaseRow, case_id) is not None)
+
+    await eventually(listed)
+    loaded = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "测试市人社局 notice", "contribution_bases": [NEW], "average_wages": [WAGE]})
+    assert loaded.status_code == 201, loaded.text
+    answer = loaded.json()
+    assert answer["told"] == {"onboardings": 1, "cases": 1}
+    assert answer["signalled"] == 2 and answer["not_signalled"] == 0
+    assert "policy_recomputed" in answer["applies_to"]
+
+    async def recomputed() -> dict | None:
+        view = (await api.get(f"/api/v1/onboardings/{onboarding['id']}",
+                              headers=auth("k-hr"))).json()
+        return view if view["figures_recomputed"] else None
+
+    view = await eventually(recomputed)
+    assert view["base_limits"]["lower"] == "5500" and view["base_limits"]["verified"] is True
+    assert view["base_limits"]["provisional"] is False and view["contribution_base"] == "5200"
+    [figures] = view["figures_recomputed"]
+    assert "outside" in figures["note"] and figures["new_clamped_base"] == "5500"
+    [event] = [e for e in view["events"] if e["kind"] == "policy_recomputed"]
+    assert event["actor"] == "root" and event["document"] == NEW["document"]
+    assert event["lower"] == {"from": "5000", "to": "5500"} and event["within_limits"] is False
+
+    async def case_told() -> list:
+        case = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()
+        return [e for e in case["events"] if e["kind"] == "estimate_figures_changed"]
+
+    [told] = await eventually(case_told)
+    assert told["actor"] == "root" and told["load"] == answer["id"]
+    assert [c["figure"] for c in told["changes"]] == ["regional_average_monthly_wage"]
+    assert told["changes"][0]["to"]["value"] == "12345"
+
+    again = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "the same notice again", "contribution_bases": [NEW], "average_wages": [WAGE]})
+    assert again.status_code == 201 and again.json()["told"] == {"onboardings": 0, "cases": 0}

@@ -1,0 +1,223 @@
+"""A period's figures loaded while workflows run: provisional base limits are taken again, a
+case is told what moved in the figures its estimate uses, and only concerned workflows are told."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from temporalio.service import RPCError, RPCStatusCode
+
+from api import policy_signals
+from domain.compensation.data import CompensationTables
+from domain.injury.estimate_figures import Figure
+from domain.onboarding.policy import PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
+from domain.onboarding.state import EnrollmentRequest, RequestStatus
+from domain.policy.targets import (
+    Load,
+    case_targets,
+    estimate_figures,
+    figure_changes,
+    onboarding_targets,
+)
+from tests.factories import onboarding_input
+
+HIRED = date(2026, 9, 1)  # after Beijing's newest bundled period (to 2026-06-30): provisional
+AT = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+NOTICE = "京人社发〔2026〕1号 关于公布2026年度社会保险缴费基数上下限的通知 (test)"
+ROW = {"region": "beijing", "period_start": "2026-07-01", "period_end": "2027-06-30",
+       "lower": "7500", "upper": "37000", "document": NOTICE, "source": "read from the notice",
+       "verified": True}
+
+
+def update(*rows: dict, load: int = 7) -> PolicyUpdate:
+    return PolicyUpdate(load, "北京市人社局 notice", "root", AT,
+                        PolicyTable.from_rows(contribution_bases=rows).bases)
+
+
+def request(number: int, base: str, status: RequestStatus) -> EnrollmentRequest:
+    return EnrollmentRequest(number=number, type="new", contribution_base=Decimal(base),
+                             status=status, submitted_by="hr-alice", submitted_at=AT)
+
+
+def test_provisional_limits_are_taken_from_the_loaded_row_with_every_figure_from_and_to():
+    inp = onboarding_input(HIRED, base="8000")
+    assert inp.base_limits.provisional and inp.base_limits.lower == Decimal("7162")
+    change = recompute_figures(inp, (), update(ROW), AT)
+    assert change is not None
+    assert (change.new_limits.lower, change.new_limits.upper) == (Decimal(7500), Decimal(37000))
+    assert change.new_limits.verified and not change.new_limits.provisional
+    assert change.within_limits and change.new_clamped_base == Decimal(8000)
+    assert change.document == NOTICE and change.requests_outside == ()
+    data = change.event_data()
+    assert data["lower"] == {"from": "7162", "to": "7500"}
+    assert data["upper"] == {"from": "35811", "to": "37000"}
+    assert data["provisional"] == {"from": True, "to": False}
+    assert data["load"] == 7 and data["document"] == NOTICE and "7500–37000" in data["note"]
+
+
+def test_a_base_below_the_new_lower_limit_is_clamped_and_its_contributions_move():
+    inp = onboarding_input(HIRED, base="7200")  # within 7162–35811, below the loaded 7500
+    change = recompute_figures(inp, (), update(ROW), AT)
+    assert change is not None and not change.within_limits
+    assert (change.old_clamped_base, change.new_clamped_base) == (Decimal(7200), Decimal(7500))
+    employer, employee = inp.rates.employer_rate, inp.rates.employee_rate
+    assert change.old_monthly == ((7200 * employer).quantize(Decimal("0.01")),
+                                  (7200 * employee).quantize(Decimal("0.01")))
+    assert change.new_monthly == ((7500 * employer).quantize(Decimal("0.01")),
+                                  (7500 * employee).quantize(Decimal("0.01")))
+    assert change.new_monthly[0] > change.old_monthly[0]
+    assert "outside" in change.note and "clamped: 7500" in change.note
+
+
+def test_held_requests_whose_base_is_now_outside_are_named_and_settled_ones_are_not():
+    inp = onboarding_input(HIRED, base="8000")
+    requests = (request(1, "7200", RequestStatus.rejected),
+                request(2, "7200", RequestStatus.revoked),
+                request(3, "7300", RequestStatus.approved))
+    change = recompute_figures(inp, requests, update(ROW), AT)
+    assert change is not None and change.requests_outside == (3,)
+    assert "enrolment request 3" in change.note
+
+
+def test_verified_limits_pinned_at_registration_are_kept():
+    verified = PolicyTable.bundled().with_overrides({"contribution_bases": [
+        {**ROW, "lower": "7000", "upper": "36000"}]})
+    inp = onboarding_input(HIRED, policy=verified)
+    assert inp.base_limits.verified and not inp.base_limits.provisional
+    assert recompute_figures(inp, (), update(ROW), AT) is None
+
+
+def test_a_load_without_a_row_for_the_region_and_hire_date_changes_nothing():
+    inp = onboarding_input(HIRED)
+    elsewhere = {**ROW, "region": "shanghai"}
+    earlier = {**ROW, "period_start": "2025-07-01", "period_end": "2026-06-30"}
+    assert recompute_figures(inp, (), update(elsewhere, earlier), AT) is None
+    assert recompute_figures(inp, (), update(), AT) is None
+
+
+def test_the_same_figures_loaded_again_change_nothing_and_a_correction_is_taken():
+    inp = onboarding_input(HIRED)
+    unverified = {**ROW, "verified": False}
+    change = recompute_figures(inp, (), update(unverified), AT)
+    assert change is not None and not change.new_limits.verified
+    taken = replace(inp, base_limits=change.new_limits)
+    assert recompute_figures(taken, (), update(unverified), AT) is None
+    corrected = recompute_figures(taken, (), update({**unverified, "upper": "36500"}), AT)
+    assert corrected is not None and corrected.event_data()["upper"] == {"from": "37000",
+                                                                          "to": "36500"}
+    confirmed = recompute_figures(taken, (), update(ROW), AT)  # the same figures, now checked
+    assert confirmed is not None and confirmed.event_data()["verified"] == {"from": False,
+                                                                            "to": True}
+    checked = replace(inp, base_limits=confirmed.new_limits)
+    assert recompute_figures(checked, (), update({**ROW, "upper": "40000"}), AT) is None
+
+
+# ---- cases: the figures their estimate uses -----------------------------------------------------
+
+WAGE = {"region": "beijing", "scope": "regional", "period_start": "2026-01-01",
+        "period_end": "2026-12-31", "monthly": "11000", "document": "京人社 (test)",
+        "source": "read from the notice", "verified": True}
+
+
+def test_a_loaded_average_wage_is_a_change_of_the_figures_a_beijing_estimate_uses():
+    before = CompensationTables.bundled()
+    after = before.with_overrides({"average_wages": [WAGE]})
+    [change] = figure_changes(before, after, "beijing", date(2026, 3, 2))
+    assert change.figure == "regional_average_monthly_wage" and change.old is None
+    assert change.new == Figure("11000", "2026-01-01 to 2026-12-31", "read from the notice",
+                                True, "京人社 (test)")
+    assert figure_changes(before, after, "beijing", date(2025, 12, 31)) == ()  # before it
+    assert figure_changes(before, after, "shanghai", date(2026, 3, 2)) == ()  # elsewhere
+
+
+def test_the_death_subsidy_uses_the_national_income_of_the_year_before_the_accident():
+    before = CompensationTables.bundled()
+    newest = max(r.year for r in before.incomes)
+    after = before.with_overrides({"national_income": [
+        {"year": newest, "amount": "99999", "source": "NBS (test)", "verified": True}]})
+    [change] = figure_changes(before, after, "beijing", date(newest + 1, 5, 1))
+    assert change.figure == "national_income" and change.new is not None
+    assert change.new.value == "99999" and change.old is not None and change.old.value != "99999"
+    assert figure_changes(before, after, "beijing", date(newest, 5, 1)) == ()
+    assert estimate_figures(before, "atlantis", date(2026, 1, 1)) == {}  # unknown region
+
+
+# ---- who is told ---------------------------------------------------------------------------------
+
+
+def load(sections: dict, policy: PolicyTable | None = None,
+         tables: CompensationTables | None = None) -> Load:
+    policy = policy or PolicyTable.bundled()
+    tables = tables or CompensationTables.bundled()
+    return Load(3, "notice", "root", AT, sections, policy, tables, tables.with_overrides(sections))
+
+
+def test_only_onboardings_whose_region_and_hire_date_a_loaded_row_covers_are_told():
+    running = [("onboarding-E1", "beijing", HIRED), ("onboarding-E2", "beijing", date(2026, 5, 4)),
+               ("onboarding-E3", "shanghai", HIRED)]
+    targets = onboarding_targets(load({"contribution_bases": [ROW]}), running)
+    assert [i for i, _ in targets] == ["onboarding-E1"]
+    [(_, told)] = targets
+    assert told.load == 3 and told.loaded_by == "root" and len(told.bases) == 1
+    assert onboarding_targets(load({"average_wages": [WAGE]}), running) == []
+
+
+def test_a_verified_row_loaded_again_tells_no_onboarding():
+    in_force = PolicyTable.bundled().with_overrides({"contribution_bases": [ROW]})
+    running = [("onboarding-E1", "beijing", HIRED)]
+    assert onboarding_targets(load({"contribution_bases": [ROW]}, policy=in_force), running) == []
+
+
+def test_only_cases_whose_estimate_figures_change_are_told():
+    running = [("case-1", "beijing", datetime(2026, 3, 1, 20, 0, tzinfo=UTC)),  # 03-02 Beijing
+               ("case-2", "beijing", datetime(2025, 3, 1, 20, 0, tzinfo=UTC)),
+               ("case-3", "shanghai", datetime(2026, 3, 1, 20, 0, tzinfo=UTC))]
+    [(case_id, told)] = case_targets(load({"average_wages": [WAGE]}), running)
+    assert case_id == "case-1" and told.injury_date == date(2026, 3, 2)
+    data = told.event_data()
+    assert data["changes"][0]["figure"] == "regional_average_monthly_wage"
+    assert data["changes"][0]["from"] is None and data["changes"][0]["to"]["value"] == "11000"
+    assert data["note"] == ("regional_average_monthly_wage: not on file → 11000 "
+                            "(京人社 (test))")
+    assert case_targets(load({"contribution_bases": [ROW]}), running) == []
+
+
+class FakeClient:
+    """Answers each workflow's signals from a script: an RPC status to raise, or None (taken)."""
+
+    def __init__(self, script: dict[str, list[RPCStatusCode | None]]) -> None:
+        self.script, self.calls = script, []
+
+    def get_workflow_handle(self, workflow_id: str) -> FakeClient.Handle:
+        return FakeClient.Handle(self, workflow_id)
+
+    class Handle:
+        def __init__(self, client: FakeClient, workflow_id: str) -> None:
+            self.client, self.workflow_id = client, workflow_id
+
+        async def signal(self, name: str, payload: object) -> None:
+            self.client.calls.append((self.workflow_id, name))
+            status = self.client.script[self.workflow_id].pop(0)
+            if status is not None:
+                raise RPCError("refused: 张三 13800138000", status, b"")
+
+
+async def test_a_refused_signal_is_tried_again_and_a_closed_workflow_is_skipped(monkeypatch,
+                                                                               caplog):
+    monkeypatch.setattr(policy_signals, "SIGNAL_BACKOFF", 0)
+    unavailable = RPCStatusCode.UNAVAILABLE
+    client = FakeClient({"onboarding-E1": [unavailable, None],
+                         "onboarding-E2": [RPCStatusCode.NOT_FOUND],
+                         "case-3": [unavailable, unavailable, unavailable]})
+    told = await policy_signals.tell(client, "policy_updated",  # type: ignore[arg-type]
+                                     [("onboarding-E1", 1), ("onboarding-E2", 2), ("case-3", 3)])
+    assert told == 1
+    assert [c[0] for c in client.calls].count("onboarding-E1") == 2
+    assert [c[0] for c in client.calls].count("onboarding-E2") == 1  # closed: not tried again
+    assert [c[0] for c in client.calls].count("case-3") == policy_signals.SIGNAL_ATTEMPTS
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "case-3" in warning and "policy_updated" in warning
+    assert "张三" not in warning and "13800138000" not in warning  # no personal data logged
