@@ -64,11 +64,23 @@ class EstimateFiguresUpdate:
                 "note": "; ".join(_line(c) for c in self.changes)}
 
 
+FIGURE_NAMES = {
+    "regional_average_monthly_wage": "统筹地区上年度职工月平均工资",
+    "provincial_average_monthly_wage": "全省上年度职工月平均工资",
+    "minimum_monthly_wage": "当地最低月工资标准",
+    "national_income": "上一年度全国城镇居民人均可支配收入",
+    "termination_subsidies": "一次性工伤医疗补助金、伤残就业补助金标准",
+}
+
+
 def _line(change: FigureChange) -> str:
-    """One figure's move in a line the bundle's event table shows (备注)."""
-    def value(f: Figure | None) -> str:
-        return "not on file" if f is None else f.value
+    """One figure's move in a line the bundle's event table shows (备注), Chinese first."""
+    def value(f: Figure | None, missing: str) -> str:
+        return missing if f is None else f.value
 
     where = change.new or change.old
-    origin = f" ({where.document or where.source})" if where is not None else ""
-    return f"{change.figure}: {value(change.old)} → {value(change.new)}{origin}"
+    origin = f"（{where.document or where.source}）" if where is not None else ""
+    name = FIGURE_NAMES.get(change.figure.split(":")[0], change.figure)
+    return (f"{name} {value(change.old, '无数据')} → {value(change.new, '无数据')}{origin} / "
+            f"{change.figure}: {value(change.old, 'not on file')} → "
+            f"{value(change.new, 'not on file')}")

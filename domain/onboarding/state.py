@@ -105,17 +105,23 @@ class FiguresRecomputed:
     note: str = ""  # one line for the view (`summary()`)
 
     def summary(self) -> str:
-        """One line for the view: what moved, from which load, and what HR must look at."""
+        """One line for the view and the bundle (备注), Chinese first: what moved, from which
+        load, and what HR must look at."""
         old, new = self.old_limits, self.new_limits
-        line = (f"base limits {old.lower}–{old.upper} ({_kind(old)}) → {new.lower}–{new.upper} "
-                f"({_kind(new)}) from load {self.load} ({self.document or self.source})")
+        origin = self.document or self.source
+        zh = (f"缴费基数上下限 {old.lower}–{old.upper}（{_KIND_ZH[_kind(old)]}）→ "
+              f"{new.lower}–{new.upper}（{_KIND_ZH[_kind(new)]}），第 {self.load} 次载入（{origin}）")
+        en = (f"base limits {old.lower}–{old.upper} ({_kind(old)}) → {new.lower}–{new.upper} "
+              f"({_kind(new)}) from load {self.load} ({origin})")
         if not self.within_limits:
-            line += (f"; the registered base {self.contribution_base} is outside them "
-                     f"(clamped: {self.new_clamped_base})")
+            zh += f"；登记的缴费基数 {self.contribution_base} 不在新上下限内（按 {self.new_clamped_base} 计）"
+            en += (f"; the registered base {self.contribution_base} is outside them "
+                   f"(clamped: {self.new_clamped_base})")
         if self.requests_outside:
             numbers = ", ".join(str(n) for n in self.requests_outside)
-            line += f"; enrolment request {numbers} has a base outside the new limits"
-        return line
+            zh += f"；第 {numbers} 号增员申请的基数不在新上下限内，请核对"
+            en += f"; enrolment request {numbers} has a base outside the new limits"
+        return f"{zh} / {en}"
 
     def event_data(self) -> dict[str, Any]:
         """The `policy_recomputed` evidence event's data: every figure from → to."""
@@ -236,6 +242,9 @@ def view_of(onboarding_id: str, inp: OnboardingInput, *, status: Status,
 def answer_of(view: OnboardingView, recorded: Sequence[Event]) -> ActionAnswer:
     return ActionAnswer(view=replace(view, events=()), recorded=tuple(recorded),
                         event_count=len(view.events))
+
+
+_KIND_ZH = {"provisional": "暂按上期执行", "verified": "已核实", "not verified": "未核实"}
 
 
 def _kind(limits: BaseLimitsRef) -> str:

@@ -117,19 +117,20 @@ def test_the_same_figures_loaded_again_change_nothing_and_a_correction_is_taken(
 
 # ---- cases: the figures their estimate uses -----------------------------------------------------
 
-WAGE = {"region": "beijing", "scope": "regional", "period_start": "2026-01-01",
-        "period_end": "2026-12-31", "monthly": "11000", "document": "京人社 (test)",
+# Sichuan: no average wage on file (make data-report), so the load is the first one.
+WAGE = {"region": "sichuan", "scope": "regional", "period_start": "2026-01-01",
+        "period_end": "2026-12-31", "monthly": "11000", "document": "川人社 (test)",
         "source": "read from the notice", "verified": True}
 
 
-def test_a_loaded_average_wage_is_a_change_of_the_figures_a_beijing_estimate_uses():
+def test_a_loaded_average_wage_is_a_change_of_the_figures_an_estimate_uses():
     before = CompensationTables.bundled()
     after = before.with_overrides({"average_wages": [WAGE]})
-    [change] = figure_changes(before, after, "beijing", date(2026, 3, 2))
+    [change] = figure_changes(before, after, "sichuan", date(2026, 3, 2))
     assert change.figure == "regional_average_monthly_wage" and change.old is None
     assert change.new == Figure("11000", "2026-01-01 to 2026-12-31", "read from the notice",
-                                True, "京人社 (test)")
-    assert figure_changes(before, after, "beijing", date(2025, 12, 31)) == ()  # before it
+                                True, "川人社 (test)")
+    assert figure_changes(before, after, "sichuan", date(2025, 12, 31)) == ()  # before it
     assert figure_changes(before, after, "shanghai", date(2026, 3, 2)) == ()  # elsewhere
 
 
@@ -172,16 +173,16 @@ def test_a_verified_row_loaded_again_tells_no_onboarding():
 
 
 def test_only_cases_whose_estimate_figures_change_are_told():
-    running = [("case-1", "beijing", datetime(2026, 3, 1, 20, 0, tzinfo=UTC)),  # 03-02 Beijing
-               ("case-2", "beijing", datetime(2025, 3, 1, 20, 0, tzinfo=UTC)),
+    running = [("case-1", "sichuan", datetime(2026, 3, 1, 20, 0, tzinfo=UTC)),  # 03-02 Chengdu
+               ("case-2", "sichuan", datetime(2025, 3, 1, 20, 0, tzinfo=UTC)),
                ("case-3", "shanghai", datetime(2026, 3, 1, 20, 0, tzinfo=UTC))]
     [(case_id, told)] = case_targets(load({"average_wages": [WAGE]}), running)
     assert case_id == "case-1" and told.injury_date == date(2026, 3, 2)
     data = told.event_data()
     assert data["changes"][0]["figure"] == "regional_average_monthly_wage"
     assert data["changes"][0]["from"] is None and data["changes"][0]["to"]["value"] == "11000"
-    assert data["note"] == ("regional_average_monthly_wage: not on file → 11000 "
-                            "(京人社 (test))")
+    assert data["note"] == ("统筹地区上年度职工月平均工资 无数据 → 11000（川人社 (test)） / "
+                            "regional_average_monthly_wage: not on file → 11000")
     assert case_targets(load({"contribution_bases": [ROW]}), running) == []
 
 
