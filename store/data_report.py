@@ -7,8 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.compensation.data import CompensationTables
+from domain.compensation.third_party import Coefficients
 from domain.onboarding.policy import PolicyTable
-from domain.policy.coverage import coverage, render
+from domain.policy.coverage import coverage, render, render_coefficients
 from settings import Settings
 
 
@@ -21,6 +22,8 @@ def main() -> int:
                           tables.with_overrides(settings.policy_file))
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     print(render(coverage(policy, tables, today)))
+    print()
+    print(render_coefficients(Coefficients.bundled()))
     return 0
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.compensation.data import CompensationTables, SubsidyTable, WageFigure
+from domain.compensation.third_party import Coefficients
 from domain.onboarding.policy import BaseLimits, PolicyTable
 
 # The regions issue 20 names: where the SMEs Caseguard serves are.
@@ -145,6 +146,18 @@ def render(cov: Coverage) -> str:
     lines += [f"  {c.region} {c.table} {c.period}: {c.found}; source: {c.source}"
               for c in cov.unverified]
     return "\n".join(lines)
+
+
+def render_coefficients(coefficients: Coefficients) -> str:
+    """The civil claim's disability coefficients (the negotiation's third-party estimate)."""
+    grades = sorted(coefficients.percent)
+    state = "verified" if coefficients.verified else "UNVERIFIED"
+    return "\n".join([
+        "Civil disability coefficients (claim against a liable third party, SPC personal-injury "
+        "interpretation art. 12):",
+        f"  on file: grades {grades[0]}-{grades[-1]} "
+        f"({', '.join(f'{g}: {coefficients.percent[g]} %' for g in grades)})",
+        f"  {state}: {coefficients.document}; source: {coefficients.source}"])
 
 
 def _mark(cell: Cell) -> str:

@@ -142,3 +142,12 @@ def test_the_report_marks_a_fixed_amount_table() -> None:
     suzhou = next(c for c in report.unverified
                   if (c.region, c.table, c.period) == ("suzhou", "termination_subsidies", "current"))
     assert "(the jiangsu table)" in (suzhou.found or "") and "not computed" in (suzhou.found or "")
+
+
+def test_the_report_says_the_civil_coefficients_are_unverified() -> None:
+    from domain.compensation.third_party import Coefficients
+    from domain.policy.coverage import render_coefficients
+
+    text = render_coefficients(Coefficients.bundled())
+    assert "grades 1-10" in text and "9: 20 %" in text
+    assert "UNVERIFIED" in text and "kuaisoft.com" in text
