@@ -59,6 +59,7 @@ ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its e
 LOCAL_FLUSH_PATCH = "2026-11-local-flush"  # events are written by a local activity
 WRITE_BEHIND_PATCH = "2026-11-write-behind"  # an HR action's events are written after it answers
 GIVE_UP_PATCH = "2026-12-give-up"  # a submission or a write that gives up no longer stalls
+MONTHLY_LATE_FEE_PATCH = "2026-12-monthly-late-fee"  # back payment: a late fee per month (SIL 86)
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -84,6 +85,8 @@ class OnboardingWorkflow:
         self._last_action_at = workflow.now()
         self._bureau_outcome: BureauAnswer | None = None  # recorded by hand (si_bureau manual)
         self._owner: str | None = None  # assigned away from created_by (Update assign)
+        # Asked once, in the first task, so the validator (which may not ask) and the handler agree.
+        self._late_fee_by_month = workflow.patched(MONTHLY_LATE_FEE_PATCH)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -139,7 +142,8 @@ class OnboardingWorkflow:
     @workflow.update(name="submit_enrollment")
     async def submit_enrollment(self, action: SubmitEnrollment) -> ActionAnswer:
         estimate = (
-            rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date())
+            rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date(),
+                                    self._late_fee_by_month)
             if action.type == "back_payment" else None
         )
         number = len(self._requests) + 1
@@ -157,7 +161,7 @@ class OnboardingWorkflow:
     @submit_enrollment.validator
     def _check_submit(self, action: SubmitEnrollment) -> None:
         self._check("submit_enrollment", action.actor, lambda: rules.check_submission(
-            self._in, action, self._clock.now().date()))
+            self._in, action, self._clock.now().date(), self._late_fee_by_month))
 
     @workflow.update(name="approve_enrollment")
     async def approve_enrollment(self, action: ReviewDecision) -> ActionAnswer:

@@ -256,6 +256,11 @@ REFUSALS = {
     "withdrawal.reason_required": "请填写撤销理由（将写入撤销申请）。",
     "proposal.decided": "此申请已处理或已被新的申请取代。",
     "proposal.outdated": "提交申请后档案已变更，请驳回并请职工重新提交。",
+    "owed.period.format": "欠缴月份须为“年-月”（YYYY-MM）。",
+    "late_fee.amount": "欠缴金额须为零或正数，精确到分。",
+    "late_fee.month_repeated": "同一欠缴月份只能列一次。",
+    "back_payment.before_hire": "补缴测算日不能早于入职日。",
+    "contribution_base.negative": "缴费基数不能为负数。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""
