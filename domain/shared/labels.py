@@ -106,11 +106,18 @@ EVENT_KINDS = {
     "change_proposed": "职工提交个人信息变更",
     "change_approved": "人事通过职工的信息变更",
     "change_rejected": "人事驳回职工的信息变更",
+    "written_contract_watch_opened": "开始跟踪书面劳动合同签订期限（用工之日起一个月）",
+    "written_contract_reminder_sent": "书面劳动合同签订期限即将届满提醒",
+    "written_contract_escalated": "用工满一个月未订立书面劳动合同，已升级通知（二倍工资起算）",
+    "open_ended_contract_deemed": "用工满一年未订立书面劳动合同，视为已订立无固定期限劳动合同",
+    "written_contract_signed": "登记已签订的书面劳动合同",
+    "written_contract_watch_closed": "劳动关系结束，停止跟踪书面劳动合同",
 }
 
 DEADLINE_NAMES = {
     "si_registration": "社会保险登记期限（入职之日起30日）",
     "contract_si_mismatch": "劳动合同履行30日参保核对",
+    "written_contract": "订立书面劳动合同（用工之日起一个月内）",
     "materials_filed": "工伤认定材料备齐（报告后24小时，内部目标）",
     "determination_application": "用人单位申请工伤认定（事故之日起30日）",
     "employee_application": "职工本人申请工伤认定（事故之日起1年）",
@@ -159,6 +166,9 @@ NOTICE_PURPOSES = {
     "si_reminder": "社保登记到期提醒",
     "si_escalation": "社保登记逾期通知",
     "notice_escalation": "员工未答复通知",
+    "written_contract_reminder_sent": "书面劳动合同签订提醒",
+    "written_contract_escalated": "书面劳动合同逾期通知",
+    "open_ended_contract_deemed": "视为无固定期限劳动合同通知",
     "generic": "通知",
 }
 
@@ -261,6 +271,14 @@ REFUSALS = {
     "late_fee.month_repeated": "同一欠缴月份只能列一次。",
     "back_payment.before_hire": "补缴测算日不能早于入职日。",
     "contribution_base.negative": "缴费基数不能为负数。",
+    "monthly_wage.range": "月工资须大于零且不超过一千万元。",
+    "monthly_wage.fen": "月工资最多保留两位小数（分）。",
+    "signed_on.future": "签订日期不能晚于今天。",
+    "signed_on.before_start": "签订日期早于用工之日一年以上，请确认是否为本次用工的劳动合同。",
+    "signed_on.after_as_of": "签订日期晚于测算日。",
+    "document.required": "请上传已签订的书面劳动合同。",
+    "written_contract.recorded": "书面劳动合同已登记，不能重复登记。",
+    "written_contract.ended": "劳动关系已结束，不再登记书面劳动合同。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""
