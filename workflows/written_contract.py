@@ -108,7 +108,7 @@ class WrittenContractWorkflow:
     @record_written_contract.validator
     def _check_record(self, action: RecordWrittenContract) -> None:
         try:
-            watch.check_role(action.actor)
+            watch.check_role("record_written_contract", action.actor)
             if self._ended is not None:
                 raise ActionRefused("written_contract.ended",
                                     f"the employment ended on {self._ended.on}: the watch is "

@@ -16,7 +16,11 @@ from domain.shared.ids import ONBOARDING_PREFIX
 from domain.shared.people import Actor
 
 WATCH_PREFIX = "written-contract-"
-RECORD_ROLES = frozenset({"hr", "hr_manager", "admin"})
+# Who reads the watch and records the signed contract: the roles that handle hires.
+ROLES: dict[str, frozenset[str]] = {
+    "record_written_contract": frozenset({"hr", "hr_manager", "admin"}),
+    "read_written_contract": frozenset({"hr", "hr_manager", "admin"}),
+}
 
 
 def watch_id(onboarding_id: str) -> str:
@@ -87,10 +91,12 @@ def watch_input(inp: OnboardingInput, onboarding_id: str) -> WrittenContractInpu
         due=wc.sign_deadline(inp.hire_date), time_scale=inp.timing.time_scale)
 
 
-def check_role(actor: Actor) -> None:
-    if actor.role not in RECORD_ROLES:
-        raise Forbidden("role.forbidden", f"role '{actor.role}' may not record a written "
-                        f"contract; allowed: {', '.join(sorted(RECORD_ROLES))}", "role")
+def check_role(action: str, actor: Actor) -> None:
+    """403 unless the actor's role may do `action` (ROLES)."""
+    roles = ROLES[action]
+    if actor.role not in roles:
+        raise Forbidden("role.forbidden", f"role '{actor.role}' may not "
+                        f"{action.replace('_', ' ')}; allowed: {', '.join(sorted(roles))}", "role")
 
 
 def status_of(inp: WrittenContractInput, signed_on: date | None, today: date,

@@ -277,6 +277,7 @@ REFUSALS = {
     "signed_on.before_start": "签订日期早于用工之日一年以上，请确认是否为本次用工的劳动合同。",
     "signed_on.after_as_of": "签订日期晚于测算日。",
     "document.required": "请上传已签订的书面劳动合同。",
+    "document.not_a_contract": "所选文件不是本次用工的书面劳动合同（先上传，类别选“书面劳动合同”）。",
     "written_contract.recorded": "书面劳动合同已登记，不能重复登记。",
     "written_contract.ended": "劳动关系已结束，不再登记书面劳动合同。",
 }

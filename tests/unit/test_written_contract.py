@@ -122,7 +122,7 @@ def test_art_10_the_watch_status_over_the_year() -> None:
     assert watch.status_of(inp, None, date(2026, 5, 1), ended_on=date(2026, 3, 1)) \
         == "ended_missed"
     with pytest.raises(Forbidden):
-        watch.check_role(Actor("li", "manager"))
+        watch.check_role("record_written_contract", Actor("li", "manager"))
 
 
 WAGES = st.decimals(min_value=D("0.01"), max_value=D("1000000"), places=2)
