@@ -129,7 +129,7 @@ class OnboardingWorkflow:
         try:
             await workflow.start_child_workflow(
                 "WrittenContract", written_contract.watch_input(self._in, onboarding),
-                id=written_contract.watch_id(onboarding),
+                id=written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date),
                 parent_close_policy=ParentClosePolicy.ABANDON)
         except WorkflowAlreadyStartedError:
             pass  # a re-run of this employment's onboarding: its watch runs already
@@ -137,7 +137,7 @@ class OnboardingWorkflow:
     async def _end_written_contract_watch(self) -> None:
         """A cancelled onboarding (the employee left) stops its written-contract watch."""
         handle = workflow.get_external_workflow_handle(
-            written_contract.watch_id(workflow.info().workflow_id))
+            written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date))
         try:
             await handle.signal("employment_ended", written_contract.EmploymentEnded(
                 on=self._clock.now().astimezone(SHANGHAI).date(), reason=self._cancel_reason or ""))

@@ -23,10 +23,11 @@ from domain.employees.written_contract_watch import (
 )
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import RuleViolation
-from domain.shared.ids import check_employee_id, onboarding_id
+from domain.shared.ids import check_employee_id
 from domain.shared.people import Actor
 from settings import Settings
 from store import document_rows, employees
+from store.models import EmploymentRow
 
 router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
 Employment = Annotated[int | None, Query(ge=1, le=99, description="the employment (1: the first "
@@ -100,26 +101,30 @@ async def _closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
 
 
 async def _watch_of(settings: Settings, employee_id: str, employment: int | None) -> str:
-    return watch_id(await asyncio.to_thread(_onboarding_of, settings, employee_id, employment))
+    row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
+    return watch_id(employee_id, row.hire_date)
 
 
-def _onboarding_of(settings: Settings, employee_id: str, employment: int | None) -> str:
+def _employment_of(settings: Settings, employee_id: str, employment: int | None
+                   ) -> EmploymentRow:
+    """The employment named (`?employment=N`), else the open one: 404/409 otherwise."""
     check_employee_id(employee_id, "employee_id")
-    if employment is not None:
-        return onboarding_id(employee_id, employment)
-    now = employees.current(settings.db_url, employee_id)
-    if now is None:
+    record = employees.record_of(settings.db_url, employee_id)
+    if record is None:
         raise ApiError(404, "employee.not_found", f"no employee with id {employee_id}",
                        "employee_id")
-    if now.employment is None or now.employment.onboarding_id is None:
-        raise ApiError(409, "employment.none", f"{employee_id} has no open employment: name "
-                       "one (?employment=N)", "employment")
-    return now.employment.onboarding_id
+    rows = [e for e in record.employments if e.seq == employment] if employment is not None \
+        else [e for e in record.employments if e.leave_date is None]
+    if not rows or rows[-1].onboarding_id is None:
+        raise ApiError(409, "employment.none", f"{employee_id} has no such employment "
+                       "(an open one, or ?employment=N)", "employment")
+    return rows[-1]
 
 
 def _check_document(settings: Settings, employee_id: str, employment: int | None,
                     document_id: str) -> str:
-    onboarding = _onboarding_of(settings, employee_id, employment)
+    onboarding = _employment_of(settings, employee_id, employment).onboarding_id
+    assert onboarding is not None  # _employment_of answers only employments with one
     row = document_rows.get(settings.db_url, document_id)
     if row is None or row.subject_id != onboarding or row.kind != "labour_contract":
         raise RuleViolation("document", "document.not_a_contract",

@@ -12,7 +12,7 @@ from domain.employees import written_contract as wc
 from domain.onboarding.payloads import Deadline, OnboardingInput
 from domain.shared.errors import Forbidden
 from domain.shared.events import Event
-from domain.shared.ids import ONBOARDING_PREFIX
+from domain.shared.ids import check_employee_id
 from domain.shared.people import Actor
 
 WATCH_PREFIX = "written-contract-"
@@ -23,9 +23,12 @@ ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def watch_id(onboarding_id: str) -> str:
-    """written-contract-<employee_id>[~<employment>]: one watch per employment."""
-    return WATCH_PREFIX + onboarding_id.removeprefix(ONBOARDING_PREFIX)
+def watch_id(employee_id: str, start: date) -> str:
+    """written-contract-<employee_id>-<YYYYMMDD of the first day of work>: one watch per
+    employment, named from its business facts (not from the onboarding's workflow id, so the id
+    replays wherever the onboarding runs)."""
+    check_employee_id(employee_id)
+    return f"{WATCH_PREFIX}{employee_id}-{start:%Y%m%d}"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
         return body if "written_contract_escalated" in kinds else None
 
     body = await eventually(escalated)
-    assert body["status"] == "missed" and body["id"] == "written-contract-E8301"
+    assert body["status"] == "missed" and body["id"] == f"written-contract-E8301-{start:%Y%m%d}"
     assert body["deadline"]["article"] == "Labour Contract Law art. 10"
     assert Decimal(body["exposure"]["total"]) > 0 and body["exposure"]["months"]
     assert "82" in body["exposure"]["article"]

@@ -112,7 +112,7 @@ def test_art_10_recording_the_signed_contract_checks_day_and_document(
 
 def test_art_10_the_watch_status_over_the_year() -> None:
     inp = watch.watch_input(onboarding_input(START, base="8000"), "onboarding-E1001")
-    assert watch.watch_id("onboarding-E1001~2") == "written-contract-E1001~2"
+    assert watch.watch_id("E1001", START) == "written-contract-E1001-20260105"
     assert inp.due == wc.sign_deadline(START) and inp.monthly_wage == D("8000")
     assert watch.status_of(inp, None, date(2026, 2, 4)) == "upcoming"
     assert watch.status_of(inp, None, date(2026, 2, 5)) == "missed"

@@ -32,7 +32,7 @@ HR = Actor("hr-alice", "hr")
 async def start_watch(wf: Harness, employee_id: str, start: date) -> WorkflowHandle:
     onboarding = f"onboarding-{employee_id}"
     inp = watch_input(onboarding_input(start, employee_id=employee_id, base="8000"), onboarding)
-    return await wf.client.start_workflow("WrittenContract", inp, id=watch_id(onboarding),
+    return await wf.client.start_workflow("WrittenContract", inp, id=watch_id(employee_id, start),
                                           task_queue=wf.task_queue, result_type=str)
 
 
@@ -122,7 +122,7 @@ async def test_a_bad_record_is_refused_and_a_second_one_conflicts(wf: Harness):
 async def test_the_onboarding_starts_the_watch_and_its_cancellation_ends_it(wf: Harness):
     start = await wf.today()
     onboarding = await wf.start(onboarding_input(start, employee_id="E9405"))
-    handle = wf.client.get_workflow_handle(watch_id(onboarding.id), result_type=str)
+    handle = wf.client.get_workflow_handle(watch_id("E9405", start), result_type=str)
     await wf.env.sleep(timedelta(seconds=5))
     assert (await view(handle)).deadline == wc.sign_deadline(start)
     await onboarding.execute_update("cancel", CancelOnboarding(HR, "left before day one"))
