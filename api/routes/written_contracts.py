@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 
 from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
@@ -132,6 +132,27 @@ def _check_document(settings: Settings, employee_id: str, employment: int | None
                             f"(POST /api/v1/onboardings/{onboarding}/documents, kind "
                             "labour_contract)")
     return onboarding
+
+
+async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list[dict[str, Any]]:
+    """The written-contract deadline of each employment whose onboarding started a watch (the
+    employee record's `deadlines`): its status and, once missed, the double wage so far."""
+    found = []
+    for employment in record.employments:
+        workflow_id = watch_id(record.person.employee_id, employment.hire_date)
+        try:
+            view = await temporal_calls.query(client, workflow_id, WrittenContractView,
+                                              what="written_contract")
+        except ApiError as exc:
+            if exc.status == 404:
+                continue  # registered before the watch existed (patch 2026-12-written-contract)
+            raise
+        found.append({"name": view.deadline.name, "employment": employment.seq,
+                      "watch_id": workflow_id, "due_at": view.deadline.due_at.isoformat(),
+                      "status": view.status, "article": view.deadline.article,
+                      "double_wage_total": str(view.exposure.total),
+                      "open_ended_deemed": view.exposure.open_ended_deemed})
+    return found
 
 
 def _out(view: WrittenContractView) -> dict[str, Any]:

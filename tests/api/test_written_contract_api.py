@@ -35,6 +35,11 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
     assert Decimal(body["exposure"]["total"]) > 0 and body["exposure"]["months"]
     assert "82" in body["exposure"]["article"]
     assert (await api.get(url, headers=auth("k-manager"))).status_code == 403
+    person = (await api.get("/api/v1/employees/E8301", headers=auth("k-hr"))).json()
+    [deadline] = person["deadlines"]  # the employee record lists it
+    assert (deadline["name"], deadline["status"], deadline["employment"]) == \
+        ("written_contract", "missed", 1)
+    assert Decimal(deadline["double_wage_total"]) > 0
 
     signed_on = wc.contract_dates(start).double_wage_from + timedelta(days=3)
     not_uploaded = await api.post(url, headers=auth("k-hr"),
