@@ -57,29 +57,27 @@ class WrittenContractWorkflow:
     @workflow.run
     async def run(self, inp: WrittenContractInput) -> str:
         dates = wc.contract_dates(inp.start)
-        signed = self._is_signed
         self._emit("written_contract_watch_opened", "system", onboarding_id=inp.onboarding_id,
-                   start=inp.start,
-                   due_at=inp.due.due_at, sign_by=dates.sign_by,
+                   start=inp.start, due_at=inp.due.due_at, sign_by=dates.sign_by,
                    double_wage_from=dates.double_wage_from, deemed_on=dates.year_complete,
                    article=inp.due.article)
         await self._flush()
-        if await self._clock.sleep_until(inp.due.due_at - inp.reminder_lead, wake=signed) \
+        if await self._unsigned_at(inp.due.due_at - inp.reminder_lead) \
                 and self._clock.now() < inp.due.due_at:
             await self._notify("written_contract_reminder_sent", watch.reminder(inp), (HR_TEAM,))
-        if await self._clock.sleep_until(inp.due.due_at, wake=signed):
+        if await self._unsigned_at(inp.due.due_at):
             await self._notify("written_contract_escalated", watch.escalation(inp),
                                (HR_TEAM, HR_MANAGER), double_wage_from=dates.double_wage_from,
                                monthly_wage=str(inp.monthly_wage), article=wc.DOUBLE_WAGE_ARTICLE)
         year = datetime.combine(dates.year_complete, time(0), tzinfo=SHANGHAI)
-        if await self._clock.sleep_until(year, wake=signed):
+        if await self._unsigned_at(year):
             exposure = self._exposure()
             await self._notify("open_ended_contract_deemed", watch.open_ended(inp, exposure),
                                (HR_TEAM, HR_MANAGER), deemed_on=dates.year_complete,
                                double_wage_total=str(exposure.total),
                                months=str(exposure.months_accrued),
                                article=wc.OPEN_ENDED_ARTICLE)
-        await workflow.wait_condition(signed)  # the contract is still to be signed (补订)
+        await workflow.wait_condition(self._is_signed)  # still to be signed (补订)
         if self._ended is not None:
             self._emit("written_contract_watch_closed", "system", ended_on=self._ended.on,
                        reason=self._ended.reason, status=self._status(),
@@ -133,6 +131,11 @@ class WrittenContractWorkflow:
         return self._view()
 
     # ---- helpers ------------------------------------------------------------------------------
+
+    async def _unsigned_at(self, at: datetime) -> bool:
+        """Sleep until `at`: whether it came with the contract still not recorded (nor the
+        employment ended); a moment already past answers at once."""
+        return await self._clock.sleep_until(at, wake=self._is_signed) and not self._is_signed()
 
     def _is_signed(self) -> bool:
         """Nothing more to watch: signed, or the employment ended."""

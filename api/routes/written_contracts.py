@@ -24,6 +24,7 @@ from domain.employees.written_contract_watch import (
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import RuleViolation
 from domain.shared.ids import check_employee_id
+from domain.shared.labels import WRITTEN_CONTRACT_STATUS
 from domain.shared.people import Actor
 from settings import Settings
 from store import document_rows, employees
@@ -48,6 +49,7 @@ class WrittenContractOut(BaseModel):
     employee_id: str
     start: date
     status: str
+    status_label: str
     deadline: dict[str, Any]
     signed_on: date | None
     document: str | None
@@ -149,7 +151,9 @@ async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list
             raise
         found.append({"name": view.deadline.name, "employment": employment.seq,
                       "watch_id": workflow_id, "due_at": view.deadline.due_at.isoformat(),
-                      "status": view.status, "article": view.deadline.article,
+                      "status": view.status,
+                      "status_label": WRITTEN_CONTRACT_STATUS[view.status],
+                      "article": view.deadline.article,
                       "double_wage_total": str(view.exposure.total),
                       "open_ended_deemed": view.exposure.open_ended_deemed})
     return found
@@ -159,7 +163,8 @@ def _out(view: WrittenContractView) -> dict[str, Any]:
     d, x = view.deadline, view.exposure
     return {
         "id": view.id, "employee_id": view.employee_id, "start": view.start,
-        "status": view.status, "signed_on": view.signed_on, "document": view.document,
+        "status": view.status, "status_label": WRITTEN_CONTRACT_STATUS[view.status],
+        "signed_on": view.signed_on, "document": view.document,
         "open_ended_deemed_on": view.open_ended_deemed_on, "ended_on": view.ended_on,
         "deadline": {"name": d.name, "due_at": d.due_at.isoformat(),
                      "due_at_beijing": d.due_at.astimezone(SHANGHAI).isoformat(),

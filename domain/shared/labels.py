@@ -133,6 +133,13 @@ DEADLINE_NAMES = {
 
 DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "逾期"}
 
+WRITTEN_CONTRACT_STATUS = {
+    "upcoming": "未到期", "met": "已按期签订", "missed": "逾期未签（二倍工资累计中）",
+    "signed_late": "逾期后补签", "open_ended_deemed": "满一年未签，视为无固定期限劳动合同",
+    "ended": "劳动关系已结束", "ended_missed": "劳动关系已结束（结束前逾期未签）",
+}
+"""The written-contract watch's statuses (domain/employees/written_contract_watch.status_of)."""
+
 ONBOARDING_STATUS = {
     "awaiting_enrollment": "待提交增员", "enrollment_submitted": "增员申请待复核",
     "enrollment_approved": "增员申请已复核", "enrollment_executing": "增员报送中",

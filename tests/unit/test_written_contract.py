@@ -16,7 +16,7 @@ from domain.employees import written_contract as wc
 from domain.employees import written_contract_watch as watch
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import Forbidden, RuleViolation
-from domain.shared.labels import DEADLINE_NAMES, REFUSALS
+from domain.shared.labels import DEADLINE_NAMES, REFUSALS, WRITTEN_CONTRACT_STATUS
 from domain.shared.people import Actor
 from tests.factories import onboarding_input
 
@@ -121,6 +121,8 @@ def test_art_10_the_watch_status_over_the_year() -> None:
     assert watch.status_of(inp, date(2026, 2, 5), date(2026, 5, 1)) == "signed_late"
     assert watch.status_of(inp, None, date(2026, 5, 1), ended_on=date(2026, 3, 1)) \
         == "ended_missed"
+    assert set(WRITTEN_CONTRACT_STATUS) == {"upcoming", "met", "missed", "signed_late",
+                                            "open_ended_deemed", "ended", "ended_missed"}
     with pytest.raises(Forbidden):
         watch.check_role("record_written_contract", Actor("li", "manager"))
 
