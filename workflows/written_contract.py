@@ -11,6 +11,7 @@ events go to the watch's own ledger (subject: the watch's id, derived from the o
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -23,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.employees.contract_watch import WatchEvents
     from domain.employees.written_contract_watch import (
         EmploymentEnded,
+        RecordMonthlyWage,
         RecordWrittenContract,
         WrittenContractInput,
         WrittenContractView,
@@ -92,10 +94,15 @@ class WrittenContractWorkflow:
         """HR records the signed contract (date, document): the deadline is met if signed by the
         first month's last day; signed later, the double wage stops the day before."""
         self._signed = action
+        if action.monthly_wage is not None:
+            self._in = replace(self._in, monthly_wage=action.monthly_wage,
+                               wage_source=RecordMonthlyWage(action.actor, action.monthly_wage,
+                                                             action.note).source())
         exposure = self._exposure()
         self._emit("written_contract_signed", action.actor.name,
                    signed_on=action.signed_on, document=action.document,
                    status=self._status(),
+                   monthly_wage=str(action.monthly_wage) if action.monthly_wage else None,
                    double_wage_total=str(exposure.total) if exposure.months else None,
                    months=str(exposure.months_accrued) if exposure.months else None,
                    article=wc.DOUBLE_WAGE_ARTICLE if exposure.months else wc.SIGN_ARTICLE,
@@ -117,6 +124,31 @@ class WrittenContractWorkflow:
                                     "on record already", "signed_on")
             wc.check_signed_contract(self._in.start, action.signed_on, action.document,
                                      self._today())
+            if action.monthly_wage is not None:
+                wc.check_monthly_wage(action.monthly_wage)
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
+
+    @workflow.update(name="record_monthly_wage")
+    async def record_monthly_wage(self, action: RecordMonthlyWage) -> WrittenContractView:
+        """HR gives the monthly wage the double wage is counted on (LCL art. 82)."""
+        self._in = replace(self._in, monthly_wage=action.monthly_wage,
+                           wage_source=action.source())
+        self._emit("monthly_wage_recorded", action.actor.name,
+                   monthly_wage=str(action.monthly_wage), note=action.note or None)
+        await self._flush()
+        return self._view()
+
+    @record_monthly_wage.validator
+    def _check_wage(self, action: RecordMonthlyWage) -> None:
+        try:
+            watch.check_role("record_monthly_wage", action.actor)
+            wc.check_monthly_wage(action.monthly_wage)
+            if self._ended is not None or self._signed is not None:
+                raise ActionRefused(
+                    "written_contract.ended" if self._ended else "written_contract.recorded",
+                    "the watch is closing (the employment ended or the contract is recorded): "
+                    "give the wage with the contract's record", "monthly_wage")
         except (RuleViolation, ActionRefused) as exc:
             raise refusal(exc) from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -17,6 +18,7 @@ from api.errors import ApiError
 from api.refusals import Attempt
 from api.schemas import Body
 from domain.employees.written_contract_watch import (
+    RecordMonthlyWage,
     RecordWrittenContract,
     WrittenContractView,
     watch_id,
@@ -42,6 +44,8 @@ class WrittenContractIn(Body):
     document: str = Field(min_length=1, max_length=80, description="the signed contract, "
                           "uploaded to the employment's onboarding first (kind labour_contract)")
     note: str = Field(default="", max_length=2000)
+    monthly_wage: Decimal | None = Field(default=None, description="the monthly wage, when not "
+                                         "given before (PUT …/written-contract/wage)")
 
 
 class WrittenContractOut(BaseModel):
@@ -85,9 +89,34 @@ async def record_written_contract(employee_id: str, body: WrittenContractIn,
     view = await temporal_calls.update(
         client, workflow_id, "record_written_contract",
         RecordWrittenContract(actor=actor, signed_on=body.signed_on, document=body.document,
-                              note=body.note),
+                              note=body.note, monthly_wage=body.monthly_wage),
         WrittenContractView, what="written_contract",
         attempt=Attempt(settings.db_url, onboarding, actor, "record_written_contract"),
+        closed=_closed)
+    return _out(view)
+
+
+class MonthlyWageIn(Body):
+    """The employee's monthly wage (月工资), the basis of the double wage."""
+
+    monthly_wage: Decimal = Field(description="yuan a month, at most 2 decimals")
+    note: str = Field(default="", max_length=2000)
+
+
+@router.put("/{employee_id}/written-contract/wage", response_model=WrittenContractOut)
+async def record_monthly_wage(employee_id: str, body: MonthlyWageIn,
+                              actor: Annotated[Actor, require("record_monthly_wage")],
+                              client: TemporalDep, settings: SettingsDep,
+                              employment: Employment = None) -> dict[str, Any]:
+    """Give the monthly wage the double wage is counted on (LCL art. 82); until then it is the
+    contribution base declared at registration, an estimate the answer names as such."""
+    row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
+    assert row.onboarding_id is not None  # _employment_of answers only employments with one
+    view = await temporal_calls.update(
+        client, watch_id(employee_id, row.hire_date), "record_monthly_wage",
+        RecordMonthlyWage(actor=actor, monthly_wage=body.monthly_wage, note=body.note),
+        WrittenContractView, what="written_contract",
+        attempt=Attempt(settings.db_url, row.onboarding_id, actor, "record_monthly_wage"),
         closed=_closed)
     return _out(view)
 

@@ -20,6 +20,7 @@ WATCH_PREFIX = "written-contract-"
 ROLES: dict[str, frozenset[str]] = {
     "record_written_contract": frozenset({"hr", "hr_manager", "admin"}),
     "read_written_contract": frozenset({"hr", "hr_manager", "admin"}),
+    "record_monthly_wage": frozenset({"hr", "hr_manager", "admin"}),
 }
 
 
@@ -55,6 +56,21 @@ class RecordWrittenContract:
     signed_on: date
     document: str
     note: str = ""
+    monthly_wage: Decimal | None = None  # given with it: the double wage's basis from now on
+
+
+@dataclass(frozen=True)
+class RecordMonthlyWage:
+    """HR gives the employee's monthly wage (月工资), the basis of the double wage (LCL art. 82):
+    the registration's contribution base is only an estimate of it (clamped to the base limits)."""
+
+    actor: Actor
+    monthly_wage: Decimal
+    note: str = ""
+
+    def source(self) -> str:
+        note = f"：{self.note}" if self.note.strip() else ""
+        return f"由 {self.actor.name} 录入{note} (recorded by {self.actor.name})"
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
                             headers=auth("k-hr"))
     assert upload.status_code == 201, upload.text
     document = upload.json()["id"]
+    wage = await api.put(f"{url}/wage", headers=auth("k-hr"), json={"monthly_wage": "12000"})
+    assert wage.status_code == 200, wage.text
+    assert wage.json()["exposure"]["monthly_wage"] == "12000"
+    assert Decimal(wage.json()["exposure"]["total"]) == \
+        wc.double_wage_exposure(start, Decimal("12000"), today).total
     recorded = await api.post(url, headers=auth("k-hr"), json={
         "signed_on": signed_on.isoformat(), "document": document})
     assert recorded.status_code == 200, recorded.text

@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
+    RecordMonthlyWage,
     RecordWrittenContract,
     WrittenContractView,
     watch_id,
@@ -84,10 +85,19 @@ async def test_missed_it_escalates_and_a_late_signature_stops_the_double_wage(wf
     assert v.status == "missed" and v.exposure.months  # accrues from the day after the month
     assert "written_contract_escalated" in purposes(wf, handle.id)
     assert "written_contract_escalated" in ledger(wf, handle.id)
+    # The contribution base (8000) was an estimate; HR gives the wage: the exposure follows it.
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await handle.execute_update("record_monthly_wage", RecordMonthlyWage(HR, Decimal("0")))
+    assert info.value.cause.details[0]["code"] == "monthly_wage.range"  # type: ignore[union-attr]
+    v = await handle.execute_update("record_monthly_wage",
+                                    RecordMonthlyWage(HR, Decimal("12000"), "工资条"),
+                                    result_type=WrittenContractView)
+    assert v.exposure.monthly_wage == Decimal("12000") and "hr-alice" in v.wage_source
+    assert v.exposure.months[0].amount == Decimal("12000.00")
     signed_on = dates.double_wage_from + timedelta(days=30)
     v = await record(handle, signed_on)
     assert v.status == "signed_late" and v.signed_on == signed_on
-    assert v.exposure.total == wc.double_wage_exposure(start, Decimal("8000"), await wf.today(),
+    assert v.exposure.total == wc.double_wage_exposure(start, Decimal("12000"), await wf.today(),
                                                        signed_on).total > 0
     assert v.exposure.months[-1].last_day == signed_on - timedelta(days=1)
     assert await handle.result() == "signed_late"
