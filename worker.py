@@ -52,12 +52,14 @@ from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 from workflows.si_account import SiAccountWorkflow
 from workflows.si_stop import SiStopWorkflow
+from workflows.written_contract import WrittenContractWorkflow
 
 __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "build_worker",
            "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
-                             SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow)
+                             SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow,
+                             WrittenContractWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 

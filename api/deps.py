@@ -22,6 +22,7 @@ from api.errors import ApiError
 from api.refusals import Attempt, refusal_error
 from api.scoping import check_record
 from domain.contributions import rules as contribution_rules
+from domain.employees import written_contract_watch
 from domain.injury import rules as case_rules
 from domain.onboarding import rules as onboarding_rules
 from domain.separation import rules as separation_rules
@@ -113,6 +114,7 @@ _ROLE_TABLES: tuple[tuple[dict[str, frozenset[str]], RoleCheck], ...] = (
     (tool_rules.TOOL_ROLES, tool_rules.check_role),
     (contribution_rules.ACCOUNT_ROLES, contribution_rules.check_role),
     (separation_rules.ROLES, separation_rules.check_role),
+    (written_contract_watch.ROLES, written_contract_watch.check_role),
 )
 
 

@@ -36,6 +36,7 @@ from api.routes import (
     si_stops,
     subject_rights,
     webhooks,
+    written_contracts,
 )
 from api.routes.dev import mount_dev_routes
 from api.web import dev_logins
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.include_router(self_service.router)
     app.include_router(employee.router)
     app.include_router(employees.router)
+    app.include_router(written_contracts.router)
     app.include_router(disputes.router)
     app.include_router(health.router)
     app.include_router(admin.router)

@@ -9,7 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    FailureError,
+    WorkflowAlreadyStartedError,
+)
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -17,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.gateways.si_bureau import GatewayActivities
     from activities.ledger import LedgerActivities
     from activities.notices.outbox import NotifyActivities
+    from domain.employees import written_contract_watch as written_contract
     from domain.notices.rules import informational_notice
     from domain.onboarding import messages, rules
     from domain.onboarding.calendar_update import recompute_onboarding
@@ -47,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
         projection_of,
         view_of,
     )
-    from domain.shared.calendar import LEGACY_CALENDAR
+    from domain.shared.calendar import LEGACY_CALENDAR, SHANGHAI
     from domain.shared.calendar_update import CalendarUpdate
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
@@ -65,6 +71,8 @@ ANSWER_FIRST_PATCH = "2026-11-answer-first"  # an HR action answers before its e
 LOCAL_FLUSH_PATCH = "2026-11-local-flush"  # events are written by a local activity
 WRITE_BEHIND_PATCH = "2026-11-write-behind"  # an HR action's events are written after it answers
 GIVE_UP_PATCH = "2026-12-give-up"  # a submission or a write that gives up no longer stalls
+MONTHLY_LATE_FEE_PATCH = "2026-12-monthly-late-fee"  # back payment: a late fee per month (SIL 86)
+WRITTEN_CONTRACT_PATCH = "2026-12-written-contract"  # the employment's written contract, watched
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -91,6 +99,8 @@ class OnboardingWorkflow:
         self._bureau_outcome: BureauAnswer | None = None  # recorded by hand (si_bureau manual)
         self._owner: str | None = None  # assigned away from created_by (Update assign)
         self._figures: list[FiguresRecomputed] = []  # limits taken from a load (policy_updated)
+        # Asked once, in the first task, so the validator (which may not ask) and the handler agree.
+        self._late_fee_by_month = workflow.patched(MONTHLY_LATE_FEE_PATCH)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -98,12 +108,17 @@ class OnboardingWorkflow:
     async def run(self, inp: OnboardingInput) -> OnboardingView:
         if not inp.registration_recorded:
             await self._flush()
+        watching_contract = workflow.patched(WRITTEN_CONTRACT_PATCH)
+        if watching_contract:
+            await self._start_written_contract_watch()
         for watcher in (self._watch_si_window(), self._watch_contract_window(),
                         self._execute_approved_requests()):
             self._tasks.append(asyncio.create_task(watcher))
         await workflow.wait_condition(self._finished)
         for task in self._tasks:
             task.cancel()
+        if watching_contract and self._status == Status.cancelled:
+            await self._end_written_contract_watch()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._emit("completed", "system", status=self._status.value)
         await self._flush()  # after a write in progress, if any; the rest, with the actions' events
@@ -113,6 +128,28 @@ class OnboardingWorkflow:
             await workflow.sleep(WRITE_RETRY)
             await self._flush()
         return self._view()
+
+    async def _start_written_contract_watch(self) -> None:
+        """The employment's written contract (LCL arts. 10, 82), watched by a child that outlives
+        the onboarding (workflows/written_contract.py)."""
+        onboarding = workflow.info().workflow_id
+        try:
+            await workflow.start_child_workflow(
+                "WrittenContract", written_contract.watch_input(self._in, onboarding),
+                id=written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date),
+                parent_close_policy=ParentClosePolicy.ABANDON)
+        except WorkflowAlreadyStartedError:
+            pass  # a re-run of this employment's onboarding: its watch runs already
+
+    async def _end_written_contract_watch(self) -> None:
+        """A cancelled onboarding (the employee left) stops its written-contract watch."""
+        handle = workflow.get_external_workflow_handle(
+            written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date))
+        try:
+            await handle.signal("employment_ended", written_contract.EmploymentEnded(
+                on=self._clock.now().astimezone(SHANGHAI).date(), reason=self._cancel_reason or ""))
+        except FailureError:
+            pass  # the watch ended already (the contract was recorded)
 
     # ---- queries -------------------------------------------------------------------------
 
@@ -164,7 +201,8 @@ class OnboardingWorkflow:
     @workflow.update(name="submit_enrollment")
     async def submit_enrollment(self, action: SubmitEnrollment) -> ActionAnswer:
         estimate = (
-            rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date())
+            rules.back_payment_cost(self._in, action.contribution_base, self._clock.now().date(),
+                                    self._late_fee_by_month)
             if action.type == "back_payment" else None
         )
         number = len(self._requests) + 1
@@ -182,7 +220,7 @@ class OnboardingWorkflow:
     @submit_enrollment.validator
     def _check_submit(self, action: SubmitEnrollment) -> None:
         self._check("submit_enrollment", action.actor, lambda: rules.check_submission(
-            self._in, action, self._clock.now().date()))
+            self._in, action, self._clock.now().date(), self._late_fee_by_month))
 
     @workflow.update(name="approve_enrollment")
     async def approve_enrollment(self, action: ReviewDecision) -> ActionAnswer:

@@ -18,6 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.contributions import ContributionActivities
     from domain.contributions import messages
+    from domain.contributions.late_fees import MonthOwed, monthly_late_fees
     from domain.contributions.payloads import (
         AccountEvents,
         AccountInput,
@@ -33,8 +34,6 @@ with workflow.unsafe.imports_passed_through():
         LATE_FEE_ARTICLE,
         check_payment,
         check_role,
-        days_late,
-        late_fee,
         month_deadline,
         next_period,
     )
@@ -93,9 +92,11 @@ class SiAccountWorkflow:
         """HR records a month paid, read from the tax bureau's voucher; late, it is a back payment:
         the employees it covers turn from 中断 back to 正常缴费, and its late fee is priced as of
         the day paid."""
-        due = month_deadline(payment.period, self._in.rule, self._calendar).due_at
-        late = days_late(due, payment.paid_on)
-        fee = late_fee(payment.amount, late)
+        # The month's own due date to the day paid (SIL art. 86; the onboarding's back payment
+        # counts each of its months with the same rule).
+        [month] = monthly_late_fees([MonthOwed(payment.period, payment.amount)], payment.paid_on,
+                                    self._in.rule, self._calendar)
+        due, late, fee = month.due_at, month.days_late, month.late_fee
         source = f"由 {payment.actor.name} 根据税务缴款凭证 {payment.reference} 录入"
         self._emit("contribution_paid", payment.actor.name, period=payment.period,
                    amount=str(payment.amount), paid_on=payment.paid_on.isoformat(),

@@ -95,6 +95,8 @@ class EmployeeDetail(BaseModel):
     cases: list[dict[str, Any]]
     notices: list[dict[str, Any]]
     documents: list[dict[str, Any]]
+    # each employment's written contract (LCL art. 10): name, employment, due_at, status, …
+    deadlines: list[dict[str, Any]] = []
 
 
 class ImportedRow(BaseModel):

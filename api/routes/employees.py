@@ -17,6 +17,7 @@ from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.privacy import logged, masked_reader
 from api.responses.employees import ContractRecorded, EmployeeDetail, EmployeePage, HiresImported
+from api.routes import written_contracts
 from api.schemas import ContractIn, Offset
 from api.scoping import CallerScope
 from domain.employees import roster, self_service
@@ -138,11 +139,12 @@ async def _in_scope(employee_id: str, actor: Annotated[Actor, require("read")],
 async def get_employee(employee_id: str,
                        record: Annotated[employees.EmployeeRecord, Depends(_in_scope)],
                        actor: Annotated[Actor, logged("read")], settings: SettingsDep,
-                       request: Request) -> dict[str, Any]:
+                       request: Request, client: TemporalDep) -> dict[str, Any]:
     """The person once, across re-hires: contacts, department, each employment (hire to leave,
     contract dates, its onboarding), the SI status timeline with the ledger entry each change
-    cites, and their onboardings, cases, notices and documents. A manager: of their
-    departments only (else 404, as an unknown id), masked, without documents."""
+    cites, their onboardings, cases, notices and documents, and `deadlines`: each employment's
+    written contract (LCL art. 10) with its status and double wage so far. A manager: of their
+    departments only (else 404, as an unknown id), masked, without documents or deadlines."""
     held = await asyncio.to_thread(employee_reads.related, settings.db_url, employee_id,
                                    [c.evidence_key for c in record.timeline])
     now = await asyncio.to_thread(employees.current, settings.db_url, employee_id)
@@ -160,6 +162,8 @@ async def get_employee(employee_id: str,
                         for c in record.timeline],
         "onboardings": held["onboardings"], "cases": held["cases"], "notices": held["notices"],
         "documents": [] if masked_reader(request.scope) else held["documents"],
+        "deadlines": [] if masked_reader(request.scope) else
+        await written_contracts.deadlines_of(client, record),
     }
 
 

@@ -22,6 +22,12 @@ REMINDER_LEAD = timedelta(days=3)  # product rule (seed 001): HR is reminded 3 d
 AMOUNT_MAX = Decimal("10000000000")
 FEN = Decimal("0.01")
 ACCOUNT_PREFIX = "si-account-"
+# The "*" row of domain/data/payment_deadlines.json, for a workflow input that carries no row
+# (a workflow never reads the file; tests/unit/test_late_fees.py keeps the two equal).
+DEFAULT_DEADLINE_RULE = PaymentDeadlineRule(
+    region="*", day_of_month=15,
+    source="product default (the most common 征期 ends on the 15th); confirm with the local tax "
+    "bureau's notice of the SI contribution collection period", verified=False)
 
 
 # Who records payments and opens accounts: the roles that handle SI (not `manager`).

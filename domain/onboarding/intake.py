@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from domain.contributions.policy import deadline_rule
 from domain.onboarding.payloads import BaseLimitsRef, BureauRoute, Deadline, OnboardingInput, RatesRef, Timing
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.rules import check_base
@@ -81,4 +82,5 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
         hr_manager=process.hr_manager,
         calendar=cal,
         si_bureau=process.si_bureau,
+        payment_rule=deadline_rule(region),
     )

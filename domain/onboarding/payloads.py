@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from domain.contributions.payloads import PaymentDeadlineRule
 from domain.shared.calendar import HolidayCalendar
 from domain.shared.events import Event
 from domain.shared.people import Actor, Contact, Employee, Recipient
@@ -96,6 +97,9 @@ class OnboardingInput:
     # added to it (signal calendar_updated). None: registered before pinning (LEGACY_CALENDAR).
     calendar: HolidayCalendar | None = None
     si_bureau: BureauRoute = "gateway"
+    # The region's monthly payment deadline, pinned at registration: a back payment's late fee runs
+    # for each month from its own deadline (SIL art. 86). None: the product default row.
+    payment_rule: PaymentDeadlineRule | None = None
 
 
 @dataclass(frozen=True)

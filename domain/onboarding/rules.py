@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.contributions.rules import DEFAULT_DEADLINE_RULE
 from domain.onboarding import policy
+from domain.onboarding.back_payment import back_payment_by_month
 from domain.onboarding.payloads import BaseLimitsRef, BureauOutcome, OnboardingInput, SubmitEnrollment
 from domain.onboarding.state import CostEstimate, CostItem, EnrollmentRequest, Status
+from domain.shared.calendar import LEGACY_CALENDAR
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.people import Actor
 
@@ -130,32 +133,38 @@ def check_base(base: Decimal, limits: BaseLimitsRef, field: str = "contribution_
     )
 
 
-def back_payment_cost(inp: OnboardingInput, base: Decimal, as_of: date) -> CostEstimate:
-    """What a back-payment (补缴) enrolment costs on `as_of`: premiums owed plus SIL art. 86 late fee."""
-    days_late = max(0, (as_of - inp.si_registration.due_at.date()).days)
-    estimate = policy.back_payment_estimate(
-        base=base,
-        rates=policy.ContributionRates(
-            region=inp.region, employer=inp.rates.employer_rate, employee=inp.rates.employee_rate,
-            source=inp.rates.source, verified=inp.rates.verified),
-        months_owed=policy.months_owed(inp.hire_date, as_of),
-        days_late=days_late,
-    )
+def back_payment_cost(inp: OnboardingInput, base: Decimal, as_of: date,
+                      by_month: bool = False) -> CostEstimate:
+    """What a back-payment (补缴) enrolment costs on `as_of`: premiums owed plus SIL art. 86 late
+    fee; `by_month` (patch 2026-12-monthly-late-fee): each month's fee from its own due date."""
+    rates = policy.ContributionRates(
+        region=inp.region, employer=inp.rates.employer_rate, employee=inp.rates.employee_rate,
+        source=inp.rates.source, verified=inp.rates.verified)
+    if by_month:
+        estimate = back_payment_by_month(
+            base=base, rates=rates, hire_date=inp.hire_date, as_of=as_of,
+            rule=inp.payment_rule or DEFAULT_DEADLINE_RULE, cal=inp.calendar or LEGACY_CALENDAR,
+            registration_due=inp.si_registration.due_at)
+    else:
+        estimate = policy.back_payment_estimate(
+            base=base, rates=rates, months_owed=policy.months_owed(inp.hire_date, as_of),
+            days_late=max(0, (as_of - inp.si_registration.due_at.date()).days))
     return CostEstimate(
         total=estimate.total,
         items=tuple(CostItem(i.code, i.amount, i.formula, i.article) for i in estimate.items),
         as_of=as_of,
-        verified=inp.rates.verified,
+        verified=estimate.verified,
     )
 
 
-def check_submission(inp: OnboardingInput, action: SubmitEnrollment, today: date) -> None:
+def check_submission(inp: OnboardingInput, action: SubmitEnrollment, today: date,
+                     by_month: bool = False) -> None:
     """Base within limits; a back payment only with a confirmation equal to today's estimate."""
     require_choice(action.type, "type", ("new", "back_payment"))
     check_base(action.contribution_base, inp.base_limits)
     if action.type != "back_payment":
         return
-    estimate = back_payment_cost(inp, action.contribution_base, today)
+    estimate = back_payment_cost(inp, action.contribution_base, today, by_month)
     if action.confirm_cost is not None and action.confirm_cost == estimate.total:
         return
     raise ActionRefused(

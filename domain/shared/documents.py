@@ -8,7 +8,7 @@ from domain.shared.errors import RuleViolation
 
 KINDS = ("accident_report", "diagnosis", "surgery_record", "invoice", "courier_receipt",
          "agreement", "delay_evidence", "determination_form", "bureau_receipt", "payment_voucher",
-         "return_notice", "withdrawal_application", "other")
+         "return_notice", "withdrawal_application", "labour_contract", "other")
 MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 
 # The type is decided by the content's signature, never by the name or the declared header.

@@ -109,11 +109,19 @@ EVENT_KINDS = {
     "change_proposed": "职工提交个人信息变更",
     "change_approved": "人事通过职工的信息变更",
     "change_rejected": "人事驳回职工的信息变更",
+    "written_contract_watch_opened": "开始跟踪书面劳动合同签订期限（用工之日起一个月）",
+    "written_contract_reminder_sent": "书面劳动合同签订期限即将届满提醒",
+    "written_contract_escalated": "用工满一个月未订立书面劳动合同，已升级通知（二倍工资起算）",
+    "open_ended_contract_deemed": "用工满一年未订立书面劳动合同，视为已订立无固定期限劳动合同",
+    "written_contract_signed": "登记已签订的书面劳动合同",
+    "written_contract_watch_closed": "劳动关系结束，停止跟踪书面劳动合同",
+    "monthly_wage_recorded": "登记月工资（二倍工资计算基数）",
 }
 
 DEADLINE_NAMES = {
     "si_registration": "社会保险登记期限（入职之日起30日）",
     "contract_si_mismatch": "劳动合同履行30日参保核对",
+    "written_contract": "订立书面劳动合同（用工之日起一个月内）",
     "materials_filed": "工伤认定材料备齐（报告后24小时，内部目标）",
     "determination_application": "用人单位申请工伤认定（事故之日起30日）",
     "employee_application": "职工本人申请工伤认定（事故之日起1年）",
@@ -128,6 +136,13 @@ DEADLINE_NAMES = {
 }
 
 DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "逾期"}
+
+WRITTEN_CONTRACT_STATUS = {
+    "upcoming": "未到期", "met": "已按期签订", "missed": "逾期未签（二倍工资累计中）",
+    "signed_late": "逾期后补签", "open_ended_deemed": "满一年未签，视为无固定期限劳动合同",
+    "ended": "劳动关系已结束", "ended_missed": "劳动关系已结束（结束前逾期未签）",
+}
+"""The written-contract watch's statuses (domain/employees/written_contract_watch.status_of)."""
 
 ONBOARDING_STATUS = {
     "awaiting_enrollment": "待提交增员", "enrollment_submitted": "增员申请待复核",
@@ -162,6 +177,9 @@ NOTICE_PURPOSES = {
     "si_reminder": "社保登记到期提醒",
     "si_escalation": "社保登记逾期通知",
     "notice_escalation": "员工未答复通知",
+    "written_contract_reminder_sent": "书面劳动合同签订提醒",
+    "written_contract_escalated": "书面劳动合同逾期通知",
+    "open_ended_contract_deemed": "视为无固定期限劳动合同通知",
     "generic": "通知",
 }
 
@@ -269,6 +287,20 @@ REFUSALS = {
     "withdrawal.reason_required": "请填写撤销理由（将写入撤销申请）。",
     "proposal.decided": "此申请已处理或已被新的申请取代。",
     "proposal.outdated": "提交申请后档案已变更，请驳回并请职工重新提交。",
+    "owed.period.format": "欠缴月份须为“年-月”（YYYY-MM）。",
+    "late_fee.amount": "欠缴金额须为零或正数，精确到分。",
+    "late_fee.month_repeated": "同一欠缴月份只能列一次。",
+    "back_payment.before_hire": "补缴测算日不能早于入职日。",
+    "contribution_base.negative": "缴费基数不能为负数。",
+    "monthly_wage.range": "月工资须大于零且不超过一千万元。",
+    "monthly_wage.fen": "月工资最多保留两位小数（分）。",
+    "signed_on.future": "签订日期不能晚于今天。",
+    "signed_on.before_start": "签订日期早于用工之日一年以上，请确认是否为本次用工的劳动合同。",
+    "signed_on.after_as_of": "签订日期晚于测算日。",
+    "document.required": "请上传已签订的书面劳动合同。",
+    "document.not_a_contract": "所选文件不是本次用工的书面劳动合同（先上传，类别选“书面劳动合同”）。",
+    "written_contract.recorded": "书面劳动合同已登记，不能重复登记。",
+    "written_contract.ended": "劳动关系已结束，不再登记书面劳动合同。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""

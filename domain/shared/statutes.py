@@ -63,7 +63,9 @@ WRITTEN_CONTRACT = Window(
     months=1,
     article="Labour Contract Law art. 10, 82",
     description="A written labour contract within one month of the start of employment; after "
-    "that, double wages for each month up to one year (LCL 82).",
+    "that, double wages for each month up to one year (LCL 82). Watched by the WrittenContract "
+    "workflow, which counts as the labour-law texts do (the first day of work is day one; "
+    "domain/employees/written_contract.py), not with this window's Civil Code count.",
 )
 
 # Product rules, not statutory figures.

@@ -52,7 +52,8 @@ DOCUMENT_KINDS = {
     "accident_report": "事故报告", "diagnosis": "诊断证明", "surgery_record": "手术记录",
     "invoice": "医疗费用票据", "courier_receipt": "快递回执", "agreement": "赔偿协议",
     "delay_evidence": "延迟原因证明", "determination_form": "工伤认定申请表（系统生成）",
-    "bureau_receipt": "经办机构回执", "payment_voucher": "支付凭证", "other": "其他材料",
+    "bureau_receipt": "经办机构回执", "payment_voucher": "支付凭证",
+    "labour_contract": "书面劳动合同", "other": "其他材料",
     "withdrawal_application": "社保增员撤销申请（系统生成）",
     "return_notice": "返岗通知书（系统生成）",
 }

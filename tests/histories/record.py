@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from temporalio import activity
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -34,6 +34,12 @@ from domain.contributions.rules import month_deadline, next_period, period_of
 from domain.employees.contract_watch import ContractWatchInput, mismatch_due, watch_id
 from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
+from domain.employees.written_contract_watch import (
+    RecordWrittenContract,
+    WrittenContractView,
+)
+from domain.employees.written_contract_watch import watch_id as written_contract_id
+from domain.employees.written_contract_watch import watch_input as written_contract_input
 from domain.injury.payloads import ACTION_TYPES, AuthorityDecision
 from domain.injury.state import CourierUpdate
 from domain.injury.views import CaseAnswer, CaseView
@@ -767,6 +773,20 @@ async def case_alarms_recorded_first(env: WorkflowEnvironment, queue: str) -> st
     await _until(env, _due(view, "determination_application") + timedelta(hours=1))
     await env.sleep(timedelta(seconds=5))
     await _act(handle, "withdraw", reason="the employee resigned and settled privately")
+async def onboarding_back_paid_contract_watched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patches 2026-12-monthly-late-fee and 2026-12-written-contract: registered 70 days after
+    the hire, the written-contract watch is started as a child; a back payment is refused with
+    its per-month estimate, confirmed, approved and executed, and the withdrawal window closes."""
+    handle = await _start(env, queue, "H20", days_ago=70)
+    try:
+        await handle.execute_update("submit_enrollment",
+                                    SubmitEnrollment(HR, "back_payment", Decimal("8000")))
+    except WorkflowUpdateFailedError as exc:
+        estimate = exc.cause.details[0]["estimate"]  # type: ignore[union-attr]
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(
+        HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
     await handle.result()
     return handle.id
 
@@ -787,6 +807,22 @@ async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
     await _act(handle, "record_return")
     await env.sleep(timedelta(seconds=5))
     await _act(handle, "close", reason="back at work, no claim")
+SCENARIOS["onboarding_back_paid_contract_watched"] = onboarding_back_paid_contract_watched
+
+
+async def written_contract_signed_late(env: WorkflowEnvironment, queue: str) -> str:
+    """The WrittenContract watch of a hire registered 40 days after work started: escalated at
+    once (no reminder), the signed contract recorded late, the double wage stopped."""
+    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    start = today - timedelta(days=40)
+    inp = written_contract_input(onboarding_input(start, employee_id="H21"), "onboarding-H21")
+    handle = await env.client.start_workflow("WrittenContract", inp,
+                                             id=written_contract_id("H21", start),
+                                             task_queue=queue, result_type=str)
+    await env.sleep(timedelta(days=2))
+    await handle.execute_update("record_written_contract",
+                                RecordWrittenContract(HR, today, "doc-contract-h21"),
+                                result_type=WrittenContractView)
     await handle.result()
     return handle.id
 
@@ -794,6 +830,8 @@ async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
 SCENARIOS["case_born_with_baseline"] = case_born_with_baseline
 FOLDER["case_born_with_baseline"] = "injury_case"
 SEEDS["case_born_with_baseline"] = seed_directory
+SCENARIOS["written_contract_signed_late"] = written_contract_signed_late
+FOLDER["written_contract_signed_late"] = "written_contract"
 
 
 async def record(names: list[str]) -> None:

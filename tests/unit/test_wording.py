@@ -78,7 +78,7 @@ def test_statuses_regions_and_recorders_in_chinese():
 def test_every_label_table_is_chinese():
     for name in ("EVENT_KINDS", "DEADLINE_NAMES", "DEADLINE_STATUS", "NOTICE_PURPOSES",
                  "CASE_STAGES", "ONBOARDING_STATUS", "REQUEST_STATUS", "CASE_ACTIONS",
-                 "CASE_TASKS"):
+                 "CASE_TASKS", "WRITTEN_CONTRACT_STATUS"):
         for code, text in getattr(labels, name).items():
             assert not LATIN.search(text), (name, code, text)
 

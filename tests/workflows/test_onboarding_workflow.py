@@ -165,6 +165,10 @@ async def test_back_payment_needs_the_estimate_confirmed(wf: Harness):
     assert error.type == "Conflict"
     estimate = error.details[0]["estimate"]
     assert Decimal(estimate["total"]) > 0 and estimate["items"]
+    # patch 2026-12-monthly-late-fee: one SIL art. 86 late fee per month, each from its own date
+    fees = [i for i in estimate["items"] if i["code"].startswith("late_fee.")]
+    assert len(fees) >= 3 and all("86" in i["article"] for i in fees)
+    assert Decimal(estimate["total"]) == sum(Decimal(i["amount"]) for i in estimate["items"])
     v = (await act(handle, "submit_enrollment", SubmitEnrollment(
         HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))).view
     assert v.enrollment_requests[0].cost_estimate.total == Decimal(estimate["total"])

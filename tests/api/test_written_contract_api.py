@@ -1,0 +1,72 @@
+"""The written contract from the employee record (LCL arts. 10, 82): a hire registered 45 days
+after work started shows the contract missed and the double wage accruing; HR records the signed
+contract with its document and the double wage stops. Real app, dev server and worker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from domain.employees import written_contract as wc
+from domain.shared.calendar import SHANGHAI
+from tests.api.conftest import auth, eventually
+from tests.factories import registration
+
+PDF = b"%PDF-1.4\n%signed labour contract\n"
+
+
+async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
+    today = datetime.now(UTC).astimezone(SHANGHAI).date()
+    start = today - timedelta(days=45)
+    created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
+                             json=registration("E8301", hire_date=start.isoformat()))
+    assert created.status_code == 201, created.text
+    url = "/api/v1/employees/E8301/written-contract"
+
+    async def escalated() -> dict | None:
+        answer = await api.get(url, headers=auth("k-hr"))
+        body = answer.json() if answer.status_code == 200 else {}
+        kinds = [e["kind"] for e in body.get("events", [])]
+        return body if "written_contract_escalated" in kinds else None
+
+    body = await eventually(escalated)
+    assert body["status"] == "missed" and body["id"] == f"written-contract-E8301-{start:%Y%m%d}"
+    assert body["deadline"]["article"] == "Labour Contract Law art. 10"
+    assert Decimal(body["exposure"]["total"]) > 0 and body["exposure"]["months"]
+    assert "82" in body["exposure"]["article"]
+    assert (await api.get(url, headers=auth("k-manager"))).status_code == 403
+    person = (await api.get("/api/v1/employees/E8301", headers=auth("k-hr"))).json()
+    [deadline] = person["deadlines"]  # the employee record lists it
+    assert (deadline["name"], deadline["status"], deadline["employment"]) == \
+        ("written_contract", "missed", 1)
+    assert Decimal(deadline["double_wage_total"]) > 0
+
+    signed_on = wc.contract_dates(start).double_wage_from + timedelta(days=3)
+    not_uploaded = await api.post(url, headers=auth("k-hr"),
+                                  json={"signed_on": signed_on.isoformat(), "document": "doc-x"})
+    assert not_uploaded.status_code == 422
+    assert not_uploaded.json()["error"]["code"] == "document.not_a_contract"
+    upload = await api.post("/api/v1/onboardings/onboarding-E8301/documents",
+                            data={"kind": "labour_contract"},
+                            files={"file": ("contract.pdf", PDF, "application/pdf")},
+                            headers=auth("k-hr"))
+    assert upload.status_code == 201, upload.text
+    document = upload.json()["id"]
+    wage = await api.put(f"{url}/wage", headers=auth("k-hr"), json={"monthly_wage": "12000"})
+    assert wage.status_code == 200, wage.text
+    assert wage.json()["exposure"]["monthly_wage"] == "12000"
+    assert Decimal(wage.json()["exposure"]["total"]) == \
+        wc.double_wage_exposure(start, Decimal("12000"), today).total
+    recorded = await api.post(url, headers=auth("k-hr"), json={
+        "signed_on": signed_on.isoformat(), "document": document})
+    assert recorded.status_code == 200, recorded.text
+    answer = recorded.json()
+    assert answer["status"] == "signed_late" and answer["document"] == document
+    assert answer["exposure"]["months"][-1]["last_day"] == \
+        (signed_on - timedelta(days=1)).isoformat()
+    # Open (its notices still run) or closed: the same 409 (the API reads a closed watch).
+    again = await api.post(url, headers=auth("k-hr"), json={
+        "signed_on": signed_on.isoformat(), "document": document})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "written_contract.recorded"
+

@@ -1,0 +1,140 @@
+"""The written-contract watch (WrittenContract) under the time-skipping server (LCL arts. 10, 14,
+82): reminded before the first month ends, escalated at its end, met or stopped by HR's record of
+the signed contract, a deemed open-ended contract flagged at a year; the onboarding starts it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import col, select
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from domain.employees import written_contract as wc
+from domain.employees.written_contract_watch import (
+    RecordMonthlyWage,
+    RecordWrittenContract,
+    WrittenContractView,
+    watch_id,
+    watch_input,
+)
+from domain.onboarding.payloads import CancelOnboarding
+from domain.shared.people import Actor
+from store.db import session_for
+from store.models import EvidenceEntry, OutboxMessage
+from tests.factories import onboarding_input
+from tests.workflows.conftest import Harness
+
+HR = Actor("hr-alice", "hr")
+
+
+async def start_watch(wf: Harness, employee_id: str, start: date) -> WorkflowHandle:
+    onboarding = f"onboarding-{employee_id}"
+    inp = watch_input(onboarding_input(start, employee_id=employee_id, base="8000"), onboarding)
+    return await wf.client.start_workflow("WrittenContract", inp, id=watch_id(employee_id, start),
+                                          task_queue=wf.task_queue, result_type=str)
+
+
+async def view(handle: WorkflowHandle) -> WrittenContractView:
+    return await handle.query("status", result_type=WrittenContractView)
+
+
+async def record(handle: WorkflowHandle, signed_on: date, document: str = "doc-contract"
+                 ) -> WrittenContractView:
+    return await handle.execute_update("record_written_contract",
+                                       RecordWrittenContract(HR, signed_on, document),
+                                       result_type=WrittenContractView)
+
+
+def purposes(wf: Harness, subject: str) -> list[str]:
+    with session_for(wf.db_url) as session:
+        return [m.purpose for m in session.exec(select(OutboxMessage).where(
+            OutboxMessage.subject_id == subject))]
+
+
+def ledger(wf: Harness, subject: str) -> list[str]:
+    """The watch's own events in its ledger (the notices it started record theirs beside them)."""
+    with session_for(wf.db_url) as session:
+        return [e.kind for e in session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == subject).order_by(col(EvidenceEntry.seq)))
+            if "contract" in e.kind]
+
+
+async def test_signed_in_time_meets_it_after_the_reminder_and_nothing_escalates(wf: Harness):
+    start = await wf.today()
+    handle = await start_watch(wf, "E9401", start)
+    due = wc.sign_deadline(start).due_at
+    await wf.sleep_until(due - timedelta(days=6))
+    assert (await view(handle)).status == "upcoming"
+    v = await record(handle, start + timedelta(days=20))
+    assert v.status == "met" and v.exposure.total == Decimal("0.00")
+    assert await handle.result() == "met"
+    assert set(purposes(wf, handle.id)) == {"written_contract_reminder_sent"}
+    assert ledger(wf, handle.id) == ["written_contract_watch_opened",
+                                     "written_contract_reminder_sent", "written_contract_signed"]
+
+
+async def test_missed_it_escalates_and_a_late_signature_stops_the_double_wage(wf: Harness):
+    start = await wf.today()
+    handle = await start_watch(wf, "E9402", start)
+    dates = wc.contract_dates(start)
+    await wf.sleep_until(wc.midnight_after(dates.sign_by) + timedelta(days=40))
+    v = await view(handle)
+    assert v.status == "missed" and v.exposure.months  # accrues from the day after the month
+    assert "written_contract_escalated" in purposes(wf, handle.id)
+    assert "written_contract_escalated" in ledger(wf, handle.id)
+    # The contribution base (8000) was an estimate; HR gives the wage: the exposure follows it.
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await handle.execute_update("record_monthly_wage", RecordMonthlyWage(HR, Decimal("0")))
+    assert info.value.cause.details[0]["code"] == "monthly_wage.range"  # type: ignore[union-attr]
+    v = await handle.execute_update("record_monthly_wage",
+                                    RecordMonthlyWage(HR, Decimal("12000"), "工资条"),
+                                    result_type=WrittenContractView)
+    assert v.exposure.monthly_wage == Decimal("12000") and "hr-alice" in v.wage_source
+    assert v.exposure.months[0].amount == Decimal("12000.00")
+    signed_on = dates.double_wage_from + timedelta(days=30)
+    v = await record(handle, signed_on)
+    assert v.status == "signed_late" and v.signed_on == signed_on
+    assert v.exposure.total == wc.double_wage_exposure(start, Decimal("12000"), await wf.today(),
+                                                       signed_on).total > 0
+    assert v.exposure.months[-1].last_day == signed_on - timedelta(days=1)
+    assert await handle.result() == "signed_late"
+
+
+async def test_a_year_without_a_contract_flags_the_deemed_open_ended_contract(wf: Harness):
+    start = await wf.today()
+    handle = await start_watch(wf, "E9403", start)
+    year = wc.contract_dates(start).year_complete
+    await wf.sleep_until(wc.midnight_after(year) - timedelta(hours=1))
+    v = await view(handle)
+    assert v.status == "open_ended_deemed" and v.exposure.open_ended_deemed
+    assert len(v.exposure.months) == wc.MONTHS_MAX
+    assert "open_ended_contract_deemed" in ledger(wf, handle.id)
+    assert "open_ended_contract_deemed" in purposes(wf, handle.id)
+
+
+async def test_a_bad_record_is_refused_and_a_second_one_conflicts(wf: Harness):
+    start = await wf.today()
+    handle = await start_watch(wf, "E9404", start)
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await record(handle, start + timedelta(days=3))
+    assert isinstance(info.value.cause, ApplicationError)
+    assert info.value.cause.details[0]["code"] == "signed_on.future"
+    with pytest.raises(WorkflowUpdateFailedError) as info:
+        await record(handle, start, document=" ")
+    assert info.value.cause.details[0]["field"] == "document"  # type: ignore[union-attr]
+    await record(handle, start)
+    assert await handle.result() == "met"
+
+
+async def test_the_onboarding_starts_the_watch_and_its_cancellation_ends_it(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9405"))
+    handle = wf.client.get_workflow_handle(watch_id("E9405", start), result_type=str)
+    await wf.env.sleep(timedelta(seconds=5))
+    assert (await view(handle)).deadline == wc.sign_deadline(start)
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "left before day one"))
+    assert await handle.result() == "ended"
+    assert ledger(wf, handle.id)[-1] == "written_contract_watch_closed"
