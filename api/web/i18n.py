@@ -285,7 +285,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "place": "协商地点", "bring": "请职工携带（每行一项）", "reference": "文书编号",
         "simple_case": "事实清楚、权利义务明确（15 日内作出决定）",
         "override_reason": "材料不全仍申请的理由", "reason": "理由", "documents": "附上文件",
-        "note": "备注",
+        "note": "备注", "received_on": "收到（送达）日期（不填按作出之日）",
+        "awaiting": "等待哪一机关的结论",
     },
     "en": {
         "materials": "Materials now in hand", "on": "Date (empty: today)",
@@ -300,6 +301,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "simple_case": "Facts clear (decision within 15 days)",
         "override_reason": "Why apply with materials missing", "reason": "Reason",
         "documents": "Attach documents", "note": "Note",
+        "received_on": "Received on (empty: the decision date)",
+        "awaiting": "Conclusion awaited from",
     },
 }
 """The label of each action field on the case page's forms (api/web/case_forms.py)."""

@@ -591,10 +591,16 @@ def test_the_employees_window_joins_the_case_clocks_once_the_employer_misses_its
     assert case.deadline("employee_application").met_at == case.now
 
 
-def test_a_late_application_fixes_the_end_of_the_employers_costs():
+def test_a_late_application_fixes_the_end_of_the_employers_costs_at_acceptance():
+    """Reg. art. 17 ¶4, national reading: the employer bears the costs up to the acceptance."""
     case = Case().go_to(beijing(2025, 4, 15, 10)).apply()
     late = late_application(case.inp, case.state, case.now)
-    assert late["employer_bears_costs_until"] == "2025-04-15" and late["ongoing"] is False
+    assert late["employer_bears_costs_until"] is None and late["ongoing"] is True
+    assert late["ends_on"] == "accepted"
+    case.wait(timedelta(days=5)).accept()
+    late = late_application(case.inp, case.state, case.now)
+    assert late["employer_bears_costs_until"] == "2025-04-20" and late["ongoing"] is False
+    assert late["employer_bears_costs_from"] == "2025-03-03" and "art. 17 ¶4" in late["rule_article"]
 
 
 # ---- what HR sees to do ----------------------------------------------------------------------
