@@ -128,8 +128,13 @@ def employer_late_costs(inp: CaseInput, state: CaseState) -> EmployerCosts | Non
     if deadline is None or det is None:
         return None
     last_day = local_date(deadline.due_at) - timedelta(days=1)
-    return late_application_costs(inp.region, window_start(inp), det.applied_on,
-                                  accepted_on=det.accepted_on, extended_until=last_day)
+    start = window_start(inp)
+    if det.applied_on <= last_day or det.applied_on < start:
+        return None  # in time (the rule's checks would refuse what the case cannot hold anyway)
+    accepted_on = det.accepted_on if det.accepted_on is None or det.accepted_on >= det.applied_on \
+        else det.applied_on
+    return late_application_costs(inp.region, start, det.applied_on, accepted_on=accepted_on,
+                                  extended_until=last_day)
 
 
 def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any] | None:
@@ -146,6 +151,7 @@ def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[st
             "employer_bears_costs_until": None, "ongoing": True,
             "article": statutes.DETERMINATION_APPLICATION.article,
             "ends_on": late_rule(inp.region).ends_on, "rule_article": late_rule(inp.region).article,
+            "rule_source": late_rule(inp.region).source,
             "note": "qualifying costs from the accident until the application is accepted are "
                     "the employer's (some regions count to receipt or filing)",
             "employee_application_due_at": employee.due_at.isoformat(),
@@ -209,7 +215,9 @@ def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
         department=e.department, region=inp.region, accident_at=inp.accident_at,
         stage=state.stage.value, created_by=inp.created_by,
         deadlines=tuple(CaseDeadlineRow(name=d.name, due_at=d.due_at, met_at=d.met_at,
-                                        kind=d.kind, article=d.article, active=d.active)
+                                        kind=d.kind, article=d.article,
+                                        # a suspended period (art. 20 ¶3) is not open in lists
+                                        active=d.active and not d.paused)
                         for d in state.deadlines.values()),
         events=tuple(events), final_view=final_view,
         final_input=replace(inp, carried=None) if final_view is not None else None,

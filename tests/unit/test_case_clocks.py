@@ -7,11 +7,18 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from domain.injury.actions import not_accepted
+from domain.injury.calendar_update import recompute_case
 from domain.injury.clocks import alarms, end_of, is_overdue
 from domain.injury.intake import CaseReport
-from domain.injury.overview import late_application, late_costs_event, open_tasks, view_of
+from domain.injury.overview import (
+    late_application,
+    late_costs_event,
+    open_tasks,
+    projection,
+    view_of,
+)
 from domain.injury.pause import remaining_days
-from domain.shared.calendar import SHANGHAI
+from domain.shared.calendar import SHANGHAI, CalendarYear
 from domain.shared.errors import ActionRefused, RuleViolation
 from tests.factories import case_input
 from tests.unit.injury_driver import Case
@@ -255,3 +262,32 @@ def test_every_deadline_counted_into_an_unpublished_year_says_so():
     views = {v.name: v for v in view_of(case.inp, case.state, [], case.now).deadlines}
     assert views["determination_decision"].calendar_verified is False
     assert views["determination_application"].calendar_verified is True  # ends in 2026
+
+
+def test_a_suspended_period_is_not_counted_again_when_its_year_is_loaded():
+    """Its due moment no longer holds: resume_determination counts it from the days left."""
+    case = new_case(accident_at=beijing(2026, 12, 1, 9)).go_to(beijing(2026, 12, 28, 10))
+    case.apply().go_to(beijing(2026, 12, 29, 10)).accept()
+    case.do("pause_determination", reason="等待")
+    year = CalendarYear(2027, (date(2027, 2, 26), date(2027, 3, 1)), (), "国务院办公厅通知 (test)")
+    changes = recompute_case(case.state, year)
+    assert "determination_decision" not in {c.name for c in changes}
+
+
+def test_art_17_4_an_occupational_disease_filed_before_its_diagnosis_is_in_time():
+    case = new_case(accident_at=beijing(2025, 3, 3, 9), reported_after=timedelta(days=95),
+                    occupational_disease=True, diagnosed_on=date(2025, 6, 2))
+    case.do("file_materials", materials=tuple(m.code for m in case.inp.materials))
+    case.do("apply_determination", on=date(2025, 5, 30)).accept()
+    assert late_costs_event(case.inp, case.state) is None
+    assert late_application(case.inp, case.state, case.now) is None
+
+
+def test_art_20_3_a_suspended_period_is_not_an_open_deadline_in_the_case_list():
+    case = accepted_on_10_march().go_to(beijing(2025, 3, 31, 15))
+    case.do("pause_determination", reason="等待")
+    rows = {r.name: r for r in projection(case.inp, case.state, []).deadlines}
+    assert rows["determination_decision"].active is False
+    case.go_to(beijing(2025, 4, 30, 10)).do("resume_determination")
+    rows = {r.name: r for r in projection(case.inp, case.state, []).deadlines}
+    assert rows["determination_decision"].active is True

@@ -350,7 +350,8 @@ def test_with_the_weekly_chase_an_open_chasing_deadline_has_exactly_one_future_c
 def test_every_alarmed_deadline_has_a_chinese_message_with_its_article():
     case = Case().concluded().wait(timedelta(days=3)).do("request_reappraisal")
     d = case.deadline("reappraisal_conclusion")
-    for name in ("materials_filed", "determination_application", "determination_decision",
+    for name in ("materials_filed", "determination_application", "determination_acceptance",
+                 "determination_decision",
                  "appraisal_conclusion", "reappraisal_conclusion", "suspension_end", "reappraisal_request",
                  "administrative_review", "settlement_agreement", "arbitration_claim"):
         subject, body = deadline_message("chase", case.inp, replace(d, name=name), case.now)
