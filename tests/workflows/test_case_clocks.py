@@ -42,6 +42,13 @@ async def test_a_suspended_determination_is_not_chased_and_runs_on_with_the_days
     assert (error := await refused(handle, "resume_determination")).type == "Conflict"
 
     await wf.env.sleep(timedelta(days=10))
+    blank = await refused(handle, "pause_determination", reason=" ")
+    assert blank.type == "InvalidInput" and blank.details[0]["field"] == "reason"
+    early = await refused(handle, "record_determination", recognised=False,
+                          on=await wf.today(), received_on=await wf.today() - timedelta(days=1))
+    assert (early.details[0]["field"], early.details[0]["code"]) == \
+        ("received_on", "received_on.before_decision")
+    assert (await query(wf, handle)).determination.decided_on is None  # nothing changed
     paused_on = await wf.today()
     view = await update(handle, "pause_determination", reason="等待法院确认劳动关系",
                         awaiting="人民法院")
