@@ -253,7 +253,8 @@ def _claimed(state: CaseState, a: RecordBenefitClaim) -> Data:
 def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Change:
     """The determination decision, from the authority or recorded by HR."""
     earlier = state.determination or Determination(applied_on=decision.decided_on)
-    received_on = decision.received_on or decision.decided_on
+    # A signal has no validator: a receipt dated before the decision counts from the decision.
+    received_on = max(decision.received_on or decision.decided_on, decision.decided_on)
     state.determination = replace(earlier, recognised=decision.recognised,
                                   decided_on=decision.decided_on,
                                   decision_reference=decision.reference, reason=decision.reason,
