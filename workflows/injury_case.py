@@ -103,7 +103,7 @@ CASE_BASELINE = frozenset({
     DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH, SUBSTANCE_PATCH})
 # The 15-day acceptance review is kept and chased; a late application's employer-borne period is
 # recorded once its end is known (issue 20 §2).
-CASE_CLOCKS_PATCH = "2026-12-case-clocks"  # after the baseline: asked for on its own
+CASE_CLOCKS_PATCH = "2026-12-case-clocks"  # after the baseline: asked for on its own, at apply
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -117,7 +117,6 @@ class InjuryCaseWorkflow:
         self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
                                 return_day_rule=self._patched(RETURN_DAY_PATCH),
                                 weekly_chase=self._patched(WEEKLY_CHASE_PATCH),
-                                case_clocks=self._patched(CASE_CLOCKS_PATCH),
                                 calendar=case_calendar(inp))
         self._events: list[Event] = []
         self._flushed = 0
@@ -191,6 +190,10 @@ class InjuryCaseWorkflow:
         """Answers with the case and the events this action recorded (not the whole log: an
         Update's result is kept in the history)."""
         first_new = len(self._events)
+        if isinstance(action, ApplyDetermination):
+            # Asked when it first matters (patch 2026-12-case-clocks), so a new case's start
+            # keeps its one baseline marker; a case that never applies asks nothing.
+            self._state.case_clocks = self._patched(CASE_CLOCKS_PATCH)
         kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
         self._emit(kind, action.actor.name, **data)
         if isinstance(action, ApplyDetermination | RecordAcceptance):

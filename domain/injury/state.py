@@ -198,8 +198,9 @@ class CaseState:
     # Patch 2026-12-weekly-chase: an overdue authority's chase series lists its next chase, so the
     # case sleeps until it; False replays cases started before it (they chased only when woken).
     weekly_chase: bool = False
-    # Patch 2026-12-case-clocks: the 15-day acceptance review is kept and a late application's
-    # employer-borne period is recorded at acceptance; False replays cases started before it.
+    # Patch 2026-12-case-clocks (asked when the application is filed): the 15-day acceptance
+    # review is kept and a late application's employer-borne period is recorded at acceptance;
+    # False replays cases that filed before it.
     case_clocks: bool = False
     owner: str | None = None  # the HR person it was assigned to (None: who opened it)
     si_override: SiStandingOverride | None = None  # HR's correction of the derived SI standing
