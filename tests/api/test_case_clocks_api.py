@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from tests.api.conftest import auth, eventually
 from tests.api.test_cases_api import act, deadline, open_case
+from tests.api.test_workspace_actions_api import as_person
+from tests.api.test_workspace_api import give_login
 from tests.factories import case_body
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -48,3 +50,25 @@ async def test_an_occupational_disease_case_suspended_and_resumed_through_the_ap
 async def _with_deadline(api, case_id: str, name: str) -> dict | None:
     view = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()
     return view if any(d["name"] == name for d in view.get("deadlines", ())) else None
+
+
+async def test_the_case_page_shows_the_employers_period_of_a_late_application(api):
+    """Reg. art. 17 ¶4 on the workspace's case page: from the accident to the acceptance."""
+    case = await open_case(api, "E7701", accident_at=datetime.now(UTC) - timedelta(days=40))
+    cid = case["id"]
+    applied = await act(api, cid, "apply-determination", override_reason="the rest follows")
+    assert applied.status_code == 200, applied.text
+    view = await eventually(lambda: _accepted(api, cid))
+    late = view["late_application"]
+    assert late["employer_bears_costs_until"] == view["determination"]["accepted_on"]
+    await give_login(api, "hr-alice")
+    await as_person(api, "hr-alice")
+    page = await api.get(f"/hr/cases/{cid}")
+    assert page.status_code == 200
+    assert 'id="late-application"' in page.text and "用人单位负担期间" in page.text
+    assert late["employer_bears_costs_until"] in page.text and "art. 17 ¶4" in page.text
+
+
+async def _accepted(api, case_id: str) -> dict | None:
+    view = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()
+    return view if (view.get("determination") or {}).get("accepted_on") else None
