@@ -72,3 +72,16 @@ async def test_the_case_page_shows_the_employers_period_of_a_late_application(ap
 async def _accepted(api, case_id: str) -> dict | None:
     view = (await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))).json()
     return view if (view.get("determination") or {}).get("accepted_on") else None
+
+
+async def test_the_case_estimate_says_the_late_period_is_the_employers(api):
+    """Reg. art. 17 ¶4 beside the compensation estimate's items."""
+    case = await open_case(api, "E7702", accident_at=datetime.now(UTC) - timedelta(days=40))
+    cid = case["id"]
+    await act(api, cid, "apply-determination", override_reason="the rest follows")
+    view = await eventually(lambda: _accepted(api, cid))
+    found = await api.get(f"/api/v1/cases/{cid}/compensation", headers=auth("k-hr"), params={
+        "grade": 8, "monthly_wage": "8000", "regional_average_monthly_wage": "9000"})
+    assert found.status_code == 200, found.text
+    [late] = [w for w in found.json()["warnings"] if "late determination application" in w]
+    assert view["determination"]["accepted_on"] in late and "art. 17 ¶4" in late
