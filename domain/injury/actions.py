@@ -97,7 +97,7 @@ def apply_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
 def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> Data:
     match a:
         case FileMaterials():
-            return _file(inp, state, a, at)
+            return _file(inp, state, a, day, at)
         case ApplyDetermination():
             return _apply(state, a, day, at)
         case RecordAcceptance():
@@ -162,7 +162,7 @@ def _done_by_hand(state: CaseState, *flags: str) -> None:
         state.flag_reasons.pop(flag, None)
 
 
-def _file(inp: CaseInput, state: CaseState, a: FileMaterials, at: datetime) -> Data:
+def _file(inp: CaseInput, state: CaseState, a: FileMaterials, day: date, at: datetime) -> Data:
     state.provided = tuple(dict.fromkeys(state.provided + a.materials))
     _done_by_hand(state, *(FILED_BY_HAND[code] for code in a.materials if code in FILED_BY_HAND))
     missing = [m.code for m in inp.materials if m.required and m.code not in state.provided]
@@ -170,7 +170,25 @@ def _file(inp: CaseInput, state: CaseState, a: FileMaterials, at: datetime) -> D
         met(state, "materials_filed", at)
     if state.stage == Stage.reported:
         state.stage = Stage.materials_filed
-    return {"materials": list(a.materials), "still_missing": missing}
+    review = _supplemented(state, day, at)
+    return {"materials": list(a.materials), "still_missing": missing,
+            "acceptance_due_at": review.due_at.isoformat() if review else None}
+
+
+def _supplemented(state: CaseState, day: date, at: datetime) -> CaseDeadline | None:
+    """Materials filed after the authority answered without accepting and listed what was
+    missing (工伤认定办法 art. 8): it has 15 days from the supplements to accept; the new
+    acceptance review replaces the answered one."""
+    name, det = statutes.DETERMINATION_ACCEPTANCE.name, state.determination
+    review = state.deadlines.get(name)
+    if state.stage != Stage.determination_applied or det is None or det.accepted_on is not None \
+            or review is None or review.met_at is None:
+        return None
+    state.deadlines[name] = counted(
+        statutes.DETERMINATION_ACCEPTANCE, day, at, "authority",
+        "chase the authority: 15 days from the supplements to accept (工伤认定办法 art. 8)",
+        cal=state.calendar)
+    return state.deadlines[name]
 
 
 def _apply(state: CaseState, a: ApplyDetermination, day: date, at: datetime) -> Data:

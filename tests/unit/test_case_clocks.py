@@ -291,3 +291,18 @@ def test_art_20_3_a_suspended_period_is_not_an_open_deadline_in_the_case_list():
     case.go_to(beijing(2025, 4, 30, 10)).do("resume_determination")
     rows = {r.name: r for r in projection(case.inp, case.state, []).deadlines}
     assert rows["determination_decision"].active is True
+
+
+def test_order_8_art_8_supplements_after_a_list_of_missing_items_give_15_days_again():
+    """Applied Fri 7 March 2025, answered 12 March with a list of what is missing, supplements
+    filed Mon 17 March: the authority has until the end of Tue 1 April to accept."""
+    case = new_case().go_to(beijing(2025, 3, 7, 10))
+    case.do("apply_determination", override_reason="诊断证明随后补交")
+    not_accepted(case.state, beijing(2025, 3, 12, 10))
+    case.go_to(beijing(2025, 3, 17, 10)).do("file_materials", materials=("diagnosis",))
+    d = case.deadline("determination_acceptance")
+    assert d.met_at is None and d.due_at == end_of(date(2025, 4, 1))
+    assert case.events[-1][1]["acceptance_due_at"] == d.due_at.isoformat()
+    case.accept()
+    case.do("file_materials", materials=("diagnosis",))  # after the acceptance: no new review
+    assert case.deadline("determination_acceptance").met_at is not None
