@@ -228,6 +228,10 @@ class CaseCreate(Body):
     region: str = Field(default="default", min_length=1, max_length=40)
     traffic_accident: StrictBool = False
     case_id: str | None = Field(default=None, max_length=64)
+    # An occupational disease (职业病): the application windows run from the day it was diagnosed
+    # or appraised (`diagnosed_on`), not from `accident_at` (Reg. art. 17).
+    occupational_disease: StrictBool = False
+    diagnosed_on: date | None = None
 
 
 class CaseActionIn(Body):
@@ -260,6 +264,8 @@ class CaseActionIn(Body):
     meeting_at: AwareDatetime | None = None  # open-negotiation: the invitation (协商邀请)
     place: str = Field(default="", max_length=200)
     bring: list[str] = Field(default_factory=list, max_length=20)
+    received_on: date | None = None  # record-determination / record-appraisal: served on the party
+    awaiting: str = Field(default="", max_length=200)  # pause-determination: whose conclusion
 
 
 _CASE_VIEW = TypeAdapter(CaseView)

@@ -147,14 +147,18 @@ def _late_application(data: CaseBundleInput, s: dict[str, ParagraphStyle]) -> li
     late, w = data.view.late_application, data.evidence.words
     if not late:
         return []
-    until = late["employer_bears_costs_until"] or w.t("提出申请之日", "the application")
+    ends_on = late.get("ends_on", "filed")
+    until = late["employer_bears_costs_until"] or {
+        "accepted": w.t("申请受理之日", "the acceptance of the application"),
+        "received": w.t("申请收到之日", "the receipt of the application"),
+    }.get(ends_on, w.t("提出申请之日", "the application"))
     return [Spacer(1, 2 * mm), Paragraph(escape(w.t(
         "用人单位未在事故之日起30日内申请工伤认定：{start} 至 {until} 期间发生的符合规定的工伤待遇等费用"
         "由用人单位负担（{article}）。",
         "The employer did not apply within 30 days of the accident: qualifying costs from {start} "
         "to {until} are the employer's ({article}).",
         start=late["employer_bears_costs_from"], until=until,
-        article=w.article(late["article"]))), s["body"])]
+        article=w.article(late.get("rule_article") or late["article"]))), s["body"])]
 
 
 def _decisions(data: CaseBundleInput) -> list[list[str]]:

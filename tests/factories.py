@@ -70,17 +70,20 @@ def onboarding_input(hire_date: date, *, employee_id: str = "E1001", id_number: 
 
 def case_report(accident_at: datetime, *, employee_id: str = "E1001", case_id: str | None = None,
                 witnesses: tuple[str, ...] = ("李四",), si_enrolled: bool | None = True,
-                traffic_accident: bool = False, si_facts: RecordFacts | None = None) -> CaseReport:
+                traffic_accident: bool = False, si_facts: RecordFacts | None = None,
+                region: str = "beijing", occupational_disease: bool = False,
+                diagnosed_on: date | None = None) -> CaseReport:
     return CaseReport(
         employee=Employee(
             employee_id=employee_id, name="张三", id_number=VALID_ID, phone="13800138000",
             email="zhangsan@example.com", department="生产部",
             manager=Contact(name="李经理", phone="13900139000", email="li@example.com"),
             emergency_contact=EmergencyContact(name="王芳", relation="配偶", phone="13700137000")),
-        region="beijing", accident_at=accident_at, location="二号车间冲压机旁",
+        region=region, accident_at=accident_at, location="二号车间冲压机旁",
         description="操作冲压机时右手拇指被夹伤", injury="右手拇指肌腱断裂",
         witnesses=tuple(Witness(name=w) for w in witnesses), si_enrolled=si_enrolled,
-        traffic_accident=traffic_accident, case_id=case_id, si_facts=si_facts)
+        traffic_accident=traffic_accident, case_id=case_id, si_facts=si_facts,
+        occupational_disease=occupational_disease, diagnosed_on=diagnosed_on)
 
 
 def case_input(accident_at: datetime, *, now: datetime | None = None, time_scale: float = 1.0,

@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
         local_date,
     )
     from domain.injury.estimate_figures import EstimateFiguresUpdate
-    from domain.injury.overview import case_outcome, projection, view_of
+    from domain.injury.overview import case_outcome, late_costs_event, projection, view_of
     from domain.injury.payloads import (
         ApplyDetermination,
         AuthorityDecision,
@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         DocumentRef,
         FormRequest,
         OpenNegotiation,
+        RecordAcceptance,
         RecordAppraisal,
         RecordCourierNotice,
         RecordDetermination,
@@ -100,6 +101,9 @@ CASE_BASELINE = frozenset({
     RETURN_DAY_PATCH, CLOCKS_FIRST_PATCH, SIDE_EFFECTS_PATCH, CONTINUE_AS_NEW_PATCH,
     WEEKLY_CHASE_PATCH, WRITE_BEHIND_PATCH, PREPARE_TOGETHER_PATCH, RECORD_FIRST_PATCH,
     DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH, SUBSTANCE_PATCH})
+# The 15-day acceptance review is kept and chased; a late application's employer-borne period is
+# recorded once its end is known (issue 20 §2).
+CASE_CLOCKS_PATCH = "2026-12-case-clocks"  # after the baseline: asked for on its own, at apply
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -186,8 +190,14 @@ class InjuryCaseWorkflow:
         """Answers with the case and the events this action recorded (not the whole log: an
         Update's result is kept in the history)."""
         first_new = len(self._events)
+        if isinstance(action, ApplyDetermination):
+            # Asked when it first matters (patch 2026-12-case-clocks), so a new case's start
+            # keeps its one baseline marker; a case that never applies asks nothing.
+            self._state.case_clocks = self._patched(CASE_CLOCKS_PATCH)
         kind, data = actions.apply_action(self._in, self._state, action, self._clock.now())
         self._emit(kind, action.actor.name, **data)
+        if isinstance(action, ApplyDetermination | RecordAcceptance):
+            self._record_late_costs()
         self._changed()
         if self._patched(SIDE_EFFECTS_PATCH):
             self._effects.append(lambda: self._side_effects(action))
@@ -508,6 +518,7 @@ class InjuryCaseWorkflow:
             self._gave_up(error, actions.SUBMIT_BY_HAND, "determination_submission_failed")
             return
         if not receipt.accepted:
+            actions.not_accepted(self._state, self._clock.now())
             self._emit("determination_not_accepted", "authority", reference=receipt.reference,
                        missing=list(receipt.missing), reason=receipt.reason)
             return
@@ -515,7 +526,18 @@ class InjuryCaseWorkflow:
         kind, data = actions.accepted(self._state, receipt, local_date(now), now,
                                       decision_first_wins=self._patched(SIDE_EFFECTS_PATCH))
         self._emit(kind, "authority", **data)
+        self._record_late_costs()
         self._changed()
+
+    def _record_late_costs(self) -> None:
+        """A late application's employer-borne period (Reg. art. 17 ¶4), as an evidence event
+        once its end is known; once per case (patch 2026-12-case-clocks: `state.case_clocks`)."""
+        if not self._state.case_clocks or any(e.kind == "late_application_costs"
+                                              for e in self._events):
+            return
+        data = late_costs_event(self._in, self._state)
+        if data is not None:
+            self._emit("late_application_costs", "system", **data)
 
     async def _claim_benefits(self) -> None:
         latest = self._state.appraisals[-1]

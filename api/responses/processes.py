@@ -146,6 +146,10 @@ class LateApplicationOut(BaseModel):
     article: str
     note: str
     employee_application_due_at: IsoMoment
+    ends_on: str = "accepted"  # the day that ends the period here: accepted, received or filed
+    rule_article: str = ""     # the national reading or the regional rule (late_costs.py)
+    rule_source: str = ""
+    calendar_verified: bool = True  # the windows counted with an official holiday schedule
 
 
 class SiOverrideOut(BaseModel):

@@ -198,4 +198,5 @@ def _report(body: CaseCreate, facts: RecordFacts) -> CaseReport:
         description=body.description, injury=body.injury,
         witnesses=tuple(Witness(**w.model_dump()) for w in body.witnesses),
         si_enrolled=body.si_enrolled, traffic_accident=body.traffic_accident,
-        case_id=body.case_id, si_facts=facts)
+        case_id=body.case_id, si_facts=facts, occupational_disease=body.occupational_disease,
+        diagnosed_on=body.diagnosed_on)

@@ -212,6 +212,13 @@ async def case_compensation(
     answer = estimate_json(result)
     if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):
         answer["warnings"].append(f"grade {grade} given overrides the appraised grade {appraisal.grade}")
+    if view.late_application is not None:  # Reg. art. 17 ¶4: the late period is the employer's
+        late = view.late_application
+        answer["warnings"].append(
+            "late determination application: the qualifying costs (medical and other work-injury "
+            f"costs) from {late['employer_bears_costs_from']} to "
+            f"{late['employer_bears_costs_until'] or 'the acceptance of the application'} are the "
+            f"employer's, not the fund's ({late.get('rule_article') or late['article']})")
     answer["case"] = {
         "id": view.id, "region": view.region, "injury_date": injury_date.isoformat(),
         "si_enrolled": view.si_enrolled, "grade": used,

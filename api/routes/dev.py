@@ -44,6 +44,7 @@ class AuthorityDecisionIn(Body):
     decided_on: date | None = None
     reference: str = Field(default="", max_length=100)
     reason: str = Field(default="", max_length=2000)
+    received_on: date | None = None  # served on the parties (default: decided_on)
 
 
 class CourierStatusIn(Body):
@@ -70,9 +71,13 @@ async def authority_decide(body: AuthorityDecisionIn, actor: Driver,
     case_id = _checked(body.case_id)
     decided_on = body.decided_on or datetime.now(SHANGHAI).date()
     reference = body.reference or _decision_reference(case_id, decided_on, body.recognised)
+    if body.received_on is not None and body.received_on < decided_on:
+        raise RuleViolation("received_on", "received_on.before_decision",
+                            f"received_on ({body.received_on}) is before the decision "
+                            f"({decided_on})")
     decision = AuthorityDecision(recognised=body.recognised, decided_on=decided_on,
                                  reference=reference, reason=body.reason,
-                                 source="authority_simulator")
+                                 source="authority_simulator", received_on=body.received_on)
     await _signal(client, case_id, "authority_decision", decision)
     return Signalled(case_id=case_id, signalled="authority_decision")
 

@@ -28,15 +28,16 @@ WIDGETS: dict[str, str] = {
     "note": LONG_TEXT, "reason": LONG_TEXT, "override_reason": LONG_TEXT,
     "reference": TEXT, "carrier": TEXT, "signed_by": TEXT, "place": TEXT, "forum": TEXT,
     "tracking_number": TEXT, "on": DATE, "until": DATE, "meeting_at": MOMENT,
+    "received_on": DATE, "awaiting": TEXT,
     "recognised": YES_NO, "accepted": YES_NO, "si_enrolled": YES_NO, "simple_case": TICK,
     "months": NUMBER, "amount": MONEY, "grade": CHOICE, "party": CHOICE, "purpose": CHOICE,
     "status": CHOICE, "event": CHOICE, "deadline": CHOICE, "materials": MANY,
     "documents": MANY, "bring": LINES,
 }
 """How each field of an action is asked for; a field missing here fails a unit test."""
-ORDER = ("materials", "on", "recognised", "accepted", "si_enrolled", "grade", "months", "until",
-         "deadline", "party", "amount", "purpose", "carrier", "tracking_number", "status",
-         "signed_by", "event", "forum", "meeting_at", "place", "bring", "reference",
+ORDER = ("materials", "on", "received_on", "recognised", "accepted", "si_enrolled", "grade",
+         "months", "until", "deadline", "party", "amount", "purpose", "carrier", "tracking_number", "status",
+         "signed_by", "event", "forum", "awaiting", "meeting_at", "place", "bring", "reference",
          "simple_case", "override_reason", "reason", "documents", "note")
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, assert_never
 
 from domain.employees.si_standing import SiStandingOverride
+from domain.injury import pause
 from domain.injury.clocks import counted, employee_application_deadline, met, retire_open, suspension_end
 from domain.injury.payloads import (
     ApplyAppraisal,
@@ -26,6 +27,7 @@ from domain.injury.payloads import (
     GrantExtension,
     OpenNegotiation,
     OverrideSiStanding,
+    PauseDetermination,
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
@@ -39,6 +41,7 @@ from domain.injury.payloads import (
     RecordPayment,
     RecordReturn,
     RequestReappraisal,
+    ResumeDetermination,
     StartSuspension,
     WithdrawCase,
 )
@@ -94,7 +97,7 @@ def apply_action(inp: CaseInput, state: CaseState, action: CaseAction, now: date
 def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: datetime) -> Data:
     match a:
         case FileMaterials():
-            return _file(inp, state, a, at)
+            return _file(inp, state, a, day, at)
         case ApplyDetermination():
             return _apply(state, a, day, at)
         case RecordAcceptance():
@@ -139,6 +142,10 @@ def _change(inp: CaseInput, state: CaseState, a: CaseAction, day: date, at: date
             return _finish(state, Stage.closed, a.reason)
         case OverrideSiStanding():
             return _override_si(inp, state, a, day)
+        case PauseDetermination():
+            return pause.pause(state, day, a.reason, a.awaiting)
+        case ResumeDetermination():
+            return pause.resume(state, day, a.reference, at)
         case _:
             assert_never(a)
 
@@ -155,7 +162,7 @@ def _done_by_hand(state: CaseState, *flags: str) -> None:
         state.flag_reasons.pop(flag, None)
 
 
-def _file(inp: CaseInput, state: CaseState, a: FileMaterials, at: datetime) -> Data:
+def _file(inp: CaseInput, state: CaseState, a: FileMaterials, day: date, at: datetime) -> Data:
     state.provided = tuple(dict.fromkeys(state.provided + a.materials))
     _done_by_hand(state, *(FILED_BY_HAND[code] for code in a.materials if code in FILED_BY_HAND))
     missing = [m.code for m in inp.materials if m.required and m.code not in state.provided]
@@ -163,7 +170,25 @@ def _file(inp: CaseInput, state: CaseState, a: FileMaterials, at: datetime) -> D
         met(state, "materials_filed", at)
     if state.stage == Stage.reported:
         state.stage = Stage.materials_filed
-    return {"materials": list(a.materials), "still_missing": missing}
+    review = _supplemented(state, day, at)
+    return {"materials": list(a.materials), "still_missing": missing,
+            "acceptance_due_at": review.due_at.isoformat() if review else None}
+
+
+def _supplemented(state: CaseState, day: date, at: datetime) -> CaseDeadline | None:
+    """Materials filed after the authority answered without accepting and listed what was
+    missing (工伤认定办法 art. 8): it has 15 days from the supplements to accept; the new
+    acceptance review replaces the answered one."""
+    name, det = statutes.DETERMINATION_ACCEPTANCE.name, state.determination
+    review = state.deadlines.get(name)
+    if state.stage != Stage.determination_applied or det is None or det.accepted_on is not None \
+            or review is None or review.met_at is None:
+        return None
+    state.deadlines[name] = counted(
+        statutes.DETERMINATION_ACCEPTANCE, day, at, "authority",
+        "chase the authority: 15 days from the supplements to accept (工伤认定办法 art. 8)",
+        cal=state.calendar)
+    return state.deadlines[name]
 
 
 def _apply(state: CaseState, a: ApplyDetermination, day: date, at: datetime) -> Data:
@@ -171,6 +196,11 @@ def _apply(state: CaseState, a: ApplyDetermination, day: date, at: datetime) -> 
                                         override_reason=a.override_reason)
     met(state, "determination_application", at)
     met(state, "employee_application", at)
+    if state.case_clocks:  # patch 2026-12-case-clocks
+        state.deadlines[statutes.DETERMINATION_ACCEPTANCE.name] = counted(
+            statutes.DETERMINATION_ACCEPTANCE, day, at, "authority",
+            "chase the authority: it should accept or list what is missing within 15 days",
+            cal=state.calendar)
     state.stage = Stage.determination_applied
     return {"simple_case": a.simple_case, "override_reason": a.override_reason or None}
 
@@ -189,6 +219,7 @@ def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datet
     assert state.determination is not None
     on = receipt.accepted_on or today
     state.determination = replace(state.determination, reference=receipt.reference, accepted_on=on)
+    met(state, statutes.DETERMINATION_ACCEPTANCE.name, at)
     if decision_first_wins and state.determination.decided_on is not None:
         return "determination_accepted", {"reference": receipt.reference,
                                           "accepted_on": on.isoformat(), "after_decision": True}
@@ -199,6 +230,12 @@ def accepted(state: CaseState, receipt: AuthorityReceipt, today: date, at: datet
                                            "awaits another authority's conclusion (art. 20 ¶3)",
                                            cal=state.calendar)
     return "determination_accepted", {"reference": receipt.reference, "accepted_on": on.isoformat()}
+
+
+def not_accepted(state: CaseState, at: datetime) -> None:
+    """The authority answered without accepting (it lists what is missing): its 15-day acceptance
+    review (工伤认定办法 art. 8) is answered; a new one starts when the application is refiled."""
+    met(state, statutes.DETERMINATION_ACCEPTANCE.name, at)
 
 
 def _acceptance(state: CaseState, a: RecordAcceptance, day: date, at: datetime) -> Data:
@@ -234,10 +271,14 @@ def _claimed(state: CaseState, a: RecordBenefitClaim) -> Data:
 def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Change:
     """The determination decision, from the authority or recorded by HR."""
     earlier = state.determination or Determination(applied_on=decision.decided_on)
+    # A signal has no validator: a receipt dated before the decision counts from the decision.
+    received_on = max(decision.received_on or decision.decided_on, decision.decided_on)
     state.determination = replace(earlier, recognised=decision.recognised,
                                   decided_on=decision.decided_on,
-                                  decision_reference=decision.reference, reason=decision.reason)
+                                  decision_reference=decision.reference, reason=decision.reason,
+                                  received_on=received_on, paused_on=None, remaining_days=None)
     met(state, "determination_decision", at)
+    met(state, statutes.DETERMINATION_ACCEPTANCE.name, at)
     _done_by_hand(state, SUBMIT_BY_HAND)
     materials = state.deadlines.get("materials_filed")
     if materials is not None and materials.met_at is None:  # nothing can be filed after a decision
@@ -249,20 +290,37 @@ def decided(state: CaseState, decision: AuthorityDecision, at: datetime) -> Chan
             state.deadlines["employee_application"] = replace(deadline, active=False)
     elif "administrative_review" not in state.deadlines:
         state.deadlines["administrative_review"] = counted(
-            statutes.ADMINISTRATIVE_REVIEW, decision.decided_on, at, "right",
+            statutes.ADMINISTRATIVE_REVIEW, received_on, at, "right",
             "the determination becomes final", cal=state.calendar)
     state.stage = Stage.determination_decided
     return "determination_decided", {"recognised": decision.recognised,
                                       "decided_on": decision.decided_on.isoformat(),
                                       "reference": decision.reference or None,
-                                      "reason": decision.reason or None, "source": decision.source}
+                                      "reason": decision.reason or None, "source": decision.source,
+                                      **received(decision.received_on, decision.decided_on)}
+
+
+def received(received_on: date | None, decided_on: date) -> Data:
+    """What the evidence says about the day the party received a decision or conclusion (送达).
+
+    The review (Reg. art. 55; 行政复议法) and re-appraisal (Reg. art. 26) windows run from it.
+    Not given, it is taken to be the day the decision was made, the earliest it can be: the window
+    shown then never runs longer than the party's real one, and a note says so. (Cases recorded
+    before the field count exactly as they did.)"""
+    if received_on is not None:
+        return {"received_on": received_on.isoformat()}
+    return {"received_on": decided_on.isoformat(),
+            "received_on_note": "送达日期未登记，按作出之日计算期限（最早可能的送达日）; "
+                                "receipt not recorded: the window counts from the decision date, "
+                                "the earliest possible receipt"}
 
 
 def _decision(state: CaseState, a: RecordDetermination, day: date, at: datetime) -> Data:
     assert a.recognised is not None
     return decided(state, AuthorityDecision(recognised=a.recognised, decided_on=day,
                                             reference=a.reference, reason=a.reason,
-                                            source="recorded_by_hr"), at)[1]
+                                            source="recorded_by_hr", received_on=a.received_on),
+                   at)[1]
 
 
 def _extension(state: CaseState, a: GrantExtension) -> Data:
@@ -357,17 +415,19 @@ def _new_appraisal(state: CaseState, day: date, at: datetime, round: int) -> Dat
 def _conclude(state: CaseState, a: RecordAppraisal, day: date, at: datetime) -> Data:
     latest = state.appraisals[-1]
     grade = None if a.grade == "none" else int(a.grade or 0)
+    received_on = a.received_on or day
     state.appraisals = state.appraisals[:-1] + (replace(
-        latest, grade=grade, no_disability=grade is None, concluded_on=day, reference=a.reference),)
+        latest, grade=grade, no_disability=grade is None, concluded_on=day, reference=a.reference,
+        received_on=received_on),)
     met(state, appraisal_deadline_name(state), at)
     _end_suspension(state, day, at, "appraisal")
     _done_by_hand(state, BENEFITS_BY_HAND)  # the workflow claims again for this conclusion
     if latest.round == 1:
         state.deadlines["reappraisal_request"] = counted(
-            statutes.REAPPRAISAL_REQUEST, day, at, "right", "the conclusion becomes final",
+            statutes.REAPPRAISAL_REQUEST, received_on, at, "right", "the conclusion becomes final",
             cal=state.calendar)
     return {"round": latest.round, "grade": grade if grade is not None else "none",
-            "reference": a.reference or None}
+            "reference": a.reference or None, **received(a.received_on, day)}
 
 
 def _reappraise(state: CaseState, day: date, at: datetime) -> Data:
@@ -459,4 +519,5 @@ _EVENT_KINDS = {
     "record_offer": "offer_recorded", "record_agreement": "agreement_recorded",
     "record_payment": "payment_recorded", "record_dispute": "dispute_recorded",
     "withdraw": "withdrawn", "close": "closed", "override_si_standing": "si_standing_overridden",
+    "pause_determination": "determination_paused", "resume_determination": "determination_resumed",
 }

@@ -18,7 +18,8 @@ def recompute_case(state: CaseState, year: CalendarYear) -> tuple[Recomputed, ..
     state.calendar = state.calendar.with_year(year)
     changes = []
     for name, d in state.deadlines.items():
-        if d.met_at is not None or not d.active or name in _NOT_COUNTED:
+        if d.met_at is not None or not d.active or d.paused or name in _NOT_COUNTED:
+            # a suspended period (art. 20 ¶3) is counted again when it resumes
             continue
         if name == "suspension_end" and not state.return_day_rule:
             continue  # due at the period's last midnight: no day is moved

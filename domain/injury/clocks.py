@@ -67,16 +67,31 @@ def materials_deadline(inp: CaseInput) -> CaseDeadline:
                         kind="target", started_at=inp.reported_at)
 
 
+def window_start(inp: CaseInput) -> date:
+    """The day the application windows count from (Reg. art. 17 ¶1, ¶2): the accident day, or for
+    an occupational disease (职业病) the day it was diagnosed or appraised (`diagnosed_on`)."""
+    if inp.occupational_disease and inp.diagnosed_on is not None:
+        return inp.diagnosed_on
+    return local_date(inp.accident_at)
+
+
+def window_started_at(inp: CaseInput) -> datetime:
+    """The moment a window's start is shown as: the accident, or the diagnosis day's start."""
+    if inp.occupational_disease and inp.diagnosed_on is not None:
+        return datetime.combine(inp.diagnosed_on, time(0), tzinfo=SHANGHAI)
+    return inp.accident_at
+
+
 def determination_deadline(inp: CaseInput) -> CaseDeadline:
-    return counted(statutes.DETERMINATION_APPLICATION, local_date(inp.accident_at),
-                   inp.accident_at, "duty",
+    return counted(statutes.DETERMINATION_APPLICATION, window_start(inp),
+                   window_started_at(inp), "duty",
                    "costs of the late period (accident to acceptance) are the employer's "
                    "(art. 17 ¶4); the employee may still apply within one year",
                    cal=case_calendar(inp))
 
 
 def employee_application_deadline(inp: CaseInput) -> CaseDeadline:
-    return counted(statutes.EMPLOYEE_APPLICATION, local_date(inp.accident_at), inp.accident_at,
+    return counted(statutes.EMPLOYEE_APPLICATION, window_start(inp), window_started_at(inp),
                    "right", "applications out of time are generally not accepted",
                    cal=case_calendar(inp))
 
@@ -88,9 +103,13 @@ def suspension_end(start: date, months: int, started_at: datetime,
     period = calendar.count_months(start, months, cal)
     back_by = end_of(calendar.add_working_days(period.raw_end, 1, cal)) if return_day \
         else period.raw_due_at()
+    # Only the days after the period up to the return day depend on the holiday schedule.
+    verified = not return_day or all(
+        calendar.calendar_verified(period.raw_end + timedelta(days=n), cal)
+        for n in range(1, (local_date(back_by) - period.raw_end).days))
     return CaseDeadline(name="suspension_end", due_at=back_by,
                         raw_due_at=period.raw_due_at(), article=statutes.SUSPENSION_ARTICLE,
-                        kind="duty", started_at=started_at,
+                        kind="duty", started_at=started_at, calendar_verified=verified,
                         consequence="the original wage is owed only to the end of the period; "
                         "an employee who does not return may be absent without leave")
 
@@ -122,7 +141,7 @@ def retire_open(state: CaseState) -> None:
 def is_overdue(deadline: CaseDeadline, now: datetime) -> bool:
     """An unmet duty, authority period or target past its end (a lapsed right is not overdue)."""
     return (deadline.active and deadline.met_at is None and deadline.kind != "right"
-            and now > deadline.due_at)
+            and not deadline.paused and now > deadline.due_at)
 
 
 def deadline_views(state: CaseState, now: datetime) -> tuple[DeadlineView, ...]:
@@ -141,7 +160,7 @@ def alarms(inp: CaseInput, state: CaseState, now: datetime) -> list[Alarm]:
     """Every alarm the case's open deadlines call for, past and future, in time order."""
     found: list[Alarm] = []
     for deadline in state.deadlines.values():
-        if deadline.active and deadline.met_at is None:
+        if deadline.active and deadline.met_at is None and not deadline.paused:
             found.extend(_alarms_of(inp, state, deadline, now))
     return sorted((a for a in found if a.kind != "reminder" or a.at >= inp.reported_at),
                   key=lambda a: (a.at, a.key))
@@ -154,7 +173,8 @@ def _alarms_of(inp: CaseInput, state: CaseState, d: CaseDeadline, now: datetime)
         return [Alarm(f"{d.name}:escalation:{due}", d.due_at, "escalation", d.name)]
     if d.name == "determination_application":
         return _determination_alarms(inp, d)
-    if d.name in ("determination_decision", "appraisal_conclusion", "reappraisal_conclusion"):
+    if d.name in ("determination_acceptance", "determination_decision", "appraisal_conclusion",
+                  "reappraisal_conclusion"):
         return _chase(inp, d, now, state.weekly_chase)
     if d.name == "suspension_end":
         if state.suspension is None or state.suspension.ended_on is not None:
@@ -174,7 +194,7 @@ def _alarms_of(inp: CaseInput, state: CaseState, d: CaseDeadline, now: datetime)
 
 
 def _determination_alarms(inp: CaseInput, d: CaseDeadline) -> list[Alarm]:
-    accident_day = local_date(inp.accident_at)
+    accident_day = window_start(inp)
     found = [Alarm(f"{d.name}:reminder:day{n}", morning_of(accident_day + timedelta(days=n)),
                    "reminder", d.name)
              for n in inp.timing.determination_reminder_days]

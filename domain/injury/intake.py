@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.employees.si_standing import RecordFacts, SiStanding, check_declaration, standing_on
 from domain.injury.materials import checklist_for
@@ -52,6 +52,8 @@ class CaseReport:
     traffic_accident: bool = False
     case_id: str | None = None
     si_facts: RecordFacts | None = None  # the employee record on the accident date, if read
+    occupational_disease: bool = False  # 职业病: the windows run from `diagnosed_on` (art. 17)
+    diagnosed_on: date | None = None    # the diagnosis or appraisal (职业病诊断/鉴定) date
 
 
 def default_case_id(report: CaseReport) -> str:
@@ -111,7 +113,33 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
         company=process.company, notify_emergency_contact=process.notify_emergency_contact,
         hr_phone=process.hr_phone,
         calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1),
-        si_standing=standing)
+        si_standing=standing, occupational_disease=report.occupational_disease,
+        diagnosed_on=check_diagnosed_on(report, accident_at, now))
+
+
+def check_diagnosed_on(report: CaseReport, accident_at: datetime, now: datetime) -> date | None:
+    """An occupational disease's windows run from the day it was diagnosed or appraised (工伤保险
+    条例 art. 17 ¶1, ¶2: "被诊断、鉴定为职业病之日"), so a case opened as one must give that day;
+    it is neither in the future nor before the exposure reported as `accident_at`."""
+    if not report.occupational_disease:
+        if report.diagnosed_on is not None:
+            raise RuleViolation("diagnosed_on", "diagnosed_on.not_occupational",
+                                "diagnosed_on is only for an occupational disease "
+                                "(occupational_disease: true)")
+        return None
+    day = report.diagnosed_on
+    if day is None:
+        raise RuleViolation("diagnosed_on", "diagnosed_on.required", "an occupational disease "
+                            "needs diagnosed_on, the diagnosis or appraisal date (art. 17)")
+    today = now.astimezone(SHANGHAI).date()
+    if day > today:
+        raise RuleViolation("diagnosed_on", "diagnosed_on.future",
+                            f"diagnosed_on ({day}) is after today ({today})")
+    if day < accident_at.astimezone(SHANGHAI).date():
+        raise RuleViolation("diagnosed_on", "diagnosed_on.before_accident",
+                            f"diagnosed_on ({day}) is before accident_at "
+                            f"({accident_at.astimezone(SHANGHAI).date()})")
+    return day
 
 
 def si_standing_of(report: CaseReport, accident_at: datetime) -> SiStanding | None:

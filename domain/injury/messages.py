@@ -18,6 +18,8 @@ _WHAT = {
     "materials_filed": ("工伤认定申请材料尚未备齐", "the determination materials are not on file"),
     "determination_application": ("尚未提出工伤认定申请", "the injury-determination application is "
                                   "not filed"),
+    "determination_acceptance": ("工伤认定申请尚未受理", "the authority has not accepted the "
+                                 "application (15 days, 工伤认定办法 art. 8)"),
     "determination_decision": ("工伤认定决定尚未作出", "the authority has not decided"),
     "suspension_end": ("停工留薪期届满，职工尚未返岗", "the paid suspension period ended and the "
                        "employee has not returned"),

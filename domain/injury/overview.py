@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from domain.injury.clocks import deadline_views, employee_application_deadline, is_overdue, local_date
+from domain.injury.clocks import (
+    deadline_views,
+    employee_application_deadline,
+    is_overdue,
+    local_date,
+    window_start,
+)
+from domain.injury.late_costs import EmployerCosts, late_application_costs, late_rule
 from domain.injury.payloads import CaseInput
 from domain.injury.rules import allowed_actions
 from domain.injury.si_consequences import covered, si_consequences, standing_view
@@ -70,7 +77,14 @@ def open_tasks(inp: CaseInput, state: CaseState, now: datetime) -> tuple[Task, .
         add("apply_determination", "Apply for the work-injury determination",
             deadline="determination_application")
     det = state.determination
-    if state.stage == Stage.determination_applied:
+    if state.stage == Stage.determination_applied and det is not None and det.paused_on:
+        add("await_conclusion", "The determination is suspended (art. 20 ¶3): record the "
+            "court's or authority's conclusion when it is made (resume_determination)")
+    elif state.stage == Stage.determination_applied and det is not None \
+            and det.accepted_on is None and "determination_acceptance" in d:
+        add("await_acceptance", "Accept the application or list what is missing (15 days)",
+            "authority", "injury-determination authority", deadline="determination_acceptance")
+    elif state.stage == Stage.determination_applied:
         add("await_determination", "Decide the work-injury determination", "authority",
             "injury-determination authority", deadline="determination_decision")
     if state.stage == Stage.determination_decided and det is not None:
@@ -105,23 +119,65 @@ def open_tasks(inp: CaseInput, state: CaseState, now: datetime) -> tuple[Task, .
     return tuple(tasks)
 
 
+def employer_late_costs(inp: CaseInput, state: CaseState) -> EmployerCosts | None:
+    """The late application's employer-borne period (Reg. art. 17 ¶4) by the region's rule
+    (domain/injury/late_costs.py): from the accident (or the diagnosis of an occupational disease)
+    to acceptance nationally; None while nothing is filed or when filed in time. The employer's
+    last day is the case's own deadline: holiday-adjusted (Civil Code art. 203) or extended."""
+    deadline, det = state.deadlines.get("determination_application"), state.determination
+    if deadline is None or det is None:
+        return None
+    last_day = local_date(deadline.due_at) - timedelta(days=1)
+    start = window_start(inp)
+    if det.applied_on <= last_day or det.applied_on < start:
+        return None  # in time (the rule's checks would refuse what the case cannot hold anyway)
+    accepted_on = det.accepted_on if det.accepted_on is None or det.accepted_on >= det.applied_on \
+        else det.applied_on
+    return late_application_costs(inp.region, start, det.applied_on, accepted_on=accepted_on,
+                                  extended_until=last_day)
+
+
 def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any] | None:
     """Once the employer's 30-day window is missed: who bears which costs, and the employee's window."""
     deadline = state.deadlines.get("determination_application")
     if deadline is None or deadline.status(now) != "missed":
         return None
-    applied = state.determination.applied_on if state.determination else None
     # the case does not keep this clock (nothing alarms on it), so count it here when absent
     employee = state.deadlines.get("employee_application") or employee_application_deadline(inp)
-    return {
-        "employer_bears_costs_from": local_date(inp.accident_at).isoformat(),
-        "employer_bears_costs_until": applied.isoformat() if applied else None,
-        "ongoing": applied is None,
-        "article": statutes.DETERMINATION_APPLICATION.article,
-        "note": "qualifying costs from the accident until the application is accepted are the "
-                "employer's (some regions count to receipt or filing)",
-        "employee_application_due_at": employee.due_at.isoformat(),
-    }
+    costs = employer_late_costs(inp, state)
+    if costs is None:  # not filed yet: the period runs on
+        return {
+            "employer_bears_costs_from": window_start(inp).isoformat(),
+            "employer_bears_costs_until": None, "ongoing": True,
+            "article": statutes.DETERMINATION_APPLICATION.article,
+            "ends_on": late_rule(inp.region).ends_on, "rule_article": late_rule(inp.region).article,
+            "rule_source": late_rule(inp.region).source,
+            "note": "qualifying costs from the accident until the application is accepted are "
+                    "the employer's (some regions count to receipt or filing)",
+            "employee_application_due_at": employee.due_at.isoformat(),
+            "calendar_verified": employee.calendar_verified and deadline.calendar_verified,
+        }
+    return {**late_costs_data(costs), "article": statutes.DETERMINATION_APPLICATION.article,
+            "employee_application_due_at": employee.due_at.isoformat(),
+            "calendar_verified": employee.calendar_verified and deadline.calendar_verified}
+
+
+def late_costs_data(costs: EmployerCosts) -> dict[str, Any]:
+    """The employer-borne period as the view and the evidence event show it."""
+    return {"employer_bears_costs_from": costs.since.isoformat(),
+            "employer_bears_costs_until": costs.until.isoformat() if costs.until else None,
+            "ongoing": costs.until is None, "ends_on": costs.rule.ends_on,
+            "rule_article": costs.rule.article, "rule_source": costs.rule.source,
+            "note": costs.explanation}
+
+
+def late_costs_event(inp: CaseInput, state: CaseState) -> dict[str, Any] | None:
+    """The `late_application_costs` evidence event, once the period's end is known (at the
+    acceptance, or at the filing where the region ends it there); None otherwise."""
+    costs = employer_late_costs(inp, state)
+    if costs is None or costs.until is None:
+        return None
+    return late_costs_data(costs)
 
 
 def view_of(inp: CaseInput, state: CaseState, events: Sequence[Event], now: datetime) -> CaseView:
@@ -159,7 +215,9 @@ def projection(inp: CaseInput, state: CaseState, events: Sequence[Event],
         department=e.department, region=inp.region, accident_at=inp.accident_at,
         stage=state.stage.value, created_by=inp.created_by,
         deadlines=tuple(CaseDeadlineRow(name=d.name, due_at=d.due_at, met_at=d.met_at,
-                                        kind=d.kind, article=d.article, active=d.active)
+                                        kind=d.kind, article=d.article,
+                                        # a suspended period (art. 20 ¶3) is not open in lists
+                                        active=d.active and not d.paused)
                         for d in state.deadlines.values()),
         events=tuple(events), final_view=final_view,
         final_input=replace(inp, carried=None) if final_view is not None else None,

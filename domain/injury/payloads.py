@@ -88,6 +88,10 @@ class CaseInput:
     # Where si_enrolled comes from: the employee record on the accident date (None: a case
     # opened before the record was read, whose si_enrolled HR typed).
     si_standing: SiStanding | None = None
+    # An occupational disease (职业病): the application windows run from the diagnosis or
+    # appraisal date (`diagnosed_on`), not the accident date (Reg. art. 17 ¶1, ¶2).
+    occupational_disease: bool = False
+    diagnosed_on: date | None = None
 
 
 # ---- HR actions (the `act` Update): one type per action, told apart by `action` ----------------
@@ -119,10 +123,34 @@ class ApplyDetermination(_HrAction):
 
 @dataclass(frozen=True, kw_only=True)
 class RecordDetermination(_HrAction):
+    """`on` is the decision's date; `received_on` the day the party received it (送达), from which
+    the 60-day administrative review window runs (default: the decision date, with a note)."""
+
     action: Literal["record_determination"] = "record_determination"
     recognised: bool | None = None
     reference: str = ""  # the decision's number
     reason: str = ""
+    received_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PauseDetermination(_HrAction):
+    """The authority suspended (中止) the determination while a judicial or administrative
+    conclusion is awaited (Reg. art. 20 ¶3): `on` is the day it was suspended, `reason` why,
+    `awaiting` whose conclusion; `documents` may hold the suspension notice."""
+
+    action: Literal["pause_determination"] = "pause_determination"
+    reason: str = ""
+    awaiting: str = ""  # the court or authority whose conclusion is awaited
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResumeDetermination(_HrAction):
+    """The awaited conclusion is in (Reg. art. 20 ¶3): `on` is the conclusion's date, from which
+    the decision period runs on with its remaining days; `reference` the conclusion's number."""
+
+    action: Literal["resume_determination"] = "resume_determination"
+    reference: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,9 +228,13 @@ class ApplyAppraisal(_HrAction):
 
 @dataclass(frozen=True, kw_only=True)
 class RecordAppraisal(_HrAction):
+    """`on` is the conclusion's date; `received_on` the day the party received it, from which the
+    15-day re-appraisal window runs (Reg. art. 26; default: the conclusion date, with a note)."""
+
     action: Literal["record_appraisal"] = "record_appraisal"
     grade: int | str | None = None  # 1-10 or "none"
     reference: str = ""
+    received_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -276,7 +308,7 @@ _ACTION_TYPES = (FileMaterials, ApplyDetermination, RecordAcceptance, RecordDete
                  StartSuspension, ExtendSuspension, RecordReturn, RecordCourierNotice, RecordContact,
                  ApplyAppraisal, RecordAppraisal, RequestReappraisal, OpenNegotiation, RecordOffer,
                  RecordAgreement, RecordPayment, RecordDispute, WithdrawCase, CloseCase,
-                 OverrideSiStanding)
+                 OverrideSiStanding, PauseDetermination, ResumeDetermination)
 # A TypeAliasType, not a bare Annotated: temporalio reads the Update's argument type with
 # get_type_hints(), which strips Annotated (and with it the discriminator); an alias survives it.
 # Payloads written when CaseAction was one dataclass of all fields decode to the type their
@@ -286,7 +318,8 @@ CaseAction = TypeAliasType("CaseAction", Annotated[
     | RecordCourierStatus | RecordBenefitClaim | StartSuspension
     | ExtendSuspension | RecordReturn | RecordCourierNotice | RecordContact | ApplyAppraisal
     | RecordAppraisal | RequestReappraisal | OpenNegotiation | RecordOffer | RecordAgreement
-    | RecordPayment | RecordDispute | WithdrawCase | CloseCase | OverrideSiStanding,
+    | RecordPayment | RecordDispute | WithdrawCase | CloseCase | OverrideSiStanding
+    | PauseDetermination | ResumeDetermination,
     Field(discriminator="action")])
 """One HR action (the `act` Update), decoded to its type by `action`."""
 ACTION_TYPES: dict[str, type[CaseAction]] = {kind.action: kind for kind in _ACTION_TYPES}
@@ -307,6 +340,7 @@ class AuthorityDecision:
     reference: str = ""
     reason: str = ""
     source: str = "authority"
+    received_on: date | None = None  # served on the parties (None: the decision date)
 
 
 # ---- gateway payloads (activities/gateways/injury.py) ---------------------------------------

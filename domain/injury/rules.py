@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import assert_never
 
+from domain.injury.late_costs import check_appraisal_extension
 from domain.injury.payloads import (
     ACTION_TYPES,
     ApplyAppraisal,
@@ -24,6 +25,7 @@ from domain.injury.payloads import (
     GrantExtension,
     OpenNegotiation,
     OverrideSiStanding,
+    PauseDetermination,
     RecordAcceptance,
     RecordAgreement,
     RecordAppraisal,
@@ -37,6 +39,7 @@ from domain.injury.payloads import (
     RecordPayment,
     RecordReturn,
     RequestReappraisal,
+    ResumeDetermination,
     StartSuspension,
     WithdrawCase,
 )
@@ -54,6 +57,8 @@ ACTION_STAGES: dict[str, frozenset[Stage]] = {
     "apply_determination": frozenset({S.reported, S.materials_filed}),
     "record_acceptance": frozenset({S.determination_applied}),
     "record_determination": frozenset({S.determination_applied, S.determination_decided}),
+    "pause_determination": frozenset({S.determination_applied}),
+    "resume_determination": frozenset({S.determination_applied}),
     "grant_extension": frozenset({S.reported, S.materials_filed, S.appraisal}),
     "start_suspension": frozenset({S.determination_decided}),
     "extend_suspension": frozenset({S.suspension, S.appraisal}),
@@ -159,6 +164,14 @@ def _precondition(name: str, state: CaseState) -> str | None:
     if name == "record_acceptance" and det is not None and det.accepted_on is not None:
         return (f"the authority's acceptance is already recorded (on {det.accepted_on}, "
                 f"{det.reference or 'no reference'})")
+    decision = state.deadlines.get("determination_decision")
+    if name == "pause_determination" and (decision is None or decision.met_at is not None
+                                          or not decision.active):
+        return "the authority has not accepted the application: no decision period is running"
+    if name == "pause_determination" and det is not None and det.paused_on is not None:
+        return f"the decision period is already suspended (since {det.paused_on})"
+    if name == "resume_determination" and (det is None or det.paused_on is None):
+        return "the decision period is not suspended"
     if name == "record_courier_status" and not state.couriers:
         return "no paper notice is recorded (record_courier_notice first)"
     if name == "record_benefit_claim" and (latest is None or latest.grade is None):
@@ -200,6 +213,11 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             _acceptance(state, action)
         case RecordDetermination():
             _determination(action)
+            _received(action.received_on, action.on or today, today, "decision")
+        case PauseDetermination():
+            _pause(state, action)
+        case ResumeDetermination():
+            _resume(state, action)
         case RecordCourierStatus():
             _courier_status(state, action)
         case RecordBenefitClaim():
@@ -219,6 +237,7 @@ def _check_input(inp: CaseInput, state: CaseState, action: CaseAction, today: da
             require_text(action.note, "note")
         case RecordAppraisal():
             _grade(action)
+            _received(action.received_on, action.on or today, today, "conclusion")
         case RequestReappraisal():
             _reappraisal(state, action, today)
         case RecordOffer():
@@ -286,6 +305,38 @@ def _acceptance(state: CaseState, action: RecordAcceptance) -> None:
                             f"on ({action.on}) is before the application ({applied})")
 
 
+def _received(received_on: date | None, decided_on: date, today: date, what: str) -> None:
+    """The day the party received a decision or conclusion (送达): not before it was made, not in
+    the future (the review and re-appraisal windows run from it, Reg. art. 26, 55)."""
+    if received_on is None:
+        return
+    check_date_in_window(received_on, "received_on")
+    if received_on > today:
+        raise RuleViolation("received_on", "received_on.future",
+                            f"received_on ({received_on}) is after today ({today})")
+    if received_on < decided_on:
+        raise RuleViolation("received_on", "received_on.before_decision",
+                            f"received_on ({received_on}) is before the {what} was made "
+                            f"({decided_on})")
+
+
+def _pause(state: CaseState, action: PauseDetermination) -> None:
+    """A suspension names its reason (art. 20 ¶3) and is not dated before the acceptance."""
+    require_text(action.reason, "reason")
+    accepted_on = state.determination.accepted_on if state.determination else None
+    if action.on is not None and accepted_on is not None and action.on < accepted_on:
+        raise RuleViolation("on", "on.before_acceptance",
+                            f"on ({action.on}) is before the acceptance ({accepted_on})")
+
+
+def _resume(state: CaseState, action: ResumeDetermination) -> None:
+    """The conclusion cannot be dated before the suspension it ends."""
+    paused_on = state.determination.paused_on if state.determination else None
+    if action.on is not None and paused_on is not None and action.on < paused_on:
+        raise RuleViolation("on", "on.before_pause",
+                            f"on ({action.on}) is before the suspension ({paused_on})")
+
+
 def _courier_status(state: CaseState, action: RecordCourierStatus) -> None:
     known = [c.tracking_number for c in state.couriers]
     if action.tracking_number not in known:
@@ -330,14 +381,9 @@ def _extension(state: CaseState, action: GrantExtension) -> None:
         raise RuleViolation("until", "until.not_later",
                             f"until ({action.until}) must be after the current deadline")
     if target in ("appraisal_conclusion", "reappraisal_conclusion"):  # Reg. art. 29: same limits
-        first = state.appraisals[-1].applied_on
-        extra = timedelta(days=statutes.APPRAISAL_EXTENSION_MAX_DAYS)
-        limit = statutes.APPRAISAL_CONCLUSION.period(first, state.calendar).end + extra
-        if action.until > limit:
-            raise RuleViolation("until", "until.beyond_maximum",
-                                f"the appraisal period can be extended by at most "
-                                f"{statutes.APPRAISAL_EXTENSION_MAX_DAYS} days, to {limit} "
-                                f"({statutes.APPRAISAL_CONCLUSION.article})")
+        # Reg. art. 25: at most 90 days from the committee's receipt of the application
+        # (domain/injury/late_costs.py); the application day HR recorded is that receipt.
+        check_appraisal_extension(state.appraisals[-1].applied_on, action.until, "until")
 
 
 def _months(months: int | None, already: int, limit: int) -> None:

@@ -53,10 +53,13 @@ class CaseDeadline:
     extended: bool = False
     active: bool = True           # False once the case no longer needs it (closed, superseded)
     consequence: str = ""         # what happens if it is missed
+    paused: bool = False          # stopped (中止, Reg. art. 20 ¶3): no alarms, not overdue
 
     def status(self, now: datetime) -> str:
         if self.met_at is not None:
-            return "met" if self.met_at <= self.due_at else "missed"
+            return "met" if self.paused or self.met_at <= self.due_at else "missed"
+        if self.paused:
+            return "paused"
         return "missed" if now > self.due_at else "upcoming"
 
 
@@ -81,6 +84,10 @@ class Determination:
     decided_on: date | None = None
     decision_reference: str = ""
     reason: str = ""
+    received_on: date | None = None  # the decision served on the parties (review runs from it)
+    paused_on: date | None = None    # suspended (中止, art. 20 ¶3) since; None: running
+    pause_reason: str = ""
+    remaining_days: int | None = None  # of the decision period, kept while it is suspended
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class Appraisal:
     no_disability: bool = False
     concluded_on: date | None = None
     reference: str = ""
+    received_on: date | None = None  # the conclusion received (re-appraisal runs from it)
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,10 @@ class CaseState:
     # Patch 2026-12-weekly-chase: an overdue authority's chase series lists its next chase, so the
     # case sleeps until it; False replays cases started before it (they chased only when woken).
     weekly_chase: bool = False
+    # Patch 2026-12-case-clocks (asked when the application is filed): the 15-day acceptance
+    # review is kept and a late application's employer-borne period is recorded at acceptance;
+    # False replays cases that filed before it.
+    case_clocks: bool = False
     owner: str | None = None  # the HR person it was assigned to (None: who opened it)
     si_override: SiStandingOverride | None = None  # HR's correction of the derived SI standing
 

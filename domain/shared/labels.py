@@ -81,6 +81,9 @@ EVENT_KINDS = {
     "bureau_outcome_recorded": "记录社保经办机构办理结果",
     "calendar_loaded": "载入节假日安排",
     "determination_not_accepted": "工伤认定申请未被受理",
+    "determination_paused": "工伤认定中止（等待司法机关或有关行政主管部门的结论）",
+    "determination_resumed": "工伤认定恢复（已作出结论，认定时限继续计算）",
+    "late_application_costs": "用人单位逾期申请工伤认定：期间费用由用人单位负担",
     "disputes_imported": "导入历史争议记录",
     "month_opened": "开始新的缴费月度",
     "personal_data_exported": "导出个人信息",
@@ -125,8 +128,9 @@ DEADLINE_NAMES = {
     "materials_filed": "工伤认定材料备齐（报告后24小时，内部目标）",
     "determination_application": "用人单位申请工伤认定（事故之日起30日）",
     "employee_application": "职工本人申请工伤认定（事故之日起1年）",
+    "determination_acceptance": "工伤认定申请受理审核（提出申请之日起15日）",
     "determination_decision": "工伤认定决定（受理之日起60日/15日）",
-    "administrative_review": "不服认定申请行政复议（60日）",
+    "administrative_review": "不服认定申请行政复议（收到决定之日起60日）",
     "suspension_end": "停工留薪期届满",
     "appraisal_conclusion": "劳动能力鉴定结论（60日，可延长30日）",
     "reappraisal_conclusion": "再次鉴定结论（60日，可延长30日）",
@@ -135,7 +139,8 @@ DEADLINE_NAMES = {
     "arbitration_claim": "劳动仲裁时效（1年）",
 }
 
-DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "逾期"}
+DEADLINE_STATUS = {"upcoming": "未到期", "met": "已按期完成", "missed": "逾期",
+                   "paused": "中止计算"}
 
 WRITTEN_CONTRACT_STATUS = {
     "upcoming": "未到期", "met": "已按期签订", "missed": "逾期未签（二倍工资累计中）",
@@ -224,6 +229,7 @@ CASE_ACTIONS = {
     "record_offer": "登记报价", "record_agreement": "登记赔偿协议", "record_payment": "登记支付",
     "record_dispute": "登记争议进展", "withdraw": "撤回案件", "close": "结案",
     "override_si_standing": "更正参保状态",
+    "pause_determination": "登记认定中止", "resume_determination": "登记中止结论（恢复计时）",
 }
 """The HR actions on a case (domain/injury/rules.py ACTIONS), as the workspace names them."""
 
@@ -242,6 +248,13 @@ REFUSALS = {
     "on.required": "请填写日期。", "on.future": "日期不能晚于今天。",
     "on.before_accident": "日期不能早于事故日。", "on.before_application": "日期不能早于申请日。",
     "on.before_suspension": "日期不能早于停工留薪期开始日。",
+    "on.before_acceptance": "中止日期不能早于受理日。", "on.before_pause": "结论日期不能早于中止日。",
+    "received_on.future": "送达（收到）日期不能晚于今天。",
+    "received_on.before_decision": "送达（收到）日期不能早于决定或结论作出之日。",
+    "diagnosed_on.required": "职业病须填写诊断或鉴定之日。",
+    "diagnosed_on.future": "诊断或鉴定日期不能晚于今天。",
+    "diagnosed_on.before_accident": "诊断或鉴定日期不能早于所报的接触（事故）日期。",
+    "diagnosed_on.not_occupational": "仅职业病案件填写诊断或鉴定日期。",
     "date.outside_window": "日期超出可接受的范围。",
     "until.required": "请填写延至的最后一日。", "until.not_later": "延至日期须晚于原期限。",
     "until.beyond_maximum": "延期超过法定上限。",
@@ -310,7 +323,10 @@ CASE_TASKS = {
     "await_determination": "等待社保行政部门作出工伤认定",
     "next_step": "办理下一步：停工留薪、劳动能力鉴定、再次鉴定、赔偿协商或结案",
     "decide_review": "决定是否申请行政复议，或结案", "track_return": "职工返岗或延长停工留薪期",
-    "await_appraisal": "等待劳动能力鉴定结论", "reach_agreement": "达成赔偿协议",
+    "await_appraisal": "等待劳动能力鉴定结论",
+    "await_acceptance": "等待社保行政部门受理工伤认定申请（15日内）",
+    "await_conclusion": "工伤认定已中止：取得司法机关或有关行政主管部门的结论后登记",
+    "reach_agreement": "达成赔偿协议",
     "pay_settlement": "支付约定的赔偿", "close": "结案",
     "courier_notice": "以邮政特快专递或顺丰快递邮寄书面复工通知，并登记快递公司和运单号",
     "contact_employee": "联系职工：致电紧急联系人或上门家访，并登记",

@@ -834,6 +834,33 @@ SCENARIOS["written_contract_signed_late"] = written_contract_signed_late
 FOLDER["written_contract_signed_late"] = "written_contract"
 
 
+async def case_clocks_paused_late(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-case-clocks and the new actions: applied late (the acceptance review met on
+    receipt, the employer's period recorded at acceptance), the decision period suspended and
+    resumed with its days left (chased at its new end), not recognised, the decision received
+    two days after it was made (the review window runs from the receipt), closed."""
+    handle = await _start_case(env, queue, "C12", days_ago=35)
+    await env.sleep(timedelta(seconds=1))
+    await _act(handle, "apply_determination", override_reason="the rest follows by post")
+    await env.sleep(timedelta(days=10))
+    await _act(handle, "pause_determination", reason="等待法院确认劳动关系", awaiting="人民法院")
+    await env.sleep(timedelta(days=70))
+    view = await _act(handle, "resume_determination", reference="（2026）民初1号")
+    await _until(env, _due(view, "determination_decision") + timedelta(hours=1))
+    decided_on = await _today(env)
+    await env.sleep(timedelta(days=2))
+    await _act(handle, "record_determination", recognised=False, on=decided_on,
+               received_on=await _today(env), reason="not in the course of work")
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "close", reason="not recognised; no review sought")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_clocks_paused_late"] = case_clocks_paused_late
+FOLDER["case_clocks_paused_late"] = "injury_case"
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

@@ -350,7 +350,8 @@ def test_with_the_weekly_chase_an_open_chasing_deadline_has_exactly_one_future_c
 def test_every_alarmed_deadline_has_a_chinese_message_with_its_article():
     case = Case().concluded().wait(timedelta(days=3)).do("request_reappraisal")
     d = case.deadline("reappraisal_conclusion")
-    for name in ("materials_filed", "determination_application", "determination_decision",
+    for name in ("materials_filed", "determination_application", "determination_acceptance",
+                 "determination_decision",
                  "appraisal_conclusion", "reappraisal_conclusion", "suspension_end", "reappraisal_request",
                  "administrative_review", "settlement_agreement", "arbitration_claim"):
         subject, body = deadline_message("chase", case.inp, replace(d, name=name), case.now)
@@ -591,10 +592,16 @@ def test_the_employees_window_joins_the_case_clocks_once_the_employer_misses_its
     assert case.deadline("employee_application").met_at == case.now
 
 
-def test_a_late_application_fixes_the_end_of_the_employers_costs():
+def test_a_late_application_fixes_the_end_of_the_employers_costs_at_acceptance():
+    """Reg. art. 17 ¶4, national reading: the employer bears the costs up to the acceptance."""
     case = Case().go_to(beijing(2025, 4, 15, 10)).apply()
     late = late_application(case.inp, case.state, case.now)
-    assert late["employer_bears_costs_until"] == "2025-04-15" and late["ongoing"] is False
+    assert late["employer_bears_costs_until"] is None and late["ongoing"] is True
+    assert late["ends_on"] == "accepted"
+    case.wait(timedelta(days=5)).accept()
+    late = late_application(case.inp, case.state, case.now)
+    assert late["employer_bears_costs_until"] == "2025-04-20" and late["ongoing"] is False
+    assert late["employer_bears_costs_from"] == "2025-03-03" and "art. 17 ¶4" in late["rule_article"]
 
 
 # ---- what HR sees to do ----------------------------------------------------------------------

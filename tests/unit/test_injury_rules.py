@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from domain.injury.actions import appraisal_deadline_name
 from domain.injury.clocks import alarms, is_overdue, local_date
+from domain.injury.late_costs import appraisal_conclusion_limit
 from domain.injury.rules import ACTION_STAGES, ACTIONS, allowed_actions, check_action
 from domain.injury.si_consequences import covered
 from domain.injury.state import TERMINAL, CaseState, Stage
-from domain.shared import statutes
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
 from domain.shared.input_rules import LATEST_DATE
 from domain.shared.people import Actor
@@ -226,10 +226,13 @@ def test_a_deadline_not_open_cannot_be_extended():
     assert error.code == "deadline.not_open" and error.details == {"deadline": "appraisal_conclusion"}
 
 
-def test_the_appraisal_period_extends_by_at_most_30_days():
+def test_the_appraisal_period_extends_to_at_most_90_days_from_receipt():
+    """Reg. art. 25: 60 days from receipt of the application, 30 more when necessary, never later
+    than 90 days from receipt (domain/injury/late_costs.py), whatever the holidays."""
     case = Case().appraising()
-    period_end = statutes.APPRAISAL_CONCLUSION.period(case.state.appraisals[-1].applied_on).end
-    limit = period_end + timedelta(days=30)
+    received = case.state.appraisals[-1].applied_on
+    limit = received + timedelta(days=90)
+    assert limit == appraisal_conclusion_limit(received)
     error = invalid(case, "grant_extension", deadline="appraisal_conclusion",
                     until=limit + timedelta(days=1))
     assert (error.field, error.code) == ("until", "until.beyond_maximum")
@@ -240,8 +243,7 @@ def test_the_appraisal_period_extends_by_at_most_30_days():
 def test_the_re_appraisal_period_extends_by_at_most_30_days_too():
     case = Case().concluded().wait(timedelta(days=3)).do("request_reappraisal")
     assert appraisal_deadline_name(case.state) == "reappraisal_conclusion"
-    period_end = statutes.APPRAISAL_CONCLUSION.period(case.today).end
-    limit = period_end + timedelta(days=30)
+    limit = case.today + timedelta(days=90)  # Reg. art. 29: the same limits as art. 25
     error = invalid(case, "grant_extension", deadline="appraisal_conclusion",
                     until=limit + timedelta(days=1))
     assert error.code == "until.beyond_maximum"
@@ -428,9 +430,7 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
         current = s.deadlines[appraisal_deadline_name(s) if s.stage == Stage.appraisal else target]
         until = last_day(current) + timedelta(days=draw(st.integers(1, 20)))
         if s.stage == Stage.appraisal:
-            limit = statutes.APPRAISAL_CONCLUSION.period(s.appraisals[-1].applied_on).end + \
-                timedelta(days=statutes.APPRAISAL_EXTENSION_MAX_DAYS)
-            if until > limit:
+            if until > appraisal_conclusion_limit(s.appraisals[-1].applied_on):
                 return None
         return {"deadline": target, "until": until}
     if name == "record_acceptance":  # the authority's acceptance of an application by hand
@@ -467,6 +467,10 @@ def _valid_fields(case: Case, name: str, data: st.DataObject) -> dict[str, Any] 
                 "note": "职工申请仲裁"}
     if name in ("withdraw", "close"):
         return {"reason": "结案"}
+    if name == "pause_determination":
+        return {"reason": "等待法院对劳动关系的判决", "awaiting": "某区人民法院"}
+    if name == "resume_determination":
+        return {"reference": "（2025）京0105民初123号"}
     if name == "override_si_standing":
         return {"si_enrolled": not covered(case.inp, s), "reason": "社保局出具参保证明",
                 "documents": ("doc-1",)}

@@ -147,12 +147,15 @@ async def test_a_missed_determination_deadline_is_reminded_escalated_and_costs_t
     view = await update(handle, "apply_determination", override_reason="the rest follows by post")
     assert view.stage == Stage.determination_applied
     assert deadline(view, "determination_application").status == "missed"
-    today = await wf.today()
-    assert view.late_application["ongoing"] is False
-    assert view.late_application["employer_bears_costs_until"] == today.isoformat()
+    # Reg. art. 17 ¶4 (national reading): the employer's period ends at the acceptance, which the
+    # answer does not know yet; the simulated authority accepts on receipt.
+    assert view.late_application["ongoing"] is True
     await wf.env.sleep(timedelta(seconds=1))
     view = await query(wf, handle)
     assert events(view, "determination_accepted")
+    assert view.late_application["ongoing"] is False
+    assert view.late_application["employer_bears_costs_until"] == \
+        view.determination.accepted_on.isoformat()
     assert deadline(view, "determination_decision").status == "upcoming"
 
 
