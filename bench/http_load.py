@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,13 +62,17 @@ def encode_multipart(host: str, path: str, fields: dict[str, str],
 class Connection:
     """One keep-alive connection; `send` writes one request and reads its whole answer. A
     connection the server closed while idle (uvicorn's keep-alive timeout) is opened again before
-    the next request, never retried after one was sent."""
+    the next request, never retried after one was sent. One idle for nearly that timeout (5 s) is
+    opened again too: the server may close it while the request is on its way."""
+
+    IDLE_REOPEN_S = 4.0
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         self._host, self._port = parts.hostname, parts.port
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._last_used = 0.0
 
     @classmethod
     async def open(cls, url: str) -> Connection:
@@ -81,7 +86,8 @@ class Connection:
         self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
 
     async def send(self, request: bytes) -> Answer:
-        if self._reader is None or self._reader.at_eof():
+        idle = time.monotonic() - self._last_used
+        if self._reader is None or self._reader.at_eof() or idle > self.IDLE_REOPEN_S:
             await self._connect()
         assert self._reader is not None and self._writer is not None
         self._writer.write(request)
@@ -97,6 +103,7 @@ class Connection:
         if length is None:
             raise HttpError(f"answer without Content-Length: {status_line!r}")
         body = await self._reader.readexactly(length)
+        self._last_used = time.monotonic()
         return Answer(int(status_line.split(b" ", 2)[1]), body)
 
     async def close(self) -> None:
