@@ -176,6 +176,11 @@ def unavailable(exc: RPCError) -> ApiError:
     return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
 
 
+async def exists(client: Client, workflow_id: str) -> bool:
+    """Whether Temporal knows the workflow (running or finished)."""
+    return await _exists(client.get_workflow_handle(workflow_id))
+
+
 async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
     """Whether the workflow exists at all (an Update on a finished one is NOT_FOUND too)."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.ledger import LedgerActivities
     from activities.notices.outbox import NotifyActivities
     from domain.employees import written_contract_watch as written_contract
+    from domain.employees.written_contract_watch import OpenWatch, WrittenContractView
     from domain.notices.rules import informational_notice
     from domain.onboarding import messages, rules
     from domain.onboarding.calendar_update import recompute_onboarding
@@ -73,6 +74,7 @@ WRITE_BEHIND_PATCH = "2026-11-write-behind"  # an HR action's events are written
 GIVE_UP_PATCH = "2026-12-give-up"  # a submission or a write that gives up no longer stalls
 MONTHLY_LATE_FEE_PATCH = "2026-12-monthly-late-fee"  # back payment: a late fee per month (SIL 86)
 WRITTEN_CONTRACT_PATCH = "2026-12-written-contract"  # the employment's written contract, watched
+LAZY_WATCH_PATCH = "2026-12-lazy-contract-watch"  # the watch starts at its reminder, not at once
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -101,6 +103,11 @@ class OnboardingWorkflow:
         self._figures: list[FiguresRecomputed] = []  # limits taken from a load (policy_updated)
         # Asked once, in the first task, so the validator (which may not ask) and the handler agree.
         self._late_fee_by_month = workflow.patched(MONTHLY_LATE_FEE_PATCH)
+        # The written-contract watch starts when it has something to do (its reminder), when HR
+        # acts on the contract first, or at the onboarding's end: not with the registration.
+        self._lazy_watch = workflow.patched(LAZY_WATCH_PATCH)
+        self._watch_opening: asyncio.Task[None] | None = None
+        self._cancelled_on: date | None = None
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -108,16 +115,24 @@ class OnboardingWorkflow:
     async def run(self, inp: OnboardingInput) -> OnboardingView:
         if not inp.registration_recorded:
             await self._flush()
-        watching_contract = workflow.patched(WRITTEN_CONTRACT_PATCH)
+        watching_contract = not self._lazy_watch and workflow.patched(WRITTEN_CONTRACT_PATCH)
         if watching_contract:
             await self._start_written_contract_watch()
-        for watcher in (self._watch_si_window(), self._watch_contract_window(),
-                        self._execute_approved_requests()):
+        watchers = [self._watch_si_window(), self._watch_contract_window(),
+                    self._execute_approved_requests()]
+        if self._lazy_watch:
+            watchers.append(self._open_watch_at_reminder())
+        for watcher in watchers:
             self._tasks.append(asyncio.create_task(watcher))
         await workflow.wait_condition(self._finished)
         for task in self._tasks:
             task.cancel()
-        if watching_contract and self._status == Status.cancelled:
+        if self._lazy_watch and self._status != Status.cancelled:
+            await self._open_written_contract_watch()  # ended before the reminder's moment
+        elif (watching_contract or self._watch_opening is not None) \
+                and self._status == Status.cancelled:
+            if self._watch_opening is not None:
+                await asyncio.shield(self._watch_opening)
             await self._end_written_contract_watch()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._emit("completed", "system", status=self._status.value)
@@ -141,6 +156,20 @@ class OnboardingWorkflow:
         except WorkflowAlreadyStartedError:
             pass  # a re-run of this employment's onboarding: its watch runs already
 
+    def _watch_input(self) -> written_contract.WrittenContractInput:
+        return written_contract.watch_input(self._in, workflow.info().workflow_id)
+
+    async def _open_watch_at_reminder(self) -> None:
+        await self._clock.sleep_until(written_contract.opens_at(self._watch_input()))
+        await self._open_written_contract_watch()
+
+    async def _open_written_contract_watch(self) -> None:
+        """Start the watch once, whoever asks first (the reminder's moment, HR's action, the
+        end); shielded: the reminder's task is cancelled when the onboarding finishes."""
+        if self._watch_opening is None:
+            self._watch_opening = asyncio.create_task(self._start_written_contract_watch())
+        await asyncio.shield(self._watch_opening)
+
     async def _end_written_contract_watch(self) -> None:
         """A cancelled onboarding (the employee left) stops its written-contract watch."""
         handle = workflow.get_external_workflow_handle(
@@ -156,6 +185,42 @@ class OnboardingWorkflow:
     @workflow.query(name="status")
     def status(self) -> OnboardingView:
         return self._view()
+
+    @workflow.query(name="written_contract")
+    def pending_written_contract(self) -> WrittenContractView | None:
+        """The employment's written contract while its watch has not started (None once it
+        has, or when this onboarding predates the lazy watch: the watch answers then)."""
+        if not self._lazy_watch or self._watch_opening is not None:
+            return None
+        inp = self._watch_input()
+        return written_contract.pending_view(
+            inp, written_contract.watch_id(inp.employee_id, inp.start), self._clock.now(),
+            self._cancelled_on)
+
+    @workflow.update(name="open_written_contract_watch")
+    async def open_written_contract_watch(self, action: OpenWatch) -> str:
+        """HR records the contract (or the wage) before the reminder's moment: the watch starts
+        now and takes the action (the API sends it there next)."""
+        await self._open_written_contract_watch()
+        return written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date)
+
+    @open_written_contract_watch.validator
+    def _check_open_watch(self, action: OpenWatch) -> None:
+        try:
+            if action.action not in written_contract.ROLES:
+                raise RuleViolation("action", "written_contract.action",
+                                    f"unknown action {action.action!r}")
+            written_contract.check_role(action.action, action.actor)
+            if not self._lazy_watch:
+                raise ActionRefused("written_contract.not_watched",
+                                    "this employment was registered before written contracts "
+                                    "were watched", "employee_id")
+            if self._cancelled_on is not None and self._watch_opening is None:
+                raise ActionRefused("written_contract.ended",
+                                    f"the employment ended on {self._cancelled_on}: there is "
+                                    "no contract to record", "signed_on")
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
 
     @workflow.signal(name="write_now")
     def write_now(self) -> None:
@@ -349,6 +414,7 @@ class OnboardingWorkflow:
             self._set_open_request(status=RequestStatus.revoked, reason="onboarding cancelled")
         self._status = Status.cancelled
         self._cancel_reason = action.reason
+        self._cancelled_on = self._clock.now().astimezone(SHANGHAI).date()
         self._emit("cancelled", action.actor.name, reason=action.reason)
         return await self._answer()
 

@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.refusals import Attempt
 from api.schemas import Body
 from domain.employees.written_contract_watch import (
+    OpenWatch,
     RecordMonthlyWage,
     RecordWrittenContract,
     WrittenContractView,
@@ -31,6 +32,8 @@ from domain.shared.people import Actor
 from settings import Settings
 from store import document_rows, employees
 from store.models import EmploymentRow
+
+PENDING: Any = WrittenContractView | None  # the onboarding's query answers either
 
 router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
 Employment = Annotated[int | None, Query(ge=1, le=99, description="the employment (1: the first "
@@ -71,9 +74,8 @@ async def read_written_contract(employee_id: str,
     """The employment's written contract: due by the first month's last day (LCL art. 10), its
     status (upcoming, met, missed, signed_late, open_ended_deemed, ended), and once missed the
     double wage owed month by month (LCL art. 82; 实施条例 arts. 6-7)."""
-    workflow_id = await _watch_of(settings, employee_id, employment)
-    return _out(await temporal_calls.query(client, workflow_id, WrittenContractView,
-                                           what="written_contract"))
+    row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
+    return _out(await _current_view(client, employee_id, row))
 
 
 @router.post("/{employee_id}/written-contract", response_model=WrittenContractOut)
@@ -83,9 +85,11 @@ async def record_written_contract(employee_id: str, body: WrittenContractIn,
                                   employment: Employment = None) -> dict[str, Any]:
     """Record the signed written contract (date and document): by the first month's last day it
     meets the deadline; later, the double wage stops the day before it was signed."""
-    workflow_id = await _watch_of(settings, employee_id, employment)
     onboarding = await asyncio.to_thread(_check_document, settings, employee_id, employment,
                                          body.document)
+    row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
+    workflow_id = await _open_watch(client, settings, employee_id, row, actor,
+                                    "record_written_contract")
     view = await temporal_calls.update(
         client, workflow_id, "record_written_contract",
         RecordWrittenContract(actor=actor, signed_on=body.signed_on, document=body.document,
@@ -112,8 +116,10 @@ async def record_monthly_wage(employee_id: str, body: MonthlyWageIn,
     contribution base declared at registration, an estimate the answer names as such."""
     row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
     assert row.onboarding_id is not None  # _employment_of answers only employments with one
+    workflow_id = await _open_watch(client, settings, employee_id, row, actor,
+                                    "record_monthly_wage")
     view = await temporal_calls.update(
-        client, watch_id(employee_id, row.hire_date), "record_monthly_wage",
+        client, workflow_id, "record_monthly_wage",
         RecordMonthlyWage(actor=actor, monthly_wage=body.monthly_wage, note=body.note),
         WrittenContractView, what="written_contract",
         attempt=Attempt(settings.db_url, row.onboarding_id, actor, "record_monthly_wage"),
@@ -131,9 +137,54 @@ async def _closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
                     "the watch is closed", "signed_on")
 
 
-async def _watch_of(settings: Settings, employee_id: str, employment: int | None) -> str:
-    row = await asyncio.to_thread(_employment_of, settings, employee_id, employment)
-    return watch_id(employee_id, row.hire_date)
+async def _current_view(client: Client, employee_id: str, row: EmploymentRow
+                        ) -> WrittenContractView:
+    """The watch's view; before the watch started (it starts at the reminder's moment, patch
+    2026-12-lazy-contract-watch), the employment's onboarding answers for it."""
+    try:
+        return await temporal_calls.query(client, watch_id(employee_id, row.hire_date),
+                                          WrittenContractView, what="written_contract")
+    except ApiError as exc:
+        if exc.status != 404 or row.onboarding_id is None:
+            raise
+        pending = await _pending_view(client, row.onboarding_id)
+        if pending is None:
+            raise
+        return pending
+
+
+async def _pending_view(client: Client, onboarding_id: str) -> WrittenContractView | None:
+    """The onboarding's answer for a watch not started yet; None when it started one, or when
+    it predates watches (then there is none: 404)."""
+    try:
+        found: WrittenContractView | None = await temporal_calls.query(
+            client, onboarding_id, PENDING, what="onboarding", name="written_contract")
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return found
+
+
+async def _open_watch(client: Client, settings: Settings, employee_id: str, row: EmploymentRow,
+                      actor: Actor, action: str) -> str:
+    """The watch's id, started now by the onboarding when HR acts before the reminder's moment
+    (the onboarding is the one that starts it: at most one watch per employment)."""
+    workflow_id = watch_id(employee_id, row.hire_date)
+    if row.onboarding_id is None or await temporal_calls.exists(client, workflow_id):
+        return workflow_id
+    try:
+        await temporal_calls.update(
+            client, row.onboarding_id, "open_written_contract_watch", OpenWatch(actor, action),
+            str, what="onboarding",
+            attempt=Attempt(settings.db_url, row.onboarding_id, actor, action))
+    except ApiError as exc:
+        if exc.code != "onboarding.closed":
+            raise
+        raise ApiError(404, "written_contract.not_found", f"{employee_id}'s employment from "
+                       f"{row.hire_date} was registered before written contracts were "
+                       "watched", "employee_id") from None
+    return workflow_id
 
 
 def _employment_of(settings: Settings, employee_id: str, employment: int | None
@@ -172,8 +223,7 @@ async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list
     for employment in record.employments:
         workflow_id = watch_id(record.person.employee_id, employment.hire_date)
         try:
-            view = await temporal_calls.query(client, workflow_id, WrittenContractView,
-                                              what="written_contract")
+            view = await _current_view(client, record.person.employee_id, employment)
         except ApiError as exc:
             if exc.status == 404:
                 continue  # registered before the watch existed (patch 2026-12-written-contract)

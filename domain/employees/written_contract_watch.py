@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from domain.employees import written_contract as wc
 from domain.onboarding.payloads import Deadline, OnboardingInput
+from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import Forbidden
 from domain.shared.events import Event
 from domain.shared.ids import check_employee_id
@@ -74,6 +75,15 @@ class RecordMonthlyWage:
 
 
 @dataclass(frozen=True)
+class OpenWatch:
+    """HR acts on the written contract before its watch started (it starts at the reminder's
+    moment): the onboarding starts it now, for the action named (a ROLES key)."""
+
+    actor: Actor
+    action: str
+
+
+@dataclass(frozen=True)
 class EmploymentEnded:
     """The employment ended before a written contract was recorded (the onboarding was
     cancelled): the watch stops, and the exposure is counted to `on`."""
@@ -108,6 +118,28 @@ def watch_input(inp: OnboardingInput, onboarding_id: str) -> WrittenContractInpu
         monthly_wage=inp.contribution_base,
         wage_source="按入职登记的缴费基数估算 (the contribution base declared at registration)",
         due=wc.sign_deadline(inp.hire_date), time_scale=inp.timing.time_scale)
+
+
+def opens_at(inp: WrittenContractInput) -> datetime:
+    """When the onboarding starts the watch (patch 2026-12-lazy-contract-watch): at the
+    reminder's moment, a week before the deadline; before it there is nothing to send and no
+    double wage to count, so the employment's first weeks cost no workflow of their own."""
+    return inp.due.due_at - inp.reminder_lead
+
+
+def pending_view(inp: WrittenContractInput, watch: str, now: datetime,
+                 ended_on: date | None = None) -> WrittenContractView:
+    """The watch of an employment whose watch has not started yet (the onboarding answers it):
+    upcoming, or ended with the employment, nothing accrued, no events of its own yet."""
+    today = now.astimezone(SHANGHAI).date()
+    as_of = max(min(today, ended_on) if ended_on else today, inp.start)
+    return WrittenContractView(
+        id=watch, employee_id=inp.employee_id, start=inp.start, deadline=inp.due,
+        status=status_of(inp, None, today, ended_on), signed_on=None, document=None,
+        exposure=wc.double_wage_exposure(inp.start, inp.monthly_wage, as_of, None),
+        wage_source=inp.wage_source,
+        open_ended_deemed_on=wc.contract_dates(inp.start).year_complete, events=(), now=now,
+        ended_on=ended_on)
 
 
 def check_role(action: str, actor: Actor) -> None:

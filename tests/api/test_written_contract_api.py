@@ -70,3 +70,36 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "written_contract.recorded"
 
+
+
+async def test_a_new_hire_shows_the_deadline_before_its_watch_starts_and_hr_records_it(api):
+    """Registered on its first day, the watch starts only at the reminder's moment (patch
+    2026-12-lazy-contract-watch): until then the onboarding answers for it, and HR recording the
+    contract first starts it with the record."""
+    today = datetime.now(UTC).astimezone(SHANGHAI).date()
+    created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
+                             json=registration("E8302", hire_date=today.isoformat()))
+    assert created.status_code == 201, created.text
+    url = "/api/v1/employees/E8302/written-contract"
+    pending = await api.get(url, headers=auth("k-hr"))
+    assert pending.status_code == 200, pending.text
+    body = pending.json()
+    assert (body["status"], body["events"], body["signed_on"]) == ("upcoming", [], None)
+    assert body["deadline"]["due_at"] == wc.sign_deadline(today).due_at.isoformat()
+    person = (await api.get("/api/v1/employees/E8302", headers=auth("k-hr"))).json()
+    assert [(d["name"], d["status"]) for d in person["deadlines"]] == \
+        [("written_contract", "upcoming")]
+    upload = await api.post("/api/v1/onboardings/onboarding-E8302/documents",
+                            data={"kind": "labour_contract"},
+                            files={"file": ("contract.pdf", PDF, "application/pdf")},
+                            headers=auth("k-hr"))
+    assert upload.status_code == 201, upload.text
+    forbidden = await api.post(url, headers=auth("k-manager"), json={
+        "signed_on": today.isoformat(), "document": upload.json()["id"]})
+    assert forbidden.status_code == 403
+    recorded = await api.post(url, headers=auth("k-hr"), json={
+        "signed_on": today.isoformat(), "document": upload.json()["id"]})
+    assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["status"] == "met"
+    assert recorded.json()["id"] == f"written-contract-E8302-{today:%Y%m%d}"
+    assert [e["kind"] for e in recorded.json()["events"]][-1] == "written_contract_signed"

@@ -35,6 +35,7 @@ from domain.employees.contract_watch import ContractWatchInput, mismatch_due, wa
 from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
 from domain.employees.written_contract_watch import (
+    OpenWatch,
     RecordWrittenContract,
     WrittenContractView,
 )
@@ -859,6 +860,46 @@ async def case_clocks_paused_late(env: WorkflowEnvironment, queue: str) -> str:
 
 SCENARIOS["case_clocks_paused_late"] = case_clocks_paused_late
 FOLDER["case_clocks_paused_late"] = "injury_case"
+
+
+async def onboarding_contract_watch_at_end(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-lazy-contract-watch: enrolled in days, the onboarding ends before the
+    contract's reminder and starts the written-contract watch as it ends."""
+    handle = await _start(env, queue, "H22")
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+async def onboarding_contract_watch_at_reminder(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-lazy-contract-watch: still open at the contract's reminder moment, the
+    onboarding starts the watch then; enrolled late, its window closes."""
+    handle = await _start(env, queue, "H23")
+    await env.sleep(timedelta(days=26))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+async def onboarding_contract_watch_opened_by_hr(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-lazy-contract-watch: HR acts on the contract first (the onboarding starts
+    the watch for it), then the hire is cancelled and the watch told the employment ended."""
+    handle = await _start(env, queue, "H24")
+    await handle.execute_update("open_written_contract_watch",
+                                OpenWatch(HR, "record_written_contract"), result_type=str)
+    await env.sleep(timedelta(days=1))
+    await handle.execute_update("cancel", CancelOnboarding(HR, "offer withdrawn"))
+    await handle.result()
+    return handle.id
+
+
+for _name in ("onboarding_contract_watch_at_end", "onboarding_contract_watch_at_reminder",
+              "onboarding_contract_watch_opened_by_hr"):
+    SCENARIOS[_name] = globals()[_name]
 
 
 async def record(names: list[str]) -> None:

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from sqlmodel import col, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
+    OpenWatch,
     RecordMonthlyWage,
     RecordWrittenContract,
     WrittenContractView,
+    opens_at,
     watch_id,
     watch_input,
 )
@@ -129,12 +133,64 @@ async def test_a_bad_record_is_refused_and_a_second_one_conflicts(wf: Harness):
     assert await handle.result() == "met"
 
 
-async def test_the_onboarding_starts_the_watch_and_its_cancellation_ends_it(wf: Harness):
+async def exists(wf: Harness, workflow_id: str) -> bool:
+    try:
+        await wf.client.get_workflow_handle(workflow_id).describe()
+    except RPCError:
+        return False
+    return True
+
+
+async def pending(onboarding: WorkflowHandle) -> WrittenContractView | None:
+    answer: WrittenContractView | None = await onboarding.query(
+        "written_contract", result_type=cast(Any, WrittenContractView | None))
+    return answer
+
+
+async def test_the_onboarding_starts_the_watch_at_the_reminders_moment(wf: Harness):
     start = await wf.today()
     onboarding = await wf.start(onboarding_input(start, employee_id="E9405"))
-    handle = wf.client.get_workflow_handle(watch_id("E9405", start), result_type=str)
+    watch = watch_id("E9405", start)
     await wf.env.sleep(timedelta(seconds=5))
+    assert not await exists(wf, watch)  # a registration is one workflow, not two
+    before = await pending(onboarding)
+    assert before is not None and before.status == "upcoming" and before.events == ()
+    assert before.deadline == wc.sign_deadline(start) and before.id == watch
+    opens = opens_at(watch_input(onboarding_input(start, employee_id="E9405"), onboarding.id))
+    assert opens == wc.sign_deadline(start).due_at - wc.REMINDER_LEAD
+    await wf.sleep_until(opens + timedelta(hours=1))
+    handle = wf.client.get_workflow_handle(watch, result_type=str)
     assert (await view(handle)).deadline == wc.sign_deadline(start)
+    assert await pending(onboarding) is None  # the watch answers now
+    assert purposes(wf, watch) == ["written_contract_reminder_sent"]
+
+
+async def test_hr_acting_first_starts_the_watch_and_a_cancellation_ends_it(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9406"))
+    with pytest.raises(WorkflowUpdateFailedError) as info:  # a role that may not record it
+        await onboarding.execute_update("open_written_contract_watch",
+                                        OpenWatch(Actor("mgr", "manager"),
+                                                  "record_written_contract"), result_type=str)
+    assert info.value.cause.details[0]["code"] == "role.forbidden"  # type: ignore[union-attr]
+    watch = await onboarding.execute_update(
+        "open_written_contract_watch", OpenWatch(HR, "record_written_contract"), result_type=str)
+    assert watch == watch_id("E9406", start) and await exists(wf, watch)
+    again = await onboarding.execute_update(
+        "open_written_contract_watch", OpenWatch(HR, "record_monthly_wage"), result_type=str)
+    assert again == watch  # started once
     await onboarding.execute_update("cancel", CancelOnboarding(HR, "left before day one"))
+    handle = wf.client.get_workflow_handle(watch, result_type=str)
     assert await handle.result() == "ended"
     assert ledger(wf, handle.id)[-1] == "written_contract_watch_closed"
+
+
+async def test_a_hire_cancelled_before_the_reminder_never_starts_a_watch(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9407"))
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "offer withdrawn"))
+    await onboarding.result()
+    assert not await exists(wf, watch_id("E9407", start))
+    ended = await pending(onboarding)
+    assert ended is not None and ended.status == "ended" and ended.ended_on == start
+    assert ended.exposure.total == Decimal("0.00")
