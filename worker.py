@@ -42,7 +42,7 @@ from activities.notices.send import ChannelActivities
 from activities.notices.store import NoticeActivities
 from domain.shared.company import Company
 from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
-from startup import freeze_startup_heap
+from startup import freeze_startup_heap, limit_malloc_arenas
 from store.db import migrate
 from store.documents import ContentStore, content_store
 from temporal_client import connect, connect_when_ready, data_converter
@@ -150,6 +150,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 
 async def serve(settings: Settings, **options: Any) -> None:
     """Run the worker until SIGINT/SIGTERM; `options` as for build_worker."""
+    limit_malloc_arenas()  # before connect: the Core SDK's threads start there
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

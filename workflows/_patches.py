@@ -14,11 +14,18 @@ from temporalio import workflow
 
 
 class Patches:
-    """`patches(name)` answers as `workflow.patched(name)` would, for the run's lifetime."""
+    """`patches(name)` answers as `workflow.patched(name)` would, for the run's lifetime.
 
-    def __init__(self, baseline: str, covers: frozenset[str]) -> None:
+    `baselines` newest first: a new run records the newest's marker only; a run recorded with an
+    older one finds that one's marker (the newer are not in its history, so they answer False)."""
+
+    def __init__(self, *baselines: tuple[str, frozenset[str]]) -> None:
         # Asked in the run's first task, before any other command.
-        self._covered = covers if workflow.patched(baseline) else frozenset()
+        self._covered: frozenset[str] = frozenset()
+        for baseline, covers in baselines:
+            if workflow.patched(baseline):
+                self._covered = covers
+                break
 
     def __call__(self, patch_id: str) -> bool:
         return patch_id in self._covered or workflow.patched(patch_id)

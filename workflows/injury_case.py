@@ -104,6 +104,11 @@ CASE_BASELINE = frozenset({
 # The 15-day acceptance review is kept and chased; a late application's employer-borne period is
 # recorded once its end is known (issue 20 §2).
 CASE_CLOCKS_PATCH = "2026-12-case-clocks"  # after the baseline: asked for on its own, at apply
+# The clocks keep one timer for the next alarm while its moment stands: a state change that moves
+# no alarm no longer cancels the timer and starts another (two server writes each, issue 21).
+STEADY_TIMER_PATCH = "2026-12-steady-alarm-timer"
+CASE_BASELINE_2_PATCH = "2026-12-case-baseline-2"
+CASE_BASELINE_2 = CASE_BASELINE | {CASE_CLOCKS_PATCH, STEADY_TIMER_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -112,7 +117,9 @@ class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
-        self._patched = Patches(CASE_BASELINE_PATCH, CASE_BASELINE)
+        self._patched = Patches((CASE_BASELINE_2_PATCH, CASE_BASELINE_2),
+                                (CASE_BASELINE_PATCH, CASE_BASELINE))
+        self._alarm_timer: tuple[datetime, asyncio.Task[None]] | None = None
         self._clock = ScaledClock(inp.timing.time_scale)
         self._state = CaseState(stage=Stage.reported, deadlines=initial_state_deadlines(inp),
                                 return_day_rule=self._patched(RETURN_DAY_PATCH),
@@ -339,10 +346,29 @@ class InjuryCaseWorkflow:
                 return self._version != seen or self._state.stage in TERMINAL \
                     or (self._continuing and self._quiet())
 
-            if pending:
+            if pending and self._patched(STEADY_TIMER_PATCH):
+                await self._sleep_steadily(pending[0].at, woken)
+            elif pending:
                 await self._clock.sleep_until(pending[0].at, wake=woken)
             else:
                 await workflow.wait_condition(woken)
+
+    async def _sleep_steadily(self, at: datetime, woken: Callable[[], bool]) -> None:
+        """Until the next alarm's moment `at` or a change of state, on the timer already set for
+        `at` if there is one (patch 2026-12-steady-alarm-timer)."""
+        if self._alarm_timer is None or self._alarm_timer[0] != at:
+            if self._alarm_timer is not None:
+                self._alarm_timer[1].cancel()
+            remaining = at - self._clock.now()
+            if remaining <= timedelta(0):
+                self._alarm_timer = None
+                return
+            self._alarm_timer = (at, asyncio.create_task(
+                workflow.sleep(self._clock.real_duration(remaining))))
+        timer = self._alarm_timer[1]
+        await workflow.wait_condition(lambda: woken() or timer.done())
+        if timer.done():
+            self._alarm_timer = None
 
     # ---- continue-as-new (patch 2026-12-continue-as-new) --------------------------------------
 

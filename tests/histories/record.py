@@ -808,6 +808,10 @@ async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
     await _act(handle, "record_return")
     await env.sleep(timedelta(seconds=5))
     await _act(handle, "close", reason="back at work, no claim")
+    await handle.result()
+    return handle.id
+
+
 SCENARIOS["onboarding_back_paid_contract_watched"] = onboarding_back_paid_contract_watched
 
 
@@ -900,6 +904,28 @@ async def onboarding_contract_watch_opened_by_hr(env: WorkflowEnvironment, queue
 for _name in ("onboarding_contract_watch_at_end", "onboarding_contract_watch_at_reminder",
               "onboarding_contract_watch_opened_by_hr"):
     SCENARIOS[_name] = globals()[_name]
+
+
+async def case_born_with_baseline_2(env: WorkflowEnvironment, queue: str) -> str:
+    """Patches 2026-12-case-baseline-2 and 2026-12-steady-alarm-timer: one marker at the start
+    (the clocks' patch included); the next alarm's timer stands through the start's writes and
+    HR's actions that move no alarm; filed, applied, recognised, the return notice escalated, the
+    employee back, the case closed."""
+    handle = await _recognised(env, queue, "C15")
+    view = await _act(handle, "start_suspension", months=1)
+    sent = _due(view, "suspension_end") - timedelta(days=7)
+    await _until(env, sent + timedelta(days=3, hours=1))
+    await _until(env, _due(view, "suspension_end") - timedelta(hours=12))
+    await _act(handle, "record_return")
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "close", reason="back at work, no claim")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_born_with_baseline_2"] = case_born_with_baseline_2
+FOLDER["case_born_with_baseline_2"] = "injury_case"
+SEEDS["case_born_with_baseline_2"] = seed_directory
 
 
 async def record(names: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -496,13 +497,43 @@ async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(r
 
 async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     """One patch marker (and one search-attribute upsert) at a new case's start and none at its
-    first action, where it asked for six (patch 2026-12-case-baseline-1)."""
+    first action, where it asked for six (patch 2026-12-case-baseline-1), nor at its application,
+    where it asked for the clocks' patch (2026-12-case-baseline-2)."""
     handle, view = await open_case(wf, days_ago=1)
     await file_all(handle, view)
+    await update(handle, "apply_determination")
     await wf.written()
     history = await handle.fetch_history()
     kinds = [e.WhichOneof("attributes") for e in history.events]
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
+    assert b"2026-12-case-baseline-2" in patches[0].SerializeToString()
     assert kinds.count("upsert_workflow_search_attributes_event_attributes") == 1
+
+
+async def test_the_next_alarms_timer_stands_while_its_moment_does(wf):
+    """A case's start (the form, the diagnosis, their writes) sets one timer for its next alarm
+    and cancels none; filing the materials, which moves the next alarm, replaces it once (patch
+    2026-12-steady-alarm-timer: each state change cancelled the timer and started another)."""
+    now = await wf.env.get_current_time()
+    handle = await wf.start_case(case_input(now - timedelta(days=1), now=now))
+    view = await query(wf, handle)
+    for _ in range(100):
+        if {"form_generated", "diagnosis_fetched"} <= {e.kind for e in view.events}:
+            break
+        await asyncio.sleep(0.1)
+        view = await query(wf, handle)
+    await wf.written()
+
+    def timers(history: Any) -> tuple[int, int]:
+        kinds = [e.WhichOneof("attributes") for e in history.events]
+        return (kinds.count("timer_started_event_attributes"),
+                kinds.count("timer_canceled_event_attributes"))
+
+    assert timers(await handle.fetch_history()) == (1, 0)
+    await file_all(handle, view)
+    await wf.written()
+    started, cancelled = timers(await handle.fetch_history())
+    # The write-behind's 2 s, then the alarm's timer replaced once: one cancelled, none stand idle.
+    assert (started, cancelled) == (3, 1)

@@ -43,11 +43,12 @@ async def query(handle, env) -> CaseView:
 async def test_case_opens_with_its_first_clocks_and_the_generated_form(wf):
     now = await wf.env.get_current_time()
     handle = await wf.start_case(case_input(now - timedelta(hours=2), now=now))
-    view = await until(lambda v: "diagnosis_fetched" in kinds(v), handle, wf.env)
+    # The form and the diagnosis are fetched together: either may come first on a busy machine.
+    view = await until(lambda v: {"diagnosis_fetched", "form_generated"} <= set(kinds(v)),
+                       handle, wf.env)
     assert view.stage == Stage.reported
     assert {d.name for d in view.deadlines} == {"materials_filed", "determination_application"}
     assert deadline(view, "determination_application").article.endswith("art. 17 ¶1, ¶4")
-    assert "form_generated" in kinds(view) and "diagnosis_fetched" in kinds(view)
     assert "application_form" not in view.missing_materials
     assert "apply_determination" in view.allowed_actions
 
