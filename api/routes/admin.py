@@ -5,16 +5,13 @@ personal information."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, StrictInt
-from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
-from api import policy_signals
+from api import load_signals
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.responses.records import AccessLogPage
@@ -34,8 +31,6 @@ from store import calendar as stored
 from store.running import open_cases, open_onboardings, open_workflow_ids
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-log = logging.getLogger("caseguard.api")
-SIGNAL_CONCURRENCY = 16  # signals in flight at once, so a load never floods the Temporal frontend
 
 
 class CalendarLoad(Body):
@@ -60,7 +55,7 @@ class CalendarLoaded(BaseModel):
     replaced: bool
     applies_to: str
     signalled: int = 0  # running onboardings and cases told (signal calendar_updated)
-    not_signalled: int = 0  # listed as running but closed meanwhile, or Temporal refused
+    not_signalled: int = 0  # listed as running but closed meanwhile, or refused 3 times (logged)
 
 
 class CalendarList(BaseModel):
@@ -92,28 +87,11 @@ async def load_calendar(body: CalendarLoad, actor: Annotated[Actor, require("loa
     replaced = await asyncio.to_thread(stored.save_year, settings.db_url, year, actor.name,
                                        loaded_at)
     running = await asyncio.to_thread(open_workflow_ids, settings.db_url)
-    signalled = await _tell_running(client, running, CalendarUpdate(year, actor.name, loaded_at))
+    update = CalendarUpdate(year, actor.name, loaded_at)
+    signalled = await load_signals.tell(client, "calendar_updated",
+                                        [(workflow_id, update) for workflow_id in running])
     return CalendarLoaded(year=_out(year, True), replaced=replaced, applies_to=APPLIES_TO,
                           signalled=signalled, not_signalled=len(running) - signalled)
-
-
-async def _tell_running(client: Client, workflow_ids: list[str], update: CalendarUpdate) -> int:
-    """Signal `calendar_updated` to each workflow, SIGNAL_CONCURRENCY at a time; one that has
-    closed since its row was written is skipped. Answers how many took the signal."""
-    gate = asyncio.Semaphore(SIGNAL_CONCURRENCY)
-
-    async def tell(workflow_id: str) -> bool:
-        async with gate:
-            try:
-                await client.get_workflow_handle(workflow_id).signal("calendar_updated", update)
-            except RPCError as exc:
-                if exc.status != RPCStatusCode.NOT_FOUND:  # closed or gone: nothing to recount
-                    log.warning("calendar_updated not signalled to %s: %s", workflow_id,
-                                exc.message)
-                return False
-            return True
-
-    return sum(await asyncio.gather(*(tell(i) for i in workflow_ids)))
 
 
 @router.get("/calendar", response_model=CalendarList)
@@ -212,7 +190,7 @@ async def load_policy(body: PolicyLoad, request: Request,
     load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy, tables,
                         new_tables)
     onboardings, cases = await asyncio.to_thread(_concerned, settings.db_url, load)
-    signalled = await policy_signals.tell(client, "policy_updated", [*onboardings, *cases])
+    signalled = await load_signals.tell(client, "policy_updated", [*onboardings, *cases])
     return PolicyLoaded(id=load_id, source=body.source,
                         rows={name: len(rows) for name, rows in sections.items()},
                         unverified=sum(row.get("verified") is not True

@@ -17,6 +17,7 @@ from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.refusals import Attempt
 from api.schemas import Body
+from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
     OpenWatch,
     RecordMonthlyWage,
@@ -234,6 +235,7 @@ async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list
                       "status_label": WRITTEN_CONTRACT_STATUS[view.status],
                       "article": view.deadline.article,
                       "double_wage_total": str(view.exposure.total),
+                      "double_wage_commonly_awarded": str(view.exposure.commonly_awarded),
                       "open_ended_deemed": view.exposure.open_ended_deemed})
     return found
 
@@ -250,6 +252,8 @@ def _out(view: WrittenContractView) -> dict[str, Any]:
                      "article": d.article},
         "exposure": {
             "total": str(x.total), "months_accrued": str(x.months_accrued),
+            "commonly_awarded": str(x.commonly_awarded),
+            "commonly_awarded_note": wc.COMMONLY_AWARDED_NOTE,
             "monthly_wage": str(x.monthly_wage), "wage_source": view.wage_source,
             "as_of": x.as_of, "open_ended_deemed": x.open_ended_deemed, "article": x.article,
             "months": [{"month": m.month, "first_day": m.first_day, "last_day": m.last_day,

@@ -7,8 +7,14 @@ a missing one costs.
   year without one, the employer pays twice the wage each month, from the day after the first
   month is complete (满一个月的次日) to the day before the contract is signed.
 - 实施条例 art. 7 and LCL art. 14 ¶3: a year without one, the double wage runs to the day before
-  the year is complete (满一年的前一日, so at most 11 months), and an open-ended contract
-  (无固定期限劳动合同) is deemed concluded on the day the year is complete.
+  the year is complete (满一年的前一日), and an open-ended contract (无固定期限劳动合同) is deemed
+  concluded on the day the year is complete.
+
+Two readings of the cap. Read literally, art. 7 ends the double wage the day before the year is
+complete, so the 12th month of employment lacks its last day: 11 months less a day (109,677.42 on
+a 10,000 wage, work from 2026-01-05). Arbitration, the courts and most HR guidance read the two
+articles as "at most 11 months", months 2 to 12 counted whole (110,000). The total is the literal
+reading; `commonly_awarded` sits beside it as what arbitration commonly awards, and says so.
 
 Counting: "自用工之日起" counts the first day of work as day one, so the first month is complete on
 the day before the same date next month (work starts 2026-01-05: the month is complete on
@@ -36,6 +42,13 @@ SIGN_ARTICLE = "Labour Contract Law art. 10"
 DOUBLE_WAGE_ARTICLE = "Labour Contract Law art. 82; Implementing Regulations arts. 6-7"
 OPEN_ENDED_ARTICLE = "Labour Contract Law art. 14 ¶3; Implementing Regulations art. 7"
 MONTHS_MAX = 11  # the double wage runs at most from month 2 to month 12
+COMMONLY_AWARDED_NOTE = (
+    "仲裁常见裁决：二倍工资差额最多按 11 个月计（第 2 至第 12 个月按整月计），满一年未签即 11 个"
+    "月工资；合计按《劳动合同法实施条例》第七条字面计至满一年的前一日，第 12 个月少一日。"
+    " / What arbitration commonly awards: at most 11 months of double wage (months 2 to 12 "
+    "counted whole), 11 monthly wages after a year without a written contract; the total reads "
+    "Implementing Regulations art. 7 literally, to the day before the year is complete, so the "
+    "12th month lacks a day.")
 REMINDER_LEAD = timedelta(days=7)  # product rule: HR is reminded a week before the month ends
 WAGE_MAX = Decimal("10000000")
 FEN = Decimal("0.01")
@@ -117,6 +130,16 @@ class DoubleWageExposure:
         return sum((Decimal(m.days) / m.days_in_month for m in self.months),
                    Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
 
+    @property
+    def commonly_awarded(self) -> Decimal:
+        """The "at most 11 months" reading arbitration commonly awards: as the total, but a 12th
+        month that accrued to 满一年的前一日 (实施条例 art. 7, read literally: its last day short)
+        counts whole, so a year without a contract is 11 monthly wages (COMMONLY_AWARDED_NOTE)."""
+        last = self.months[-1] if self.months else None
+        if last is None or last.month != MONTHS_MAX + 1 or last.days != last.days_in_month - 1:
+            return self.total  # not to the year's end: both readings agree
+        return (self.total - last.amount + self.monthly_wage).quantize(FEN)
+
 
 def check_monthly_wage(wage: Decimal, field: str = "monthly_wage") -> None:
     """A monthly wage is more than 0 and at most 10 million yuan, to the fen."""
@@ -130,8 +153,11 @@ def check_monthly_wage(wage: Decimal, field: str = "monthly_wage") -> None:
 def double_wage_exposure(start: date, monthly_wage: Decimal, as_of: date,
                          signed_on: date | None = None) -> DoubleWageExposure:
     """LCL art. 82, 实施条例 arts. 6-7: the extra wage for each month from the day after the
-    first month to the day before signing (or before the year is complete, at most 11 months),
-    counted up to `as_of`, each month to the fen; the total is their sum."""
+    first month to the day before signing (or before the year is complete), counted up to
+    `as_of`, each month to the fen; the total is their sum. The total reads art. 7 literally (to
+    满一年的前一日: 11 months less a day, 109,677.42 on a 10,000 wage); the answer's
+    `commonly_awarded` is the "at most 11 months" reading arbitration and the courts commonly
+    apply (the 12th month whole: 110,000)."""
     check_monthly_wage(monthly_wage)
     if signed_on is not None and signed_on > as_of:
         raise RuleViolation("signed_on", "signed_on.after_as_of",

@@ -33,6 +33,9 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
     assert body["status"] == "missed" and body["id"] == f"written-contract-E8301-{start:%Y%m%d}"
     assert body["deadline"]["article"] == "Labour Contract Law art. 10"
     assert Decimal(body["exposure"]["total"]) > 0 and body["exposure"]["months"]
+    # within the year both readings of 实施条例 art. 7 agree; the note says which is which
+    assert body["exposure"]["commonly_awarded"] == body["exposure"]["total"]
+    assert body["exposure"]["commonly_awarded_note"] == wc.COMMONLY_AWARDED_NOTE
     assert "82" in body["exposure"]["article"]
     assert (await api.get(url, headers=auth("k-manager"))).status_code == 403
     person = (await api.get("/api/v1/employees/E8301", headers=auth("k-hr"))).json()
@@ -40,6 +43,7 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
     assert (deadline["name"], deadline["status"], deadline["employment"]) == \
         ("written_contract", "missed", 1)
     assert Decimal(deadline["double_wage_total"]) > 0
+    assert deadline["double_wage_commonly_awarded"] == deadline["double_wage_total"]
 
     signed_on = wc.contract_dates(start).double_wage_from + timedelta(days=3)
     not_uploaded = await api.post(url, headers=auth("k-hr"),
@@ -55,8 +59,9 @@ async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
     wage = await api.put(f"{url}/wage", headers=auth("k-hr"), json={"monthly_wage": "12000"})
     assert wage.status_code == 200, wage.text
     assert wage.json()["exposure"]["monthly_wage"] == "12000"
-    assert Decimal(wage.json()["exposure"]["total"]) == \
-        wc.double_wage_exposure(start, Decimal("12000"), today).total
+    expected = wc.double_wage_exposure(start, Decimal("12000"), today)
+    assert Decimal(wage.json()["exposure"]["total"]) == expected.total
+    assert Decimal(wage.json()["exposure"]["commonly_awarded"]) == expected.commonly_awarded
     recorded = await api.post(url, headers=auth("k-hr"), json={
         "signed_on": signed_on.isoformat(), "document": document})
     assert recorded.status_code == 200, recorded.text

@@ -7,9 +7,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from temporalio.service import RPCError, RPCStatusCode
-
-from api import policy_signals
 from domain.compensation.data import CompensationTables
 from domain.injury.estimate_figures import Figure
 from domain.onboarding.policy import PolicyTable
@@ -185,40 +182,3 @@ def test_only_cases_whose_estimate_figures_change_are_told():
                             "regional_average_monthly_wage: not on file → 11000")
     assert case_targets(load({"contribution_bases": [ROW]}), running) == []
 
-
-class FakeClient:
-    """Answers each workflow's signals from a script: an RPC status to raise, or None (taken)."""
-
-    def __init__(self, script: dict[str, list[RPCStatusCode | None]]) -> None:
-        self.script, self.calls = script, []
-
-    def get_workflow_handle(self, workflow_id: str) -> FakeClient.Handle:
-        return FakeClient.Handle(self, workflow_id)
-
-    class Handle:
-        def __init__(self, client: FakeClient, workflow_id: str) -> None:
-            self.client, self.workflow_id = client, workflow_id
-
-        async def signal(self, name: str, payload: object) -> None:
-            self.client.calls.append((self.workflow_id, name))
-            status = self.client.script[self.workflow_id].pop(0)
-            if status is not None:
-                raise RPCError("refused: 张三 13800138000", status, b"")
-
-
-async def test_a_refused_signal_is_tried_again_and_a_closed_workflow_is_skipped(monkeypatch,
-                                                                               caplog):
-    monkeypatch.setattr(policy_signals, "SIGNAL_BACKOFF", 0)
-    unavailable = RPCStatusCode.UNAVAILABLE
-    client = FakeClient({"onboarding-E1": [unavailable, None],
-                         "onboarding-E2": [RPCStatusCode.NOT_FOUND],
-                         "case-3": [unavailable, unavailable, unavailable]})
-    told = await policy_signals.tell(client, "policy_updated",  # type: ignore[arg-type]
-                                     [("onboarding-E1", 1), ("onboarding-E2", 2), ("case-3", 3)])
-    assert told == 1
-    assert [c[0] for c in client.calls].count("onboarding-E1") == 2
-    assert [c[0] for c in client.calls].count("onboarding-E2") == 1  # closed: not tried again
-    assert [c[0] for c in client.calls].count("case-3") == policy_signals.SIGNAL_ATTEMPTS
-    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert "case-3" in warning and "policy_updated" in warning
-    assert "张三" not in warning and "13800138000" not in warning  # no personal data logged

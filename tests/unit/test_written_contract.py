@@ -81,6 +81,28 @@ def test_art_14_and_regulations_art_7_a_year_without_a_contract() -> None:
     assert signed_after_the_year.total == exposure.total  # capped: nothing after the year
 
 
+def test_regulations_art_7_literal_total_beside_what_arbitration_commonly_awards() -> None:
+    # literal: to 满一年的前一日, month 12 lacks a day (30/31); arbitration: 11 months whole
+    year = wc.double_wage_exposure(START, D("10000"), date(2027, 3, 1))
+    assert (year.total, year.commonly_awarded) == (D("109677.42"), D("110000.00"))
+    odd = wc.double_wage_exposure(START, D("8765.43"), date(2027, 1, 3))  # the last day accrued
+    assert (odd.total, odd.commonly_awarded) == (D("96136.97"), D("96419.73"))  # 87654.30 + ...
+    assert wc.COMMONLY_AWARDED_NOTE.startswith("仲裁常见裁决：二倍工资差额最多按 11 个月计")
+    assert " / What arbitration commonly awards: at most 11 months" in wc.COMMONLY_AWARDED_NOTE
+
+
+def test_regulations_art_7_both_readings_agree_before_the_years_last_day() -> None:
+    partial = wc.double_wage_exposure(START, D("8000"), date(2026, 4, 20),
+                                      signed_on=date(2026, 3, 20))
+    assert partial.commonly_awarded == partial.total == D("11870.97")
+    in_month_12 = wc.double_wage_exposure(START, D("10000"), date(2027, 1, 2))  # 12-05..01-02
+    assert in_month_12.commonly_awarded == in_month_12.total == D("109354.84")  # 29/31
+    signed = wc.double_wage_exposure(START, D("10000"), date(2027, 3, 1),
+                                     signed_on=date(2026, 12, 22))  # month 12: 12-05..12-21
+    assert signed.commonly_awarded == signed.total == D("105483.87")  # 100000 + 17/31
+    assert wc.double_wage_exposure(START, D("10000"), date(2026, 2, 1)).commonly_awarded == D(0)
+
+
 @pytest.mark.parametrize(("wage", "code"), [(D("0"), "monthly_wage.range"),
                                             (D("-1"), "monthly_wage.range"),
                                             (D("8000.001"), "monthly_wage.fen")])
@@ -138,6 +160,9 @@ def test_art_82_at_most_eleven_months_and_the_total_is_the_sum_of_the_months(
     assert len(exposure.months) <= wc.MONTHS_MAX and exposure.total <= wage * wc.MONTHS_MAX
     assert exposure.total == sum((m.amount for m in exposure.months), D("0.00"))
     assert all(m.amount <= wage for m in exposure.months)
+    assert exposure.total <= exposure.commonly_awarded <= wage * wc.MONTHS_MAX
+    if exposure.open_ended_deemed:  # a whole year unsigned: 11 monthly wages, to the fen
+        assert exposure.commonly_awarded == wage * wc.MONTHS_MAX
 
 
 @given(STARTS, WAGES, st.integers(min_value=0, max_value=800), st.integers(1, 400))

@@ -1,5 +1,7 @@
-"""Telling running workflows about a load (signal policy_updated): a few at a time, a refused
-signal tried again, a failure logged by workflow id only. Who is told: domain/policy/targets.py."""
+"""Telling running workflows about an admin's load: a period's policy figures (signal
+policy_updated; who is told: domain/policy/targets.py) or a year's holiday schedule (signal
+calendar_updated, every running onboarding and case). A few at a time, a refused signal tried
+again, a failure logged by workflow id only."""
 
 from __future__ import annotations
 
