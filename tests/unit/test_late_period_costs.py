@@ -82,6 +82,9 @@ def test_the_estimate_counts_the_moved_bills_as_the_employers_money() -> None:
     assert after.once.total == Decimal("100834.81")
     assert after.late_period is not None and after.late_period.moved_total == Decimal("12834.81")
     assert any("stay with the fund" in n for n in after.notes)
+    # the moved bills are the employer's statutory duty: the floor of any settlement
+    assert after.suggested_negotiation_range.employer_share == Decimal("12834.81")
+    assert after.suggested_negotiation_range.low == Decimal("12834.81")
     assert before.late_period is None
 
 
