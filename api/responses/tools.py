@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from domain.compensation.expenses import ReviewItem
 from domain.compensation.items import Item, PolicyRow
+from domain.compensation.late_period import LatePeriodCosts
 from domain.compensation.payloads import (
     DependantShare,
     NegotiationRange,
@@ -132,6 +133,10 @@ class EstimateOut(BaseModel):
                                   "items plus its own), never added together")
     dependant_pensions: list[DependantShare] = Field(description="a death: each dependant's pension, "
                                                      "the cut the cap takes shared in proportion")
+    late_period: LatePeriodCosts | None = Field(
+        default=None, description="a late determination application (Reg. art. 17 ¶4): the fund's "
+        "costs within the employer's period, moved to the employer (also in items), and those "
+        "after it, which stay with the fund; provisional, up to today, until the period's end is known")
 
 
 class AppraisalUsed(BaseModel):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -24,17 +25,21 @@ from api.routes.expenses import case_view
 from api.schemas import Body
 from domain.compensation.data import CompensationTables
 from domain.compensation.estimate import estimate
+from domain.compensation.late_period import FundCost, LatePeriod, fund_costs_of
 from domain.compensation.payloads import (
     Dependant,
     Estimate,
     EstimateRequest,
 )
 from domain.compensation.third_party import ThirdPartyClaim
+from domain.injury.late_costs import late_rule
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
 from domain.shared.input_rules import check_date_in_window
 from domain.shared.people import Actor
+from render import expense_claim
+from store import expenses as expense_rows
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])
@@ -197,6 +202,7 @@ async def case_compensation(
             medical_costs=medical_costs, third_party_paid_medical=third_party_paid_medical,
             lost_income=lost_income, nursing=nursing_costs, transport=transport_costs,
             mental_distress=mental_distress)
+    late, costs = await _late_period(view, request.app.state.settings.db_url)
     result = estimate(EstimateRequest(
         region=view.region, injury_date=injury_date, si_enrolled=view.si_enrolled, grade=used,
         monthly_wage=monthly_wage, wages_12_months=tuple(wages_12_months) if wages_12_months else None,
@@ -207,18 +213,18 @@ async def case_compensation(
         third_party_liable=third_party_liable or claim is not None, third_party=claim, offer=offer,
         service_months=service_months,
         average_wage_before_employment_ends=average_wage_before_employment_ends,
-        retirement_date=retirement_date,
+        retirement_date=retirement_date, late_period=late, fund_costs=costs,
     ), _tables(request))
     answer = estimate_json(result)
     if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):
         answer["warnings"].append(f"grade {grade} given overrides the appraised grade {appraisal.grade}")
     if view.late_application is not None:  # Reg. art. 17 ¶4: the late period is the employer's
-        late = view.late_application
+        period = view.late_application
         answer["warnings"].append(
             "late determination application: the qualifying costs (medical and other work-injury "
-            f"costs) from {late['employer_bears_costs_from']} to "
-            f"{late['employer_bears_costs_until'] or 'the acceptance of the application'} are the "
-            f"employer's, not the fund's ({late.get('rule_article') or late['article']})")
+            f"costs) from {period['employer_bears_costs_from']} to "
+            f"{period['employer_bears_costs_until'] or 'the acceptance of the application'} are the "
+            f"employer's, not the fund's ({period.get('rule_article') or period['article']})")
     answer["case"] = {
         "id": view.id, "region": view.region, "injury_date": injury_date.isoformat(),
         "si_enrolled": view.si_enrolled, "grade": used,
@@ -231,6 +237,21 @@ async def case_compensation(
         else "case" if months is not None else None,
     }
     return answer
+
+
+async def _late_period(view: CaseView, db_url: str) -> tuple[LatePeriod | None, tuple[FundCost, ...]]:
+    """A late application's period (an end not yet known: up to today, Beijing) and the ledger's
+    bills as the fund's costs by day, reconciled as the expense ledger does (Reg. art. 17 ¶4)."""
+    period = view.late_application
+    if period is None:
+        return None, ()
+    until = period["employer_bears_costs_until"]
+    late = LatePeriod(date.fromisoformat(period["employer_bears_costs_from"]),
+                      date.fromisoformat(until) if until else None, late_rule(view.region),
+                      datetime.now(UTC).astimezone(SHANGHAI).date())
+    rows = await asyncio.to_thread(expense_rows.rows_of, db_url, view.id)
+    ledger = expense_claim.build(view, rows)
+    return late, fund_costs_of([expense_claim.to_bill(r) for r in rows], ledger.result)
 
 
 def _concluded(view: CaseView) -> Appraisal | None:
@@ -261,6 +282,7 @@ def estimate_json(result: Estimate) -> dict[str, Any]:
         "suggested_negotiation_range": data["suggested_negotiation_range"],
         "options": data["options"],
         "dependant_pensions": data["dependant_pensions"],
+        "late_period": data["late_period"],
     }
 
 

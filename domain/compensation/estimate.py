@@ -11,6 +11,7 @@ from domain.compensation.data import CompensationTables
 from domain.compensation.death import death_items
 from domain.compensation.disability import disability_items
 from domain.compensation.items import Answer, Choice, Item, PolicyRow, check_wage, fen, money
+from domain.compensation.late_period import LatePeriodCosts, late_period_costs
 from domain.compensation.negotiation import negotiation
 from domain.compensation.payloads import (
     Dependant,
@@ -30,6 +31,7 @@ __all__ = [
     "PolicyRow", "Totals", "WageBasis", "estimate", "wage_basis",
 ]
 
+LATE_MEDICAL = "late_period_medical_expenses"   # a ledger bill within the late period (art. 17 ¶4)
 ZHEJIANG_UNENROLLED_MULTIPLES = {1: 16, 2: 14, 3: 12, 4: 10}  # 浙江省工伤保险条例 art. 34
 
 
@@ -66,6 +68,7 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
         death_items(answer)
     else:
         disability_items(answer)
+    late = _late_period(answer)
     answer.notes.extend(_legal_notes(req, region, rules.article("not_enrolled")))
     items = _payers(answer.items, answer)
     once = _totals(i for i in items if i.frequency == "once")
@@ -76,8 +79,34 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
         policy_rows=tuple(answer.rows),
         suggested_negotiation_range=negotiation(req, answer.items, once, wage, tables),
         options=tuple(_option(c, items, answer) for c in answer.options),
-        dependant_pensions=answer.shares,
+        dependant_pensions=answer.shares, late_period=late,
     )
+
+
+def _late_period(answer: Answer) -> LatePeriodCosts | None:
+    """Fund costs within a late application's period become the employer's items (Reg. art. 17 ¶4)."""
+    req = answer.req
+    if req.late_period is None:
+        return None
+    late = late_period_costs(req.late_period, req.fund_costs)
+    for moved in late.moved:
+        answer.add(LATE_MEDICAL, moved.amount, "employer", moved.article, moved.formula)
+    if late.provisional:
+        answer.warnings.append(late.label)
+    else:
+        answer.notes.append(late.label)
+    if req.death:
+        answer.warnings.append(
+            "late application and a death: the funeral subsidy, the one-time death subsidy and the "
+            "dependants' pension arise at the death; if it fell within the late period "
+            f"({late.since} to {late.last_day}) they may be the employer's too ({late.rule_article}); "
+            "the estimate leaves them with the fund")
+    else:
+        answer.notes.append(
+            "the estimate's fund items (disability subsidy and allowance, nursing care, the one-time "
+            "medical subsidy) arise at the labour-ability appraisal or later, which follows the "
+            f"determination and so the late period ({late.last_day}): they stay with the fund")
+    return late
 
 
 def _payers(items: Iterable[Item], answer: Answer) -> tuple[Item, ...]:

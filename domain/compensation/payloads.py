@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from domain.compensation.items import Item, PolicyRow
+from domain.compensation.late_period import FundCost, LatePeriod, LatePeriodCosts
 from domain.compensation.third_party import ThirdPartyClaim, ThirdPartyEstimate
 
 
@@ -48,6 +49,9 @@ class EstimateRequest:
     third_party: ThirdPartyClaim | None = None   # the civil claim's inputs (negotiation.py)
     offer: Decimal | None = None                 # what the employer offered, to place in the range
     service_months: int | None = None            # length of service, for LCL art. 47
+    # a late application (Reg. art. 17 ¶4): the employer's period, and the fund's costs by day
+    late_period: LatePeriod | None = None
+    fund_costs: tuple[FundCost, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,3 +144,4 @@ class Estimate:
     suggested_negotiation_range: NegotiationRange
     options: tuple[Option, ...] = ()
     dependant_pensions: tuple[DependantShare, ...] = ()
+    late_period: LatePeriodCosts | None = None

@@ -347,6 +347,7 @@ COMPENSATION_ITEMS = {
     "nursing_care": "生活护理费", "one_time_medical_subsidy": "一次性工伤医疗补助金",
     "one_time_employment_subsidy": "一次性伤残就业补助金", "funeral_subsidy": "丧葬补助金",
     "one_time_death_subsidy": "一次性工亡补助金", "dependant_pension": "供养亲属抚恤金",
+    "late_period_medical_expenses": "逾期申请期间的工伤医疗费（由基金转由用人单位负担）",
 }
 """The line items of a compensation estimate (domain/compensation/items.py codes)."""
 

@@ -298,3 +298,59 @@ async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url:
     assert "一次性伤残补助金" in seen["estimate"]
     assert "企业应承担" in seen["estimate"] and "向第三人主张的民事赔偿" in seen["estimate"]
     assert seen["csp"] == ""
+
+
+def late_estimate(base: str, case_id: str, email: str, password: str) -> dict[str, str]:
+    """Estimate a late-applied case's compensation on its page and read the late period's section."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = chromium(False)
+    try:
+        sign_in(driver, base, email, password)
+        driver.get(f"{base}/hr/cases/{case_id}/compensation")
+        for field, value in (("monthly_wage", "8000"), ("regional_average_monthly_wage", "9000")):
+            driver.find_element(By.ID, field).send_keys(value)
+        Select(driver.find_element(By.ID, "grade")).select_by_value("8")
+        seen = {"estimate": follow(driver, driver.find_element(By.ID, "estimate").click)}
+        seen["late"] = driver.find_element(By.ID, "late-period").text
+        seen["items"] = driver.find_element(By.ID, "estimate-items").text
+        shot(driver, "case-compensation-late-desktop")
+        seen["csp"] = "\n".join(csp_errors(driver))
+        return seen
+    finally:
+        driver.quit()
+
+
+async def test_the_compensation_page_shows_the_late_periods_bills_moved_to_the_employer(
+        make_api: AppFactory, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Reg. art. 17 ¶4: a bill of the late period moves from the fund to the employer, on the page."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from domain.shared.calendar import SHANGHAI
+    from tests.api.conftest import auth, eventually
+    from tests.api.test_case_clocks_api import _accepted
+    from tests.api.test_cases_api import act, open_case
+
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    accident_at = datetime.now(UTC) - timedelta(days=40)
+    case_id = (await open_case(api, "E7705", accident_at=accident_at))["id"]
+    bill = {"invoice_number": "LATE-9", "hospital": "北京积水潭医院", "paid_by": "employee",
+            "bill_date": (accident_at.astimezone(SHANGHAI).date() + timedelta(days=2)).isoformat(),
+            "amount": "880.08", "eligible_amount": "800.80"}
+    added = await api.post(f"/api/v1/cases/{case_id}/expenses", json=bill, headers=auth("k-hr"))
+    assert added.status_code == 201, added.text
+    applied = await act(api, case_id, "apply-determination", override_reason="the rest follows")
+    assert applied.status_code == 200, applied.text
+    view = await eventually(lambda: _accepted(api, case_id))
+    days = (date.fromisoformat(view["determination"]["accepted_on"])
+            - accident_at.astimezone(SHANGHAI).date()).days + 1   # the acceptance day included
+    email = await give_login(api, "hr-alice")
+    seen = await serving(api, lambda base: late_estimate(base, case_id, email,
+                                                         PASSWORDS["hr-alice"]))
+    assert "逾期申请期间的费用" in seen["late"] and "转由用人单位负担: 800.80" in seen["late"]
+    assert "invoice LATE-9" in seen["late"] and f"3 / {days}" in seen["late"]
+    assert "art. 17 ¶4" in seen["late"] and "截至今日的预估" not in seen["late"]
+    assert "逾期申请期间的工伤医疗费" in seen["items"] and "800.80" in seen["items"]
+    assert seen["csp"] == ""
