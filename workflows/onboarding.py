@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
     from domain.shared.people import Actor, AssignOwner, Recipient, RecipientQuery, managers_of
+    from workflows._patches import Patches
     from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
@@ -75,6 +76,11 @@ GIVE_UP_PATCH = "2026-12-give-up"  # a submission or a write that gives up no lo
 MONTHLY_LATE_FEE_PATCH = "2026-12-monthly-late-fee"  # back payment: a late fee per month (SIL 86)
 WRITTEN_CONTRACT_PATCH = "2026-12-written-contract"  # the employment's written contract, watched
 LAZY_WATCH_PATCH = "2026-12-lazy-contract-watch"  # the watch starts at its reminder, not at once
+# An onboarding started with every patch above asks for them as this one patch (workflows/_patches).
+ONBOARDING_BASELINE_PATCH = "2026-12-onboarding-baseline-1"
+ONBOARDING_BASELINE = frozenset({
+    NOTICES_PATCH, ANSWER_FIRST_PATCH, LOCAL_FLUSH_PATCH, WRITE_BEHIND_PATCH, GIVE_UP_PATCH,
+    MONTHLY_LATE_FEE_PATCH, LAZY_WATCH_PATCH, DIRECTORY_PATCH})
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -82,6 +88,7 @@ WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity 
 class OnboardingWorkflow:
     @workflow.init
     def __init__(self, inp: OnboardingInput) -> None:
+        self._patched = Patches((ONBOARDING_BASELINE_PATCH, ONBOARDING_BASELINE))
         # The input, its deadlines as recomputed since (signal calendar_updated).
         self._in = inp
         self._calendar = inp.calendar or LEGACY_CALENDAR
@@ -102,10 +109,10 @@ class OnboardingWorkflow:
         self._owner: str | None = None  # assigned away from created_by (Update assign)
         self._figures: list[FiguresRecomputed] = []  # limits taken from a load (policy_updated)
         # Asked once, in the first task, so the validator (which may not ask) and the handler agree.
-        self._late_fee_by_month = workflow.patched(MONTHLY_LATE_FEE_PATCH)
+        self._late_fee_by_month = self._patched(MONTHLY_LATE_FEE_PATCH)
         # The written-contract watch starts when it has something to do (its reminder), when HR
         # acts on the contract first, or at the onboarding's end: not with the registration.
-        self._lazy_watch = workflow.patched(LAZY_WATCH_PATCH)
+        self._lazy_watch = self._patched(LAZY_WATCH_PATCH)
         self._watch_opening: asyncio.Task[None] | None = None
         self._cancelled_on: date | None = None
         # Emitted here, not in run: an Update delivered with the start runs before run does.
@@ -115,7 +122,7 @@ class OnboardingWorkflow:
     async def run(self, inp: OnboardingInput) -> OnboardingView:
         if not inp.registration_recorded:
             await self._flush()
-        watching_contract = not self._lazy_watch and workflow.patched(WRITTEN_CONTRACT_PATCH)
+        watching_contract = not self._lazy_watch and self._patched(WRITTEN_CONTRACT_PATCH)
         if watching_contract:
             await self._start_written_contract_watch()
         watchers = [self._watch_si_window(), self._watch_contract_window(),
@@ -510,7 +517,7 @@ class OnboardingWorkflow:
                 **GATEWAY_ACTIVITY,
             )
         except ActivityError as error:
-            if not workflow.patched(GIVE_UP_PATCH):
+            if not self._patched(GIVE_UP_PATCH):
                 raise
             await self._submission_failed(request, error)
             return
@@ -633,8 +640,8 @@ class OnboardingWorkflow:
         self._emit(kind, "system", recipients=[r.role for r in recipients], **data)
         seq = self._events[-1].seq
         subject, body = text
-        if workflow.patched(NOTICES_PATCH):
-            if workflow.patched(DIRECTORY_PATCH):
+        if self._patched(NOTICES_PATCH):
+            if self._patched(DIRECTORY_PATCH):
                 recipients = await self._route(kind, seq, recipients)
             for recipient in recipients:
                 await self._start_notice(kind, subject, body, recipient)
@@ -675,11 +682,11 @@ class OnboardingWorkflow:
         """The new state at once, with the event the action recorded (every action records one,
         just before it answers); the event is written after."""
         recorded = self._events[-1]
-        if workflow.patched(WRITE_BEHIND_PATCH):
+        if self._patched(WRITE_BEHIND_PATCH):
             self._last_action_at = workflow.now()
             if self._pending_write is None or self._pending_write.done():
                 self._pending_write = asyncio.create_task(self._write_soon())
-        elif workflow.patched(ANSWER_FIRST_PATCH):
+        elif self._patched(ANSWER_FIRST_PATCH):
             self._background.append(asyncio.create_task(self._flush()))
         else:
             await self._flush()
@@ -713,7 +720,7 @@ class OnboardingWorkflow:
                                    final_view=self._view() if closing else None,
                                    owner=self._owner)
             try:
-                if local and workflow.patched(LOCAL_FLUSH_PATCH):
+                if local and self._patched(LOCAL_FLUSH_PATCH):
                     # A local activity: the write rides on the current workflow task, no round trip.
                     await workflow.execute_local_activity_method(
                         LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
@@ -721,7 +728,7 @@ class OnboardingWorkflow:
                     await workflow.execute_activity_method(
                         LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
             except ActivityError as error:
-                if not workflow.patched(GIVE_UP_PATCH):
+                if not self._patched(GIVE_UP_PATCH):
                     raise
                 # The clocks go on; the next write takes these events too (keyed: none twice).
                 workflow.logger.warning("onboarding events not written yet: %s", error.cause or error)

@@ -928,6 +928,22 @@ FOLDER["case_born_with_baseline_2"] = "injury_case"
 SEEDS["case_born_with_baseline_2"] = seed_directory
 
 
+async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-onboarding-baseline-1: one marker at the start stands for every patch
+    before it; a delay reason, enrolment submitted, approved and executed, the window closes and
+    the written-contract watch starts as the onboarding ends."""
+    handle = await _start(env, queue, "H25")
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["onboarding_born_with_baseline"] = onboarding_born_with_baseline
+
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:

@@ -284,3 +284,22 @@ async def test_write_now_writes_what_is_not_written(wf: Harness):
     await handle.signal("write_now")
     await wf.env.sleep(timedelta(seconds=1))
     assert ledger_kinds(wf.db_url, handle.id) == ["registered"]
+
+
+async def test_a_new_onboarding_asks_for_its_patches_as_one_baseline(wf: Harness):
+    """One patch marker and one search-attribute upsert in an onboarding's whole life, where it
+    recorded four of each (patch 2026-12-onboarding-baseline-1): each is a server write."""
+    handle = await wf.start(onboarding_input(await wf.today()))
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"),
+                                result_type=ActionAnswer)
+    await submit_and_approve(handle)
+    await wf.env.sleep(timedelta(days=40))
+    await handle.result()
+    history = await handle.fetch_history()
+    patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
+               and e.marker_recorded_event_attributes.marker_name == "core_patch"]
+    assert len(patches) == 1
+    assert b"2026-12-onboarding-baseline-1" in patches[0].SerializeToString()
+    upserts = [e for e in history.events
+               if e.HasField("upsert_workflow_search_attributes_event_attributes")]
+    assert len(upserts) == 1
