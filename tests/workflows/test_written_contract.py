@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from api.routes.written_contracts import end_on_leave
 from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
+    EmploymentEnded,
     OpenWatch,
     RecordMonthlyWage,
     RecordWrittenContract,
@@ -280,3 +281,17 @@ async def test_a_leave_with_neither_running_changes_nothing(wf: Harness):
     assert not await exists(wf, watch_id("E9411", start))
     await leave(wf, "E9412", start, start)  # no onboarding, no watch: nothing to tell
     assert not await exists(wf, "onboarding-E9412")
+
+
+async def test_the_onboarding_tells_the_watch_it_started_that_the_employee_left(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9413"))
+    watch = await onboarding.execute_update(
+        "open_written_contract_watch", OpenWatch(HR, "record_written_contract"), result_type=str)
+    await wf.env.sleep(timedelta(days=2))
+    # Only the onboarding hears of it (the API's own signal to the watch is the second path).
+    await onboarding.signal("employment_left",
+                            EmploymentEnded(on=start + timedelta(days=1), reason="resigned"))
+    handle = wf.client.get_workflow_handle(watch, result_type=str)
+    assert await handle.result() == "ended"
+    assert (await view(handle)).ended_on == start + timedelta(days=1)
