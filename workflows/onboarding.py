@@ -23,7 +23,11 @@ with workflow.unsafe.imports_passed_through():
     from activities.ledger import LedgerActivities
     from activities.notices.outbox import NotifyActivities
     from domain.employees import written_contract_watch as written_contract
-    from domain.employees.written_contract_watch import OpenWatch, WrittenContractView
+    from domain.employees.written_contract_watch import (
+        EmploymentEnded,
+        OpenWatch,
+        WrittenContractView,
+    )
     from domain.notices.rules import informational_notice
     from domain.onboarding import messages, rules
     from domain.onboarding.calendar_update import recompute_onboarding
@@ -81,6 +85,7 @@ ONBOARDING_BASELINE_PATCH = "2026-12-onboarding-baseline-1"
 ONBOARDING_BASELINE = frozenset({
     NOTICES_PATCH, ANSWER_FIRST_PATCH, LOCAL_FLUSH_PATCH, WRITE_BEHIND_PATCH, GIVE_UP_PATCH,
     MONTHLY_LATE_FEE_PATCH, LAZY_WATCH_PATCH, DIRECTORY_PATCH})
+LEAVE_ENDS_WATCH_PATCH = "2026-12-leave-ends-watch"  # a recorded leave ends the contract watch
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -115,6 +120,7 @@ class OnboardingWorkflow:
         self._lazy_watch = self._patched(LAZY_WATCH_PATCH)
         self._watch_opening: asyncio.Task[None] | None = None
         self._cancelled_on: date | None = None
+        self._left: EmploymentEnded | None = None  # the leave HR recorded (signal employment_left)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -174,18 +180,21 @@ class OnboardingWorkflow:
         """Start the watch once, whoever asks first (the reminder's moment, HR's action, the
         end); shielded: the reminder's task is cancelled when the onboarding finishes."""
         if self._watch_opening is None:
+            if self._left is not None:
+                return  # the employee left first: no contract exposure to watch
             self._watch_opening = asyncio.create_task(self._start_written_contract_watch())
         await asyncio.shield(self._watch_opening)
 
-    async def _end_written_contract_watch(self) -> None:
-        """A cancelled onboarding (the employee left) stops its written-contract watch."""
+    async def _end_written_contract_watch(self, ended: EmploymentEnded | None = None) -> None:
+        """A cancelled onboarding, or a recorded leave (`ended`), stops its written-contract
+        watch."""
         handle = workflow.get_external_workflow_handle(
             written_contract.watch_id(self._in.employee.employee_id, self._in.hire_date))
         try:
-            await handle.signal("employment_ended", written_contract.EmploymentEnded(
+            await handle.signal("employment_ended", ended or EmploymentEnded(
                 on=self._clock.now().astimezone(SHANGHAI).date(), reason=self._cancel_reason or ""))
         except FailureError:
-            pass  # the watch ended already (the contract was recorded)
+            pass  # the watch ended already (the contract was recorded), or never started
 
     # ---- queries -------------------------------------------------------------------------
 
@@ -200,9 +209,10 @@ class OnboardingWorkflow:
         if not self._lazy_watch or self._watch_opening is not None:
             return None
         inp = self._watch_input()
+        ended = [d for d in (self._cancelled_on, self._left.on if self._left else None) if d]
         return written_contract.pending_view(
             inp, written_contract.watch_id(inp.employee_id, inp.start), self._clock.now(),
-            self._cancelled_on)
+            min(ended) if ended else None)
 
     @workflow.update(name="open_written_contract_watch")
     async def open_written_contract_watch(self, action: OpenWatch) -> str:
@@ -222,12 +232,30 @@ class OnboardingWorkflow:
                 raise ActionRefused("written_contract.not_watched",
                                     "this employment was registered before written contracts "
                                     "were watched", "employee_id")
-            if self._cancelled_on is not None and self._watch_opening is None:
+            ended = [d for d in (self._cancelled_on, self._left.on if self._left else None) if d]
+            if ended and self._watch_opening is None:
+                ended_on = min(ended)
                 raise ActionRefused("written_contract.ended",
-                                    f"the employment ended on {self._cancelled_on}: there is "
+                                    f"the employment ended on {ended_on}: there is "
                                     "no contract to record", "signed_on")
         except (RuleViolation, ActionRefused) as exc:
             raise refusal(exc) from None
+
+    @workflow.signal(name="employment_left")
+    async def employment_left(self, left: EmploymentEnded) -> None:
+        """HR recorded the employee's leave (离职, POST …/employees/{id}/leave): the written
+        contract's exposure ends on the leave day (LCL art. 82). A watch not started yet is never
+        started (the pending view shows it ended); one started is told `employment_ended`."""
+        if self._left is not None or not self._patched(LEAVE_ENDS_WATCH_PATCH):
+            return
+        self._left = left
+        self._emit("employment_left", "system", leave_date=left.on.isoformat())
+        self.write_now()
+        if self._watch_opening is not None:
+            await asyncio.shield(self._watch_opening)
+        elif self._lazy_watch:
+            return  # not started: _open_written_contract_watch will not start it now
+        await self._end_written_contract_watch(left)
 
     @workflow.signal(name="write_now")
     def write_now(self) -> None:

@@ -16,6 +16,7 @@ from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.refusals import Attempt
 from api.responses.records import DocumentOut
+from api.routes import written_contracts
 from api.routes.documents import _add as add_document
 from api.schemas import Body, PlainText
 from domain.employees.si_status import SiStatus
@@ -59,8 +60,9 @@ class LeaveOut(BaseModel):
 async def record_leave(employee_id: str, body: LeaveIn,
                        actor: Annotated[Actor, require("record_leave")],
                        client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
-    """The employment ends: recorded on the employee record and, when the employee is insured,
-    the SI stop starts (its deadline from the region's rule, with its source)."""
+    """The employment ends: recorded on the employee record, its written-contract watch ended on
+    the leave day and, when the employee is insured, the SI stop starts (its deadline from the
+    region's rule, with its source)."""
     check_date_in_window(body.leave_date, "leave_date")
     current = await asyncio.to_thread(employees.current, settings.db_url, employee_id)
     if current is None:
@@ -74,6 +76,8 @@ async def record_leave(employee_id: str, body: LeaveIn,
                             f"leave_date is before the hire date {employment.hire_date}")
     await asyncio.to_thread(employees.record_leave, settings.db_url, employee_id,
                             body.leave_date, body.reason, datetime.now(UTC))
+    await written_contracts.end_on_leave(client, employee_id, employment, body.leave_date,
+                                         body.reason)
     if current.si_status not in NEEDS_STOP:
         return {"employee_id": employee_id, "leave_date": body.leave_date, "si_stop": None}
     calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,

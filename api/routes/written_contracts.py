@@ -12,13 +12,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowHandle
 
-from api import temporal_calls
+from api import load_signals, temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.refusals import Attempt
 from api.schemas import Body
 from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
+    EmploymentEnded,
     OpenWatch,
     RecordMonthlyWage,
     RecordWrittenContract,
@@ -215,6 +216,19 @@ def _check_document(settings: Settings, employee_id: str, employment: int | None
                             f"(POST /api/v1/onboardings/{onboarding}/documents, kind "
                             "labour_contract)")
     return onboarding
+
+
+async def end_on_leave(client: Client, employee_id: str, row: EmploymentRow, leave_date: date,
+                       reason: str) -> None:
+    """The employee left (离职): the employment's written-contract exposure ends on the leave
+    day (LCL art. 82). The onboarding first (a watch it has not started it never starts; one it
+    started it tells), then the watch itself (one started already, or by an onboarding that has
+    ended); each signal tried again when refused, a workflow closed or never started skipped."""
+    ended = EmploymentEnded(on=leave_date, reason=reason)
+    if row.onboarding_id is not None:
+        await load_signals.tell(client, "employment_left", [(row.onboarding_id, ended)])
+    await load_signals.tell(client, "employment_ended",
+                              [(watch_id(employee_id, row.hire_date), ended)])
 
 
 async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list[dict[str, Any]]:

@@ -86,7 +86,9 @@ class OpenWatch:
 @dataclass(frozen=True)
 class EmploymentEnded:
     """The employment ended before a written contract was recorded (the onboarding was
-    cancelled): the watch stops, and the exposure is counted to `on`."""
+    cancelled, or HR recorded the employee's leave, 离职: `on` is the leave day): the watch
+    stops, and the exposure is counted to `on` (LCL art. 82: the double wage is owed only while
+    the employment lasts)."""
 
     on: date
     reason: str

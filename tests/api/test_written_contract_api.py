@@ -108,3 +108,38 @@ async def test_a_new_hire_shows_the_deadline_before_its_watch_starts_and_hr_reco
     assert recorded.json()["status"] == "met"
     assert recorded.json()["id"] == f"written-contract-E8302-{today:%Y%m%d}"
     assert [e["kind"] for e in recorded.json()["events"]][-1] == "written_contract_signed"
+
+
+async def test_a_leave_ends_the_written_contract_on_the_employee_record(api):
+    """Issue 20: the leave recorded through POST …/leave ends the written contract's exposure on
+    the leave day, whether its watch runs (missed: the double wage stops at the leave) or has not
+    started yet (the onboarding's pending view shows it ended)."""
+    today = datetime.now(UTC).astimezone(SHANGHAI).date()
+    start = today - timedelta(days=45)
+    for employee_id, hire_date in (("E8305", start), ("E8306", today)):
+        created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
+                                 json=registration(employee_id, hire_date=hire_date.isoformat()))
+        assert created.status_code == 201, created.text
+
+    async def deadline(employee_id: str, status: str) -> dict | None:
+        person = (await api.get(f"/api/v1/employees/{employee_id}", headers=auth("k-hr"))).json()
+        found = [d for d in person.get("deadlines", []) if d["name"] == "written_contract"]
+        return found[0] if found and found[0]["status"] == status else None
+
+    await eventually(lambda: deadline("E8305", "missed"))  # the watch runs, the wage accrues
+    left_on = wc.contract_dates(start).double_wage_from + timedelta(days=5)
+    for employee_id, on in (("E8305", left_on), ("E8306", today)):
+        left = await api.post(f"/api/v1/employees/{employee_id}/leave", headers=auth("k-hr"),
+                              json={"leave_date": on.isoformat(), "reason": "个人原因辞职"})
+        assert left.status_code == 201, left.text
+
+    running = await eventually(lambda: deadline("E8305", "ended_missed"))
+    assert running["status_label"] == "劳动关系已结束（结束前逾期未签）"
+    assert Decimal(running["double_wage_total"]) == \
+        wc.double_wage_exposure(start, Decimal("8000"), left_on).total > 0
+    pending = await eventually(lambda: deadline("E8306", "ended"))
+    assert Decimal(pending["double_wage_total"]) == 0
+    contract = (await api.get("/api/v1/employees/E8305/written-contract?employment=1",
+                              headers=auth("k-hr"))).json()
+    assert contract["ended_on"] == left_on.isoformat()
+    assert contract["exposure"]["months"][-1]["last_day"] == left_on.isoformat()

@@ -35,6 +35,7 @@ from domain.employees.contract_watch import ContractWatchInput, mismatch_due, wa
 from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
 from domain.employees.written_contract_watch import (
+    EmploymentEnded,
     OpenWatch,
     RecordWrittenContract,
     WrittenContractView,
@@ -942,6 +943,38 @@ async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) ->
 
 
 SCENARIOS["onboarding_born_with_baseline"] = onboarding_born_with_baseline
+
+
+async def onboarding_left_before_contract_watch(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-leave-ends-watch: the employee leaves before the contract's watch started
+    (signal employment_left); enrolled, the onboarding ends without starting it."""
+    handle = await _start(env, queue, "H25")
+    await env.sleep(timedelta(days=2))
+    await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+async def onboarding_left_contract_watch_ended(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-leave-ends-watch: HR started the watch, then the employee leaves: the
+    onboarding tells its watch employment_ended, and ends once enrolled."""
+    handle = await _start(env, queue, "H26")
+    await handle.execute_update("open_written_contract_watch",
+                                OpenWatch(HR, "record_written_contract"), result_type=str)
+    await env.sleep(timedelta(days=2))
+    await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract_watch_ended"):
+    SCENARIOS[_name] = globals()[_name]
 
 
 async def record(names: list[str]) -> None:

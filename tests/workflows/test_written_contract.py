@@ -14,8 +14,10 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
+from api.routes.written_contracts import end_on_leave
 from domain.employees import written_contract as wc
 from domain.employees.written_contract_watch import (
+    EmploymentEnded,
     OpenWatch,
     RecordMonthlyWage,
     RecordWrittenContract,
@@ -24,10 +26,10 @@ from domain.employees.written_contract_watch import (
     watch_id,
     watch_input,
 )
-from domain.onboarding.payloads import CancelOnboarding
+from domain.onboarding.payloads import CancelOnboarding, ReviewDecision, SubmitEnrollment
 from domain.shared.people import Actor
 from store.db import session_for
-from store.models import EvidenceEntry, OutboxMessage
+from store.models import EmploymentRow, EvidenceEntry, OutboxMessage
 from tests.factories import onboarding_input
 from tests.workflows.conftest import Harness
 
@@ -194,3 +196,102 @@ async def test_a_hire_cancelled_before_the_reminder_never_starts_a_watch(wf: Har
     ended = await pending(onboarding)
     assert ended is not None and ended.status == "ended" and ended.ended_on == start
     assert ended.exposure.total == Decimal("0.00")
+
+
+# ---- the employee leaves (离职): POST …/leave ends the contract's exposure on the leave day ----
+
+async def leave(wf: Harness, employee_id: str, start: date, on: date,
+                onboarding: str | None = None) -> None:
+    """What the leave route does once the leave is on the record (api/routes/si_stops.py)."""
+    row = EmploymentRow(employee_id=employee_id, seq=1, hire_date=start,
+                        onboarding_id=onboarding or f"onboarding-{employee_id}")
+    await end_on_leave(wf.client, employee_id, row, on, "resigned")
+
+
+async def test_a_leave_closes_a_running_watch_counting_the_double_wage_to_the_leave_day(
+        wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9408"))
+    dates = wc.contract_dates(start)
+    await wf.sleep_until(wc.midnight_after(dates.sign_by) + timedelta(days=40))
+    handle = wf.client.get_workflow_handle(watch_id("E9408", start), result_type=str)
+    assert (await view(handle)).status == "missed"
+    left_on = dates.double_wage_from + timedelta(days=10)
+    await leave(wf, "E9408", start, left_on, onboarding.id)
+    assert await handle.result() == "ended_missed"
+    v = await view(handle)
+    assert v.ended_on == left_on
+    assert v.exposure == wc.double_wage_exposure(start, Decimal("8000"), left_on, None)
+    assert v.exposure.months[-1].last_day == left_on and v.exposure.total > 0
+    assert ledger(wf, handle.id)[-1] == "written_contract_watch_closed"
+
+
+async def test_a_leave_before_the_deadline_ends_the_watch_of_a_finished_onboarding(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9409"))
+    await enrol(onboarding)
+    await wf.env.sleep(timedelta(days=4))
+    await onboarding.result()  # enrolled: it started the watch (at its reminder, or as it ended)
+    handle = wf.client.get_workflow_handle(watch_id("E9409", start), result_type=str)
+    assert (await view(handle)).status == "upcoming"
+    await leave(wf, "E9409", start, start + timedelta(days=5), onboarding.id)
+    await wf.env.sleep(timedelta(seconds=5))  # its reminder's notice keeps the run open after
+    v = await view(handle)
+    assert v.status == "ended" and ledger(wf, handle.id)[-1] == "written_contract_watch_closed"
+    assert v.ended_on == start + timedelta(days=5) and v.exposure.total == Decimal("0.00")
+
+
+async def enrol(onboarding: WorkflowHandle) -> None:
+    await onboarding.execute_update("submit_enrollment",
+                                    SubmitEnrollment(HR, "new", Decimal("8000")))
+    await onboarding.execute_update("approve_enrollment",
+                                    ReviewDecision(Actor("mgr-bob", "hr_manager")))
+
+
+async def test_a_leave_before_the_watch_starts_means_it_never_starts(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9410"))
+    watch = watch_id("E9410", start)
+    await wf.env.sleep(timedelta(days=3))
+    await leave(wf, "E9410", start, start + timedelta(days=2), onboarding.id)
+    ended = await pending(onboarding)
+    assert ended is not None and ended.status == "ended"
+    assert ended.ended_on == start + timedelta(days=2)
+    with pytest.raises(WorkflowUpdateFailedError) as info:  # HR acting on it now: nothing to do
+        await onboarding.execute_update("open_written_contract_watch",
+                                        OpenWatch(HR, "record_written_contract"), result_type=str)
+    assert info.value.cause.details[0]["code"] == "written_contract.ended"  # type: ignore[union-attr]
+    opens = opens_at(watch_input(onboarding_input(start, employee_id="E9410"), onboarding.id))
+    await wf.sleep_until(opens + timedelta(days=1))  # the reminder's moment passes
+    assert not await exists(wf, watch)
+    await enrol(onboarding)
+    await wf.env.sleep(timedelta(days=4))
+    await onboarding.result()  # the onboarding's end starts no watch either
+    assert not await exists(wf, watch)
+    after = await pending(onboarding)
+    assert after is not None and after.status == "ended" and after.exposure.total == 0
+
+
+async def test_a_leave_with_neither_running_changes_nothing(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9411"))
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "offer withdrawn"))
+    await onboarding.result()
+    await leave(wf, "E9411", start, start, onboarding.id)
+    assert not await exists(wf, watch_id("E9411", start))
+    await leave(wf, "E9412", start, start)  # no onboarding, no watch: nothing to tell
+    assert not await exists(wf, "onboarding-E9412")
+
+
+async def test_the_onboarding_tells_the_watch_it_started_that_the_employee_left(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9413"))
+    watch = await onboarding.execute_update(
+        "open_written_contract_watch", OpenWatch(HR, "record_written_contract"), result_type=str)
+    await wf.env.sleep(timedelta(days=2))
+    # Only the onboarding hears of it (the API's own signal to the watch is the second path).
+    await onboarding.signal("employment_left",
+                            EmploymentEnded(on=start + timedelta(days=1), reason="resigned"))
+    handle = wf.client.get_workflow_handle(watch, result_type=str)
+    assert await handle.result() == "ended"
+    assert (await view(handle)).ended_on == start + timedelta(days=1)
