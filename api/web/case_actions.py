@@ -21,7 +21,7 @@ from api.routes import compensation as api_compensation
 from api.routes import documents as api_documents
 from api.routes import evidence as api_evidence
 from api.routes import expenses as api_expenses
-from api.web import case_forms
+from api.web import case_forms, death_inputs
 from api.web.auth import PageRefused, User, allowed, check_csrf
 from api.web.checks import of_reader, validated
 from api.web.pages import case_page
@@ -140,7 +140,7 @@ COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_e
                        "retirement_date", "offer", "service_months",
                        "third_party_percent", "victim_age", "urban_income", "medical_costs",
                        "third_party_paid_medical", "lost_income", "nursing_costs",
-                       "transport_costs", "mental_distress")
+                       "transport_costs", "mental_distress", *death_inputs.DEATH_FIELDS)
 CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
                "nursing_costs", "transport_costs", "mental_distress")
 
@@ -165,12 +165,15 @@ async def compensation(request: Request, user: User, id: str) -> Response:
             status, error = _status(refused), _error(refused, "compensation")
     return page(request, "case_compensation.html", status, user=user, id=id, form=filled,
                 result=result, error=error, items_zh=labels.COMPENSATION_ITEMS,
-                payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS)
+                payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS,
+                rows=death_inputs.DEPENDANT_ROWS, relations_zh=labels.DEPENDANT_RELATIONS,
+                pension_cap=death_inputs.pension_cap(result) if result else None)
 
 
 def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     """The query as the API's arguments; a value of the wrong form is a 422 naming its field."""
-    args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes"}
+    args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes",
+                            **death_inputs.death_args(filled)}
     for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage",
                  "provincial_average_monthly_wage", "average_wage_before_employment_ends",
                  "offer", *CIVIL_MONEY):
