@@ -6,6 +6,7 @@ shows on the page beside the field it names, with the form as HR filled it in.""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -133,7 +134,7 @@ async def case_claim(request: Request, user: User, id: str, fmt: str) -> Respons
     return await export(id, actor, request.app.state.temporal, _settings(request))
 
 
-COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_ends",
+COMPENSATION_FIELDS = ("monthly_wage", "wages_12_months", "grade", "suspension_months", "contract_ends",
                        "nursing_level", "regional_average_monthly_wage",
                        "minimum_monthly_wage", "third_party_liable",
                        "provincial_average_monthly_wage", "average_wage_before_employment_ends",
@@ -155,7 +156,7 @@ async def compensation(request: Request, user: User, id: str) -> Response:
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     status = 200
-    if filled["monthly_wage"]:
+    if filled["monthly_wage"] or filled["wages_12_months"]:
         await asyncio.to_thread(access_log.record, _settings(request).db_url,
                                 entry(request, actor))
         try:
@@ -179,6 +180,8 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
                  "offer", *CIVIL_MONEY):
         if filled[name]:
             args[name] = _money(name, filled[name])
+    if filled["wages_12_months"]:
+        args["wages_12_months"] = _wages(filled["wages_12_months"])
     if filled["third_party_percent"]:
         percent = filled["third_party_percent"]
         if not percent.isdigit() or int(percent) > 100:
@@ -202,6 +205,16 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     if filled["nursing_level"] in ("complete", "mostly", "partly"):
         args["nursing_level"] = filled["nursing_level"]
     return args
+
+
+def _wages(text: str) -> list[Decimal]:
+    """1 to 12 monthly wages, separated by commas, 、 or spaces, oldest first."""
+    wages = [_money("wages_12_months", w) for w in re.split(r"[\s,，、;；]+", text) if w]
+    if not 1 <= len(wages) <= 12:
+        raise ApiError(422, "compensation.wage_months",
+                       f"wages_12_months has {len(wages)} entries: give 1 to 12 monthly wages",
+                       "wages_12_months")
+    return wages
 
 
 def _money(name: str, text: str) -> Decimal:

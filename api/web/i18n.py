@@ -92,6 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "compensation": "工伤待遇估算", "compensation_inputs": "估算依据",
         "compensation_hint": "按法定项目逐项估算（支付方、依据条款、计算方式），供协商参考，不是赔偿决定。",
         "monthly_wage": "受伤前 12 个月平均月工资（元）", "grade_override": "伤残等级",
+        "wages_12_months": "或：受伤前各月工资（元，1 至 12 个月，用逗号或空格分隔；与平均月工资二选一）",
         "grade_from_case": "按案件的鉴定结论", "suspension_months": "停工留薪期月数（不填按案件）",
         "contract_ends": "劳动合同到期日", "nursing_level": "生活护理等级",
         "nursing_none": "无需护理", "nursing_complete": "生活完全不能自理",
@@ -247,6 +248,8 @@ WORDS: dict[str, dict[str, str]] = {
         "compensation_hint": "The statutory items one by one (payer, article, formula), for the "
                              "negotiation: an estimate, not a decision.",
         "monthly_wage": "Average monthly wage over the 12 months before (yuan)",
+        "wages_12_months": "Or: each month's wage before the injury (yuan, 1 to 12 months, "
+                           "separated by commas or spaces; instead of the average)",
         "grade_override": "Disability grade", "grade_from_case": "The case's appraisal",
         "suspension_months": "Suspension months (empty: the case's)",
         "contract_ends": "Contract ends", "nursing_level": "Nursing level",

@@ -281,7 +281,8 @@ REFUSALS = {
     "grade.invalid": "伤残等级须为 1 至 10 级。", "grade.out_of_range": "伤残等级须为 1 至 10 级。",
     "compensation.average_wage_missing":
         "数据表中没有该地区当年的职工月平均工资：请按当地公布的上年度数据填写。",
-    "compensation.wage_missing": "请填写受伤前 12 个月的平均月工资。",
+    "compensation.wage_missing": "请填写受伤前 12 个月的平均月工资，或各月工资（二选一）。",
+    "compensation.wage_months": "各月工资须为 1 至 12 个月。",
     "compensation.contract_ends_before_injury": "劳动合同到期日早于受伤日。",
     "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
