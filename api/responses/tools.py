@@ -154,7 +154,9 @@ class CaseBasis(BaseModel):
     injury_date: date
     si_enrolled: bool
     grade: int | None
-    grade_source: Literal["override", "appraisal"]
+    grade_source: Literal["override", "appraisal"] | None   # None: a death without a grade
+    death: bool = False
+    died_after_suspension: bool | None = None
     appraisal: AppraisalUsed | None
     suspension_months: int | None
     suspension_months_source: Literal["given", "case"] | None

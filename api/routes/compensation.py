@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -52,8 +53,11 @@ class _Body(Body):
     pass
 
 
+Relation = Literal["spouse", "child", "parent", "grandparent", "grandchild", "sibling"]
+
+
 class DependantIn(_Body):
-    relation: Literal["spouse", "child", "parent", "grandparent", "grandchild", "sibling"]
+    relation: Relation
     orphan_or_lone_elder: StrictBool = False
 
 
@@ -174,18 +178,29 @@ async def case_compensation(
         third_party_paid_medical: Wage = Decimal(0), lost_income: Wage = Decimal(0),
         nursing_costs: Wage = Decimal(0), transport_costs: Wage = Decimal(0),
         mental_distress: Wage = Decimal(0), offer: Wage | None = None,
-        service_months: Annotated[int | None, Query(ge=0, le=1200)] = None) -> dict[str, Any]:
+        service_months: Annotated[int | None, Query(ge=0, le=1200)] = None,
+        death: bool = False, died_after_suspension: bool | None = None,
+        dependant: Annotated[list[Relation] | None, Query(max_length=20)] = None,
+        orphan_or_lone_elder: Annotated[list[int] | None, Query(max_length=20)] = None,
+) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment;
-    with a third party's share, its civil claim; with an offer, where it falls in the range."""
+    with a third party's share, its civil claim; with an offer, where it falls in the range.
+    A death: `death=true`, `died_after_suspension` (Reg. art. 39 ¶2/¶3), one `dependant` per
+    relative the deceased supported and in `orphan_or_lone_elder` the positions (1 = the first
+    dependant) of those who are orphans or lone elders (+10 %)."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
+    dependants = _dependants(dependant or [], orphan_or_lone_elder or [])
     view = await case_view(client, request.app.state.settings.db_url, id)
     appraisal = _concluded(view)
-    if grade is None and (appraisal is None or appraisal.grade is None):
+    appraised = appraisal.grade if appraisal else None
+    if grade is None and appraised is None and not death:
         raise ApiError(409, "compensation.no_grade", f"{id} has no disability grade: "
                        f"{_why(view, appraisal)}; pass grade=1..10 to estimate anyway", "grade",
                        {"stage": view.stage.value})
-    used = grade if grade is not None else appraisal.grade if appraisal else None
+    # a death carries a grade only when it came after the suspension period (Reg. art. 39 ¶3)
+    used = grade if grade is not None else (
+        appraised if not death or died_after_suspension else None)
     injury_date = view.accident_at.astimezone(SHANGHAI).date()
     months = suspension_months if suspension_months is not None else (
         view.suspension.months + view.suspension.extended_months if view.suspension else None)
@@ -211,7 +226,8 @@ async def case_compensation(
         minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
         nursing_level=nursing_level, suspension_months=months,
         third_party_liable=third_party_liable or claim is not None, third_party=claim, offer=offer,
-        service_months=service_months,
+        service_months=service_months, death=death, died_after_suspension=died_after_suspension,
+        dependants=dependants,
         average_wage_before_employment_ends=average_wage_before_employment_ends,
         retirement_date=retirement_date, late_period=late, fund_costs=costs,
     ), _tables(request))
@@ -228,7 +244,8 @@ async def case_compensation(
     answer["case"] = {
         "id": view.id, "region": view.region, "injury_date": injury_date.isoformat(),
         "si_enrolled": view.si_enrolled, "grade": used,
-        "grade_source": "override" if grade is not None else "appraisal",
+        "grade_source": "override" if grade is not None else "appraisal" if used else None,
+        "death": death, "died_after_suspension": died_after_suspension,
         "appraisal": {"round": appraisal.round, "grade": appraisal.grade,
                       "concluded_on": appraisal.concluded_on.isoformat() if appraisal.concluded_on else None,
                       "reference": appraisal.reference} if appraisal else None,
@@ -252,6 +269,16 @@ async def _late_period(view: CaseView, db_url: str) -> tuple[LatePeriod | None, 
     rows = await asyncio.to_thread(expense_rows.rows_of, db_url, view.id)
     ledger = expense_claim.build(view, rows)
     return late, fund_costs_of([expense_claim.to_bill(r) for r in rows], ledger.result)
+
+
+def _dependants(relations: Sequence[str], marked: Sequence[int]) -> tuple[Dependant, ...]:
+    """The dependants in order, those at the `marked` positions (1-based) orphans or lone elders."""
+    for position in marked:
+        if not 1 <= position <= len(relations):
+            raise ApiError(422, "compensation.orphan_position",
+                           f"orphan_or_lone_elder {position}: a position among the {len(relations)} "
+                           "dependants given (1 = the first)", "orphan_or_lone_elder")
+    return tuple(Dependant(r, i + 1 in marked) for i, r in enumerate(relations))
 
 
 def _concluded(view: CaseView) -> Appraisal | None:

@@ -6,6 +6,7 @@ shows on the page beside the field it names, with the form as HR filled it in.""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from api.routes import compensation as api_compensation
 from api.routes import documents as api_documents
 from api.routes import evidence as api_evidence
 from api.routes import expenses as api_expenses
-from api.web import case_forms
+from api.web import case_forms, death_inputs
 from api.web.auth import PageRefused, User, allowed, check_csrf
 from api.web.checks import of_reader, validated
 from api.web.pages import case_page
@@ -133,14 +134,14 @@ async def case_claim(request: Request, user: User, id: str, fmt: str) -> Respons
     return await export(id, actor, request.app.state.temporal, _settings(request))
 
 
-COMPENSATION_FIELDS = ("monthly_wage", "grade", "suspension_months", "contract_ends",
+COMPENSATION_FIELDS = ("monthly_wage", "wages_12_months", "grade", "suspension_months", "contract_ends",
                        "nursing_level", "regional_average_monthly_wage",
                        "minimum_monthly_wage", "third_party_liable",
                        "provincial_average_monthly_wage", "average_wage_before_employment_ends",
                        "retirement_date", "offer", "service_months",
                        "third_party_percent", "victim_age", "urban_income", "medical_costs",
                        "third_party_paid_medical", "lost_income", "nursing_costs",
-                       "transport_costs", "mental_distress")
+                       "transport_costs", "mental_distress", *death_inputs.DEATH_FIELDS)
 CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
                "nursing_costs", "transport_costs", "mental_distress")
 
@@ -155,7 +156,7 @@ async def compensation(request: Request, user: User, id: str) -> Response:
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     status = 200
-    if filled["monthly_wage"]:
+    if filled["monthly_wage"] or filled["wages_12_months"]:
         await asyncio.to_thread(access_log.record, _settings(request).db_url,
                                 entry(request, actor))
         try:
@@ -165,17 +166,22 @@ async def compensation(request: Request, user: User, id: str) -> Response:
             status, error = _status(refused), _error(refused, "compensation")
     return page(request, "case_compensation.html", status, user=user, id=id, form=filled,
                 result=result, error=error, items_zh=labels.COMPENSATION_ITEMS,
-                payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS)
+                payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS,
+                rows=death_inputs.DEPENDANT_ROWS, relations_zh=labels.DEPENDANT_RELATIONS,
+                pension_cap=death_inputs.pension_cap(result) if result else None)
 
 
 def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     """The query as the API's arguments; a value of the wrong form is a 422 naming its field."""
-    args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes"}
+    args: dict[str, Any] = {"third_party_liable": filled["third_party_liable"] == "yes",
+                            **death_inputs.death_args(filled)}
     for name in ("monthly_wage", "regional_average_monthly_wage", "minimum_monthly_wage",
                  "provincial_average_monthly_wage", "average_wage_before_employment_ends",
                  "offer", *CIVIL_MONEY):
         if filled[name]:
             args[name] = _money(name, filled[name])
+    if filled["wages_12_months"]:
+        args["wages_12_months"] = _wages(filled["wages_12_months"])
     if filled["third_party_percent"]:
         percent = filled["third_party_percent"]
         if not percent.isdigit() or int(percent) > 100:
@@ -199,6 +205,16 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
     if filled["nursing_level"] in ("complete", "mostly", "partly"):
         args["nursing_level"] = filled["nursing_level"]
     return args
+
+
+def _wages(text: str) -> list[Decimal]:
+    """1 to 12 monthly wages, separated by commas, 、 or spaces, oldest first."""
+    wages = [_money("wages_12_months", w) for w in re.split(r"[\s,，、;；]+", text) if w]
+    if not 1 <= len(wages) <= 12:
+        raise ApiError(422, "compensation.wage_months",
+                       f"wages_12_months has {len(wages)} entries: give 1 to 12 monthly wages",
+                       "wages_12_months")
+    return wages
 
 
 def _money(name: str, text: str) -> Decimal:

@@ -99,6 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "late_day": "期间第几日",
         "late_cost": "费用",
         "monthly_wage": "受伤前 12 个月平均月工资（元）", "grade_override": "伤残等级",
+        "wages_12_months": "或：受伤前各月工资（元，1 至 12 个月，用逗号或空格分隔；与平均月工资二选一）",
         "grade_from_case": "按案件的鉴定结论", "suspension_months": "停工留薪期月数（不填按案件）",
         "contract_ends": "劳动合同到期日", "nursing_level": "生活护理等级",
         "nursing_none": "无需护理", "nursing_complete": "生活完全不能自理",
@@ -132,6 +133,23 @@ WORDS: dict[str, dict[str, str]] = {
         "civil_medical_costs": "医疗费", "civil_lost_income": "误工费", "civil_nursing": "护理费",
         "civil_transport": "交通费", "civil_disability_compensation": "残疾赔偿金",
         "civil_death_compensation": "死亡赔偿金", "civil_mental_distress": "精神损害抚慰金",
+        "death_inputs": "因工死亡（可选）", "death": "职工因工死亡", "death_short": "因工死亡",
+        "died_after_suspension": "死亡时间（《工伤保险条例》第三十九条）",
+        "death_timing_unsaid": "未填写（按停工留薪期内死亡估算，并提示）",
+        "death_timing_during": "停工留薪期内死亡（第二款：三项待遇）",
+        "death_timing_after":
+            "一至四级伤残职工停工留薪期满后死亡（第三款：无一次性工亡补助金，须选伤残等级）",
+        "dependants": "供养亲属", "dependant": "供养亲属",
+        "dependants_hint": "每行一人，空行不计；须依靠死者提供主要生活来源"
+                           "（《因工死亡职工供养亲属范围规定》第三条，此处不核查）。",
+        "relation": "关系", "relation_none": "（空）",
+        "orphan_or_lone_elder": "孤儿或孤寡老人（加发 10%）",
+        "orphan_or_lone_elder_short": "孤儿或孤寡老人",
+        "dependant_pensions": "供养亲属抚恤金（按月，每人）", "pension_percent": "比例",
+        "pension_uncapped": "按比例", "pension_cut": "削减", "pension_amount": "核定金额",
+        "pension_cap": "抚恤金之和上限（死者生前本人工资，第三十九条第一款第（二）项）",
+        "pension_cap_applied": "已按上限削减，按各人抚恤金比例分摊",
+        "pension_cap_not_applied": "未超过上限",
         "reviews": "职工信息变更审核",
         "reviews_hint": "职工通过个人链接提交的变更，通过后即写入员工档案，结果会通知职工。",
         "field": "项目", "before": "档案现值", "after": "申请变更为", "approve_change": "通过并更新档案",
@@ -244,6 +262,8 @@ WORDS: dict[str, dict[str, str]] = {
         "compensation_hint": "The statutory items one by one (payer, article, formula), for the "
                              "negotiation: an estimate, not a decision.",
         "monthly_wage": "Average monthly wage over the 12 months before (yuan)",
+        "wages_12_months": "Or: each month's wage before the injury (yuan, 1 to 12 months, "
+                           "separated by commas or spaces; instead of the average)",
         "grade_override": "Disability grade", "grade_from_case": "The case's appraisal",
         "suspension_months": "Suspension months (empty: the case's)",
         "contract_ends": "Contract ends", "nursing_level": "Nursing level",
@@ -286,6 +306,25 @@ WORDS: dict[str, dict[str, str]] = {
         "civil_nursing": "Nursing", "civil_transport": "Transport",
         "civil_disability_compensation": "Disability compensation",
         "civil_death_compensation": "Death compensation", "civil_mental_distress": "Mental distress",
+        "death_inputs": "Work-related death (optional)", "death": "The worker died of the work injury",
+        "death_short": "Work-related death",
+        "died_after_suspension": "When the worker died (Regulations art. 39)",
+        "death_timing_unsaid": "Not said (estimated as during the suspension period, with a warning)",
+        "death_timing_during": "During the paid suspension period (¶2: all three items)",
+        "death_timing_after": "A grade 1-4 worker, after the suspension period (¶3: no one-time "
+                              "death subsidy; choose the grade)",
+        "dependants": "Dependants", "dependant": "Dependant",
+        "dependants_hint": "One per row; empty rows are ignored. Each must have relied on the "
+                           "deceased for their main livelihood (MOLSS Order 18 art. 3; not "
+                           "checked here).",
+        "relation": "Relation", "relation_none": "(empty)",
+        "orphan_or_lone_elder": "Orphan or lone elder (10 % more)",
+        "orphan_or_lone_elder_short": "orphan or lone elder",
+        "dependant_pensions": "Dependants' pensions (monthly, each)", "pension_percent": "Percent",
+        "pension_uncapped": "By percent", "pension_cut": "Cut", "pension_amount": "Pension",
+        "pension_cap": "Cap on the pensions together (the deceased's own wage, art. 39(2))",
+        "pension_cap_applied": "Capped: the cut shared in proportion to each pension",
+        "pension_cap_not_applied": "Below the cap",
         "reviews": "Employee change reviews", "reviews_hint": "Changes employees proposed "
         "through their personal link: approving writes them to the employee record; the "
         "employee is told the outcome.",

@@ -281,7 +281,8 @@ REFUSALS = {
     "grade.invalid": "伤残等级须为 1 至 10 级。", "grade.out_of_range": "伤残等级须为 1 至 10 级。",
     "compensation.average_wage_missing":
         "数据表中没有该地区当年的职工月平均工资：请按当地公布的上年度数据填写。",
-    "compensation.wage_missing": "请填写受伤前 12 个月的平均月工资。",
+    "compensation.wage_missing": "请填写受伤前 12 个月的平均月工资，或各月工资（二选一）。",
+    "compensation.wage_months": "各月工资须为 1 至 12 个月。",
     "compensation.contract_ends_before_injury": "劳动合同到期日早于受伤日。",
     "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
@@ -295,6 +296,11 @@ REFUSALS = {
         "数据表中没有上年度全省职工月平均工资：请按解除或终止劳动关系时的公布数据填写。",
     "compensation.relation": "供养亲属的关系须为配偶、子女、父母、祖父母、孙子女或兄弟姐妹。",
     "compensation.two_spouses": "供养亲属中至多一名配偶。",
+    "compensation.relation_missing": "请为标记为孤儿或孤寡老人的供养亲属选择关系。",
+    "compensation.orphan_position": "孤儿或孤寡老人须是所列供养亲属之一。",
+    "compensation.dependants_without_death":
+        "只有因工死亡时供养亲属才领取抚恤金（《工伤保险条例》第三十九条）。",
+    "compensation.nursing_after_death": "生活护理费只适用于在世的伤残职工，不适用于因工死亡。",
     "expense.paid_by": "请选择当时由谁支付。", "expense.slip_mismatch": "结算单合计与票据金额不一致。",
     "reason.required": "驳回须填写理由（将告知职工）。",
     "withdrawal.reason_required": "请填写撤销理由（将写入撤销申请）。",

@@ -222,3 +222,37 @@ async def test_the_case_compensation_uses_the_appraised_grade_and_without_one_is
     assert no_wage.status_code == 422 and no_wage.json()["error"]["field"] == "monthly_wage"
     bad = await api.get(url + "&grade=11", headers=auth("k-hr"))
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "grade"
+
+
+async def test_the_case_compensation_of_a_death_with_its_dependants(api):
+    """A grade 2 worker who died after the suspension period (Reg. art. 39 ¶3): W is the floor
+    60 % × 9000 = 5400.00; spouse 40 % and a lone-elder parent 40 % = 4320.00, above the own wage
+    4000.00, so each is cut by 160.00 to 2000.00; funeral 6 × 9000 = 54000.00; no death subsidy."""
+    cid = (await open_case(api, "E1092"))["id"]
+    url = (f"/api/v1/cases/{cid}/compensation?monthly_wage=4000&regional_average_monthly_wage=9000"
+           "&death=true&died_after_suspension=true&grade=2&dependant=spouse&dependant=parent"
+           "&orphan_or_lone_elder=2")
+
+    async def asked() -> httpx.Response | None:
+        response = await api.get(url, headers=auth("k-hr"))
+        return None if response.status_code == 404 else response
+
+    answer = await eventually(asked)
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["case"]["death"] is True and data["case"]["died_after_suspension"] is True
+    items = {i["code"]: i["amount"] for i in data["items"]}
+    assert items["funeral_subsidy"] == "54000.00" and "one_time_death_subsidy" not in items
+    assert items["dependant_pension"] == "4000.00"
+    assert [(d["relation"], d["orphan_or_lone_elder"], d["uncapped"], d["cut"], d["amount"])
+            for d in data["dependant_pensions"]] == [
+        ("spouse", False, "2160.00", "160.00", "2000.00"),
+        ("parent", True, "2160.00", "160.00", "2000.00")]
+    no_grade = await api.get(url.replace("&grade=2", ""), headers=auth("k-hr"))
+    assert no_grade.status_code == 422
+    assert no_grade.json()["error"]["code"] == "compensation.death_after_suspension_grade"
+    outside = await api.get(url + "&orphan_or_lone_elder=3", headers=auth("k-hr"))
+    assert outside.status_code == 422
+    assert outside.json()["error"]["field"] == "orphan_or_lone_elder"
+    two = await api.get(url + "&dependant=spouse", headers=auth("k-hr"))
+    assert two.status_code == 422 and two.json()["error"]["field"] == "dependants"

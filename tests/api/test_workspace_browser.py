@@ -278,10 +278,41 @@ def case_action(base: str, case_id: str, email: str, password: str,
         button = driver.find_element(By.ID, "estimate")
         seen["estimate"] = follow(driver, button.click)
         shot(driver, f"case-compensation-{size}")
+        seen.update(death_estimate(driver, base, case_id, size))
         seen["csp"] = "\n".join(csp_errors(driver))
         return seen
     finally:
         driver.quit()
+
+
+def death_estimate(driver: Any, base: str, case_id: str, size: str) -> dict[str, str]:
+    """A grade 2 worker who died after the suspension period, with a spouse and a lone-elder
+    parent: a ticked orphan box on an empty row is refused beside that row, then estimated."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(f"{base}/hr/cases/{case_id}/compensation")
+    for field, value in (("monthly_wage", "4000"), ("regional_average_monthly_wage", "9000")):
+        driver.find_element(By.ID, field).send_keys(value)
+    Select(driver.find_element(By.ID, "grade")).select_by_value("2")
+    driver.find_element(By.ID, "death").click()
+    Select(driver.find_element(By.ID, "died_after_suspension")).select_by_value("after")
+    Select(driver.find_element(By.ID, "dependants[0].relation")).select_by_value("spouse")
+    Select(driver.find_element(By.ID, "dependants[1].relation")).select_by_value("parent")
+    driver.find_element(By.ID, "dependants[1].orphan_or_lone_elder").click()
+    driver.find_element(By.ID, "dependants[3].orphan_or_lone_elder").click()
+    seen = {"death_refused": follow(driver, driver.find_element(By.ID, "estimate").click)}
+    seen["death_beside"] = driver.find_element(By.ID, "dependants[3].relation-error").text
+    driver.find_element(By.ID, "dependants[3].orphan_or_lone_elder").click()   # untick
+    seen["death"] = follow(driver, driver.find_element(By.ID, "estimate").click)
+    shot(driver, f"case-compensation-death-{size}")
+    for row in (1, 2):
+        line = driver.find_element(By.ID, f"dependant-pension-{row}")
+        seen[f"pension_{row}"] = line.find_element(By.CLASS_NAME, "pension-amount").text
+        seen[f"pension_{row}_row"] = line.text
+    seen["pension_cap"] = driver.find_element(By.ID, "pension-cap").text
+    seen["death_items"] = driver.find_element(By.ID, "estimate-items").text
+    return seen
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
@@ -297,6 +328,15 @@ async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url:
     assert "已申请工伤认定" in seen["taken"]
     assert "一次性伤残补助金" in seen["estimate"]
     assert "企业应承担" in seen["estimate"] and "向第三人主张的民事赔偿" in seen["estimate"]
+    assert "操作未完成" in seen["death_refused"]
+    assert "请为标记为孤儿或孤寡老人的供养亲属选择关系" in seen["death_beside"]
+    # W = 60 % × 9000 = 5400.00; 40 % + 40 % = 4320.00 > own wage 4000.00: each cut 160.00
+    assert seen["pension_1"] == "2000.00" and seen["pension_2"] == "2000.00"
+    assert "配偶" in seen["pension_1_row"] and "2160.00" in seen["pension_1_row"]
+    assert "父母" in seen["pension_2_row"] and "孤儿或孤寡老人" in seen["pension_2_row"]
+    assert "4000.00" in seen["pension_cap"] and "已按上限削减" in seen["pension_cap"]
+    assert "丧葬补助金" in seen["death_items"] and "54000.00" in seen["death_items"]
+    assert "一次性工亡补助金" not in seen["death_items"]
     assert seen["csp"] == ""
 
 

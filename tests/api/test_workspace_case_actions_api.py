@@ -178,6 +178,21 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
     assert over.status_code == 422 and over.json()["error"]["field"] == "third_party_share"
     no_age = await api.get(page, params={**civil, "victim_age": ""})
     assert no_age.status_code == 422 and 'id="victim_age-error"' in no_age.text
+    # each month's wage instead of the average: the same estimate as the API's from the same months
+    months = {**given, "monthly_wage": "", "wages_12_months": "6000, 7000、6500"}
+    by_months = await api.get(page, params=months)
+    assert by_months.status_code == 200, by_months.text
+    api_months = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
+                                params={**given, "monthly_wage": [],
+                                        "wages_12_months": ["6000", "7000", "6500"]})).json()
+    assert api_months["wage_basis"]["months"] == 3
+    assert f'id="once-total">{api_months["totals"]["once"]["total"]}<' in by_months.text
+    both = await api.get(page, params={**given, "wages_12_months": "6000 7000"})
+    assert both.status_code == 422 and 'id="monthly_wage-error"' in both.text
+    bad_month = await api.get(page, params={**months, "wages_12_months": "6000, 七千"})
+    assert bad_month.status_code == 422 and 'id="wages_12_months-error"' in bad_month.text
+    thirteen = await api.get(page, params={**months, "wages_12_months": " ".join(["6000"] * 13)})
+    assert thirteen.status_code == 422 and "各月工资须为 1 至 12 个月" in thirteen.text
 
 
 async def test_a_manager_sees_the_escalations_sent_to_them(api: httpx.AsyncClient, db_url: str):
