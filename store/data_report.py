@@ -6,10 +6,11 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from domain.compensation.compulsory import CompulsoryTable
 from domain.compensation.data import CompensationTables
 from domain.compensation.third_party import Coefficients
 from domain.onboarding.policy import PolicyTable
-from domain.policy.coverage import coverage, render, render_coefficients
+from domain.policy.coverage import coverage, render, render_coefficients, render_compulsory
 from settings import Settings
 
 
@@ -24,6 +25,8 @@ def main() -> int:
     print(render(coverage(policy, tables, today)))
     print()
     print(render_coefficients(Coefficients.bundled()))
+    print()
+    print(render_compulsory(CompulsoryTable.bundled()))
     return 0
 
 

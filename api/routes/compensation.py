@@ -37,6 +37,7 @@ from domain.injury.late_costs import late_rule
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
+from domain.shared.errors import RuleViolation
 from domain.shared.input_rules import check_date_in_window
 from domain.shared.people import Actor
 from render import expense_claim
@@ -47,6 +48,10 @@ case_router = APIRouter(prefix="/api/v1/cases", tags=["compensation"])
 
 Wage = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 _ESTIMATE = TypeAdapter(Estimate)
+
+
+_QUERY_NAMES = {"liability_share": "third_party_share", "age": "victim_age", "nursing": "nursing_costs",
+                "transport": "transport_costs", "motor_vehicle": "other_party_motor_vehicle"}
 
 
 class _Body(Body):
@@ -77,6 +82,13 @@ class ThirdPartyIn(_Body):
     nursing: Wage = Decimal(0)
     transport: Wage = Decimal(0)
     mental_distress: Wage = Decimal(0)
+    motor_vehicle: StrictBool = Field(default=True, description="the other party is a 机动车: its "
+                                      "compulsory insurer (交强险) pays first (道路交通安全法 art. 76 ¶1)")
+    compulsory_insurance: StrictBool | None = Field(
+        default=None, description="the other vehicle had 交强险; default: yes for a motor vehicle, "
+        "none for a non-motor party")
+    other_party_liable: StrictBool | None = Field(
+        default=None, description="交强险 有责/无责; default: liable when liability_share > 0")
 
     def to_domain(self) -> ThirdPartyClaim:
         return ThirdPartyClaim(**self.model_dump())
@@ -177,17 +189,19 @@ async def case_compensation(
         urban_income: Wage | None = None, medical_costs: Wage = Decimal(0),
         third_party_paid_medical: Wage = Decimal(0), lost_income: Wage = Decimal(0),
         nursing_costs: Wage = Decimal(0), transport_costs: Wage = Decimal(0),
-        mental_distress: Wage = Decimal(0), offer: Wage | None = None,
+        mental_distress: Wage = Decimal(0), other_party_motor_vehicle: bool = True,
+        compulsory_insurance: bool | None = None, other_party_liable: bool | None = None,
+        offer: Wage | None = None,
         service_months: Annotated[int | None, Query(ge=0, le=1200)] = None,
         death: bool = False, died_after_suspension: bool | None = None,
         dependant: Annotated[list[Relation] | None, Query(max_length=20)] = None,
         orphan_or_lone_elder: Annotated[list[int] | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment;
-    with a third party's share, its civil claim; with an offer, where it falls in the range.
-    A death: `death=true`, `died_after_suspension` (Reg. art. 39 ¶2/¶3), one `dependant` per
-    relative the deceased supported and in `orphan_or_lone_elder` the positions (1 = the first
-    dependant) of those who are orphans or lone elders (+10 %)."""
+    with a third party's share, its civil claim (交强险 first, then the share of the rest); with an
+    offer, where it falls in the range. A death: `death=true`, `died_after_suspension` (Reg. art.
+    39 ¶2/¶3), one `dependant` per relative the deceased supported and in `orphan_or_lone_elder`
+    the positions (1 = the first dependant) of those who are orphans or lone elders (+10 %)."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
     dependants = _dependants(dependant or [], orphan_or_lone_elder or [])
@@ -216,21 +230,29 @@ async def case_compensation(
             liability_share=third_party_share, age=victim_age, urban_income=urban_income,
             medical_costs=medical_costs, third_party_paid_medical=third_party_paid_medical,
             lost_income=lost_income, nursing=nursing_costs, transport=transport_costs,
-            mental_distress=mental_distress)
+            mental_distress=mental_distress, motor_vehicle=other_party_motor_vehicle,
+            compulsory_insurance=compulsory_insurance, other_party_liable=other_party_liable)
     late, costs = await _late_period(view, request.app.state.settings.db_url)
-    result = estimate(EstimateRequest(
-        region=view.region, injury_date=injury_date, si_enrolled=view.si_enrolled, grade=used,
-        monthly_wage=monthly_wage, wages_12_months=tuple(wages_12_months) if wages_12_months else None,
-        regional_average_monthly_wage=regional_average_monthly_wage,
-        provincial_average_monthly_wage=provincial_average_monthly_wage,
-        minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
-        nursing_level=nursing_level, suspension_months=months,
-        third_party_liable=third_party_liable or claim is not None, third_party=claim, offer=offer,
-        service_months=service_months, death=death, died_after_suspension=died_after_suspension,
-        dependants=dependants,
-        average_wage_before_employment_ends=average_wage_before_employment_ends,
-        retirement_date=retirement_date, late_period=late, fund_costs=costs,
-    ), _tables(request))
+    try:
+        result = estimate(EstimateRequest(
+            region=view.region, injury_date=injury_date, si_enrolled=view.si_enrolled, grade=used,
+            monthly_wage=monthly_wage,
+            wages_12_months=tuple(wages_12_months) if wages_12_months else None,
+            regional_average_monthly_wage=regional_average_monthly_wage,
+            provincial_average_monthly_wage=provincial_average_monthly_wage,
+            minimum_monthly_wage=minimum_monthly_wage, contract_ends=contract_ends,
+            nursing_level=nursing_level, suspension_months=months,
+            third_party_liable=third_party_liable or claim is not None, third_party=claim,
+            offer=offer, service_months=service_months, death=death,
+            died_after_suspension=died_after_suspension, dependants=dependants,
+            average_wage_before_employment_ends=average_wage_before_employment_ends,
+            retirement_date=retirement_date, late_period=late, fund_costs=costs,
+        ), _tables(request))
+    except RuleViolation as broken:   # name the query parameter, not the domain's path
+        name = broken.field.removeprefix("third_party.")
+        if name == broken.field:
+            raise
+        raise ApiError(422, broken.code, broken.message, _QUERY_NAMES.get(name, name)) from None
     answer = estimate_json(result)
     if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):
         answer["warnings"].append(f"grade {grade} given overrides the appraised grade {appraisal.grade}")

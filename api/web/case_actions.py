@@ -141,7 +141,10 @@ COMPENSATION_FIELDS = ("monthly_wage", "wages_12_months", "grade", "suspension_m
                        "retirement_date", "offer", "service_months",
                        "third_party_percent", "victim_age", "urban_income", "medical_costs",
                        "third_party_paid_medical", "lost_income", "nursing_costs",
-                       "transport_costs", "mental_distress", *death_inputs.DEATH_FIELDS)
+                       "transport_costs", "mental_distress", "other_party",
+                       *death_inputs.DEATH_FIELDS)
+OTHER_PARTY = {"motor_insured": (True, True), "motor_uninsured": (True, False),
+               "non_motor": (False, False)}   # (motor vehicle, 交强险)
 CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
                "nursing_costs", "transport_costs", "mental_distress")
 
@@ -189,6 +192,12 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
                            "third_party_percent must be a whole percent from 0 to 100",
                            "third_party_percent")
         args["third_party_share"] = Decimal(percent) / 100
+    if filled["other_party"]:
+        if filled["other_party"] not in OTHER_PARTY:
+            raise ApiError(422, "other_party.invalid",
+                           f"other_party must be one of {', '.join(OTHER_PARTY)}", "other_party")
+        motor, insured = OTHER_PARTY[filled["other_party"]]
+        args["other_party_motor_vehicle"], args["compulsory_insurance"] = motor, insured
     for name in ("grade", "suspension_months", "victim_age", "service_months"):
         if filled[name]:
             if not filled[name].isdigit():

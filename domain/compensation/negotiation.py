@@ -12,6 +12,8 @@
 - 协商区间 high: low + what an arbitration could add from rules: the termination subsidies the worker
   can trigger by resigning (Reg. arts. 36 ¶2, 37(2); the provincial table) and, not enrolled, the
   economic compensation for resigning because SI was not paid (LCL arts. 38(3), 46(1), 47).
+  It leaves out the civil claim (the compulsory insurer's part, RTSL art. 76 ¶1, plus the third
+  party's share of the rest): the worker claims it from them, not from the employer.
 Monthly items continue on top and are not capitalised. Labour arbitration is free of charge
 (Labour Dispute Mediation and Arbitration Law art. 53), so no costs are added.
 """
@@ -48,7 +50,8 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
     employer_own = _sum(i for i in statutory if i.frequency == "once" and i.payer == "employer")
     fund_items = _sum(i for i in statutory if i.frequency == "once" and i.payer == "fund")
     claim = req.third_party
-    civil = civil_claim(claim, req.grade, req.death) if claim is not None else None
+    civil = (civil_claim(claim, req.grade, req.death, accident_date=req.injury_date)
+             if claim is not None else None)
     medical = civil.fund_medical if civil is not None else Decimal("0.00")
     if req.si_enrolled:
         employer, fund = employer_own, fund_items + medical
@@ -86,17 +89,27 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
                if monthly else "")
     ongoing_en = (f"; the monthly items ({money(monthly)} a month, the employer's "
                   f"{money(monthly_employer)}) continue on top and are not capitalised" if monthly else "")
+    civil_words = (f"；不含职工向交强险和第三人主张的民事赔偿 {money(civil.total)}"
+                   if civil is not None else "")
+    civil_en = (f"; it leaves out the civil claim of {money(civil.total)} against the compulsory insurer "
+                "and the third party" if civil is not None else "")
     reasons.append(Reason(
-        "high", f"上限 {money(high)}：仲裁可能裁决的金额（下限加上述风险项）{ongoing}。",
-        f"high {money(high)}: what an arbitration could award (low plus the risks above){ongoing_en}",
+        "high", f"上限 {money(high)}：仲裁可能裁决的金额（下限加上述风险项）{ongoing}{civil_words}。",
+        f"high {money(high)}: what an arbitration could award (low plus the risks above){ongoing_en}"
+        f"{civil_en}",
         "sum of the bounds above; arbitration is free of charge (劳动争议调解仲裁法 art. 53)", high))
     if civil is not None and claim is not None:
+        pct = _pct(claim.liability_share)
         reasons.append(Reason(
-            "third_party", f"第三人民事赔偿（按其责任 {_pct(claim.liability_share)}）{money(civil.claim)}："
-            "由职工向第三人主张，不减少工伤待遇，也不计入企业应承担。",
-            f"civil claim against the third party ({_pct(claim.liability_share)} liable) "
-            f"{money(civil.claim)}: claimed by the worker; it neither reduces the benefits nor the "
-            "employer's share", "最高法人身损害赔偿解释 (2022) arts. 6-9, 12, 15", civil.claim))
+            "third_party", f"民事赔偿 {money(civil.total)} = 交强险先赔 {money(civil.insurer)} + "
+            f"第三人按责任 {pct} 承担余额 {money(civil.claim)}：由职工主张，不减少工伤待遇，"
+            "也不计入企业应承担。",
+            f"civil claim {money(civil.total)} = the compulsory insurer first {money(civil.insurer)} + the "
+            f"third party's {pct} of the rest {money(civil.claim)}: claimed by the worker; it neither "
+            "reduces the benefits nor the employer's share",
+            "道路交通安全法 art. 76 ¶1; 最高法人身损害赔偿解释 (2022) arts. 6-9, 12, 15", civil.total))
+        if civil.compulsory_verified is False:
+            unverified.append(f"交强险责任限额 / compulsory insurance limits: {civil.compulsory_source}")
         if not civil.coefficient_verified and not req.death:
             unverified.append(f"伤残赔偿指数 / disability coefficient: {civil.coefficient_source}")
         if req.injury_date < UNIFIED_FROM:

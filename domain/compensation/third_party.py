@@ -3,7 +3,9 @@
 Items and formulas follow 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 (法释〔2003〕20号,
 amended by 法释〔2022〕14号, in force 2022-05-01; "SPC PI interpretation"): medical costs (art. 6),
 lost income (art. 7), nursing (art. 8), transport (art. 9), disability compensation (art. 12) or
-death compensation (art. 15), each × the third party's liability share. Since 2022 the disability
+death compensation (art. 15). In a traffic accident with a motor vehicle the compulsory insurer
+pays first within its limits (道路交通安全法 art. 76 ¶1; compulsory.py); the rest, or every loss
+where there is no 交强险, × the third party's liability share. Since 2022 the disability
 and death compensation use the urban per-capita disposable income for everyone (the rural standard
 was removed for torts from 2022-05-01: the 2022 决定, the SPC's explanation at
 http://fzzdjz.com/article/91366.html, the amended arts. 12, 15, 22, 24 at
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from domain.compensation.compulsory import RTSL_76, CompulsoryTable, compulsory_note, insurer_parts
 from domain.compensation.items import fen, money
 from domain.shared.errors import RuleViolation
 
@@ -67,20 +71,34 @@ class ThirdPartyClaim:
     nursing: Decimal = Decimal(0)
     transport: Decimal = Decimal(0)
     mental_distress: Decimal = Decimal(0)
+    motor_vehicle: bool = True                  # the other party is a 机动车 (RTSL art. 76 ¶1)
+    compulsory_insurance: bool | None = None    # 交强险; None: a motor vehicle has it, a non-motor party none
+    other_party_liable: bool | None = None      # 交强险 有责/无责; None: liable when liability_share > 0
+
+    @property
+    def insured(self) -> bool:
+        return self.motor_vehicle if self.compulsory_insurance is None else self.compulsory_insurance
+
+    @property
+    def liable(self) -> bool:
+        return self.liability_share > 0 if self.other_party_liable is None else self.other_party_liable
 
 
 @dataclass(frozen=True)
 class CivilItem:
     code: str
     damage: Decimal        # the whole loss
-    claim: Decimal         # × the third party's share
+    claim: Decimal         # (the loss − the insurer's part) × the third party's share
     article: str
     formula: str
+    insurer: Decimal = Decimal("0.00")   # paid first by the compulsory insurer (RTSL art. 76 ¶1)
+    total: Decimal = Decimal("0.00")     # insurer + claim: what the worker recovers for this loss
 
 
 @dataclass(frozen=True)
 class ThirdPartyEstimate:
-    """The civil claim item by item; the medical costs the fund still owes after art. 8 ¶3."""
+    """The civil claim item by item: the compulsory insurer's part, the third party's share of the
+    rest and their sums; the medical costs the fund still owes after art. 8 ¶3."""
 
     liability_share: Decimal
     items: tuple[CivilItem, ...]
@@ -90,6 +108,10 @@ class ThirdPartyEstimate:
     coefficient_verified: bool
     coefficient_source: str
     notes: tuple[str, ...]
+    insurer: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")          # insurer + claim
+    compulsory_source: str = ""               # the limits applied, their document and source
+    compulsory_verified: bool | None = None   # None: no 交强险 applied
 
 
 def compensation_years(age: int) -> int:
@@ -102,17 +124,19 @@ def compensation_years(age: int) -> int:
 
 
 def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
-                coefficients: Coefficients | None = None) -> ThirdPartyEstimate:
-    """The claim against the third party: each loss × its share (SPC PI arts. 6-9, 12, 15)."""
+                coefficients: Coefficients | None = None, *, accident_date: date,
+                compulsory: CompulsoryTable | None = None) -> ThirdPartyEstimate:
+    """The civil claim: the compulsory insurer first within its limits (RTSL art. 76 ¶1), then
+    each rest × the third party's share (SPC PI arts. 6-9, 12, 15)."""
     _check(claim)
     coefficients = coefficients or Coefficients.bundled()
     share, years = claim.liability_share, compensation_years(claim.age)
-    items, notes = [], []
+    losses: dict[str, tuple[Decimal, str, str]] = {}
+    notes: list[str] = []
 
     def add(code: str, damage: Decimal, article: str, formula: str) -> None:
         if damage:
-            items.append(CivilItem(code, fen(damage), fen(damage * share), article,
-                                   f"{formula} × {_pct(share)}"))
+            losses[code] = (fen(damage), article, formula)
 
     add("medical_costs", claim.medical_costs, f"{SPC_PI} art. 6",
         f"medical costs {money(claim.medical_costs)}")
@@ -135,15 +159,22 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
                              "可能不同 / the civil grade was taken from the work-injury grade; the civil "
                              "appraisal may differ")
     add("mental_distress", claim.mental_distress, "民法典 art. 1183", "mental distress (given)")
+    limits = (compulsory or CompulsoryTable.bundled()).on(accident_date) if claim.insured else None
+    parts = (insurer_parts({c: d for c, (d, _, _) in losses.items()}, limits, claim.liable)
+             if limits is not None else {})
+    items = []
+    for code, (damage, article, formula) in losses.items():
+        paid = parts.get(code, Decimal("0.00"))
+        rest_words = f"(− 交强险 {money(paid)}) " if limits is not None else ""
+        items.append(CivilItem(code, damage, fen((damage - paid) * share), article,
+                               f"{formula} {rest_words}× {_pct(share)}", paid,
+                               paid + fen((damage - paid) * share)))
     if death:
         notes.append("丧葬费（第十四条）和被扶养人生活费（第十六、十七条）未计算 / funeral costs (art. 14) "
                      "and dependants' living costs (arts. 16-17) are not estimated here")
     if not coefficients.verified and not death:
         notes.append(f"伤残赔偿指数未核实 / disability coefficient unverified: {coefficients.source}")
-    notes.append("交通事故先由交强险在限额内赔付，再按责任比例分担（道路交通安全法第七十六条），"
-                 "此处未分开计算 / "
-                 "in a traffic accident compulsory insurance pays first within its limits, then the "
-                 "liability split applies (Road Traffic Safety Law art. 76); not modelled here")
+    notes.append(compulsory_note(claim.motor_vehicle, claim.liable, share, limits))
     fund_medical = fen(max(claim.medical_costs - claim.third_party_paid_medical, Decimal(0)))
     if claim.medical_costs:
         notes.append(f"医疗费不重复赔付：第三人已付 {money(claim.third_party_paid_medical)}，"
@@ -151,11 +182,15 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
                      f"{money(fund_medical)}（{SPC_ADMIN_8}：{ADMIN_8_TEXT}）；其他工伤待遇可以同时主张 / "
                      "medical costs the third party paid are not paid again by the fund; every other "
                      "benefit can be claimed from both")
+    insurer = sum((i.insurer for i in items), Decimal("0.00"))
+    share_sum = sum((i.claim for i in items), Decimal("0.00"))
     return ThirdPartyEstimate(
         liability_share=share, items=tuple(items), damages=sum((i.damage for i in items), Decimal("0.00")),
-        claim=sum((i.claim for i in items), Decimal("0.00")), fund_medical=fund_medical,
+        claim=share_sum, fund_medical=fund_medical,
         coefficient_verified=coefficients.verified, coefficient_source=coefficients.source,
-        notes=tuple(notes))
+        notes=tuple(notes), insurer=insurer, total=insurer + share_sum,
+        compulsory_source=f"{limits.document}; {limits.source}" if limits is not None else "",
+        compulsory_verified=limits.verified if limits is not None else None)
 
 
 def worker_mainly_liable(claim: ThirdPartyClaim) -> bool:
@@ -175,6 +210,14 @@ def _check(claim: ThirdPartyClaim) -> None:
         value: Decimal = getattr(claim, name)
         if not value.is_finite() or value < 0:
             raise RuleViolation(f"third_party.{name}", "money.negative", f"{name} {value}: an amount >= 0")
+    if claim.compulsory_insurance and not claim.motor_vehicle:
+        raise RuleViolation("third_party.compulsory_insurance", "third_party.not_a_motor_vehicle",
+                            "compulsory_insurance true but motor_vehicle false: 交强险 insures motor "
+                            f"vehicles only ({RTSL_76})")
+    if claim.other_party_liable is not None and claim.other_party_liable != (claim.liability_share > 0):
+        raise RuleViolation("third_party.other_party_liable", "third_party.liable_conflict",
+                            f"other_party_liable {str(claim.other_party_liable).lower()} but "
+                            f"liability_share {claim.liability_share}: liable means a share above 0")
     if claim.third_party_paid_medical > claim.medical_costs:
         raise RuleViolation("third_party.third_party_paid_medical", "third_party.paid_more",
                             "third_party_paid_medical is more than medical_costs")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from domain.compensation.compulsory import CompulsoryTable
 from domain.compensation.data import CompensationTables, SubsidyTable, WageFigure
 from domain.compensation.third_party import Coefficients
 from domain.onboarding.policy import BaseLimits, PolicyTable
@@ -158,6 +159,17 @@ def render_coefficients(coefficients: Coefficients) -> str:
         f"  on file: grades {grades[0]}-{grades[-1]} "
         f"({', '.join(f'{g}: {coefficients.percent[g]} %' for g in grades)})",
         f"  {state}: {coefficients.document}; source: {coefficients.source}"])
+
+
+def render_compulsory(table: CompulsoryTable) -> str:
+    """The 交强险 limits the civil claim spends first (道路交通安全法 art. 76 ¶1), per period."""
+    lines = ["Compulsory motor insurance limits (交强险, civil claim; liable / not liable, yuan):"]
+    for p in table.periods:
+        heads = ", ".join(f"{h} {p.liable[h]:,} / {p.not_liable[h]:,}"
+                          for h in ("death_disability", "medical", "property"))
+        lines.append(f"  {p.start} – {p.end or 'open'}: {heads}")
+        lines.append(f"    {'verified' if p.verified else 'UNVERIFIED'}: {p.document}; source: {p.source}")
+    return "\n".join(lines)
 
 
 def _mark(cell: Cell) -> str:

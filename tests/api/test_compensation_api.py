@@ -54,11 +54,30 @@ async def test_seed_001_three_answers_and_the_civil_claim(api: httpx.AsyncClient
     assert [r["topic"] for r in nego["reasons"]] == [
         "statutory", "employer", "low", "risk", "high", "third_party", "offer"]
     assert all(r["zh"] and r["en"] and r["basis"] for r in nego["reasons"])
-    assert nego["third_party"]["claim"] == "150750.00" and nego["third_party"]["fund_medical"] == "15000.00"
+    civil = nego["third_party"]
+    # 交强险 first (有责: medical 18,000 + death and disability 180,000), then 50 % of the rest
+    assert (civil["insurer"], civil["claim"], civil["total"]) == ("198000.00", "51750.00", "249750.00")
+    assert civil["fund_medical"] == "15000.00" and civil["compulsory_verified"] is False
+    assert "交强险先赔 198000.00" in nego["reasons"][5]["zh"]
+    assert "不含职工向交强险和第三人主张的民事赔偿 249750.00" in nego["reasons"][4]["zh"]
     assert nego["offer"] == "100000.00" and nego["unverified"]
     over = {**THIRD_PARTY, "liability_share": "1.5"}
     bad = await api.post(URL, json={**SEED_001, "third_party": over}, headers=auth("k-hr"))
     assert bad.status_code == 422 and "liability_share" in bad.json()["error"]["field"]
+
+
+async def test_seed_001_without_compulsory_insurance_and_contradictions(api: httpx.AsyncClient) -> None:
+    bicycle = {**THIRD_PARTY, "motor_vehicle": False}
+    answer = await api.post(URL, json={**SEED_001, "third_party": bicycle}, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    civil = answer.json()["suggested_negotiation_range"]["third_party"]
+    assert (civil["insurer"], civil["claim"], civil["total"]) == ("0.00", "150750.00", "150750.00")
+    insured_bicycle = {**bicycle, "compulsory_insurance": True}
+    bad = await api.post(URL, json={**SEED_001, "third_party": insured_bicycle}, headers=auth("k-hr"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "third_party.compulsory_insurance"
+    not_liable = {**THIRD_PARTY, "other_party_liable": False}
+    bad = await api.post(URL, json={**SEED_001, "third_party": not_liable}, headers=auth("k-hr"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "third_party.other_party_liable"
 
 
 async def test_bad_input_is_a_422_naming_the_field(api: httpx.AsyncClient) -> None:

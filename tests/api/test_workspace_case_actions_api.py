@@ -165,14 +165,26 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
              "medical_costs": "30000", "third_party_paid_medical": "15000", "offer": "100000"}
     with_claim = await api.get(page, params=civil)
     assert with_claim.status_code == 200, with_claim.text
-    # 60,000 × 20 years × 40 % (grade 7, unverified) = 480,000 + 30,000 medical, × 50 %
-    assert 'id="civil-claim-total">255000.00<' in with_claim.text and "残疾赔偿金" in with_claim.text
+    # 60,000 × 20 years × 40 % (grade 7, unverified) = 480,000 and 30,000 medical; 交强险 first
+    # 18,000 + 180,000, then (12,000 + 300,000) × 50 %
+    assert 'id="civil-insurer-total">198000.00<' in with_claim.text
+    assert 'id="civil-claim-total">156000.00<' in with_claim.text and "残疾赔偿金" in with_claim.text
+    assert 'id="civil-total">354000.00<' in with_claim.text and "交强险先赔" in with_claim.text
+    bicycle = await api.get(page, params={**civil, "other_party": "non_motor"})
+    assert bicycle.status_code == 200, bicycle.text
+    assert 'id="civil-total">255000.00<' in bicycle.text and "对方不是机动车" in bicycle.text
+    odd = await api.get(page, params={**civil, "other_party": "tram"})
+    assert odd.status_code == 422 and 'id="other_party-error"' in odd.text
     assert 'id="negotiation-unverified"' in with_claim.text and "单位报价 100000.00" in with_claim.text
     api_civil = {**given, "third_party_share": "0.5", "victim_age": "35", "urban_income": "60000",
                  "medical_costs": "30000", "third_party_paid_medical": "15000", "offer": "100000"}
     by_api = (await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
                             params=api_civil)).json()["suggested_negotiation_range"]
-    assert by_api["third_party"]["claim"] == "255000.00" and by_api["offer"] == "100000.00"
+    assert by_api["third_party"]["claim"] == "156000.00" and by_api["offer"] == "100000.00"
+    assert by_api["third_party"]["total"] == "354000.00"
+    conflict = await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
+                             params={**api_civil, "other_party_liable": "false"})
+    assert conflict.status_code == 422 and conflict.json()["error"]["field"] == "other_party_liable"
     over = await api.get(f"/api/v1/cases/{case_id}/compensation", headers=auth("k-hr"),
                          params={**api_civil, "third_party_share": "1.5"})
     assert over.status_code == 422 and over.json()["error"]["field"] == "third_party_share"

@@ -74,21 +74,87 @@ def test_seed_001_the_offer_is_placed_against_the_range() -> None:
     assert "低于下限 18000.00（差 8000.00）" in below and "被撤销" in below
 
 
-def test_seed_001_civil_claim_against_the_third_party_to_the_fen() -> None:
+def test_seed_001_civil_claim_the_compulsory_insurer_first_then_the_share_to_the_fen() -> None:
     civil = answer().third_party
     assert civil is not None
-    claims = {i.code: (i.damage, i.claim) for i in civil.items}
+    # (loss, 交强险 part, third party's 50 % of the rest, sum); the other car was liable (有责):
+    # medical limit 18,000; death-and-disability limit 180,000 spent on the items in order
+    claims = {i.code: (i.damage, i.insurer, i.claim, i.total) for i in civil.items}
     assert claims == {
-        "medical_costs": (D("30000.00"), D("15000.00")),              # art. 6
-        "lost_income": (D("18000.00"), D("9000.00")),                 # art. 7
-        "nursing": (D("3000.00"), D("1500.00")),                      # art. 8
-        "transport": (D("500.00"), D("250.00")),                      # art. 9
-        "disability_compensation": (D("240000.00"), D("120000.00")),  # art. 12: 60,000 × 20 × 20 %
-        "mental_distress": (D("10000.00"), D("5000.00")),             # 民法典 art. 1183
+        "medical_costs": (D("30000.00"), D("18000.00"), D("6000.00"), D("24000.00")),        # art. 6
+        "lost_income": (D("18000.00"), D("18000.00"), D("0.00"), D("18000.00")),            # art. 7
+        "nursing": (D("3000.00"), D("3000.00"), D("0.00"), D("3000.00")),                    # art. 8
+        "transport": (D("500.00"), D("500.00"), D("0.00"), D("500.00")),                     # art. 9
+        # art. 12: 60,000 × 20 × 20 % = 240,000; 180,000 − 21,500 = 158,500 of the limit left
+        "disability_compensation": (D("240000.00"), D("158500.00"), D("40750.00"), D("199250.00")),
+        "mental_distress": (D("10000.00"), D("0.00"), D("5000.00"), D("5000.00")),           # 1183
     }
-    assert (civil.damages, civil.claim) == (D("301500.00"), D("150750.00"))
+    # insurer 18,000 + 180,000; third party (12,000 + 91,500) × 50 % = 51,750
+    assert (civil.damages, civil.insurer, civil.claim, civil.total) == (
+        D("301500.00"), D("198000.00"), D("51750.00"), D("249750.00"))
     item = next(i for i in civil.items if i.code == "disability_compensation")
     assert item.article.endswith("art. 12") and "coefficient unverified" in item.formula
+    assert "(− 交强险 158500.00) × 50 %" in item.formula
+    assert any("有责" in n and "道路交通安全法 art. 76 ¶1" in n for n in civil.notes)
+
+
+def test_seed_001_the_range_says_both_parts_and_leaves_the_civil_claim_out() -> None:
+    rng = answer()
+    third = reason(rng, "third_party")[0]
+    assert "民事赔偿 249750.00 = 交强险先赔 198000.00 + 第三人按责任 50 % 承担余额 51750.00" in third
+    assert "道路交通安全法 art. 76 ¶1" in third
+    assert "不含职工向交强险和第三人主张的民事赔偿 249750.00" in reason(rng, "high")[0]
+    assert rng.high == D("66000.00")   # the civil claim is the worker's, never the employer's
+    assert any("交强险责任限额" in u and "dnjxw.cn" in u for u in rng.unverified)
+
+
+def test_the_other_car_not_liable_pays_within_the_no_fault_limits() -> None:
+    civil = answer(replace(SEED_001, third_party=replace(CLAIM, liability_share=D(0)))).third_party
+    assert civil is not None
+    # 无责: medical 1,800 and death-and-disability 18,000; nothing more from the third party
+    assert (civil.insurer, civil.claim, civil.total) == (D("19800.00"), D("0.00"), D("19800.00"))
+    parts = {i.code: i.insurer for i in civil.items}
+    assert parts["medical_costs"] == D("1800.00") and parts["lost_income"] == D("18000.00")
+    assert parts["nursing"] == D("0.00") and any("无责" in n for n in civil.notes)
+
+
+def test_a_non_motor_party_has_no_compulsory_insurance() -> None:
+    civil = answer(replace(SEED_001, third_party=replace(CLAIM, motor_vehicle=False))).third_party
+    assert civil is not None and civil.compulsory_verified is None
+    assert (civil.insurer, civil.claim, civil.total) == (D("0.00"), D("150750.00"), D("150750.00"))
+    assert any("不是机动车" in n for n in civil.notes)
+    uninsured = answer(replace(SEED_001, third_party=replace(CLAIM, compulsory_insurance=False)))
+    assert uninsured.third_party is not None and uninsured.third_party.total == D("150750.00")
+    assert any("未投保交强险" in n for n in uninsured.third_party.notes)
+
+
+def test_losses_below_the_limits_are_paid_whole_by_the_insurer() -> None:
+    small = replace(CLAIM, medical_costs=D("1234.56"), third_party_paid_medical=D(0), lost_income=D(0),
+                    nursing=D(0), transport=D(0), mental_distress=D("999.99"), civil_grade=10)
+    civil = civil_claim(small, 9, False, accident_date=date(2026, 3, 10))
+    # grade 10: 60,000 × 20 × 10 % = 120,000, inside the 180,000 limit with the 999.99
+    assert (civil.insurer, civil.claim, civil.total) == (D("122234.55"), D("0.00"), D("122234.55"))
+
+
+def test_the_limits_before_the_2020_reform_and_before_any_on_file() -> None:
+    old = civil_claim(CLAIM, 9, False, accident_date=date(2020, 9, 18))
+    # 2008 limits: medical 10,000, death and disability 110,000; rest (20,000 + 161,500) × 50 %
+    assert (old.insurer, old.claim, old.total) == (D("120000.00"), D("90750.00"), D("210750.00"))
+    new = civil_claim(CLAIM, 9, False, accident_date=date(2020, 9, 19))
+    assert new.insurer == D("198000.00")
+    with pytest.raises(RuleViolation) as err:
+        civil_claim(CLAIM, 9, False, accident_date=date(2008, 1, 31))
+    assert err.value.field == "injury_date" and "compulsory_insurance: false" in err.value.message
+
+
+def test_contradictory_compulsory_inputs_are_refused() -> None:
+    with pytest.raises(RuleViolation) as err:
+        civil_claim(replace(CLAIM, motor_vehicle=False, compulsory_insurance=True), 9, False,
+                    accident_date=date(2026, 3, 10))
+    assert err.value.field == "third_party.compulsory_insurance"
+    with pytest.raises(RuleViolation) as err:
+        civil_claim(replace(CLAIM, other_party_liable=False), 9, False, accident_date=date(2026, 3, 10))
+    assert err.value.field == "third_party.other_party_liable" and "0.5" in err.value.message
 
 
 def test_medical_costs_the_third_party_paid_are_not_paid_twice() -> None:
@@ -135,9 +201,10 @@ def test_compensation_years_by_age(age: int, years: int) -> None:
 
 def test_death_compensation_uses_the_same_years() -> None:
     civil = civil_claim(replace(CLAIM, age=65, medical_costs=D(0), third_party_paid_medical=D(0)),
-                        None, death=True)
+                        None, death=True, accident_date=date(2026, 3, 10))
     death = next(i for i in civil.items if i.code == "death_compensation")
-    assert (death.damage, death.claim) == (D("900000.00"), D("450000.00"))   # 60,000 × 15 years
+    # 60,000 × 15 years; the 180,000 limit goes to lost income, nursing, transport first (21,500)
+    assert (death.damage, death.insurer, death.claim) == (D("900000.00"), D("158500.00"), D("370750.00"))
     assert any("丧葬费" in n and "未计算" in n for n in civil.notes)
     assert not any("伤残赔偿指数" in n for n in civil.notes)
 

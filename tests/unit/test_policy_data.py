@@ -151,3 +151,14 @@ def test_the_report_says_the_civil_coefficients_are_unverified() -> None:
     text = render_coefficients(Coefficients.bundled())
     assert "grades 1-10" in text and "9: 20 %" in text
     assert "UNVERIFIED" in text and "kuaisoft.com" in text
+
+
+def test_the_report_lists_the_compulsory_insurance_limits_unverified() -> None:
+    from domain.compensation.compulsory import CompulsoryTable
+    from domain.policy.coverage import render_compulsory
+
+    text = render_compulsory(CompulsoryTable.bundled())
+    assert "2020-09-19 – open: death_disability 180,000 / 18,000, medical 18,000 / 1,800, " \
+           "property 2,000 / 100" in text
+    assert "2008-02-01 – 2020-09-18: death_disability 110,000 / 11,000" in text
+    assert text.count("UNVERIFIED") == 2 and "银保监发〔2020〕41号" in text
