@@ -118,6 +118,7 @@ EVENT_KINDS = {
     "open_ended_contract_deemed": "用工满一年未订立书面劳动合同，视为已订立无固定期限劳动合同",
     "written_contract_signed": "登记已签订的书面劳动合同",
     "written_contract_watch_closed": "劳动关系结束，停止跟踪书面劳动合同",
+    "employment_left": "员工离职（登记离职日期），书面劳动合同的二倍工资计至离职之日",
     "monthly_wage_recorded": "登记月工资（二倍工资计算基数）",
 }
 
