@@ -797,11 +797,11 @@ SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
 FOLDER["case_alarms_recorded_first"] = "injury_case"
 
 
-async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
-    """Patch 2026-12-case-baseline-1: one marker at the start stands for every patch before it;
-    the case is recognised, its return notice goes unanswered and is escalated through the
-    directory, the employee returns and the case closes."""
-    handle = await _recognised(env, queue, "C14")
+async def _return_escalated_then_closed(env: WorkflowEnvironment, queue: str,
+                                        employee_id: str) -> str:
+    """Recognised, a month's suspension, the return notice unanswered and escalated through the
+    directory, the employee back, the case closed."""
+    handle = await _recognised(env, queue, employee_id)
     view = await _act(handle, "start_suspension", months=1)
     sent = _due(view, "suspension_end") - timedelta(days=7)
     await _until(env, sent + timedelta(days=3, hours=1))
@@ -811,6 +811,13 @@ async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
     await _act(handle, "close", reason="back at work, no claim")
     await handle.result()
     return handle.id
+
+
+async def case_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-case-baseline-1: one marker at the start stands for every patch before it;
+    the case is recognised, its return notice goes unanswered and is escalated through the
+    directory, the employee returns and the case closes."""
+    return await _return_escalated_then_closed(env, queue, "C14")
 
 
 SCENARIOS["onboarding_back_paid_contract_watched"] = onboarding_back_paid_contract_watched
@@ -912,16 +919,7 @@ async def case_born_with_baseline_2(env: WorkflowEnvironment, queue: str) -> str
     (the clocks' patch included); the next alarm's timer stands through the start's writes and
     HR's actions that move no alarm; filed, applied, recognised, the return notice escalated, the
     employee back, the case closed."""
-    handle = await _recognised(env, queue, "C15")
-    view = await _act(handle, "start_suspension", months=1)
-    sent = _due(view, "suspension_end") - timedelta(days=7)
-    await _until(env, sent + timedelta(days=3, hours=1))
-    await _until(env, _due(view, "suspension_end") - timedelta(hours=12))
-    await _act(handle, "record_return")
-    await env.sleep(timedelta(seconds=5))
-    await _act(handle, "close", reason="back at work, no claim")
-    await handle.result()
-    return handle.id
+    return await _return_escalated_then_closed(env, queue, "C15")
 
 
 SCENARIOS["case_born_with_baseline_2"] = case_born_with_baseline_2
