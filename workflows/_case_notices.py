@@ -177,7 +177,8 @@ class CaseNotices:
             channels=channels, response_window=self._in.timing.notice_response,
             requires_answer=True, time_scale=self._in.timing.time_scale,
             quiet_hours=self._in.timing.quiet_hours, pair_link=True,
-            fallback_delay=self._in.timing.notice_fallback or NOTICE_FALLBACK_DEFAULT))
+            fallback_delay=self._in.timing.notice_fallback or NOTICE_FALLBACK_DEFAULT,
+            local_writes=True))
         ref = NoticeRef(notice_id=handle.id, purpose=purpose, sent_at=self._clock.now())
         self._state.notices += (ref,)
         return handle, ref

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -64,9 +65,8 @@ class NoticeWorkflow:
     @workflow.run
     async def run(self, inp: NoticeInput) -> NoticeOutcome:
         opened_at = self._clock.now()
-        await workflow.execute_activity_method(
-            NoticeActivities.open_notice, NoticeOpen(workflow.info().workflow_id, inp, opened_at),
-            **DB_ACTIVITY)
+        await self._write(NoticeActivities.open_notice,
+                          NoticeOpen(workflow.info().workflow_id, inp, opened_at))
         closes_at = opened_at + inp.response_window
         reminder = asyncio.create_task(self._remind_before(closes_at))
         await self._send_with_fallback(closes_at)
@@ -202,12 +202,11 @@ class NoticeWorkflow:
 
     async def _evidence(self, kind: str, key: str, **payload: Any) -> None:
         notice_id = workflow.info().workflow_id
-        await workflow.execute_activity_method(
+        await self._write(
             NoticeActivities.append_evidence,
             EvidenceEvent(subject_id=self._in.subject_id, idempotency_key=f"{notice_id}:{key}",
                           at=self._clock.now(), actor="system", kind=kind,
-                          payload={"notice_id": notice_id, **payload}),
-            **DB_ACTIVITY)
+                          payload={"notice_id": notice_id, **payload}))
 
     def _step_settled(self, attempts: list[int]) -> bool:
         """Answered, or one attempt of the step reached, or every one of them settled."""
@@ -242,7 +241,14 @@ class NoticeWorkflow:
         if not self._in.requires_answer:
             result = "sent"
         outcome = replace(self._outcome(result), closed_at=self._clock.now())
-        await workflow.execute_activity_method(
-            NoticeActivities.close_notice,
-            NoticeClose(workflow.info().workflow_id, self._in.subject_id, outcome), **DB_ACTIVITY)
+        await self._write(NoticeActivities.close_notice,
+                          NoticeClose(workflow.info().workflow_id, self._in.subject_id, outcome))
         return outcome
+
+    async def _write(self, method: Callable[[Any, Any], Any], request: Any) -> Any:
+        """One of the notice's own database writes, each idempotent by its key (a local retry
+        writes nothing twice): a local activity for notices started with `local_writes`, so the
+        write rides on the workflow task that asked for it."""
+        if self._in.local_writes:
+            return await workflow.execute_local_activity_method(method, request, **DB_ACTIVITY)
+        return await workflow.execute_activity_method(method, request, **DB_ACTIVITY)

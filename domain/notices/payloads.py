@@ -58,6 +58,10 @@ class NoticeInput:
     quiet_hours: bool = False  # no SMS, and no call to action, 22:00-08:00 Beijing time
     urgent: bool = False       # … unless urgent
     pair_link: bool = False    # an SMS goes out together with a message that carries the link
+    # The notice's own writes (its row, each attempt's evidence, its outcome) as local activities:
+    # no activity task and no workflow task of their own (issue 21). Set on notices started since;
+    # every notice before wrote through regular activities and replays so.
+    local_writes: bool = False
 
 
 @dataclass(frozen=True)

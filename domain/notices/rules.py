@@ -37,7 +37,8 @@ def informational_notice(subject_id: str, purpose: str, to: Recipient, data: dic
         recipient = NoticeRecipient(name=to.name, role=to.role, phone=to.phone, email=to.email)
     return NoticeInput(subject_id=subject_id, purpose=purpose, template=template, data=data,
                        recipient=recipient, channels=channels, requires_answer=False,
-                       reminder_before=None, time_scale=time_scale, quiet_hours=quiet_hours)
+                       reminder_before=None, time_scale=time_scale, quiet_hours=quiet_hours,
+                       local_writes=True)
 
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -57,6 +57,7 @@ from domain.notices.payloads import (
     SendRequest,
     SendResult,
 )
+from domain.notices.rules import informational_notice
 from domain.onboarding.payloads import (
     BureauAnswer,
     BureauEnrollment,
@@ -74,7 +75,7 @@ from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused
-from domain.shared.people import Actor, AssignOwner
+from domain.shared.people import Actor, AssignOwner, Recipient
 from store import employees, people
 from store.db import migrate
 from temporal_client import dev_data_converter
@@ -973,6 +974,41 @@ async def onboarding_left_contract_watch_ended(env: WorkflowEnvironment, queue: 
 
 for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract_watch_ended"):
     SCENARIOS[_name] = globals()[_name]
+
+
+async def notice_local_writes_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
+    """Input `local_writes`: the notice's row, its attempts' evidence and its outcome written by
+    local activities. A return-to-work notice nobody answers: two channels, one reminder."""
+    inp = NoticeInput(subject_id="case-H20", purpose="return_to_work", template="return_to_work",
+                      data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
+                      recipient=NoticeRecipient(name="张三", phone="+8613800138000",
+                                                email="zs@example.com"),
+                      channels=("sms", "email"), local_writes=True)
+    handle = await env.client.start_workflow("Notice", inp, id="notice-H20", task_queue=queue,
+                                             result_type=NoticeOutcome)
+    await handle.result()
+    return handle.id
+
+
+async def notice_local_writes_informational(env: WorkflowEnvironment, queue: str) -> str:
+    """Input `local_writes`, as an escalation sends it: an informational notice to HR (no
+    answer asked for), its SMS to a contact typed at registration, then delivered."""
+    inp = informational_notice("case-H21", "case_escalation",
+                               Recipient(role="hr", name="王五", phone="+8613700137000"),
+                               {"title": "工伤认定申请期限已过", "body": "请立即处理"}, 1.0)
+    handle = await env.client.start_workflow("Notice", inp, id="notice-H21", task_queue=queue,
+                                             result_type=NoticeOutcome)
+    await env.sleep(timedelta(minutes=5))
+    await handle.signal("receipt", Receipt(DeliveryStatus.delivered,
+                                           await env.get_current_time(), 1, "twilio"))
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["notice_local_writes_unacknowledged"] = notice_local_writes_unacknowledged
+SCENARIOS["notice_local_writes_informational"] = notice_local_writes_informational
+FOLDER["notice_local_writes_unacknowledged"] = "notice"
+FOLDER["notice_local_writes_informational"] = "notice"
 
 
 async def record(names: list[str]) -> None:

@@ -55,17 +55,19 @@ class NoticeHarness:
     channels: FakeChannels
     queue: str
     db_url: str
+    local_writes: bool
 
     async def start(self, channels=("sms", "email"), **overrides) -> WorkflowHandle:
         inp = NoticeInput(subject_id="case-1", purpose="return_to_work", template="return_to_work",
                           data={"return_date": "2026-12-01"}, recipient=EMPLOYEE,
-                          channels=tuple(channels), **overrides)
+                          channels=tuple(channels), local_writes=self.local_writes, **overrides)
         return await self.env.client.start_workflow(
             NoticeWorkflow.run, inp, id=f"notice-{uuid.uuid4()}", task_queue=self.queue)
 
 
-@pytest.fixture
-async def nh(time_skipping_env: WorkflowEnvironment, sqlite_url: str) -> AsyncIterator[NoticeHarness]:
+@pytest.fixture(params=[False, True], ids=["activity-writes", "local-writes"])
+async def nh(request: pytest.FixtureRequest, time_skipping_env: WorkflowEnvironment,
+             sqlite_url: str) -> AsyncIterator[NoticeHarness]:
     channels, queue = FakeChannels(), f"notice-{uuid.uuid4().hex[:6]}"
     notices = NoticeActivities(sqlite_url)
     with ThreadPoolExecutor(4) as executor:
@@ -73,7 +75,7 @@ async def nh(time_skipping_env: WorkflowEnvironment, sqlite_url: str) -> AsyncIt
                           activities=[channels.send_notice, notices.open_notice,
                                       notices.close_notice, notices.append_evidence],
                           activity_executor=executor):
-            yield NoticeHarness(time_skipping_env, channels, queue, sqlite_url)
+            yield NoticeHarness(time_skipping_env, channels, queue, sqlite_url, request.param)
 
 
 async def outcome(handle: WorkflowHandle) -> NoticeOutcome:
@@ -130,3 +132,28 @@ async def test_duplicate_and_late_receipts_never_move_a_status_backwards(nh):
                    DeliveryStatus.failed):
         await handle.signal("receipt", Receipt(status, now, 1, "twilio"))
     assert (await outcome(handle)).attempts[0].status == DeliveryStatus.delivered
+
+
+async def scheduled_activities(handle: WorkflowHandle) -> list[str]:
+    history = await handle.fetch_history()
+    return [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
+            if e.HasField("activity_task_scheduled_event_attributes")]
+
+
+async def test_a_notice_with_local_writes_asks_the_server_only_for_its_sends(nh):
+    """Its row, each attempt's evidence and its outcome are written once each, on the workflow
+    tasks that asked for them: the only activity tasks are the sends (issue 21)."""
+    handle = await nh.start(reminder_before=timedelta(hours=12))
+    result: NoticeOutcome = await handle.result()
+    sends = len(result.attempts)
+    assert sends == len(nh.channels.sent) == 3  # the SMS, the email after the fallback, a reminder
+    with session_for(nh.db_url) as session:
+        kinds = session.exec(select(EvidenceEntry.kind)).all()
+        row = session.get(NoticeRow, handle.id)
+    assert row is not None and row.status == "unacknowledged"
+    assert sorted(kinds) == ["notice_attempt"] * sends + ["notice_closed", "notice_opened"]
+    scheduled = await scheduled_activities(handle)
+    if nh.local_writes:
+        assert scheduled == ["send_notice"] * sends
+    else:
+        assert scheduled.count("append_evidence") == sends and "open_notice" in scheduled
