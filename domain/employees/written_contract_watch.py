@@ -187,10 +187,17 @@ def escalation(inp: WrittenContractInput) -> tuple[str, str]:
 
 
 def open_ended(inp: WrittenContractInput, exposure: wc.DoubleWageExposure) -> tuple[str, str]:
+    """The one-year notice: both readings of the double wage owed when they differ (the total
+    to 满一年的前一日, art. 7 read literally; the 11 months arbitration commonly awards)."""
     dates = wc.contract_dates(inp.start)
+    awarded = exposure.commonly_awarded
+    zh_awarded = f"；仲裁常见按 11 个月整计为 {awarded} 元" if awarded != exposure.total else ""
+    en_awarded = f"; commonly awarded as 11 whole months: {awarded} yuan" \
+        if awarded != exposure.total else ""
     return (f"【视为无固定期限劳动合同】{inp.employee_name} 用工满一年仍无书面劳动合同",
             f"{inp.employee_name}（工号 {inp.employee_id}）自 {inp.start} 起用工满一年未订立书面"
             f"劳动合同，自 {dates.year_complete} 起视为已订立无固定期限劳动合同，应立即补订"
             f"（{wc.OPEN_ENDED_ARTICLE}）。二倍工资差额估算 {exposure.total} 元"
-            f"（{exposure.months_accrued} 个月）。\nOpen-ended contract deemed from "
-            f"{dates.year_complete}; double-wage exposure {exposure.total} yuan.")
+            f"（{exposure.months_accrued} 个月，按《劳动合同法实施条例》第七条计至满一年的前一日"
+            f"{zh_awarded}）。\nOpen-ended contract deemed from {dates.year_complete}; double-wage "
+            f"exposure {exposure.total} yuan{en_awarded}.")
