@@ -190,10 +190,10 @@ def open_ended(inp: WrittenContractInput, exposure: wc.DoubleWageExposure) -> tu
     """The one-year notice: both readings of the double wage owed when they differ (the total
     to 满一年的前一日, art. 7 read literally; the 11 months arbitration commonly awards)."""
     dates = wc.contract_dates(inp.start)
-    awarded = exposure.commonly_awarded
-    zh_awarded = f"；仲裁常见按 11 个月整计为 {awarded} 元" if awarded != exposure.total else ""
-    en_awarded = f"; commonly awarded as 11 whole months: {awarded} yuan" \
-        if awarded != exposure.total else ""
+    awarded, zh_awarded, en_awarded = exposure.commonly_awarded, "", ""
+    if awarded != exposure.total:
+        zh_awarded = f"；仲裁常见按 11 个月整计为 {awarded} 元"
+        en_awarded = f"; commonly awarded as 11 whole months: {awarded} yuan"
     return (f"【视为无固定期限劳动合同】{inp.employee_name} 用工满一年仍无书面劳动合同",
             f"{inp.employee_name}（工号 {inp.employee_id}）自 {inp.start} 起用工满一年未订立书面"
             f"劳动合同，自 {dates.year_complete} 起视为已订立无固定期限劳动合同，应立即补订"

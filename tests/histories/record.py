@@ -150,17 +150,23 @@ async def escalated_via_notices(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
-async def notice_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
+async def _unanswered_return_notice(env: WorkflowEnvironment, queue: str, key: str,
+                                    local_writes: bool = False) -> str:
     """A return-to-work notice nobody answers: two channels, one reminder, unacknowledged."""
-    inp = NoticeInput(subject_id="case-H6", purpose="return_to_work", template="return_to_work",
+    inp = NoticeInput(subject_id=f"case-{key}", purpose="return_to_work", template="return_to_work",
                       data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
                       recipient=NoticeRecipient(name="张三", phone="+8613800138000",
                                                 email="zs@example.com"),
-                      channels=("sms", "email"))
-    handle = await env.client.start_workflow("Notice", inp, id="notice-H6", task_queue=queue,
+                      channels=("sms", "email"), local_writes=local_writes)
+    handle = await env.client.start_workflow("Notice", inp, id=f"notice-{key}", task_queue=queue,
                                              result_type=NoticeOutcome)
     await handle.result()
     return handle.id
+
+
+async def notice_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
+    """A return-to-work notice nobody answers: two channels, one reminder, unacknowledged."""
+    return await _unanswered_return_notice(env, queue, "H6")
 
 
 _PULLS: dict[str, int] = {}
@@ -979,15 +985,7 @@ for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract
 async def notice_local_writes_unacknowledged(env: WorkflowEnvironment, queue: str) -> str:
     """Input `local_writes`: the notice's row, its attempts' evidence and its outcome written by
     local activities. A return-to-work notice nobody answers: two channels, one reminder."""
-    inp = NoticeInput(subject_id="case-H20", purpose="return_to_work", template="return_to_work",
-                      data={"return_date": "2026-12-01", "reason": "停工留薪期届满"},
-                      recipient=NoticeRecipient(name="张三", phone="+8613800138000",
-                                                email="zs@example.com"),
-                      channels=("sms", "email"), local_writes=True)
-    handle = await env.client.start_workflow("Notice", inp, id="notice-H20", task_queue=queue,
-                                             result_type=NoticeOutcome)
-    await handle.result()
-    return handle.id
+    return await _unanswered_return_notice(env, queue, "H20", local_writes=True)
 
 
 async def notice_local_writes_informational(env: WorkflowEnvironment, queue: str) -> str:

@@ -91,7 +91,6 @@ def test_regulations_art_7_literal_total_beside_what_arbitration_commonly_awards
     assert " / What arbitration commonly awards: at most 11 months" in wc.COMMONLY_AWARDED_NOTE
 
 
-
 def test_art_14_the_one_year_notice_quotes_both_readings() -> None:
     inp = watch.watch_input(onboarding_input(START, base="10000"), "onboarding-X")
     year = wc.double_wage_exposure(START, D("10000"), date(2027, 3, 1))
@@ -101,6 +100,7 @@ def test_art_14_the_one_year_notice_quotes_both_readings() -> None:
     assert "commonly awarded as 11 whole months: 110000.00 yuan" in body
     same = wc.double_wage_exposure(START, D("10000"), date(2027, 1, 2))  # both readings agree
     assert "仲裁常见" not in watch.open_ended(inp, same)[1]
+
 
 def test_regulations_art_7_both_readings_agree_before_the_years_last_day() -> None:
     partial = wc.double_wage_exposure(START, D("8000"), date(2026, 4, 20),
