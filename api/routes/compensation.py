@@ -32,7 +32,7 @@ from domain.compensation.payloads import (
     Estimate,
     EstimateRequest,
 )
-from domain.compensation.third_party import ThirdPartyClaim
+from domain.compensation.third_party import MAX_CIVIL_DEPENDANTS, CivilDependant, ThirdPartyClaim
 from domain.injury.late_costs import late_rule
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
@@ -51,7 +51,22 @@ _ESTIMATE = TypeAdapter(Estimate)
 
 
 _QUERY_NAMES = {"liability_share": "third_party_share", "age": "victim_age", "nursing": "nursing_costs",
-                "transport": "transport_costs", "motor_vehicle": "other_party_motor_vehicle"}
+                "transport": "transport_costs", "motor_vehicle": "other_party_motor_vehicle",
+                "average_monthly_wage": "civil_average_monthly_wage", "dependants": "civil_dependant"}
+
+
+def civil_dependants(given: Sequence[str]) -> tuple[CivilDependant, ...]:
+    """`AGE` or `AGE/SUPPORTERS` per dependant (最高法人身损害赔偿解释 art. 17); the domain checks
+    the ranges."""
+    out = []
+    for position, text in enumerate(given, start=1):
+        age, _, supporters = text.strip().partition("/")
+        if not age.strip().isdigit() or (supporters and not supporters.strip().isdigit()):
+            raise ApiError(422, "civil_dependant.invalid",
+                           f"civil_dependant {position} {text!r}: an age in whole years, or age/"
+                           "supporters (8/2: an 8-year-old whom two people support)", "civil_dependant")
+        out.append(CivilDependant(int(age), int(supporters) if supporters else 1))
+    return tuple(out)
 
 
 class _Body(Body):
@@ -67,6 +82,15 @@ class DependantIn(_Body):
 
 
 Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+
+
+class CivilDependantIn(_Body):
+    """被扶养人 (最高法人身损害赔偿解释 art. 17 ¶2): a minor, or an adult close relative who cannot
+    work and has no other income."""
+
+    age: StrictInt = Field(ge=0, le=130)
+    supporters: StrictInt = Field(default=1, ge=1, le=20, description="everyone who owes them "
+                                  "support, the victim included (art. 17 ¶3)")
 
 
 class ThirdPartyIn(_Body):
@@ -89,9 +113,18 @@ class ThirdPartyIn(_Body):
         "none for a non-motor party")
     other_party_liable: StrictBool | None = Field(
         default=None, description="交强险 有责/无责; default: liable when liability_share > 0")
+    average_monthly_wage: Wage | None = Field(
+        default=None, description="a death's funeral costs: the previous year's average monthly "
+        "wage where the court sits (art. 14: × 6)")
+    urban_consumption: Wage | None = Field(
+        default=None, description="the previous year's urban consumption per head, a year: the "
+        "dependants' living costs (art. 17)")
+    dependants: list[CivilDependantIn] = Field(default_factory=list, max_length=MAX_CIVIL_DEPENDANTS)
 
     def to_domain(self) -> ThirdPartyClaim:
-        return ThirdPartyClaim(**self.model_dump())
+        fields = self.model_dump(exclude={"dependants"})
+        return ThirdPartyClaim(**fields, dependants=tuple(
+            CivilDependant(d.age, d.supporters) for d in self.dependants))
 
 
 class EstimateIn(_Body):
@@ -191,6 +224,8 @@ async def case_compensation(
         nursing_costs: Wage = Decimal(0), transport_costs: Wage = Decimal(0),
         mental_distress: Wage = Decimal(0), other_party_motor_vehicle: bool = True,
         compulsory_insurance: bool | None = None, other_party_liable: bool | None = None,
+        civil_average_monthly_wage: Wage | None = None, urban_consumption: Wage | None = None,
+        civil_dependant: Annotated[list[str] | None, Query(max_length=MAX_CIVIL_DEPENDANTS)] = None,
         offer: Wage | None = None,
         service_months: Annotated[int | None, Query(ge=0, le=1200)] = None,
         death: bool = False, died_after_suspension: bool | None = None,
@@ -201,7 +236,10 @@ async def case_compensation(
     with a third party's share, its civil claim (交强险 first, then the share of the rest); with an
     offer, where it falls in the range. A death: `death=true`, `died_after_suspension` (Reg. art.
     39 ¶2/¶3), one `dependant` per relative the deceased supported and in `orphan_or_lone_elder`
-    the positions (1 = the first dependant) of those who are orphans or lone elders (+10 %)."""
+    the positions (1 = the first dependant) of those who are orphans or lone elders (+10 %). The
+    civil claim's funeral costs take `civil_average_monthly_wage` (art. 14) and its dependants'
+    living costs `urban_consumption` and one `civil_dependant` each, `AGE` or `AGE/SUPPORTERS`
+    (art. 17)."""
     if contract_ends is not None:
         check_date_in_window(contract_ends, "contract_ends")
     dependants = _dependants(dependant or [], orphan_or_lone_elder or [])
@@ -231,7 +269,9 @@ async def case_compensation(
             medical_costs=medical_costs, third_party_paid_medical=third_party_paid_medical,
             lost_income=lost_income, nursing=nursing_costs, transport=transport_costs,
             mental_distress=mental_distress, motor_vehicle=other_party_motor_vehicle,
-            compulsory_insurance=compulsory_insurance, other_party_liable=other_party_liable)
+            compulsory_insurance=compulsory_insurance, other_party_liable=other_party_liable,
+            average_monthly_wage=civil_average_monthly_wage, urban_consumption=urban_consumption,
+            dependants=civil_dependants(civil_dependant or []))
     late, costs = await _late_period(view, request.app.state.settings.db_url)
     try:
         result = estimate(EstimateRequest(
@@ -252,6 +292,7 @@ async def case_compensation(
         name = broken.field.removeprefix("third_party.")
         if name == broken.field:
             raise
+        name = "dependants" if name.startswith("dependants") else name
         raise ApiError(422, broken.code, broken.message, _QUERY_NAMES.get(name, name)) from None
     answer = estimate_json(result)
     if grade is not None and appraisal is not None and appraisal.grade not in (None, grade):

@@ -141,12 +141,14 @@ COMPENSATION_FIELDS = ("monthly_wage", "wages_12_months", "grade", "suspension_m
                        "retirement_date", "offer", "service_months",
                        "third_party_percent", "victim_age", "urban_income", "medical_costs",
                        "third_party_paid_medical", "lost_income", "nursing_costs",
-                       "transport_costs", "mental_distress", "other_party",
+                       "transport_costs", "mental_distress", "civil_average_monthly_wage",
+                       "urban_consumption", "civil_dependant", "other_party",
                        *death_inputs.DEATH_FIELDS)
 OTHER_PARTY = {"motor_insured": (True, True), "motor_uninsured": (True, False),
                "non_motor": (False, False)}   # (motor vehicle, 交强险)
 CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
-               "nursing_costs", "transport_costs", "mental_distress")
+               "nursing_costs", "transport_costs", "mental_distress", "civil_average_monthly_wage",
+               "urban_consumption")
 
 
 @router.get("/cases/{id}/compensation", response_class=HTMLResponse, name="web_compensation")
@@ -185,6 +187,8 @@ def _estimate_args(filled: dict[str, str]) -> dict[str, Any]:
             args[name] = _money(name, filled[name])
     if filled["wages_12_months"]:
         args["wages_12_months"] = _wages(filled["wages_12_months"])
+    if filled["civil_dependant"]:  # "8/2, 70": AGE or AGE/SUPPORTERS each, as the API takes them
+        args["civil_dependant"] = [d for d in re.split(r"[\s,，、;；]+", filled["civil_dependant"]) if d]
     if filled["third_party_percent"]:
         percent = filled["third_party_percent"]
         if not percent.isdigit() or int(percent) > 100:

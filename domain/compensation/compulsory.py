@@ -10,8 +10,8 @@ SPC reads it (最高人民法院关于审理道路交通事故损害赔偿案件
 amended 2020: 人身伤亡 = every loss of 民法典 arts. 1179 and 1183, mental distress included, which the
 victim may ask the insurer to pay first: arts. 14 and 16 as numbered in 2012; the amended text
 was not read here) and the insurance clauses: medical costs under the medical
-limit; disability or death compensation, lost income, nursing, transport, dependants' living costs
-and mental distress under the death-and-disability limit.
+limit; disability or death compensation, funeral costs, lost income, nursing, transport,
+dependants' living costs and mental distress under the death-and-disability limit.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ Head = Literal["medical", "death_disability"]
 HEADS: dict[str, Head] = {
     "medical_costs": "medical", "lost_income": "death_disability", "nursing": "death_disability",
     "transport": "death_disability", "disability_compensation": "death_disability",
-    "death_compensation": "death_disability", "mental_distress": "death_disability"}
+    "death_compensation": "death_disability", "mental_distress": "death_disability",
+    "funeral_costs": "death_disability", "dependants_living_costs": "death_disability"}
 HEAD_ZH = {"medical": "医疗费用赔偿限额", "death_disability": "死亡伤残赔偿限额"}
 HEAD_EN = {"medical": "medical limit", "death_disability": "death-and-disability limit"}
 

@@ -3,15 +3,17 @@
 Items and formulas follow 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 (法释〔2003〕20号,
 amended by 法释〔2022〕14号, in force 2022-05-01; "SPC PI interpretation"): medical costs (art. 6),
 lost income (art. 7), nursing (art. 8), transport (art. 9), disability compensation (art. 12) or
-death compensation (art. 15). In a traffic accident with a motor vehicle the compulsory insurer
-pays first within its limits (道路交通安全法 art. 76 ¶1; compulsory.py); the rest, or every loss
-where there is no 交强险, × the third party's liability share. Since 2022 the disability
-and death compensation use the urban per-capita disposable income for everyone (the rural standard
-was removed for torts from 2022-05-01: the 2022 决定, the SPC's explanation at
-http://fzzdjz.com/article/91366.html, the amended arts. 12, 15, 22, 24 at
-http://crsrw.com/falvyuanzhu/124160.html; art. 12's age rule also at
-https://www.kuaisoft.com/haj/at_13658.html). Mental-distress damages are an
-input (民法典 art. 1183; the court fixes them). The coefficient per grade is data
+death compensation (art. 15) with its funeral costs (art. 14), dependants' living costs (arts.
+16-17; the 2022 text of arts. 16-18 read at http://xiayilvshi.com/nd.jsp?id=269, art. 14, not
+amended, at http://xw588.com/falvzhishi/df91bbb1c3782a717c82a64aa0554f5e.html). In a traffic
+accident with a motor vehicle the compulsory insurer pays first within its limits (道路交通安全法
+art. 76 ¶1; compulsory.py); the rest, or every loss where there is no 交强险, × the third
+party's liability share. Since 2022 the disability and death compensation use the urban
+per-capita disposable income for everyone (the rural standard was removed for torts from
+2022-05-01: the 2022 决定, the SPC's explanation at http://fzzdjz.com/article/91366.html, the
+amended arts. 12, 15, 22, 24 at http://crsrw.com/falvyuanzhu/124160.html; art. 12's age rule
+also at https://www.kuaisoft.com/haj/at_13658.html). Mental-distress damages are an input
+(民法典 art. 1183; the court fixes them). The coefficient per grade is data
 (domain/data/third_party.json, not verified). Medical costs the third party paid are not paid again
 by the injury fund; every other work-injury benefit is due in full (最高人民法院关于审理工伤保险行政案件
 若干问题的规定, 法释〔2014〕9号, art. 8 ¶3).
@@ -38,6 +40,7 @@ ADMIN_8_TEXT = ("职工因第三人的原因导致工伤，社会保险经办机
                 "拒绝支付工伤保险待遇的，人民法院不予支持，但第三人已经支付的医疗费用除外。")
 ADMIN_8_SOURCE = "https://mip.64365.com/special/qhkhsfzh (quotes art. 8 in full); https://m.shoulawyer.com/zhishi/338237.htm"
 FULL_YEARS, SENIOR_AGE, FLOOR_AGE, FLOOR_YEARS = 20, 60, 75, 5
+FUNERAL_MONTHS, ADULT_AGE, MAX_CIVIL_DEPENDANTS = 6, 18, 10
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,16 @@ class Coefficients:
 
 
 @dataclass(frozen=True)
+class CivilDependant:
+    """被扶养人 (SPC PI art. 17 ¶2): a minor the victim supported, or an adult close relative who
+    cannot work and has no other income; `supporters` counts everyone who owes them support, the
+    victim included (the liable party pays the victim's part only, ¶3)."""
+
+    age: int
+    supporters: int = 1
+
+
+@dataclass(frozen=True)
 class ThirdPartyClaim:
     """What the civil estimate needs: the third party's share, the victim's age and the losses."""
 
@@ -74,6 +87,9 @@ class ThirdPartyClaim:
     motor_vehicle: bool = True                  # the other party is a 机动车 (RTSL art. 76 ¶1)
     compulsory_insurance: bool | None = None    # 交强险; None: a motor vehicle has it, a non-motor party none
     other_party_liable: bool | None = None      # 交强险 有责/无责; None: liable when liability_share > 0
+    average_monthly_wage: Decimal | None = None  # 受诉法院所在地上一年度职工月平均工资 (funeral, art. 14)
+    urban_consumption: Decimal | None = None     # 上一年度城镇居民人均消费支出, a year (art. 17)
+    dependants: tuple[CivilDependant, ...] = ()
 
     @property
     def insured(self) -> bool:
@@ -123,6 +139,34 @@ def compensation_years(age: int) -> int:
     return FULL_YEARS - max(0, age - SENIOR_AGE)
 
 
+def support_years(age: int) -> int:
+    """Years of a dependant's living costs: to 18 for a minor; 20 for an adult, a year less per
+    year of age over 60, 5 years from 75 (SPC PI art. 17 ¶1)."""
+    return ADULT_AGE - age if age < ADULT_AGE else compensation_years(age)
+
+
+def dependants_living_costs(dependants: tuple[CivilDependant, ...], consumption: Decimal,
+                            percent: int) -> tuple[Decimal, str]:
+    """被扶养人生活费 (SPC PI art. 17): each dependant's year is the urban consumption × the
+    victim's loss of working capacity (100 % for a death, the civil grade's coefficient for a
+    disability) ÷ their supporters; in each year the dependants' sum is capped at the urban
+    consumption (¶4). The total and its formula."""
+    yearly = [consumption * percent / 100 / d.supporters for d in dependants]
+    years = [support_years(d.age) for d in dependants]
+    total = Decimal(0)
+    capped_years = 0
+    for year in range(1, max(years, default=0) + 1):
+        owed = sum((y for y, n in zip(yearly, years, strict=True) if n >= year), Decimal(0))
+        capped_years += owed > consumption
+        total += min(owed, consumption)
+    parts = "; ".join(
+        f"dependant {i} age {d.age}: {money(consumption)} × {percent} % ÷ {d.supporters} × {n} years"
+        for i, (d, n) in enumerate(zip(dependants, years, strict=True), start=1))
+    cap = (f"; the yearly sum capped at {money(consumption)} in {capped_years} of {max(years)} "
+           "years (art. 17 ¶4)" if capped_years else "")
+    return fen(total), parts + cap
+
+
 def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
                 coefficients: Coefficients | None = None, *, accident_date: date,
                 compulsory: CompulsoryTable | None = None) -> ThirdPartyEstimate:
@@ -144,10 +188,19 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
     add("nursing", claim.nursing, f"{SPC_PI} art. 8", f"nursing {money(claim.nursing)}")
     add("transport", claim.transport, f"{SPC_PI} art. 9", f"transport {money(claim.transport)}")
     age_words = f"age {claim.age}: {years} years"
+    pct: int | None = None
     if death:
+        pct = 100
         add("death_compensation", claim.urban_income * years, f"{SPC_PI} art. 15",
             f"urban income {money(claim.urban_income)} × {years} years ({age_words})")
+        if claim.average_monthly_wage is not None:
+            add("funeral_costs", claim.average_monthly_wage * FUNERAL_MONTHS, f"{SPC_PI} art. 14",
+                f"average monthly wage {money(claim.average_monthly_wage)} × {FUNERAL_MONTHS} months")
     else:
+        if claim.average_monthly_wage is not None:
+            raise RuleViolation("third_party.average_monthly_wage", "third_party.funeral_without_death",
+                                "average_monthly_wage is for the funeral costs of a death (SPC PI "
+                                "art. 14): leave it out, or estimate a death")
         civil = claim.civil_grade if claim.civil_grade is not None else grade
         if civil is not None:
             pct = coefficients.percent[civil]
@@ -158,6 +211,16 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
                 notes.append("伤残赔偿按工伤等级估算：民事伤残等级另行鉴定（人体损伤致残程度分级），"
                              "可能不同 / the civil grade was taken from the work-injury grade; the civil "
                              "appraisal may differ")
+    if claim.dependants:
+        if pct is None:
+            raise RuleViolation("third_party.dependants", "third_party.dependants_without_loss",
+                                "dependants' living costs follow a death or a disability grade "
+                                "(SPC PI art. 17 ¶1: the victim's loss of working capacity): give "
+                                "the grade or the death")
+        assert claim.urban_consumption is not None  # _check refuses dependants without it
+        living, formula = dependants_living_costs(claim.dependants, claim.urban_consumption, pct)
+        add("dependants_living_costs", living, f"{SPC_PI} arts. 16-17",
+            f"{formula}{'' if coefficients.verified or death else ', coefficient unverified'}")
     add("mental_distress", claim.mental_distress, "民法典 art. 1183", "mental distress (given)")
     limits = (compulsory or CompulsoryTable.bundled()).on(accident_date) if claim.insured else None
     parts = (insurer_parts({c: d for c, (d, _, _) in losses.items()}, limits, claim.liable)
@@ -169,9 +232,12 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
         items.append(CivilItem(code, damage, fen((damage - paid) * share), article,
                                f"{formula} {rest_words}× {_pct(share)}", paid,
                                paid + fen((damage - paid) * share)))
-    if death:
-        notes.append("丧葬费（第十四条）和被扶养人生活费（第十六、十七条）未计算 / funeral costs (art. 14) "
-                     "and dependants' living costs (arts. 16-17) are not estimated here")
+    if death and claim.average_monthly_wage is None:
+        notes.append("丧葬费（第十四条）未计算：请填受诉法院所在地上一年度职工月平均工资 / funeral costs "
+                     "(art. 14) need the previous year's average monthly wage where the court sits")
+    if not claim.dependants:
+        notes.append("被扶养人生活费（第十六、十七条）：未填被扶养人，未计算 / dependants' living costs "
+                     "(arts. 16-17): no dependant given")
     if not coefficients.verified and not death:
         notes.append(f"伤残赔偿指数未核实 / disability coefficient unverified: {coefficients.source}")
     notes.append(compulsory_note(claim.motor_vehicle, claim.liable, share, limits))
@@ -206,10 +272,11 @@ def _check(claim: ThirdPartyClaim) -> None:
         raise RuleViolation("third_party.civil_grade", "grade.out_of_range",
                             f"civil_grade {claim.civil_grade}: grades run from 1 to 10")
     for name in ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income", "nursing",
-                 "transport", "mental_distress"):
-        value: Decimal = getattr(claim, name)
-        if not value.is_finite() or value < 0:
+                 "transport", "mental_distress", "average_monthly_wage", "urban_consumption"):
+        value: Decimal | None = getattr(claim, name)
+        if value is not None and (not value.is_finite() or value < 0):
             raise RuleViolation(f"third_party.{name}", "money.negative", f"{name} {value}: an amount >= 0")
+    _check_dependants(claim)
     if claim.compulsory_insurance and not claim.motor_vehicle:
         raise RuleViolation("third_party.compulsory_insurance", "third_party.not_a_motor_vehicle",
                             "compulsory_insurance true but motor_vehicle false: 交强险 insures motor "
@@ -221,6 +288,25 @@ def _check(claim: ThirdPartyClaim) -> None:
     if claim.third_party_paid_medical > claim.medical_costs:
         raise RuleViolation("third_party.third_party_paid_medical", "third_party.paid_more",
                             "third_party_paid_medical is more than medical_costs")
+
+
+def _check_dependants(claim: ThirdPartyClaim) -> None:
+    if len(claim.dependants) > MAX_CIVIL_DEPENDANTS:
+        raise RuleViolation("third_party.dependants", "third_party.too_many_dependants",
+                            f"{len(claim.dependants)} dependants: at most {MAX_CIVIL_DEPENDANTS}")
+    for i, dependant in enumerate(claim.dependants):
+        if not 0 <= dependant.age <= 130:
+            raise RuleViolation(f"third_party.dependants[{i}].age", "third_party.dependant_age",
+                                f"dependant {i + 1}: age {dependant.age} must be 0 to 130")
+        if not 1 <= dependant.supporters <= 20:
+            raise RuleViolation(f"third_party.dependants[{i}].supporters",
+                                "third_party.dependant_supporters",
+                                f"dependant {i + 1}: supporters {dependant.supporters} must be 1 to 20 "
+                                "(everyone who owes them support, the victim included: art. 17 ¶3)")
+    if claim.dependants and claim.urban_consumption is None:
+        raise RuleViolation("third_party.urban_consumption", "third_party.consumption_needed",
+                            "urban_consumption is needed with dependants: their living costs are "
+                            "the previous year's urban consumption per head (SPC PI art. 17)")
 
 
 def _pct(share: Decimal) -> str:

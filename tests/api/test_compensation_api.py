@@ -143,3 +143,26 @@ async def test_zhejiang_reduces_the_employment_subsidy_near_retirement(api: http
     assert by_code["one_time_medical_subsidy"]["amount"] == "70000.00"      # 10 × 7000
     assert by_code["one_time_employment_subsidy"]["amount"] == "56000.00"   # 80 % of 70000
     assert "art. 27 ¶2" in by_code["one_time_employment_subsidy"]["formula"]
+
+
+async def test_a_deaths_civil_claim_with_funeral_costs_and_dependants(api: httpx.AsyncClient) -> None:
+    civil_death = {**THIRD_PARTY, "average_monthly_wage": "9000", "urban_consumption": "40000",
+                   "dependants": [{"age": 8, "supporters": 2}]}
+    body = {**SEED_001, "grade": None, "death": True, "third_party": civil_death}
+    answer = await api.post(URL, json=body, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    civil = answer.json()["suggested_negotiation_range"]["third_party"]
+    items = {i["code"]: (i["damage"], i["claim"]) for i in civil["items"]}
+    # art. 14: 9,000 × 6; art. 17: 40,000 ÷ 2 supporters × 10 years; each rest × 50 %
+    assert items["funeral_costs"] == ("54000.00", "27000.00")
+    assert items["dependants_living_costs"] == ("200000.00", "100000.00")
+    assert (civil["insurer"], civil["claim"], civil["total"]) == ("198000.00", "658750.00", "856750.00")
+    no_consumption = {**civil_death, "urban_consumption": None}
+    bad = await api.post(URL, json={**body, "third_party": no_consumption}, headers=auth("k-hr"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "third_party.urban_consumption"
+    unsupported = {**civil_death, "dependants": [{"age": 8, "supporters": 0}]}
+    bad = await api.post(URL, json={**body, "third_party": unsupported}, headers=auth("k-hr"))
+    assert bad.status_code == 422 and "dependants" in bad.json()["error"]["field"]
+    alive = await api.post(URL, json={**SEED_001, "third_party": civil_death}, headers=auth("k-hr"))
+    assert alive.status_code == 422
+    assert alive.json()["error"]["field"] == "third_party.average_monthly_wage"

@@ -173,6 +173,15 @@ async def test_the_compensation_estimate_item_by_item(api: httpx.AsyncClient):
     bicycle = await api.get(page, params={**civil, "other_party": "non_motor"})
     assert bicycle.status_code == 200, bicycle.text
     assert 'id="civil-total">255000.00<' in bicycle.text and "对方不是机动车" in bicycle.text
+    # art. 17: a 10-year-old two people support; grade 7 = 40 %: 30,000 × 40 % ÷ 2 × 8 years =
+    # 48,000, after the insurer's limit is spent: × 50 %
+    supported = await api.get(page, params={**civil, "urban_consumption": "30000",
+                                            "civil_dependant": "10/2"})
+    assert supported.status_code == 200, supported.text
+    assert 'id="civil-claim-total">180000.00<' in supported.text and "被扶养人生活费" in supported.text
+    for name, value in (("civil_dependant", "十岁"), ("civil_average_monthly_wage", "9000")):
+        refused = await api.get(page, params={**civil, "urban_consumption": "30000", name: value})
+        assert refused.status_code == 422 and f'id="{name}-error"' in refused.text, name
     odd = await api.get(page, params={**civil, "other_party": "tram"})
     assert odd.status_code == 422 and 'id="other_party-error"' in odd.text
     assert 'id="negotiation-unverified"' in with_claim.text and "单位报价 100000.00" in with_claim.text
