@@ -106,6 +106,8 @@ class ThirdPartyIn(_Body):
     nursing: Wage = Decimal(0)
     transport: Wage = Decimal(0)
     mental_distress: Wage = Decimal(0)
+    property_damage: Wage = Field(default=Decimal(0), description="the worker's things the "
+                                  "accident damaged (民法典 art. 1184; 交强险 property limit first)")
     motor_vehicle: StrictBool = Field(default=True, description="the other party is a 机动车: its "
                                       "compulsory insurer (交强险) pays first (道路交通安全法 art. 76 ¶1)")
     compulsory_insurance: StrictBool | None = Field(
@@ -222,7 +224,8 @@ async def case_compensation(
         urban_income: Wage | None = None, medical_costs: Wage = Decimal(0),
         third_party_paid_medical: Wage = Decimal(0), lost_income: Wage = Decimal(0),
         nursing_costs: Wage = Decimal(0), transport_costs: Wage = Decimal(0),
-        mental_distress: Wage = Decimal(0), other_party_motor_vehicle: bool = True,
+        mental_distress: Wage = Decimal(0), property_damage: Wage = Decimal(0),
+        other_party_motor_vehicle: bool = True,
         compulsory_insurance: bool | None = None, other_party_liable: bool | None = None,
         civil_average_monthly_wage: Wage | None = None, urban_consumption: Wage | None = None,
         civil_dependant: Annotated[list[str] | None, Query(max_length=MAX_CIVIL_DEPENDANTS)] = None,
@@ -268,7 +271,8 @@ async def case_compensation(
             liability_share=third_party_share, age=victim_age, urban_income=urban_income,
             medical_costs=medical_costs, third_party_paid_medical=third_party_paid_medical,
             lost_income=lost_income, nursing=nursing_costs, transport=transport_costs,
-            mental_distress=mental_distress, motor_vehicle=other_party_motor_vehicle,
+            mental_distress=mental_distress, property_damage=property_damage,
+            motor_vehicle=other_party_motor_vehicle,
             compulsory_insurance=compulsory_insurance, other_party_liable=other_party_liable,
             average_monthly_wage=civil_average_monthly_wage, urban_consumption=urban_consumption,
             dependants=civil_dependants(civil_dependant or []))

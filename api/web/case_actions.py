@@ -141,13 +141,15 @@ COMPENSATION_FIELDS = ("monthly_wage", "wages_12_months", "grade", "suspension_m
                        "retirement_date", "offer", "service_months",
                        "third_party_percent", "victim_age", "urban_income", "medical_costs",
                        "third_party_paid_medical", "lost_income", "nursing_costs",
-                       "transport_costs", "mental_distress", "civil_average_monthly_wage",
+                       "transport_costs", "mental_distress", "property_damage",
+                       "civil_average_monthly_wage",
                        "urban_consumption", "civil_dependant", "other_party",
                        *death_inputs.DEATH_FIELDS)
 OTHER_PARTY = {"motor_insured": (True, True), "motor_uninsured": (True, False),
                "non_motor": (False, False)}   # (motor vehicle, 交强险)
 CIVIL_MONEY = ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income",
-               "nursing_costs", "transport_costs", "mental_distress", "civil_average_monthly_wage",
+               "nursing_costs", "transport_costs", "mental_distress", "property_damage",
+               "civil_average_monthly_wage",
                "urban_consumption")
 
 

@@ -11,7 +11,8 @@ amended 2020: 人身伤亡 = every loss of 民法典 arts. 1179 and 1183, mental
 victim may ask the insurer to pay first: arts. 14 and 16 as numbered in 2012; the amended text
 was not read here) and the insurance clauses: medical costs under the medical
 limit; disability or death compensation, funeral costs, lost income, nursing, transport,
-dependants' living costs and mental distress under the death-and-disability limit.
+dependants' living costs and mental distress under the death-and-disability limit; damage to the
+worker's property (the e-bike, say) under the property limit.
 """
 
 from __future__ import annotations
@@ -31,15 +32,18 @@ from domain.shared.errors import RuleViolation
 _DATA = Path(__file__).parents[1] / "data" / "third_party.json"
 RTSL_76 = "道路交通安全法 art. 76 ¶1"
 SPC_TRAFFIC = "最高法道路交通事故损害赔偿解释 (法释〔2012〕19号, 2020 修正)"
-Head = Literal["medical", "death_disability"]
+Head = Literal["medical", "death_disability", "property"]
 # the civil items under each limit (art. 76 人身伤亡; the insurance clauses' heads)
 HEADS: dict[str, Head] = {
     "medical_costs": "medical", "lost_income": "death_disability", "nursing": "death_disability",
     "transport": "death_disability", "disability_compensation": "death_disability",
     "death_compensation": "death_disability", "mental_distress": "death_disability",
-    "funeral_costs": "death_disability", "dependants_living_costs": "death_disability"}
-HEAD_ZH = {"medical": "医疗费用赔偿限额", "death_disability": "死亡伤残赔偿限额"}
-HEAD_EN = {"medical": "medical limit", "death_disability": "death-and-disability limit"}
+    "funeral_costs": "death_disability", "dependants_living_costs": "death_disability",
+    "property_damage": "property"}
+HEAD_ZH = {"medical": "医疗费用赔偿限额", "death_disability": "死亡伤残赔偿限额",
+           "property": "财产损失赔偿限额"}
+HEAD_EN = {"medical": "medical limit", "death_disability": "death-and-disability limit",
+           "property": "property limit"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ class CompulsoryTable:
 def insurer_parts(damages: dict[str, Decimal], limits: Limits, insured_liable: bool) -> dict[str, Decimal]:
     """The insurer's part of each loss: each head's limit spent on its items in the order given
     (RTSL art. 76 ¶1); the order moves nothing but which line shows it, the sums are the same."""
-    left = {head: limits.limit(head, insured_liable) for head in ("medical", "death_disability")}
+    left = {head: limits.limit(head, insured_liable)
+            for head in ("medical", "death_disability", "property")}
     parts: dict[str, Decimal] = {}
     for code, damage in damages.items():
         head = HEADS[code]
@@ -109,12 +114,11 @@ def compulsory_note(motor_vehicle: bool, liable: bool, share: Decimal, limits: L
                 "so the claim may be higher")
     which, which_en = ("有责", "liable") if liable else ("无责", "not liable")
     heads = "、".join(f"{HEAD_ZH[h]} {money(limits.limit(h, liable))}"
-                     for h in ("medical", "death_disability"))
+                     for h in ("medical", "death_disability", "property"))
     heads_en = ", ".join(f"{HEAD_EN[h]} {money(limits.limit(h, liable))}"
-                         for h in ("medical", "death_disability"))
+                         for h in ("medical", "death_disability", "property"))
     state = "" if limits.verified else "；限额未核实 / limits unverified"
-    prop = money(limits.limit("property", liable))
-    return (f"交强险先在限额内赔付（{which}：{heads}；财产损失 {prop} 未计），余额再按责任比例 {pct} 分担"
+    return (f"交强险先在限额内赔付（{which}：{heads}），余额再按责任比例 {pct} 分担"
             f"（{RTSL_76}；{SPC_TRAFFIC}）{state} / the compulsory insurer pays first within its limits "
-            f"({which_en}: {heads_en}; property not estimated), the rest × the liability share; limits "
+            f"({which_en}: {heads_en}), the rest × the liability share; limits "
             f"from {limits.start}: {limits.document}")

@@ -13,10 +13,10 @@ per-capita disposable income for everyone (the rural standard was removed for to
 2022-05-01: the 2022 决定, the SPC's explanation at http://fzzdjz.com/article/91366.html, the
 amended arts. 12, 15, 22, 24 at http://crsrw.com/falvyuanzhu/124160.html; art. 12's age rule
 also at https://www.kuaisoft.com/haj/at_13658.html). Mental-distress damages are an input
-(民法典 art. 1183; the court fixes them). The coefficient per grade is data
-(domain/data/third_party.json, not verified). Medical costs the third party paid are not paid again
-by the injury fund; every other work-injury benefit is due in full (最高人民法院关于审理工伤保险行政案件
-若干问题的规定, 法释〔2014〕9号, art. 8 ¶3).
+(民法典 art. 1183; the court fixes them), so is damage to the worker's property (art. 1184). The
+coefficient per grade is data (domain/data/third_party.json, not verified). Medical costs the
+third party paid are not paid again by the injury fund; every other work-injury benefit is due in
+full (最高人民法院关于审理工伤保险行政案件若干问题的规定, 法释〔2014〕9号, art. 8 ¶3).
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class ThirdPartyClaim:
     nursing: Decimal = Decimal(0)
     transport: Decimal = Decimal(0)
     mental_distress: Decimal = Decimal(0)
+    property_damage: Decimal = Decimal(0)       # the worker's things (民法典 art. 1184)
     motor_vehicle: bool = True                  # the other party is a 机动车 (RTSL art. 76 ¶1)
     compulsory_insurance: bool | None = None    # 交强险; None: a motor vehicle has it, a non-motor party none
     other_party_liable: bool | None = None      # 交强险 有责/无责; None: liable when liability_share > 0
@@ -222,6 +223,8 @@ def civil_claim(claim: ThirdPartyClaim, grade: int | None, death: bool,
         add("dependants_living_costs", living, f"{SPC_PI} arts. 16-17",
             f"{formula}{'' if coefficients.verified or death else ', coefficient unverified'}")
     add("mental_distress", claim.mental_distress, "民法典 art. 1183", "mental distress (given)")
+    add("property_damage", claim.property_damage, "民法典 art. 1184",
+        f"property damage {money(claim.property_damage)} (given: the market price when lost)")
     limits = (compulsory or CompulsoryTable.bundled()).on(accident_date) if claim.insured else None
     parts = (insurer_parts({c: d for c, (d, _, _) in losses.items()}, limits, claim.liable)
              if limits is not None else {})
@@ -272,7 +275,8 @@ def _check(claim: ThirdPartyClaim) -> None:
         raise RuleViolation("third_party.civil_grade", "grade.out_of_range",
                             f"civil_grade {claim.civil_grade}: grades run from 1 to 10")
     for name in ("urban_income", "medical_costs", "third_party_paid_medical", "lost_income", "nursing",
-                 "transport", "mental_distress", "average_monthly_wage", "urban_consumption"):
+                 "transport", "mental_distress", "property_damage", "average_monthly_wage",
+                 "urban_consumption"):
         value: Decimal | None = getattr(claim, name)
         if value is not None and (not value.is_finite() or value < 0):
             raise RuleViolation(f"third_party.{name}", "money.negative", f"{name} {value}: an amount >= 0")

@@ -166,3 +166,15 @@ async def test_a_deaths_civil_claim_with_funeral_costs_and_dependants(api: httpx
     alive = await api.post(URL, json={**SEED_001, "third_party": civil_death}, headers=auth("k-hr"))
     assert alive.status_code == 422
     assert alive.json()["error"]["field"] == "third_party.average_monthly_wage"
+
+
+async def test_property_damage_is_claimed_under_the_property_limit(api: httpx.AsyncClient) -> None:
+    ebike = {**THIRD_PARTY, "property_damage": "3500"}
+    answer = await api.post(URL, json={**SEED_001, "third_party": ebike}, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    civil = answer.json()["suggested_negotiation_range"]["third_party"]
+    [damage] = [i for i in civil["items"] if i["code"] == "property_damage"]
+    assert (damage["insurer"], damage["claim"], damage["total"]) == ("2000.00", "750.00", "2750.00")
+    bad = await api.post(URL, json={**SEED_001, "third_party": {**ebike, "property_damage": "-1"}},
+                         headers=auth("k-hr"))
+    assert bad.status_code == 422 and "property_damage" in bad.json()["error"]["field"]

@@ -113,3 +113,14 @@ def test_a_funeral_wage_without_a_death_and_dependants_without_a_loss_are_refuse
                     death=False, accident_date=ACCIDENT)
     assert err.value.field == "third_party.dependants"
     assert "grade" in err.value.message
+
+
+def test_property_damage_takes_the_property_limit_first() -> None:
+    # 有责: the insurer pays up to 2,000 of the e-bike; the rest 1,500 × 50 %
+    got = items(replace(CLAIM, property_damage=D("3500")), grade=9, death=False)
+    assert got["property_damage"] == (D("3500.00"), D("2000.00"), D("750.00"))
+    not_liable = civil_claim(replace(CLAIM, property_damage=D("3500"), liability_share=D(0)), 9,
+                             death=False, accident_date=ACCIDENT)
+    damage = next(i for i in not_liable.items if i.code == "property_damage")
+    assert (damage.insurer, damage.claim) == (D("100.00"), D("0.00"))  # 无责: 100, no share
+    assert any("财产损失赔偿限额 100.00" in n for n in not_liable.notes)
