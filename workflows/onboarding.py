@@ -280,19 +280,23 @@ class OnboardingWorkflow:
 
     @workflow.signal(name="policy_updated")
     async def policy_updated(self, update: PolicyUpdate) -> None:
-        """An admin loaded base limits: provisional or unverified ones pinned at registration are
-        taken from the row for the region and hire date; HR is told when a held enrolment
-        request's base is now outside them."""
+        """An admin loaded base limits or contribution rates: provisional or unverified ones
+        pinned at registration are taken from the row for the region and hire date; HR is told
+        when a held enrolment request's base is now outside them, or a held back-payment request
+        was priced at the old rates. (Rates arrive only in signals sent since they are loaded
+        too: an earlier history replays as before.)"""
         change = recompute_figures(self._in, self._requests, update, self._clock.now())
         if change is None or self._status == Status.cancelled:
             return
-        self._in = replace(self._in, base_limits=change.new_limits)
+        self._in = replace(self._in, base_limits=change.new_limits,
+                           rates=change.new_rates or self._in.rates)
         self._figures.append(change)
         self._emit("policy_recomputed", update.loaded_by, **change.event_data())
-        if change.requests_outside:
+        if change.requests_outside or change.requests_repriced:
             await self._notify("figures_notice_sent",
                                messages.figures_changed(self._in, change), self._hr(),
-                               requests=list(change.requests_outside))
+                               requests=sorted({*change.requests_outside,
+                                                *change.requests_repriced}))
         else:
             self.write_now()
 

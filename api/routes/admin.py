@@ -134,8 +134,10 @@ POLICY_APPLIES_TO = ("every onboarding registered and every estimate made from n
                      "(policy_updated), and where it pinned provisional or unverified limits it "
                      "takes the row again, recording old and new (policy_recomputed) and telling "
                      "HR when a held enrolment request's base is outside the new limits; limits "
-                     "pinned from a verified row are kept; a running case whose estimate figures "
-                     "change is told and records what moved (estimate_figures_changed)")
+                     "pinned from a verified row are kept; likewise a contribution_rates row of "
+                     "its own region: unverified rates are taken again and HR told of a held "
+                     "back-payment request priced at the old ones; a running case whose estimate "
+                     "figures change is told and records what moved (estimate_figures_changed)")
 
 
 class PolicyLoad(Body):

@@ -129,15 +129,30 @@ def bureau_task(inp: OnboardingInput, request: EnrollmentRequest) -> tuple[str, 
 
 
 def figures_changed(inp: OnboardingInput, change: FiguresRecomputed) -> tuple[str, str]:
-    """HR: a load moved the base limits and an enrolment request's base is now outside them."""
+    """HR: a load moved the base limits and an enrolment request's base is now outside them, or
+    moved the contribution rates a held back-payment request was priced at."""
     new = change.new_limits
-    numbers = "、".join(str(n) for n in change.requests_outside)
+    body_zh, body_en = [], []
+    if change.requests_outside:
+        numbers = "、".join(str(n) for n in change.requests_outside)
+        body_zh.append(f"{inp.region} {new.period_start} 至 {new.period_end} 的上下限为 "
+                       f"{new.lower}–{new.upper} 元。第 {numbers} 号增员申请的缴费基数不在新上下限之内，"
+                       f"请核对并更正（按新上下限调整后为 {change.new_clamped_base} 元）。")
+        body_en.append(f"The contribution base limits were loaded as {new.lower}–{new.upper}; "
+                       f"enrolment request {numbers} has a base outside them. Check and correct it.")
+    if change.requests_repriced and change.new_rates is not None:
+        numbers = "、".join(str(n) for n in change.requests_repriced)
+        rates = change.new_rates
+        body_zh.append(f"{inp.region} 的缴费比例为单位 {rates.employer_rate}、个人 {rates.employee_rate}"
+                       f"（{rates.source}）。第 {numbers} 号补缴申请的费用是按原比例估算的，请复核应缴金额。")
+        body_en.append(f"The contribution rates were loaded as employer {rates.employer_rate}, "
+                       f"employee {rates.employee_rate}; back-payment request {numbers} was priced "
+                       "at the old rates. Check the amount due.")
+    what = ("缴费数据" if change.requests_outside and change.requests_repriced
+            else "缴费基数上下限" if change.requests_outside else "缴费比例")
     return (
-        f"【缴费基数上下限已更新】{inp.employee.name} 的增员申请需复核",
-        f"{_who(inp)} 登记时按暂定或未核实的缴费基数上下限办理；管理员已载入新数据"
-        f"（{change.document or change.source}），{inp.region} {new.period_start} 至 "
-        f"{new.period_end} 的上下限为 {new.lower}–{new.upper} 元。第 {numbers} 号增员申请的缴费"
-        f"基数不在新上下限之内，请核对并更正（按新上下限调整后为 {change.new_clamped_base} 元）。\n"
-        f"The contribution base limits for {inp.employee.name} were loaded as {new.lower}–"
-        f"{new.upper}; enrolment request {numbers} has a base outside them. Check and correct it.",
+        f"【{what}已更新】{inp.employee.name} 的增员申请需复核",
+        f"{_who(inp)} 登记时按暂定或未核实的缴费数据办理；管理员已载入新数据"
+        f"（{change.document or change.source}）。" + "".join(body_zh) + "\n"
+        + f"New figures were loaded for {inp.employee.name}. " + " ".join(body_en),
     )

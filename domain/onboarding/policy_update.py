@@ -8,6 +8,11 @@ onboarding takes the loaded row that covers its region and hire date and records
 limits, the registered base clamped to them, the monthly contributions at that base (statutes.md
 §4), and the enrolment requests whose base now lies outside them. Limits pinned from a verified
 row are kept: only what was provisional or unverified is taken again.
+
+Contribution rates (the back-payment estimate's) are pinned the same way: unverified rates (the
+bundled national default, say) are taken from a loaded rates row of the onboarding's own region
+in force on the hire date; the held back-payment requests priced at the old rates are named for
+HR. Verified rates are kept.
 """
 
 # No `from __future__ import annotations`: PolicyUpdate travels as a signal payload, and pydantic
@@ -17,8 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput
-from domain.onboarding.policy import BaseLimits
+from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput, RatesRef
+from domain.onboarding.policy import BaseLimits, ContributionRates
 from domain.onboarding.state import EnrollmentRequest, FiguresRecomputed, RequestStatus
 
 _FEN = Decimal("0.01")
@@ -29,13 +34,14 @@ _HELD = (RequestStatus.submitted, RequestStatus.approved, RequestStatus.executin
 
 @dataclass(frozen=True)
 class PolicyUpdate:
-    """Signal `policy_updated` to an onboarding: an admin loaded contribution base rows."""
+    """Signal `policy_updated` to an onboarding: an admin loaded contribution base or rates rows."""
 
     load: int
     source: str
     loaded_by: str
     loaded_at: datetime
     bases: tuple[BaseLimits, ...] = ()
+    rates: tuple[ContributionRates, ...] = ()
 
 
 def loaded_row_for(bases: Sequence[BaseLimits], region: str, on: date) -> BaseLimits | None:
@@ -45,6 +51,20 @@ def loaded_row_for(bases: Sequence[BaseLimits], region: str, on: date) -> BaseLi
     return max(rows, key=lambda b: b.period_start, default=None)
 
 
+def loaded_rates_for(rates: Sequence[ContributionRates], region: str, on: date
+                     ) -> ContributionRates | None:
+    """The loaded rates row of `region` itself (not the "*" default) in force on `on`."""
+    key = region.strip().lower()
+    rows = [r for r in rates if r.region == key and (r.period_start or date.min) <= on
+            <= (r.period_end or date.max)]
+    return max(rows, key=lambda r: r.period_start or date.min, default=None)
+
+
+def rates_ref(row: ContributionRates) -> RatesRef:
+    return RatesRef(employer_rate=row.employer, employee_rate=row.employee, source=row.source,
+                    verified=row.verified)
+
+
 def takes_load(pinned: BaseLimitsRef) -> bool:
     """Whether pinned limits are taken again from a load: provisional or unverified ones are."""
     return pinned.provisional or not pinned.verified
@@ -52,36 +72,48 @@ def takes_load(pinned: BaseLimitsRef) -> bool:
 
 def recompute_figures(inp: OnboardingInput, requests: Sequence[EnrollmentRequest],
                       update: PolicyUpdate, at: datetime) -> FiguresRecomputed | None:
-    """The onboarding's figures with the loaded row for its region and hire date, or None when
-    the load has no such row, the pinned limits were verified, or nothing differs."""
-    old = inp.base_limits
+    """The onboarding's figures with the loaded rows for its region and hire date, or None when
+    the load has no such row, the pinned figures were verified, or nothing differs."""
+    old, new, document = inp.base_limits, inp.base_limits, None
     row = loaded_row_for(update.bases, inp.region, inp.hire_date)
-    if row is None or not takes_load(old):
-        return None
-    new = BaseLimitsRef(lower=row.lower, upper=row.upper, period_start=row.period_start,
-                        period_end=row.period_end, source=row.source, verified=row.verified,
-                        provisional=False)
-    if new == old:
+    if row is not None and takes_load(old):
+        new = BaseLimitsRef(lower=row.lower, upper=row.upper, period_start=row.period_start,
+                            period_end=row.period_end, source=row.source, verified=row.verified,
+                            provisional=False)
+        document = row.document
+    old_rates, new_rates = inp.rates, inp.rates
+    rates_row = loaded_rates_for(update.rates, inp.region, inp.hire_date)
+    if rates_row is not None and not old_rates.verified:
+        new_rates = rates_ref(rates_row)
+    if new == old and new_rates == old_rates:
         return None
     base = inp.contribution_base
     old_clamped, new_clamped = _clamp(base, old), _clamp(base, new)
+    rates_moved = new_rates != old_rates
     change = FiguresRecomputed(
-        at=at, load=update.load, source=update.source, document=row.document,
+        at=at, load=update.load, source=update.source, document=document,
         old_limits=old, new_limits=new, contribution_base=base,
         within_limits=new.lower <= base <= new.upper,
         old_clamped_base=old_clamped, new_clamped_base=new_clamped,
-        old_monthly=monthly_contributions(inp, old_clamped),
-        new_monthly=monthly_contributions(inp, new_clamped),
+        old_monthly=monthly_contributions(inp, old_clamped, old_rates),
+        new_monthly=monthly_contributions(inp, new_clamped, new_rates),
         requests_outside=tuple(r.number for r in requests if r.status in _HELD
                                and not new.lower <= r.contribution_base <= new.upper),
+        old_rates=old_rates if rates_moved else None,
+        new_rates=new_rates if rates_moved else None,
+        requests_repriced=tuple(r.number for r in requests if rates_moved and r.status in _HELD
+                                and r.cost_estimate is not None),
     )
     return replace(change, note=change.summary())
 
 
-def monthly_contributions(inp: OnboardingInput, base: Decimal) -> tuple[Decimal, Decimal]:
-    """Employer and employee monthly contributions at `base` with the pinned rates, to the fen."""
-    return ((base * inp.rates.employer_rate).quantize(_FEN, ROUND_HALF_UP),
-            (base * inp.rates.employee_rate).quantize(_FEN, ROUND_HALF_UP))
+def monthly_contributions(inp: OnboardingInput, base: Decimal,
+                          rates: RatesRef | None = None) -> tuple[Decimal, Decimal]:
+    """Employer and employee monthly contributions at `base` with the rates (default: the
+    pinned ones), to the fen."""
+    rates = rates or inp.rates
+    return ((base * rates.employer_rate).quantize(_FEN, ROUND_HALF_UP),
+            (base * rates.employee_rate).quantize(_FEN, ROUND_HALF_UP))
 
 
 def _clamp(base: Decimal, limits: BaseLimitsRef) -> Decimal:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from domain.onboarding.payloads import BaseLimitsRef, EnrollmentType, OnboardingInput
+from domain.onboarding.payloads import BaseLimitsRef, EnrollmentType, OnboardingInput, RatesRef
 from domain.shared.events import Event
 
 
@@ -103,16 +103,30 @@ class FiguresRecomputed:
     new_monthly: tuple[Decimal, Decimal]
     requests_outside: tuple[int, ...] = ()  # held enrolment requests whose base is now outside
     note: str = ""  # one line for the view (`summary()`)
+    old_rates: RatesRef | None = None  # set when the load moved the pinned contribution rates
+    new_rates: RatesRef | None = None
+    requests_repriced: tuple[int, ...] = ()  # held back-payment requests priced at the old rates
 
     def summary(self) -> str:
         """One line for the view and the bundle (备注), Chinese first: what moved, from which
         load, and what HR must look at."""
         old, new = self.old_limits, self.new_limits
         origin = self.document or self.source
-        zh = (f"缴费基数上下限 {old.lower}–{old.upper}（{_KIND_ZH[_kind(old)]}）→ "
-              f"{new.lower}–{new.upper}（{_KIND_ZH[_kind(new)]}），第 {self.load} 次载入（{origin}）")
-        en = (f"base limits {old.lower}–{old.upper} ({_kind(old)}) → {new.lower}–{new.upper} "
-              f"({_kind(new)}) from load {self.load} ({origin})")
+        zh_parts, en_parts = [], []
+        if old != new:
+            zh_parts.append(f"缴费基数上下限 {old.lower}–{old.upper}（{_KIND_ZH[_kind(old)]}）→ "
+                            f"{new.lower}–{new.upper}（{_KIND_ZH[_kind(new)]}）")
+            en_parts.append(f"base limits {old.lower}–{old.upper} ({_kind(old)}) → {new.lower}–"
+                            f"{new.upper} ({_kind(new)})")
+        if self.old_rates is not None and self.new_rates is not None:
+            was, now = self.old_rates, self.new_rates
+            zh_parts.append(f"缴费比例 单位 {was.employer_rate} / 个人 {was.employee_rate}"
+                            f"（{_rates_kind_zh(was)}）→ 单位 {now.employer_rate} / 个人 "
+                            f"{now.employee_rate}（{_rates_kind_zh(now)}）")
+            en_parts.append(f"contribution rates employer {was.employer_rate} / employee "
+                            f"{was.employee_rate} → {now.employer_rate} / {now.employee_rate}")
+        zh = f"{'；'.join(zh_parts)}，第 {self.load} 次载入（{origin}）"
+        en = f"{'; '.join(en_parts)} from load {self.load} ({origin})"
         if not self.within_limits:
             zh += f"；登记的缴费基数 {self.contribution_base} 不在新上下限内（按 {self.new_clamped_base} 计）"
             en += (f"; the registered base {self.contribution_base} is outside them "
@@ -121,6 +135,10 @@ class FiguresRecomputed:
             numbers = ", ".join(str(n) for n in self.requests_outside)
             zh += f"；第 {numbers} 号增员申请的基数不在新上下限内，请核对"
             en += f"; enrolment request {numbers} has a base outside the new limits"
+        if self.requests_repriced:
+            numbers = ", ".join(str(n) for n in self.requests_repriced)
+            zh += f"；第 {numbers} 号补缴申请的费用按原比例估算，请复核"
+            en += f"; back-payment request {numbers} was priced at the old rates"
         return f"{zh} / {en}"
 
     def event_data(self) -> dict[str, Any]:
@@ -142,7 +160,18 @@ class FiguresRecomputed:
             "monthly_employer": moved(*(m[0] for m in (self.old_monthly, self.new_monthly))),
             "monthly_employee": moved(*(m[1] for m in (self.old_monthly, self.new_monthly))),
             "requests_outside": list(self.requests_outside), "note": self.note,
+            **self._rates_data(),
         }
+
+    def _rates_data(self) -> dict[str, Any]:
+        if self.old_rates is None or self.new_rates is None:
+            return {}
+        was, now = self.old_rates, self.new_rates
+        return {"rates": {"employer": {"from": str(was.employer_rate), "to": str(now.employer_rate)},
+                          "employee": {"from": str(was.employee_rate), "to": str(now.employee_rate)},
+                          "source": {"from": was.source, "to": now.source},
+                          "verified": {"from": was.verified, "to": now.verified}},
+                "requests_repriced": list(self.requests_repriced)}
 
 
 @dataclass(frozen=True)
@@ -245,6 +274,10 @@ def answer_of(view: OnboardingView, recorded: Sequence[Event]) -> ActionAnswer:
 
 
 _KIND_ZH = {"provisional": "暂按上期执行", "verified": "已核实", "not verified": "未核实"}
+
+
+def _rates_kind_zh(rates: RatesRef) -> str:
+    return "已核实" if rates.verified else "未核实"
 
 
 def _kind(limits: BaseLimitsRef) -> str:

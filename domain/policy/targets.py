@@ -1,10 +1,10 @@
 """Which running onboardings and cases a policy load concerns (signal policy_updated).
 
 Only a workflow that used a figure the load changes is told: an onboarding whose region and hire
-date a loaded contribution-base row covers, unless the figures in force before the load were
-already that verified row (it pinned them, or was told when they were loaded); a case whose
-estimate figures (regional, provincial and minimum wages, subsidy months, national income) for
-its region and accident date differ before and after the load.
+date a loaded contribution-base or contribution-rates row covers, unless the figures in force
+before the load were already that verified row (it pinned them, or was told when they were
+loaded); a case whose estimate figures (regional, provincial and minimum wages, subsidy months,
+national income) for its region and accident date differ before and after the load.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from domain.compensation.data import CompensationTables, WageScope
 from domain.injury.estimate_figures import EstimateFiguresUpdate, Figure, FigureChange
-from domain.onboarding.policy import BaseLimits, PolicyTable
-from domain.onboarding.policy_update import PolicyUpdate, loaded_row_for
+from domain.onboarding.policy import BaseLimits, ContributionRates, PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate, loaded_rates_for, loaded_row_for
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import RuleViolation
 
@@ -45,15 +45,36 @@ class Load:
 
 def onboarding_targets(load: Load, running: Sequence[tuple[str, str, date]]
                        ) -> list[tuple[str, PolicyUpdate]]:
-    """The running onboardings whose base limits the load may change, each with its signal."""
-    bases = PolicyTable.from_rows(contribution_bases=load.sections.get("contribution_bases", ())
-                                  ).bases
-    if not bases:
+    """The running onboardings whose base limits or contribution rates the load may change,
+    each with its signal."""
+    table = PolicyTable.from_rows(contribution_bases=load.sections.get("contribution_bases", ()),
+                                  contribution_rates=load.sections.get("contribution_rates", ()))
+    if not table.bases and not table.rates:
         return []
-    update = PolicyUpdate(load.id, load.source, load.loaded_by, load.loaded_at, bases)
+    update = PolicyUpdate(load.id, load.source, load.loaded_by, load.loaded_at, table.bases,
+                          table.rates)
     return [(i, update) for i, region, hired in running
-            if (row := loaded_row_for(bases, region, hired)) is not None
-            and not _already_in_force(load.policy_before, row, region, hired)]
+            if _new_limits(load.policy_before, table.bases, region, hired)
+            or _new_rates(load.policy_before, table.rates, region, hired)]
+
+
+def _new_limits(before: PolicyTable, bases: Sequence[BaseLimits], region: str, hired: date) -> bool:
+    row = loaded_row_for(bases, region, hired)
+    return row is not None and not _already_in_force(before, row, region, hired)
+
+
+def _new_rates(before: PolicyTable, rates: Sequence[ContributionRates], region: str,
+               hired: date) -> bool:
+    """A loaded rates row of the region covers the hire date, unless the rates in force before
+    the load were that row, verified (a repeated load)."""
+    row = loaded_rates_for(rates, region, hired)
+    if row is None:
+        return False
+    try:
+        in_force = before.contribution_rates(region, hired)
+    except RuleViolation:
+        return True
+    return not (in_force.verified and in_force == row)
 
 
 def case_targets(load: Load, running: Sequence[tuple[str, str, datetime]]

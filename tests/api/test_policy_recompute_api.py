@@ -77,3 +77,46 @@ async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: h
     again = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
         "source": "the same notice again", "contribution_bases": [NEW], "average_wages": [WAGE]})
     assert again.status_code == 201 and again.json()["told"] == {"onboardings": 0, "cases": 0}
+
+
+RATES = {"region": "testshire", "period_start": None, "period_end": None,
+         "components": {"pension": {"employer": "0.14", "employee": "0.08"},
+                        "medical": {"employer": "0.08", "employee": "0.02"}},
+         "document": "测人社发〔2026〕10号 (test)", "source": "read from the notice", "verified": True}
+
+
+async def test_a_rates_load_reprices_a_running_onboarding_that_pinned_unverified_rates(
+        api: httpx.AsyncClient, db_url: str):
+    first = await api.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                           json={"source": "test", "contribution_bases": [OLD]})
+    assert first.status_code == 201, first.text
+    registered = await api.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4103", region="testshire", contribution_base="6000"))
+    assert registered.status_code == 201, registered.text
+    onboarding = registered.json()
+
+    async def listed() -> bool:
+        with session_for(db_url) as session:
+            return session.get(OnboardingRow, onboarding["id"]) is not None
+
+    await eventually(listed)
+    loaded = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "测试市人社局 notice", "contribution_rates": [RATES]})
+    assert loaded.status_code == 201, loaded.text
+    assert loaded.json()["told"] == {"onboardings": 1, "cases": 0}
+
+    async def recomputed() -> dict | None:
+        view = (await api.get(f"/api/v1/onboardings/{onboarding['id']}",
+                              headers=auth("k-hr"))).json()
+        return view if view["figures_recomputed"] else None
+
+    view = await eventually(recomputed)
+    [figures] = view["figures_recomputed"]
+    assert figures["new_rates"]["employer_rate"] == "0.22" and figures["new_rates"]["verified"]
+    assert figures["new_monthly"] == ["1320.00", "600.00"]  # 6,000 × 22 % and × 10 %
+    assert "缴费比例" in figures["note"] and figures["requests_repriced"] == []
+    [event] = [e for e in view["events"] if e["kind"] == "policy_recomputed"]
+    assert event["rates"]["employer"]["to"] == "0.22" and event["rates"]["verified"]["to"] is True
+    again = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "the same notice again", "contribution_rates": [RATES]})
+    assert again.status_code == 201 and again.json()["told"] == {"onboardings": 0, "cases": 0}

@@ -11,7 +11,7 @@ from domain.compensation.data import CompensationTables
 from domain.injury.estimate_figures import Figure
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
-from domain.onboarding.state import EnrollmentRequest, RequestStatus
+from domain.onboarding.state import CostEstimate, EnrollmentRequest, RequestStatus
 from domain.policy.targets import (
     Load,
     case_targets,
@@ -182,3 +182,69 @@ def test_only_cases_whose_estimate_figures_change_are_told():
                             "regional_average_monthly_wage: not on file → 11000")
     assert case_targets(load({"contribution_bases": [ROW]}), running) == []
 
+
+
+# ---- contribution rates --------------------------------------------------------------------------
+
+RATES = {"region": "beijing", "period_start": "2026-01-01", "period_end": "2026-12-31",
+         "components": {"pension": {"employer": "0.16", "employee": "0.08"},
+                        "medical": {"employer": "0.09", "employee": "0.02"},
+                        "unemployment": {"employer": "0.005", "employee": "0.005"},
+                        "work_injury": {"employer": "0.004", "employee": "0"}},
+         "document": NOTICE, "source": "read from the 2026 notice", "verified": True}
+
+
+def rates_update(*rows: dict, bases: tuple[dict, ...] = ()) -> PolicyUpdate:
+    table = PolicyTable.from_rows(contribution_bases=bases, contribution_rates=rows)
+    return PolicyUpdate(8, "北京市人社局 notice", "root", AT, table.bases, table.rates)
+
+
+def back_payment(number: int, status: RequestStatus) -> EnrollmentRequest:
+    priced = CostEstimate(total=Decimal("100.00"), items=(), as_of=HIRED, verified=False)
+    return replace(request(number, "8000", status), type="back_payment", cost_estimate=priced)
+
+
+def test_unverified_rates_are_taken_from_a_loaded_row_and_the_contributions_move():
+    inp = onboarding_input(HIRED, base="8000")
+    assert not inp.rates.verified  # the bundled Beijing rates are not verified
+    held, settled = back_payment(1, RequestStatus.submitted), back_payment(2, RequestStatus.rejected)
+    change = recompute_figures(inp, (held, settled), rates_update(RATES), AT)
+    assert change is not None and change.new_rates is not None and change.old_rates == inp.rates
+    # 16 + 9 + 0.5 + 0.4 = 25.9 % employer, 8 + 2 + 0.5 = 10.5 % employee
+    assert (change.new_rates.employer_rate, change.new_rates.employee_rate) == (
+        Decimal("0.259"), Decimal("0.105"))
+    assert change.new_rates.verified and change.new_limits == inp.base_limits  # limits untouched
+    # 8,000 × 25.9 % and × 10.5 %; before, 8,000 × 26.5 % (bundled: 16 + 9.8 + 0.5 + 0.2)
+    assert change.new_monthly == (Decimal("2072.00"), Decimal("840.00"))
+    assert change.old_monthly == (Decimal("2120.00"), Decimal("840.00"))
+    assert change.requests_repriced == (1,) and change.requests_outside == ()
+    data = change.event_data()
+    assert data["rates"]["employer"] == {"from": "0.265", "to": "0.259"}
+    assert data["rates"]["verified"] == {"from": False, "to": True}
+    assert data["requests_repriced"] == [1]
+    assert "缴费比例" in change.note and "第 1 号补缴申请" in change.note
+    assert "缴费基数上下限" not in change.note  # the limits did not move
+
+
+def test_verified_rates_and_other_regions_rows_are_kept():
+    inp = onboarding_input(HIRED, base="8000")
+    verified = replace(inp, rates=replace(inp.rates, verified=True))
+    assert recompute_figures(verified, (), rates_update(RATES), AT) is None
+    assert recompute_figures(inp, (), rates_update({**RATES, "region": "shanghai"}), AT) is None
+    before_hire = {**RATES, "period_start": "2025-01-01", "period_end": "2025-12-31"}
+    assert recompute_figures(inp, (), rates_update(before_hire), AT) is None
+
+
+def test_limits_and_rates_in_one_load_move_together():
+    inp = onboarding_input(HIRED, base="8000")
+    change = recompute_figures(inp, (), rates_update(RATES, bases=(ROW,)), AT)
+    assert change is not None and change.new_limits.lower == Decimal(7500)
+    assert change.new_rates is not None and "缴费基数上下限" in change.note and "缴费比例" in change.note
+
+
+def test_onboardings_are_told_of_a_rates_row_of_their_region_unless_already_in_force():
+    running = [("onboarding-E1", "beijing", HIRED), ("onboarding-E3", "shanghai", HIRED)]
+    targets = onboarding_targets(load({"contribution_rates": [RATES]}), running)
+    assert [i for i, _ in targets] == ["onboarding-E1"] and len(targets[0][1].rates) == 1
+    in_force = PolicyTable.bundled().with_overrides({"contribution_rates": [RATES]})
+    assert onboarding_targets(load({"contribution_rates": [RATES]}, policy=in_force), running) == []

@@ -130,3 +130,46 @@ async def test_a_case_records_that_its_estimate_figures_changed(wf: Harness):
                                       "to": {"value": "11000", "period": new.period,
                                              "source": new.source, "verified": True,
                                              "document": NOTICE}}]
+
+
+RATES = {"region": "beijing", "period_start": None, "period_end": None,
+         "components": {"pension": {"employer": "0.16", "employee": "0.08"},
+                        "medical": {"employer": "0.09", "employee": "0.02"}},
+         "document": NOTICE, "source": "read from the notice", "verified": True}
+
+
+async def estimate_of(handle: WorkflowHandle) -> Decimal:
+    """Today's back-payment estimate at 8,000, as the refusal to submit it unconfirmed answers."""
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("submit_enrollment",
+                                    SubmitEnrollment(HR, "back_payment", Decimal(8000)))
+    return Decimal(refused.value.cause.details[0]["estimate"]["total"])
+
+
+async def test_unverified_rates_are_taken_and_hr_told_about_a_back_payment_priced_at_them(
+        wf: Harness):
+    hire = await wf.today() - timedelta(days=75)  # registration overdue: a back payment
+    handle = await wf.start(onboarding_input(hire))
+    old_total = await estimate_of(handle)
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(
+        HR, "back_payment", Decimal(8000), old_total))
+
+    await handle.signal("policy_updated", PolicyUpdate(
+        5, "北京市人社局 notice", "root", await wf.env.get_current_time(),
+        rates=PolicyTable.from_rows(contribution_rates=[RATES]).rates))
+    await wf.env.sleep(timedelta(seconds=3))
+    view = await view_of(handle)
+    [figures] = view.figures_recomputed
+    assert figures.new_rates is not None and figures.new_rates.verified
+    assert (figures.new_rates.employer_rate, figures.new_rates.employee_rate) == (
+        Decimal("0.25"), Decimal("0.10"))
+    assert figures.requests_repriced == (1,) and figures.new_limits == figures.old_limits
+    [event] = kinds(view.events, "policy_recomputed")
+    assert event.data["rates"]["verified"] == {"from": False, "to": True}
+    [told] = kinds(view.events, "figures_notice_sent")
+    assert told.data["requests"] == [1]
+    assert view.enrollment_requests[0].cost_estimate.total == old_total  # what HR confirmed stays
+
+    # The next estimate uses the loaded rates: 35 % of 8,000 a month instead of the bundled 37 %.
+    await handle.execute_update("revoke_enrollment", ReviewDecision(HR, "repriced"))
+    assert await estimate_of(handle) < old_total
