@@ -68,6 +68,8 @@ from domain.onboarding.payloads import (
     SubmitEnrollment,
     WithdrawalAction,
 )
+from domain.onboarding.policy import PolicyTable
+from domain.onboarding.policy_update import PolicyUpdate
 from domain.onboarding.state import OnboardingView
 from domain.separation.payloads import StopInput, StopOutcome, StopStep, StopView
 from domain.separation.policy import deadline_rule as stop_rule
@@ -1007,6 +1009,42 @@ SCENARIOS["notice_local_writes_unacknowledged"] = notice_local_writes_unacknowle
 SCENARIOS["notice_local_writes_informational"] = notice_local_writes_informational
 FOLDER["notice_local_writes_unacknowledged"] = "notice"
 FOLDER["notice_local_writes_informational"] = "notice"
+
+
+async def onboarding_policy_recomputed(env: WorkflowEnvironment, queue: str) -> str:
+    """An admin's load reaches a running onboarding (signal policy_updated): first base limits
+    alone, then contribution rates while a back payment priced at the bundled (unverified) rates
+    is held, so HR gets the figures notice; then approved and executed."""
+    handle = await _start(env, queue, "H30", days_ago=70)
+    hire = (await env.get_current_time()).astimezone(SHANGHAI).date() - timedelta(days=70)
+    try:
+        await handle.execute_update("submit_enrollment",
+                                    SubmitEnrollment(HR, "back_payment", Decimal("8000")))
+    except WorkflowUpdateFailedError as exc:
+        estimate = exc.cause.details[0]["estimate"]  # type: ignore[union-attr]
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(
+        HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))
+    bases = PolicyTable.from_rows(contribution_bases=[{
+        "region": "beijing", "period_start": (hire - timedelta(days=100)).isoformat(),
+        "period_end": (hire + timedelta(days=264)).isoformat(), "lower": "7000", "upper": "36000",
+        "document": "京人社发 (history)", "source": "history", "verified": True}]).bases
+    rates = PolicyTable.from_rows(contribution_rates=[{
+        "region": "beijing", "components": {"pension": {"employer": "0.16", "employee": "0.08"},
+                                            "medical": {"employer": "0.09", "employee": "0.02"}},
+        "source": "history", "verified": True}]).rates
+    await handle.signal("policy_updated", PolicyUpdate(
+        1, "notice", "root", await env.get_current_time(), bases))
+    await env.sleep(timedelta(minutes=1))
+    await handle.signal("policy_updated", PolicyUpdate(
+        2, "notice", "root", await env.get_current_time(), rates=rates))
+    await env.sleep(timedelta(minutes=1))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["onboarding_policy_recomputed"] = onboarding_policy_recomputed
 
 
 async def record(names: list[str]) -> None:
