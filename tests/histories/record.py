@@ -784,11 +784,16 @@ async def case_alarms_recorded_first(env: WorkflowEnvironment, queue: str) -> st
     await _until(env, _due(view, "determination_application") + timedelta(hours=1))
     await env.sleep(timedelta(seconds=5))
     await _act(handle, "withdraw", reason="the employee resigned and settled privately")
-async def onboarding_back_paid_contract_watched(env: WorkflowEnvironment, queue: str) -> str:
-    """Patches 2026-12-monthly-late-fee and 2026-12-written-contract: registered 70 days after
-    the hire, the written-contract watch is started as a child; a back payment is refused with
-    its per-month estimate, confirmed, approved and executed, and the withdrawal window closes."""
-    handle = await _start(env, queue, "H20", days_ago=70)
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
+FOLDER["case_alarms_recorded_first"] = "injury_case"
+
+
+async def _back_payment_confirmed(handle) -> None:
+    """A back payment at 8,000: refused with its estimate, then submitted with it confirmed."""
     try:
         await handle.execute_update("submit_enrollment",
                                     SubmitEnrollment(HR, "back_payment", Decimal("8000")))
@@ -796,14 +801,18 @@ async def onboarding_back_paid_contract_watched(env: WorkflowEnvironment, queue:
         estimate = exc.cause.details[0]["estimate"]  # type: ignore[union-attr]
     await handle.execute_update("submit_enrollment", SubmitEnrollment(
         HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))
+
+
+async def onboarding_back_paid_contract_watched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patches 2026-12-monthly-late-fee and 2026-12-written-contract: registered 70 days after
+    the hire, the written-contract watch is started as a child; a back payment is refused with
+    its per-month estimate, confirmed, approved and executed, and the withdrawal window closes."""
+    handle = await _start(env, queue, "H20", days_ago=70)
+    await _back_payment_confirmed(handle)
     await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
     await env.sleep(timedelta(days=4))
     await handle.result()
     return handle.id
-
-
-SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
-FOLDER["case_alarms_recorded_first"] = "injury_case"
 
 
 async def _return_escalated_then_closed(env: WorkflowEnvironment, queue: str,
@@ -1017,13 +1026,7 @@ async def onboarding_policy_recomputed(env: WorkflowEnvironment, queue: str) -> 
     is held, so HR gets the figures notice; then approved and executed."""
     handle = await _start(env, queue, "H30", days_ago=70)
     hire = (await env.get_current_time()).astimezone(SHANGHAI).date() - timedelta(days=70)
-    try:
-        await handle.execute_update("submit_enrollment",
-                                    SubmitEnrollment(HR, "back_payment", Decimal("8000")))
-    except WorkflowUpdateFailedError as exc:
-        estimate = exc.cause.details[0]["estimate"]  # type: ignore[union-attr]
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(
-        HR, "back_payment", Decimal("8000"), Decimal(estimate["total"])))
+    await _back_payment_confirmed(handle)
     bases = PolicyTable.from_rows(contribution_bases=[{
         "region": "beijing", "period_start": (hire - timedelta(days=100)).isoformat(),
         "period_end": (hire + timedelta(days=264)).isoformat(), "lower": "7000", "upper": "36000",
