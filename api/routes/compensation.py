@@ -27,6 +27,7 @@ from api.schemas import Body
 from domain.compensation.data import CompensationTables
 from domain.compensation.estimate import estimate
 from domain.compensation.late_period import FundCost, LatePeriod, fund_costs_of
+from domain.compensation.money import fen
 from domain.compensation.payloads import (
     Dependant,
     Estimate,
@@ -129,6 +130,25 @@ class ThirdPartyIn(_Body):
             CivilDependant(d.age, d.supporters) for d in self.dependants))
 
 
+class LateCostIn(_Body):
+    """A cost the injury fund would pay (its share of a medical bill), on its day."""
+
+    on: date
+    amount: Wage
+    reference: str = Field(default="", max_length=200, description="the invoice and hospital")
+
+
+class LateApplicationIn(_Body):
+    """The employer applied for the determination late (Reg. art. 17 ¶4): the costs from the
+    accident to the day the region's rule names are the employer's."""
+
+    ended_on: date | None = Field(
+        default=None, description="the day that ends the period under the region's rule: the "
+        "authority's acceptance (national reading), the filing (Zhejiang: its costs up to the day "
+        "before), the receipt (Sichuan); null: not yet, so the period runs to today (provisional)")
+    costs: list[LateCostIn] = Field(default_factory=list, max_length=500)
+
+
 class EstimateIn(_Body):
     """A disability grade or a death, the wages, the region; optional figures the data may lack."""
 
@@ -160,6 +180,7 @@ class EstimateIn(_Body):
     third_party: ThirdPartyIn | None = None
     offer: Wage | None = None
     service_months: StrictInt | None = Field(default=None, ge=0, le=1200)
+    late_application: LateApplicationIn | None = None
 
     @field_validator("death")
     @classmethod
@@ -198,7 +219,29 @@ class EstimateIn(_Body):
             retirement_date=self.retirement_date,
             third_party=self.third_party.to_domain() if self.third_party else None,
             offer=self.offer, service_months=self.service_months,
+            late_period=self._late_period(), fund_costs=tuple(
+                FundCost(c.reference or f"第 {i} 笔 / cost {i}", c.on, fen(c.amount), "given")
+                for i, c in enumerate(self.late_application.costs if self.late_application else (),
+                                      start=1)),
         )
+
+    def _late_period(self) -> LatePeriod | None:
+        """The period from the accident to the day the region's rule names (up to today,
+        Beijing, while that day is not known); a cost outside accident..today is refused."""
+        late = self.late_application
+        if late is None:
+            return None
+        today = datetime.now(UTC).astimezone(SHANGHAI).date()
+        if late.ended_on is not None and not self.injury_date <= late.ended_on <= today:
+            raise ApiError(422, "late_application.ended_on", f"ended_on {late.ended_on} must be "
+                           f"between the injury date {self.injury_date} and today {today}",
+                           "late_application.ended_on")
+        for i, cost in enumerate(late.costs):
+            if not self.injury_date <= cost.on <= today:
+                raise ApiError(422, "late_application.cost_date", f"cost {i + 1} on {cost.on} must "
+                               f"be between the injury date {self.injury_date} and today {today}",
+                               f"late_application.costs[{i}].on")
+        return LatePeriod(self.injury_date, late.ended_on, late_rule(self.region), today)
 
 
 @router.post("/estimate", response_model=EstimateOut)

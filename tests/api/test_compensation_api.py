@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import httpx
 
 from tests.api.conftest import auth
@@ -178,3 +181,33 @@ async def test_property_damage_is_claimed_under_the_property_limit(api: httpx.As
     bad = await api.post(URL, json={**SEED_001, "third_party": {**ebike, "property_damage": "-1"}},
                          headers=auth("k-hr"))
     assert bad.status_code == 422 and "property_damage" in bad.json()["error"]["field"]
+
+
+async def test_a_late_application_without_a_case_moves_the_periods_costs(api: httpx.AsyncClient) -> None:
+    """Reg. art. 17 ¶4 on the case-less estimate: dates around today, whatever day it is."""
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    def day(before: int) -> str:
+        return (today - timedelta(days=before)).isoformat()
+
+    late = {"ended_on": day(10), "costs": [{"on": day(50), "amount": "1000", "reference": "A-1"},
+                                           {"on": day(5), "amount": "500"}]}
+    body = {**BODY, "injury_date": day(60), "region": "beijing", "contract_ends": None,
+            "late_application": late}
+    answer = await api.post(URL, json=body, headers=auth("k-hr"))
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    period = data["late_period"]
+    assert (period["since"], period["last_day"], period["days"]) == (day(60), day(10), 51)
+    assert [m["reference"] for m in period["moved"]] == ["A-1"] and period["moved_total"] == "1000.00"
+    assert [c["amount"] for c in period["stays_with_fund"]] == ["500.00"]  # after acceptance
+    [moved] = [i for i in data["items"] if i["code"] == "late_period_medical_expenses"]
+    assert moved["payer"] == "employer" and moved["amount"] == "1000.00"
+    running = await api.post(URL, json={**body, "late_application": {**late, "ended_on": None}},
+                             headers=auth("k-hr"))
+    assert running.status_code == 200 and running.json()["late_period"]["provisional"] is True
+    for change, field in (({"ended_on": day(-3)}, "late_application.ended_on"),
+                          ({"costs": [{"on": day(70), "amount": "1"}]}, "late_application.costs[0].on")):
+        bad = await api.post(URL, json={**body, "late_application": {**late, **change}},
+                             headers=auth("k-hr"))
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == field, bad.text
