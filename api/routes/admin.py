@@ -15,6 +15,7 @@ from api import load_signals
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.responses.records import AccessLogPage
+from api.routes.compensation import compensation_tables
 from api.schemas import Body, Offset
 from domain.compensation.data import CompensationTables
 from domain.injury.estimate_figures import EstimateFiguresUpdate
@@ -183,7 +184,7 @@ async def load_policy(body: PolicyLoad, request: Request,
         for index, row in enumerate(rows):
             _check_policy_row(name, index, row)
     policy: PolicyTable = request.app.state.policy
-    tables = _compensation_tables(request)
+    tables = compensation_tables(request)
     new_policy, new_tables = policy.with_overrides(sections), tables.with_overrides(sections)
     loaded_at = datetime.now(UTC)
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
@@ -225,11 +226,3 @@ def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:
     except (ValueError, TypeError, AttributeError) as exc:
         raise ApiError(422, "policy.invalid_row", f"{where}: {exc}", where) from None
 
-
-def _compensation_tables(request: Request) -> CompensationTables:
-    tables: CompensationTables | None = getattr(request.app.state, "compensation_tables", None)
-    if tables is None:
-        file = request.app.state.settings.policy_file
-        tables = CompensationTables.bundled()
-        tables = tables.with_overrides(file) if file else tables
-    return tables

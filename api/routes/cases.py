@@ -17,6 +17,7 @@ from api.errors import ApiError
 from api.privacy import logged
 from api.refusals import Attempt
 from api.responses.processes import CaseAnswerOut, CaseOut, CasePage
+from api.routes.compensation import compensation_tables
 from api.schemas import (
     CaseActionIn,
     CaseCreate,
@@ -58,7 +59,8 @@ async def open_case(body: CaseCreate, actor: Annotated[Actor, require("open_case
     facts = await asyncio.to_thread(si_standing.facts_on, settings.db_url,
                                     body.employee.employee_id, _accident_day(body.accident_at))
     inp = build_case_input(_report(body, facts), created_by=actor.name, now=now,
-                           process=request.app.state.case_settings, calendar=calendar)
+                           process=request.app.state.case_settings, calendar=calendar,
+                           provinces=compensation_tables(request).provinces)
     workflow_id = case_workflow_id(inp.case_id)
     if await point_read(settings.db_url, workflow_events.case_recorded, workflow_id):
         raise _case_exists(workflow_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -34,7 +34,7 @@ from domain.compensation.payloads import (
     EstimateRequest,
 )
 from domain.compensation.third_party import MAX_CIVIL_DEPENDANTS, CivilDependant, ThirdPartyClaim
-from domain.injury.late_costs import late_rule
+from domain.injury.late_costs import late_rule, rule_region
 from domain.injury.state import Appraisal
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
@@ -203,7 +203,7 @@ class EstimateIn(_Body):
                              "not both and not neither")
         return wages
 
-    def to_domain(self) -> EstimateRequest:
+    def to_domain(self, provinces: Mapping[str, str]) -> EstimateRequest:
         return EstimateRequest(
             region=self.region, injury_date=self.injury_date, si_enrolled=self.si_enrolled,
             grade=self.grade, death=self.death, monthly_wage=self.monthly_wage,
@@ -219,13 +219,13 @@ class EstimateIn(_Body):
             retirement_date=self.retirement_date,
             third_party=self.third_party.to_domain() if self.third_party else None,
             offer=self.offer, service_months=self.service_months,
-            late_period=self._late_period(), fund_costs=tuple(
+            late_period=self._late_period(provinces), fund_costs=tuple(
                 FundCost(c.reference or f"第 {i} 笔 / cost {i}", c.on, fen(c.amount), "given")
                 for i, c in enumerate(self.late_application.costs if self.late_application else (),
                                       start=1)),
         )
 
-    def _late_period(self) -> LatePeriod | None:
+    def _late_period(self, provinces: Mapping[str, str]) -> LatePeriod | None:
         """The period from the accident to the day the region's rule names (up to today,
         Beijing, while that day is not known); a cost outside accident..today is refused."""
         late = self.late_application
@@ -241,14 +241,16 @@ class EstimateIn(_Body):
                 raise ApiError(422, "late_application.cost_date", f"cost {i + 1} on {cost.on} must "
                                f"be between the injury date {self.injury_date} and today {today}",
                                f"late_application.costs[{i}].on")
-        return LatePeriod(self.injury_date, late.ended_on, late_rule(self.region), today)
+        return LatePeriod(self.injury_date, late.ended_on,
+                          late_rule(rule_region(self.region, provinces)), today)
 
 
 @router.post("/estimate", response_model=EstimateOut)
 def estimate_compensation(body: EstimateIn, actor: CurrentPrincipal, request: Request) -> dict[str, Any]:
     """Statutory compensation item by item (payer, article, formula), totals by payer, sources."""
     del actor  # any authenticated role may estimate
-    return estimate_json(estimate(body.to_domain(), _tables(request)))
+    tables = compensation_tables(request)
+    return estimate_json(estimate(body.to_domain(tables.provinces), tables))
 
 
 @case_router.get("/{id}/compensation", response_model=CaseEstimateOut)
@@ -334,7 +336,7 @@ async def case_compensation(
             died_after_suspension=died_after_suspension, dependants=dependants,
             average_wage_before_employment_ends=average_wage_before_employment_ends,
             retirement_date=retirement_date, late_period=late, fund_costs=costs,
-        ), _tables(request))
+        ), compensation_tables(request))
     except RuleViolation as broken:   # name the query parameter, not the domain's path
         name = broken.field.removeprefix("third_party.")
         if name == broken.field:
@@ -374,7 +376,8 @@ async def _late_period(view: CaseView, db_url: str) -> tuple[LatePeriod | None, 
         return None, ()
     until = period["employer_bears_costs_until"]
     late = LatePeriod(date.fromisoformat(period["employer_bears_costs_from"]),
-                      date.fromisoformat(until) if until else None, late_rule(view.region),
+                      date.fromisoformat(until) if until else None,
+                      late_rule(period.get("rule_region") or view.region),
                       datetime.now(UTC).astimezone(SHANGHAI).date())
     rows = await asyncio.to_thread(expense_rows.rows_of, db_url, view.id)
     ledger = expense_claim.build(view, rows)
@@ -423,7 +426,7 @@ def estimate_json(result: Estimate) -> dict[str, Any]:
     }
 
 
-def _tables(request: Request) -> CompensationTables:
+def compensation_tables(request: Request) -> CompensationTables:
     """Bundled rows plus the deployment's policy file (same file as the SI policy), built once."""
     tables: CompensationTables | None = getattr(request.app.state, "compensation_tables", None)
     if tables is None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.compensation.data import CompensationTables
 from domain.employees.si_standing import RecordFacts, SiStanding, check_declaration, standing_on
+from domain.injury.late_costs import rule_region
 from domain.injury.materials import checklist_for
 from domain.injury.payloads import CaseInput, CaseTiming, Witness
 from domain.shared import statutes
@@ -79,10 +82,11 @@ def check_accident_at(accident_at: datetime, now: datetime) -> datetime:
 
 
 def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
-                     process: CaseSettings, calendar: HolidayCalendar | None = None) -> CaseInput:
+                     process: CaseSettings, calendar: HolidayCalendar | None = None,
+                     provinces: Mapping[str, str] | None = None) -> CaseInput:
     """Everything the workflow needs, resolved now so that replay never depends on changed data
     (`calendar`: the official schedules known now, pinned from the year before the accident on;
-    default: the bundled ones)."""
+    default: the bundled ones; `provinces`: a city's province, default the bundled regions)."""
     accident_at = check_accident_at(report.accident_at, now)
     employee = employee_from(report.employee, now.astimezone(SHANGHAI).date())
     case_id = check_employee_id(report.case_id or default_case_id(report), field="case_id")
@@ -114,7 +118,9 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
         hr_phone=process.hr_phone,
         calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1),
         si_standing=standing, occupational_disease=report.occupational_disease,
-        diagnosed_on=check_diagnosed_on(report, accident_at, now))
+        diagnosed_on=check_diagnosed_on(report, accident_at, now),
+        late_rule_region=rule_region(report.region, provinces if provinces is not None
+                                     else CompensationTables.bundled().provinces))
 
 
 def check_diagnosed_on(report: CaseReport, accident_at: datetime, now: datetime) -> date | None:

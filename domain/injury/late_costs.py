@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -58,9 +59,20 @@ class EmployerCosts:
 
 
 def late_rule(region: str) -> LateRule:
-    """The region's rule for the end of the late period, else the national reading."""
+    """The region's rule for the end of the late period, else the national reading (a city's
+    region: resolve it with `rule_region` first)."""
     key = (region or "").strip().lower()
     return next((r for r in REGIONAL if r.region == key), NATIONAL)
+
+
+def rule_region(region: str, provinces: Mapping[str, str]) -> str:
+    """The region whose late-period rule applies: the region's own, else its province's (a city
+    follows its province's regulation: Hangzhou 浙江省工伤保险条例, Chengdu Sichuan's), else the
+    region itself (the national reading). `provinces`: a city's id → its province's id."""
+    key = (region or "").strip().lower()
+    if late_rule(key) is NATIONAL and late_rule(provinces.get(key, key)) is not NATIONAL:
+        return provinces[key]
+    return key
 
 
 def employer_deadline(accident_on: date, extended_until: date | None = None) -> date:

@@ -133,8 +133,8 @@ def employer_late_costs(inp: CaseInput, state: CaseState) -> EmployerCosts | Non
         return None  # in time (the rule's checks would refuse what the case cannot hold anyway)
     accepted_on = det.accepted_on if det.accepted_on is None or det.accepted_on >= det.applied_on \
         else det.applied_on
-    return late_application_costs(inp.region, start, det.applied_on, accepted_on=accepted_on,
-                                  extended_until=last_day)
+    return late_application_costs(inp.late_rule_key, start, det.applied_on,
+                                  accepted_on=accepted_on, extended_until=last_day)
 
 
 def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[str, Any] | None:
@@ -150,14 +150,16 @@ def late_application(inp: CaseInput, state: CaseState, now: datetime) -> dict[st
             "employer_bears_costs_from": window_start(inp).isoformat(),
             "employer_bears_costs_until": None, "ongoing": True,
             "article": statutes.DETERMINATION_APPLICATION.article,
-            "ends_on": late_rule(inp.region).ends_on, "rule_article": late_rule(inp.region).article,
-            "rule_source": late_rule(inp.region).source,
+            "ends_on": late_rule(inp.late_rule_key).ends_on,
+            "rule_article": late_rule(inp.late_rule_key).article,
+            "rule_source": late_rule(inp.late_rule_key).source, "rule_region": inp.late_rule_key,
             "note": "qualifying costs from the accident until the application is accepted are "
                     "the employer's (some regions count to receipt or filing)",
             "employee_application_due_at": employee.due_at.isoformat(),
             "calendar_verified": employee.calendar_verified and deadline.calendar_verified,
         }
     return {**late_costs_data(costs), "article": statutes.DETERMINATION_APPLICATION.article,
+            "rule_region": inp.late_rule_key,
             "employee_application_due_at": employee.due_at.isoformat(),
             "calendar_verified": employee.calendar_verified and deadline.calendar_verified}
 

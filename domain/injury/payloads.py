@@ -92,6 +92,13 @@ class CaseInput:
     # appraisal date (`diagnosed_on`), not the accident date (Reg. art. 17 ¶1, ¶2).
     occupational_disease: bool = False
     diagnosed_on: date | None = None
+    # The region whose late-application rule applies (Reg. art. 17 ¶4; a city's province where
+    # the city has none), pinned at the report; None: reported before, `region` itself.
+    late_rule_region: str | None = None
+
+    @property
+    def late_rule_key(self) -> str:
+        return self.late_rule_region or self.region
 
 
 # ---- HR actions (the `act` Update): one type per action, told apart by `action` ----------------

@@ -203,6 +203,11 @@ async def test_a_late_application_without_a_case_moves_the_periods_costs(api: ht
     assert [c["amount"] for c in period["stays_with_fund"]] == ["500.00"]  # after acceptance
     [moved] = [i for i in data["items"] if i["code"] == "late_period_medical_expenses"]
     assert moved["payer"] == "employer" and moved["amount"] == "1000.00"
+    # Hangzhou follows 浙江省工伤保险条例 art. 13: its costs up to the day before the filing
+    hangzhou = await api.post(URL, json={**body, "region": "hangzhou"}, headers=auth("k-hr"))
+    assert hangzhou.status_code == 200, hangzhou.text
+    city = hangzhou.json()["late_period"]
+    assert city["last_day"] == day(11) and "浙江" in city["rule_article"]
     running = await api.post(URL, json={**body, "late_application": {**late, "ended_on": None}},
                              headers=auth("k-hr"))
     assert running.status_code == 200 and running.json()["late_period"]["provisional"] is True

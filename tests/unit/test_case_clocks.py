@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -243,6 +244,28 @@ def test_art_17_4_zhejiang_ends_the_period_at_the_filing():
     data = late_costs_event(case.inp, case.state)
     assert data is not None and data["employer_bears_costs_until"] == "2025-04-15"
     assert data["ends_on"] == "filed" and "浙江" in data["rule_article"]
+
+
+@pytest.mark.parametrize(("region", "ends_on", "until"), [
+    ("hangzhou", "filed", "2025-04-15"),      # a city follows 浙江省工伤保险条例 art. 13
+    ("chengdu", "received", "2025-04-15"),    # Sichuan: the receipt (filed = received here)
+    ("guangzhou", "accepted", None),          # Guangdong has no rule of its own: national
+])
+def test_art_17_4_a_city_follows_its_provinces_rule(region, ends_on, until):
+    case = new_case(region=region).go_to(beijing(2025, 4, 15, 10)).apply()
+    assert case.inp.late_rule_key == {"hangzhou": "zhejiang", "chengdu": "sichuan"}.get(region, region)
+    view = late_application(case.inp, case.state, case.now)
+    assert view is not None and view["ends_on"] == ends_on
+    assert view["employer_bears_costs_until"] == until and view["rule_region"] == case.inp.late_rule_key
+
+
+def test_art_17_4_a_case_reported_before_the_pinning_keeps_its_own_regions_rule():
+    """A case whose input has no late_rule_region (reported before it was pinned) replays as it
+    ran: Hangzhou then read as the national rule."""
+    case = new_case(region="hangzhou")
+    case.inp = replace(case.inp, late_rule_region=None)
+    case.go_to(beijing(2025, 4, 15, 10)).apply()
+    assert late_costs_event(case.inp, case.state) is None  # the acceptance ends it: not known yet
 
 
 # ---- 7. calendar_verified on every derived deadline ---------------------------------------------

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.compensation.data import CompensationTables
 from domain.injury.late_costs import (
     appraisal_conclusion_limit,
     check_appraisal_extension,
     late_application_costs,
+    rule_region,
 )
 from domain.shared.errors import RuleViolation
 
@@ -83,3 +85,11 @@ def test_an_extension_is_accepted_exactly_up_to_90_days(received: date, offset: 
     except RuleViolation:
         refused = True
     assert refused == (offset > 90)
+
+
+@pytest.mark.parametrize(("region", "key"), [
+    ("hangzhou", "zhejiang"), ("chengdu", "sichuan"), ("zhejiang", "zhejiang"),
+    ("beijing", "beijing"), ("guangzhou", "guangzhou"), ("atlantis", "atlantis"), (" HangZhou ", "zhejiang")])
+def test_a_city_takes_its_provinces_rule(region: str, key: str) -> None:
+    provinces = CompensationTables.bundled().provinces
+    assert rule_region(region, provinces) == key
