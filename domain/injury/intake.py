@@ -95,8 +95,9 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
         if not value.strip():
             raise RuleViolation(field, f"{field}.required", f"{field} must not be empty")
     standing = si_standing_of(report, accident_at)
+    provinces = provinces if provinces is not None else CompensationTables.bundled().provinces
     checklist = checklist_for(report.region, traffic_accident=report.traffic_accident,
-                              has_witnesses=bool(report.witnesses))
+                              has_witnesses=bool(report.witnesses), provinces=provinces)
     return CaseInput(
         case_id=case_id, employee=employee, region=report.region.strip().lower(),
         accident_at=accident_at, location=report.location, description=report.description,
@@ -119,8 +120,7 @@ def build_case_input(report: CaseReport, *, created_by: str, now: datetime,
         calendar=(calendar or official_calendar()).since(accident_at.astimezone(SHANGHAI).year - 1),
         si_standing=standing, occupational_disease=report.occupational_disease,
         diagnosed_on=check_diagnosed_on(report, accident_at, now),
-        late_rule_region=rule_region(report.region, provinces if provinces is not None
-                                     else CompensationTables.bundled().provinces))
+        late_rule_region=rule_region(report.region, provinces))
 
 
 def check_diagnosed_on(report: CaseReport, accident_at: datetime, now: datetime) -> date | None:

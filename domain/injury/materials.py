@@ -86,10 +86,14 @@ class MaterialsTable:
 
 
 def checklist_for(region: str, *, traffic_accident: bool, has_witnesses: bool,
-                  table: MaterialsTable | None = None) -> Checklist:
-    """The application materials of a case in `region` (Regs. art. 18; regional rules)."""
+                  table: MaterialsTable | None = None,
+                  provinces: Mapping[str, str] | None = None) -> Checklist:
+    """The application materials of a case in `region` (Regs. art. 18; regional rules): a city
+    without a list of its own takes its province's (`provinces`: a city's id → its province's)."""
     table = table or MaterialsTable.bundled()
     key = (region or "").strip().lower()
+    if key not in table.entries and provinces and provinces.get(key) in table.entries:
+        key = provinces[key]
     national = table.entries[DEFAULT_REGION]
     local = table.entries.get(key) if key != DEFAULT_REGION else None
     items = list(national.items)

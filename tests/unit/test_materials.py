@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.compensation.data import CompensationTables
 from domain.injury.materials import (
     DEFAULT_REGION,
     Checklist,
@@ -194,3 +195,14 @@ def test_missing_is_empty_with_every_code_and_the_required_items_with_none(case:
     assert {item.code for item in gaps} == set(codes) - set(provided)
     assert [item.code for item in gaps] == [c for c in codes if c in {i.code for i in gaps}]
     assert check_codes(items, provided) == tuple(dict.fromkeys(provided))
+
+
+def test_a_city_without_a_list_of_its_own_takes_its_provinces():
+    provinces = CompensationTables.bundled().provinces
+    hangzhou = checklist_for("hangzhou", traffic_accident=False, has_witnesses=False,
+                             provinces=provinces)
+    assert hangzhou.region_used == "zhejiang" and "浙江省工伤保险条例" in hangzhou.source
+    assert checklist_for("hangzhou", traffic_accident=False, has_witnesses=False).region_used == "default"
+    guangzhou = checklist_for("guangzhou", traffic_accident=False, has_witnesses=False,
+                              provinces=provinces)
+    assert guangzhou.region_used == "default"  # Guangdong has no list on file: the national one
