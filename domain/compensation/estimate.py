@@ -69,7 +69,8 @@ def estimate(req: EstimateRequest, tables: CompensationTables | None = None) -> 
     else:
         disability_items(answer)
     late = _late_period(answer)
-    answer.notes.extend(_legal_notes(req, region, rules.article("not_enrolled")))
+    province = tables.provinces.get(region, region)  # a city follows its province's regulation
+    answer.notes.extend(_legal_notes(req, province, rules.article("not_enrolled")))
     items = _payers(answer.items, answer)
     once = _totals(i for i in items if i.frequency == "once")
     monthly = _totals(i for i in items if i.frequency == "monthly")
@@ -198,8 +199,9 @@ def _totals(items: Iterable[Item]) -> Totals:
     return Totals(fund=fund, employer=employer, total=fund + employer)
 
 
-def _legal_notes(req: EstimateRequest, region: str, not_enrolled: str) -> list[str]:
-    """How the law treats an unenrolled employer (Reg. 62, SIL 41) and a liable third party (SIL 42)."""
+def _legal_notes(req: EstimateRequest, province: str, not_enrolled: str) -> list[str]:
+    """How the law treats an unenrolled employer (Reg. 62, SIL 41) and a liable third party (SIL
+    42), with the province's own rules."""
     notes = []
     if not req.si_enrolled:
         notes.append(
@@ -208,7 +210,7 @@ def _legal_notes(req: EstimateRequest, region: str, not_enrolled: str) -> list[s
             "to advance the fund items, which the fund then recovers from the employer (SIL art. 41; "
             "先行支付暂行办法 arts. 6-8). After the employer enrols and pays the arrears, the fund covers "
             "only newly arising costs (Reg. art. 62 ¶3).")
-        if region == "zhejiang" and not req.death and req.grade is not None and req.grade <= 4:
+        if province == "zhejiang" and not req.death and req.grade is not None and req.grade <= 4:
             notes.append(
                 f"Zhejiang art. 34: for an unenrolled grade {req.grade} worker the employer may instead pay "
                 f"a lump sum of {ZHEJIANG_UNENROLLED_MULTIPLES[req.grade]} × the provincial previous-year "
@@ -221,7 +223,7 @@ def _legal_notes(req: EstimateRequest, region: str, not_enrolled: str) -> list[s
             "(statutes.md §3). The items above are listed at the statutory standard; nothing is "
             "deducted for the third party's share. A commuting traffic accident counts as a work "
             "injury only where the worker was not mainly responsible (Reg. art. 14(6)).")
-        if region == "zhejiang":
+        if province == "zhejiang":
             notes.append(
                 "Zhejiang art. 32: the worker may claim from the third party first and then the "
                 "shortfall up to the statutory benefits from the fund or employer, or claim from the "

@@ -498,3 +498,16 @@ def test_dependants_pensions_never_exceed_the_own_wage_and_share_the_cut_fairly(
         assert s.amount + s.cut == s.uncapped
         if uncapped > own:
             assert abs(s.amount - s.uncapped * own / uncapped) < D("0.01")
+
+
+def test_a_city_gets_its_provinces_own_rules_in_the_notes() -> None:
+    """Zhejiang arts. 32 and 34 reach a Hangzhou case as they reach a Zhejiang one."""
+    for region in ("zhejiang", "hangzhou"):
+        unenrolled = estimate(replace(BASE, region=region, grade=3, si_enrolled=False,
+                                      regional_average_monthly_wage=Decimal("9000"),
+                                      third_party_liable=True))
+        assert any("Zhejiang art. 34" in n for n in unenrolled.notes), region
+        assert any("Zhejiang art. 32" in n for n in unenrolled.notes), region
+    guangzhou = estimate(replace(BASE, region="guangzhou", third_party_liable=True,
+                                 regional_average_monthly_wage=Decimal("9000")))
+    assert not any("Zhejiang" in n for n in guangzhou.notes)
