@@ -68,7 +68,7 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
         si_registration=deadline(statutes.SI_REGISTRATION, hire_date, cal),
         base_limits=limits_ref,
         rates=RatesRef(employer_rate=rates.employer, employee_rate=rates.employee,
-                       source=rates.source, verified=rates.verified),
+                       source=rates.source, verified=rates.verified, region=rates.region),
         timing=Timing(
             reminder_lead=statutes.SI_REMINDER_LEAD,
             escalation_interval=process.escalation_interval,

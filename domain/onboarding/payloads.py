@@ -57,6 +57,9 @@ class RatesRef:
     employee_rate: Decimal
     source: str
     verified: bool
+    # The row's region: the onboarding's own, or "*" for the national default; None: registered
+    # before it was recorded (a load then reaches it only through a row of its own region).
+    region: str | None = None
 
 
 @dataclass(frozen=True)

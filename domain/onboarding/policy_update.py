@@ -9,10 +9,10 @@ limits, the registered base clamped to them, the monthly contributions at that b
 §4), and the enrolment requests whose base now lies outside them. Limits pinned from a verified
 row are kept: only what was provisional or unverified is taken again.
 
-Contribution rates (the back-payment estimate's) are pinned the same way: unverified rates (the
-bundled national default, say) are taken from a loaded rates row of the onboarding's own region
-in force on the hire date; the held back-payment requests priced at the old rates are named for
-HR. Verified rates are kept.
+Contribution rates (the back-payment estimate's) are pinned the same way: unverified rates are
+taken from a loaded rates row of the onboarding's own region in force on the hire date, or, when
+it pinned the national default ("*"), from a loaded default row; the held back-payment requests
+priced at the old rates are named for HR. Verified rates are kept.
 """
 
 # No `from __future__ import annotations`: PolicyUpdate travels as a signal payload, and pydantic
@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput, RatesRef
-from domain.onboarding.policy import BaseLimits, ContributionRates
+from domain.onboarding.policy import DEFAULT_REGION, BaseLimits, ContributionRates
 from domain.onboarding.state import EnrollmentRequest, FiguresRecomputed, RequestStatus
 
 _FEN = Decimal("0.01")
@@ -51,18 +51,22 @@ def loaded_row_for(bases: Sequence[BaseLimits], region: str, on: date) -> BaseLi
     return max(rows, key=lambda b: b.period_start, default=None)
 
 
-def loaded_rates_for(rates: Sequence[ContributionRates], region: str, on: date
-                     ) -> ContributionRates | None:
-    """The loaded rates row of `region` itself (not the "*" default) in force on `on`."""
+def loaded_rates_for(rates: Sequence[ContributionRates], region: str, on: date,
+                     pinned: str | None = None) -> ContributionRates | None:
+    """The loaded rates row of `region` itself in force on `on`; else, for an onboarding that
+    pinned the national default (`pinned` "*"), the loaded default row."""
     key = region.strip().lower()
-    rows = [r for r in rates if r.region == key and (r.period_start or date.min) <= on
-            <= (r.period_end or date.max)]
-    return max(rows, key=lambda r: r.period_start or date.min, default=None)
+    for wanted in (key, DEFAULT_REGION) if pinned == DEFAULT_REGION else (key,):
+        rows = [r for r in rates if r.region == wanted and (r.period_start or date.min) <= on
+                <= (r.period_end or date.max)]
+        if rows:
+            return max(rows, key=lambda r: r.period_start or date.min)
+    return None
 
 
 def rates_ref(row: ContributionRates) -> RatesRef:
     return RatesRef(employer_rate=row.employer, employee_rate=row.employee, source=row.source,
-                    verified=row.verified)
+                    verified=row.verified, region=row.region)
 
 
 def takes_load(pinned: BaseLimitsRef) -> bool:
@@ -82,9 +86,11 @@ def recompute_figures(inp: OnboardingInput, requests: Sequence[EnrollmentRequest
                             provisional=False)
         document = row.document
     old_rates, new_rates = inp.rates, inp.rates
-    rates_row = loaded_rates_for(update.rates, inp.region, inp.hire_date)
+    rates_row = loaded_rates_for(update.rates, inp.region, inp.hire_date, inp.rates.region)
     if rates_row is not None and not old_rates.verified:
-        new_rates = rates_ref(rates_row)
+        loaded = rates_ref(rates_row)
+        if replace(loaded, region=old_rates.region) != old_rates:  # the same figures: no change
+            new_rates = loaded
     if new == old and new_rates == old_rates:
         return None
     base = inp.contribution_base

@@ -65,16 +65,17 @@ def _new_limits(before: PolicyTable, bases: Sequence[BaseLimits], region: str, h
 
 def _new_rates(before: PolicyTable, rates: Sequence[ContributionRates], region: str,
                hired: date) -> bool:
-    """A loaded rates row of the region covers the hire date, unless the rates in force before
-    the load were that row, verified (a repeated load)."""
-    row = loaded_rates_for(rates, region, hired)
+    """A loaded rates row of the region, or the default row where the region had none of its
+    own before the load, covers the hire date, unless the rates in force before the load were
+    that row, verified (a repeated load)."""
+    try:
+        in_force: ContributionRates | None = before.contribution_rates(region, hired)
+    except RuleViolation:
+        in_force = None
+    row = loaded_rates_for(rates, region, hired, in_force.region if in_force else None)
     if row is None:
         return False
-    try:
-        in_force = before.contribution_rates(region, hired)
-    except RuleViolation:
-        return True
-    return not (in_force.verified and in_force == row)
+    return in_force is None or not (in_force.verified and in_force == row)
 
 
 def case_targets(load: Load, running: Sequence[tuple[str, str, datetime]]

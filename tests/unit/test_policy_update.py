@@ -248,3 +248,39 @@ def test_onboardings_are_told_of_a_rates_row_of_their_region_unless_already_in_f
     assert [i for i, _ in targets] == ["onboarding-E1"] and len(targets[0][1].rates) == 1
     in_force = PolicyTable.bundled().with_overrides({"contribution_rates": [RATES]})
     assert onboarding_targets(load({"contribution_rates": [RATES]}, policy=in_force), running) == []
+
+
+DEFAULT_RATES = {**RATES, "region": "*", "period_start": None, "period_end": None}
+
+
+def test_an_onboarding_that_pinned_the_national_default_takes_a_loaded_default_row():
+    bundled = PolicyTable.bundled()
+    only_default = PolicyTable(bundled.bases, bundled.windows,
+                               tuple(r for r in bundled.rates if r.region == "*"))
+    inp = onboarding_input(HIRED, base="8000", policy=only_default)
+    assert inp.rates.region == "*" and not inp.rates.verified
+    change = recompute_figures(inp, (), rates_update(DEFAULT_RATES), AT)
+    assert change is not None and change.new_rates is not None
+    assert change.new_rates.region == "*" and change.new_rates.verified
+    own = onboarding_input(HIRED, base="8000")  # pinned Beijing's own row: a default row is not its
+    assert own.rates.region == "beijing"
+    assert recompute_figures(own, (), rates_update(DEFAULT_RATES), AT) is None
+    legacy = replace(inp, rates=replace(inp.rates, region=None))  # registered before: own rows only
+    assert recompute_figures(legacy, (), rates_update(DEFAULT_RATES), AT) is None
+
+
+def test_the_same_figures_loaded_again_unverified_change_nothing():
+    inp = onboarding_input(HIRED, base="8000")
+    legacy = replace(inp, rates=replace(inp.rates, region=None))
+    bundled = next(r for r in PolicyTable.bundled().rates if r.region == "beijing")
+    same = {"region": "beijing", "components": {c.name: {"employer": str(c.employer),
+                                                         "employee": str(c.employee)}
+                                                for c in bundled.components},
+            "source": bundled.source, "verified": False}
+    assert recompute_figures(legacy, (), rates_update(same), AT) is None
+
+
+def test_a_default_row_tells_only_onboardings_of_regions_without_their_own_rates():
+    running = [("onboarding-E1", "beijing", HIRED), ("onboarding-E3", "shanghai", HIRED)]
+    targets = onboarding_targets(load({"contribution_rates": [DEFAULT_RATES]}), running)
+    assert [i for i, _ in targets] == ["onboarding-E3"]
