@@ -48,6 +48,7 @@ from store.documents import ContentStore, content_store
 from temporal_client import connect, connect_when_ready, data_converter
 from workflows.contract_si import ContractSiWatchWorkflow
 from workflows.injury_case import InjuryCaseWorkflow
+from workflows.leave_delivery import LeaveDeliveryWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 from workflows.si_account import SiAccountWorkflow
@@ -59,7 +60,7 @@ __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "bu
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
                              SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow,
-                             WrittenContractWorkflow)
+                             WrittenContractWorkflow, LeaveDeliveryWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 

@@ -74,10 +74,12 @@ async def record_leave(employee_id: str, body: LeaveIn,
     if body.leave_date < employment.hire_date:
         raise RuleViolation("leave_date", "leave_date.before_hire",
                             f"leave_date is before the hire date {employment.hire_date}")
+    # Told first, durably (a 503 and nothing written when Temporal is unreachable), then written:
+    # a call repeated after a failed write finds the employment open and starts nothing twice.
+    await written_contracts.end_on_leave(client, employee_id, employment, body.leave_date,
+                                         body.reason, settings.task_queue)
     await asyncio.to_thread(employees.record_leave, settings.db_url, employee_id,
                             body.leave_date, body.reason, datetime.now(UTC))
-    await written_contracts.end_on_leave(client, employee_id, employment, body.leave_date,
-                                         body.reason)
     if current.si_status not in NEEDS_STOP:
         return {"employee_id": employee_id, "leave_date": body.leave_date, "si_stop": None}
     calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,

@@ -11,13 +11,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
-from api import load_signals, temporal_calls
+from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.refusals import Attempt
 from api.schemas import Body
+from api.temporal_calls import unavailable
 from domain.employees import written_contract as wc
+from domain.employees.leave_delivery import LeaveDelivery, delivery_id
 from domain.employees.written_contract_watch import (
     EmploymentEnded,
     OpenWatch,
@@ -219,16 +224,23 @@ def _check_document(settings: Settings, employee_id: str, employment: int | None
 
 
 async def end_on_leave(client: Client, employee_id: str, row: EmploymentRow, leave_date: date,
-                       reason: str) -> None:
+                       reason: str, task_queue: str) -> None:
     """The employee left (离职): the employment's written-contract exposure ends on the leave
-    day (LCL art. 82). The onboarding first (a watch it has not started it never starts; one it
-    started it tells), then the watch itself (one started already, or by an onboarding that has
-    ended); each signal tried again when refused, a workflow closed or never started skipped."""
-    ended = EmploymentEnded(on=leave_date, reason=reason)
-    if row.onboarding_id is not None:
-        await load_signals.tell(client, "employment_left", [(row.onboarding_id, ended)])
-    await load_signals.tell(client, "employment_ended",
-                              [(watch_id(employee_id, row.hire_date), ended)])
+    day (LCL art. 82). A LeaveDelivery workflow, one per employment, tells the onboarding and
+    then the watch, durably (workflows/leave_delivery.py); started again for the same employment
+    it starts nothing (a retried leave call). Temporal unreachable: a 503, nothing started."""
+    delivery = LeaveDelivery(employee_id=employee_id, onboarding_id=row.onboarding_id,
+                             watch_id=watch_id(employee_id, row.hire_date),
+                             ended=EmploymentEnded(on=leave_date, reason=reason))
+    try:
+        await client.start_workflow(
+            "LeaveDelivery", delivery, id=delivery_id(employee_id, row.seq), task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    except WorkflowAlreadyStartedError:
+        pass  # delivered already, for this employment
+    except RPCError as exc:
+        raise unavailable(exc) from None
 
 
 async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list[dict[str, Any]]:

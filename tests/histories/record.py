@@ -32,6 +32,7 @@ from domain.contributions.payloads import AccountInput, AccountView, RecordPayme
 from domain.contributions.policy import deadline_rule
 from domain.contributions.rules import month_deadline, next_period, period_of
 from domain.employees.contract_watch import ContractWatchInput, mismatch_due, watch_id
+from domain.employees.leave_delivery import LeaveDelivery, delivery_id
 from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
 from domain.employees.written_contract_watch import (
@@ -1048,6 +1049,27 @@ async def onboarding_policy_recomputed(env: WorkflowEnvironment, queue: str) -> 
 
 
 SCENARIOS["onboarding_policy_recomputed"] = onboarding_policy_recomputed
+
+
+async def leave_delivered(env: WorkflowEnvironment, queue: str) -> str:
+    """A leave told durably (LeaveDelivery): the running onboarding takes `employment_left`, the
+    watch it has not started is not running and is skipped."""
+    onboarding = await _start(env, queue, "H31")
+    hire = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    delivery = await env.client.start_workflow(
+        "LeaveDelivery", LeaveDelivery(
+            employee_id="H31", onboarding_id=onboarding.id,
+            watch_id=written_contract_id("H31", hire),
+            ended=EmploymentEnded(on=hire + timedelta(days=3), reason="resigned")),
+        id=delivery_id("H31", 1), task_queue=queue)
+    await delivery.result()
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "employee left"))
+    await onboarding.result()
+    return delivery.id
+
+
+SCENARIOS["leave_delivered"] = leave_delivered
+FOLDER["leave_delivered"] = "leave_delivery"
 
 
 async def record(names: list[str]) -> None:

@@ -16,6 +16,7 @@ from temporalio.service import RPCError
 
 from api.routes.written_contracts import end_on_leave
 from domain.employees import written_contract as wc
+from domain.employees.leave_delivery import LeaveDelivered, delivery_id
 from domain.employees.written_contract_watch import (
     EmploymentEnded,
     OpenWatch,
@@ -205,7 +206,8 @@ async def leave(wf: Harness, employee_id: str, start: date, on: date,
     """What the leave route does once the leave is on the record (api/routes/si_stops.py)."""
     row = EmploymentRow(employee_id=employee_id, seq=1, hire_date=start,
                         onboarding_id=onboarding or f"onboarding-{employee_id}")
-    await end_on_leave(wf.client, employee_id, row, on, "resigned")
+    await end_on_leave(wf.client, employee_id, row, on, "resigned", wf.task_queue)
+    await wf.client.get_workflow_handle(delivery_id(employee_id, 1)).result()
 
 
 async def test_a_leave_closes_a_running_watch_counting_the_double_wage_to_the_leave_day(
@@ -295,3 +297,19 @@ async def test_the_onboarding_tells_the_watch_it_started_that_the_employee_left(
     handle = wf.client.get_workflow_handle(watch, result_type=str)
     assert await handle.result() == "ended"
     assert (await view(handle)).ended_on == start + timedelta(days=1)
+
+
+async def test_a_leave_delivery_skips_workflows_not_running_and_never_starts_twice(wf: Harness):
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9410"))
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "offer withdrawn"))
+    await onboarding.result()  # closed before any watch started
+    await leave(wf, "E9410", start, start + timedelta(days=1), onboarding.id)
+    outcome = await wf.client.get_workflow_handle(delivery_id("E9410", 1),
+                                                  result_type=LeaveDelivered).result()
+    assert outcome.told == () and set(outcome.not_running) == {onboarding.id,
+                                                               watch_id("E9410", start)}
+    first_run = (await wf.client.get_workflow_handle(delivery_id("E9410", 1)).describe()).run_id
+    await leave(wf, "E9410", start, start + timedelta(days=1), onboarding.id)  # a repeated call
+    again = await wf.client.get_workflow_handle(delivery_id("E9410", 1)).describe()
+    assert again.run_id == first_run  # nothing started twice
