@@ -149,6 +149,7 @@ class LateApplicationOut(BaseModel):
     ends_on: str = "accepted"  # the day that ends the period here: accepted, received or filed
     rule_article: str = ""     # the national reading or the regional rule (late_costs.py)
     rule_source: str = ""
+    rule_region: str = ""      # whose rule: the case's region, or its province's (a city)
     calendar_verified: bool = True  # the windows counted with an official holiday schedule
 
 
