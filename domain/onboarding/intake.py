@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.contributions.policy import deadline_rule
-from domain.onboarding.payloads import BaseLimitsRef, BureauRoute, Deadline, OnboardingInput, RatesRef, Timing
+from domain.onboarding.payloads import BaseLimitsRef, BureauRoute, Deadline, OnboardingInput, Timing
 from domain.onboarding.policy import PolicyTable
+from domain.onboarding.policy_update import rates_ref
 from domain.onboarding.rules import check_base
 from domain.shared import statutes
 from domain.shared.calendar import HolidayCalendar, Period
@@ -67,8 +68,7 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
         contribution_base=contribution_base, created_by=created_by,
         si_registration=deadline(statutes.SI_REGISTRATION, hire_date, cal),
         base_limits=limits_ref,
-        rates=RatesRef(employer_rate=rates.employer, employee_rate=rates.employee,
-                       source=rates.source, verified=rates.verified, region=rates.region),
+        rates=rates_ref(rates),
         timing=Timing(
             reminder_lead=statutes.SI_REMINDER_LEAD,
             escalation_interval=process.escalation_interval,

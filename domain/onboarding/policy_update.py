@@ -65,6 +65,7 @@ def loaded_rates_for(rates: Sequence[ContributionRates], region: str, on: date,
 
 
 def rates_ref(row: ContributionRates) -> RatesRef:
+    """The rates an onboarding pins from a row (at registration, or from a load)."""
     return RatesRef(employer_rate=row.employer, employee_rate=row.employee, source=row.source,
                     verified=row.verified, region=row.region)
 
