@@ -35,6 +35,7 @@ from activities.gateways.manual import (
 )
 from activities.gateways.si_bureau import GatewayActivities, SimulatedSiBureau
 from activities.ledger import LedgerActivities
+from activities.load_delivery import LoadDeliveryActivities
 from activities.notices.outbox import NotifyActivities
 from activities.notices.providers import ChannelConfig
 from activities.notices.pull import ReceiptActivities
@@ -49,6 +50,7 @@ from temporal_client import connect, connect_when_ready, data_converter
 from workflows.contract_si import ContractSiWatchWorkflow
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.leave_delivery import LeaveDeliveryWorkflow
+from workflows.load_delivery import LoadDeliveryWorkflow
 from workflows.notice import NoticeWorkflow
 from workflows.onboarding import OnboardingWorkflow
 from workflows.si_account import SiAccountWorkflow
@@ -60,7 +62,8 @@ __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "bu
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
                              SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow,
-                             WrittenContractWorkflow, LeaveDeliveryWorkflow)
+                             WrittenContractWorkflow, LeaveDeliveryWorkflow,
+                             LoadDeliveryWorkflow)
 log = logging.getLogger("caseguard.worker")
 
 
@@ -109,6 +112,7 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     directory = DirectoryActivities(db_url)
     contributions = ContributionActivities(db_url)
     contract_watch = ContractWatchActivities(db_url)
+    deliveries = LoadDeliveryActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
             directory.route_recipients, directory.employee_route, contributions.record_events,
             contributions.record_payment, contributions.interrupt_unpaid,
@@ -118,7 +122,8 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
             ReceiptActivities(send_config, db_url).pull_receipts,
             forms.generate_determination_form,
             injury.submit_determination_application, injury.fetch_diagnosis,
-            injury.claim_injury_benefits, injury.register_courier_tracking]
+            injury.claim_injury_benefits, injury.register_courier_tracking,
+            deliveries.pending, deliveries.mark]
 
 
 # Regular and local activities run in one thread pool. A local activity (a workflow's write of

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from api import bundles, edges, errors, privacy, web
+from api import bundles, edges, errors, load_signals, privacy, web
 from api.routes import (
     admin,
     assignment,
@@ -116,6 +116,9 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         dev_logins.apply(config)  # dev only: one workspace login per role (api/web)
         check_admin_can_get_in(config)
         app.state.temporal = await connect(config)
+        # An admin's load whose signals are still queued (the API stopped before its delivery
+        # finished, or the delivery gave up) is delivered now.
+        await load_signals.resume(app.state.temporal, config.db_url, config.task_queue)
         if freeze_heap:
             bundles.start_builders(config)  # a server process: the first bundle waits for none
             freeze_startup_heap()

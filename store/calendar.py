@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlmodel import col, select
 
 from domain.shared.calendar import CalendarYear
-from store import evidence
+from store import evidence, load_deliveries
 from store.db import session_for
 from store.models import CalendarYearRow
 
@@ -42,9 +43,16 @@ def loaded_years(url: str) -> tuple[CalendarYear, ...]:
     return years
 
 
-def save_year(url: str, year: CalendarYear, by: str, at: datetime) -> bool:
-    """Store (or replace) a year and record the load in the evidence ledger; True if it replaced
-    an earlier load of the same year."""
+def load_key(year: int, at: datetime) -> str:
+    """The load's key in the signals it queues (store/load_deliveries.py) and the ledger."""
+    return f"calendar:{year}:{at.isoformat()}"
+
+
+def save_year(url: str, year: CalendarYear, by: str, at: datetime,
+              signals: Iterable[tuple[str, str, str]] = ()) -> bool:
+    """Store (or replace) a year with the signals it queues for running workflows ((workflow id,
+    signal, payload JSON) each), in one transaction, and record the load in the evidence ledger;
+    True if it replaced an earlier load of the same year."""
     with session_for(url) as session:
         row = session.get(CalendarYearRow, year.year)
         replaced = row is not None
@@ -54,9 +62,10 @@ def save_year(url: str, year: CalendarYear, by: str, at: datetime) -> bool:
         row.workdays = [d.isoformat() for d in sorted(year.workdays)]
         row.source, row.loaded_by, row.loaded_at = year.source, by, at
         session.add(row)
+        load_deliveries.queue_in(session, load_key(year.year, at), signals, at)
         session.commit()
     evidence.append(url, evidence.NewEntry(
-        subject_id=CALENDAR_SUBJECT, idempotency_key=f"calendar:{year.year}:{at.isoformat()}",
+        subject_id=CALENDAR_SUBJECT, idempotency_key=load_key(year.year, at),
         at=at, actor=by, kind="calendar_loaded",
         payload={"year": year.year, "holidays": [d.isoformat() for d in year.holidays],
                  "workdays": [d.isoformat() for d in year.workdays], "source": year.source,

@@ -3,7 +3,7 @@ the bundled rows and the deployment's policy file, each load an evidence event."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel, col, select
 
 from domain.compensation.data import CompensationTables
 from domain.onboarding.policy import PolicyTable
-from store import evidence
+from store import evidence, load_deliveries
 from store.db import session_for
 from store.models import _utc_column
 
@@ -31,15 +31,24 @@ class PolicyLoadRow(SQLModel, table=True):
     loaded_at: datetime = _utc_column(nullable=False)
 
 
+def load_key(load_id: int) -> str:
+    """The load's key in the signals it queues (store/load_deliveries.py)."""
+    return f"policy:{load_id}"
+
+
 def save_load(url: str, sections: Mapping[str, list[dict[str, Any]]], source: str, by: str,
-              at: datetime) -> int:
-    """Store a checked load and record it in the evidence ledger; answers the load's id."""
+              at: datetime,
+              signals_for: Callable[[int], Sequence[tuple[str, str, str]]] = lambda _: ()) -> int:
+    """Store a checked load with the signals it queues for running workflows (`signals_for` the
+    load's id: (workflow id, signal, payload JSON) each), in one transaction, and record it in the
+    evidence ledger; answers the load's id."""
     with session_for(url) as session:
         row = PolicyLoadRow(sections=dict(sections), source=source, loaded_by=by, loaded_at=at)
         session.add(row)
-        session.commit()
-        session.refresh(row)
+        session.flush()
         load_id = row.id or 0
+        load_deliveries.queue_in(session, load_key(load_id), signals_for(load_id), at)
+        session.commit()
     evidence.append(url, evidence.NewEntry(
         subject_id=POLICY_SUBJECT, idempotency_key=f"policy:{load_id}", at=at, actor=by,
         kind="policy_loaded", payload={"load": load_id, "source": source, **sections}))

@@ -56,7 +56,9 @@ class CalendarLoaded(BaseModel):
     replaced: bool
     applies_to: str
     signalled: int = 0  # running onboardings and cases told (signal calendar_updated)
-    not_signalled: int = 0  # listed as running but closed meanwhile, or refused 3 times (logged)
+    not_signalled: int = 0  # listed as running but closed meanwhile: nothing to tell
+    queued: int = 0  # not yet told when answered: the delivery goes on (workflow `delivery`)
+    delivery: str | None = None  # the LoadDelivery workflow telling them (None: none needed yet)
 
 
 class CalendarList(BaseModel):
@@ -85,14 +87,16 @@ async def load_calendar(body: CalendarLoad, actor: Annotated[Actor, require("loa
                         body.source)
     check_calendar_year(year)
     loaded_at = datetime.now(UTC)
-    replaced = await asyncio.to_thread(stored.save_year, settings.db_url, year, actor.name,
-                                       loaded_at)
     running = await asyncio.to_thread(open_workflow_ids, settings.db_url)
     update = CalendarUpdate(year, actor.name, loaded_at)
-    signalled = await load_signals.tell(client, "calendar_updated",
-                                        [(workflow_id, update) for workflow_id in running])
+    signals = load_signals.queued("calendar_updated", [(i, update) for i in running])
+    replaced = await asyncio.to_thread(stored.save_year, settings.db_url, year, actor.name,
+                                       loaded_at, signals)
+    delivery = await load_signals.deliver(client, settings.db_url, settings.task_queue,
+                                          stored.load_key(year.year, loaded_at), len(signals))
     return CalendarLoaded(year=_out(year, True), replaced=replaced, applies_to=APPLIES_TO,
-                          signalled=signalled, not_signalled=len(running) - signalled)
+                          signalled=delivery.told, not_signalled=delivery.not_running,
+                          queued=delivery.queued, delivery=delivery.workflow_id)
 
 
 @router.get("/calendar", response_model=CalendarList)
@@ -162,7 +166,9 @@ class PolicyLoaded(BaseModel):
     unverified: int  # rows loaded with verified false: every answer using one says so
     applies_to: str
     signalled: int = 0  # running onboardings and cases told (signal policy_updated)
-    not_signalled: int = 0  # concerned but closed meanwhile, or Temporal refused (logged)
+    not_signalled: int = 0  # concerned but closed meanwhile: nothing to tell
+    queued: int = 0  # not yet told when answered: the delivery goes on (workflow `delivery`)
+    delivery: str | None = None  # the LoadDelivery workflow telling them (None: none concerned)
     told: dict[str, int] = {}  # of those concerned: {"onboardings": n, "cases": m}
 
 
@@ -187,29 +193,45 @@ async def load_policy(body: PolicyLoad, request: Request,
     tables = compensation_tables(request)
     new_policy, new_tables = policy.with_overrides(sections), tables.with_overrides(sections)
     loaded_at = datetime.now(UTC)
+    told: dict[str, int] = {}
+
+    def signals_for(load_id: int) -> list[tuple[str, str, str]]:
+        load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy,
+                            tables, new_tables)
+        onboardings, cases = _concerned(running, load)
+        told.update(onboardings=len(onboardings), cases=len(cases))
+        return load_signals.queued("policy_updated", [*onboardings, *cases])
+
+    running = await asyncio.to_thread(_running, settings.db_url)
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
-                                      body.source, actor.name, loaded_at)
+                                      body.source, actor.name, loaded_at, signals_for)
     request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
-    load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy, tables,
-                        new_tables)
-    onboardings, cases = await asyncio.to_thread(_concerned, settings.db_url, load)
-    signalled = await load_signals.tell(client, "policy_updated", [*onboardings, *cases])
+    delivery = await load_signals.deliver(client, settings.db_url, settings.task_queue,
+                                          policy_loads.load_key(load_id), sum(told.values()))
     return PolicyLoaded(id=load_id, source=body.source,
                         rows={name: len(rows) for name, rows in sections.items()},
                         unverified=sum(row.get("verified") is not True
                                        for name, rows in sections.items() if name != "regions"
                                        for row in rows),
-                        applies_to=POLICY_APPLIES_TO, signalled=signalled,
-                        not_signalled=len(onboardings) + len(cases) - signalled,
-                        told={"onboardings": len(onboardings), "cases": len(cases)})
+                        applies_to=POLICY_APPLIES_TO, signalled=delivery.told,
+                        not_signalled=delivery.not_running, queued=delivery.queued,
+                        delivery=delivery.workflow_id, told=told)
 
 
-def _concerned(url: str, load: targets.Load) -> tuple[list[tuple[str, PolicyUpdate]],
-                                                     list[tuple[str, EstimateFiguresUpdate]]]:
-    """The running onboardings and cases the load concerns, each with its signal (on a thread:
-    a case's figures are looked up in the tables before and after)."""
-    return (targets.onboarding_targets(load, open_onboardings(url)),
-            targets.case_targets(load, open_cases(url)))
+Running = tuple[list[tuple[str, str, date]], list[tuple[str, str, datetime]]]
+
+
+def _running(url: str) -> Running:
+    """The running onboardings (id, region, hire date) and cases (id, region, accident moment)."""
+    return open_onboardings(url), open_cases(url)
+
+
+def _concerned(running: Running, load: targets.Load
+               ) -> tuple[list[tuple[str, PolicyUpdate]], list[tuple[str, EstimateFiguresUpdate]]]:
+    """The running onboardings and cases the load concerns, each with its signal (in the load's
+    transaction, on its thread: a case's figures are looked up in the tables before and after)."""
+    onboardings, cases = running
+    return targets.onboarding_targets(load, onboardings), targets.case_targets(load, cases)
 
 
 def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:

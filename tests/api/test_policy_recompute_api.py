@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from api import load_signals
 from store.db import session_for
 from store.models import CaseRow, OnboardingRow
 from tests.api.conftest import auth, eventually
@@ -48,7 +49,8 @@ async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: h
     assert loaded.status_code == 201, loaded.text
     answer = loaded.json()
     assert answer["told"] == {"onboardings": 1, "cases": 1}
-    assert answer["signalled"] == 2 and answer["not_signalled"] == 0
+    assert answer["signalled"] == 2 and answer["not_signalled"] == 0 and answer["queued"] == 0
+    assert answer["delivery"] == f"load-delivery-policy:{answer['id']}"  # a LoadDelivery workflow
     assert "policy_recomputed" in answer["applies_to"]
 
     async def recomputed() -> dict | None:
@@ -77,6 +79,7 @@ async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: h
     again = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
         "source": "the same notice again", "contribution_bases": [NEW], "average_wages": [WAGE]})
     assert again.status_code == 201 and again.json()["told"] == {"onboardings": 0, "cases": 0}
+    assert again.json()["delivery"] is None  # nobody to tell: no delivery started
 
 
 RATES = {"region": "testshire", "period_start": None, "period_end": None,
@@ -120,3 +123,41 @@ async def test_a_rates_load_reprices_a_running_onboarding_that_pinned_unverified
     again = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
         "source": "the same notice again", "contribution_rates": [RATES]})
     assert again.status_code == 201 and again.json()["told"] == {"onboardings": 0, "cases": 0}
+    assert again.json()["delivery"] is None  # nobody to tell: no delivery started
+
+
+async def test_a_load_the_api_stopped_before_telling_is_delivered_when_the_api_starts_again(
+        make_api, db_url: str, monkeypatch):
+    api = await make_api()
+    await api.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                   json={"source": "test", "contribution_bases": [OLD]})
+    registered = await api.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4111", region="testshire", contribution_base="5200"))
+    onboarding = registered.json()["id"]
+
+    async def listed() -> bool:
+        with session_for(db_url) as session:
+            return session.get(OnboardingRow, onboarding) is not None
+
+    await eventually(listed)
+
+    async def stopped(client, url, task_queue, load_key, count):  # the process died after commit
+        return load_signals.Delivery(None, 0, 0, count)
+
+    monkeypatch.setattr(load_signals, "deliver", stopped)
+    loaded = await api.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "测试市人社局 notice", "contribution_bases": [NEW]})
+    assert loaded.status_code == 201, loaded.text
+    assert (loaded.json()["queued"], loaded.json()["delivery"]) == (1, None)
+    monkeypatch.undo()
+
+    async def recomputed() -> dict | None:
+        view = (await api.get(f"/api/v1/onboardings/{onboarding}", headers=auth("k-hr"))).json()
+        return view if view["figures_recomputed"] else None
+
+    assert await recomputed() is None  # nobody told it yet
+    await make_api()  # the API starts again: it delivers what is still queued
+    view = await eventually(recomputed)
+    assert view["base_limits"]["lower"] == "5500"
+    assert [e["load"] for e in view["events"] if e["kind"] == "policy_recomputed"] \
+        == [loaded.json()["id"]]

@@ -27,6 +27,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from api.load_signals import queued as queued_signals
 from devstack import temporal_test_server
 from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
 from domain.contributions.policy import deadline_rule
@@ -78,9 +79,11 @@ from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused
+from domain.shared.load_delivery import LoadDelivery
+from domain.shared.load_delivery import delivery_id as load_delivery_id
 from domain.shared.people import Actor, AssignOwner, Recipient
-from store import employees, people
-from store.db import migrate
+from store import employees, load_deliveries, people
+from store.db import migrate, session_for
 from temporal_client import dev_data_converter
 from tests.factories import case_input, employee, onboarding_input
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
@@ -1070,6 +1073,39 @@ async def leave_delivered(env: WorkflowEnvironment, queue: str) -> str:
 
 SCENARIOS["leave_delivered"] = leave_delivered
 FOLDER["leave_delivered"] = "leave_delivery"
+
+
+LOAD_KEY = "policy:41"
+
+
+def seed_load_signals(db_url: str) -> None:
+    """A load's queued signals: one for an onboarding the scenario starts, one for an id that
+    never ran."""
+    at = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+    update = PolicyUpdate(41, "notice", "root", at, PolicyTable.from_rows(contribution_bases=[
+        {"region": "beijing", "period_start": "2000-01-01", "period_end": "2199-12-31",
+         "lower": "7500", "upper": "37000", "source": "test", "verified": True}]).bases)
+    with session_for(db_url) as session:
+        load_deliveries.queue_in(session, LOAD_KEY, queued_signals("policy_updated", [
+            ("onboarding-H41", update), ("onboarding-H49", update)]), at)
+        session.commit()
+
+
+async def load_delivered(env: WorkflowEnvironment, queue: str) -> str:
+    """A load told durably (LoadDelivery): a page of two queued signals, the running onboarding
+    takes its signal, the id that never ran is marked not running, then an empty page."""
+    onboarding = await _start(env, queue, "H41")
+    delivery = await env.client.start_workflow(
+        "LoadDelivery", LoadDelivery(LOAD_KEY), id=load_delivery_id(LOAD_KEY), task_queue=queue)
+    await delivery.result()
+    await onboarding.execute_update("cancel", CancelOnboarding(HR, "employee left"))
+    await onboarding.result()
+    return delivery.id
+
+
+SCENARIOS["load_delivered"] = load_delivered
+SEEDS["load_delivered"] = seed_load_signals
+FOLDER["load_delivered"] = "load_delivery"
 
 
 async def record(names: list[str]) -> None:
