@@ -13,8 +13,6 @@ from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue
 from temporalio.exceptions import FailureError
 
-from workflows._policies import DB_ACTIVITY
-
 with workflow.unsafe.imports_passed_through():
     from activities.load_delivery import LoadDeliveryActivities
     from domain.shared.load_delivery import (
@@ -26,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         PendingSignals,
         QueuedSignal,
     )
+    from workflows._policies import DB_ACTIVITY
 
 
 @workflow.defn(name="LoadDelivery")
