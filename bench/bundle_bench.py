@@ -3,8 +3,8 @@ ten of them starves the API's ordinary reads.
 
     .venv/bin/python bench/bundle_bench.py [--months 14] [--builds 5] [--concurrent 10]
 
-The case is the real thing: InjuryCase on the time-skipping test server with the production
-workflow list, runner and activities (a SQLite file), driven 14 months down a long path
+The case is the real thing: InjuryCase on the time-skipping test server, run by the production
+worker in a process of its own (bench_worker.py onboarding; a SQLite file), driven 14 months down a long path
 (recognised, 24 months of suspension, a dispute, an appraisal the committee never concludes, so the
 case chases it every week, each chase a notice). HR's scans are uploaded through the API. The API
 is the production app under uvicorn in a process of its own, connected to that test server.
@@ -25,14 +25,12 @@ import statistics
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -45,13 +43,13 @@ from bench.onboarding_bench import (
     percentile,
     run_bench,
     say,
+    start_bench_worker,
     start_uvicorn,
     wait_for_api,
 )
 from devstack import temporal_test_server
 from store.db import migrate
 from temporal_client import dev_data_converter
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 API_KEY = "bench-bundle-key"
 MONTH = timedelta(days=30)
@@ -204,24 +202,22 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
         runtime=quiet_runtime())
     async with env:
         queue = f"bench-bundle-{uuid.uuid4().hex[:6]}"
-        with ThreadPoolExecutor(8) as executor:
-            async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                              workflow_runner=WORKFLOW_RUNNER,
-                              activities=activities_for(db_url, documents_root=stack.tmp / "documents"),
-                              activity_executor=executor):
-                started = time.perf_counter()
-                case_id = await long_case(env, queue, args.months)
-                view = await status(env, env.client.get_workflow_handle(case_id))
-                say(f"case {case_id}: {len(view.events)} events after {args.months} months "
-                    f"(simulated in {time.perf_counter() - started:.0f} s); starting the API …")
-                address = env.client.service_client.config.target_host
-                api_url = start_uvicorn(stack, "api", "api.main:app",
-                                        api_env(stack.tmp, address, db_url))
-                await wait_for_api(api_url, stack)
-                result = await measure(api_url, case_id, args)
-                result["case_events"] = len(view.events)
-                result["months"] = args.months
-                return result
+        address = env.client.service_client.config.target_host
+        settings = api_env(stack.tmp, address, db_url)
+        # The production worker in a process of its own, as in production: the event loop that
+        # times the GETs does not also answer the case page's queries.
+        start_bench_worker(stack, "worker", "onboarding", address, queue, 1000, db_url, settings)
+        started = time.perf_counter()
+        case_id = await long_case(env, queue, args.months)
+        view = await status(env, env.client.get_workflow_handle(case_id))
+        say(f"case {case_id}: {len(view.events)} events after {args.months} months "
+            f"(simulated in {time.perf_counter() - started:.0f} s); starting the API …")
+        api_url = start_uvicorn(stack, "api", "api.main:app", settings)
+        await wait_for_api(api_url, stack)
+        result = await measure(api_url, case_id, args)
+        result["case_events"] = len(view.events)
+        result["months"] = args.months
+        return result
 
 
 def main(args: argparse.Namespace) -> int:
