@@ -29,7 +29,7 @@ class LoadSignalRow(SQLModel, table=True):
     signal: str = Field(max_length=40)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     queued_at: datetime = _utc_column(nullable=False)
-    delivered_at: datetime | None = _utc_column(nullable=True)
+    delivered_at: datetime | None = _utc_column(nullable=True, index=True)  # NULL: queued
     outcome: str | None = Field(default=None, max_length=20)
 
 

@@ -37,8 +37,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("load_key", "workflow_id"),
     )
     op.create_index("ix_load_signals_load_key", "load_signals", ["load_key"])
+    # The API's start-up looks for rows still queued (delivered_at NULL) in every load.
+    op.create_index("ix_load_signals_delivered_at", "load_signals", ["delivered_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_load_signals_delivered_at", table_name="load_signals")
     op.drop_index("ix_load_signals_load_key", table_name="load_signals")
     op.drop_table("load_signals")
