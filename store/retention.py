@@ -4,7 +4,8 @@ The periods are domain/data/retention.json; store/retention_plan.py says what is
 legal hold or an open dispute keeps. `--dry-run` prints the plan and changes nothing; `--apply`
 deletes, subject by subject, each in one transaction:
 - the onboarding's or case's list row, final state, deadlines, notices (attempts, receipts),
-  outbox messages, documents and expenses; a document's file once no document names its SHA-256;
+  outbox messages, documents and expenses, the load signals queued for it; a document's file once
+  no document names its SHA-256;
 - its evidence entries' payloads, replaced by a `_redacted` marker: the rows and their hashes stay,
   so `python -m store.verify` still passes; then one `records_deleted` entry on its chain says
   which run deleted how many of what, with no personal data.
@@ -33,6 +34,7 @@ from store import retention_people as people
 from store.access_log import AccessLogRow
 from store.db import session_for
 from store.documents import ContentStore, content_store
+from store.load_deliveries import LoadSignalRow
 from store.models import (
     CaseDeadlineEntry,
     CaseRow,
@@ -143,6 +145,7 @@ def _delete_subject(db_url: str, documents: ContentStore, run_id: str,
             "onboarding": _gone(session, OnboardingRow, col(OnboardingRow.id) == sid),
             "case": _gone(session, CaseRow, col(CaseRow.id) == sid),
             "closed_record": _gone(session, ClosedRecord, col(ClosedRecord.subject_id) == sid),
+            "load_signal": _gone(session, LoadSignalRow, col(LoadSignalRow.workflow_id) == sid),
         })
         counts["evidence"] = session.execute(  # type: ignore[attr-defined]
             update(EvidenceEntry).where(col(EvidenceEntry.subject_id) == sid)

@@ -18,6 +18,7 @@ from store import evidence, legal_holds, people, retention, verify
 from store.access_log import AccessLogRow
 from store.db import session_for
 from store.documents import LocalContentStore
+from store.load_deliveries import LoadSignalRow
 from store.models import (
     CaseRow,
     ClosedRecord,
@@ -36,7 +37,7 @@ CLOSED = datetime(2026, 1, 10, tzinfo=UTC)
 LATER = datetime(2031, 6, 1, tzinfo=UTC)  # past every period counted from CLOSED
 TABLES: list[type[SQLModel]] = [OnboardingRow, CaseRow, ClosedRecord, DocumentRow, ExpenseRow,
                                 NoticeRow, NoticeAttemptRow, OutboxMessage, AccessLogRow, PersonRow,
-                                EvidenceEntry]
+                                EvidenceEntry, LoadSignalRow]
 
 
 def _onboarding(db_url: str, store: LocalContentStore, employee: str, *,
@@ -59,6 +60,8 @@ def _onboarding(db_url: str, store: LocalContentStore, employee: str, *,
         s.add(NoticeAttemptRow(idempotency_key=f"a-{employee}", notice_id=f"n-{employee}",
                                attempt_no=1, channel="sms", to_address="+8613800138000",
                                created_at=CLOSED))
+        s.add(LoadSignalRow(load_key="policy:1", workflow_id=sid, signal="policy_updated",
+                            payload="{}", queued_at=CLOSED, delivered_at=CLOSED, outcome="told"))
         s.add(OutboxMessage(idempotency_key=f"o-{employee}", subject_id=sid, purpose="p",
                             recipient_role="employee", recipient_name="张三",
                             phone="+8613800138000", subject="s", body="b", created_at=CLOSED))
@@ -134,6 +137,8 @@ def test_apply_deletes_only_what_is_past_and_not_held(db_url: str, store: LocalC
         assert s.get(CaseRow, recent_case) is not None
         assert not s.exec(select(NoticeRow).where(NoticeRow.subject_id == due)).all()
         assert not s.exec(select(OutboxMessage).where(OutboxMessage.subject_id == due)).all()
+        assert not s.exec(select(LoadSignalRow).where(LoadSignalRow.workflow_id == due)).all()
+        assert s.exec(select(LoadSignalRow).where(LoadSignalRow.workflow_id == held)).all()
         kept_log = s.exec(select(AccessLogRow.subject_id)).all()
         deletions = s.exec(select(RetentionDeletionRow).where(
             RetentionDeletionRow.subject_id == due)).all()
