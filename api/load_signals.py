@@ -74,12 +74,13 @@ async def deliver(client: Client, url: str, task_queue: str, load_key: str,
                     "starts again", load_key, type(exc.cause).__name__)
     counts = await asyncio.to_thread(load_deliveries.outcomes, url, load_key)
     return Delivery(workflow_id, counts[load_deliveries.TOLD], counts[load_deliveries.NOT_RUNNING],
-                    counts["queued"])
+                    counts[load_deliveries.QUEUED])
 
 
 async def resume(client: Client, url: str, task_queue: str) -> int:
     """Start the delivery of every load with signals still queued (a delivery never started, or
-    one that gave up); a delivery still running is left to run. Answers how many were started."""
+    one that gave up); a delivery still running is left to run. Answers how many deliveries it
+    asked for (one still running counts)."""
     started = 0
     for load_key in await asyncio.to_thread(load_deliveries.undelivered_keys, url):
         try:

@@ -15,6 +15,7 @@ from store.db import engine_for, one_writer, session_for
 from store.models import _utc_column
 
 TOLD, NOT_RUNNING = "told", "not_running"  # a delivered signal's outcome
+QUEUED = "queued"  # not delivered yet (outcomes)
 
 
 class LoadSignalRow(SQLModel, table=True):
@@ -82,6 +83,6 @@ def outcomes(url: str, load_key: str) -> dict[str, int]:
         rows: Sequence[tuple[str | None, int]] = session.exec(
             select(LoadSignalRow.outcome, func.count()).where(LoadSignalRow.load_key == load_key)
             .group_by(LoadSignalRow.outcome)).all()
-    found = {outcome or "queued": n for outcome, n in rows}
+    found = {outcome or QUEUED: n for outcome, n in rows}
     return {TOLD: found.get(TOLD, 0), NOT_RUNNING: found.get(NOT_RUNNING, 0),
-            "queued": found.get("queued", 0)}
+            QUEUED: found.get(QUEUED, 0)}

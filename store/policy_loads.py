@@ -32,7 +32,7 @@ class PolicyLoadRow(SQLModel, table=True):
 
 
 def load_key(load_id: int) -> str:
-    """The load's key in the signals it queues (store/load_deliveries.py)."""
+    """The load's key in the signals it queues (store/load_deliveries.py) and the ledger."""
     return f"policy:{load_id}"
 
 
@@ -50,7 +50,7 @@ def save_load(url: str, sections: Mapping[str, list[dict[str, Any]]], source: st
         load_deliveries.queue_in(session, load_key(load_id), signals_for(load_id), at)
         session.commit()
     evidence.append(url, evidence.NewEntry(
-        subject_id=POLICY_SUBJECT, idempotency_key=f"policy:{load_id}", at=at, actor=by,
+        subject_id=POLICY_SUBJECT, idempotency_key=load_key(load_id), at=at, actor=by,
         kind="policy_loaded", payload={"load": load_id, "source": source, **sections}))
     return load_id
 
