@@ -15,7 +15,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from domain.compensation.expenses import Bill, BillResult, Reconciliation, ReviewItem, reconcile
+from domain.compensation.expenses import (
+    KIND_ZH,
+    Bill,
+    BillResult,
+    HospitalStay,
+    Reconciliation,
+    ReviewItem,
+    reconcile,
+)
 from domain.injury.views import CaseView
 from domain.shared.calendar import local
 from domain.shared.company import Company
@@ -45,7 +53,8 @@ PAID_BY_ZH = {"medical_insurance_card": "医保卡结算", "employee": "职工�
 COLUMNS = ("entry_id", "invoice_number", "hospital", "bill_date", "amount", "eligible_amount",
            "paid_by", "medical_insurance_amount", "slip_total", "third_party_amount", "art5_case",
            "medical_insurance_recovery", "refund", "refund_to", "injury_fund_owes", "employer_owes",
-           "outside_catalogue", "article", "file_sha256", "basis")
+           "outside_catalogue", "article", "file_sha256", "basis", "kind", "admitted_on",
+           "discharged_on", "stay_days", "daily_standard", "standard_source", "approval_reference")
 _MONEY = ("medical_insurance_recovery", "refund_to_employee", "refund_to_employer", "injury_fund_owes",
           "employer_owes", "outside_catalogue")
 
@@ -65,7 +74,16 @@ def to_bill(row: ExpenseRow) -> Bill:
                 eligible_amount=row.amount if row.eligible_amount is None else row.eligible_amount,
                 paid_by=row.paid_by,  # type: ignore[arg-type]  # checked on entry
                 medical_insurance_amount=row.medical_insurance_amount, slip_total=row.slip_total,
-                third_party_amount=row.third_party_amount, file_hash=row.file_sha256)
+                third_party_amount=row.third_party_amount, file_hash=row.file_sha256,
+                kind=row.kind,  # type: ignore[arg-type]  # checked on entry
+                stay=_stay(row), approval_reference=row.approval_reference or "")
+
+
+def _stay(row: ExpenseRow) -> HospitalStay | None:
+    if row.admitted_on is None or row.discharged_on is None or row.daily_standard is None:
+        return None
+    return HospitalStay(row.admitted_on, row.discharged_on, row.daily_standard,
+                        row.standard_source or "")
 
 
 def build(view: CaseView, rows: list[ExpenseRow]) -> Ledger:
@@ -81,9 +99,12 @@ def entry_json(row: ExpenseRow) -> dict[str, Any]:
     """One stored bill as JSON: money as strings in yuan."""
     data = row.model_dump(mode="json", exclude={"invoice_key", "hospital_key"})
     for name in ("amount", "eligible_amount", "medical_insurance_amount", "slip_total",
-                 "third_party_amount"):
+                 "third_party_amount", "daily_standard"):
         data[name] = _money(getattr(row, name))
     data["eligible_assumed"] = row.eligible_amount is None
+    data["kind_zh"] = KIND_ZH.get(row.kind, row.kind)
+    stay = _stay(row)
+    data["stay_days"] = stay.days if stay else None
     return data
 
 
@@ -128,7 +149,7 @@ def claim_csv(ledger: Ledger) -> bytes:
                      t["medical_insurance_recovery"],
                      _money(Decimal(t["refund_to_employee"]) + Decimal(t["refund_to_employer"])), "",
                      t["injury_fund_owes"], t["employer_owes"], t["outside_catalogue"], "", "",
-                     ledger.basis])
+                     ledger.basis, "", "", "", "", "", "", ""])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -145,9 +166,9 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
     t = totals_json(ledger)
     results = {r.entry_id: r for r in ledger.result.bills}
     by_id = {r.id: r for r in ledger.rows}
-    bills = [["发票号码", "医院", "日期", "金额", "支付方式", "医保已付", "应返还医保", "退还",
+    bills = [["项目", "发票号码", "医院", "日期", "金额", "支付方式", "医保已付", "应返还医保", "退还",
               "工伤基金支付", "单位支付", "目录外"]] + [
-        [r.invoice_number, r.hospital, r.bill_date.isoformat(), _money(r.amount),
+        [KIND_ZH.get(r.kind, r.kind), r.invoice_number, r.hospital, _when_zh(r), _money(r.amount),
          PAID_BY_ZH.get(r.paid_by, r.paid_by), _money(r.medical_insurance_amount),
          _money(x.medical_insurance_recovery), _refund_zh(x), _money(x.injury_fund_owes),
          _money(x.employer_owes), _money(x.outside_catalogue)]
@@ -174,8 +195,9 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
                                    for i in ledger.result.review_items]
                if ledger.result.review_items else [["无"]], s, header=bool(ledger.result.review_items)),
         Spacer(1, 4 * mm),
-        Paragraph("依据：《中华人民共和国社会保险法》第三十条、第四十一条、第四十二条；《工伤保险条例》第三十条；"
-                  "《社会保险基金先行支付暂行办法》第五条。"
+        *_fund_item_notes(ledger, s),
+        Paragraph("依据：《中华人民共和国社会保险法》第三十条、第三十八条、第四十一条、第四十二条；"
+                  "《工伤保险条例》第三十条；《社会保险基金先行支付暂行办法》第五条。"
                   f"生成人 {escape(ZH.actor(generated_by))}，生成时间 {local(generated_at)}（北京时间）。",
                   s["small"]),
         Spacer(1, 8 * mm),
@@ -184,12 +206,41 @@ def _story(ledger: Ledger, font: Path, generated_by: str, generated_at: datetime
     ]
 
 
+def _when_zh(row: ExpenseRow) -> str:
+    stay = _stay(row)
+    if stay is None:
+        return row.bill_date.isoformat()
+    return f"{stay.admitted_on} 至 {stay.discharged_on}（{stay.days}天）"
+
+
+def _fund_item_notes(ledger: Ledger, s: dict[str, Any]) -> list[Any]:
+    """How each food allowance was counted and each travel cost's consent, for the agency's reader."""
+    lines = []
+    for row in ledger.rows:
+        stay = _stay(row)
+        if stay is not None:
+            lines.append(f"住院伙食补助费（住院号 {row.invoice_number}，{row.hospital}）：住院 {stay.days} 天"
+                         f" × {_money(stay.daily_standard)} 元/天 = {_money(row.amount)} 元；标准依据："
+                         f"{stay.standard_source}")
+        elif row.kind == "travel":
+            consent = f"经办机构同意：{row.approval_reference}" if row.approval_reference else \
+                "尚未取得经办机构同意，暂不计入基金支付"
+            lines.append(f"统筹地区以外就医交通食宿费（票据 {row.invoice_number}，{row.hospital}）："
+                         f"{consent}")
+    if not lines:
+        return []
+    return [Paragraph("伙食补助与异地就医费用的计算（《工伤保险条例》第三十条第四款）", s["h"]),
+            *(Paragraph(escape(line), s["body"]) for line in lines)]
+
+
 def _line(row: ExpenseRow, x: BillResult, basis: str) -> list[Any]:
     return [row.id, row.invoice_number, row.hospital, row.bill_date.isoformat(), row.amount,
             row.eligible_amount if row.eligible_amount is not None else row.amount, row.paid_by,
             row.medical_insurance_amount, row.slip_total, row.third_party_amount, x.case,
             x.medical_insurance_recovery, x.refund, x.refund_to, x.injury_fund_owes, x.employer_owes,
-            x.outside_catalogue, x.article, row.file_sha256, basis]
+            x.outside_catalogue, x.article, row.file_sha256, basis, row.kind, row.admitted_on,
+            row.discharged_on, stay.days if (stay := _stay(row)) else None, row.daily_standard,
+            row.standard_source, row.approval_reference]
 
 
 def _result_json(x: BillResult) -> dict[str, Any]:
@@ -227,6 +278,9 @@ def _review_zh(item: ReviewItem, row: ExpenseRow | None) -> str:
     if row is not None and item.code == "expense.slip_mismatch":
         return (f"票据金额 {_money(row.amount)} 元与医保结算单合计 {_money(row.slip_total)} 元"
                 "不一致，申领前请核对")
+    if item.code == "expense.travel_unapproved":
+        return ("统筹地区以外就医须有医疗机构证明并经经办机构同意（《工伤保险条例》第三十条第四款），"
+                "请记录同意文号；在此之前不计入")
     if row is not None and item.code == "expense.insurance_above_eligible":
         eligible = row.amount if row.eligible_amount is None else row.eligible_amount
         return (f"医保已付 {_money(row.medical_insurance_amount)} 元，高于工伤目录内金额"

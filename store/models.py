@@ -277,7 +277,11 @@ def _fen_column(nullable: bool = False) -> Any:
 
 
 class ExpenseRow(SQLModel, table=True):
-    """A medical bill of a case (domain.expenses.Bill); an invoice of a hospital is entered once.
+    """A bill of a case (domain.expenses.Bill); an invoice of a hospital is entered once.
+
+    kind: a medical bill, a hospital stay's food allowance (invoice_number: the admission number)
+    or travel for treatment outside the pooling region; invoice_key carries the kind for the last
+    two, so a stay's admission number never collides with a medical invoice.
 
     invoice_key and hospital_key are the normalised invoice number and hospital the duplicate
     check compares; the unique constraints make a concurrent second entry fail too.
@@ -292,7 +296,7 @@ class ExpenseRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     case_id: str = Field(index=True, max_length=80)
     invoice_number: str = Field(max_length=60)
-    invoice_key: str = Field(max_length=60)
+    invoice_key: str = Field(max_length=64)
     hospital: str = Field(max_length=200)
     hospital_key: str = Field(max_length=200)
     bill_date: date
@@ -307,6 +311,12 @@ class ExpenseRow(SQLModel, table=True):
     note: str = ""
     entered_by: str
     entered_at: datetime = _utc_column(nullable=False)
+    kind: str = Field(default="medical", max_length=20)  # medical | hospital_food | travel
+    admitted_on: date | None = None                 # hospital_food: the stay
+    discharged_on: date | None = None
+    daily_standard: Decimal | None = _fen_column(nullable=True)
+    standard_source: str | None = Field(default=None, max_length=300)
+    approval_reference: str | None = Field(default=None, max_length=100)  # travel: the agency's consent
 
 
 class DisputeHistoryRow(SQLModel, table=True):

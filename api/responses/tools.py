@@ -24,7 +24,8 @@ from domain.compensation.payloads import (
 
 
 class ExpenseEntryOut(BaseModel):
-    """A stored bill: money in yuan; `eligible_assumed` when eligible_amount was not given."""
+    """A stored bill: money in yuan; `eligible_assumed` when eligible_amount was not given; a
+    hospital_food entry's stay and daily standard, a travel entry's consent."""
 
     id: str
     case_id: str
@@ -43,6 +44,14 @@ class ExpenseEntryOut(BaseModel):
     entered_by: str
     entered_at: datetime
     eligible_assumed: bool
+    kind: str
+    kind_zh: str
+    admitted_on: date | None
+    discharged_on: date | None
+    stay_days: int | None
+    daily_standard: Decimal | None
+    standard_source: str | None
+    approval_reference: str | None
 
 
 class ExpenseRecorded(BaseModel):

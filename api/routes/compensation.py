@@ -381,7 +381,7 @@ async def _late_period(view: CaseView, db_url: str) -> tuple[LatePeriod | None, 
                       datetime.now(UTC).astimezone(SHANGHAI).date())
     rows = await asyncio.to_thread(expense_rows.rows_of, db_url, view.id)
     ledger = expense_claim.build(view, rows)
-    return late, fund_costs_of([expense_claim.to_bill(r) for r in rows], ledger.result)
+    return late, fund_costs_of([expense_claim.to_bill(r) for r in rows], ledger.result, late.last_day)
 
 
 def _dependants(relations: Sequence[str], marked: Sequence[int]) -> tuple[Dependant, ...]:

@@ -23,12 +23,14 @@ from api.refusals import Attempt, refusal_error
 from api.responses.tools import ExpenseRecorded, LedgerOut
 from api.schemas import Body
 from domain.compensation.expenses import (
+    KINDS,
     Bill,
+    HospitalStay,
     check_bill,
     check_duplicate,
     hospital_key,
-    invoice_key,
     review_items,
+    stored_invoice_key,
 )
 from domain.injury.views import CaseView
 from domain.shared.calendar import SHANGHAI
@@ -46,21 +48,41 @@ Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
 
 
 class ExpenseIn(Body):
-    """A medical bill: the invoice, who paid at the time, and the medical-insurance settlement slip."""
+    """A bill: a medical invoice with who paid and the medical-insurance settlement slip; a hospital
+    stay's food allowance (days × the region's daily standard); or travel for treatment outside the
+    pooling region with the agency's consent."""
 
-    invoice_number: str = Field(max_length=60)
+    kind: str = Field(default="medical", max_length=20,
+                      description="medical, hospital_food (住院伙食补助费) or travel "
+                                  "(统筹地区以外就医交通食宿费)")
+    invoice_number: str = Field(max_length=60, description="the invoice; for hospital_food the "
+                                "admission number (住院号); for travel the ticket or receipt")
     hospital: str = Field(max_length=200)
-    bill_date: date
-    amount: Money
-    eligible_amount: Money | None = Field(default=None, description="within the injury catalogues; "
-                                          "unknown: the whole amount, flagged in the ledger")
+    bill_date: date | None = Field(default=None, description="required but for hospital_food, "
+                                   "which is dated its discharge day")
+    amount: Money | None = Field(default=None, description="required but for hospital_food, whose "
+                                 "amount is days × daily_standard")
+    eligible_amount: Money | None = Field(default=None, description="within the injury catalogues "
+                                          "(travel: within the region's standard); unknown: the "
+                                          "whole amount, flagged in the ledger")
     paid_by: str = Field(max_length=30, description="medical_insurance_card, employee or employer")
     medical_insurance_amount: Money = Decimal("0.00")
     slip_total: Money | None = Field(default=None, description="total shown on the settlement slip")
     third_party_amount: Money = Decimal("0.00")
+    admitted_on: date | None = Field(default=None, description="hospital_food: the admission day")
+    discharged_on: date | None = Field(default=None, description="hospital_food: the discharge day")
+    daily_standard: Money | None = Field(default=None, description="hospital_food: the pooling "
+                                         "region's yuan a day (Reg. art. 30 ¶4)")
+    standard_source: str | None = Field(default=None, max_length=300, description="hospital_food: "
+                                        "the regional document that sets daily_standard")
+    approval_reference: str | None = Field(default=None, max_length=100, description="travel: the "
+                                           "agency's consent (经办机构同意) and its reference")
     document_id: str | None = Field(default=None, max_length=40)
     file_sha256: str | None = Field(default=None, pattern="^[0-9a-fA-F]{64}$")
     note: str = Field(default="", max_length=2000)
+
+
+_STAY_FIELDS = ("admitted_on", "discharged_on", "daily_standard", "standard_source")
 
 
 Reader = Annotated[Actor, logged("read")]  # every read is in the access log
@@ -70,7 +92,8 @@ Reader = Annotated[Actor, logged("read")]  # every read is in the access log
 async def add_expense(id: str, body: ExpenseIn,
                       actor: Annotated[Actor, require("record_expense", record_refusal=True)],
                       client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
-    """Enter a bill; a duplicate invoice or file is refused naming the earlier entry (409)."""
+    """Enter a bill; a duplicate invoice or file, or a hospital stay overlapping one entered, is
+    refused naming the earlier entry (409)."""
     attempt = Attempt(settings.db_url, id, actor, "record_expense")
     try:
         view = await case_view(client, settings.db_url, id)
@@ -139,25 +162,23 @@ async def _ledger(client: Client, settings: Settings, id: str) -> claim.Ledger:
 
 def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> dict[str, Any]:
     now = datetime.now(UTC)
-    if body.bill_date > now.astimezone(SHANGHAI).date():
-        raise RuleViolation("bill_date", "bill_date.future", f"bill_date {body.bill_date} is in the future")
-    file_hash = _file_hash(settings.db_url, view.id, body)
-    bill = Bill(entry_id=f"exp-{uuid.uuid4().hex}", invoice_number=body.invoice_number,
-                hospital=body.hospital, date=body.bill_date, amount=body.amount,
-                eligible_amount=body.amount if body.eligible_amount is None else body.eligible_amount,
-                paid_by=body.paid_by,  # type: ignore[arg-type]  # check_bill names a bad one
-                medical_insurance_amount=body.medical_insurance_amount, slip_total=body.slip_total,
-                third_party_amount=body.third_party_amount, file_hash=file_hash)
+    bill = _bill(body, now.astimezone(SHANGHAI).date(), _file_hash(settings.db_url, view.id, body))
     check_bill(bill)
     _refuse_duplicate(bill, expense_rows.rows_of(settings.db_url, view.id))
     row = ExpenseRow(
         id=bill.entry_id, case_id=view.id, invoice_number=bill.invoice_number,
-        invoice_key=invoice_key(bill.invoice_number), hospital=bill.hospital,
+        invoice_key=stored_invoice_key(bill.kind, bill.invoice_number), hospital=bill.hospital,
         hospital_key=hospital_key(bill.hospital), bill_date=bill.date, amount=bill.amount,
-        eligible_amount=body.eligible_amount, paid_by=bill.paid_by,
-        medical_insurance_amount=bill.medical_insurance_amount, slip_total=bill.slip_total,
-        third_party_amount=bill.third_party_amount, document_id=body.document_id,
-        file_sha256=file_hash, note=body.note, entered_by=actor.name, entered_at=now)
+        eligible_amount=body.eligible_amount if bill.kind != "hospital_food" else bill.amount,
+        paid_by=bill.paid_by, medical_insurance_amount=bill.medical_insurance_amount,
+        slip_total=bill.slip_total, third_party_amount=bill.third_party_amount,
+        document_id=body.document_id, file_sha256=bill.file_hash, note=body.note,
+        entered_by=actor.name, entered_at=now, kind=bill.kind,
+        admitted_on=bill.stay.admitted_on if bill.stay else None,
+        discharged_on=bill.stay.discharged_on if bill.stay else None,
+        daily_standard=bill.stay.daily_standard if bill.stay else None,
+        standard_source=bill.stay.standard_source.strip() if bill.stay else None,
+        approval_reference=bill.approval_reference.strip() or None)
     try:
         expense_rows.save(settings.db_url, row)
     except IntegrityError:  # a concurrent entry of the same invoice or file won the race
@@ -170,6 +191,58 @@ def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> d
         subject_id=view.id, idempotency_key=f"expense:{row.id}", at=now, actor=actor.name,
         kind="expense_recorded", payload={"entry": entry, "review_items": reviews}))
     return {"entry": entry, "review_items": reviews}
+
+
+def _bill(body: ExpenseIn, today: date, file_hash: str | None) -> Bill:
+    """The entry as the domain's bill; the fields its kind needs, and only those (RuleViolation)."""
+    if body.kind not in KINDS:
+        raise RuleViolation("kind", "expense.kind", f"kind: one of {', '.join(KINDS)}")
+    _refuse_fields_of_other_kinds(body)
+    stay = _stay(body) if body.kind == "hospital_food" else None
+    bill_date = stay.discharged_on if stay else body.bill_date
+    if stay and body.bill_date is not None and body.bill_date != stay.discharged_on:
+        raise RuleViolation("bill_date", "expense.bill_date",
+                            f"bill_date {body.bill_date}: a food allowance is dated its discharge "
+                            f"day {stay.discharged_on}; leave bill_date empty")
+    if bill_date is None:
+        raise RuleViolation("bill_date", "expense.missing", "bill_date must not be empty")
+    if bill_date > today:
+        field = "discharged_on" if stay else "bill_date"
+        raise RuleViolation(field, f"{field}.future", f"{field} {bill_date} is in the future")
+    amount = body.amount if body.amount is not None else stay.allowance if stay else None
+    if amount is None:
+        raise RuleViolation("amount", "expense.missing", "amount must not be empty")
+    eligible = body.eligible_amount if body.eligible_amount is not None else amount
+    return Bill(entry_id=f"exp-{uuid.uuid4().hex}", invoice_number=body.invoice_number,
+                hospital=body.hospital, date=bill_date, amount=amount, eligible_amount=eligible,
+                paid_by=body.paid_by,  # type: ignore[arg-type]  # check_bill names a bad one
+                medical_insurance_amount=body.medical_insurance_amount, slip_total=body.slip_total,
+                third_party_amount=body.third_party_amount, file_hash=file_hash,
+                kind=body.kind,  # type: ignore[arg-type]  # checked above
+                stay=stay, approval_reference=body.approval_reference or "")
+
+
+def _stay(body: ExpenseIn) -> HospitalStay:
+    for name in _STAY_FIELDS:
+        if getattr(body, name) in (None, ""):
+            raise RuleViolation(name, "expense.stay_missing",
+                                f"{name}: a hospital food allowance needs admitted_on, "
+                                "discharged_on, daily_standard and standard_source")
+    if body.eligible_amount is not None:
+        raise RuleViolation("eligible_amount", "expense.not_for_kind",
+                            "eligible_amount: a food allowance is the whole days × daily_standard")
+    assert body.admitted_on and body.discharged_on and body.daily_standard and body.standard_source
+    return HospitalStay(body.admitted_on, body.discharged_on, body.daily_standard,
+                        body.standard_source)
+
+
+def _refuse_fields_of_other_kinds(body: ExpenseIn) -> None:
+    """A field that belongs to another kind is refused, not silently dropped."""
+    only = dict.fromkeys(_STAY_FIELDS, "hospital_food") | {"approval_reference": "travel"}
+    for name, kind in only.items():
+        if body.kind != kind and getattr(body, name) not in (None, ""):
+            raise RuleViolation(name, "expense.not_for_kind",
+                                f"{name}: only for a {kind} entry, not {body.kind}")
 
 
 def _file_hash(db_url: str, case_id: str, body: ExpenseIn) -> str | None:

@@ -93,14 +93,16 @@ async def case_bundle(request: Request, user: User, id: str) -> Response:
                                                  _settings(request), "zh")
 
 
-EXPENSE_FIELDS = ("invoice_number", "hospital", "bill_date", "amount", "eligible_amount", "paid_by",
-                  "medical_insurance_amount", "slip_total", "third_party_amount", "document_id",
-                  "note")
+EXPENSE_FIELDS = ("kind", "invoice_number", "hospital", "bill_date", "amount", "eligible_amount",
+                  "paid_by", "medical_insurance_amount", "slip_total", "third_party_amount",
+                  "admitted_on", "discharged_on", "daily_standard", "standard_source",
+                  "approval_reference", "document_id", "note")
 
 
 @router.post("/cases/{id}/expenses", response_class=HTMLResponse)
 async def case_expense(request: Request, user: User, id: str) -> Response:
-    """Enter a medical bill into the case's ledger (as POST /api/v1/cases/{id}/expenses)."""
+    """Enter a bill, a hospital stay's food allowance or a travel cost into the case's ledger (as
+    POST /api/v1/cases/{id}/expenses)."""
     form = await request.form()
     check_csrf(request, user, str(form.get("csrf") or ""))
     await of_reader(request, user, id, "case-")

@@ -21,6 +21,7 @@ from api.schemas import case_json, view_json
 from api.web import case_forms
 from api.web.auth import PageRefused, User, WebUser, allowed
 from api.web.render import PREFIX, page
+from domain.compensation.expenses import KIND_ZH
 from domain.injury import rules as injury_rules
 from domain.injury.views import CaseView
 from domain.onboarding import rules as onboarding_rules
@@ -186,6 +187,7 @@ async def case_page(request: Request, user: WebUser, id: str, *, status_code: in
                 forms=case_forms.action_forms(c, documents) if acts else [],
                 documents=documents, document_kinds=document_kinds() if acts else [],
                 ledger=ledger, basis_zh=claim.BASIS_ZH, paid_by_zh=claim.PAID_BY_ZH,
+                kind_zh=KIND_ZH,
                 notices=notices,
                 error=error, form=form or {})
 

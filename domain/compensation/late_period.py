@@ -8,8 +8,9 @@ the employer the costs incurred *before* the application date, so the filing day
 
 A cost the fund would pay on a day within the period moves to the employer: each medical bill
 of the case's ledger (its injury-fund share: the medical-insurance refund M plus max(0, E − M − T),
-先行支付暂行办法 art. 5) dated within it. A bill after the period stays with the fund. While the
-period's end is not known (not yet accepted), it is counted up to today and is provisional.
+先行支付暂行办法 art. 5) dated within it, and each day in hospital of a food allowance. A bill
+after the period stays with the fund. While the period's end is not known (not yet accepted), it
+is counted up to today and is provisional.
 """
 
 from __future__ import annotations
@@ -123,12 +124,38 @@ def late_period_costs(period: LatePeriod, costs: Iterable[FundCost]) -> LatePeri
         _label(period, total))
 
 
-def fund_costs_of(bills: Sequence[Bill], ledger: Reconciliation) -> tuple[FundCost, ...]:
-    """The ledger's bills as the fund's costs by day: what the injury fund owes for each."""
+def fund_costs_of(bills: Sequence[Bill], ledger: Reconciliation,
+                  split_after: date | None = None) -> tuple[FundCost, ...]:
+    """The ledger's bills as the fund's costs by day: what the injury fund owes for each. A hospital
+    stay's food allowance falls on its days, so a stay across `split_after` (the late period's last
+    day) is split by days: the days up to it on the admission day, the rest on the day after."""
     owed = {r.entry_id: r for r in ledger.bills}
-    return tuple(FundCost(f"invoice {b.invoice_number} ({b.hospital})", b.date,
-                          owed[b.entry_id].injury_fund_owes, owed[b.entry_id].article)
-                 for b in bills if b.entry_id in owed)
+    costs: list[FundCost] = []
+    for b in bills:
+        if b.entry_id not in owed:
+            continue
+        result = owed[b.entry_id]
+        reference = f"invoice {b.invoice_number} ({b.hospital})"
+        if b.stay is None:
+            costs.append(FundCost(reference, b.date, result.injury_fund_owes, result.article))
+        else:
+            costs.extend(_stay_costs(b, result.injury_fund_owes, result.article, split_after))
+    return tuple(costs)
+
+
+def _stay_costs(bill: Bill, amount: Decimal, article: str,
+                split_after: date | None) -> list[FundCost]:
+    stay = bill.stay
+    assert stay is not None
+    reference = f"hospital stay {bill.invoice_number} ({bill.hospital})"
+    before = 0 if split_after is None else \
+        min(max((split_after - stay.admitted_on).days + 1, 0), stay.days)
+    if before in (0, stay.days) or split_after is None:
+        return [FundCost(reference, stay.admitted_on, amount, article)]
+    first = fen(amount * before / stay.days)
+    return [FundCost(f"{reference}, days 1-{before} of {stay.days}", stay.admitted_on, first, article),
+            FundCost(f"{reference}, days {before + 1}-{stay.days} of {stay.days}",
+                     split_after + timedelta(days=1), amount - first, article)]
 
 
 def _article(rule: LateRule) -> str:

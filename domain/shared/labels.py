@@ -278,6 +278,19 @@ REFUSALS = {
     "expense.file_mismatch": "扫描件与所填哈希不一致。",
     "expense.insurance_above_eligible": "医保统筹支付不能超过符合目录的金额。",
     "expense.missing": "请填写必填项。", "expense.overpaid": "各方支付合计超过了票面金额。",
+    "expense.kind": "请选择费用项目。",
+    "expense.not_medical_insurance":
+        "医保不支付住院伙食补助费和异地就医交通食宿费：医保相关栏目请留空，支付方选职工或单位。",
+    "expense.not_for_kind":
+        "所填栏目不属于所选费用项目（住院日期和标准只用于伙食补助，同意文号只用于交通食宿费）。",
+    "expense.stay_missing": "伙食补助须填写入院日期、出院日期、每日标准及标准依据。",
+    "expense.stay_order": "出院日期不能早于入院日期。",
+    "expense.daily_standard": "每日伙食补助标准须大于零且不超过 1000 元。",
+    "expense.standard_source": "请填写每日标准所依据的统筹地区文件（名称及文号）。",
+    "expense.allowance_mismatch": "金额须等于住院天数乘以每日标准（可不填，由系统计算）。",
+    "expense.stay_overlap": "这段住院与已登记的住院日期重叠：同一天只能计一次伙食补助。",
+    "expense.bill_date": "伙食补助以出院日期为准，票据日期请留空。",
+    "discharged_on.future": "出院日期不能晚于今天。",
     "compensation.no_grade": "案件尚无伤残等级（未申请鉴定或鉴定未结束）：请选择伤残等级后再估算。",
     "grade.invalid": "伤残等级须为 1 至 10 级。", "grade.out_of_range": "伤残等级须为 1 至 10 级。",
     "compensation.average_wage_missing":

@@ -256,3 +256,85 @@ async def test_the_case_compensation_of_a_death_with_its_dependants(api):
     assert outside.json()["error"]["field"] == "orphan_or_lone_elder"
     two = await api.get(url + "&dependant=spouse", headers=auth("k-hr"))
     assert two.status_code == 422 and two.json()["error"]["field"] == "dependants"
+
+
+def days_ago(n: int) -> str:
+    return (datetime.now(SHANGHAI).date() - timedelta(days=n)).isoformat()
+
+
+FOOD = {"kind": "hospital_food", "invoice_number": "ZY-0042", "hospital": "北京积水潭医院",
+        "paid_by": "employee", "daily_standard": "35.50",
+        "standard_source": "某市人社局关于工伤职工住院伙食补助费标准的通知（示例文号）"}
+
+
+async def add_food(api: httpx.AsyncClient, case_id: str, **overrides) -> httpx.Response:
+    body = {**FOOD, "admitted_on": days_ago(10), "discharged_on": days_ago(2), **overrides}
+    return await api.post(f"/api/v1/cases/{case_id}/expenses", json=body, headers=auth("k-hr"))
+
+
+async def test_a_food_allowance_and_approved_travel_join_the_ledger_and_the_claim(api):
+    case = await open_case(api)
+    cid = case["id"]
+    food = await add_food(api, cid)
+    assert food.status_code == 201, food.text
+    entry = food.json()["entry"]
+    assert (entry["kind"], entry["kind_zh"], entry["stay_days"], entry["amount"], entry["bill_date"]) == (
+        "hospital_food", "住院伙食补助费", 8, "284.00", days_ago(2))  # 8 days × 35.50
+    travel = await add(api, cid, kind="travel", invoice_number="G1234", hospital="北京积水潭医院",
+                       amount="1280.00", eligible_amount="1100.00", paid_by="employee",
+                       medical_insurance_amount="0", slip_total=None)
+    assert travel.status_code == 201, travel.text
+    assert [i["code"] for i in travel.json()["review_items"]] == ["expense.travel_unapproved"]
+    approved = await add(api, cid, kind="travel", invoice_number="G5678", hospital="北京积水潭医院",
+                         amount="300.00", eligible_amount=None, paid_by="employee",
+                         medical_insurance_amount="0",
+                         slip_total=None, approval_reference="京人社异地〔2026〕17号")
+    assert approved.status_code == 201, approved.text
+    await recognise(api, case)
+    book = await ledger(api, cid)
+    owed = [(e["kind"], e["reconciliation"]["injury_fund_owes"]) for e in book["entries"]]
+    assert owed == [("hospital_food", "284.00"), ("travel", "0.00"), ("travel", "300.00")]
+    assert book["totals"]["injury_fund_owes"] == "584.00"
+    assert book["totals"]["outside_catalogue"] == "1280.00"  # not approved yet
+    exported = await api.get(f"/api/v1/cases/{cid}/expenses/export.csv", headers=auth("k-hr"))
+    rows = [dict(zip(COLUMNS, r, strict=True))
+            for r in csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))][1:]
+    assert (rows[0]["kind"], rows[0]["stay_days"], rows[0]["daily_standard"], rows[0]["admitted_on"]) == (
+        "hospital_food", "8", "35.50", days_ago(10))
+    assert rows[2]["approval_reference"] == "京人社异地〔2026〕17号"
+    pdf = await api.get(f"/api/v1/cases/{cid}/expenses/export.pdf", headers=auth("k-hr"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    recorded = [e for e in await evidence_kinds(api, cid) if e["kind"] == "expense_recorded"]
+    assert recorded[0]["payload"]["entry"]["standard_source"] == FOOD["standard_source"]
+
+
+async def test_an_overlapping_stay_is_refused_and_bad_fund_items_name_the_field(api):
+    cid = (await open_case(api))["id"]
+    assert (await add_food(api, cid)).status_code == 201
+    overlap = await add_food(api, cid, invoice_number="ZY-0099", hospital="康复医院",
+                             admitted_on=days_ago(5), discharged_on=days_ago(1))
+    assert overlap.status_code == 409 and overlap.json()["error"]["code"] == "expense.stay_overlap"
+    assert overlap.json()["error"]["details"]["earlier_entry_id"].startswith("exp-")
+    same_number = await add_food(api, cid, admitted_on=days_ago(30), discharged_on=days_ago(20))
+    assert same_number.status_code == 409
+    assert same_number.json()["error"]["code"] == "expense.duplicate_invoice"
+    tomorrow = (datetime.now(SHANGHAI).date() + timedelta(days=1)).isoformat()
+    for make, overrides, field in [
+            (add_food, {"daily_standard": None}, "daily_standard"),
+            (add_food, {"standard_source": ""}, "standard_source"),
+            (add_food, {"discharged_on": days_ago(40), "admitted_on": days_ago(30)}, "discharged_on"),
+            (add_food, {"discharged_on": tomorrow}, "discharged_on"),
+            (add_food, {"amount": "100.00"}, "amount"),
+            (add_food, {"bill_date": days_ago(5)}, "bill_date"),
+            (add_food, {"eligible_amount": "10.00"}, "eligible_amount"),
+            (add_food, {"medical_insurance_amount": "5.00"}, "medical_insurance_amount"),
+            (add_food, {"approval_reference": "x"}, "approval_reference"),
+            (add_food, {"kind": "parking"}, "kind"),
+            (add, {"admitted_on": days_ago(3)}, "admitted_on"),
+            (add, {"kind": "travel", "slip_total": None}, "medical_insurance_amount"),
+            (add_food, {"paid_by": "medical_insurance_card"}, "paid_by"),
+            (add, {"amount": None}, "amount")]:
+        response = await make(api, cid, **overrides)
+        assert response.status_code == 422, (overrides, response.text)
+        assert response.json()["error"]["field"] == field, (overrides, response.text)
+    assert len((await ledger(api, cid))["entries"]) == 1

@@ -85,7 +85,8 @@ SHAPES: list[tuple[type[BaseModel], set[str]]] = [
                                             "link_nonce"} | {"timeline"}),
     (tools.DisputeOut, row_fields(models.DisputeHistoryRow) - {"import_sha256"}),
     (tools.ExpenseEntryOut,
-     row_fields(models.ExpenseRow) - {"invoice_key", "hospital_key"} | {"eligible_assumed"}),
+     row_fields(models.ExpenseRow) - {"invoice_key", "hospital_key"}
+     | {"eligible_assumed", "kind_zh", "stay_days"}),
     (tools.ReconciliationOut, fields(BillResult) - {"entry_id"}),
     (tools.LedgerTotalsOut, fields(LedgerTotals) | {"bills", "amount"}),
     (records.AccessLogEntryOut, row_fields(access_log.AccessLogRow)),

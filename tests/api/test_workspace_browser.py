@@ -394,3 +394,52 @@ async def test_the_compensation_page_shows_the_late_periods_bills_moved_to_the_e
     assert "art. 17 ¶4" in seen["late"] and "截至今日的预估" not in seen["late"]
     assert "逾期申请期间的工伤医疗费" in seen["items"] and "800.80" in seen["items"]
     assert seen["csp"] == ""
+
+
+def enter_food_allowance(base: str, case_id: str, email: str, password: str,
+                         admitted: str, discharged: str) -> dict[str, str]:
+    """Enter a hospital stay's food allowance through the case page's ledger form, as HR would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = chromium(False)
+    try:
+        sign_in(driver, base, email, password)
+        driver.get(f"{base}/hr/cases/{case_id}#expenses")
+        driver.find_element(By.CSS_SELECTOR, "#add-expense summary").click()
+        Select(driver.find_element(By.ID, "expense-kind")).select_by_value("hospital_food")
+        for field, value in (("invoice_number", "ZY-8801"), ("hospital", "北京积水潭医院"),
+                             ("daily_standard", "35.50"),
+                             ("standard_source", "示例：某市住院伙食补助标准通知")):
+            driver.find_element(By.ID, f"expense-{field}").send_keys(value)
+        Select(driver.find_element(By.ID, "expense-paid_by")).select_by_value("employee")
+        for field, value in (("admitted_on", admitted), ("discharged_on", discharged)):
+            driver.execute_script("arguments[0].value = arguments[1]",  # a date input's own widget
+                                  driver.find_element(By.ID, f"expense-{field}"), value)
+        seen = {"page": follow(driver, driver.find_element(By.ID, "expense-submit").click)}
+        seen["ledger"] = driver.find_element(By.ID, "expense-list").text
+        shot(driver, "case-food-allowance-desktop")
+        seen["csp"] = "\n".join(csp_errors(driver))
+        return seen
+    finally:
+        driver.quit()
+
+
+async def test_hr_enters_a_hospital_stays_food_allowance_on_the_case_page(
+        make_api: AppFactory, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Reg. art. 30 ¶4: days in hospital × the region's daily standard, entered on the page."""
+    from datetime import datetime, timedelta
+
+    from domain.shared.calendar import SHANGHAI
+
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    api = await make_api()
+    case_id = await case(api, "E7707")
+    email = await give_login(api, "hr-alice")
+    today = datetime.now(SHANGHAI).date()
+    admitted, discharged = (today - timedelta(days=12)).isoformat(), (today - timedelta(days=2)).isoformat()
+    seen = await serving(api, lambda base: enter_food_allowance(
+        base, case_id, email, PASSWORDS["hr-alice"], admitted, discharged))
+    assert "住院伙食补助费" in seen["ledger"] and "ZY-8801" in seen["ledger"]
+    assert "(10 × 35.50)" in seen["ledger"] and "355.00" in seen["ledger"]
+    assert seen["csp"] == ""

@@ -34,4 +34,4 @@ def test_concurrent_writers_keep_one_unbroken_chain(db_url: str):
 def test_migrations_know_their_head(db_url: str):
     from alembic.script import ScriptDirectory
 
-    assert ScriptDirectory.from_config(alembic_config(db_url)).get_current_head() == "0022"
+    assert ScriptDirectory.from_config(alembic_config(db_url)).get_current_head() == "0023"
