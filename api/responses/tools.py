@@ -166,6 +166,7 @@ class CaseBasis(BaseModel):
     grade_source: Literal["override", "appraisal"] | None   # None: a death without a grade
     death: bool = False
     died_after_suspension: bool | None = None
+    died_on: date | None = None
     appraisal: AppraisalUsed | None
     suspension_months: int | None
     suspension_months_source: Literal["given", "case"] | None

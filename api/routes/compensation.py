@@ -159,6 +159,8 @@ class EstimateIn(_Body):
         default=None, description="a death: false = during the paid suspension period (Reg. art. 39 "
         "¶2), true = after it, for a grade 1-4 worker (¶3: no one-time death subsidy); give the grade")
     death: StrictBool = Field(default=False, validate_default=True)
+    died_on: date | None = Field(default=None, description="a death's day: within a late "
+                                 "application's period its items are the employer's (Reg. art. 17 ¶4)")
     monthly_wage: Wage | None = None
     wages_12_months: list[Wage] | None = Field(default=None, min_length=1, max_length=12,
                                                validate_default=True)
@@ -215,6 +217,7 @@ class EstimateIn(_Body):
             nursing_level=self.nursing_level, suspension_months=self.suspension_months,
             third_party_liable=self.third_party_liable or self.third_party is not None,
             died_after_suspension=self.died_after_suspension,
+            died_on=_not_future(self.died_on, "died_on"),
             average_wage_before_employment_ends=self.average_wage_before_employment_ends,
             retirement_date=self.retirement_date,
             third_party=self.third_party.to_domain() if self.third_party else None,
@@ -277,13 +280,15 @@ async def case_compensation(
         offer: Wage | None = None,
         service_months: Annotated[int | None, Query(ge=0, le=1200)] = None,
         death: bool = False, died_after_suspension: bool | None = None,
+        died_on: date | None = None,
         dependant: Annotated[list[Relation] | None, Query(max_length=20)] = None,
         orphan_or_lone_elder: Annotated[list[int] | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
     """The estimate from the case: region, injury date (Beijing), appraised grade, SI enrolment;
     with a third party's share, its civil claim (交强险 first, then the share of the rest); with an
     offer, where it falls in the range. A death: `death=true`, `died_after_suspension` (Reg. art.
-    39 ¶2/¶3), one `dependant` per relative the deceased supported and in `orphan_or_lone_elder`
+    39 ¶2/¶3), `died_on` (after a late application: within its period the death's items are the
+    employer's), one `dependant` per relative the deceased supported and in `orphan_or_lone_elder`
     the positions (1 = the first dependant) of those who are orphans or lone elders (+10 %). The
     civil claim's funeral costs take `civil_average_monthly_wage` (art. 14) and its dependants'
     living costs `urban_consumption` and one `civil_dependant` each, `AGE` or `AGE/SUPPORTERS`
@@ -333,7 +338,8 @@ async def case_compensation(
             nursing_level=nursing_level, suspension_months=months,
             third_party_liable=third_party_liable or claim is not None, third_party=claim,
             offer=offer, service_months=service_months, death=death,
-            died_after_suspension=died_after_suspension, dependants=dependants,
+            died_after_suspension=died_after_suspension,
+            died_on=_not_future(died_on, "died_on"), dependants=dependants,
             average_wage_before_employment_ends=average_wage_before_employment_ends,
             retirement_date=retirement_date, late_period=late, fund_costs=costs,
         ), compensation_tables(request))
@@ -358,6 +364,7 @@ async def case_compensation(
         "si_enrolled": view.si_enrolled, "grade": used,
         "grade_source": "override" if grade is not None else "appraisal" if used else None,
         "death": death, "died_after_suspension": died_after_suspension,
+        "died_on": died_on.isoformat() if died_on else None,
         "appraisal": {"round": appraisal.round, "grade": appraisal.grade,
                       "concluded_on": appraisal.concluded_on.isoformat() if appraisal.concluded_on else None,
                       "reference": appraisal.reference} if appraisal else None,
@@ -382,6 +389,15 @@ async def _late_period(view: CaseView, db_url: str) -> tuple[LatePeriod | None, 
     rows = await asyncio.to_thread(expense_rows.rows_of, db_url, view.id)
     ledger = expense_claim.build(view, rows)
     return late, fund_costs_of([expense_claim.to_bill(r) for r in rows], ledger.result, late.last_day)
+
+
+def _not_future(day: date | None, field: str) -> date | None:
+    """A day that has happened (Beijing's today), else a RuleViolation naming the field."""
+    if day is not None:
+        check_date_in_window(day, field)
+        if day > datetime.now(UTC).astimezone(SHANGHAI).date():
+            raise RuleViolation(field, f"{field}.future", f"{field} {day} is in the future")
+    return day
 
 
 def _dependants(relations: Sequence[str], marked: Sequence[int]) -> tuple[Dependant, ...]:

@@ -6,6 +6,7 @@ of the wrong form is a 422 naming its field, which the page shows beside that fi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,12 +26,13 @@ def orphan_field(row: int) -> str:
     return f"dependants[{row}].orphan_or_lone_elder"
 
 
-DEATH_FIELDS = ("death", "died_after_suspension",
+DEATH_FIELDS = ("death", "died_after_suspension", "died_on",
                 *(f(r) for r in range(DEPENDANT_ROWS) for f in (relation_field, orphan_field)))
 
 
 def death_args(filled: Mapping[str, str]) -> dict[str, Any]:
-    """`death`, `died_after_suspension`, `dependant` and `orphan_or_lone_elder` from the form."""
+    """`death`, `died_after_suspension`, `died_on`, `dependant` and `orphan_or_lone_elder` from the
+    form."""
     if filled["death"] not in ("", "yes"):
         raise ApiError(422, "death.invalid", "death must be ticked or not", "death")
     timing = filled["died_after_suspension"]
@@ -61,9 +63,19 @@ def death_args(filled: Mapping[str, str]) -> dict[str, Any]:
             marked.append(len(relations))
     args: dict[str, Any] = {"death": filled["death"] == "yes",
                             "died_after_suspension": TIMINGS[timing]}
+    if filled["died_on"]:
+        args["died_on"] = _day(filled["died_on"], "died_on")
     if relations:
         args["dependant"], args["orphan_or_lone_elder"] = relations, marked
     return args
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, f"{field}.invalid", f"{field} {text!r}: a date as YYYY-MM-DD",
+                       field) from None
 
 
 def pension_cap(result: Mapping[str, Any]) -> dict[str, Any] | None:

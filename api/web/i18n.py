@@ -151,6 +151,7 @@ WORDS: dict[str, dict[str, str]] = {
         "civil_property_damage": "财产损失",
         "death_inputs": "因工死亡（可选）", "death": "职工因工死亡", "death_short": "因工死亡",
         "died_after_suspension": "死亡时间（《工伤保险条例》第三十九条）",
+        "died_on": "死亡日期（逾期申请认定期间死亡的，相关待遇由单位负担）",
         "death_timing_unsaid": "未填写（按停工留薪期内死亡估算，并提示）",
         "death_timing_during": "停工留薪期内死亡（第二款：三项待遇）",
         "death_timing_after":
@@ -343,6 +344,7 @@ WORDS: dict[str, dict[str, str]] = {
         "death_inputs": "Work-related death (optional)", "death": "The worker died of the work injury",
         "death_short": "Work-related death",
         "died_after_suspension": "When the worker died (Regulations art. 39)",
+        "died_on": "Day of death (within a late application's period the employer pays)",
         "death_timing_unsaid": "Not said (estimated as during the suspension period, with a warning)",
         "death_timing_during": "During the paid suspension period (¶2: all three items)",
         "death_timing_after": "A grade 1-4 worker, after the suspension period (¶3: no one-time "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 LATE_MEDICAL = "late_period_medical_expenses"   # a ledger bill within the late period (art. 17 ¶4)
+LATE_PENSION = "late_period_dependant_pension"  # pension months within the late period (art. 17 ¶4)
 ZHEJIANG_UNENROLLED_MULTIPLES = {1: 16, 2: 14, 3: 12, 4: 10}  # 浙江省工伤保险条例 art. 34
 
 
@@ -97,17 +99,58 @@ def _late_period(answer: Answer) -> LatePeriodCosts | None:
     else:
         answer.notes.append(late.label)
     if req.death:
-        answer.warnings.append(
-            "late application and a death: the funeral subsidy, the one-time death subsidy and the "
-            "dependants' pension arise at the death; if it fell within the late period "
-            f"({late.since} to {late.last_day}) they may be the employer's too ({late.rule_article}); "
-            "the estimate leaves them with the fund")
+        _death_in_late_period(answer, late)
     else:
         answer.notes.append(
             "the estimate's fund items (disability subsidy and allowance, nursing care, the one-time "
             "medical subsidy) arise at the labour-ability appraisal or later, which follows the "
             f"determination and so the late period ({late.last_day}): they stay with the fund")
     return late
+
+
+def _death_in_late_period(answer: Answer, late: LatePeriodCosts) -> None:
+    """A death's items arise at the death (Reg. art. 39): one within the employer's late period is
+    the employer's (art. 17 ¶4), and so are the dependants' pension months that begin within it."""
+    died_on, span = answer.req.died_on, f"{late.since} to {late.last_day}"
+    if died_on is None:
+        answer.warnings.append(
+            "late application and a death: the funeral subsidy, the one-time death subsidy and the "
+            f"dependants' pension arise at the death; if it fell within the late period ({span}) "
+            f"they are the employer's ({late.rule_article}); give died_on to count them. The "
+            "estimate leaves them with the fund")
+        return
+    if not late.since <= died_on <= late.last_day:
+        answer.notes.append(f"died on {died_on}, after the late period ({span}): the death's items "
+                            f"arise after it and stay with the fund ({late.rule_article})")
+        return
+    day = (died_on - late.since).days + 1
+    why = (f"died on {died_on}, day {day} of the late period ({span}"
+           f"{', provisional: up to today' if late.provisional else ''}): arises within it, so the "
+           "employer's, not the fund's")
+    article = late.rule_article
+    for i, item in enumerate(answer.items):
+        if item.code in ("funeral_subsidy", "one_time_death_subsidy"):
+            answer.items[i] = replace(item, payer="employer", article=f"{item.article}; {article}",
+                                      formula=f"{item.formula}; {why}")
+    pension = next((i for i in answer.items if i.code == "dependant_pension"), None)
+    months = _pension_months_within(died_on, late.last_day)
+    if pension is not None and months:
+        answer.add(LATE_PENSION, pension.amount * months, "employer",
+                   f"{pension.article}; {article}",
+                   f"{months} month(s) × {money(pension.amount)}: the pension months from the month "
+                   f"after the death ({died_on}) to the end of the late period ({late.last_day}) are "
+                   "the employer's (paid from the month after the death, as the regions pay it; "
+                   "check the local rule); the fund's pension runs after them")
+    if late.provisional:
+        answer.warnings.append(f"{why}; the period's end is not known yet, so this is provisional")
+
+
+def _pension_months_within(died_on: date, last_day: date) -> int:
+    """Months whose first day falls after the death and on or before the period's last day."""
+    first = date(died_on.year + died_on.month // 12, died_on.month % 12 + 1, 1)
+    if first > last_day:
+        return 0
+    return (last_day.year - first.year) * 12 + last_day.month - first.month + 1
 
 
 def _payers(items: Iterable[Item], answer: Answer) -> tuple[Item, ...]:
@@ -148,6 +191,12 @@ def _check_shape(req: EstimateRequest) -> None:
 
 def _check_death(req: EstimateRequest) -> None:
     """A grade, or a death; a death with a grade only after the suspension period (Reg. art. 39)."""
+    if req.died_on is not None and not req.death:
+        raise RuleViolation("died_on", "compensation.died_on_without_death",
+                            "died_on applies only to a work-related death (death: true)")
+    if req.died_on is not None and req.died_on < req.injury_date:
+        raise RuleViolation("died_on", "compensation.died_before_injury",
+                            f"died_on {req.died_on} is before the injury date {req.injury_date}")
     if req.died_after_suspension is not None and not req.death:
         raise RuleViolation("died_after_suspension", "compensation.timing_without_death",
                             "died_after_suspension applies only to a work-related death (Reg. art. 39)")

@@ -4,7 +4,8 @@ made in disability.py, termination.py and death.py from the rule set and the dat
 Codes are stable (the API and its clients use them): suspension_wages, one_time_disability_subsidy,
 monthly_disability_allowance, minimum_wage_top_up, nursing_care, one_time_medical_subsidy,
 one_time_employment_subsidy, funeral_subsidy, one_time_death_subsidy, dependant_pension,
-late_period_medical_expenses (a ledger bill within a late application's period, late_period.py).
+late_period_medical_expenses (a ledger bill or hospital stay within a late application's period,
+late_period.py), late_period_dependant_pension (a death's pension months within that period).
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ class EstimateRequest:
     # a death: None = not said (all three items, with a warning), False = during the paid
     # suspension period (Reg. art. 39 ¶2), True = after it, which needs the grade 1-4 (¶3)
     died_after_suspension: bool | None = None
+    died_on: date | None = None   # a death's day: within a late application's period, art. 17 ¶4
     # Guangdong art. 35: the average monthly contribution wage of the 12 months before employment ends
     average_wage_before_employment_ends: Decimal | None = None
     # the worker's statutory retirement date (Zhejiang art. 27 ¶2: the employment subsidy's reduction)

@@ -300,6 +300,9 @@ REFUSALS = {
     "compensation.contract_ends_before_injury": "劳动合同到期日早于受伤日。",
     "compensation.suspension_too_long": "停工留薪期一般不超过 12 个月，经确认最长可延长 12 个月。",
     "compensation.nursing_level": "请选择生活护理等级。", "region.unknown": "不认识这个统筹地区。",
+    "compensation.died_on_without_death": "死亡日期只适用于因工死亡。",
+    "compensation.died_before_injury": "死亡日期不能早于受伤日期。",
+    "died_on.future": "死亡日期不能晚于今天。",
     "compensation.grade_or_death":
         "请填写伤残等级或选择因工死亡（停工留薪期满后死亡的一至四级伤残职工除外）。",
     "compensation.timing_without_death": "“停工留薪期满后死亡”只适用于因工死亡。",
@@ -367,7 +370,9 @@ COMPENSATION_ITEMS = {
     "nursing_care": "生活护理费", "one_time_medical_subsidy": "一次性工伤医疗补助金",
     "one_time_employment_subsidy": "一次性伤残就业补助金", "funeral_subsidy": "丧葬补助金",
     "one_time_death_subsidy": "一次性工亡补助金", "dependant_pension": "供养亲属抚恤金",
-    "late_period_medical_expenses": "逾期申请期间的工伤医疗费（由基金转由用人单位负担）",
+    "late_period_medical_expenses":
+        "逾期申请期间的工伤医疗费、住院伙食补助费（由基金转由用人单位负担）",
+    "late_period_dependant_pension": "逾期申请期间的供养亲属抚恤金（由基金转由用人单位负担）",
 }
 """The line items of a compensation estimate (domain/compensation/items.py codes)."""
 

@@ -216,3 +216,27 @@ async def test_a_late_application_without_a_case_moves_the_periods_costs(api: ht
         bad = await api.post(URL, json={**body, "late_application": {**late, **change}},
                              headers=auth("k-hr"))
         assert bad.status_code == 422 and bad.json()["error"]["field"] == field, bad.text
+
+
+async def test_a_death_within_a_late_applications_period_is_the_employers(api: httpx.AsyncClient) -> None:
+    """Reg. art. 17 ¶4 with art. 39: the death's items arise at the death; dates around today."""
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+    def day(before: int) -> str:
+        return (today - timedelta(days=before)).isoformat()
+
+    body = {**BODY, "injury_date": day(60), "region": "beijing", "contract_ends": None, "grade": None,
+            "death": True, "died_after_suspension": False, "dependants": [{"relation": "spouse"}],
+            "late_application": {"ended_on": day(10), "costs": []}}
+    within = await api.post(URL, json={**body, "died_on": day(55)}, headers=auth("k-hr"))
+    assert within.status_code == 200, within.text
+    payers = {i["code"]: i["payer"] for i in within.json()["items"]}
+    assert payers["funeral_subsidy"] == payers["one_time_death_subsidy"] == "employer"
+    assert payers["dependant_pension"] == "fund"
+    after = await api.post(URL, json={**body, "died_on": day(5)}, headers=auth("k-hr"))
+    deaths = ("funeral_subsidy", "one_time_death_subsidy", "dependant_pension")
+    assert {i["payer"] for i in after.json()["items"] if i["code"] in deaths} == {"fund"}
+    for died_on, code in ((day(-2), "died_on.future"), (day(61), "compensation.died_before_injury")):
+        bad = await api.post(URL, json={**body, "died_on": died_on}, headers=auth("k-hr"))
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == code, bad.text
+        assert bad.json()["error"]["field"] == "died_on"

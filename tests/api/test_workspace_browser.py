@@ -340,8 +340,10 @@ async def test_a_case_action_is_refused_then_taken(make_api: AppFactory, db_url:
     assert seen["csp"] == ""
 
 
-def late_estimate(base: str, case_id: str, email: str, password: str) -> dict[str, str]:
-    """Estimate a late-applied case's compensation on its page and read the late period's section."""
+def late_estimate(base: str, case_id: str, email: str, password: str,
+                  died_on: str) -> dict[str, str]:
+    """Estimate a late-applied case's compensation on its page and read the late period's section;
+    then the same case as a death on `died_on`, within the period."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -356,6 +358,16 @@ def late_estimate(base: str, case_id: str, email: str, password: str) -> dict[st
         seen["late"] = driver.find_element(By.ID, "late-period").text
         seen["items"] = driver.find_element(By.ID, "estimate-items").text
         shot(driver, "case-compensation-late-desktop")
+        Select(driver.find_element(By.ID, "grade")).select_by_value("")
+        driver.find_element(By.ID, "death").click()
+        Select(driver.find_element(By.ID, "died_after_suspension")).select_by_value("during")
+        driver.execute_script("arguments[0].value = arguments[1]",  # a date input's own widget
+                              driver.find_element(By.ID, "died_on"), died_on)
+        follow(driver, driver.find_element(By.ID, "estimate").click)
+        funeral = [row for row in driver.find_elements(By.CSS_SELECTOR, "#estimate-items tr")
+                   if "丧葬补助金" in row.text]
+        seen["funeral"] = funeral[0].text if funeral else ""
+        shot(driver, "case-compensation-late-death-desktop")
         seen["csp"] = "\n".join(csp_errors(driver))
         return seen
     finally:
@@ -387,12 +399,14 @@ async def test_the_compensation_page_shows_the_late_periods_bills_moved_to_the_e
     days = (date.fromisoformat(view["determination"]["accepted_on"])
             - accident_at.astimezone(SHANGHAI).date()).days + 1   # the acceptance day included
     email = await give_login(api, "hr-alice")
+    died_on = (accident_at.astimezone(SHANGHAI).date() + timedelta(days=3)).isoformat()
     seen = await serving(api, lambda base: late_estimate(base, case_id, email,
-                                                         PASSWORDS["hr-alice"]))
+                                                         PASSWORDS["hr-alice"], died_on))
     assert "逾期申请期间的费用" in seen["late"] and "转由用人单位负担: 800.80" in seen["late"]
     assert "invoice LATE-9" in seen["late"] and f"3 / {days}" in seen["late"]
     assert "art. 17 ¶4" in seen["late"] and "截至今日的预估" not in seen["late"]
     assert "逾期申请期间的工伤医疗费" in seen["items"] and "800.80" in seen["items"]
+    assert "用人单位" in seen["funeral"] and "day 4 of the late period" in seen["funeral"]
     assert seen["csp"] == ""
 
 

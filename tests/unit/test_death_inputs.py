@@ -28,6 +28,11 @@ def test_nothing_given_is_no_death_and_no_dependants() -> None:
         is False
 
 
+def test_the_day_of_death_is_read_as_a_date() -> None:
+    from datetime import date
+    assert death_args(form(death="yes", died_on="2026-03-10"))["died_on"] == date(2026, 3, 10)
+
+
 @pytest.mark.parametrize(("given", "field", "code"), [
     ({"dependants[3].relation": "cousin"}, "dependants[3].relation", "compensation.relation"),
     ({"dependants[1].orphan_or_lone_elder": "yes"}, "dependants[1].relation",
@@ -36,6 +41,7 @@ def test_nothing_given_is_no_death_and_no_dependants() -> None:
      "dependants[0].orphan_or_lone_elder", "dependant.orphan_invalid"),
     ({"died_after_suspension": "later"}, "died_after_suspension", "died_after_suspension.invalid"),
     ({"death": "true"}, "death", "death.invalid"),
+    ({"died_on": "2026-02-30"}, "died_on", "died_on.invalid"),
 ])
 def test_bad_input_names_its_field(given: dict[str, str], field: str, code: str) -> None:
     with pytest.raises(ApiError) as refused:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.compensation.estimate import LATE_MEDICAL, EstimateRequest, estimate
 from domain.compensation.expenses import Bill, reconcile
@@ -141,3 +144,69 @@ def test_a_period_ending_before_the_accident_is_refused_naming_the_field() -> No
     with pytest.raises(RuleViolation) as bad:
         late_period_costs(period, ())
     assert bad.value.field == "accepted_on" and "before the accident" in bad.value.message
+
+
+def death_request(period: LatePeriod | None, died_on: date | None, **more) -> EstimateRequest:  # type: ignore[no-untyped-def]
+    from domain.compensation.payloads import Dependant
+    return EstimateRequest(region="beijing", injury_date=ACCIDENT, si_enrolled=True, death=True,
+                           died_after_suspension=False, died_on=died_on,
+                           monthly_wage=Decimal("8000"), regional_average_monthly_wage=Decimal("9000"),
+                           dependants=(Dependant("spouse"),), late_period=period,
+                           fund_costs=costs(NATIONAL_BILLS) if period else (), **more)
+
+
+def test_a_death_within_the_late_period_is_the_employers_with_its_pension_months() -> None:
+    """Reg. art. 17 ¶4 with art. 39: died 2026-03-10 (day 9 of 2026-03-02 … 2026-04-20): the funeral
+    subsidy (6 × 9000 = 54000.00) and the one-time death subsidy are the employer's, and so is
+    the pension of April (its first day in the period): 40 % × 8000 = 3200.00."""
+    from domain.compensation.estimate import LATE_PENSION
+    result = estimate(death_request(national_period(), date(2026, 3, 10)))
+    payers = {i.code: (i.payer, i.amount) for i in result.items}
+    assert payers["funeral_subsidy"] == ("employer", Decimal("54000.00"))
+    assert payers["one_time_death_subsidy"][0] == "employer"
+    assert payers["dependant_pension"] == ("fund", Decimal("3200.00"))
+    assert payers[LATE_PENSION] == ("employer", Decimal("3200.00"))
+    funeral = next(i for i in result.items if i.code == "funeral_subsidy")
+    assert "art. 17 ¶4" in funeral.article and "day 9 of the late period" in funeral.formula
+    assert result.once.employer == (Decimal("54000.00") + payers["one_time_death_subsidy"][1]
+                                    + Decimal("3200.00") + Decimal("12834.81"))
+
+
+def test_a_death_after_the_late_period_stays_with_the_fund() -> None:
+    result = estimate(death_request(national_period(), date(2026, 4, 21)))
+    assert {i.payer for i in result.items if i.code != LATE_MEDICAL} == {"fund"}
+    assert any("after the late period" in n for n in result.notes)
+
+
+def test_a_death_with_no_day_is_warned_about_and_left_with_the_fund() -> None:
+    result = estimate(death_request(national_period(), None))
+    assert any("give died_on" in w for w in result.warnings)
+    assert next(i for i in result.items if i.code == "funeral_subsidy").payer == "fund"
+
+
+def test_a_death_within_a_period_still_running_is_provisional() -> None:
+    late = late_application_costs("beijing", ACCIDENT, date(2026, 4, 10))
+    assert late is not None
+    period = LatePeriod(late.since, None, late.rule, date(2026, 6, 15))
+    result = estimate(death_request(period, date(2026, 5, 20)))
+    assert next(i for i in result.items if i.code == "funeral_subsidy").payer == "employer"
+    assert any("provisional" in w for w in result.warnings)
+
+
+def test_a_bad_death_day_is_refused_naming_it() -> None:
+    with pytest.raises(RuleViolation) as before:
+        estimate(death_request(None, date(2026, 3, 1)))
+    assert (before.value.field, before.value.code) == ("died_on", "compensation.died_before_injury")
+    with pytest.raises(RuleViolation) as no_death:
+        estimate(replace(request(None), died_on=ACCIDENT))
+    assert (no_death.value.field, no_death.value.code) == ("died_on", "compensation.died_on_without_death")
+
+
+@given(st.dates(date(2000, 1, 1), date(2040, 1, 1)), st.integers(0, 800))
+def test_the_pension_months_are_the_month_starts_after_the_death_within_the_period(
+        died_on: date, length: int) -> None:
+    from domain.compensation.estimate import _pension_months_within
+    last_day = died_on + timedelta(days=length)
+    starts = {d.replace(day=1) for d in (died_on + timedelta(days=n) for n in range(1, length + 1))}
+    assert _pension_months_within(died_on, last_day) == len(
+        {s for s in starts if died_on < s <= last_day})
