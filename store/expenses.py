@@ -1,4 +1,5 @@
-"""The medical bills of a case (ExpenseRow): read in entry order, and stored once."""
+"""The bills of a case (ExpenseRow): read in entry order, stored once, and a travel entry's
+consent recorded once."""
 
 from __future__ import annotations
 
@@ -20,6 +21,21 @@ def save(db_url: str, row: ExpenseRow) -> None:
     with session_for(db_url) as session:
         session.add(row)
         session.commit()
+
+
+def approve_travel(db_url: str, case_id: str, entry_id: str, reference: str) -> ExpenseRow | None:
+    """Record the agency's consent on a travel entry of the case (None: no such entry). A consent
+    already recorded is kept: the row comes back unchanged for the caller to compare."""
+    with session_for(db_url) as session:
+        row = session.get(ExpenseRow, entry_id)
+        if row is None or row.case_id != case_id:
+            return None
+        if row.kind == "travel" and not row.approval_reference:
+            row.approval_reference = reference
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+        return row
 
 
 def _rows(session: Session, case_id: str) -> list[ExpenseRow]:

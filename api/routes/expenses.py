@@ -85,6 +85,13 @@ class ExpenseIn(Body):
 _STAY_FIELDS = ("admitted_on", "discharged_on", "daily_standard", "standard_source")
 
 
+class ApprovalIn(Body):
+    """The agency's consent to treatment outside the pooling region (Reg. art. 30 ¶4)."""
+
+    approval_reference: str = Field(min_length=1, max_length=100,
+                                    description="the consent's document number (经办机构同意)")
+
+
 Reader = Annotated[Actor, logged("read")]  # every read is in the access log
 
 
@@ -106,6 +113,17 @@ async def add_expense(id: str, body: ExpenseIn,
         error = refused_here
     await attempt.refused(error)
     raise error
+
+
+@router.post("/{id}/expenses/{entry_id}/approval", response_model=ExpenseRecorded)
+async def approve_travel(id: str, entry_id: str, body: ApprovalIn,
+                         actor: Annotated[Actor, require("record_expense", record_refusal=True)],
+                         client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """Record the agency's consent on a travel entry, which the ledger then counts; the same
+    consent again changes nothing, another one is a 409 naming the one recorded."""
+    view = await case_view(client, settings.db_url, id)
+    return await asyncio.to_thread(_approve, settings, view, actor, entry_id,
+                                   body.approval_reference.strip())
 
 
 @router.get("/{id}/expenses", response_model=LedgerOut)
@@ -164,6 +182,11 @@ def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> d
     now = datetime.now(UTC)
     bill = _bill(body, now.astimezone(SHANGHAI).date(), _file_hash(settings.db_url, view.id, body))
     check_bill(bill)
+    accident = view.accident_at.astimezone(SHANGHAI).date()
+    if bill.stay and bill.stay.admitted_on < accident:
+        raise RuleViolation("admitted_on", "expense.stay_before_accident",
+                            f"admitted_on {bill.stay.admitted_on} is before the accident ({accident}): "
+                            "a food allowance is for a stay in hospital for this injury")
     _refuse_duplicate(bill, expense_rows.rows_of(settings.db_url, view.id))
     row = ExpenseRow(
         id=bill.entry_id, case_id=view.id, invoice_number=bill.invoice_number,
@@ -190,6 +213,31 @@ def _add(settings: Settings, view: CaseView, actor: Actor, body: ExpenseIn) -> d
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=view.id, idempotency_key=f"expense:{row.id}", at=now, actor=actor.name,
         kind="expense_recorded", payload={"entry": entry, "review_items": reviews}))
+    return {"entry": entry, "review_items": reviews}
+
+
+def _approve(settings: Settings, view: CaseView, actor: Actor, entry_id: str,
+             reference: str) -> dict[str, Any]:
+    if not reference:
+        raise RuleViolation("approval_reference", "expense.missing",
+                            "approval_reference must not be empty")
+    row = expense_rows.approve_travel(settings.db_url, view.id, entry_id, reference)
+    if row is None:
+        raise ApiError(404, "expense.not_found", f"no entry {entry_id} in {view.id}", "entry_id")
+    if row.kind != "travel":
+        raise RuleViolation("entry_id", "expense.not_for_kind",
+                            f"entry {entry_id} is a {row.kind} entry: a consent is for travel only")
+    if row.approval_reference != reference:
+        raise ApiError(409, "expense.already_approved",
+                       f"entry {entry_id} holds the consent {row.approval_reference} already",
+                       "approval_reference", {"approval_reference": row.approval_reference})
+    entry = claim.entry_json(row)
+    evidence.append(settings.db_url, evidence.NewEntry(
+        subject_id=view.id, idempotency_key=f"expense-approval:{row.id}", at=datetime.now(UTC),
+        actor=actor.name, kind="expense_travel_approved",
+        payload={"entry_id": row.id, "approval_reference": reference}))
+    reviews = [{"entry_id": i.entry_id, "invoice_number": i.invoice_number, "code": i.code,
+                "message": i.message} for i in review_items(claim.to_bill(row))]
     return {"entry": entry, "review_items": reviews}
 
 

@@ -119,6 +119,25 @@ async def case_expense(request: Request, user: User, id: str) -> Response:
     return RedirectResponse(f"{PREFIX}/cases/{id}#expenses", status_code=303)
 
 
+@router.post("/cases/{id}/expenses/{entry_id}/approval", response_class=HTMLResponse)
+async def case_expense_approval(request: Request, user: User, id: str, entry_id: str) -> Response:
+    """Record the agency's consent on a travel entry (as POST …/expenses/{entry_id}/approval)."""
+    form = await request.form()
+    check_csrf(request, user, str(form.get("csrf") or ""))
+    await of_reader(request, user, id, "case-")
+    filled = {"approval_reference": str(form.get("approval_reference") or "").strip()}
+    try:
+        actor = await permit(role_check("record_expense"), "record_expense",
+                             Actor(user.name, user.roles[0]), request, record_refusal=True)
+        body = validated(api_expenses.ApprovalIn, filled)
+        await api_expenses.approve_travel(id, entry_id, body, actor, request.app.state.temporal,
+                                          _settings(request))
+    except (ApiError, ActionRefused, RuleViolation) as refused:
+        return await case_page(request, user, id, status_code=_status(refused),
+                               error=_error(refused, "expense"), form=filled)
+    return RedirectResponse(f"{PREFIX}/cases/{id}#expenses", status_code=303)
+
+
 def _expense_body(filled: dict[str, str]) -> api_expenses.ExpenseIn:
     given = {k: v for k, v in filled.items() if v}
     return validated(api_expenses.ExpenseIn, given)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -88,7 +88,12 @@ class HospitalStay:
         return _fen(self.daily_standard * self.days)
 
     def overlaps(self, other: HospitalStay) -> bool:
-        return self.admitted_on < other.discharged_on and other.admitted_on < self.discharged_on
+        """Whether the two share a counted day (a same-day stay counts its one day)."""
+        return self.admitted_on < other._end and other.admitted_on < self._end
+
+    @property
+    def _end(self) -> date:
+        return self.admitted_on + timedelta(days=self.days)
 
 
 @dataclass(frozen=True)

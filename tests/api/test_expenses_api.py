@@ -273,7 +273,7 @@ async def add_food(api: httpx.AsyncClient, case_id: str, **overrides) -> httpx.R
 
 
 async def test_a_food_allowance_and_approved_travel_join_the_ledger_and_the_claim(api):
-    case = await open_case(api)
+    case = await open_case(api, accident_at=datetime.now(UTC) - timedelta(days=20))
     cid = case["id"]
     food = await add_food(api, cid)
     assert food.status_code == 201, food.text
@@ -296,6 +296,27 @@ async def test_a_food_allowance_and_approved_travel_join_the_ledger_and_the_clai
     assert owed == [("hospital_food", "284.00"), ("travel", "0.00"), ("travel", "300.00")]
     assert book["totals"]["injury_fund_owes"] == "584.00"
     assert book["totals"]["outside_catalogue"] == "1280.00"  # not approved yet
+    entry_id = travel.json()["entry"]["id"]
+    url = f"/api/v1/cases/{cid}/expenses/{entry_id}/approval"
+    for _ in range(2):  # the same consent again changes nothing
+        approved_later = await api.post(url, json={"approval_reference": "京人社异地〔2026〕18号"},
+                                        headers=auth("k-hr"))
+        assert approved_later.status_code == 200, approved_later.text
+        assert approved_later.json()["review_items"] == []
+    other = await api.post(url, json={"approval_reference": "另一个文号"}, headers=auth("k-hr"))
+    assert other.status_code == 409 and other.json()["error"]["code"] == "expense.already_approved"
+    food_id = food.json()["entry"]["id"]
+    not_travel = await api.post(f"/api/v1/cases/{cid}/expenses/{food_id}/approval",
+                                json={"approval_reference": "x"}, headers=auth("k-hr"))
+    assert not_travel.status_code == 422 and not_travel.json()["error"]["field"] == "entry_id"
+    unknown = await api.post(f"/api/v1/cases/{cid}/expenses/exp-nope/approval",
+                             json={"approval_reference": "x"}, headers=auth("k-hr"))
+    assert unknown.status_code == 404
+    manager = await api.post(url, json={"approval_reference": "x"}, headers=auth("k-manager"))
+    assert manager.status_code == 403
+    book = await ledger(api, cid)
+    assert book["totals"]["injury_fund_owes"] == "1684.00"  # + 1100.00 within the standard
+    assert book["totals"]["outside_catalogue"] == "180.00"
     exported = await api.get(f"/api/v1/cases/{cid}/expenses/export.csv", headers=auth("k-hr"))
     rows = [dict(zip(COLUMNS, r, strict=True))
             for r in csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))][1:]
@@ -304,12 +325,15 @@ async def test_a_food_allowance_and_approved_travel_join_the_ledger_and_the_clai
     assert rows[2]["approval_reference"] == "京人社异地〔2026〕17号"
     pdf = await api.get(f"/api/v1/cases/{cid}/expenses/export.pdf", headers=auth("k-hr"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    recorded = [e for e in await evidence_kinds(api, cid) if e["kind"] == "expense_recorded"]
+    events = await evidence_kinds(api, cid)
+    recorded = [e for e in events if e["kind"] == "expense_recorded"]
     assert recorded[0]["payload"]["entry"]["standard_source"] == FOOD["standard_source"]
+    consents = [e["payload"] for e in events if e["kind"] == "expense_travel_approved"]
+    assert consents == [{"entry_id": entry_id, "approval_reference": "京人社异地〔2026〕18号"}]
 
 
 async def test_an_overlapping_stay_is_refused_and_bad_fund_items_name_the_field(api):
-    cid = (await open_case(api))["id"]
+    cid = (await open_case(api, accident_at=datetime.now(UTC) - timedelta(days=45)))["id"]
     assert (await add_food(api, cid)).status_code == 201
     overlap = await add_food(api, cid, invoice_number="ZY-0099", hospital="康复医院",
                              admitted_on=days_ago(5), discharged_on=days_ago(1))
@@ -330,6 +354,7 @@ async def test_an_overlapping_stay_is_refused_and_bad_fund_items_name_the_field(
             (add_food, {"medical_insurance_amount": "5.00"}, "medical_insurance_amount"),
             (add_food, {"approval_reference": "x"}, "approval_reference"),
             (add_food, {"kind": "parking"}, "kind"),
+            (add_food, {"admitted_on": days_ago(400), "discharged_on": days_ago(390)}, "admitted_on"),
             (add, {"admitted_on": days_ago(3)}, "admitted_on"),
             (add, {"kind": "travel", "slip_total": None}, "medical_insurance_amount"),
             (add_food, {"paid_by": "medical_insurance_card"}, "paid_by"),

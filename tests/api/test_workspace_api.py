@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -54,8 +55,9 @@ async def onboarding(api: httpx.AsyncClient, employee_id: str, department: str =
     return str(created.json()["id"])
 
 
-async def case(api: httpx.AsyncClient, employee_id: str) -> str:
-    created = await api.post("/api/v1/cases", json=case_body(employee_id), headers=auth("k-hr"))
+async def case(api: httpx.AsyncClient, employee_id: str, **overrides: Any) -> str:
+    created = await api.post("/api/v1/cases", json=case_body(employee_id, **overrides),
+                             headers=auth("k-hr"))
     assert created.status_code == 201, created.text
     case_id = str(created.json()["id"])
 

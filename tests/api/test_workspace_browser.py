@@ -432,7 +432,14 @@ def enter_food_allowance(base: str, case_id: str, email: str, password: str,
                                   driver.find_element(By.ID, f"expense-{field}"), value)
         seen = {"page": follow(driver, driver.find_element(By.ID, "expense-submit").click)}
         seen["ledger"] = driver.find_element(By.ID, "expense-list").text
+        seen["reviews"] = driver.find_element(By.ID, "expense-reviews").text
+        seen["fund_before"] = driver.find_element(By.ID, "fund-total").text
         shot(driver, "case-food-allowance-desktop")
+        consent = driver.find_element(By.CSS_SELECTOR, "#expense-reviews form")
+        consent.find_element(By.NAME, "approval_reference").send_keys("京人社异地〔2026〕18号")
+        follow(driver, consent.find_element(By.TAG_NAME, "button").click)
+        seen["fund_after"] = driver.find_element(By.ID, "fund-total").text
+        seen["reviews_after"] = "\n".join(e.text for e in driver.find_elements(By.ID, "expense-reviews"))
         seen["csp"] = "\n".join(csp_errors(driver))
         return seen
     finally:
@@ -442,18 +449,26 @@ def enter_food_allowance(base: str, case_id: str, email: str, password: str,
 async def test_hr_enters_a_hospital_stays_food_allowance_on_the_case_page(
         make_api: AppFactory, db_url: str, monkeypatch: pytest.MonkeyPatch):
     """Reg. art. 30 ¶4: days in hospital × the region's daily standard, entered on the page."""
-    from datetime import datetime, timedelta
+    from datetime import UTC, datetime, timedelta
 
     from domain.shared.calendar import SHANGHAI
+    from tests.api.conftest import auth
 
     monkeypatch.setenv("SE_OFFLINE", "true")
     api = await make_api()
-    case_id = await case(api, "E7707")
+    case_id = await case(api, "E7707", accident_at=datetime.now(UTC) - timedelta(days=20))
     email = await give_login(api, "hr-alice")
     today = datetime.now(SHANGHAI).date()
     admitted, discharged = (today - timedelta(days=12)).isoformat(), (today - timedelta(days=2)).isoformat()
+    travel = {"kind": "travel", "invoice_number": "G1234", "hospital": "北京积水潭医院",
+              "bill_date": admitted, "amount": "640.00", "paid_by": "employee"}
+    added = await api.post(f"/api/v1/cases/{case_id}/expenses", json=travel, headers=auth("k-hr"))
+    assert added.status_code == 201, added.text
     seen = await serving(api, lambda base: enter_food_allowance(
         base, case_id, email, PASSWORDS["hr-alice"], admitted, discharged))
     assert "住院伙食补助费" in seen["ledger"] and "ZY-8801" in seen["ledger"]
     assert "(10 × 35.50)" in seen["ledger"] and "355.00" in seen["ledger"]
+    assert "G1234" in seen["reviews"] and "经办机构同意" in seen["reviews"]
+    assert (seen["fund_before"], seen["fund_after"]) == ("355.00", "995.00")  # + the travel's 640.00
+    assert seen["reviews_after"] == ""
     assert seen["csp"] == ""

@@ -110,6 +110,10 @@ def test_overlapping_stays_are_refused_and_adjacent_ones_are_not() -> None:
     assert refused.value.code == "expense.stay_overlap" and "F1" in refused.value.message
     transfer = replace(later, stay=replace(later.stay, admitted_on=date(2026, 3, 19)))  # type: ignore[arg-type]
     check_duplicate(transfer, [FOOD])  # discharged and admitted elsewhere the same day
+    day_case = replace(later, stay=replace(STAY, admitted_on=date(2026, 5, 4),
+                                           discharged_on=date(2026, 5, 4)))
+    with pytest.raises(RuleViolation):
+        check_duplicate(replace(day_case, entry_id="F3", invoice_number="ZY-3"), [day_case])
 
 
 def test_an_admission_number_never_collides_with_a_medical_invoice() -> None:
