@@ -437,6 +437,7 @@ async def measure_actions(run: Run) -> None:
         trace.append((time.time(), taken, step.kind, step.record))
 
     by_round: dict[str, list[dict[str, float]]] = {"api": [], "bare": []}
+    cpu_before = cpu_seconds(run.stack)
     for r, (steps, bare_order) in enumerate(zip(rounds, bare_rounds, strict=True)):
         sides = [("api", steps), ("bare", bare_order)]
         for side, items in sides if r % 2 == 0 else reversed(sides):
@@ -445,6 +446,12 @@ async def measure_actions(run: Run) -> None:
             samples[side] += taken
             by_round[side].append({"p50": round(percentile(taken, 50), 1),
                                    "p99": round(percentile(taken, 99), 1)})
+    # CPU of each process over the whole phase, per HR action (the bare side's share is its own
+    # worker's and part of the server's): steadier across runs than a p99 on a drifting machine.
+    cpu_after = cpu_seconds(run.stack)
+    run.figures["actions_cpu_ms_per_action"] = {
+        name: round((used - cpu_before.get(name, 0.0)) * 1000 / len(samples["api"]), 2)
+        for name, used in cpu_after.items()}
     # The first round meets records the worker's cache may have let go (a replay each).
     run.figures["actions_by_round_ms"] = by_round
     if os.environ.get("BENCH_TRACE"):  # each action with its wall clock, to line up with logs
