@@ -374,6 +374,14 @@ def _ensure_person(conn: Connection, update_: ProjectionUpdate, at: datetime) ->
         updated_at=at))
 
 
+def last_employment(db_url: str, employee_id: str) -> EmploymentRow | None:
+    """The person's latest employment, open or ended."""
+    with engine_for(db_url).connect() as conn:
+        row = conn.execute(select(EMPLOYMENTS).where(EMPLOYMENTS.c.employee_id == employee_id)
+                           .order_by(EMPLOYMENTS.c.seq.desc()).limit(1)).mappings().first()
+    return EmploymentRow.model_validate(dict(row)) if row else None
+
+
 def employments_of(db_url: str, employee_ids: Sequence[str]) -> dict[str, list[EmploymentRow]]:
     """The employments of several people (oldest first), for lists and exports."""
     if not employee_ids:

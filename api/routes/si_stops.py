@@ -30,6 +30,7 @@ from domain.shared.people import Actor
 from settings import Settings
 from store import calendar as stored_calendar
 from store import document_rows, employees
+from store.models import EmploymentRow
 
 router = APIRouter(tags=["si-stops"])
 NEEDS_STOP = (SiStatus.enrolled, SiStatus.paying, SiStatus.interrupted)
@@ -68,28 +69,34 @@ async def record_leave(employee_id: str, body: LeaveIn,
     if current is None:
         raise ApiError(404, "employee.not_found", f"no employee {employee_id}", "employee_id")
     employment = current.employment
+    repeated = employment is None
     if employment is None:
-        raise ActionRefused("employment.none", f"{employee_id} has no open employment to end",
-                            "employee_id")
+        employment = await asyncio.to_thread(_ended_on, settings.db_url, employee_id, body.leave_date)
     if body.leave_date < employment.hire_date:
         raise RuleViolation("leave_date", "leave_date.before_hire",
                             f"leave_date is before the hire date {employment.hire_date}")
-    # Told first, durably (a 503 and nothing written when Temporal is unreachable), then written:
-    # a call repeated after a failed write finds the employment open and starts nothing twice.
-    await written_contracts.end_on_leave(client, employee_id, employment, body.leave_date,
-                                         body.reason, settings.task_queue)
-    await asyncio.to_thread(employees.record_leave, settings.db_url, employee_id,
-                            body.leave_date, body.reason, datetime.now(UTC))
+    if not repeated:
+        # Told first, durably (a 503 and nothing written when Temporal is unreachable), then
+        # written: a call repeated after a failed write finds the employment open and starts
+        # nothing twice.
+        await written_contracts.end_on_leave(client, employee_id, employment, body.leave_date,
+                                             body.reason, settings.task_queue)
+        await asyncio.to_thread(employees.record_leave, settings.db_url, employee_id,
+                                body.leave_date, body.reason, datetime.now(UTC))
+    workflow_id = stop_id(employee_id, employment.seq)
+    if repeated and await _started(client, workflow_id):
+        return {"employee_id": employee_id, "leave_date": body.leave_date,
+                "si_stop": await _view(client, workflow_id)}
     if current.si_status not in NEEDS_STOP:
         return {"employee_id": employee_id, "leave_date": body.leave_date, "si_stop": None}
     calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,
                                                          settings.db_url))
-    workflow_id = stop_id(employee_id, employment.seq)
+    reason = (employment.leave_reason or body.reason) if repeated else body.reason
     await temporal_calls.start(
         client, "SiStop", StopInput(
             employee_id=employee_id, employment=employment.seq,
             department=employment.department, region=employment.region,
-            leave_date=body.leave_date, reason=body.reason,
+            leave_date=body.leave_date, reason=reason,
             deadline=stop_deadline(body.leave_date, deadline_rule(employment.region), calendar),
             hold=timedelta(minutes=settings.enrollment_hold_minutes), created_by=actor.name,
             time_scale=settings.time_scale),
@@ -97,6 +104,31 @@ async def record_leave(employee_id: str, body: LeaveIn,
         exists=ApiError(409, "si_stop.exists", f"{workflow_id} is under way", "employee_id"))
     return {"employee_id": employee_id, "leave_date": body.leave_date,
             "si_stop": await _view(client, workflow_id)}
+
+
+async def _started(client: Client, workflow_id: str) -> bool:
+    try:
+        await temporal_calls.require_workflow(client, workflow_id, what="si_stop")
+    except ApiError as missing:
+        if missing.status == 404:
+            return False
+        raise
+    return True
+
+
+def _ended_on(db_url: str, employee_id: str, leave_date: date) -> EmploymentRow:
+    """The employment a repeated leave call names: the latest, ended on that very day. The call
+    before wrote the leave and may have failed before the SI stop started (Temporal unreachable
+    a moment): this one starts it, or answers the one started."""
+    last = employees.last_employment(db_url, employee_id)
+    if last is None or last.leave_date is None:
+        raise ActionRefused("employment.none", f"{employee_id} has no open employment to end",
+                            "employee_id")
+    if last.leave_date != leave_date:
+        raise ActionRefused("employment.ended", f"{employee_id}'s employment ended on "
+                            f"{last.leave_date} already; a leave on {leave_date} is another "
+                            "employment's, and there is none open", "leave_date")
+    return last
 
 
 @router.get("/api/v1/si-stops/{id}")

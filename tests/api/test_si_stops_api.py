@@ -82,7 +82,10 @@ async def test_a_leave_is_stopped_through_maker_checker_and_the_bureaus_receipt(
     assert employees.si_status_on(db_url, "L001", date(2026, 12, 1)) is SiStatus.stopped
     again = await api.post("/api/v1/employees/L001/leave",
                            json={"leave_date": "2026-12-01", "reason": "x"}, headers=auth("k-hr"))
-    assert again.status_code == 409 and again.json()["error"]["code"] == "employment.none"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "employment.ended"
+    assert again.json()["error"]["field"] == "leave_date" and "2026-11-30" in again.text
+    repeated = await leave(api, "L001")  # the same leave again answers the stop it started
+    assert (repeated["id"], repeated["status"]) == ("si-stop-L001", "stopped")
 
 
 async def test_a_stop_is_revoked_during_its_hold_and_a_reason_is_required(
@@ -104,3 +107,19 @@ async def test_a_stop_is_revoked_during_its_hold_and_a_reason_is_required(
                              json={"leave_date": "2026-11-30", "reason": "x"},
                              headers=auth("k-hr"))
     assert unknown.status_code == 404
+
+
+async def test_a_leave_written_before_its_stop_could_start_is_stopped_on_the_repeated_call(
+        api: httpx.AsyncClient, db_url: str):
+    """The first call wrote the leave, then Temporal was unreachable for the SI stop's start (a
+    503): the employment is no longer open, and the same call again starts the stop."""
+    enrolled(db_url, "L003", 203)
+    assert employees.record_leave(db_url, "L003", date(2026, 11, 30), "合同期满不续签",
+                                  datetime.now(UTC))
+    stop = await leave(api, "L003")
+    assert stop["id"] == "si-stop-L003" and stop["status"] == "awaiting_submission"
+    assert stop["leave_date"] == "2026-11-30"
+    assert (await leave(api, "L003"))["id"] == stop["id"]  # and again: the same stop, no second
+    other_day = await api.post("/api/v1/employees/L003/leave",
+                               json={"leave_date": "2026-11-29", "reason": "x"}, headers=auth("k-hr"))
+    assert other_day.status_code == 409 and other_day.json()["error"]["code"] == "employment.ended"
