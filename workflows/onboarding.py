@@ -45,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
         registered_event,
     )
     from domain.onboarding.policy import BaseLimits  # noqa: F401  (for the sandbox, below)
-    from domain.onboarding.policy_update import PolicyUpdate, recompute_figures
+    from domain.onboarding.policy_update import PolicyUpdate, recompute_figures, recompute_window
     from domain.onboarding.state import (
         OPEN_REQUEST,
         ActionAnswer,
@@ -280,11 +280,16 @@ class OnboardingWorkflow:
 
     @workflow.signal(name="policy_updated")
     async def policy_updated(self, update: PolicyUpdate) -> None:
-        """An admin loaded base limits or contribution rates: provisional or unverified ones
-        pinned at registration are taken from the row for the region and hire date; HR is told
+        """An admin loaded base limits, contribution rates or withdrawal windows: provisional or
+        unverified ones pinned at registration are taken from the row for the region and hire
+        date (a window for the executions still to come); HR is told
         when a held enrolment request's base is now outside them, or a held back-payment request
         was priced at the old rates. (Rates arrive only in signals sent since they are loaded
         too: an earlier history replays as before.)"""
+        window = recompute_window(self._in.timing, self._in.region, update)
+        if window is not None and self._status != Status.cancelled:
+            self._in = replace(self._in, timing=window[0])
+            self._emit("withdrawal_window_recomputed", update.loaded_by, **window[1].event_data())
         change = recompute_figures(self._in, self._requests, update, self._clock.now())
         if change is None or self._status == Status.cancelled:
             return

@@ -141,7 +141,10 @@ POLICY_APPLIES_TO = ("every onboarding registered and every estimate made from n
                      "HR when a held enrolment request's base is outside the new limits; limits "
                      "pinned from a verified row are kept; likewise a contribution_rates row of "
                      "its own region: unverified rates are taken again and HR told of a held "
-                     "back-payment request priced at the old ones; a running case whose estimate "
+                     "back-payment request priced at the old ones; likewise a withdrawal_windows "
+                     "row of its region (or the default row where the region has none): an "
+                     "unverified window is taken for the enrolments executed after the load "
+                     "(withdrawal_window_recomputed); a running case whose estimate "
                      "figures change is told and records what moved (estimate_figures_changed)")
 
 

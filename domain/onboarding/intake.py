@@ -63,6 +63,7 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
                                provisional=limits.provisional)
     check_base(contribution_base, limits_ref)
     rates = policy.contribution_rates(region, hire_date)
+    window = policy.withdrawal_window(region)
     return OnboardingInput(
         employee=checked, hire_date=hire_date, region=region,
         contribution_base=contribution_base, created_by=created_by,
@@ -73,8 +74,10 @@ def build_input(*, employee: Employee, hire_date: date, region: str, contributio
             reminder_lead=statutes.SI_REMINDER_LEAD,
             escalation_interval=process.escalation_interval,
             enrollment_hold=process.enrollment_hold,
-            withdrawal_window=timedelta(hours=policy.withdrawal_window_hours(region)),
+            withdrawal_window=timedelta(hours=window.hours),
             time_scale=process.time_scale, quiet_hours=process.quiet_hours,
+            withdrawal_window_source=window.source, withdrawal_window_verified=window.verified,
+            withdrawal_window_region=window.region,
         ),
         contract_start=contract_start,
         contract_si=deadline(statutes.CONTRACT_SI_MISMATCH, contract_start, cal)

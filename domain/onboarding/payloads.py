@@ -72,6 +72,11 @@ class Timing:
     withdrawal_window: timedelta
     time_scale: float = 1.0
     quiet_hours: bool = False  # its notices keep the quiet hours (CASEGUARD_NOTICE_QUIET_HOURS)
+    # The window's row: its source, whether verified, and its region ("*": the national default).
+    # None: registered before they were pinned, which counts as unverified (every row was).
+    withdrawal_window_source: str | None = None
+    withdrawal_window_verified: bool = False
+    withdrawal_window_region: str | None = None
 
 
 @dataclass(frozen=True)

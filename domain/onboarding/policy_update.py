@@ -13,17 +13,26 @@ Contribution rates (the back-payment estimate's) are pinned the same way: unveri
 taken from a loaded rates row of the onboarding's own region in force on the hire date, or, when
 it pinned the national default ("*"), from a loaded default row; the held back-payment requests
 priced at the old rates are named for HR. Verified rates are kept.
+
+The bureau's withdrawal window (撤销窗口) is pinned with its row's flag too: an unverified window
+is taken from a loaded row of the region (or the loaded default, where the onboarding pinned the
+default) for the executions still to come; one already running keeps the deadline it was given.
 """
 
 # No `from __future__ import annotations`: PolicyUpdate travels as a signal payload, and pydantic
 # resolves string annotations through sys.modules (see domain/shared/calendar.py).
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput, RatesRef
-from domain.onboarding.policy import DEFAULT_REGION, BaseLimits, ContributionRates
+from domain.onboarding.payloads import BaseLimitsRef, OnboardingInput, RatesRef, Timing
+from domain.onboarding.policy import (
+    DEFAULT_REGION,
+    BaseLimits,
+    ContributionRates,
+    WithdrawalWindow,
+)
 from domain.onboarding.state import EnrollmentRequest, FiguresRecomputed, RequestStatus
 
 _FEN = Decimal("0.01")
@@ -42,6 +51,52 @@ class PolicyUpdate:
     loaded_at: datetime
     bases: tuple[BaseLimits, ...] = ()
     rates: tuple[ContributionRates, ...] = ()
+    windows: tuple[WithdrawalWindow, ...] = ()
+
+
+@dataclass(frozen=True)
+class WindowRecomputed:
+    """The withdrawal window an onboarding took from a load, for the executions still to come."""
+
+    load: int
+    old_hours: float
+    new_hours: float
+    source: str
+    verified: bool
+    region: str
+
+    def event_data(self) -> dict[str, object]:
+        return {"load": self.load, "old_hours": self.old_hours, "new_hours": self.new_hours,
+                "source": self.source, "verified": self.verified, "region": self.region}
+
+
+def loaded_window_for(windows: Sequence[WithdrawalWindow], region: str,
+                      pinned: str | None) -> WithdrawalWindow | None:
+    """The loaded window of `region`; else, for an onboarding that pinned the default (or did
+    not record which row it pinned), the loaded default row."""
+    key = region.strip().lower()
+    for wanted in (key,) if pinned not in (None, DEFAULT_REGION) else (key, DEFAULT_REGION):
+        for row in windows:
+            if row.region == wanted:
+                return row
+    return None
+
+
+def recompute_window(timing: Timing, region: str, update: PolicyUpdate
+                     ) -> tuple[Timing, WindowRecomputed] | None:
+    """The timing with the loaded window, when the pinned one was not verified and the load's
+    row for the region says otherwise; None when nothing changes."""
+    row = loaded_window_for(update.windows, region, timing.withdrawal_window_region)
+    if row is None or timing.withdrawal_window_verified:
+        return None
+    new = timedelta(hours=row.hours)
+    if new == timing.withdrawal_window and row.source == timing.withdrawal_window_source \
+            and row.verified == timing.withdrawal_window_verified:
+        return None
+    taken = replace(timing, withdrawal_window=new, withdrawal_window_source=row.source,
+                    withdrawal_window_verified=row.verified, withdrawal_window_region=row.region)
+    return taken, WindowRecomputed(update.load, timing.withdrawal_window.total_seconds() / 3600,
+                                   float(row.hours), row.source, row.verified, row.region)
 
 
 def loaded_row_for(bases: Sequence[BaseLimits], region: str, on: date) -> BaseLimits | None:

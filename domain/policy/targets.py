@@ -1,7 +1,8 @@
 """Which running onboardings and cases a policy load concerns (signal policy_updated).
 
 Only a workflow that used a figure the load changes is told: an onboarding whose region and hire
-date a loaded contribution-base or contribution-rates row covers, unless the figures in force
+date a loaded contribution-base or contribution-rates row covers, or whose region a loaded
+withdrawal-window row names (the default row, where the region had none), unless the figures in force
 before the load were already that verified row (it pinned them, or was told when they were
 loaded); a case whose estimate figures (regional, provincial and minimum wages, subsidy months,
 national income) for its region and accident date differ before and after the load.
@@ -16,8 +17,13 @@ from typing import Any
 
 from domain.compensation.data import CompensationTables, WageScope
 from domain.injury.estimate_figures import EstimateFiguresUpdate, Figure, FigureChange
-from domain.onboarding.policy import BaseLimits, ContributionRates, PolicyTable
-from domain.onboarding.policy_update import PolicyUpdate, loaded_rates_for, loaded_row_for
+from domain.onboarding.policy import BaseLimits, ContributionRates, PolicyTable, WithdrawalWindow
+from domain.onboarding.policy_update import (
+    PolicyUpdate,
+    loaded_rates_for,
+    loaded_row_for,
+    loaded_window_for,
+)
 from domain.shared.calendar import SHANGHAI
 from domain.shared.errors import RuleViolation
 
@@ -48,14 +54,29 @@ def onboarding_targets(load: Load, running: Sequence[tuple[str, str, date]]
     """The running onboardings whose base limits or contribution rates the load may change,
     each with its signal."""
     table = PolicyTable.from_rows(contribution_bases=load.sections.get("contribution_bases", ()),
-                                  contribution_rates=load.sections.get("contribution_rates", ()))
-    if not table.bases and not table.rates:
+                                  contribution_rates=load.sections.get("contribution_rates", ()),
+                                  withdrawal_windows=load.sections.get("withdrawal_windows", ()))
+    if not table.bases and not table.rates and not table.windows:
         return []
     update = PolicyUpdate(load.id, load.source, load.loaded_by, load.loaded_at, table.bases,
-                          table.rates)
+                          table.rates, table.windows)
     return [(i, update) for i, region, hired in running
             if _new_limits(load.policy_before, table.bases, region, hired)
-            or _new_rates(load.policy_before, table.rates, region, hired)]
+            or _new_rates(load.policy_before, table.rates, region, hired)
+            or _new_window(load.policy_before, table.windows, region)]
+
+
+def _new_window(before: PolicyTable, windows: Sequence[WithdrawalWindow], region: str) -> bool:
+    """A loaded window of the region, or the default row where the region had none of its own,
+    unless the window in force before the load was that row, verified (a repeated load)."""
+    try:
+        in_force: WithdrawalWindow | None = before.withdrawal_window(region)
+    except RuleViolation:
+        in_force = None
+    row = loaded_window_for(windows, region, in_force.region if in_force else None)
+    if row is None:
+        return False
+    return in_force is None or not (in_force.verified and in_force == row)
 
 
 def _new_limits(before: PolicyTable, bases: Sequence[BaseLimits], region: str, hired: date) -> bool:

@@ -70,6 +70,7 @@ EVENT_KINDS = {
     "signal_ignored": "外部回调未被采纳",
     "deadline_recomputed": "依官方公布的节假日安排重新计算期限",
     "policy_recomputed": "依管理员载入的官方数据重新核定缴费基数上下限或缴费比例",
+    "withdrawal_window_recomputed": "依管理员载入的官方数据重新核定增员撤销时限（适用于此后办结的增员）",
     "figures_notice_sent": "缴费基数上下限变更，已通知人事复核增员申请",
     "estimate_figures_changed": "赔偿估算所用政策数据已更新",
     "expense_recorded": "登记医疗费用票据",

@@ -161,3 +161,29 @@ async def test_a_load_the_api_stopped_before_telling_is_delivered_when_the_api_s
     assert view["base_limits"]["lower"] == "5500"
     assert [e["load"] for e in view["events"] if e["kind"] == "policy_recomputed"] \
         == [loaded.json()["id"]]
+
+
+async def test_a_loaded_withdrawal_window_reaches_a_running_onboarding(api: httpx.AsyncClient,
+                                                                      db_url: str):
+    registered = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
+                                json=registration("E4111"))
+    assert registered.status_code == 201, registered.text
+    onboarding_id = registered.json()["id"]
+
+    async def listed() -> bool:
+        with session_for(db_url) as session:
+            return session.get(OnboardingRow, onboarding_id) is not None
+
+    await eventually(listed)
+    window = {"region": "beijing", "hours": 48, "source": "北京市社保中心 (test)", "verified": True}
+    loaded = await api.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                            json={"source": "北京市社保中心 notice", "withdrawal_windows": [window]})
+    assert loaded.status_code == 201, loaded.text
+    assert loaded.json()["told"]["onboardings"] >= 1 and "withdrawal_window" in loaded.json()["applies_to"]
+
+    async def recomputed() -> list:
+        view = (await api.get(f"/api/v1/onboardings/{onboarding_id}", headers=auth("k-hr"))).json()
+        return [e for e in view["events"] if e["kind"] == "withdrawal_window_recomputed"]
+
+    [event] = await eventually(recomputed)
+    assert (event["old_hours"], event["new_hours"], event["verified"]) == (72.0, 48.0, True)

@@ -1054,6 +1054,25 @@ async def onboarding_policy_recomputed(env: WorkflowEnvironment, queue: str) -> 
 SCENARIOS["onboarding_policy_recomputed"] = onboarding_policy_recomputed
 
 
+async def onboarding_window_recomputed(env: WorkflowEnvironment, queue: str) -> str:
+    """An admin's load of a verified withdrawal window reaches an onboarding that pinned the
+    unverified default; the enrolment executed after it runs its window on the loaded hours."""
+    handle = await _start(env, queue, "H34")
+    windows = PolicyTable.from_rows(withdrawal_windows=[
+        {"region": "beijing", "hours": 48, "source": "history", "verified": True}]).windows
+    await handle.signal("policy_updated", PolicyUpdate(
+        3, "notice", "root", await env.get_current_time(), windows=windows))
+    await env.sleep(timedelta(minutes=1))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=40))
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["onboarding_window_recomputed"] = onboarding_window_recomputed
+
+
 async def leave_delivered(env: WorkflowEnvironment, queue: str) -> str:
     """A leave told durably (LeaveDelivery): the running onboarding takes `employment_left`, the
     watch it has not started is not running and is skipped."""

@@ -284,3 +284,52 @@ def test_a_default_row_tells_only_onboardings_of_regions_without_their_own_rates
     running = [("onboarding-E1", "beijing", HIRED), ("onboarding-E3", "shanghai", HIRED)]
     targets = onboarding_targets(load({"contribution_rates": [DEFAULT_RATES]}), running)
     assert [i for i, _ in targets] == ["onboarding-E3"]
+
+
+# ---- the withdrawal window -----------------------------------------------------------------------
+
+WINDOW = {"region": "beijing", "hours": 48, "source": "北京市社保中心 notice (test)", "verified": True}
+
+
+def window_update(*rows: dict) -> PolicyUpdate:
+    return PolicyUpdate(9, "notice", "root", AT,
+                        windows=PolicyTable.from_rows(withdrawal_windows=rows).windows)
+
+
+def test_an_unverified_default_window_is_taken_from_a_loaded_row_of_the_region():
+    from datetime import timedelta
+
+    from domain.onboarding.policy_update import recompute_window
+    inp = onboarding_input(HIRED)
+    assert (inp.timing.withdrawal_window, inp.timing.withdrawal_window_region) == (
+        timedelta(hours=72), "*")
+    taken = recompute_window(inp.timing, inp.region, window_update(WINDOW))
+    assert taken is not None
+    timing, change = taken
+    assert timing.withdrawal_window == timedelta(hours=48) and timing.withdrawal_window_verified
+    assert (change.old_hours, change.new_hours, change.region, change.load) == (72.0, 48.0, "beijing", 9)
+    assert recompute_window(timing, inp.region, window_update({**WINDOW, "hours": 24})) is None
+    assert recompute_window(inp.timing, inp.region, window_update({**WINDOW, "region": "shanghai"})) \
+        is None
+    default = {**WINDOW, "region": "*", "hours": 24}
+    assert recompute_window(inp.timing, inp.region, window_update(default)) is not None
+    own = replace(inp.timing, withdrawal_window_region="beijing")  # pinned a row of its own
+    assert recompute_window(own, inp.region, window_update(default)) is None
+    legacy = replace(inp.timing, withdrawal_window_region=None, withdrawal_window_source=None)
+    assert recompute_window(legacy, inp.region, window_update(WINDOW)) is not None
+    same = {**WINDOW, "region": "*", "hours": 72, "source": inp.timing.withdrawal_window_source,
+            "verified": False}
+    assert recompute_window(inp.timing, inp.region, window_update(same)) is None
+
+
+def test_onboardings_are_told_of_a_window_of_their_region_or_the_default_unless_in_force():
+    running = [("onboarding-E1", "beijing", HIRED), ("onboarding-E3", "shanghai", HIRED)]
+    targets = onboarding_targets(load({"withdrawal_windows": [WINDOW]}), running)
+    assert [i for i, _ in targets] == ["onboarding-E1"]
+    assert len(targets[0][1].windows) == 1
+    default = {**WINDOW, "region": "*"}
+    assert [i for i, _ in onboarding_targets(load({"withdrawal_windows": [default]}), running)] == [
+        "onboarding-E1", "onboarding-E3"]
+    in_force = PolicyTable.bundled().with_overrides({"withdrawal_windows": [WINDOW]})
+    assert onboarding_targets(load({"withdrawal_windows": [WINDOW]}, policy=in_force),
+                              running) == []

@@ -173,3 +173,33 @@ async def test_unverified_rates_are_taken_and_hr_told_about_a_back_payment_price
     # The next estimate uses the loaded rates: 35 % of 8,000 a month instead of the bundled 37 %.
     await handle.execute_update("revoke_enrollment", ReviewDecision(HR, "repriced"))
     assert await estimate_of(handle) < old_total
+
+
+async def test_an_unverified_withdrawal_window_is_taken_from_a_load_for_the_execution_to_come(
+        wf: Harness):
+    """Pinned at registration: the bundled default (unverified). A loaded verified row of the
+    region sets the window of the enrolment executed after it; a second load is not taken."""
+    from domain.onboarding.policy import PolicyTable as Table
+
+    inp, handle = await onboarding(wf)
+    assert not inp.timing.withdrawal_window_verified and inp.timing.withdrawal_window_region == "*"
+    windows = Table.from_rows(withdrawal_windows=[
+        {"region": "beijing", "hours": 48, "source": "京人社 notice (test)", "verified": True}]).windows
+    await handle.signal("policy_updated", PolicyUpdate(
+        5, NOTICE, "root", await wf.env.get_current_time(), windows=windows))
+    await wf.env.sleep(timedelta(seconds=3))
+    [event] = kinds((await view_of(handle)).events, "withdrawal_window_recomputed")
+    assert event.data == {"load": 5, "old_hours": inp.timing.withdrawal_window.total_seconds() / 3600,
+                          "new_hours": 48.0, "source": "京人社 notice (test)", "verified": True,
+                          "region": "beijing"}
+    again = Table.from_rows(withdrawal_windows=[
+        {"region": "beijing", "hours": 12, "source": "later", "verified": False}]).windows
+    await handle.signal("policy_updated", PolicyUpdate(
+        6, NOTICE, "root", await wf.env.get_current_time(), windows=again))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal(8000)))
+    await handle.execute_update("approve_enrollment", ReviewDecision(HR_MANAGER))
+    await wf.env.sleep(timedelta(hours=2))
+    view = await view_of(handle)
+    [executed] = [r for r in view.enrollment_requests if r.status == "executed"]
+    assert executed.withdrawal_window_ends - executed.executed_at == timedelta(hours=48)
+    assert len(kinds(view.events, "withdrawal_window_recomputed")) == 1  # a verified one is kept
