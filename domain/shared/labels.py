@@ -73,7 +73,7 @@ EVENT_KINDS = {
     "withdrawal_window_recomputed": "依管理员载入的官方数据重新核定增员撤销时限（适用于此后办结的增员）",
     "figures_notice_sent": "缴费基数上下限变更，已通知人事复核增员申请",
     "estimate_figures_changed": "赔偿估算所用政策数据已更新",
-    "expense_recorded": "登记医疗费用票据",
+    "expense_recorded": "登记工伤费用（医疗票据、住院伙食补助或异地就医交通食宿费）",
     "expense_travel_approved": "记录经办机构同意异地就医（交通食宿费计入）",
     "expense_claim_exported": "导出工伤医疗费用申领明细",
     "case_outcome": "结案记录（纠纷数据库）",
