@@ -121,9 +121,17 @@ async def approve_travel(id: str, entry_id: str, body: ApprovalIn,
                          client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record the agency's consent on a travel entry, which the ledger then counts; the same
     consent again changes nothing, another one is a 409 naming the one recorded."""
-    view = await case_view(client, settings.db_url, id)
-    return await asyncio.to_thread(_approve, settings, view, actor, entry_id,
-                                   body.approval_reference.strip())
+    attempt = Attempt(settings.db_url, id, actor, "record_expense")
+    try:
+        view = await case_view(client, settings.db_url, id)
+        return await asyncio.to_thread(_approve, settings, view, actor, entry_id,
+                                       body.approval_reference.strip())
+    except RuleViolation as bad:
+        error = ApiError(422, bad.code, bad.message, bad.field)
+    except ApiError as refused_here:
+        error = refused_here
+    await attempt.refused(error)
+    raise error
 
 
 @router.get("/{id}/expenses", response_model=LedgerOut)

@@ -330,6 +330,8 @@ async def test_a_food_allowance_and_approved_travel_join_the_ledger_and_the_clai
     assert recorded[0]["payload"]["entry"]["standard_source"] == FOOD["standard_source"]
     consents = [e["payload"] for e in events if e["kind"] == "expense_travel_approved"]
     assert consents == [{"entry_id": entry_id, "approval_reference": "京人社异地〔2026〕18号"}]
+    refusals = [e["payload"]["code"] for e in events if e["kind"] == "action_refused"]
+    assert "expense.already_approved" in refusals and "expense.not_for_kind" in refusals
 
 
 async def test_an_overlapping_stay_is_refused_and_bad_fund_items_name_the_field(api):
