@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -101,18 +102,8 @@ async def add_expense(id: str, body: ExpenseIn,
                       client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Enter a bill; a duplicate invoice or file, or a hospital stay overlapping one entered, is
     refused naming the earlier entry (409)."""
-    attempt = Attempt(settings.db_url, id, actor, "record_expense")
-    try:
-        view = await case_view(client, settings.db_url, id)
-        return await asyncio.to_thread(_add, settings, view, actor, body)
-    except ActionRefused as refused:
-        error = refusal_error(refused)
-    except RuleViolation as bad:
-        error = ApiError(422, bad.code, bad.message, bad.field)
-    except ApiError as refused_here:
-        error = refused_here
-    await attempt.refused(error)
-    raise error
+    return await _recorded(Attempt(settings.db_url, id, actor, "record_expense"), client,
+                           settings, lambda view: _add(settings, view, actor, body))
 
 
 @router.post("/{id}/expenses/{entry_id}/approval", response_model=ExpenseRecorded)
@@ -121,11 +112,20 @@ async def approve_travel(id: str, entry_id: str, body: ApprovalIn,
                          client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
     """Record the agency's consent on a travel entry, which the ledger then counts; the same
     consent again changes nothing, another one is a 409 naming the one recorded."""
-    attempt = Attempt(settings.db_url, id, actor, "record_expense")
+    reference = body.approval_reference.strip()
+    return await _recorded(Attempt(settings.db_url, id, actor, "record_expense"), client,
+                           settings, lambda view: _approve(settings, view, actor, entry_id,
+                                                           reference))
+
+
+async def _recorded(attempt: Attempt, client: Client, settings: Settings,
+                    write: Callable[[CaseView], dict[str, Any]]) -> dict[str, Any]:
+    """`write` on the case as it stands (on a thread); a refusal is recorded in its ledger."""
     try:
-        view = await case_view(client, settings.db_url, id)
-        return await asyncio.to_thread(_approve, settings, view, actor, entry_id,
-                                       body.approval_reference.strip())
+        view = await case_view(client, settings.db_url, attempt.subject_id)
+        return await asyncio.to_thread(write, view)
+    except ActionRefused as refused:
+        error = refusal_error(refused)
     except RuleViolation as bad:
         error = ApiError(422, bad.code, bad.message, bad.field)
     except ApiError as refused_here:
