@@ -112,6 +112,8 @@ def _death_in_late_period(answer: Answer, late: LatePeriodCosts) -> None:
     """A death's items arise at the death (Reg. art. 39): one within the employer's late period is
     the employer's (art. 17 ¶4), and so are the dependants' pension months that begin within it."""
     died_on, span = answer.req.died_on, f"{late.since} to {late.last_day}"
+    if not answer.req.si_enrolled:
+        return  # every item is the employer's already (Reg. art. 62 ¶2): nothing moves
     if died_on is None:
         answer.warnings.append(
             "late application and a death: the funeral subsidy, the one-time death subsidy and the "

@@ -172,6 +172,16 @@ def test_a_death_within_the_late_period_is_the_employers_with_its_pension_months
                                     + Decimal("3200.00") + Decimal("12834.81"))
 
 
+def test_a_death_of_an_unenrolled_worker_in_the_late_period_is_not_counted_twice() -> None:
+    """Not enrolled: every item is the employer's already (Reg. art. 62 ¶2); the pension's months
+    within the period are not added again on top of the monthly pension."""
+    from domain.compensation.estimate import LATE_PENSION
+    result = estimate(replace(death_request(national_period(), date(2026, 3, 10)),
+                              si_enrolled=False))
+    assert not [i for i in result.items if i.code == LATE_PENSION]
+    assert {i.payer for i in result.items} == {"employer"}
+
+
 def test_a_death_after_the_late_period_stays_with_the_fund() -> None:
     result = estimate(death_request(national_period(), date(2026, 4, 21)))
     assert {i.payer for i in result.items if i.code != LATE_MEDICAL} == {"fund"}
