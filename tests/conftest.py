@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+from temporalio.api.testservice.v1 import SleepRequest
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from devstack import free_port, start_object_storage, stop_process, temporal_cli, temporal_test_server
@@ -88,8 +92,40 @@ def sqlite_url(tmp_path: Path) -> str:
     return url
 
 
+SKIP_DEADLINE = timedelta(minutes=3)
+
+
+class PatientTimeSkipping:
+    """The time-skipping environment, whose `sleep` waits up to SKIP_DEADLINE of real time.
+
+    The server skips a sleep's span only as fast as the worker runs what falls due in it (a month
+    of a case's timers, notices and ledger writes); the SDK's own deadline for the call is 30 s,
+    which a loaded CI machine once overran. A sleep still stuck after SKIP_DEADLINE fails naming
+    how far the server's clock got."""
+
+    def __init__(self, env: WorkflowEnvironment) -> None:
+        self._env = env
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._env, name)
+
+    async def sleep(self, duration: timedelta | float) -> None:
+        span = duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+        request = SleepRequest()
+        request.duration.FromTimedelta(span)
+        started = await self._env.get_current_time()
+        try:
+            await self._env.client.test_service.unlock_time_skipping_with_sleep(
+                request, timeout=SKIP_DEADLINE)
+        except RPCError as error:
+            reached = await self._env.get_current_time()
+            raise AssertionError(
+                f"the time-skipping server did not skip {span} within {SKIP_DEADLINE} of real "
+                f"time: its clock went from {started} to {reached} ({error})") from error
+
+
 @pytest.fixture
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+async def time_skipping_env() -> AsyncIterator[PatientTimeSkipping]:
     """A fresh time-skipping server per test (its clock may jump after a workflow completes).
     Payloads are encrypted with the dev key, as in `make run`, in this fixture and `dev_server`."""
     env = await WorkflowEnvironment.start_time_skipping(
@@ -97,11 +133,11 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         test_server_existing_path=str(temporal_test_server()),
     )
     async with env:
-        yield env
+        yield PatientTimeSkipping(env)
 
 
 @pytest.fixture
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+async def dev_server() -> AsyncIterator[WorkflowEnvironment | PatientTimeSkipping]:
     """A real dev server (in memory) per test, so workflow ids never collide between tests.
 
     Under `make test-dates` (CASEGUARD_TEST_DAY set) the time-skipping test server stands in for
@@ -110,9 +146,11 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     if os.environ.get("CASEGUARD_TEST_DAY"):
         env = await WorkflowEnvironment.start_time_skipping(
             data_converter=dev_data_converter(), test_server_existing_path=str(temporal_test_server()))
-    else:
-        env = await WorkflowEnvironment.start_local(
-            data_converter=dev_data_converter(), dev_server_existing_path=str(temporal_cli()), ui=False)
+        async with env:
+            yield PatientTimeSkipping(env)
+        return
+    env = await WorkflowEnvironment.start_local(
+        data_converter=dev_data_converter(), dev_server_existing_path=str(temporal_cli()), ui=False)
     async with env:
         yield env
 
