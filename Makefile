@@ -101,6 +101,7 @@ data-report: install
 # One run of every figure (bench/README.md); each prints one JSON object.
 bench: install
 	$(BIN)/python bench/onboarding_bench.py
+	$(BIN)/python bench/onboarding_bench.py --database postgresql
 	$(BIN)/python bench/reminder_lateness.py
 	$(BIN)/python bench/bundle_bench.py
 	$(BIN)/python bench/month_end_burst.py --employees $(BURST_EMPLOYEES)

@@ -18,12 +18,12 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 import psutil
+from sqlalchemy import create_engine, text
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
@@ -57,6 +58,7 @@ MANAGER_KEY = "bench-hr-manager-key"
 API_TASK_QUEUE = "caseguard-bench"
 BARE_TASK_QUEUE = "bench-bare"
 BARE_RSS_TASK_QUEUE = "bench-bare-rss"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START_ROUNDS = 8  # the starts alternate API and bare in this many rounds
 DEFAULTS = {"starts": 600, "records": 200, "open": 10000}
 QUICK = {"starts": 30, "records": 12, "open": 100}
@@ -79,6 +81,7 @@ class Stack:
 
     tmp: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    cleanups: list[Callable[[], None]] = field(default_factory=list)  # run after the processes
 
     def spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> int:
         with open(self.tmp / f"{name}.log", "wb") as log:
@@ -103,6 +106,8 @@ class Stack:
     def stop_all(self) -> None:
         for name in reversed(list(self.procs)):
             self.stop(name)
+        while self.cleanups:
+            self.cleanups.pop()()
 
 
 def start_temporal(stack: Stack) -> str:
@@ -163,6 +168,25 @@ def prepare_db(tmp: Path) -> tuple[str, Path]:
     url = f"sqlite:///{path}"
     migrate(url)
     return url, path
+
+
+def prepare_postgres(stack: Stack, admin_url: str) -> str:
+    """A fresh, migrated schema of that PostgreSQL database (its URL selects the schema), dropped
+    when the run's processes have stopped."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    stack.cleanups.append(drop)
+    url = f"{admin_url}?options=-csearch_path%3D{schema}"
+    migrate(url)
+    return url
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
@@ -241,10 +265,14 @@ async def settle_all(client: Client, ids: list[str], concurrency: int) -> float:
     return await bounded(ids, concurrency, lambda i: settled(client, i))
 
 
-def projection_rows(db_path: Path, prefix: str) -> int:
-    with sqlite3.connect(db_path) as db:
-        return int(db.execute("SELECT count(*) FROM onboardings WHERE id LIKE ?",
-                              (f"{prefix}%",)).fetchone()[0])
+def projection_rows(db_url: str, prefix: str) -> int:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM onboardings WHERE id LIKE :p"),
+                                    {"p": f"{prefix}%"}).scalar_one())
+    finally:
+        engine.dispose()
 
 
 # ---- the two ways to start and to act -----------------------------------------------------------
@@ -336,7 +364,6 @@ class Run:
     api: HttpTarget
     address: str
     db_url: str
-    db_path: Path
     env: dict[str, str]  # the CASEGUARD_* environment of worker.py, for the RSS onboarding worker
     floor: HttpTarget  # the minimal HTTP API (bench/minimal_api.py)
     figures: dict[str, Any] = field(default_factory=dict)
@@ -517,7 +544,7 @@ async def measure_rss(run: Run) -> None:
         "max_cached_workflows": cache, "default_max_cached_workflows": DEFAULT_MAX_CACHED,
         "product_kb_per_cached_workflow": round((onb_mb - idle_onb) * 1024 / cached, 1),
         "bare_kb_per_cached_workflow": round((bare_mb - idle_bare) * 1024 / cached, 1),
-        "onboarding_projection_rows": projection_rows(run.db_path, "onboarding-O"),
+        "onboarding_projection_rows": projection_rows(run.db_url, "onboarding-O"),
     }
     say(f"rss: product worker {onb_mb:.0f} MB, bare worker {bare_mb:.0f} MB")
 
@@ -529,7 +556,10 @@ async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
     say(f"temp dir {stack.tmp}; starting the dev server …")
     address = start_temporal(stack)
     client = await connect_when_ready(address, "default", pydantic_data_converter)
-    db_url, db_path = prepare_db(stack.tmp)
+    if args.database == "postgresql":
+        db_url = prepare_postgres(stack, args.pg_url)
+    else:
+        db_url, _ = prepare_db(stack.tmp)
     env = caseguard_env(stack.tmp, address, db_url)
     api_url = start_api(stack, env)
     worker_pid = stack.spawn("worker", [sys.executable, str(ROOT / "worker.py")], env)
@@ -544,7 +574,7 @@ async def set_up(args: argparse.Namespace, stack: Stack) -> Run:
                      {"Authorization": f"Bearer {API_KEY}"})
     floor = HttpTarget(floor_url, await open_lanes(floor_url, args.concurrency))
     say(f"dev server {address}, API {api_url}, worker pid {worker_pid}, bare worker pid {bare_pid}")
-    return Run(args, stack, client, api, address, db_url, db_path, env, floor)
+    return Run(args, stack, client, api, address, db_url, env, floor)
 
 
 def ratio(a: float, b: float) -> float:
@@ -570,6 +600,7 @@ def report(run: Run, total_s: float) -> dict[str, Any]:
     }
     return {
         **f, **ratios, "targets": TARGETS, "met": met, "all_met": all(met.values()),
+        "database": a.database,
         "counts": {"starts": a.starts, "records": a.records, "open": a.open,
                    "concurrency": a.concurrency},
         "durations": {**run.durations, "total_s": round(total_s, 1)},
@@ -642,6 +673,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="max_cached_workflows of the RSS workers (default: the SDK's, "
                         f"{DEFAULT_MAX_CACHED})")
     parser.add_argument("--timeout", type=float, default=3600, help="give up after this many s")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="the product's database: a SQLite file (make run's) or a fresh "
+                        "schema of --pg-url (default sqlite)")
+    parser.add_argument("--pg-url", default=os.environ.get("CASEGUARD_BENCH_PG_URL", PG_URL),
+                        help=f"PostgreSQL for --database postgresql (default {PG_URL})")
     args = parser.parse_args(argv)
     for name, default in DEFAULTS.items():
         if getattr(args, name) is None:

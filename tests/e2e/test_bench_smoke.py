@@ -8,16 +8,50 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import IN_CI, PG_ADMIN_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_small_bench_run_reports_every_figure():
+def bench_schemas() -> set[str]:
+    engine = create_engine(PG_ADMIN_URL)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT schema_name FROM information_schema.schemata "
+                                         "WHERE schema_name LIKE 'bench_%'")).scalars())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> str:
+    """The product's database in a bench run; PostgreSQL as the tests reach it (never skipped
+    in CI)."""
+    if request.param == "postgresql":
+        try:
+            bench_schemas()
+        except Exception as exc:  # noqa: BLE001
+            if IN_CI:
+                pytest.fail(f"PostgreSQL is required in CI and is not reachable: {exc}")
+            pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} not reachable")
+    return str(request.param)
+
+
+def test_a_small_bench_run_reports_every_figure(database: str):
+    before = bench_schemas() if database == "postgresql" else set()
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "onboarding_bench.py"),
-         "--starts", "8", "--records", "4", "--open", "12", "--timeout", "240"],
+         "--starts", "8", "--records", "4", "--open", "12", "--timeout", "240",
+         "--database", database, "--pg-url", PG_ADMIN_URL],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout)
+    assert report["database"] == database
+    if database == "postgresql":  # the run's schema is gone with it
+        assert bench_schemas() == before
     for ratio in ("starts_ratio", "case_starts_ratio", "update_p99_ratio", "rss_ratio",
                   "starts_ratio_vs_minimal_http_api"):
         assert report[ratio] > 0, ratio
