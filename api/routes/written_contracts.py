@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api import temporal_calls
 from api.deps import SettingsDep, TemporalDep, require
@@ -232,15 +232,39 @@ async def end_on_leave(client: Client, employee_id: str, row: EmploymentRow, lea
     delivery = LeaveDelivery(employee_id=employee_id, onboarding_id=row.onboarding_id,
                              watch_id=watch_id(employee_id, row.hire_date),
                              ended=EmploymentEnded(on=leave_date, reason=reason))
+    workflow_id = delivery_id(employee_id, row.seq)
     try:
+        delivered = await _delivered_leave(client, workflow_id)
+        if delivered is not None and delivered.on != leave_date:
+            raise ApiError(409, "leave.delivered_other_day", (
+                f"a leave on {delivered.on} was already sent to {employee_id}'s onboarding and "
+                "written-contract watch by a call that failed before writing it: repeat that "
+                f"call with leave_date {delivered.on}"), "leave_date")
         await client.start_workflow(
-            "LeaveDelivery", delivery, id=delivery_id(employee_id, row.seq), task_queue=task_queue,
+            "LeaveDelivery", delivery, id=workflow_id, task_queue=task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
     except WorkflowAlreadyStartedError:
         pass  # delivered already, for this employment
     except RPCError as exc:
         raise unavailable(exc) from None
+
+
+async def _delivered_leave(client: Client, workflow_id: str) -> EmploymentEnded | None:
+    """The leave a delivery for this employment already carried (read from its start in
+    Temporal's history), None when there is none. The workflows take the first leave they are
+    told, so a repeated call naming another day would leave them and the record apart."""
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        history = await handle.fetch_history()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    started = history.events[0].workflow_execution_started_event_attributes
+    [delivery] = await client.data_converter.decode(started.input.payloads, [LeaveDelivery])
+    ended: EmploymentEnded = delivery.ended
+    return ended
 
 
 async def deadlines_of(client: Client, record: employees.EmployeeRecord) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import httpx
+import pytest
 
 from domain.employees.si_status import SiStatus
 from domain.shared.identity import check_digit
@@ -123,3 +124,29 @@ async def test_a_leave_written_before_its_stop_could_start_is_stopped_on_the_rep
     other_day = await api.post("/api/v1/employees/L003/leave",
                                json={"leave_date": "2026-11-29", "reason": "x"}, headers=auth("k-hr"))
     assert other_day.status_code == 409 and other_day.json()["error"]["code"] == "employment.ended"
+
+
+async def test_a_leave_sent_before_its_write_failed_is_written_only_on_its_own_day(
+        api: httpx.AsyncClient, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The first call told the workflows (the LeaveDelivery started), then its write failed: a
+    repeated call naming another day is refused (the workflows keep the first day they were
+    told) and changes nothing; the same day is written and stopped."""
+    enrolled(db_url, "L004", 204)
+
+    def write_fails(*_: object, **__: object) -> bool:
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(employees, "record_leave", write_fails)
+        with pytest.raises(RuntimeError):
+            await leave(api, "L004")
+    other_day = await api.post("/api/v1/employees/L004/leave",
+                               json={"leave_date": "2026-11-29", "reason": "x"},
+                               headers=auth("k-hr"))
+    error = other_day.json()["error"]
+    assert other_day.status_code == 409 and error["code"] == "leave.delivered_other_day"
+    assert error["field"] == "leave_date" and "2026-11-30" in error["message"]
+    assert employees.last_employment(db_url, "L004").leave_date is None  # nothing written
+    stop = await leave(api, "L004")
+    assert stop["id"] == "si-stop-L004" and stop["leave_date"] == "2026-11-30"
+    assert employees.last_employment(db_url, "L004").leave_date == date(2026, 11, 30)
