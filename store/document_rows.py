@@ -3,16 +3,39 @@ live in the content store (store/documents.py)."""
 
 from __future__ import annotations
 
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from store.db import session_for
-from store.models import DocumentRow
+from store import evidence
+from store.db import engine_for, one_writer, session_for
+from store.models import DocumentRow, table_of
+
+_DOCUMENTS = table_of(DocumentRow)
 
 
 def save(db_url: str, row: DocumentRow) -> None:
     with session_for(db_url) as session:
         session.add(row)
         session.commit()
+
+
+def add(db_url: str, row: DocumentRow, added: evidence.NewEntry) -> None:
+    """Store a document's metadata and its evidence (`document_added`, `document_generated`) in
+    one transaction: a document is never on file without its entry in the ledger, nor the entry
+    without it, and an upload commits once."""
+    for _ in range(evidence.APPEND_ATTEMPTS - 1):
+        try:
+            return _add(db_url, row, added)
+        except IntegrityError:
+            continue  # another writer took the ledger's next seq first: read it again
+    _add(db_url, row, added)
+
+
+def _add(db_url: str, row: DocumentRow, added: evidence.NewEntry) -> None:
+    with one_writer(db_url), engine_for(db_url).begin() as conn:
+        conn.execute(insert(_DOCUMENTS).values(**row.model_dump()))
+        evidence.append_in(conn, row.subject_id, [added])
 
 
 def get(db_url: str, document_id: str) -> DocumentRow | None:

@@ -113,8 +113,7 @@ def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filenam
                       filename=filename[:255] or f"{kind}", content_type=content_type,
                       size=len(data), sha256=digest, note=note, uploaded_by=actor.name,
                       uploaded_at=datetime.now(UTC))
-    document_rows.save(settings.db_url, row)
-    evidence.append(settings.db_url, evidence.NewEntry(
+    document_rows.add(settings.db_url, row, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"document:{row.id}", at=row.uploaded_at,
         actor=actor.name, kind="document_added",
         payload={"document_id": row.id, "kind": kind, "filename": row.filename,

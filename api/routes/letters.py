@@ -138,8 +138,7 @@ def _store(settings: Settings, subject_id: str, actor: Actor, kind: str, filenam
     row = DocumentRow(id=f"doc-{uuid.uuid4().hex}", subject_id=subject_id, kind=kind,
                       filename=filename, content_type="application/pdf", size=len(content),
                       sha256=digest, note="根据记录生成", uploaded_by=actor.name, uploaded_at=now)
-    document_rows.save(settings.db_url, row)
-    evidence.append(settings.db_url, evidence.NewEntry(
+    document_rows.add(settings.db_url, row, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"letter:{row.id}", at=now, actor=actor.name,
         kind="document_generated",
         payload={"document_id": row.id, "kind": kind, "filename": filename,
