@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Select, Table, bindparam, event, literal_column, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
@@ -140,6 +141,22 @@ def one_writer(url: str) -> Iterator[None]:
 
 
 T = TypeVar("T")
+
+WRITE_ATTEMPTS = 3
+
+
+def retrying(db_url: str, write: Callable[..., T], *args: Any,
+             attempts: int = WRITE_ATTEMPTS) -> T:
+    """`write(conn, *args)` in one transaction; a concurrent writer that took a unique key first
+    rolls it back whole, and the next pass reads what it wrote."""
+    for attempt in range(attempts):
+        try:
+            with one_writer(db_url), engine_for(db_url).begin() as conn:
+                return write(conn, *args)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def point_read(url: str, read: Callable[..., T], *args: object) -> T:

@@ -3,12 +3,11 @@ live in the content store (store/documents.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, insert
 from sqlmodel import col, select
 
 from store import evidence
-from store.db import engine_for, one_writer, session_for
+from store.db import retrying, session_for
 from store.models import DocumentRow, table_of
 
 _DOCUMENTS = table_of(DocumentRow)
@@ -24,18 +23,12 @@ def add(db_url: str, row: DocumentRow, added: evidence.NewEntry) -> None:
     """Store a document's metadata and its evidence (`document_added`, `document_generated`) in
     one transaction: a document is never on file without its entry in the ledger, nor the entry
     without it, and an upload commits once."""
-    for _ in range(evidence.APPEND_ATTEMPTS - 1):
-        try:
-            return _add(db_url, row, added)
-        except IntegrityError:
-            continue  # another writer took the ledger's next seq first: read it again
-    _add(db_url, row, added)
+    retrying(db_url, _add, row, added, attempts=evidence.APPEND_ATTEMPTS)
 
 
-def _add(db_url: str, row: DocumentRow, added: evidence.NewEntry) -> None:
-    with one_writer(db_url), engine_for(db_url).begin() as conn:
-        conn.execute(insert(_DOCUMENTS).values(**row.model_dump()))
-        evidence.append_in(conn, row.subject_id, [added])
+def _add(conn: Connection, row: DocumentRow, added: evidence.NewEntry) -> None:
+    conn.execute(insert(_DOCUMENTS).values(**row.model_dump()))
+    evidence.append_in(conn, row.subject_id, [added])
 
 
 def get(db_url: str, document_id: str) -> DocumentRow | None:

@@ -9,13 +9,12 @@ evidence key, so a retried write records it once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from domain.employees.from_onboarding import EmploymentEnded, effects_of, local_date
 from domain.employees.record import (
@@ -30,7 +29,7 @@ from domain.onboarding.state import ProjectionUpdate
 from domain.shared.errors import ActionRefused
 from domain.shared.ids import employment_of, onboarding_id
 from domain.shared.people import Employee
-from store.db import engine_for, one_writer
+from store.db import engine_for, retrying
 from store.models import (
     EmployeeRecordRow,
     EmploymentRow,
@@ -45,8 +44,6 @@ EMPLOYEES = table_of(EmployeeRecordRow)
 EMPLOYMENTS = table_of(EmploymentRow)
 CHANGES = table_of(SiStatusChangeRow)
 _ONBOARDINGS = table_of(OnboardingRow)
-_ATTEMPTS = 3
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,17 +79,6 @@ class EmployeeRecord:
     timeline: list[SiStatusChangeRow]
 
 
-def retrying(db_url: str, write: Callable[..., T], *args: Any) -> T:
-    """`write(conn, *args)` in one transaction; a concurrent writer that took a unique key first
-    rolls it back whole, and the next pass reads what it wrote."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            with one_writer(db_url), engine_for(db_url).begin() as conn:
-                return write(conn, *args)
-        except IntegrityError:
-            if attempt == _ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 # ---- registration ------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.evidence import payload_hash
 from domain.shared.ids import CASE_PREFIX, ONBOARDING_PREFIX
 from store import evidence
-from store.db import engine_for
-from store.employees import EMPLOYEES, retrying
+from store.db import engine_for, retrying
+from store.employees import EMPLOYEES
 from store.models import (
     CaseRow,
     ChangeProposalRow,
