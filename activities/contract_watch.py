@@ -6,7 +6,7 @@ from temporalio import activity
 
 from domain.employees.contract_watch import StatusQuery, WatchEvents
 from store import employees, evidence
-from store.db import engine_for, one_writer
+from store.db import engine_for
 
 
 class ContractWatchActivities:
@@ -27,5 +27,5 @@ class ContractWatchActivities:
             subject_id=batch.subject_id, idempotency_key=f"{batch.watch_id}:event:{e.seq}",
             at=e.at, actor=e.actor, kind=e.kind,
             payload={"watch_id": batch.watch_id, **e.data}) for e in batch.events]
-        with one_writer(self._db_url), engine_for(self._db_url).begin() as conn:
+        with engine_for(self._db_url).begin() as conn:
             return evidence.append_in(conn, batch.subject_id, entries)

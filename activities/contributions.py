@@ -18,7 +18,7 @@ from domain.employees.si_status import SiStatus
 from domain.separation.payloads import StopRecord
 from domain.shared.calendar import SHANGHAI, local
 from store import contributions, employees, evidence, workflow_events
-from store.db import engine_for, one_writer
+from store.db import engine_for
 
 
 class ContributionActivities:
@@ -29,7 +29,7 @@ class ContributionActivities:
     def record_events(self, batch: AccountEvents) -> int:
         """The account's events, keyed by (account, seq): a retry writes nothing twice."""
         entries = [workflow_events.event_entry(batch.account_id, e) for e in batch.events]
-        with one_writer(self._db_url), engine_for(self._db_url).begin() as conn:
+        with engine_for(self._db_url).begin() as conn:
             return evidence.append_in(conn, batch.account_id, entries)
 
     @activity.defn(name="record_contribution_payment", no_thread_cancel_exception=True)

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from domain.contributions.payloads import PaymentResult, PaymentWrite
 from domain.employees.si_status import SiStatus
-from store.db import engine_for, one_writer, session_for
+from store.db import engine_for, session_for
 from store.models import ContributionPaymentRow, EmploymentRow, SiStatusChangeRow, table_of
 
 BATCH = 1000
@@ -63,7 +63,7 @@ def interrupt_unpaid(db_url: str, *, key: str, account_id: str, region: str, per
                      due_on: date, source: str) -> tuple[int, int]:
     """Turn every insured employee of the region the period's payments do not cover to 中断,
     effective the deadline's last day; answers (interrupted, insured)."""
-    with one_writer(db_url), engine_for(db_url).begin() as conn:
+    with engine_for(db_url).begin() as conn:
         _lock_account(conn, account_id)
         statuses = current_statuses(conn, region)
         everyone, named = covered(conn, account_id, period)
@@ -79,7 +79,7 @@ def record_payment(db_url: str, write: PaymentWrite) -> PaymentResult:
     """The payment, once; the employees it covers: 参保 → 正常缴费, 中断 → 正常缴费 (a back
     payment), effective the day paid."""
     p = write.payment
-    with one_writer(db_url), engine_for(db_url).begin() as conn:
+    with engine_for(db_url).begin() as conn:
         _lock_account(conn, write.account_id)
         try:
             with conn.begin_nested():
@@ -141,7 +141,8 @@ def payments_of(db_url: str, account_id: str, limit: int = 24) -> list[Contribut
 
 
 def _lock_account(conn: Connection, account_id: str) -> None:
-    """One writer per account at a time on PostgreSQL (SQLite: one_writer and its own lock)."""
+    """One writer per account at a time on PostgreSQL (on SQLite every transaction takes its turn:
+    store.db._WriteTurns)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:a, 0))"),
                      {"a": account_id})

@@ -33,7 +33,7 @@ def engine_for(url: str) -> Engine:
     numbers."""
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        _WriteTurns().attach(engine)
         return engine
     engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "connect", _postgres_timeouts)
@@ -90,9 +90,62 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoo
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Connection) -> None:
-    """Take SQLite's write lock when a transaction starts: read-then-append is then serialised."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+# As SQLite's busy_timeout: a transaction that cannot take its turn in this long fails.
+SQLITE_TURN_TIMEOUT_S = 30.0
+
+
+class _WriteTurns:
+    """Every transaction of a SQLite engine begins IMMEDIATE (SQLite's write lock: read-then-append
+    is serialised), and the threads of this process take turns for it on one lock, from BEGIN to
+    the end of COMMIT or ROLLBACK. Waiting in SQLite's busy handler instead sleeps 1, 2, 5, 10 …
+    100 ms between tries: a reminder burst's ledger writes sat behind the notices' directory reads
+    and admin-task writes for seconds. Other processes (the API, another worker) still meet
+    SQLite's lock and its busy handler. The lock is a plain one, not bound to a thread: the turn
+    ends wherever the transaction does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None  # id() of the DBAPI connection whose transaction is open
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "begin", self._begin)
+        dialect = engine.dialect  # one instance per engine: its methods are wrapped for this one
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            try:
+                commit(dbapi_connection)
+            finally:
+                self._end(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            try:
+                rollback(dbapi_connection)
+            finally:
+                self._end(dbapi_connection)
+
+        dialect.do_commit = do_commit  # type: ignore[method-assign]
+        dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+        # A connection dropped mid-transaction (invalidated, closed) ends its turn too.
+        event.listen(engine, "invalidate", lambda raw, _record, _exc: self._end(raw))
+        event.listen(engine, "close", lambda raw, _record: self._end(raw))
+
+    def _begin(self, connection: Connection) -> None:
+        if not self._lock.acquire(timeout=SQLITE_TURN_TIMEOUT_S):
+            raise TimeoutError(f"no turn to write to SQLite within {SQLITE_TURN_TIMEOUT_S:g} s")
+        raw = connection.connection.dbapi_connection
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        self._holder = id(raw)
+
+    def _end(self, connection: Any) -> None:
+        raw = getattr(connection, "dbapi_connection", connection)
+        if self._holder is not None and self._holder == id(raw):
+            self._holder = None
+            self._lock.release()
 
 
 def row_exists(url: str, table: Table, key: str) -> bool:
@@ -122,24 +175,6 @@ def _exists_statement(url: str, table: Table) -> tuple[str, bool]:
     return str(statement.compile(dialect=dialect)), dialect.positional
 
 
-@cache
-def _sqlite_writer(url: str) -> threading.Lock:
-    return threading.Lock()
-
-
-@contextmanager
-def one_writer(url: str) -> Iterator[None]:
-    """Around a hot write transaction: on SQLite, the threads of this process take turns here
-    instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10 … 100 ms between tries and so
-    turned 8 concurrent registrations into tens of milliseconds of waiting each. Other processes
-    still meet SQLite's lock. PostgreSQL needs no turn-taking (row and advisory locks)."""
-    if not url.startswith("sqlite"):
-        yield
-        return
-    with _sqlite_writer(url):
-        yield
-
-
 T = TypeVar("T")
 
 WRITE_ATTEMPTS = 3
@@ -151,7 +186,7 @@ def retrying(db_url: str, write: Callable[..., T], *args: Any,
     rolls it back whole, and the next pass reads what it wrote."""
     for attempt in range(attempts):
         try:
-            with one_writer(db_url), engine_for(db_url).begin() as conn:
+            with engine_for(db_url).begin() as conn:
                 return write(conn, *args)
         except IntegrityError:
             if attempt == attempts - 1:

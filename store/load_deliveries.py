@@ -11,7 +11,7 @@ from sqlalchemy import Column, Text, UniqueConstraint, func, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from domain.shared.load_delivery import DeliveredPage, QueuedSignal
-from store.db import engine_for, one_writer, session_for
+from store.db import engine_for, session_for
 from store.models import _utc_column
 
 TOLD, NOT_RUNNING = "told", "not_running"  # a delivered signal's outcome
@@ -57,7 +57,7 @@ def pending(url: str, load_key: str, limit: int) -> list[QueuedSignal]:
 def mark(url: str, page: DeliveredPage, at: datetime) -> int:
     """Mark a sent page; a row marked already keeps its first outcome (a retried activity)."""
     marked = 0
-    with one_writer(url), engine_for(url).begin() as conn:
+    with engine_for(url).begin() as conn:
         for outcome, ids in ((TOLD, page.told), (NOT_RUNNING, page.not_running)):
             if ids:
                 marked += conn.execute(update(LoadSignalRow).where(

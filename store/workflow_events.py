@@ -17,7 +17,7 @@ from domain.injury.views import CaseDeadlineRow, CaseProjection
 from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from store import employees, evidence
-from store.db import engine_for, one_writer, row_exists
+from store.db import engine_for, retrying, row_exists
 from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow, table_of
 
 
@@ -31,14 +31,9 @@ def record_onboarding(db_url: str, update: ProjectionUpdate) -> int:
     """Append new onboarding events and refresh the list row, in one transaction; returns the
     events written. Runs on every onboarding write (registration, HR actions, clocks), so it uses
     prebuilt Core statements rather than the ORM."""
-    for _ in range(evidence.APPEND_ATTEMPTS - 1):
-        try:
-            return _record(db_url, update)
-        except IntegrityError:
-            # A concurrent writer took the key, the sequence or the list row first: the
-            # transaction rolled back whole; the next pass reads again and writes what is new.
-            continue
-    return _record(db_url, update)
+    # A concurrent writer that took a key, the sequence or the list row first rolls the
+    # transaction back whole; the next pass reads again and writes what is new.
+    return retrying(db_url, _record, update, attempts=evidence.APPEND_ATTEMPTS)
 
 
 def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
@@ -48,7 +43,7 @@ def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
     its chain), that transaction rolls back whole and record_onboarding writes what is new."""
     try:
         entries = [event_entry(registration.onboarding_id, e) for e in registration.events]
-        with one_writer(db_url), engine_for(db_url).begin() as conn:
+        with engine_for(db_url).begin() as conn:
             written = evidence.open_in(conn, registration.onboarding_id, entries)
             _insert_row(conn, registration)
             employees.project_onboarding(conn, registration)
@@ -70,12 +65,11 @@ def case_recorded(db_url: str, case_id: str) -> bool:
     return row_exists(db_url, table_of(CaseRow), case_id)
 
 
-def _record(db_url: str, update: ProjectionUpdate) -> int:
+def _record(conn: Connection, update: ProjectionUpdate) -> int:
     entries = [event_entry(update.onboarding_id, e) for e in update.events]
-    with one_writer(db_url), engine_for(db_url).begin() as conn:
-        written = evidence.append_in(conn, update.onboarding_id, entries)
-        _project_onboarding(conn, update)
-        employees.project_onboarding(conn, update)
+    written = evidence.append_in(conn, update.onboarding_id, entries)
+    _project_onboarding(conn, update)
+    employees.project_onboarding(conn, update)
     return written
 
 
@@ -117,20 +111,14 @@ def record_case(db_url: str, update: CaseProjection) -> int:
     returns the events written. Runs on every case write, so it uses prebuilt Core statements (it
     was one transaction per event, then one for the row, through the ORM: ~3 ms CPU and a lock
     turn per event)."""
-    for _ in range(evidence.APPEND_ATTEMPTS - 1):
-        try:
-            return _record_case(db_url, update)
-        except IntegrityError:
-            continue  # a concurrent writer took a key or the row first: read again, write what is new
-    return _record_case(db_url, update)
+    return retrying(db_url, _record_case, update, attempts=evidence.APPEND_ATTEMPTS)
 
 
-def _record_case(db_url: str, update: CaseProjection) -> int:
+def _record_case(conn: Connection, update: CaseProjection) -> int:
     entries = [event_entry(update.case_id, e) for e in update.events]
-    with one_writer(db_url), engine_for(db_url).begin() as conn:
-        written = evidence.append_in(conn, update.case_id, entries)
-        if _project_case(conn, update):
-            _project_deadlines(conn, update)
+    written = evidence.append_in(conn, update.case_id, entries)
+    if _project_case(conn, update):
+        _project_deadlines(conn, update)
     return written
 
 

@@ -1,0 +1,128 @@
+"""On SQLite the threads of one process take turns for the write lock (store.db._WriteTurns): a
+transaction waits for the one before it to end, never in SQLite's sleeping busy handler, and
+every way a transaction ends gives the turn back."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from store import db
+from store.db import engine_for, migrate, session_for
+
+WAIT_S = 10.0  # generous: a test only fails on it when a turn is never given back
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    migrate(url)
+    return url
+
+
+def _write(url: str, value: str) -> None:
+    with engine_for(url).begin() as conn:
+        conn.execute(text("INSERT INTO bench_marks (value) VALUES (:v)"), {"v": value})
+
+
+@pytest.fixture
+def table(sqlite_url: str) -> str:
+    with engine_for(sqlite_url).begin() as conn:
+        conn.execute(text("CREATE TABLE bench_marks (value TEXT)"))
+    return sqlite_url
+
+
+def _values(url: str) -> list[str]:
+    with engine_for(url).connect() as conn:
+        return [row[0] for row in conn.execute(text("SELECT value FROM bench_marks ORDER BY rowid"))]
+
+
+def _in_thread(target, *args) -> threading.Thread:  # type: ignore[no-untyped-def]
+    thread = threading.Thread(target=target, args=args, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_second_writer_waits_for_the_first_to_commit(table: str):
+    entered, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with engine_for(table).begin() as conn:
+            conn.execute(text("INSERT INTO bench_marks (value) VALUES ('first')"))
+            entered.set()
+            release.wait(WAIT_S)
+
+    holder = _in_thread(first)
+    assert entered.wait(WAIT_S)
+    second = _in_thread(_write, table, "second")
+    second.join(0.3)
+    assert second.is_alive()  # waiting for its turn
+    release.set()
+    holder.join(WAIT_S)
+    second.join(WAIT_S)
+    assert not second.is_alive()
+    assert _values(table) == ["first", "second"]
+
+
+def test_a_rolled_back_transaction_gives_its_turn_back(table: str):
+    with pytest.raises(RuntimeError):
+        with engine_for(table).begin() as conn:
+            conn.execute(text("INSERT INTO bench_marks (value) VALUES ('lost')"))
+            raise RuntimeError("the write fails half-way")
+    _write(table, "after")
+    assert _values(table) == ["after"]
+
+
+def test_a_session_closed_without_committing_gives_its_turn_back(table: str):
+    with session_for(table) as session:
+        session.execute(text("INSERT INTO bench_marks (value) VALUES ('never committed')"))
+    writer = _in_thread(_write, table, "next")
+    writer.join(WAIT_S)
+    assert not writer.is_alive()
+    assert _values(table) == ["next"]
+
+
+def test_an_invalidated_connection_gives_its_turn_back(table: str):
+    with engine_for(table).connect() as conn:
+        conn.begin()
+        conn.execute(text("INSERT INTO bench_marks (value) VALUES ('dropped')"))
+        conn.invalidate()  # the driver connection is closed mid-transaction
+    writer = _in_thread(_write, table, "next")
+    writer.join(WAIT_S)
+    assert not writer.is_alive()
+    assert _values(table) == ["next"]
+
+
+def test_a_transaction_may_end_in_another_thread(table: str):
+    conn = engine_for(table).connect()
+    transaction = conn.begin()
+    conn.execute(text("INSERT INTO bench_marks (value) VALUES ('handed over')"))
+    ender = _in_thread(transaction.commit)
+    ender.join(WAIT_S)
+    conn.close()
+    _write(table, "next")
+    assert _values(table) == ["handed over", "next"]
+
+
+def test_no_turn_within_the_timeout_fails_naming_sqlite(table: str,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(db, "SQLITE_TURN_TIMEOUT_S", 0.2)
+    failure: list[BaseException] = []
+
+    def blocked() -> None:
+        try:
+            _write(table, "too late")
+        except BaseException as exc:  # noqa: BLE001
+            failure.append(exc)
+
+    with engine_for(table).begin() as conn:
+        conn.execute(text("INSERT INTO bench_marks (value) VALUES ('holder')"))
+        waiter = _in_thread(blocked)
+        waiter.join(WAIT_S)
+    assert len(failure) == 1 and isinstance(failure[0], TimeoutError)
+    assert "no turn to write to SQLite within 0.2 s" in str(failure[0])
+    _write(table, "next")  # the failed begin took no turn
+    assert _values(table) == ["holder", "next"]
