@@ -206,16 +206,16 @@ def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> Board:
                                  col(CaseRow.stage) == stage.value)
             .order_by(col(CaseRow.next_due_at).asc().nulls_last(),
                       col(CaseRow.accident_at).desc(), col(CaseRow.id))
-            .limit(per_stage)).tuples()]
+            .limit(per_stage))]
         totals = dict(session.execute(select(col(CaseRow.stage), func.count()).where(
-            *visible).group_by(col(CaseRow.stage))).tuples().all())
+            *visible).group_by(col(CaseRow.stage))).all())
         nexts: dict[str, NextDeadline] = {}
         if rows:
             for case_id, name, due_at, kind in session.execute(select(
                     col(CaseDeadlineEntry.case_id), col(CaseDeadlineEntry.name),
                     col(CaseDeadlineEntry.due_at), col(CaseDeadlineEntry.kind)).where(
                     col(CaseDeadlineEntry.case_id).in_([r[0] for r in rows]),
-                    *_open_deadline()).order_by(col(CaseDeadlineEntry.due_at))).tuples():
+                    *_open_deadline()).order_by(col(CaseDeadlineEntry.due_at))):
                 nexts.setdefault(case_id, NextDeadline(name, due_at, kind))
     columns: dict[str, list[BoardCard]] = {s.value: [] for s in BOARD_STAGES}
     for case_id, employee_name, department, stage in rows:
