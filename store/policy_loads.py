@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from domain.compensation.data import CompensationTables
 from domain.onboarding.policy import PolicyTable
@@ -37,21 +37,23 @@ def load_key(load_id: int) -> str:
 
 
 def save_load(url: str, sections: Mapping[str, list[dict[str, Any]]], source: str, by: str,
-              at: datetime,
-              signals_for: Callable[[int], Sequence[tuple[str, str, str]]] = lambda _: ()) -> int:
-    """Store a checked load with the signals it queues for running workflows (`signals_for` the
-    load's id: (workflow id, signal, payload JSON) each), in one transaction, and record it in the
-    evidence ledger; answers the load's id."""
+              at: datetime, signals_for: Callable[[Session, int], Sequence[tuple[str, str, str]]]
+              = lambda _session, _load_id: ()) -> int:
+    """Store a checked load, the signals it queues for running workflows and its `policy_loaded`
+    entry in the evidence ledger, in one transaction; answers the load's id. `signals_for(session,
+    load_id)` gives (workflow id, signal, payload JSON) each; it reads which workflows run in the
+    same transaction, so none that the load's commit could miss."""
     with session_for(url) as session:
         row = PolicyLoadRow(sections=dict(sections), source=source, loaded_by=by, loaded_at=at)
         session.add(row)
         session.flush()
         load_id = row.id or 0
-        load_deliveries.queue_in(session, load_key(load_id), signals_for(load_id), at)
+        load_deliveries.queue_in(session, load_key(load_id), signals_for(session, load_id), at)
+        session.flush()
+        evidence.append_in(session.connection(), POLICY_SUBJECT, [evidence.NewEntry(
+            subject_id=POLICY_SUBJECT, idempotency_key=load_key(load_id), at=at, actor=by,
+            kind="policy_loaded", payload={"load": load_id, "source": source, **sections})])
         session.commit()
-    evidence.append(url, evidence.NewEntry(
-        subject_id=POLICY_SUBJECT, idempotency_key=load_key(load_id), at=at, actor=by,
-        kind="policy_loaded", payload={"load": load_id, "source": source, **sections}))
     return load_id
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from domain.injury.state import TERMINAL
 from domain.onboarding.state import Status
@@ -26,17 +26,17 @@ def open_workflow_ids(url: str) -> list[str]:
         return [*onboardings, *cases]
 
 
-def open_onboardings(url: str) -> list[tuple[str, str, date]]:
-    """Every onboarding the list shows running: (id, region, hire date)."""
-    with session_for(url) as session:
-        rows = session.exec(select(OnboardingRow).where(
-            col(OnboardingRow.status).not_in(_SETTLED_ONBOARDINGS)).order_by(OnboardingRow.id))
-        return [(r.id, r.region, r.hire_date) for r in rows]
+def open_onboardings(session: Session) -> list[tuple[str, str, date]]:
+    """Every onboarding the list shows running: (id, region, hire date), in the caller's
+    transaction."""
+    rows = session.exec(select(OnboardingRow).where(
+        col(OnboardingRow.status).not_in(_SETTLED_ONBOARDINGS)).order_by(OnboardingRow.id))
+    return [(r.id, r.region, r.hire_date) for r in rows]
 
 
-def open_cases(url: str) -> list[tuple[str, str, datetime]]:
-    """Every case the list shows open: (id, region, accident moment)."""
-    with session_for(url) as session:
-        rows = session.exec(select(CaseRow).where(
-            col(CaseRow.stage).not_in([s.value for s in TERMINAL])).order_by(CaseRow.id))
-        return [(r.id, r.region, r.accident_at) for r in rows]
+def open_cases(session: Session) -> list[tuple[str, str, datetime]]:
+    """Every case the list shows open: (id, region, accident moment), in the caller's
+    transaction."""
+    rows = session.exec(select(CaseRow).where(
+        col(CaseRow.stage).not_in([s.value for s in TERMINAL])).order_by(CaseRow.id))
+    return [(r.id, r.region, r.accident_at) for r in rows]

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, StrictInt
+from sqlmodel import Session
 
 from api import load_signals
 from api.deps import SettingsDep, TemporalDep, require
@@ -198,14 +199,13 @@ async def load_policy(body: PolicyLoad, request: Request,
     loaded_at = datetime.now(UTC)
     told: dict[str, int] = {}
 
-    def signals_for(load_id: int) -> list[tuple[str, str, str]]:
+    def signals_for(session: Session, load_id: int) -> list[tuple[str, str, str]]:
         load = targets.Load(load_id, body.source, actor.name, loaded_at, sections, policy,
                             tables, new_tables)
-        onboardings, cases = _concerned(running, load)
+        onboardings, cases = _concerned(session, load)
         told.update(onboardings=len(onboardings), cases=len(cases))
         return load_signals.queued("policy_updated", [*onboardings, *cases])
 
-    running = await asyncio.to_thread(_running, settings.db_url)
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
                                       body.source, actor.name, loaded_at, signals_for)
     request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
@@ -221,20 +221,12 @@ async def load_policy(body: PolicyLoad, request: Request,
                         delivery=delivery.workflow_id, told=told)
 
 
-Running = tuple[list[tuple[str, str, date]], list[tuple[str, str, datetime]]]
-
-
-def _running(url: str) -> Running:
-    """The running onboardings (id, region, hire date) and cases (id, region, accident moment)."""
-    return open_onboardings(url), open_cases(url)
-
-
-def _concerned(running: Running, load: targets.Load
+def _concerned(session: Session, load: targets.Load
                ) -> tuple[list[tuple[str, PolicyUpdate]], list[tuple[str, EstimateFiguresUpdate]]]:
-    """The running onboardings and cases the load concerns, each with its signal (in the load's
-    transaction, on its thread: a case's figures are looked up in the tables before and after)."""
-    onboardings, cases = running
-    return targets.onboarding_targets(load, onboardings), targets.case_targets(load, cases)
+    """The running onboardings and cases the load concerns, each with its signal, read in the
+    load's transaction (a case's figures are looked up in the tables before and after)."""
+    return (targets.onboarding_targets(load, open_onboardings(session)),
+            targets.case_targets(load, open_cases(session)))
 
 
 def _check_policy_row(section: str, index: int, row: dict[str, Any]) -> None:
