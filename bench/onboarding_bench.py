@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from bench import spread_actions
 from bench.bare_timer import BenchTimer
 from bench.http_load import Answer, Connection, close_lanes, encode_post, open_lanes
 from devstack import free_port, stop_process, temporal_cli, wait_for_port
+from devstack.pg_schema import ScratchSchema
 from store.db import migrate
 from tests.factories import case_body, registration
 from worker import connect_when_ready
@@ -173,20 +173,10 @@ def prepare_db(tmp: Path) -> tuple[str, Path]:
 def prepare_postgres(stack: Stack, admin_url: str) -> str:
     """A fresh, migrated schema of that PostgreSQL database (its URL selects the schema), dropped
     when the run's processes have stopped."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    stack.cleanups.append(drop)
-    url = f"{admin_url}?options=-csearch_path%3D{schema}"
-    migrate(url)
-    return url
+    schema = ScratchSchema.create(admin_url, "bench")
+    stack.cleanups.append(schema.drop)
+    migrate(schema.url)
+    return schema.url
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:

@@ -11,13 +11,12 @@ from typing import Any
 
 import boto3
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
 from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from devstack import free_port, start_object_storage, stop_process, temporal_cli, temporal_test_server
+from devstack.pg_schema import ScratchSchema
 from settings import Settings
 from store.db import engine_for, migrate
 from temporal_client import dev_data_converter
@@ -35,41 +34,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _postgres_schema_url() -> Iterator[str]:
-    schema = f"cg_test_{uuid.uuid4().hex[:10]}"
     try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schema = ScratchSchema.create(PG_ADMIN_URL, "cg_test")
     except Exception as exc:  # noqa: BLE001
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI and is not reachable: {exc}")
         pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} not reachable ({exc.__class__.__name__}); "
                     "CI never skips this")
-    url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
     try:
-        yield url
+        yield schema.url
     finally:
-        engine_for(url).dispose()
-        _drop_schema(admin, schema)
-        admin.dispose()
-
-
-def _drop_schema(admin: Engine, schema: str) -> None:
-    """Drop a test schema; a connection a stopped worker left holding locks in it is ended first
-    (an abandoned activity thread must not hang the next test)."""
-    for _ in range(3):
-        with admin.connect() as conn:
-            conn.execute(text("SET lock_timeout = '10s'"))
-            try:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                return
-            except OperationalError:
-                pass
-            conn.execute(text(
-                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
-                "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = :schema AND l.pid <> pg_backend_pid()"), {"schema": schema})
-    raise RuntimeError(f"could not drop test schema {schema}")
+        engine_for(schema.url).dispose()
+        schema.drop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
