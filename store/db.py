@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -93,6 +94,23 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoo
 # As SQLite's busy_timeout: a transaction that cannot take its turn in this long fails.
 SQLITE_TURN_TIMEOUT_S = 30.0
 
+# How long a transaction not begun in first_turn lets first ones go before it, at most.
+FIRST_TURN_PRECEDENCE_S = 5.0
+
+_turn_kind = threading.local()
+
+
+@contextmanager
+def first_turn() -> Iterator[None]:
+    """Transactions begun in this block take SQLite's turn before waiting ones begun outside such
+    a block: a workflow's events (its evidence) are written before notices' and reads' work."""
+    outer = getattr(_turn_kind, "first", False)
+    _turn_kind.first = True
+    try:
+        yield
+    finally:
+        _turn_kind.first = outer
+
 
 class _WriteTurns:
     """Every transaction of a SQLite engine begins IMMEDIATE (SQLite's write lock: read-then-append
@@ -100,11 +118,14 @@ class _WriteTurns:
     the end of COMMIT or ROLLBACK. Waiting in SQLite's busy handler instead sleeps 1, 2, 5, 10 …
     100 ms between tries: a reminder burst's ledger writes sat behind the notices' directory reads
     and admin-task writes for seconds. Other processes (the API, another worker) still meet
-    SQLite's lock and its busy handler. The lock is a plain one, not bound to a thread: the turn
-    ends wherever the transaction does."""
+    SQLite's lock and its busy handler. The turn is not bound to a thread: it ends wherever the
+    transaction does. Transactions begun in `first_turn` (the workflows' event writes) take it
+    before waiting ones that were not."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._state = threading.Condition(threading.Lock())
+        self._taken = False
+        self._first_waiting = 0  # workflows' event writes waiting: they go before the others
         self._holder: int | None = None  # id() of the DBAPI connection whose transaction is open
 
     def attach(self, engine: Engine) -> None:
@@ -131,21 +152,47 @@ class _WriteTurns:
         event.listen(engine, "close", lambda raw, _record: self._end(raw))
 
     def _begin(self, connection: Connection) -> None:
-        if not self._lock.acquire(timeout=SQLITE_TURN_TIMEOUT_S):
+        if not self._take(getattr(_turn_kind, "first", False)):
             raise TimeoutError(f"no turn to write to SQLite within {SQLITE_TURN_TIMEOUT_S:g} s")
         raw = connection.connection.dbapi_connection
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            self._lock.release()
+            self._give()
             raise
         self._holder = id(raw)
+
+    def _take(self, first: bool) -> bool:
+        """Wait for the turn; one not begun in first_turn lets first ones go before it for at most
+        FIRST_TURN_PRECEDENCE_S of its wait (it is never starved into the timeout)."""
+        now = time.monotonic()
+        deadline, precedence_ends = now + SQLITE_TURN_TIMEOUT_S, now + FIRST_TURN_PRECEDENCE_S
+        with self._state:
+            self._first_waiting += first
+            try:
+                while True:
+                    now = time.monotonic()
+                    giving_way = not first and self._first_waiting > 0 and now < precedence_ends
+                    if not self._taken and not giving_way:
+                        self._taken = True
+                        return True
+                    if now >= deadline:
+                        return False
+                    until = precedence_ends if giving_way and not self._taken else deadline
+                    self._state.wait(until - now)
+            finally:
+                self._first_waiting -= first
+
+    def _give(self) -> None:
+        with self._state:
+            self._taken = False
+            self._state.notify_all()
 
     def _end(self, connection: Any) -> None:
         raw = getattr(connection, "dbapi_connection", connection)
         if self._holder is not None and self._holder == id(raw):
             self._holder = None
-            self._lock.release()
+            self._give()
 
 
 def row_exists(url: str, table: Table, key: str) -> bool:

@@ -17,7 +17,7 @@ from domain.injury.views import CaseDeadlineRow, CaseProjection
 from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import Event
 from store import employees, evidence
-from store.db import engine_for, retrying, row_exists
+from store.db import engine_for, first_turn, retrying, row_exists
 from store.models import CaseDeadlineEntry, CaseRow, OnboardingRow, table_of
 
 
@@ -33,7 +33,8 @@ def record_onboarding(db_url: str, update: ProjectionUpdate) -> int:
     prebuilt Core statements rather than the ORM."""
     # A concurrent writer that took a key, the sequence or the list row first rolls the
     # transaction back whole; the next pass reads again and writes what is new.
-    return retrying(db_url, _record, update, attempts=evidence.APPEND_ATTEMPTS)
+    with first_turn():
+        return retrying(db_url, _record, update, attempts=evidence.APPEND_ATTEMPTS)
 
 
 def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
@@ -111,7 +112,8 @@ def record_case(db_url: str, update: CaseProjection) -> int:
     returns the events written. Runs on every case write, so it uses prebuilt Core statements (it
     was one transaction per event, then one for the row, through the ORM: ~3 ms CPU and a lock
     turn per event)."""
-    return retrying(db_url, _record_case, update, attempts=evidence.APPEND_ATTEMPTS)
+    with first_turn():
+        return retrying(db_url, _record_case, update, attempts=evidence.APPEND_ATTEMPTS)
 
 
 def _record_case(conn: Connection, update: CaseProjection) -> int:

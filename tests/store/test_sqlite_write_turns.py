@@ -5,13 +5,14 @@ every way a transaction ends gives the turn back."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from store import db
-from store.db import engine_for, migrate, session_for
+from store.db import engine_for, first_turn, migrate, session_for
 
 WAIT_S = 10.0  # generous: a test only fails on it when a turn is never given back
 
@@ -65,6 +66,46 @@ def test_a_second_writer_waits_for_the_first_to_commit(table: str):
     second.join(WAIT_S)
     assert not second.is_alive()
     assert _values(table) == ["first", "second"]
+
+
+def test_a_workflows_event_write_goes_before_writers_already_waiting(table: str):
+    """A reminder burst's ledger writes (store.workflow_events, in first_turn) are not queued
+    behind the notices' reads and writes that the earlier reminders started."""
+    entered, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with engine_for(table).begin() as conn:
+            conn.execute(text("INSERT INTO bench_marks (value) VALUES ('holder')"))
+            entered.set()
+            release.wait(WAIT_S)
+
+    def ledger_write() -> None:
+        with first_turn():
+            _write(table, "ledger")
+
+    first = _in_thread(holder)
+    assert entered.wait(WAIT_S)
+    other = _in_thread(_write, table, "other")
+    other.join(0.3)
+    ledger = _in_thread(ledger_write)
+    ledger.join(0.3)
+    assert other.is_alive() and ledger.is_alive()
+    release.set()
+    for thread in (first, other, ledger):
+        thread.join(WAIT_S)
+    assert _values(table) == ["holder", "ledger", "other"]
+
+
+def test_a_writer_gives_way_to_event_writes_for_a_bounded_time(monkeypatch: pytest.MonkeyPatch):
+    """An ordinary writer is never starved into the timeout by a stream of event writes: after
+    FIRST_TURN_PRECEDENCE_S it takes a free turn even while one of them waits."""
+    monkeypatch.setattr(db, "FIRST_TURN_PRECEDENCE_S", 0.2)
+    monkeypatch.setattr(db, "SQLITE_TURN_TIMEOUT_S", 5.0)
+    turns = db._WriteTurns()
+    turns._first_waiting = 1  # an event write that keeps waiting (its thread never runs here)
+    started = time.monotonic()
+    assert turns._take(first=False)
+    assert 0.2 <= time.monotonic() - started < 5.0  # gave way, then went on before the timeout
 
 
 def test_a_rolled_back_transaction_gives_its_turn_back(table: str):
