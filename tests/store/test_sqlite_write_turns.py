@@ -47,17 +47,23 @@ def _in_thread(target, *args) -> threading.Thread:  # type: ignore[no-untyped-de
     return thread
 
 
-def test_a_second_writer_waits_for_the_first_to_commit(table: str):
+def _hold_turn(url: str, value: str) -> tuple[threading.Thread, threading.Event]:
+    """A thread that writes `value` and keeps its transaction open until the event is set."""
     entered, release = threading.Event(), threading.Event()
 
-    def first() -> None:
-        with engine_for(table).begin() as conn:
-            conn.execute(text("INSERT INTO bench_marks (value) VALUES ('first')"))
+    def hold() -> None:
+        with engine_for(url).begin() as conn:
+            conn.execute(text("INSERT INTO bench_marks (value) VALUES (:v)"), {"v": value})
             entered.set()
             release.wait(WAIT_S)
 
-    holder = _in_thread(first)
+    holder = _in_thread(hold)
     assert entered.wait(WAIT_S)
+    return holder, release
+
+
+def test_a_second_writer_waits_for_the_first_to_commit(table: str):
+    holder, release = _hold_turn(table, "first")
     second = _in_thread(_write, table, "second")
     second.join(0.3)
     assert second.is_alive()  # waiting for its turn
@@ -71,20 +77,11 @@ def test_a_second_writer_waits_for_the_first_to_commit(table: str):
 def test_a_workflows_event_write_goes_before_writers_already_waiting(table: str):
     """A reminder burst's ledger writes (store.workflow_events, in first_turn) are not queued
     behind the notices' reads and writes that the earlier reminders started."""
-    entered, release = threading.Event(), threading.Event()
-
-    def holder() -> None:
-        with engine_for(table).begin() as conn:
-            conn.execute(text("INSERT INTO bench_marks (value) VALUES ('holder')"))
-            entered.set()
-            release.wait(WAIT_S)
-
     def ledger_write() -> None:
         with first_turn():
             _write(table, "ledger")
 
-    first = _in_thread(holder)
-    assert entered.wait(WAIT_S)
+    first, release = _hold_turn(table, "holder")
     other = _in_thread(_write, table, "other")
     other.join(0.3)
     ledger = _in_thread(ledger_write)
