@@ -109,6 +109,11 @@ CASE_CLOCKS_PATCH = "2026-12-case-clocks"  # after the baseline: asked for on it
 STEADY_TIMER_PATCH = "2026-12-steady-alarm-timer"
 CASE_BASELINE_2_PATCH = "2026-12-case-baseline-2"
 CASE_BASELINE_2 = CASE_BASELINE | {CASE_CLOCKS_PATCH, STEADY_TIMER_PATCH}
+# A side effect's result (the authority's gateway, a notice) joins the write its action armed and
+# no longer restarts the quiet period: one write-behind timer per action, not two (issue 21).
+EFFECT_WRITES_PATCH = "2026-12-effect-results-keep-quiet"
+CASE_BASELINE_3_PATCH = "2026-12-case-baseline-3"
+CASE_BASELINE_3 = CASE_BASELINE_2 | {EFFECT_WRITES_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -117,7 +122,8 @@ class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
-        self._patched = Patches((CASE_BASELINE_2_PATCH, CASE_BASELINE_2),
+        self._patched = Patches((CASE_BASELINE_3_PATCH, CASE_BASELINE_3),
+                                (CASE_BASELINE_2_PATCH, CASE_BASELINE_2),
                                 (CASE_BASELINE_PATCH, CASE_BASELINE))
         self._alarm_timer: tuple[datetime, asyncio.Task[None]] | None = None
         self._clock = ScaledClock(inp.timing.time_scale)
@@ -143,6 +149,7 @@ class InjuryCaseWorkflow:
         # Asked here, in the case's first task: a patch's marker (and the search-attribute upsert
         # the SDK adds to it) then never lands on the answer path of the case's first action.
         self._write_behind = self._patched(WRITE_BEHIND_PATCH)
+        self._effect_writes_join = self._patched(EFFECT_WRITES_PATCH)
         if inp.carried is not None:
             self._resume(inp.carried)
         self._notices = CaseNotices(inp, self._clock, self._state, self._emit, self._touch,
@@ -316,7 +323,11 @@ class InjuryCaseWorkflow:
                 await effect()
             finally:
                 self._effect_running = False
-            self._touch()
+            if self._effect_writes_join:
+                self._changed()
+                self._write_later()
+            else:
+                self._touch()
 
     # ---- the clocks ------------------------------------------------------------------------
 
@@ -621,12 +632,17 @@ class InjuryCaseWorkflow:
         is quiet for ACTION_WRITE_QUIET (patch 2026-12-case-write-behind), else right after."""
         if self._write_behind:
             self._last_change_at = workflow.now()
-            if self._pending_write is None or self._pending_write.done():
-                self._pending_write = asyncio.create_task(self._write_soon())
-                self._background.append(self._pending_write)
-        else:
-            self._background.append(asyncio.create_task(self._flush()))
+        self._write_later()
         return self._view()
+
+    def _write_later(self) -> None:
+        """Have the events written: by the pending write if one waits, else by a new one, which
+        writes at once if the case has been quiet long enough already."""
+        if not self._write_behind:
+            self._background.append(asyncio.create_task(self._flush()))
+        elif self._pending_write is None or self._pending_write.done():
+            self._pending_write = asyncio.create_task(self._write_soon())
+            self._background.append(self._pending_write)
 
     async def _write_soon(self) -> None:
         """Write what changes recorded once they pause (ACTION_WRITE_QUIET), at the latest

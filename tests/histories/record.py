@@ -949,6 +949,18 @@ FOLDER["case_born_with_baseline_2"] = "injury_case"
 SEEDS["case_born_with_baseline_2"] = seed_directory
 
 
+async def case_born_with_baseline_3(env: WorkflowEnvironment, queue: str) -> str:
+    """Patches 2026-12-case-baseline-3 and 2026-12-effect-results-keep-quiet: the authority's
+    receipt of the application joins the write the application armed (one write-behind timer);
+    recognised, the return notice escalated, the employee back, the case closed."""
+    return await _return_escalated_then_closed(env, queue, "C16")
+
+
+SCENARIOS["case_born_with_baseline_3"] = case_born_with_baseline_3
+FOLDER["case_born_with_baseline_3"] = "injury_case"
+SEEDS["case_born_with_baseline_3"] = seed_directory
+
+
 async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
     """Patch 2026-12-onboarding-baseline-1: one marker at the start stands for every patch
     before it; a delay reason, enrolment submitted, approved and executed, the window closes and

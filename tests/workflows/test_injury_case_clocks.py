@@ -498,7 +498,7 @@ async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(r
 async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     """One patch marker (and one search-attribute upsert) at a new case's start and none at its
     first action, where it asked for six (patch 2026-12-case-baseline-1), nor at its application,
-    where it asked for the clocks' patch (2026-12-case-baseline-2)."""
+    where it asked for the clocks' patch (2026-12-case-baseline-2, now baseline-3)."""
     handle, view = await open_case(wf, days_ago=1)
     await file_all(handle, view)
     await update(handle, "apply_determination")
@@ -508,7 +508,7 @@ async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
-    assert b"2026-12-case-baseline-2" in patches[0].SerializeToString()
+    assert b"2026-12-case-baseline-3" in patches[0].SerializeToString()
     assert kinds.count("upsert_workflow_search_attributes_event_attributes") == 1
 
 
@@ -537,3 +537,24 @@ async def test_the_next_alarms_timer_stands_while_its_moment_does(wf):
     started, cancelled = timers(await handle.fetch_history())
     # The write-behind's 2 s, then the alarm's timer replaced once: one cancelled, none stand idle.
     assert (started, cancelled) == (3, 1)
+
+
+async def test_an_applications_gateway_answer_joins_the_write_its_action_armed(wf):
+    """Applying arms one write-behind timer; the authority's receipt, which comes back while that
+    timer runs, is written with the application's event (patch 2026-12-effect-results-keep-quiet:
+    the receipt restarted the quiet period, a second timer and a second workflow task)."""
+    handle, view = await open_case(wf, days_ago=1)
+    await file_all(handle, view)
+    await wf.written()
+    before = len((await handle.fetch_history()).events)
+
+    await update(handle, "apply_determination")
+    await wf.written()
+    view = await query(wf, handle)
+    assert events(view, "determination_accepted")
+    new = (await handle.fetch_history()).events[before:]
+    quiet_timers = [e for e in new if e.HasField("timer_started_event_attributes")
+                    and e.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
+                    <= timedelta(seconds=2)]
+    assert len(quiet_timers) == 1
+    assert ledger(wf, handle, "determination_applied") and ledger(wf, handle, "determination_accepted")
