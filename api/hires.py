@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import State
 from temporalio.client import Client
 
-from api import registration, temporal_calls
+from api import load_signals, registration, temporal_calls
 from api.errors import ApiError
 from api.schemas import OnboardingCreate
 from domain.onboarding.intake import build_input
@@ -37,6 +37,7 @@ class Hire:
     body: OnboardingCreate
     input: OnboardingInput
     now: datetime
+    figures: registration.PinnedFigures
 
 
 async def pinned_calendar(settings: Settings) -> HolidayCalendar:
@@ -52,7 +53,8 @@ def checked(body: OnboardingCreate, actor: Actor, state: State, calendar: Holida
         contribution_base=body.contribution_base, contract_start=body.contract_start,
         created_by=actor.name, policy=state.policy, today=today(now), process=state.process,
         calendar=calendar)
-    return Hire(body=body, input=registration.recorded_by_api(inp, now), now=now)
+    return Hire(body=body, input=registration.recorded_by_api(inp, now), now=now,
+                figures=registration.PinnedFigures(state.policy, state.policy_load_id))
 
 
 def today(now: datetime) -> date:
@@ -77,9 +79,12 @@ async def register(hire: Hire, client: Client, settings: Settings) -> Onboarding
     handle = await temporal_calls.start(client, "Onboarding", inp, workflow_id=workflow_id,
                                         task_queue=settings.task_queue,
                                         exists=exists(workflow_id))
-    registered = await registration.record_onboarding(settings.db_url, handle, inp, hire.now)
+    recorded = await registration.record_onboarding(settings.db_url, handle, inp, hire.now,
+                                                    hire.figures)
+    for load_key in recorded.missed_loads:
+        await load_signals.start_delivery(client, settings.task_queue, load_key)
     return view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=hire.now,
-                   events=(registered,))
+                   events=(recorded.event,))
 
 
 def exists(workflow_id: str) -> ApiError:

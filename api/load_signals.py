@@ -91,6 +91,17 @@ async def resume(client: Client, url: str, task_queue: str) -> int:
     return started
 
 
+async def start_delivery(client: Client, task_queue: str, load_key: str) -> bool:
+    """Start the load's delivery without waiting for it; Temporal unreachable: the signals stay
+    queued for the API's next start."""
+    try:
+        await _start(client, task_queue, load_key)
+        return True
+    except RPCError as exc:
+        log.warning("load %s: delivery not started (%s)", load_key, exc.status.name)
+        return False
+
+
 async def _start(client: Client, task_queue: str, load_key: str) -> Any:
     # A finished delivery may run again (ALLOW_DUPLICATE): it finds only what no run marked.
     return await client.start_workflow(

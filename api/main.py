@@ -108,9 +108,9 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         app.state.case_settings = case_settings(config)
         migrate(config.db_url)
         tables = CompensationTables.bundled()  # then the policy file, then the admin's loads
-        app.state.policy, app.state.compensation_tables = policy_loads.effective(
-            config.db_url, app.state.policy,
-            tables.with_overrides(config.policy_file) if config.policy_file else tables)
+        tables = tables.with_overrides(config.policy_file) if config.policy_file else tables
+        app.state.policy, app.state.compensation_tables, app.state.policy_load_id = \
+            policy_loads.effective(config.db_url, app.state.policy, tables)
         directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
                             directory.now())
         dev_logins.apply(config)  # dev only: one workspace login per role (api/web)

@@ -9,6 +9,10 @@ it, every later attempt writes nothing. The write comes after the start, so a re
 no trace; if the write fails, the workflow is asked to write it (signal `write_now`); if the API
 stops before writing, the workflow's next write brings it.
 
+The same transaction queues the signals of any admin policy load that committed after the figures
+the input pinned were read (`missed_loads`): a load reads which onboardings run in its own
+transaction, so it cannot tell one whose row was not there yet.
+
 Injury cases have no such shortcut: their workflow writes `case_opened` itself.
 """
 
@@ -16,16 +20,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from temporalio.client import WorkflowHandle
 
+from api import load_signals
 from domain.onboarding.payloads import OnboardingInput, registered_event
+from domain.onboarding.policy import PolicyTable
 from domain.onboarding.state import Status, projection_of
+from domain.policy import targets
 from domain.shared.events import Event
-from store import workflow_events
+from store import load_deliveries, policy_loads, workflow_events
 
 log = logging.getLogger("caseguard.api")
 
@@ -35,15 +44,53 @@ def recorded_by_api(inp: OnboardingInput, now: datetime) -> OnboardingInput:
     return replace(inp, registration_recorded=True, registered_at=now)
 
 
+@dataclass(frozen=True)
+class PinnedFigures:
+    """The policy an onboarding's input was built with, and the newest admin load it includes."""
+
+    policy: PolicyTable
+    load_id: int
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The registration's event, and the keys of the loads whose signals it queued."""
+
+    event: Event
+    missed_loads: tuple[str, ...]
+
+
 async def record_onboarding(db_url: str, handle: WorkflowHandle[Any, Any], inp: OnboardingInput,
-                            now: datetime) -> Event:
-    """Write the `registered` event and the list row of the onboarding just started; answers the
-    event. A failed write is left to the workflow (signal `write_now`)."""
+                            now: datetime, figures: PinnedFigures) -> Recorded:
+    """Write the `registered` event and the list row of the onboarding just started, with the
+    signals of the loads its figures missed. A failed write is left to the workflow (signal
+    `write_now`)."""
     registered = registered_event(inp, now)
     registration = projection_of(handle.id, inp, Status.awaiting_enrollment, (registered,))
+    queued: list[str] = []
     try:
-        await asyncio.to_thread(workflow_events.record_registration, db_url, registration)
+        await asyncio.to_thread(workflow_events.record_registration, db_url, registration,
+                                missed_loads(handle.id, inp, figures, now, queued))
     except Exception:
         log.exception("registration of %s not written; the workflow writes it", handle.id)
         await handle.signal("write_now")
-    return registered
+    return Recorded(registered, tuple(queued))
+
+
+def missed_loads(onboarding_id: str, inp: OnboardingInput, figures: PinnedFigures, now: datetime,
+                 queued: list[str]) -> Callable[[Connection], None]:
+    """Queue, in the caller's transaction, the signal of every load newer than the figures that
+    changes them (domain/policy/targets.py); `queued` gets the keys of the loads that queued one."""
+    def queue(conn: Connection) -> None:
+        policy_loads.share_load_lock(conn)
+        queued.clear()  # an attempt rolled back queued nothing
+        for load in policy_loads.loads_after_in(conn, figures.load_id):
+            told = targets.onboarding_targets(
+                targets.Load(load.id or 0, load.source, load.loaded_by, load.loaded_at,
+                             load.sections, figures.policy),
+                [(onboarding_id, inp.region, inp.hire_date)])
+            key = policy_loads.load_key(load.id or 0)
+            if load_deliveries.queue_missing_in(conn, key,
+                                                load_signals.queued("policy_updated", told), now):
+                queued.append(key)
+    return queue

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, func, update
+from sqlalchemy import Column, Connection, Text, UniqueConstraint, func, insert, update
+from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from domain.shared.load_delivery import DeliveredPage, QueuedSignal
 from store.db import engine_for, session_for
-from store.models import _utc_column
+from store.models import _utc_column, table_of
 
 TOLD, NOT_RUNNING = "told", "not_running"  # a delivered signal's outcome
 QUEUED = "queued"  # not delivered yet (outcomes)
@@ -34,6 +35,9 @@ class LoadSignalRow(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=20)
 
 
+_SIGNALS = table_of(LoadSignalRow)
+
+
 def queue_in(session: Session, load_key: str, targets: Iterable[tuple[str, str, str]],
              at: datetime) -> int:
     """Queue (workflow id, signal, payload JSON) for each target in the caller's transaction, so
@@ -43,6 +47,24 @@ def queue_in(session: Session, load_key: str, targets: Iterable[tuple[str, str, 
             for workflow_id, signal, payload in targets]
     session.add_all(rows)
     return len(rows)
+
+
+def queue_missing_in(conn: Connection, load_key: str, targets: Iterable[tuple[str, str, str]],
+                     at: datetime) -> int:
+    """Queue each target the load has not queued yet, in the caller's transaction; answers how
+    many it queued."""
+    rows = [{"load_key": load_key, "workflow_id": workflow_id, "signal": signal,
+             "payload": payload, "queued_at": at}
+            for workflow_id, signal, payload in targets]
+    if not rows:
+        return 0
+    known = set(conn.execute(core_select(_SIGNALS.c.workflow_id).where(
+        _SIGNALS.c.load_key == load_key,
+        _SIGNALS.c.workflow_id.in_([r["workflow_id"] for r in rows]))).scalars())
+    new = [r for r in rows if r["workflow_id"] not in known]
+    if new:
+        conn.execute(insert(_SIGNALS), new)
+    return len(new)
 
 
 def pending(url: str, load_key: str, limit: int) -> list[QueuedSignal]:

@@ -6,6 +6,7 @@ activity, or the API recording a registration) writes it, and every later attemp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,20 +38,30 @@ def record_onboarding(db_url: str, update: ProjectionUpdate) -> int:
         return retrying(db_url, _record, update, attempts=evidence.APPEND_ATTEMPTS)
 
 
-def record_registration(db_url: str, registration: ProjectionUpdate) -> int:
+def record_registration(db_url: str, registration: ProjectionUpdate,
+                        missed_loads: Callable[[Connection], object] = lambda _conn: None) -> int:
     """The first write of an onboarding the API has just started: its events open the ledger
     chain and its list row is inserted, two statements and no reads. If the ledger or the list
     already knows it (the workflow wrote first; an earlier onboarding of the same employee left
-    its chain), that transaction rolls back whole and record_onboarding writes what is new."""
+    its chain), that transaction rolls back whole and record_onboarding writes what is new.
+
+    `missed_loads(conn)` runs first in the same transaction (else in one of its own after
+    record_onboarding): it queues the signals of the policy loads the onboarding's figures were
+    pinned before (store/policy_loads.share_load_lock), so no load and no registration miss
+    each other."""
     try:
         entries = [event_entry(registration.onboarding_id, e) for e in registration.events]
         with engine_for(db_url).begin() as conn:
+            missed_loads(conn)
             written = evidence.open_in(conn, registration.onboarding_id, entries)
             _insert_row(conn, registration)
             employees.project_onboarding(conn, registration)
         return written
     except IntegrityError:
-        return record_onboarding(db_url, registration)
+        written = record_onboarding(db_url, registration)
+        with engine_for(db_url).begin() as conn:
+            missed_loads(conn)
+        return written
 
 
 def onboarding_recorded(db_url: str, onboarding_id: str) -> bool:

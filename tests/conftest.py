@@ -62,6 +62,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A migrated, empty PostgreSQL schema, for what only PostgreSQL can show (its locks)."""
+    for url in _postgres_schema_url():
+        migrate(url)
+        yield url
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'caseguard.db'}"
     migrate(url)

@@ -208,7 +208,8 @@ async def load_policy(body: PolicyLoad, request: Request,
 
     load_id = await asyncio.to_thread(policy_loads.save_load, settings.db_url, sections,
                                       body.source, actor.name, loaded_at, signals_for)
-    request.app.state.policy, request.app.state.compensation_tables = new_policy, new_tables
+    state = request.app.state
+    state.policy, state.compensation_tables, state.policy_load_id = new_policy, new_tables, load_id
     delivery = await load_signals.deliver(client, settings.db_url, settings.task_queue,
                                           policy_loads.load_key(load_id), sum(told.values()))
     return PolicyLoaded(id=load_id, source=body.source,

@@ -37,7 +37,8 @@ _WAGES: tuple[tuple[str, WageScope], ...] = (
 
 @dataclass(frozen=True)
 class Load:
-    """A stored load: its id, source, who and when, and the tables before and after it."""
+    """A stored load: its id, source, who and when, and the tables before and after it (the
+    compensation tables only where cases are concerned: a registration asks about itself)."""
 
     id: int
     source: str
@@ -45,8 +46,8 @@ class Load:
     loaded_at: datetime
     sections: Mapping[str, Sequence[Mapping[str, Any]]]
     policy_before: PolicyTable
-    tables_before: CompensationTables
-    tables_after: CompensationTables
+    tables_before: CompensationTables | None = None
+    tables_after: CompensationTables | None = None
 
 
 def onboarding_targets(load: Load, running: Sequence[tuple[str, str, date]]
@@ -102,6 +103,8 @@ def _new_rates(before: PolicyTable, rates: Sequence[ContributionRates], region: 
 def case_targets(load: Load, running: Sequence[tuple[str, str, datetime]]
                  ) -> list[tuple[str, EstimateFiguresUpdate]]:
     """The running cases whose estimate figures differ after the load, each with its changes."""
+    if load.tables_before is None or load.tables_after is None:
+        raise ValueError(f"load {load.id}: the compensation tables before and after are needed")
     found: dict[tuple[str, date], tuple[FigureChange, ...]] = {}
     targets = []
     for case_id, region, accident_at in running:

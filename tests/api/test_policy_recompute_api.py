@@ -163,6 +163,38 @@ async def test_a_load_the_api_stopped_before_telling_is_delivered_when_the_api_s
         == [loaded.json()["id"]]
 
 
+async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(make_api,
+                                                                               db_url: str):
+    """Two API processes: the first registers a hire on the figures it read before the second
+    loaded a period. The load could not tell an onboarding that was not listed yet; the
+    registration's own write finds the load and queues its signal."""
+    stale = await make_api()
+    await stale.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                     json={"source": "test", "contribution_bases": [OLD]})
+    fresh = await make_api()
+    loaded = await fresh.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "测试市人社局 notice", "contribution_bases": [NEW]})
+    assert loaded.status_code == 201 and loaded.json()["told"] == {"onboardings": 0, "cases": 0}
+    registered = await stale.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4121", region="testshire", contribution_base="5200"))
+    assert registered.status_code == 201, registered.text
+    onboarding = registered.json()
+    assert onboarding["base_limits"]["lower"] == "5000"  # the figures before the load
+
+    async def recomputed() -> dict | None:
+        view = (await stale.get(f"/api/v1/onboardings/{onboarding['id']}",
+                                headers=auth("k-hr"))).json()
+        return view if view["figures_recomputed"] else None
+
+    view = await eventually(recomputed)
+    assert view["base_limits"]["lower"] == "5500" and view["base_limits"]["provisional"] is False
+    assert [e["load"] for e in view["events"] if e["kind"] == "policy_recomputed"] \
+        == [loaded.json()["id"]]
+    again = await fresh.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4122", region="testshire", contribution_base="5200"))  # on the loaded figures
+    assert again.status_code == 422 and again.json()["error"]["field"] == "contribution_base"
+
+
 async def test_a_loaded_withdrawal_window_reaches_a_running_onboarding(api: httpx.AsyncClient,
                                                                       db_url: str):
     registered = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
