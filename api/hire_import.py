@@ -42,7 +42,7 @@ async def import_hires(filename: str, content: bytes, actor: Actor, client: Clie
         outcome, onboarding = "already_registered", ""
         if not row.registered_already:
             try:
-                view = await hires.register(row.hire, client, settings)
+                view = await hires.register(row.hire, client, settings, state)
                 outcome, onboarding = "registered", view.id
             except ApiError as error:
                 if error.code != "onboarding.exists":

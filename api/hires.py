@@ -24,7 +24,7 @@ from domain.shared.calendar_sources import official_calendar
 from domain.shared.people import Actor
 from settings import Settings
 from store import calendar as stored_calendar
-from store import employees, workflow_events
+from store import employees, policy_loads, workflow_events
 from store.db import point_read
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,10 +61,12 @@ def today(now: datetime) -> date:
     return now.astimezone(SHANGHAI).date()
 
 
-async def register(hire: Hire, client: Client, settings: Settings) -> OnboardingView:
+async def register(hire: Hire, client: Client, settings: Settings, state: State) -> OnboardingView:
     """The person and employment on the record, then the onboarding started and its registration
     written. 409: the ID number on file for someone else (employee.identity_conflict,
-    employee.id_taken), or this employment's onboarding registered already (onboarding.exists)."""
+    employee.id_taken), or this employment's onboarding registered already (onboarding.exists).
+    A registration that finds loads newer than its figures has them delivered, and this process
+    takes the figures in force for the registrations after it."""
     body, inp = hire.body, hire.input
     found = await asyncio.to_thread(
         employees.upsert_from_registration, settings.db_url, inp.employee,
@@ -83,6 +85,9 @@ async def register(hire: Hire, client: Client, settings: Settings) -> Onboarding
                                                     hire.figures)
     for load_key in recorded.missed_loads:
         await load_signals.start_delivery(client, settings.task_queue, load_key)
+    if recorded.newest_load > state.policy_load_id:
+        state.policy, state.compensation_tables, state.policy_load_id = await asyncio.to_thread(
+            policy_loads.in_force, settings.db_url, settings.policy_file)
     return view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=hire.now,
                    events=(recorded.event,))
 

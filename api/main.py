@@ -40,10 +40,8 @@ from api.routes import (
 )
 from api.routes.dev import mount_dev_routes
 from api.web import dev_logins
-from domain.compensation.data import CompensationTables
 from domain.injury.intake import CaseSettings
 from domain.onboarding.intake import ProcessSettings
-from domain.onboarding.policy import PolicyTable
 from domain.shared.people import Contact
 from settings import Env, GatewayMode, Settings
 from startup import freeze_startup_heap
@@ -101,16 +99,11 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = config
         api_keys = config.resolved_api_keys()
-        policy = PolicyTable.bundled()
-        app.state.policy = policy.with_overrides(config.policy_file) if config.policy_file \
-            else policy
         app.state.process = process_settings(config)
         app.state.case_settings = case_settings(config)
         migrate(config.db_url)
-        tables = CompensationTables.bundled()  # then the policy file, then the admin's loads
-        tables = tables.with_overrides(config.policy_file) if config.policy_file else tables
         app.state.policy, app.state.compensation_tables, app.state.policy_load_id = \
-            policy_loads.effective(config.db_url, app.state.policy, tables)
+            policy_loads.in_force(config.db_url, config.policy_file)
         directory.bootstrap(config.db_url, {k: (h.name, h.role) for k, h in api_keys.items()},
                             directory.now())
         dev_logins.apply(config)  # dev only: one workspace login per role (api/web)

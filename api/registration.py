@@ -54,10 +54,20 @@ class PinnedFigures:
 
 @dataclass(frozen=True)
 class Recorded:
-    """The registration's event, and the keys of the loads whose signals it queued."""
+    """The registration's event, the keys of the loads whose signals it queued, and the newest
+    load it found (the figures' own when it found none newer)."""
 
     event: Event
     missed_loads: tuple[str, ...]
+    newest_load: int
+
+
+@dataclass
+class Missed:
+    """What a registration found: the keys of the loads it queued a signal of, the newest load."""
+
+    queued: list[str]
+    newest: int
 
 
 async def record_onboarding(db_url: str, handle: WorkflowHandle[Any, Any], inp: OnboardingInput,
@@ -67,30 +77,33 @@ async def record_onboarding(db_url: str, handle: WorkflowHandle[Any, Any], inp: 
     `write_now`)."""
     registered = registered_event(inp, now)
     registration = projection_of(handle.id, inp, Status.awaiting_enrollment, (registered,))
-    queued: list[str] = []
+    missed = Missed([], figures.load_id)
     try:
         await asyncio.to_thread(workflow_events.record_registration, db_url, registration,
-                                missed_loads(handle.id, inp, figures, now, queued))
+                                missed_loads(handle.id, inp, figures, now, missed))
     except Exception:
         log.exception("registration of %s not written; the workflow writes it", handle.id)
         await handle.signal("write_now")
-    return Recorded(registered, tuple(queued))
+    return Recorded(registered, tuple(missed.queued), missed.newest)
 
 
 def missed_loads(onboarding_id: str, inp: OnboardingInput, figures: PinnedFigures, now: datetime,
-                 queued: list[str]) -> Callable[[Connection], None]:
+                 missed: Missed) -> Callable[[Connection], None]:
     """Queue, in the caller's transaction, the signal of every load newer than the figures that
-    changes them (domain/policy/targets.py); `queued` gets the keys of the loads that queued one."""
+    changes them (domain/policy/targets.py); `missed` gets the keys of the loads that queued one
+    and the newest load's id."""
     def queue(conn: Connection) -> None:
         policy_loads.share_load_lock(conn)
-        queued.clear()  # an attempt rolled back queued nothing
+        missed.queued.clear()  # an attempt rolled back queued nothing
         for load in policy_loads.loads_after_in(conn, figures.load_id):
+            load_id = load.id or 0
+            missed.newest = max(missed.newest, load_id)
             told = targets.onboarding_targets(
-                targets.Load(load.id or 0, load.source, load.loaded_by, load.loaded_at,
+                targets.Load(load_id, load.source, load.loaded_by, load.loaded_at,
                              load.sections, figures.policy),
                 [(onboarding_id, inp.region, inp.hire_date)])
-            key = policy_loads.load_key(load.id or 0)
+            key = policy_loads.load_key(load_id)
             if load_deliveries.queue_missing_in(conn, key,
                                                 load_signals.queued("policy_updated", told), now):
-                queued.append(key)
+                missed.queued.append(key)
     return queue

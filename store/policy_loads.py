@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, text
@@ -100,3 +101,12 @@ def effective(url: str, policy: PolicyTable, tables: CompensationTables
         for row in rows:
             policy, tables = policy.with_overrides(row.sections), tables.with_overrides(row.sections)
         return policy, tables, (rows[-1].id or 0) if rows else 0
+
+
+def in_force(url: str, policy_file: Path | None) -> tuple[PolicyTable, CompensationTables, int]:
+    """The figures registrations and estimates use: the bundled rows, the deployment's policy
+    file over them, then every load in order; and the newest load's id (0: none)."""
+    policy, tables = PolicyTable.bundled(), CompensationTables.bundled()
+    if policy_file:
+        policy, tables = policy.with_overrides(policy_file), tables.with_overrides(policy_file)
+    return effective(url, policy, tables)

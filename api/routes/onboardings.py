@@ -60,7 +60,7 @@ async def register_onboarding(body: OnboardingCreate, actor: Annotated[Actor, re
     is that person (a re-hire: a new employment, onboarding-<employee_id>~<n>)."""
     now = hires.now_utc()
     hire = hires.checked(body, actor, request.app.state, await hires.pinned_calendar(settings), now)
-    return view_json(await hires.register(hire, client, settings))
+    return view_json(await hires.register(hire, client, settings, request.app.state))
 
 
 @router.get("", response_model=OnboardingPage)

@@ -167,7 +167,8 @@ async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(m
                                                                                db_url: str):
     """Two API processes: the first registers a hire on the figures it read before the second
     loaded a period. The load could not tell an onboarding that was not listed yet; the
-    registration's own write finds the load and queues its signal."""
+    registration's own write finds the load and queues its signal, and the first process takes
+    the figures in force."""
     stale = await make_api()
     await stale.post("/api/v1/admin/policy", headers=auth("k-admin"),
                      json={"source": "test", "contribution_bases": [OLD]})
@@ -190,8 +191,9 @@ async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(m
     assert view["base_limits"]["lower"] == "5500" and view["base_limits"]["provisional"] is False
     assert [e["load"] for e in view["events"] if e["kind"] == "policy_recomputed"] \
         == [loaded.json()["id"]]
-    again = await fresh.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
-        "E4122", region="testshire", contribution_base="5200"))  # on the loaded figures
+    # The first process took the figures in force: its next registration is checked on them.
+    again = await stale.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4122", region="testshire", contribution_base="5200"))
     assert again.status_code == 422 and again.json()["error"]["field"] == "contribution_base"
 
 

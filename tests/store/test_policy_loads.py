@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from activities.ledger import LedgerActivities
-from api.registration import PinnedFigures, missed_loads
+from api.registration import Missed, PinnedFigures, missed_loads
 from domain.onboarding.policy import PolicyTable
 from store import evidence, load_deliveries, policy_loads, workflow_events
 from store.db import session_for
@@ -79,9 +79,11 @@ LIMITS = {"contribution_bases": [ROW]}
 
 
 def _register(db_url: str, figures: PinnedFigures, queued: list[str], pause=None) -> int:  # type: ignore[no-untyped-def]
-    """onboarding-E1's registration write, its input's figures pinned as `figures`."""
+    """onboarding-E1's registration write, its input's figures pinned as `figures`; `queued`
+    gets the keys of the loads it queued a signal of."""
+    missed = Missed(queued, figures.load_id)
     check = missed_loads("onboarding-E1", onboarding_input(HIRED, employee_id="E1"), figures, AT,
-                         queued)
+                         missed)
 
     def checked_then_paused(conn: Connection) -> None:
         check(conn)
