@@ -14,8 +14,14 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 NON_RETRYABLE = ["InvalidInput", "PermanentFailure"]
+
+# What an activity that gave up raises in the workflow: a regular activity's last failure comes
+# wrapped in an ActivityError, a local activity's as its own ApplicationError (temporalio 1.35,
+# after its retries are spent as after a non-retryable error). Catch both where a give-up is handled.
+GAVE_UP = (ActivityError, ApplicationError)
 
 # The database and the document store: 1 s, doubling to at most 1 min between attempts, at most 30
 # attempts and 1 hour in all (a restart or a failover heals well within it).

@@ -71,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
         DIRECTORY_PATCH,
         EMPLOYEE_CHANNELS_PATCH,
         GATEWAY_ACTIVITY,
+        GAVE_UP,
     )
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
@@ -680,11 +681,12 @@ class InjuryCaseWorkflow:
             try:
                 await workflow.execute_local_activity_method(
                     LedgerActivities.record_case, update, **DB_ACTIVITY)
-            except ActivityError as error:
+            except GAVE_UP as error:
                 if not self._patched(CLOCKS_FIRST_PATCH):
                     raise
                 # The clocks go on; the next write takes these events too (keyed: none twice).
-                workflow.logger.warning("case events not written yet: %s", error.cause or error)
+                workflow.logger.warning("case events not written yet: %s",
+                                        getattr(error, "cause", None) or error)
                 return
             self._flushed += len(pending)
 

@@ -64,7 +64,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
     from domain.shared.people import Actor, AssignOwner, Recipient, RecipientQuery, managers_of
     from workflows._patches import Patches
-    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, GATEWAY_ACTIVITY, NOTIFY_ACTIVITY
+    from workflows._policies import (
+        DB_ACTIVITY,
+        DIRECTORY_PATCH,
+        GATEWAY_ACTIVITY,
+        GAVE_UP,
+        NOTIFY_ACTIVITY,
+    )
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -764,11 +770,12 @@ class OnboardingWorkflow:
                 else:
                     await workflow.execute_activity_method(
                         LedgerActivities.record_onboarding, update, **DB_ACTIVITY)
-            except ActivityError as error:
+            except GAVE_UP as error:
                 if not self._patched(GIVE_UP_PATCH):
                     raise
                 # The clocks go on; the next write takes these events too (keyed: none twice).
-                workflow.logger.warning("onboarding events not written yet: %s", error.cause or error)
+                workflow.logger.warning("onboarding events not written yet: %s",
+                                        getattr(error, "cause", None) or error)
                 return
             self._flushed += len(pending)
 
