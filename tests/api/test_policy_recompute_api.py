@@ -23,6 +23,12 @@ WAGE = {"region": "beijing", "scope": "regional", "period_start": "2001-01-01",
         "source": "read from the notice", "verified": True}
 
 
+async def _recomputed(api: httpx.AsyncClient, onboarding_id: str) -> dict | None:
+    """The onboarding's view once it has recomputed its figures (None before)."""
+    view = (await api.get(f"/api/v1/onboardings/{onboarding_id}", headers=auth("k-hr"))).json()
+    return view if view["figures_recomputed"] else None
+
+
 async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: httpx.AsyncClient,
                                                                           db_url: str):
     first = await api.post("/api/v1/admin/policy", headers=auth("k-admin"),
@@ -53,10 +59,8 @@ async def test_a_load_recomputes_a_running_onboardings_provisional_limits(api: h
     assert answer["delivery"] == f"load-delivery-policy:{answer['id']}"  # a LoadDelivery workflow
     assert "policy_recomputed" in answer["applies_to"]
 
-    async def recomputed() -> dict | None:
-        view = (await api.get(f"/api/v1/onboardings/{onboarding['id']}",
-                              headers=auth("k-hr"))).json()
-        return view if view["figures_recomputed"] else None
+    def recomputed():  # type: ignore[no-untyped-def]
+        return _recomputed(api, onboarding["id"])
 
     view = await eventually(recomputed)
     assert view["base_limits"]["lower"] == "5500" and view["base_limits"]["verified"] is True
@@ -108,10 +112,8 @@ async def test_a_rates_load_reprices_a_running_onboarding_that_pinned_unverified
     assert loaded.status_code == 201, loaded.text
     assert loaded.json()["told"] == {"onboardings": 1, "cases": 0}
 
-    async def recomputed() -> dict | None:
-        view = (await api.get(f"/api/v1/onboardings/{onboarding['id']}",
-                              headers=auth("k-hr"))).json()
-        return view if view["figures_recomputed"] else None
+    def recomputed():  # type: ignore[no-untyped-def]
+        return _recomputed(api, onboarding["id"])
 
     view = await eventually(recomputed)
     [figures] = view["figures_recomputed"]
@@ -151,9 +153,8 @@ async def test_a_load_the_api_stopped_before_telling_is_delivered_when_the_api_s
     assert (loaded.json()["queued"], loaded.json()["delivery"]) == (1, None)
     monkeypatch.undo()
 
-    async def recomputed() -> dict | None:
-        view = (await api.get(f"/api/v1/onboardings/{onboarding}", headers=auth("k-hr"))).json()
-        return view if view["figures_recomputed"] else None
+    def recomputed():  # type: ignore[no-untyped-def]
+        return _recomputed(api, onboarding)
 
     assert await recomputed() is None  # nobody told it yet
     await make_api()  # the API starts again: it delivers what is still queued
@@ -182,10 +183,8 @@ async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(m
     onboarding = registered.json()
     assert onboarding["base_limits"]["lower"] == "5000"  # the figures before the load
 
-    async def recomputed() -> dict | None:
-        view = (await stale.get(f"/api/v1/onboardings/{onboarding['id']}",
-                                headers=auth("k-hr"))).json()
-        return view if view["figures_recomputed"] else None
+    def recomputed():  # type: ignore[no-untyped-def]
+        return _recomputed(stale, onboarding["id"])
 
     view = await eventually(recomputed)
     assert view["base_limits"]["lower"] == "5500" and view["base_limits"]["provisional"] is False
