@@ -9,7 +9,7 @@ the region's deadline and the HR managers are told on it while the stop is not d
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.contributions.payloads import AccountEvents
     from domain.separation import messages
     from domain.separation.payloads import (
+        LeaveCorrection,
         StopInput,
         StopOutcome,
         StopRecord,
@@ -27,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         StopStep,
         StopView,
     )
-    from domain.separation.rules import check_outcome, check_step
+    from domain.separation.rules import check_correction, check_outcome, check_step
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
     from domain.shared.people import Recipient
@@ -58,6 +59,8 @@ class SiStopWorkflow:
         self._flush_lock = asyncio.Lock()
         self._children: list[Any] = []
         self._version = 0  # bumped by every step: wakes the executor
+        self._corrections = 0  # leave days corrected: each re-arms the deadline's clocks
+        self._clocks: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, inp: StopInput) -> StopView:
@@ -66,10 +69,11 @@ class SiStopWorkflow:
                    deadline_source=inp.deadline.source, deadline_verified=inp.deadline.verified,
                    article=inp.deadline.article)
         await self._flush()
-        clocks = asyncio.create_task(self._watch_deadline())
+        self._clocks.append(asyncio.create_task(self._watch_deadline()))
         while self._status is not StopStatus.stopped:
             await self._execute_when_held()
-        clocks.cancel()
+        for clocks in self._clocks:
+            clocks.cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._flush()
         await asyncio.gather(*self._children)
@@ -115,6 +119,39 @@ class SiStopWorkflow:
         self._status, self._request.reference = StopStatus.stopped, outcome.reference
         await self._flush()
         return self._view()
+
+    @workflow.update(name="correct_leave_date")
+    async def correct_leave_date(self, correction: LeaveCorrection) -> StopView:
+        """HR corrected the leave day: the deadline is the one counted from it, a submitted or
+        approved stop goes back to submission, and the clocks are armed again for the new
+        deadline. The day the stop already has changes nothing (a repeated call)."""
+        before = self._in
+        if correction.leave_date == before.leave_date:
+            return self._view()
+        self._in = replace(before, leave_date=correction.leave_date, deadline=correction.deadline)
+        reopened = self._status is not StopStatus.awaiting_submission
+        if reopened:
+            self._status, self._request = StopStatus.awaiting_submission, _Request()
+        d = correction.deadline
+        self._emit("leave_date_corrected", correction.actor.name,
+                   leave_date_before=before.leave_date.isoformat(),
+                   leave_date=correction.leave_date.isoformat(), reason=correction.reason,
+                   due_at_before=before.deadline.due_at.isoformat(), due_at=d.due_at.isoformat(),
+                   deadline_source=d.source, deadline_verified=d.verified,
+                   calendar_verified=d.calendar_verified,
+                   returned_to_submission=reopened or None)
+        self._version += 1
+        self._corrections += 1
+        self._clocks.append(asyncio.create_task(self._watch_deadline()))
+        await self._flush()
+        return self._view()
+
+    @correct_leave_date.validator
+    def _check_correction(self, correction: LeaveCorrection) -> None:
+        try:
+            check_correction(self._status, self._in.leave_date, correction)
+        except (RuleViolation, ActionRefused) as exc:
+            raise refusal(exc) from None
 
     @submit.validator
     def _check_submit(self, step: StopStep) -> None:
@@ -173,10 +210,16 @@ class SiStopWorkflow:
         await workflow.wait_condition(lambda: self._status is not StopStatus.executing)
 
     async def _watch_deadline(self) -> None:
-        d = self._in.deadline
-        if await self._clock.sleep_until(d.reminder_at, wake=self._done) and not self._done():
+        """Remind HR before the deadline and tell the managers on it; a corrected leave day
+        retires these clocks (the correction arms new ones)."""
+        d, armed = self._in.deadline, self._corrections
+
+        def over() -> bool:
+            return self._done() or self._corrections != armed
+
+        if await self._clock.sleep_until(d.reminder_at, wake=over) and not over():
             await self._notify("stop_reminder_sent", messages.reminder(self._in), self._hr())
-        if await self._clock.sleep_until(d.due_at, wake=self._done) and not self._done():
+        if await self._clock.sleep_until(d.due_at, wake=over) and not over():
             await self._notify("stop_escalated", messages.escalation(self._in),
                                (Recipient(role="hr_manager", name="HR manager"),) + self._hr())
 

@@ -20,7 +20,14 @@ from api.routes import written_contracts
 from api.routes.documents import _add as add_document
 from api.schemas import Body, PlainText
 from domain.employees.si_status import SiStatus
-from domain.separation.payloads import StopInput, StopOutcome, StopStep, StopView
+from domain.separation.payloads import (
+    LeaveCorrection,
+    StopInput,
+    StopOutcome,
+    StopStatus,
+    StopStep,
+    StopView,
+)
 from domain.separation.policy import deadline_rule
 from domain.separation.rules import stop_deadline, stop_id
 from domain.shared.calendar_sources import official_calendar
@@ -29,7 +36,7 @@ from domain.shared.input_rules import check_date_in_window
 from domain.shared.people import Actor
 from settings import Settings
 from store import calendar as stored_calendar
-from store import document_rows, employees
+from store import document_rows, employees, leave_corrections
 from store.models import EmploymentRow
 
 router = APIRouter(tags=["si-stops"])
@@ -49,6 +56,21 @@ class OutcomeIn(Body):
     reference: str = Field(min_length=1, max_length=80)
     receipt_document: str = Field(min_length=1, max_length=80)
     note: str = Field(default="", max_length=2000)
+
+
+class LeaveCorrectionIn(Body):
+    leave_date: date
+    reason: PlainText = Field(min_length=1, max_length=500)
+
+
+class LeaveCorrectionOut(BaseModel):
+    employee_id: str
+    employment: int
+    leave_date_before: date
+    leave_date: date
+    changed: bool  # False: the record had this day already (a repeated call)
+    si_stop: dict[str, Any] | None
+    written_contract: dict[str, Any] | None
 
 
 class LeaveOut(BaseModel):
@@ -104,6 +126,69 @@ async def record_leave(employee_id: str, body: LeaveIn,
         exists=ApiError(409, "si_stop.exists", f"{workflow_id} is under way", "employee_id"))
     return {"employee_id": employee_id, "leave_date": body.leave_date,
             "si_stop": await _view(client, workflow_id)}
+
+
+@router.post("/api/v1/employees/{employee_id}/leave/correction",
+             response_model=LeaveCorrectionOut)
+async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
+                        actor: Annotated[Actor, require("correct_leave")],
+                        client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
+    """The leave day on record was wrong: the employment's latest leave day is corrected, its SI
+    stop (while not yet with the bureau) takes the deadline counted from the new day and goes
+    back to submission if it was submitted, and the written contract's double wage is counted to
+    the new day. The correction is evidence on the employee's record, with what it changed."""
+    check_date_in_window(body.leave_date, "leave_date")
+    row = await asyncio.to_thread(employees.last_employment, settings.db_url, employee_id)
+    if row is None:
+        raise ApiError(404, "employee.not_found", f"no employee {employee_id}", "employee_id")
+    if row.leave_date is None:
+        raise ActionRefused("leave.not_recorded", f"{employee_id}'s employment is open: record "
+                            "the leave first (POST …/leave)", "leave_date")
+    if body.leave_date < row.hire_date:
+        raise RuleViolation("leave_date", "leave_date.before_hire",
+                            f"leave_date is before the hire date {row.hire_date}")
+    before, stop_workflow = row.leave_date, stop_id(employee_id, row.seq)
+    answer = {"employee_id": employee_id, "employment": row.seq, "leave_date_before": before,
+              "leave_date": body.leave_date, "changed": False, "si_stop": None,
+              "written_contract": None}
+    stop = await _started(client, stop_workflow)
+    if before == body.leave_date:  # a repeated call: the record has it
+        return answer | {"si_stop": await _view(client, stop_workflow) if stop else None}
+    recount = await written_contracts.double_wage_recount(client, employee_id, row,
+                                                         body.leave_date)
+    if stop:
+        await _correct_stop(client, settings, stop_workflow, actor, body)
+    details: dict[str, Any] = {"si_stop": stop_workflow if stop else None,
+                               "written_contract": recount}
+    changed = await asyncio.to_thread(leave_corrections.correct, settings.db_url,
+                                      leave_corrections.LeaveCorrection(
+                                          employee_id, row.seq, before, body.leave_date,
+                                          body.reason, actor.name, datetime.now(UTC),
+                                          {k: v for k, v in details.items() if v is not None}))
+    return answer | {"changed": changed, "written_contract": recount,
+                     "si_stop": await _view(client, stop_workflow) if stop else None}
+
+
+async def _correct_stop(client: Client, settings: Settings, workflow_id: str, actor: Actor,
+                        body: LeaveCorrectionIn) -> None:
+    """Tell the SI stop the new day and its deadline; refused (409, nothing changed) once the
+    stop is with the bureau."""
+    view = await temporal_calls.query(client, workflow_id, StopView, what="si_stop")
+    if view.status in (StopStatus.executing, StopStatus.stopped):
+        raise ActionRefused(
+            "leave.correction_at_bureau",
+            f"the SI stop for the leave on {view.leave_date} is {view.status.value}: the bureau "
+            "may have that day already, so correct it with the bureau first; Caseguard cannot "
+            "change a stop the bureau holds", "leave_date", {"status": view.status.value})
+    calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,
+                                                         settings.db_url))
+    deadline = stop_deadline(body.leave_date, deadline_rule(view.region), calendar)
+    await temporal_calls.update(
+        client, workflow_id, "correct_leave_date",
+        LeaveCorrection(actor=actor, leave_date=body.leave_date, reason=body.reason,
+                        deadline=deadline),
+        StopView, what="si_stop",
+        attempt=Attempt(settings.db_url, workflow_id, actor, "correct_leave_date"))
 
 
 async def _started(client: Client, workflow_id: str) -> bool:

@@ -29,6 +29,7 @@ from domain.employees.written_contract_watch import (
     RecordMonthlyWage,
     RecordWrittenContract,
     WrittenContractView,
+    as_recorded_leave,
     watch_id,
 )
 from domain.shared.calendar import SHANGHAI
@@ -146,10 +147,11 @@ async def _closed(handle: WorkflowHandle[Any, Any]) -> ApiError:
 
 async def _current_view(client: Client, employee_id: str, row: EmploymentRow
                         ) -> WrittenContractView:
-    """The watch's view; before the watch started (it starts at the reminder's moment, patch
-    2026-12-lazy-contract-watch), the employment's onboarding answers for it."""
+    """The watch's view, counted to the leave day on the record (a corrected one); before the
+    watch started (it starts at the reminder's moment, patch 2026-12-lazy-contract-watch), the
+    employment's onboarding answers for it."""
     try:
-        return await temporal_calls.query(client, watch_id(employee_id, row.hire_date),
+        view = await temporal_calls.query(client, watch_id(employee_id, row.hire_date),
                                           WrittenContractView, what="written_contract")
     except ApiError as exc:
         if exc.status != 404 or row.onboarding_id is None:
@@ -157,7 +159,28 @@ async def _current_view(client: Client, employee_id: str, row: EmploymentRow
         pending = await _pending_view(client, row.onboarding_id)
         if pending is None:
             raise
-        return pending
+        view = pending
+    return as_recorded_leave(view, row.leave_date)
+
+
+async def double_wage_recount(client: Client, employee_id: str, row: EmploymentRow,
+                              leave_date: date) -> dict[str, Any] | None:
+    """What correcting the employment's leave day to `leave_date` does to the written contract's
+    double wage (LCL art. 82), for the correction's answer and evidence; None when the
+    employment has no watch, or its contract was signed (the leave day counts nothing)."""
+    try:
+        view = await _current_view(client, employee_id, row)
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    if view.signed_on is not None or view.ended_on is None:
+        return None
+    after = as_recorded_leave(view, leave_date)
+    return {"watch_id": view.id, "status_before": view.status, "status": after.status,
+            "double_wage_total_before": str(view.exposure.total),
+            "double_wage_total": str(after.exposure.total),
+            "counted_to": after.exposure.as_of.isoformat(), "article": after.exposure.article}
 
 
 async def _pending_view(client: Client, onboarding_id: str) -> WrittenContractView | None:

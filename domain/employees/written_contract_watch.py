@@ -4,7 +4,7 @@ says: its input, HR's record of the signed contract, the view, the messages (LCL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -157,7 +157,12 @@ def status_of(inp: WrittenContractInput, signed_on: date | None, today: date,
     """Signed by the first month's last day: met; signed after: signed_late; not signed: upcoming,
     missed, or open_ended_deemed once the year is complete (LCL art. 14 ¶3); ended: the
     employment ended first (then as of its end)."""
-    dates = wc.contract_dates(inp.start)
+    return status_on(inp.start, signed_on, today, ended_on)
+
+
+def status_on(start: date, signed_on: date | None, today: date, ended_on: date | None) -> str:
+    """status_of for an employment that started on `start`."""
+    dates = wc.contract_dates(start)
     if signed_on is not None:
         return "met" if signed_on <= dates.sign_by else "signed_late"
     if ended_on is not None:
@@ -165,6 +170,21 @@ def status_of(inp: WrittenContractInput, signed_on: date | None, today: date,
     if today >= dates.year_complete:
         return "open_ended_deemed"
     return "missed" if today > dates.sign_by else "upcoming"
+
+
+def as_recorded_leave(view: WrittenContractView, leave_date: date | None) -> WrittenContractView:
+    """The watch's view counted to the leave day on the employee record: a watch told one leave
+    day keeps it, so a corrected leave day (POST …/leave/correction) recounts the double wage
+    here (LCL art. 82: owed while the employment lasts). A contract signed, or a leave the watch
+    was told as recorded, leaves the view as it is."""
+    if leave_date is None or view.ended_on is None or view.signed_on is not None \
+            or leave_date == view.ended_on:
+        return view
+    today = view.now.astimezone(SHANGHAI).date()
+    as_of = max(min(today, leave_date), view.start)
+    exposure = wc.double_wage_exposure(view.start, view.exposure.monthly_wage, as_of, None)
+    return replace(view, ended_on=leave_date, exposure=exposure,
+                   status=status_on(view.start, None, today, leave_date))
 
 
 def reminder(inp: WrittenContractInput) -> tuple[str, str]:

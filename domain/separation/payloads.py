@@ -64,6 +64,17 @@ class StopStep:
 
 
 @dataclass(frozen=True)
+class LeaveCorrection:
+    """HR corrects the leave day on record (POST …/leave/correction): the day, why, and the
+    stop's deadline counted from it by the API (the region's rule and the calendar it holds)."""
+
+    actor: Actor
+    leave_date: date
+    reason: str
+    deadline: StopDeadline
+
+
+@dataclass(frozen=True)
 class StopOutcome:
     """The bureau's answer HR read from its portal: the stop's reference and the receipt."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.separation.payloads import (
+    LeaveCorrection,
     StopDeadline,
     StopDeadlineRule,
     StopOutcome,
@@ -27,6 +28,7 @@ ROLES: dict[str, frozenset[str]] = {
     "revoke_stop": frozenset({"hr", "hr_manager", "admin"}),
     "record_stop_outcome": frozenset({"hr", "hr_manager"}),
     "read_stop": frozenset({"hr", "hr_manager", "admin"}),
+    "correct_leave": frozenset({"hr", "hr_manager", "admin"}),
 }
 STATUSES: dict[str, tuple[StopStatus, ...]] = {
     "submit_stop": (StopStatus.awaiting_submission,),
@@ -62,6 +64,29 @@ def check_step(action: str, status: StopStatus, step: StopStep,
     if action in ("reject_stop", "revoke_stop") and not step.note.strip():
         raise RuleViolation("note", "note.required", "say why (note)")
     check_plain_text(step.note, "note")
+
+
+# Until HR's task at the bureau opens, the stop is ours to change; a submitted or approved one goes
+# back to submission (its checker approved another day). From then on the bureau may have it.
+CORRECTABLE = (StopStatus.awaiting_submission, StopStatus.submitted, StopStatus.approved)
+
+
+def check_correction(status: StopStatus, leave_date: date, correction: LeaveCorrection) -> None:
+    """403 for the role, 409 once the stop is with the bureau (its task opened, or stopped), 422
+    for a reason missing or not plain text. The day the stop already has is accepted (a repeated
+    call) and changes nothing."""
+    check_role("correct_leave", correction.actor)
+    if correction.leave_date == leave_date:
+        return
+    if status not in CORRECTABLE:
+        raise ActionRefused(
+            "leave.correction_at_bureau",
+            f"the SI stop for the leave on {leave_date} is {status.value}: the bureau may have "
+            "it already, so the leave day is corrected there first (a stop with the bureau's "
+            "correction), not here", "leave_date", {"status": status.value})
+    if not correction.reason.strip():
+        raise RuleViolation("reason", "reason.required", "say why the leave day is corrected")
+    check_plain_text(correction.reason, "reason")
 
 
 def check_outcome(status: StopStatus, outcome: StopOutcome) -> None:

@@ -122,6 +122,7 @@ EVENT_KINDS = {
     "written_contract_watch_closed": "劳动关系结束，停止跟踪书面劳动合同",
     "employment_left": "员工离职（登记离职日期），书面劳动合同的二倍工资计至离职之日",
     "monthly_wage_recorded": "登记月工资（二倍工资计算基数）",
+    "leave_date_corrected": "更正离职日期（减员期限与二倍工资按更正后的日期计算）",
 }
 
 DEADLINE_NAMES = {
@@ -342,6 +343,9 @@ REFUSALS = {
     "document.not_a_contract": "所选文件不是本次用工的书面劳动合同（先上传，类别选“书面劳动合同”）。",
     "written_contract.recorded": "书面劳动合同已登记，不能重复登记。",
     "written_contract.ended": "劳动关系已结束，不再登记书面劳动合同。",
+    "leave.correction_at_bureau": "减员已交社保经办机构办理或已办结，离职日期请先向经办机构更正。",
+    "leave.not_recorded": "尚未登记离职，没有可更正的离职日期；请先登记离职。",
+    "leave.changed": "离职日期已被他人更正，请重新查看后再更正。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""

@@ -11,7 +11,7 @@ import pytest
 
 from domain.employees.si_status import SiStatus
 from domain.shared.identity import check_digit
-from store import employees
+from store import employees, evidence
 from tests.api.conftest import auth, eventually
 from tests.factories import employee
 
@@ -150,3 +150,56 @@ async def test_a_leave_sent_before_its_write_failed_is_written_only_on_its_own_d
     stop = await leave(api, "L004")
     assert stop["id"] == "si-stop-L004" and stop["leave_date"] == "2026-11-30"
     assert employees.last_employment(db_url, "L004").leave_date == date(2026, 11, 30)
+
+
+async def test_a_corrected_leave_day_moves_the_stop_until_the_bureau_has_it(
+        api: httpx.AsyncClient, db_url: str):
+    """Issue 20: the leave day was recorded wrong. Corrected, the record and the SI stop take
+    the new day (the deadline counted from it; a submitted stop goes back to submission); once
+    HR's task at the bureau opened, a correction is refused and changes nothing."""
+    enrolled(db_url, "L005", 205)
+    stop = await leave(api, "L005")  # 2026-11-30: due 2026-12-01 00:00 Beijing time
+    assert (await step(api, stop["id"], "submit", "k-hr")).status_code == 200
+    url = "/api/v1/employees/L005/leave/correction"
+    wrong = {"leave_date": "2026-10-30", "reason": "以离职证明为准"}
+    assert (await api.post(url, json=wrong, headers=auth("k-manager"))).status_code == 403
+    no_reason = await api.post(url, json={"leave_date": "2026-10-30"}, headers=auth("k-hr"))
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
+    before_hire = await api.post(url, json={**wrong, "leave_date": "2026-03-01"},
+                                 headers=auth("k-hr"))
+    assert before_hire.status_code == 422
+    assert before_hire.json()["error"]["code"] == "leave_date.before_hire"
+    corrected = await api.post(url, json=wrong, headers=auth("k-hr"))
+    assert corrected.status_code == 200, corrected.text
+    body = corrected.json()
+    assert (body["changed"], body["leave_date_before"]) == (True, "2026-11-30")
+    assert body["si_stop"]["leave_date"] == "2026-10-30"
+    assert body["si_stop"]["status"] == "awaiting_submission"  # submitted for another day
+    # the month's last day, Saturday 2026-10-31, moved past the weekend to Monday's end
+    assert body["si_stop"]["deadline"]["due_at"] == "2026-11-03T00:00:00+08:00"
+    assert employees.last_employment(db_url, "L005").leave_date == date(2026, 10, 30)
+    [entry] = [e for e in evidence.page(db_url, "employee-L005")[1]
+               if e.kind == "leave_date_corrected"]
+    assert entry.payload["si_stop"] == "si-stop-L005" and entry.payload["leave_date"] == "2026-10-30"
+
+    await step(api, stop["id"], "submit", "k-hr")
+    await step(api, stop["id"], "approve", "k-mgr")
+
+    async def executing() -> bool:
+        view = (await api.get(f"/api/v1/si-stops/{stop['id']}", headers=auth("k-hr"))).json()
+        return view["status"] == "executing"
+
+    await eventually(executing)
+    late = await api.post(url, json={**wrong, "leave_date": "2026-10-29"}, headers=auth("k-hr"))
+    assert late.status_code == 409 and late.json()["error"]["code"] == "leave.correction_at_bureau"
+    assert late.json()["error"]["field"] == "leave_date"
+    assert employees.last_employment(db_url, "L005").leave_date == date(2026, 10, 30)
+    view = (await api.get(f"/api/v1/si-stops/{stop['id']}", headers=auth("k-hr"))).json()
+    assert view["leave_date"] == "2026-10-30"
+    open_employment = await api.post("/api/v1/employees/L006/leave/correction", json=wrong,
+                                      headers=auth("k-hr"))
+    assert open_employment.status_code == 404  # no such employee
+    enrolled(db_url, "L006", 206)
+    not_left = await api.post("/api/v1/employees/L006/leave/correction", json=wrong,
+                              headers=auth("k-hr"))
+    assert not_left.status_code == 409 and not_left.json()["error"]["code"] == "leave.not_recorded"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain.employees import written_contract as wc
 from domain.shared.calendar import SHANGHAI
+from store import evidence
 from tests.api.conftest import auth, eventually
 from tests.factories import registration
 
@@ -143,3 +144,72 @@ async def test_a_leave_ends_the_written_contract_on_the_employee_record(api):
                               headers=auth("k-hr"))).json()
     assert contract["ended_on"] == left_on.isoformat()
     assert contract["exposure"]["months"][-1]["last_day"] == left_on.isoformat()
+
+
+async def test_a_corrected_leave_day_recounts_the_double_wage(api, db_url):
+    """Issue 20: HR corrects a leave day recorded wrong. The watch closed counting the double
+    wage to the first day; the record and its views count it to the corrected one, and the
+    correction is evidence on the employee's record with both totals."""
+    today = datetime.now(UTC).astimezone(SHANGHAI).date()
+    start = today - timedelta(days=45)
+    created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
+                             json=registration("E8307", hire_date=start.isoformat()))
+    assert created.status_code == 201, created.text
+    url = "/api/v1/employees/E8307/written-contract"
+
+    async def ended_on(day) -> dict | None:
+        body = (await api.get(f"{url}?employment=1", headers=auth("k-hr"))).json()
+        return body if body.get("ended_on") == day.isoformat() else None
+
+    await eventually(lambda: api_status(api, url, "missed"))
+    first = wc.contract_dates(start).double_wage_from + timedelta(days=5)
+    left = await api.post("/api/v1/employees/E8307/leave", headers=auth("k-hr"),
+                          json={"leave_date": first.isoformat(), "reason": "个人原因辞职"})
+    assert left.status_code == 201, left.text
+    await eventually(lambda: ended_on(first))
+
+    later = first + timedelta(days=5)  # still before today: counted to it
+    corrected = await api.post("/api/v1/employees/E8307/leave/correction", headers=auth("k-hr"),
+                               json={"leave_date": later.isoformat(),
+                                     "reason": "离职证明载明的最后工作日"})
+    assert corrected.status_code == 200, corrected.text
+    answer = corrected.json()
+    assert (answer["changed"], answer["si_stop"]) == (True, None)  # not insured: no stop
+    assert (answer["leave_date_before"], answer["leave_date"]) == (first.isoformat(),
+                                                                   later.isoformat())
+    recount = answer["written_contract"]
+    wage = Decimal("8000")
+    assert Decimal(recount["double_wage_total_before"]) == \
+        wc.double_wage_exposure(start, wage, first).total
+    assert Decimal(recount["double_wage_total"]) == wc.double_wage_exposure(start, wage, later).total
+    assert (recount["status"], recount["counted_to"]) == ("ended_missed", later.isoformat())
+    view = (await api.get(f"{url}?employment=1", headers=auth("k-hr"))).json()
+    assert view["ended_on"] == later.isoformat() and view["status"] == "ended_missed"
+    assert view["exposure"]["months"][-1]["last_day"] == later.isoformat()
+    person = (await api.get("/api/v1/employees/E8307", headers=auth("k-hr"))).json()
+    assert person["employments"][0]["leave_date"] == later.isoformat()
+    [deadline] = person["deadlines"]
+    assert Decimal(deadline["double_wage_total"]) == Decimal(recount["double_wage_total"])
+    [entry] = [e for e in evidence.page(db_url, "employee-E8307")[1]
+               if e.kind == "leave_date_corrected"]
+    assert entry.actor == "hr-alice" and entry.payload["reason"] == "离职证明载明的最后工作日"
+    assert entry.payload["written_contract"] == recount
+
+    again = await api.post("/api/v1/employees/E8307/leave/correction", headers=auth("k-hr"),
+                           json={"leave_date": later.isoformat(), "reason": "重复提交"})
+    assert again.status_code == 200 and again.json()["changed"] is False
+    within = wc.contract_dates(start).sign_by  # left before the double wage began: none owed
+    back = await api.post("/api/v1/employees/E8307/leave/correction", headers=auth("k-hr"),
+                          json={"leave_date": within.isoformat(), "reason": "以离职证明为准"})
+    assert back.status_code == 200, back.text
+    assert back.json()["written_contract"]["status"] == "ended"
+    assert Decimal(back.json()["written_contract"]["double_wage_total"]) == 0
+    corrections = [e for e in evidence.page(db_url, "employee-E8307")[1]
+                   if e.kind == "leave_date_corrected"]
+    assert len(corrections) == 2  # the repeated call wrote nothing
+    assert evidence.verify(db_url, "employee-E8307").valid
+
+
+async def api_status(api, url: str, status: str) -> dict | None:
+    body = (await api.get(url, headers=auth("k-hr"))).json()
+    return body if body.get("status") == status else None

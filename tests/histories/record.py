@@ -73,7 +73,7 @@ from domain.onboarding.payloads import (
 from domain.onboarding.policy import PolicyTable
 from domain.onboarding.policy_update import PolicyUpdate
 from domain.onboarding.state import OnboardingView
-from domain.separation.payloads import StopInput, StopOutcome, StopStep, StopView
+from domain.separation.payloads import LeaveCorrection, StopInput, StopOutcome, StopStep, StopView
 from domain.separation.policy import deadline_rule as stop_rule
 from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
@@ -403,6 +403,34 @@ async def si_stop_executed(env: WorkflowEnvironment, queue: str) -> str:
     return handle.id
 
 
+async def si_stop_leave_corrected(env: WorkflowEnvironment, queue: str) -> str:
+    """A leave submitted and approved, then its day corrected (the stop back to submission, the
+    deadline counted again, the old day's clocks retired); submitted again and stopped."""
+    today = await _today(env)
+    inp = StopInput(employee_id="A1", employment=1, department="生产部", region="beijing",
+                    leave_date=today, reason="合同期满", hold=timedelta(hours=1),
+                    deadline=stop_deadline(today, stop_rule("beijing"), official_calendar()),
+                    created_by="hr-alice")
+    handle = await env.client.start_workflow("SiStop", inp, id="si-stop-A1", task_queue=queue,
+                                             result_type=StopView)
+    await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
+    await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+    corrected = today + timedelta(days=40)
+    await handle.execute_update("correct_leave_date", LeaveCorrection(
+        HR, corrected, "离职日期登记错误", stop_deadline(corrected, stop_rule("beijing"),
+                                                       official_calendar())),
+        result_type=StopView)
+    await env.sleep(timedelta(days=3))
+    await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
+    await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+    await env.sleep(timedelta(hours=2))
+    await handle.execute_update("record_stop_outcome",
+                                StopOutcome(HR, "JY20261230001", "doc-receipt"),
+                                result_type=StopView)
+    await handle.result()
+    return handle.id
+
+
 async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
     now = await env.get_current_time()
     inp = case_input(now - timedelta(days=days_ago), now=now, employee_id=employee_id)
@@ -669,6 +697,7 @@ SCENARIOS = {"escalated_then_enrolled": escalated_then_enrolled,
              "case_directory_escalated": case_directory_escalated,
              "si_account_interrupted_paid_back": si_account_interrupted_paid_back,
              "si_stop_executed": si_stop_executed,
+             "si_stop_leave_corrected": si_stop_leave_corrected,
              "case_si_standing_overridden": case_si_standing_overridden,
              "contract_si_mismatch": contract_si_mismatch}
 FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "injury_case",
@@ -679,10 +708,12 @@ FOLDER = {"notice_unacknowledged": "notice", "case_closed_return_answered": "inj
           "case_continued_as_new": "injury_case", "case_carried_run_closed": "injury_case",
           "case_directory_escalated": "injury_case",
           "si_account_interrupted_paid_back": "si_account", "si_stop_executed": "si_stop",
+          "si_stop_leave_corrected": "si_stop",
           "case_si_standing_overridden": "injury_case", "contract_si_mismatch": "contract_si"}
 # Scenarios that need people in the directory before they start.
 SEEDS = {"onboarding_directory_assigned": seed_directory, "case_directory_escalated": seed_directory,
          "si_account_interrupted_paid_back": seed_insured, "si_stop_executed": seed_insured,
+         "si_stop_leave_corrected": seed_insured,
          "contract_si_mismatch": seed_contract_employee}
 # Scenarios whose worker has no CJK font (the form activity fails, non-retryable).
 FONTS = {"case_form_failed_by_hand": "/nonexistent/no-cjk-font.ttf"}

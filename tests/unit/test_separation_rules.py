@@ -8,9 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.separation.payloads import StopDeadlineRule, StopOutcome, StopStatus, StopStep
+from domain.separation.payloads import (
+    LeaveCorrection,
+    StopDeadlineRule,
+    StopOutcome,
+    StopStatus,
+    StopStep,
+)
 from domain.separation.policy import deadline_rule
-from domain.separation.rules import check_outcome, check_step, stop_deadline, stop_id
+from domain.separation.rules import (
+    check_correction,
+    check_outcome,
+    check_step,
+    stop_deadline,
+    stop_id,
+)
 from domain.shared.calendar import SHANGHAI, is_rest_day
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.errors import ActionRefused, Forbidden, RuleViolation
@@ -62,3 +74,31 @@ def test_the_bureaus_answer_needs_its_reference_and_receipt() -> None:
     assert missing.value.field == "reference"
     check_outcome(StopStatus.executing, StopOutcome(HR, "JY1", "doc-1"))
     assert stop_id("E1", 1) == "si-stop-E1" and stop_id("E1", 2) == "si-stop-E1~2"
+
+
+def _correction(day: date, actor: Actor = HR, reason: str = "以离职证明为准") -> LeaveCorrection:
+    return LeaveCorrection(actor, day, reason, stop_deadline(day, deadline_rule("beijing"), CAL))
+
+
+@pytest.mark.parametrize("status", list(StopStatus))
+def test_a_leave_day_is_corrected_until_the_bureau_may_have_the_stop(status: StopStatus) -> None:
+    left, corrected = date(2026, 11, 30), date(2026, 11, 20)
+    if status in (StopStatus.executing, StopStatus.stopped):
+        with pytest.raises(ActionRefused) as refused:
+            check_correction(status, left, _correction(corrected))
+        assert (refused.value.code, refused.value.field) == ("leave.correction_at_bureau",
+                                                             "leave_date")
+    else:
+        check_correction(status, left, _correction(corrected))
+    check_correction(status, left, _correction(left))  # the day it has: a repeated call
+
+
+def test_a_correction_needs_a_role_that_records_leaves_and_a_reason() -> None:
+    left = date(2026, 11, 30)
+    with pytest.raises(Forbidden):
+        check_correction(StopStatus.submitted, left, _correction(left, Actor("li", "manager")))
+    for reason in ("", "  ", "bad\x00text"):
+        with pytest.raises(RuleViolation) as refused:
+            check_correction(StopStatus.submitted, left, _correction(date(2026, 11, 1),
+                                                                     reason=reason))
+        assert refused.value.field == "reason"

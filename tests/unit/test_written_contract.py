@@ -5,7 +5,8 @@ open-ended contract is deemed (domain/employees/written_contract.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -184,3 +185,35 @@ def test_art_82_the_exposure_never_shrinks_as_days_pass_nor_grows_once_signed(
     assert wc.double_wage_exposure(start, wage, as_of + timedelta(days=later)).total >= now.total
     signed = wc.double_wage_exposure(start, wage, as_of + timedelta(days=later), signed_on=as_of)
     assert signed.total == wc.double_wage_exposure(start, wage, as_of, signed_on=as_of).total
+
+
+def _ended_view(leave: date, today: date) -> watch.WrittenContractView:
+    inp = watch.watch_input(onboarding_input(START, base="8000"), "onboarding-E1001")
+    return watch.pending_view(inp, watch.watch_id("E1001", START),
+                              datetime.combine(today, time(12), SHANGHAI), ended_on=leave)
+
+
+def test_art_82_a_corrected_leave_day_counts_the_double_wage_to_it() -> None:
+    view = _ended_view(date(2026, 3, 1), today=date(2026, 6, 1))
+    later = watch.as_recorded_leave(view, date(2026, 4, 10))
+    assert (later.ended_on, later.status) == (date(2026, 4, 10), "ended_missed")
+    assert later.exposure == wc.double_wage_exposure(START, D("8000"), date(2026, 4, 10))
+    assert later.exposure.total > view.exposure.total > 0
+    earlier = watch.as_recorded_leave(view, date(2026, 2, 1))  # left within the first month
+    assert (earlier.status, earlier.exposure.total) == ("ended", D("0.00"))
+    future = watch.as_recorded_leave(view, date(2026, 7, 1))  # a leave still to come
+    assert future.exposure.as_of == date(2026, 6, 1)
+    assert watch.as_recorded_leave(view, date(2026, 3, 1)) is view  # the day the watch has
+    assert watch.as_recorded_leave(view, None) is view
+    signed = replace(view, signed_on=date(2026, 2, 20))  # a signed contract owes no more
+    assert watch.as_recorded_leave(signed, date(2026, 4, 10)) is signed
+
+
+@given(st.dates(START, START + timedelta(days=420)), st.dates(START, START + timedelta(days=420)))
+def test_art_82_recounted_to_another_leave_day_is_the_view_that_ended_on_it(
+        first: date, second: date) -> None:
+    today = START + timedelta(days=400)
+    recounted = watch.as_recorded_leave(_ended_view(first, today), second)
+    direct = _ended_view(second, today)
+    assert (recounted.ended_on, recounted.status, recounted.exposure) == \
+        (direct.ended_on, direct.status, direct.exposure)

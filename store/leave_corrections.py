@@ -1,0 +1,57 @@
+"""A leave day corrected on the employee record (POST …/leave/correction): the employment's
+leave date and the correction's evidence entry, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from domain.shared.errors import ActionRefused
+from store import evidence
+from store.db import retrying
+from store.employees import EMPLOYMENTS
+from store.self_service import subject_of
+
+
+@dataclass(frozen=True)
+class LeaveCorrection:
+    """Employment `employment` of `employee_id` ended on `before`, corrected to `after`; `details`
+    is what the correction changed elsewhere (the SI stop, the double wage), for the evidence."""
+
+    employee_id: str
+    employment: int
+    before: date
+    after: date
+    reason: str
+    actor: str
+    at: datetime
+    details: dict[str, Any]
+
+
+def correct(db_url: str, correction: LeaveCorrection) -> bool:
+    """Write the corrected day once: False when the record has it already (a repeated call);
+    refused when the day on record is neither (another correction came first)."""
+    return retrying(db_url, _correct, correction)
+
+
+def _correct(conn: Connection, c: LeaveCorrection) -> bool:
+    which = and_(EMPLOYMENTS.c.employee_id == c.employee_id, EMPLOYMENTS.c.seq == c.employment)
+    on_record = conn.execute(select(EMPLOYMENTS.c.leave_date).where(which)).scalar_one_or_none()
+    if on_record == c.after:
+        return False
+    if on_record != c.before:
+        raise ActionRefused("leave.changed", f"the leave day on record is now {on_record}, not "
+                            f"{c.before}: read the record again before correcting it",
+                            "leave_date", {"leave_date": str(on_record)})
+    conn.execute(update(EMPLOYMENTS).where(which).values(leave_date=c.after, updated_at=c.at))
+    subject = subject_of(c.employee_id)
+    evidence.append_in(conn, subject, [evidence.NewEntry(
+        subject_id=subject, idempotency_key=f"leave-correction:{c.employment}:{c.before}:{c.after}",
+        at=c.at, actor=c.actor, kind="leave_date_corrected",
+        payload={"employee_id": c.employee_id, "employment": c.employment,
+                 "leave_date_before": c.before.isoformat(), "leave_date": c.after.isoformat(),
+                 "reason": c.reason, **c.details})])
+    return True

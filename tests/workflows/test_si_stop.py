@@ -1,0 +1,124 @@
+"""The SI stop (减员) when HR corrects the leave day: the deadline counted from the new day, the
+old day's clocks retired, a submitted stop back to submission, and no correction once the bureau
+may have the stop. Time-skipping server; "today" is the server's."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from domain.separation.payloads import (
+    LeaveCorrection,
+    StopInput,
+    StopStatus,
+    StopStep,
+    StopView,
+)
+from domain.separation.policy import deadline_rule
+from domain.separation.rules import stop_deadline
+from domain.shared.calendar_sources import official_calendar
+from domain.shared.people import Actor
+
+pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
+HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
+CLOCKS = ("stop_reminder_sent", "stop_escalated")
+
+
+def _input(leave_date: date) -> StopInput:
+    return StopInput(employee_id="S1", employment=1, department="生产部", region="beijing",
+                     leave_date=leave_date, reason="合同期满", hold=timedelta(hours=1),
+                     deadline=stop_deadline(leave_date, deadline_rule("beijing"),
+                                            official_calendar()),
+                     created_by="hr-alice")
+
+
+def _correction(leave_date: date, actor: Actor = HR) -> LeaveCorrection:
+    return LeaveCorrection(actor=actor, leave_date=leave_date, reason="离职日期登记错误，以离职证明为准",
+                           deadline=stop_deadline(leave_date, deadline_rule("beijing"),
+                                                  official_calendar()))
+
+
+async def _start(wf, leave_date: date) -> WorkflowHandle:
+    return await wf.client.start_workflow("SiStop", _input(leave_date), id="si-stop-S1",
+                                          task_queue=wf.task_queue, result_type=StopView)
+
+
+async def _do(handle: WorkflowHandle, update: str, arg: object) -> StopView:
+    view: StopView = await handle.execute_update(update, arg, result_type=StopView)
+    return view
+
+
+def _kinds(view: StopView, after_seq: int = 0) -> list[str]:
+    return [e.kind for e in view.events if e.seq > after_seq]
+
+
+async def test_a_corrected_leave_day_moves_the_deadline_and_retires_the_old_clocks(wf):
+    old = await wf.today()
+    handle = await _start(wf, old)
+    await _do(handle, "submit_stop", StopStep(HR))
+    await _do(handle, "approve_stop", StopStep(MANAGER))
+    new = old + timedelta(days=40)  # a month-end deadline one or two months after the old one
+    corrected = await _do(handle, "correct_leave_date", _correction(new))
+
+    assert corrected.status is StopStatus.awaiting_submission  # approved for another day
+    assert (corrected.leave_date, corrected.deadline) == (new, _correction(new).deadline)
+    assert corrected.submitted_by is None and corrected.reviewed_by is None
+    event = corrected.events[-1]
+    assert event.kind == "leave_date_corrected" and event.actor == "hr-alice"
+    assert event.data["leave_date_before"] == old.isoformat()
+    assert event.data["leave_date"] == new.isoformat()
+    assert event.data["due_at_before"] == _input(old).deadline.due_at.isoformat()
+    assert event.data["returned_to_submission"] is True
+    seq = event.seq
+
+    deadline = corrected.deadline
+    await wf.sleep_until(deadline.reminder_at - timedelta(hours=1))  # past the old due moment
+    view = await handle.query("status", result_type=StopView)
+    assert [k for k in _kinds(view, seq) if k in CLOCKS] == []
+    assert view.status is StopStatus.awaiting_submission  # the hold's executor was woken off
+    await wf.sleep_until(deadline.due_at + timedelta(hours=1))
+    view = await handle.query("status", result_type=StopView)
+    assert [k for k in _kinds(view, seq) if k in CLOCKS] == list(CLOCKS)
+    assert view.overdue
+
+
+async def test_the_same_day_again_changes_nothing(wf):
+    today = await wf.today()
+    handle = await _start(wf, today)
+    first = await _do(handle, "correct_leave_date", _correction(today - timedelta(days=2)))
+    again = await _do(handle, "correct_leave_date", _correction(today - timedelta(days=2)))
+    [correction] = [e for e in again.events if e.kind == "leave_date_corrected"]
+    assert again.deadline == first.deadline and again.leave_date == first.leave_date
+    assert correction.data.get("returned_to_submission") is None  # not submitted yet
+
+
+async def test_no_correction_once_the_bureau_may_have_the_stop(wf):
+    today = await wf.today()
+    handle = await _start(wf, today)
+    await _do(handle, "submit_stop", StopStep(HR))
+    await _do(handle, "approve_stop", StopStep(MANAGER))
+    await wf.env.sleep(timedelta(hours=2))  # the hold is over: HR's task at the bureau
+    assert (await handle.query("status", result_type=StopView)).status is StopStatus.executing
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await _do(handle, "correct_leave_date", _correction(today + timedelta(days=1)))
+    cause = refused.value.cause
+    assert cause.type == "Conflict" and cause.details[0]["code"] == "leave.correction_at_bureau"
+    assert cause.details[0]["field"] == "leave_date"
+    with pytest.raises(WorkflowUpdateFailedError) as forbidden:
+        await _do(handle, "correct_leave_date",
+                  _correction(today + timedelta(days=1), Actor("mgr-x", "manager")))
+    assert forbidden.value.cause.type == "Forbidden"
+    view = await handle.query("status", result_type=StopView)
+    assert view.leave_date == today and "leave_date_corrected" not in _kinds(view)
+
+
+async def test_a_correction_needs_its_reason(wf):
+    today = await wf.today()
+    handle = await _start(wf, today)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await _do(handle, "correct_leave_date",
+                  LeaveCorrection(HR, today + timedelta(days=1), "  ", _correction(today).deadline))
+    assert refused.value.cause.type == "InvalidInput"
+    assert refused.value.cause.details[0]["field"] == "reason"
