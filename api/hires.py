@@ -81,13 +81,18 @@ async def register(hire: Hire, client: Client, settings: Settings, state: State)
     handle = await temporal_calls.start(client, "Onboarding", inp, workflow_id=workflow_id,
                                         task_queue=settings.task_queue,
                                         exists=exists(workflow_id))
+
+    async def told(recorded: registration.Recorded) -> None:
+        for load_key in recorded.missed_loads:
+            await load_signals.start_delivery(client, settings.task_queue, load_key)
+        if recorded.newest_load > state.policy_load_id:
+            state.policy, state.compensation_tables, state.policy_load_id = \
+                await asyncio.to_thread(policy_loads.in_force, settings.db_url,
+                                        settings.policy_file)
+
     recorded = await registration.record_onboarding(settings.db_url, handle, inp, hire.now,
-                                                    hire.figures)
-    for load_key in recorded.missed_loads:
-        await load_signals.start_delivery(client, settings.task_queue, load_key)
-    if recorded.newest_load > state.policy_load_id:
-        state.policy, state.compensation_tables, state.policy_load_id = await asyncio.to_thread(
-            policy_loads.in_force, settings.db_url, settings.policy_file)
+                                                    hire.figures, later=told)
+    await told(recorded)
     return view_of(workflow_id, inp, status=Status.awaiting_enrollment, now=hire.now,
                    events=(recorded.event,))
 

@@ -11,7 +11,9 @@ stops before writing, the workflow's next write brings it.
 
 The same transaction queues the signals of any admin policy load that committed after the figures
 the input pinned were read (`missed_loads`): a load reads which onboardings run in its own
-transaction, so it cannot tell one whose row was not there yet.
+transaction, so it cannot tell one whose row was not there yet. When that write fails, the process
+checks again once the workflow has written the row (`check_when_listed`), for up to an hour; a
+process that stops before then leaves that check undone (logged when it gives up).
 
 Injury cases have no such shortcut: their workflow writes `case_opened` itself.
 """
@@ -19,8 +21,10 @@ Injury cases have no such shortcut: their workflow writes `case_opened` itself.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -35,8 +39,14 @@ from domain.onboarding.state import Status, projection_of
 from domain.policy import targets
 from domain.shared.events import Event
 from store import load_deliveries, policy_loads, workflow_events
+from store.db import retrying
 
 log = logging.getLogger("caseguard.api")
+# When the registration's own write failed: how long to wait before each look for the workflow's
+# row (the last one repeats), and for how long in all (the workflow's writes retry for an hour).
+CHECK_AFTER_S = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+CHECK_FOR_S = 3600.0
+_checks: set[asyncio.Task[None]] = set()  # held, so a pending check is not collected
 
 
 def recorded_by_api(inp: OnboardingInput, now: datetime) -> OnboardingInput:
@@ -70,21 +80,54 @@ class Missed:
     newest: int
 
 
+Told = Callable[[Recorded], Awaitable[None]]
+
+
 async def record_onboarding(db_url: str, handle: WorkflowHandle[Any, Any], inp: OnboardingInput,
-                            now: datetime, figures: PinnedFigures) -> Recorded:
+                            now: datetime, figures: PinnedFigures, later: Told) -> Recorded:
     """Write the `registered` event and the list row of the onboarding just started, with the
     signals of the loads its figures missed. A failed write is left to the workflow (signal
-    `write_now`)."""
+    `write_now`); the loads are then checked once its row is listed, and `later` gets what that
+    found."""
     registered = registered_event(inp, now)
     registration = projection_of(handle.id, inp, Status.awaiting_enrollment, (registered,))
     missed = Missed([], figures.load_id)
+    queue = missed_loads(handle.id, inp, figures, now, missed)
     try:
-        await asyncio.to_thread(workflow_events.record_registration, db_url, registration,
-                                missed_loads(handle.id, inp, figures, now, missed))
+        await asyncio.to_thread(workflow_events.record_registration, db_url, registration, queue)
     except Exception:
         log.exception("registration of %s not written; the workflow writes it", handle.id)
         await handle.signal("write_now")
+        check = asyncio.create_task(check_when_listed(db_url, handle.id, queue, missed,
+                                                      registered, later))
+        _checks.add(check)
+        check.add_done_callback(_checks.discard)
+        return Recorded(registered, (), figures.load_id)
     return Recorded(registered, tuple(missed.queued), missed.newest)
+
+
+async def check_when_listed(db_url: str, onboarding_id: str, queue: Callable[[Connection], None],
+                            missed: Missed, registered: Event, later: Told) -> None:
+    """Once the onboarding's row is listed (the workflow wrote it), queue the loads its figures
+    missed, in a transaction of their own: a load committed after that sees the row and tells
+    it. Gives up, logged, after CHECK_FOR_S."""
+    started = time.monotonic()
+    for attempt in itertools.count():
+        await asyncio.sleep(CHECK_AFTER_S[min(attempt, len(CHECK_AFTER_S) - 1)])
+        try:
+            if await asyncio.to_thread(workflow_events.onboarding_recorded, db_url,
+                                       onboarding_id):
+                await asyncio.to_thread(retrying, db_url, queue)
+                await later(Recorded(registered, tuple(missed.queued), missed.newest))
+                return
+        except Exception as error:  # noqa: BLE001 - the database still away: look again
+            log.warning("policy loads of %s not checked yet: %s", onboarding_id,
+                        type(error).__name__)
+        if time.monotonic() - started > CHECK_FOR_S:
+            break
+    log.error("policy loads of %s not checked: its row was not listed within %.0f s; a load "
+              "committed since its registration may not have told it", onboarding_id,
+              CHECK_FOR_S)
 
 
 def missed_loads(onboarding_id: str, inp: OnboardingInput, figures: PinnedFigures, now: datetime,

@@ -4,8 +4,12 @@ takes them and records it; a running case whose estimate figures change records 
 from __future__ import annotations
 
 import httpx
+import pytest
+from sqlalchemy.exc import OperationalError
 
 from api import load_signals
+from api import registration as api_registration
+from store import workflow_events
 from store.db import session_for
 from store.models import CaseRow, OnboardingRow
 from tests.api.conftest import auth, eventually
@@ -220,3 +224,44 @@ async def test_a_loaded_withdrawal_window_reaches_a_running_onboarding(api: http
 
     [event] = await eventually(recomputed)
     assert (event["old_hours"], event["new_hours"], event["verified"]) == (72.0, 48.0, True)
+
+
+async def test_a_hire_whose_registration_write_failed_is_told_of_the_load_it_missed(
+        make_api, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """As above, but the registration's own write fails (the database away a moment): the
+    workflow writes its row (signal write_now), and the process that registered it checks the
+    loads once the row is listed."""
+    monkeypatch.setattr(api_registration, "CHECK_AFTER_S", (0.2,))
+    stale = await make_api()
+    await stale.post("/api/v1/admin/policy", headers=auth("k-admin"),
+                     json={"source": "test", "contribution_bases": [OLD]})
+    fresh = await make_api()
+    loaded = await fresh.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
+        "source": "测试市人社局 notice", "contribution_bases": [NEW]})
+    assert loaded.status_code == 201, loaded.text
+    written = workflow_events.record_registration
+    failed: list[str] = []
+
+    def fails_once(url, update, missed_loads):  # type: ignore[no-untyped-def]
+        if not failed:
+            failed.append(update.onboarding_id)
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return written(url, update, missed_loads)
+
+    monkeypatch.setattr(workflow_events, "record_registration", fails_once)
+    registered = await stale.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4123", region="testshire", contribution_base="5200"))
+    assert registered.status_code == 201, registered.text
+    onboarding = registered.json()
+    assert failed == [onboarding["id"]] and onboarding["base_limits"]["lower"] == "5000"
+
+    def recomputed():  # type: ignore[no-untyped-def]
+        return _recomputed(stale, onboarding["id"])
+
+    view = await eventually(recomputed)
+    assert view["base_limits"]["lower"] == "5500"
+    assert [e["load"] for e in view["events"] if e["kind"] == "policy_recomputed"] \
+        == [loaded.json()["id"]]
+    again = await stale.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
+        "E4124", region="testshire", contribution_base="5200"))
+    assert again.status_code == 422 and again.json()["error"]["field"] == "contribution_base"
