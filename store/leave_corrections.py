@@ -11,9 +11,13 @@ from sqlalchemy import Connection, and_, select, update
 
 from domain.shared.errors import ActionRefused
 from store import evidence
-from store.db import retrying
+from store.db import engine_for, retrying
 from store.employees import EMPLOYMENTS
+from store.models import EvidenceEntry, table_of
 from store.self_service import subject_of
+
+KIND = "leave_date_corrected"
+_EVIDENCE = table_of(EvidenceEntry)
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,27 @@ def _correct(conn: Connection, c: LeaveCorrection) -> bool:
     subject = subject_of(c.employee_id)
     evidence.append_in(conn, subject, [evidence.NewEntry(
         subject_id=subject, idempotency_key=f"leave-correction:{c.employment}:{c.before}:{c.after}",
-        at=c.at, actor=c.actor, kind="leave_date_corrected",
+        at=c.at, actor=c.actor, kind=KIND,
         payload={"employee_id": c.employee_id, "employment": c.employment,
                  "leave_date_before": c.before.isoformat(), "leave_date": c.after.isoformat(),
                  "reason": c.reason, **c.details})])
     return True
+
+
+def of(db_url: str, employee_id: str) -> dict[int, list[dict[str, Any]]]:
+    """The person's corrections by employment, oldest first: both days, the reason, and the
+    ledger entry (subject, seq, kind, at, actor, entry_hash)."""
+    e = _EVIDENCE.c
+    with engine_for(db_url).connect() as conn:
+        rows = conn.execute(select(e.subject_id, e.seq, e.kind, e.at, e.actor, e.entry_hash,
+                                   e.payload).where(and_(e.subject_id == subject_of(employee_id),
+                                                         e.kind == KIND)).order_by(e.seq))
+        found: dict[int, list[dict[str, Any]]] = {}
+        for r in rows.mappings():
+            payload = r["payload"]
+            found.setdefault(int(payload["employment"]), []).append({
+                "leave_date_before": payload["leave_date_before"],
+                "leave_date": payload["leave_date"], "reason": payload["reason"],
+                "evidence": {k: r[k] for k in ("subject_id", "seq", "kind", "at", "actor",
+                                               "entry_hash")}})
+    return found

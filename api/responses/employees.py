@@ -35,8 +35,30 @@ class EmployeePage(BaseModel):
     items: list[EmployeeListItem]
 
 
+class EvidenceRef(BaseModel):
+    """The ledger entry a status change cites (GET /api/v1/<kind>/<subject_id>/evidence)."""
+
+    subject_id: str
+    seq: int
+    kind: str
+    at: datetime
+    actor: str
+    entry_hash: str
+
+
+class LeaveCorrectionOut(BaseModel):
+    """A leave day corrected (POST …/leave/correction): both days, why (HR roles only), and the
+    entry on the employee's ledger (employee-<id>) that records it."""
+
+    leave_date_before: date
+    leave_date: date
+    reason: str | None
+    evidence: EvidenceRef
+
+
 class EmploymentOut(BaseModel):
-    """One employment (任职期间): hire to leave (None: employed), its contract and onboarding."""
+    """One employment (任职期间): hire to leave (None: employed), its contract and onboarding;
+    `leave_corrections`, oldest first, when the leave day on record was corrected."""
 
     seq: int
     onboarding_id: str | None
@@ -47,17 +69,7 @@ class EmploymentOut(BaseModel):
     leave_reason: str
     contract_start: date | None
     contract_end: date | None
-
-
-class EvidenceRef(BaseModel):
-    """The ledger entry a status change cites (GET /api/v1/<kind>/<subject_id>/evidence)."""
-
-    subject_id: str
-    seq: int
-    kind: str
-    at: datetime
-    actor: str
-    entry_hash: str
+    leave_corrections: list[LeaveCorrectionOut] = []
 
 
 class SiStatusChangeOut(BaseModel):

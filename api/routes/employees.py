@@ -28,7 +28,7 @@ from domain.shared.ids import check_employee_id
 from domain.shared.input_rules import check_plain_text
 from domain.shared.masking import masked
 from domain.shared.people import Actor
-from store import employee_reads, employees
+from store import employee_reads, employees, leave_corrections
 from store.scoping import within
 
 router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
@@ -148,6 +148,7 @@ async def get_employee(employee_id: str,
     held = await asyncio.to_thread(employee_reads.related, settings.db_url, employee_id,
                                    [c.evidence_key for c in record.timeline])
     now = await asyncio.to_thread(employees.current, settings.db_url, employee_id)
+    corrections = await asyncio.to_thread(leave_corrections.of, settings.db_url, employee_id)
     person = record.person
     return {
         **person.model_dump(exclude={"created_at", "updated_at"}),
@@ -156,7 +157,9 @@ async def get_employee(employee_id: str,
         "active": any(e.leave_date is None for e in record.employments),
         "si_status": now.si_status.value if now and now.si_status else None,
         "si_status_label": LABELS[now.si_status] if now and now.si_status else None,
-        "employments": [e.model_dump() for e in record.employments],
+        "employments": [{**e.model_dump(), "leave_corrections": [
+            {**c, "reason": None if masked_reader(request.scope) else c["reason"]}
+            for c in corrections.get(e.seq, [])]} for e in record.employments],
         "si_timeline": [{**c.model_dump(), "label": LABELS[SiStatus(c.status)],
                          "evidence": held["evidence"].get(c.evidence_key)}
                         for c in record.timeline],

@@ -208,6 +208,17 @@ async def test_a_corrected_leave_day_recounts_the_double_wage(api, db_url):
                    if e.kind == "leave_date_corrected"]
     assert len(corrections) == 2  # the repeated call wrote nothing
     assert evidence.verify(db_url, "employee-E8307").valid
+    # The record shows each correction with its ledger entry; a manager reads it without why.
+    [employment] = (await api.get("/api/v1/employees/E8307", headers=auth("k-hr"))
+                    ).json()["employments"]
+    shown = employment["leave_corrections"]
+    assert [(c["leave_date_before"], c["leave_date"]) for c in shown] == \
+        [(first.isoformat(), later.isoformat()), (later.isoformat(), within.isoformat())]
+    assert shown[0]["reason"] == "离职证明载明的最后工作日"
+    assert [c["evidence"]["seq"] for c in shown] == [e.seq for e in corrections]
+    assert shown[1]["evidence"]["entry_hash"] == corrections[1].entry_hash
+    managed = (await api.get("/api/v1/employees/E8307", headers=auth("k-manager"))).json()
+    assert [c["reason"] for c in managed["employments"][0]["leave_corrections"]] == [None, None]
 
 
 async def api_status(api, url: str, status: str) -> dict | None:
