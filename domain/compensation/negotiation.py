@@ -15,7 +15,9 @@
   It leaves out the civil claim (the compulsory insurer's part, RTSL art. 76 ¶1, plus the third
   party's share of the rest): the worker claims it from them, not from the employer.
 Monthly items continue on top and are not capitalised. Labour arbitration is free of charge
-(Labour Dispute Mediation and Arbitration Law art. 53), so no costs are added.
+(Labour Dispute Mediation and Arbitration Law art. 53), so no costs are added. Economic compensation
+left unpaid after the labour administration orders it paid adds 50 %–100 % (LCL art. 85(4)): shown
+as a warning with both amounts, outside the range, since it needs that order first.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SETTLEMENT_RISK = ("民法典 arts. 147, 151 (重大误解, 显失公平); (2019
 ECONOMIC_COMPENSATION = "LCL arts. 38(3), 46(1), 47"
 LCL_SOURCE = "劳动合同法 read from LawRefBook/Laws 社会法/劳动合同法.md @3cd6e86b"
 LCL_YEARS_CAP, LCL_WAGE_CAP = 12, 3
+UNPAID_ADDITION = (Decimal("0.5"), Decimal("1"))  # LCL art. 85: 百分之五十以上百分之一百以下
 UNIFIED_FROM = date(2022, 5, 1)
 UNIFIED_BASIS = ("最高法关于修改人身损害赔偿解释的决定 (法释〔2022〕14号) art. 24 as amended; "
                  "http://crsrw.com/falvyuanzhu/124160.html ; http://fzzdjz.com/article/91366.html")
@@ -82,6 +85,9 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
         if reason is not None:
             reasons.append(reason)
             high += reason.amount or 0
+    economic = next((r for r in reasons if r.basis.startswith(ECONOMIC_COMPENSATION)), None)
+    if economic is not None and economic.amount:
+        reasons.append(_unpaid_after_order(economic.amount))
     monthly = _sum(i for i in statutory if i.frequency == "monthly")
     monthly_employer = monthly if not req.si_enrolled else _sum(
         i for i in statutory if i.frequency == "monthly" and i.payer == "employer")
@@ -183,6 +189,21 @@ def _economic_compensation(req: EstimateRequest, wage: WageBasis) -> Reason | No
                   f"economic compensation {months:f} months × {money(base)} = {money(amount)}"
                   f"{' (capped at 3 × the regional average and 12 years)' if capped else ''}",
                   f"{ECONOMIC_COMPENSATION} ({LCL_SOURCE})", amount)
+
+
+def _unpaid_after_order(compensation: Decimal) -> Reason:
+    """LCL art. 85(4): economic compensation not paid by the time the labour administration set
+    adds 50 %–100 % of it. It needs that order first, so it is a warning beside the range, not a
+    part of its high bound."""
+    low, high = fen(compensation * UNPAID_ADDITION[0]), fen(compensation * UNPAID_ADDITION[1])
+    return Reason(
+        "warning", f"另：经济补偿 {money(compensation)} 未依法支付，经劳动行政部门责令限期支付后逾期"
+        f"仍不支付的，还须按应付金额 50%–100% 加付赔偿金 {money(low)}–{money(high)}；以行政责令为前提，"
+        "不计入上限。",
+        f"also: economic compensation of {money(compensation)} left unpaid past the time limit the "
+        f"labour administration orders adds 50–100 % of it ({money(low)}–{money(high)}); it needs "
+        "that order first, so it is not in the high bound",
+        f"LCL art. 85(4) ({LCL_SOURCE})")
 
 
 def _place_offer(offer: Decimal, low: Decimal, high: Decimal, statutory: Decimal) -> Reason:

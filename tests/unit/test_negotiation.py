@@ -182,6 +182,14 @@ def test_not_enrolled_the_employer_bears_the_fund_items_and_the_resignation_risk
     assert "LCL arts. 38(3), 46(1), 47" in risks[1]
     assert rng.high == D("162000.00")
     assert "在协商区间 87000.00–162000.00 之内" in reason(rng, "offer")[0]
+    # LCL art. 85(4): unpaid after the labour administration's order, 50–100 % more; not in high
+    [unpaid] = reason(rng, "warning")
+    assert "加付赔偿金 7500.00–15000.00" in unpaid and "LCL art. 85(4)" in unpaid
+    assert "不计入上限" in unpaid
+
+
+def test_enrolled_no_economic_compensation_risk_and_no_art_85_warning() -> None:
+    assert reason(answer(replace(SEED_001, service_months=28)), "warning") == []
 
 
 def test_economic_compensation_is_capped_at_three_times_the_average_and_twelve_years() -> None:
