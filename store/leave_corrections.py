@@ -46,11 +46,14 @@ def _correct(conn: Connection, c: LeaveCorrection) -> bool:
     on_record = conn.execute(select(EMPLOYMENTS.c.leave_date).where(which)).scalar_one_or_none()
     if on_record == c.after:
         return False
-    if on_record != c.before:
+    # The day on record is part of the condition: of two corrections at once (PostgreSQL reads
+    # the row again once the first commits), the second changes nothing and is refused.
+    done = conn.execute(update(EMPLOYMENTS).where(and_(which, EMPLOYMENTS.c.leave_date == c.before))
+                        .values(leave_date=c.after, updated_at=c.at))
+    if not done.rowcount:
         raise ActionRefused("leave.changed", f"the leave day on record is now {on_record}, not "
                             f"{c.before}: read the record again before correcting it",
                             "leave_date", {"leave_date": str(on_record)})
-    conn.execute(update(EMPLOYMENTS).where(which).values(leave_date=c.after, updated_at=c.at))
     subject = subject_of(c.employee_id)
     evidence.append_in(conn, subject, [evidence.NewEntry(
         subject_id=subject, idempotency_key=f"leave-correction:{c.employment}:{c.before}:{c.after}",

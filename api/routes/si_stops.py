@@ -24,12 +24,11 @@ from domain.separation.payloads import (
     LeaveCorrection,
     StopInput,
     StopOutcome,
-    StopStatus,
     StopStep,
     StopView,
 )
 from domain.separation.policy import deadline_rule
-from domain.separation.rules import stop_deadline, stop_id
+from domain.separation.rules import check_correction, stop_deadline, stop_id
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.errors import ActionRefused, RuleViolation
 from domain.shared.input_rules import check_date_in_window
@@ -157,7 +156,7 @@ async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
     recount = await written_contracts.double_wage_recount(client, employee_id, row,
                                                          body.leave_date)
     if stop:
-        await _correct_stop(client, settings, stop_workflow, actor, body)
+        await _correct_stop(client, settings, stop_workflow, actor, body, before)
     details: dict[str, Any] = {"si_stop": stop_workflow if stop else None,
                                "written_contract": recount}
     changed = await asyncio.to_thread(leave_corrections.correct, settings.db_url,
@@ -170,24 +169,20 @@ async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
 
 
 async def _correct_stop(client: Client, settings: Settings, workflow_id: str, actor: Actor,
-                        body: LeaveCorrectionIn) -> None:
+                        body: LeaveCorrectionIn, before: date) -> None:
     """Tell the SI stop the new day and its deadline; refused (409, nothing changed) once the
-    stop is with the bureau."""
+    stop is with the bureau. Checked here first, so a stop already done (closed: it takes no
+    update) is refused for what it is; the workflow checks again."""
     view = await temporal_calls.query(client, workflow_id, StopView, what="si_stop")
-    if view.status in (StopStatus.executing, StopStatus.stopped):
-        raise ActionRefused(
-            "leave.correction_at_bureau",
-            f"the SI stop for the leave on {view.leave_date} is {view.status.value}: the bureau "
-            "may have that day already, so correct it with the bureau first; Caseguard cannot "
-            "change a stop the bureau holds", "leave_date", {"status": view.status.value})
     calendar = official_calendar(await asyncio.to_thread(stored_calendar.loaded_years,
                                                          settings.db_url))
-    deadline = stop_deadline(body.leave_date, deadline_rule(view.region), calendar)
+    correction = LeaveCorrection(
+        actor=actor, leave_date=body.leave_date, reason=body.reason,
+        deadline=stop_deadline(body.leave_date, deadline_rule(view.region), calendar),
+        before=before)
+    check_correction(view.status, view.leave_date, correction)
     await temporal_calls.update(
-        client, workflow_id, "correct_leave_date",
-        LeaveCorrection(actor=actor, leave_date=body.leave_date, reason=body.reason,
-                        deadline=deadline),
-        StopView, what="si_stop",
+        client, workflow_id, "correct_leave_date", correction, StopView, what="si_stop",
         attempt=Attempt(settings.db_url, workflow_id, actor, "correct_leave_date"))
 
 

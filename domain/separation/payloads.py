@@ -72,6 +72,7 @@ class LeaveCorrection:
     leave_date: date
     reason: str
     deadline: StopDeadline
+    before: date | None = None  # the day the record had: another day on the stop is refused
 
 
 @dataclass(frozen=True)

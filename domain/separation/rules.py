@@ -72,18 +72,23 @@ CORRECTABLE = (StopStatus.awaiting_submission, StopStatus.submitted, StopStatus.
 
 
 def check_correction(status: StopStatus, leave_date: date, correction: LeaveCorrection) -> None:
-    """403 for the role, 409 once the stop is with the bureau (its task opened, or stopped), 422
-    for a reason missing or not plain text. The day the stop already has is accepted (a repeated
-    call) and changes nothing."""
+    """403 for the role, 409 once the stop is with the bureau (its task opened, or stopped) or
+    when it has another day than the record the correction was made from (two corrections at
+    once), 422 for a reason missing or not plain text. The day the stop already has is accepted
+    (a repeated call) and changes nothing."""
     check_role("correct_leave", correction.actor)
     if correction.leave_date == leave_date:
         return
+    if correction.before is not None and correction.before != leave_date:
+        raise ActionRefused("leave.changed", f"the SI stop has the leave on {leave_date}, not "
+                            f"{correction.before}: read the record again before correcting it",
+                            "leave_date", {"leave_date": leave_date.isoformat()})
     if status not in CORRECTABLE:
         raise ActionRefused(
             "leave.correction_at_bureau",
             f"the SI stop for the leave on {leave_date} is {status.value}: the bureau may have "
-            "it already, so the leave day is corrected there first (a stop with the bureau's "
-            "correction), not here", "leave_date", {"status": status.value})
+            "that day already, so correct it with the bureau first; Caseguard cannot change a "
+            "stop the bureau holds", "leave_date", {"status": status.value})
     if not correction.reason.strip():
         raise RuleViolation("reason", "reason.required", "say why the leave day is corrected")
     check_plain_text(correction.reason, "reason")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -102,3 +103,13 @@ def test_a_correction_needs_a_role_that_records_leaves_and_a_reason() -> None:
             check_correction(StopStatus.submitted, left, _correction(date(2026, 11, 1),
                                                                      reason=reason))
         assert refused.value.field == "reason"
+
+
+def test_a_correction_made_from_another_day_than_the_stops_is_refused() -> None:
+    left = date(2026, 11, 30)
+    stale = replace(_correction(date(2026, 11, 20)), before=date(2026, 11, 25))
+    with pytest.raises(ActionRefused) as refused:
+        check_correction(StopStatus.awaiting_submission, left, stale)
+    assert refused.value.code == "leave.changed"
+    check_correction(StopStatus.awaiting_submission, left,
+                     replace(_correction(date(2026, 11, 20)), before=left))
