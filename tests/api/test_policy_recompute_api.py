@@ -12,7 +12,7 @@ from api import registration as api_registration
 from store import workflow_events
 from store.db import session_for
 from store.models import CaseRow, OnboardingRow
-from tests.api.conftest import auth, eventually
+from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import case_body, registration
 
 # A region with one old period on file: whatever day the test runs, a hire is after it, so its
@@ -168,19 +168,28 @@ async def test_a_load_the_api_stopped_before_telling_is_delivered_when_the_api_s
         == [loaded.json()["id"]]
 
 
-async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(make_api,
-                                                                               db_url: str):
-    """Two API processes: the first registers a hire on the figures it read before the second
-    loaded a period. The load could not tell an onboarding that was not listed yet; the
-    registration's own write finds the load and queues its signal, and the first process takes
-    the figures in force."""
+async def _load_missed_by_a_second_process(make_api: AppFactory
+                                           ) -> tuple[httpx.AsyncClient, httpx.Response]:
+    """A first API process that loaded OLD, then a second one that loaded NEW: the first keeps
+    the figures of OLD until something tells it."""
     stale = await make_api()
     await stale.post("/api/v1/admin/policy", headers=auth("k-admin"),
                      json={"source": "test", "contribution_bases": [OLD]})
     fresh = await make_api()
     loaded = await fresh.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
         "source": "测试市人社局 notice", "contribution_bases": [NEW]})
-    assert loaded.status_code == 201 and loaded.json()["told"] == {"onboardings": 0, "cases": 0}
+    assert loaded.status_code == 201, loaded.text
+    return stale, loaded
+
+
+async def test_a_hire_registered_on_figures_a_load_missed_is_told_of_that_load(make_api,
+                                                                               db_url: str):
+    """Two API processes: the first registers a hire on the figures it read before the second
+    loaded a period. The load could not tell an onboarding that was not listed yet; the
+    registration's own write finds the load and queues its signal, and the first process takes
+    the figures in force."""
+    stale, loaded = await _load_missed_by_a_second_process(make_api)
+    assert loaded.json()["told"] == {"onboardings": 0, "cases": 0}
     registered = await stale.post("/api/v1/onboardings", headers=auth("k-hr"), json=registration(
         "E4121", region="testshire", contribution_base="5200"))
     assert registered.status_code == 201, registered.text
@@ -232,13 +241,7 @@ async def test_a_hire_whose_registration_write_failed_is_told_of_the_load_it_mis
     workflow writes its row (signal write_now), and the process that registered it checks the
     loads once the row is listed."""
     monkeypatch.setattr(api_registration, "CHECK_AFTER_S", (0.2,))
-    stale = await make_api()
-    await stale.post("/api/v1/admin/policy", headers=auth("k-admin"),
-                     json={"source": "test", "contribution_bases": [OLD]})
-    fresh = await make_api()
-    loaded = await fresh.post("/api/v1/admin/policy", headers=auth("k-admin"), json={
-        "source": "测试市人社局 notice", "contribution_bases": [NEW]})
-    assert loaded.status_code == 201, loaded.text
+    stale, loaded = await _load_missed_by_a_second_process(make_api)
     written = workflow_events.record_registration
     failed: list[str] = []
 

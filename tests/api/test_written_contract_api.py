@@ -16,13 +16,19 @@ from tests.factories import registration
 PDF = b"%PDF-1.4\n%signed labour contract\n"
 
 
-async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
+async def _hired_45_days_ago(api, employee_id: str):  # type: ignore[no-untyped-def]
+    """Register a hire whose work started 45 days ago (the first month is over): today, the
+    start, and the URL of their written contract."""
     today = datetime.now(UTC).astimezone(SHANGHAI).date()
     start = today - timedelta(days=45)
     created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
-                             json=registration("E8301", hire_date=start.isoformat()))
+                             json=registration(employee_id, hire_date=start.isoformat()))
     assert created.status_code == 201, created.text
-    url = "/api/v1/employees/E8301/written-contract"
+    return today, start, f"/api/v1/employees/{employee_id}/written-contract"
+
+
+async def test_a_missed_contract_shows_the_double_wage_until_hr_records_it(api):
+    today, start, url = await _hired_45_days_ago(api, "E8301")
 
     async def escalated() -> dict | None:
         answer = await api.get(url, headers=auth("k-hr"))
@@ -150,12 +156,7 @@ async def test_a_corrected_leave_day_recounts_the_double_wage(api, db_url):
     """Issue 20: HR corrects a leave day recorded wrong. The watch closed counting the double
     wage to the first day; the record and its views count it to the corrected one, and the
     correction is evidence on the employee's record with both totals."""
-    today = datetime.now(UTC).astimezone(SHANGHAI).date()
-    start = today - timedelta(days=45)
-    created = await api.post("/api/v1/onboardings", headers=auth("k-hr"),
-                             json=registration("E8307", hire_date=start.isoformat()))
-    assert created.status_code == 201, created.text
-    url = "/api/v1/employees/E8307/written-contract"
+    today, start, url = await _hired_45_days_ago(api, "E8307")
 
     async def ended_on(day) -> dict | None:
         body = (await api.get(f"{url}?employment=1", headers=auth("k-hr"))).json()

@@ -19,10 +19,11 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from temporalio import activity
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -383,38 +384,42 @@ async def si_account_interrupted_paid_back(env: WorkflowEnvironment,
     return handle.id, handle.first_execution_run_id
 
 
-async def si_stop_executed(env: WorkflowEnvironment, queue: str) -> str:
-    """A leave: submitted, approved by another HR manager, held, HR's task at the bureau, the
-    receipt recorded; the employee is 停保."""
+async def _stop_approved(env: WorkflowEnvironment, queue: str, employee_id: str
+                         ) -> tuple[WorkflowHandle[Any, StopView], date]:
+    """The SI stop of a leave today, submitted and approved by another HR manager (held 1 h)."""
     today = await _today(env)
-    inp = StopInput(employee_id="A0", employment=1, department="生产部", region="beijing",
+    inp = StopInput(employee_id=employee_id, employment=1, department="生产部", region="beijing",
                     leave_date=today, reason="合同期满", hold=timedelta(hours=1),
                     deadline=stop_deadline(today, stop_rule("beijing"), official_calendar()),
                     created_by="hr-alice")
-    handle = await env.client.start_workflow("SiStop", inp, id="si-stop-A0", task_queue=queue,
-                                             result_type=StopView)
+    handle = await env.client.start_workflow("SiStop", inp, id=f"si-stop-{employee_id}",
+                                             task_queue=queue, result_type=StopView)
     await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
     await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+    return handle, today
+
+
+async def _stopped_after_the_hold(env: WorkflowEnvironment, handle: WorkflowHandle[Any, StopView],
+                                  reference: str) -> str:
+    """The hold passes, HR records the bureau's reference and receipt: the stop ends."""
     await env.sleep(timedelta(hours=2))
-    await handle.execute_update("record_stop_outcome",
-                                StopOutcome(HR, "JY20261130001", "doc-receipt"),
+    await handle.execute_update("record_stop_outcome", StopOutcome(HR, reference, "doc-receipt"),
                                 result_type=StopView)
     await handle.result()
     return handle.id
 
 
+async def si_stop_executed(env: WorkflowEnvironment, queue: str) -> str:
+    """A leave: submitted, approved by another HR manager, held, HR's task at the bureau, the
+    receipt recorded; the employee is 停保."""
+    handle, _ = await _stop_approved(env, queue, "A0")
+    return await _stopped_after_the_hold(env, handle, "JY20261130001")
+
+
 async def si_stop_leave_corrected(env: WorkflowEnvironment, queue: str) -> str:
     """A leave submitted and approved, then its day corrected (the stop back to submission, the
     deadline counted again, the old day's clocks retired); submitted again and stopped."""
-    today = await _today(env)
-    inp = StopInput(employee_id="A1", employment=1, department="生产部", region="beijing",
-                    leave_date=today, reason="合同期满", hold=timedelta(hours=1),
-                    deadline=stop_deadline(today, stop_rule("beijing"), official_calendar()),
-                    created_by="hr-alice")
-    handle = await env.client.start_workflow("SiStop", inp, id="si-stop-A1", task_queue=queue,
-                                             result_type=StopView)
-    await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
-    await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+    handle, today = await _stop_approved(env, queue, "A1")
     corrected = today + timedelta(days=40)
     await handle.execute_update("correct_leave_date", LeaveCorrection(
         HR, corrected, "离职日期登记错误", stop_deadline(corrected, stop_rule("beijing"),
@@ -423,12 +428,7 @@ async def si_stop_leave_corrected(env: WorkflowEnvironment, queue: str) -> str:
     await env.sleep(timedelta(days=3))
     await handle.execute_update("submit_stop", StopStep(HR), result_type=StopView)
     await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
-    await env.sleep(timedelta(hours=2))
-    await handle.execute_update("record_stop_outcome",
-                                StopOutcome(HR, "JY20261230001", "doc-receipt"),
-                                result_type=StopView)
-    await handle.result()
-    return handle.id
+    return await _stopped_after_the_hold(env, handle, "JY20261230001")
 
 
 async def _start_case(env: WorkflowEnvironment, queue: str, employee_id: str, days_ago: float):
