@@ -80,12 +80,11 @@ def negotiation(req: EstimateRequest, statutory: Sequence[Item], once: Totals, w
         f"low {money(employer)}: the employer's legal exposure; an agreement below it can be set aside",
         SETTLEMENT_RISK, employer))
     high = employer
-    for reason in (_termination_risk(req, statutory, wage, tables, unverified),
-                   _economic_compensation(req, wage)):
+    economic = _economic_compensation(req, wage)
+    for reason in (_termination_risk(req, statutory, wage, tables, unverified), economic):
         if reason is not None:
             reasons.append(reason)
             high += reason.amount or 0
-    economic = next((r for r in reasons if r.basis.startswith(ECONOMIC_COMPENSATION)), None)
     if economic is not None and economic.amount:
         reasons.append(_unpaid_after_order(economic.amount))
     monthly = _sum(i for i in statutory if i.frequency == "monthly")

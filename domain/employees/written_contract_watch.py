@@ -134,11 +134,10 @@ def pending_view(inp: WrittenContractInput, watch: str, now: datetime,
     """The watch of an employment whose watch has not started yet (the onboarding answers it):
     upcoming, or ended with the employment, nothing accrued, no events of its own yet."""
     today = now.astimezone(SHANGHAI).date()
-    as_of = max(min(today, ended_on) if ended_on else today, inp.start)
     return WrittenContractView(
         id=watch, employee_id=inp.employee_id, start=inp.start, deadline=inp.due,
         status=status_of(inp, None, today, ended_on), signed_on=None, document=None,
-        exposure=wc.double_wage_exposure(inp.start, inp.monthly_wage, as_of, None),
+        exposure=_unsigned_exposure(inp.start, inp.monthly_wage, today, ended_on),
         wage_source=inp.wage_source,
         open_ended_deemed_on=wc.contract_dates(inp.start).year_complete, events=(), now=now,
         ended_on=ended_on)
@@ -181,10 +180,17 @@ def as_recorded_leave(view: WrittenContractView, leave_date: date | None) -> Wri
             or leave_date == view.ended_on:
         return view
     today = view.now.astimezone(SHANGHAI).date()
-    as_of = max(min(today, leave_date), view.start)
-    exposure = wc.double_wage_exposure(view.start, view.exposure.monthly_wage, as_of, None)
-    return replace(view, ended_on=leave_date, exposure=exposure,
+    return replace(view, ended_on=leave_date,
+                   exposure=_unsigned_exposure(view.start, view.exposure.monthly_wage, today,
+                                               leave_date),
                    status=status_on(view.start, None, today, leave_date))
+
+
+def _unsigned_exposure(start: date, wage: Decimal, today: date,
+                       ended_on: date | None) -> wc.DoubleWageExposure:
+    """No contract signed: the double wage to today, or to the employment's end if earlier."""
+    as_of = max(min(today, ended_on) if ended_on else today, start)
+    return wc.double_wage_exposure(start, wage, as_of, None)
 
 
 def reminder(inp: WrittenContractInput) -> tuple[str, str]:
