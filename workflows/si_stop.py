@@ -203,7 +203,9 @@ class SiStopWorkflow:
             return
         if not await self._clock.sleep_until(self._request.hold_until,
                                              wake=lambda: self._version != seen):
-            return  # revoked (or another step) during the hold
+            # revoked (or another step) during the hold. A step that reaches the worker in the
+            # same task as the hold's timer runs first: the SDK applies updates before timers.
+            return
         self._status = StopStatus.executing
         self._emit("stop_task_opened", "system", due_at=self._in.deadline.due_at.isoformat())
         await self._notify("stop_task_notice", messages.task(self._in), self._hr())

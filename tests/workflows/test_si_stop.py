@@ -4,10 +4,15 @@ may have the stop. Time-skipping server; "today" is the server's."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.worker import Worker
 
 from domain.separation.payloads import (
     LeaveCorrection,
@@ -20,6 +25,7 @@ from domain.separation.policy import deadline_rule
 from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.people import Actor
+from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
@@ -122,3 +128,41 @@ async def test_a_correction_needs_its_reason(wf):
                   LeaveCorrection(HR, today + timedelta(days=1), "  ", _correction(today).deadline))
     assert refused.value.cause.type == "InvalidInput"
     assert refused.value.cause.details[0]["field"] == "reason"
+
+
+async def test_a_revoke_that_arrives_with_the_end_of_the_hold_wins(time_skipping_env, sqlite_url,
+                                                                   tmp_path):
+    """The worker is away while the hold ends and HR revokes: both reach the stop in one task.
+    The revoke was accepted, so HR is not sent to the bureau."""
+    env, queue = time_skipping_env, f"tq-{uuid.uuid4().hex[:8]}"
+
+    def worker() -> Worker:
+        return Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                      workflow_runner=GUARD_RUNNER, max_cached_workflows=0,
+                      activities=activities_for(sqlite_url, documents_root=tmp_path / "docs"),
+                      activity_executor=executor)
+
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        async with worker():
+            today = (await env.get_current_time()).astimezone(ZoneInfo("Asia/Shanghai")).date()
+            handle = await env.client.start_workflow("SiStop", _input(today), id="si-stop-S1",
+                                                     task_queue=queue, result_type=StopView)
+            await _do(handle, "submit_stop", StopStep(HR))
+            await _do(handle, "approve_stop", StopStep(MANAGER))
+        # The hold's timer fires while no worker runs: the server skips no time past a task
+        # that waits for a worker, so the last seconds pass in real time.
+        await env.sleep(timedelta(hours=1) - timedelta(seconds=2))
+        await asyncio.sleep(3)
+        revoke = asyncio.create_task(handle.execute_update(
+            "revoke_stop", StopStep(MANAGER, note="员工撤回离职"), result_type=StopView))
+        await asyncio.sleep(1)  # the revoke waits at the server beside the fired timer
+        async with worker():
+            revoked = await revoke
+            view = await handle.query("status", result_type=StopView)
+            history = [e.WhichOneof("attributes") for e in (await handle.fetch_history()).events]
+    fired = history.index("timer_fired_event_attributes")
+    accepted = history.index("workflow_execution_update_accepted_event_attributes", fired)
+    assert history[fired:accepted].count("workflow_task_completed_event_attributes") == 1
+    assert revoked.status is StopStatus.awaiting_submission
+    assert view.status is StopStatus.awaiting_submission
+    assert "stop_task_opened" not in _kinds(view)
