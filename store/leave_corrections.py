@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from domain.shared.errors import ActionRefused
 from store import evidence
@@ -55,8 +55,12 @@ def _correct(conn: Connection, c: LeaveCorrection) -> bool:
                             f"{c.before}: read the record again before correcting it",
                             "leave_date", {"leave_date": str(on_record)})
     subject = subject_of(c.employee_id)
+    # The key counts the person's corrections: a day corrected back and forth repeats a
+    # (before, after) pair, and a known key writes nothing.
+    number = 1 + conn.execute(select(func.count()).select_from(_EVIDENCE).where(
+        and_(_EVIDENCE.c.subject_id == subject, _EVIDENCE.c.kind == KIND))).scalar_one()
     evidence.append_in(conn, subject, [evidence.NewEntry(
-        subject_id=subject, idempotency_key=f"leave-correction:{c.employment}:{c.before}:{c.after}",
+        subject_id=subject, idempotency_key=f"leave-correction:{number}",
         at=c.at, actor=c.actor, kind=KIND,
         payload={"employee_id": c.employee_id, "employment": c.employment,
                  "leave_date_before": c.before.isoformat(), "leave_date": c.after.isoformat(),

@@ -68,3 +68,15 @@ def test_of_two_corrections_at_once_one_writes(db_url: str):
     assert sorted(map(str, outcomes)) == ["True", "leave.changed"]
     assert len(evidence.page(db_url, "employee-E1001")[1]) == 1
     assert evidence.verify(db_url, "employee-E1001").valid
+
+
+def test_a_day_corrected_back_and_forth_keeps_every_entry(db_url: str):
+    _left(db_url)
+    there, back = date(2026, 11, 20), LEFT
+    for before, after in ((LEFT, there), (there, back), (back, there)):
+        assert leave_corrections.correct(db_url, _correction(after, before))
+    entries = evidence.page(db_url, "employee-E1001")[1]
+    assert [(e.payload["leave_date_before"], e.payload["leave_date"]) for e in entries] == [
+        ("2026-11-30", "2026-11-20"), ("2026-11-20", "2026-11-30"), ("2026-11-30", "2026-11-20")]
+    assert [c["leave_date"] for c in leave_corrections.of(db_url, "E1001")[1]] == [
+        "2026-11-20", "2026-11-30", "2026-11-20"]
