@@ -6,6 +6,7 @@
   says 422 (InvalidInput), 409 (Conflict) or 403 (Forbidden); an unknown id is a 404, a finished
   workflow a 409. A 403, 409 or 422 is recorded once in the evidence ledger (api/refusals.py).
 - `query`: a read of the workflow's state; an unknown id is a 404.
+- `signal_if_running`: news for a workflow that may have finished (nothing to tell then).
 - `read`, `read_input`: what a GET shows: a closed record's final state as the database keeps it
   (store/closed.py; it outlives Temporal's retention period, and a closed workflow would otherwise
   be replayed by a worker to answer), else the running workflow's query.
@@ -174,6 +175,18 @@ def from_rpc(exc: RPCError, workflow_id: str, what: str) -> ApiError:
 
 def unavailable(exc: RPCError) -> ApiError:
     return ApiError(503, "temporal.unavailable", f"Temporal answered: {exc.message}")
+
+
+async def signal_if_running(client: Client, workflow_id: str, signal: str, arg: object) -> bool:
+    """Tell a running workflow `arg`: False when it is not running (finished, or never
+    started), 503 when Temporal cannot be reached."""
+    try:
+        await client.get_workflow_handle(workflow_id).signal(signal, arg)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise unavailable(exc) from None
+    return True
 
 
 async def exists(client: Client, workflow_id: str) -> bool:

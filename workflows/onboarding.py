@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.ledger import LedgerActivities
     from activities.notices.outbox import NotifyActivities
     from domain.employees import written_contract_watch as written_contract
+    from domain.employees.leave_delivery import LeaveCorrected
     from domain.employees.written_contract_watch import (
         EmploymentEnded,
         OpenWatch,
@@ -127,6 +128,7 @@ class OnboardingWorkflow:
         self._watch_opening: asyncio.Task[None] | None = None
         self._cancelled_on: date | None = None
         self._left: EmploymentEnded | None = None  # the leave HR recorded (signal employment_left)
+        self._leave_corrections = 0  # the corrections of its day taken (signal leave_date_corrected)
         # Emitted here, not in run: an Update delivered with the start runs before run does.
         self._events.append(registered_event(inp, inp.registered_at or self._clock.now()))
 
@@ -262,6 +264,21 @@ class OnboardingWorkflow:
         elif self._lazy_watch:
             return  # not started: _open_written_contract_watch will not start it now
         await self._end_written_contract_watch(left)
+
+    @workflow.signal(name="leave_date_corrected")
+    def leave_date_corrected(self, corrected: LeaveCorrected) -> None:
+        """HR corrected the leave day on record: the employment ended on the corrected day, and
+        this record says so beside the day it was first told. A leave it was never told of, or a
+        correction older than one it took, changes nothing."""
+        if self._left is None or corrected.number <= self._leave_corrections:
+            return
+        self._leave_corrections = corrected.number
+        if corrected.on == self._left.on:
+            return
+        before, self._left = self._left.on, replace(self._left, on=corrected.on)
+        self._emit("leave_date_corrected", corrected.actor, leave_date_before=before.isoformat(),
+                   leave_date=corrected.on.isoformat(), reason=corrected.reason)
+        self.write_now()
 
     @workflow.signal(name="write_now")
     def write_now(self) -> None:

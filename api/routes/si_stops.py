@@ -19,6 +19,7 @@ from api.responses.records import DocumentOut
 from api.routes import written_contracts
 from api.routes.documents import _add as add_document
 from api.schemas import Body, PlainText
+from domain.employees.leave_delivery import LeaveCorrected
 from domain.employees.si_status import SiStatus
 from domain.separation.payloads import (
     LeaveCorrection,
@@ -68,6 +69,7 @@ class LeaveCorrectionOut(BaseModel):
     leave_date_before: date
     leave_date: date
     changed: bool  # False: the record had this day already (a repeated call)
+    onboarding_told: bool  # the employment's onboarding runs and took the correction
     si_stop: dict[str, Any] | None
     written_contract: dict[str, Any] | None
 
@@ -151,8 +153,9 @@ async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
               "leave_date": body.leave_date, "changed": False, "si_stop": None,
               "written_contract": None}
     stop = await _started(client, stop_workflow)
-    if before == body.leave_date:  # a repeated call: the record has it
-        return answer | {"si_stop": await _view(client, stop_workflow) if stop else None}
+    if before == body.leave_date:  # a repeated call: the record has it (and it tells again)
+        return answer | {"si_stop": await _view(client, stop_workflow) if stop else None,
+                         "onboarding_told": await _tell_onboarding(client, settings.db_url, row)}
     recount = await written_contracts.double_wage_recount(client, employee_id, row,
                                                          body.leave_date)
     if stop:
@@ -165,7 +168,24 @@ async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
                                           body.reason, actor.name, datetime.now(UTC),
                                           {k: v for k, v in details.items() if v is not None}))
     return answer | {"changed": changed, "written_contract": recount,
-                     "si_stop": await _view(client, stop_workflow) if stop else None}
+                     "si_stop": await _view(client, stop_workflow) if stop else None,
+                     "onboarding_told": await _tell_onboarding(client, settings.db_url, row)}
+
+
+async def _tell_onboarding(client: Client, db_url: str, row: EmploymentRow) -> bool:
+    """The employment's onboarding, while it runs, takes the latest correction on record into
+    its own record (told after the record is written; a repeated call tells it again, and it
+    takes each correction once). False: no onboarding runs for the employment."""
+    corrections = (await asyncio.to_thread(leave_corrections.of, db_url, row.employee_id)
+                   ).get(row.seq, [])
+    if row.onboarding_id is None or not corrections:
+        return False
+    last = corrections[-1]
+    return await temporal_calls.signal_if_running(
+        client, row.onboarding_id, "leave_date_corrected", LeaveCorrected(
+            number=len(corrections), before=date.fromisoformat(last["leave_date_before"]),
+            on=date.fromisoformat(last["leave_date"]), reason=last["reason"],
+            actor=last["evidence"]["actor"]))
 
 
 async def _correct_stop(client: Client, settings: Settings, workflow_id: str, actor: Actor,

@@ -10,6 +10,7 @@ the API process, and the same id never starts twice: a repeated leave call tells
 # No `from __future__ import annotations`: LeaveDelivery travels as a workflow input, and pydantic
 # resolves string annotations through sys.modules (see domain/shared/calendar.py).
 from dataclasses import dataclass
+from datetime import date
 
 from domain.employees.written_contract_watch import EmploymentEnded
 
@@ -35,3 +36,16 @@ class LeaveDelivered:
 
     told: tuple[str, ...]
     not_running: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LeaveCorrected:
+    """HR corrected the employment's leave day on record (POST …/leave/correction), told to its
+    onboarding: the employment ended `on`, not `before`. `number` counts the employment's
+    corrections: one told after a later one (two requests crossing) changes nothing."""
+
+    number: int
+    before: date
+    on: date
+    reason: str
+    actor: str

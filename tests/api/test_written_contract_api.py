@@ -195,10 +195,12 @@ async def test_a_corrected_leave_day_recounts_the_double_wage(api, db_url):
                if e.kind == "leave_date_corrected"]
     assert entry.actor == "hr-alice" and entry.payload["reason"] == "离职证明载明的最后工作日"
     assert entry.payload["written_contract"] == recount
+    assert answer["onboarding_told"] is True  # still running: its enrolment is not done
 
     again = await api.post("/api/v1/employees/E8307/leave/correction", headers=auth("k-hr"),
                            json={"leave_date": later.isoformat(), "reason": "重复提交"})
     assert again.status_code == 200 and again.json()["changed"] is False
+    assert again.json()["onboarding_told"] is True  # told again: it takes it once
     within = wc.contract_dates(start).sign_by  # left before the double wage began: none owed
     back = await api.post("/api/v1/employees/E8307/leave/correction", headers=auth("k-hr"),
                           json={"leave_date": within.isoformat(), "reason": "以离职证明为准"})
@@ -220,6 +222,19 @@ async def test_a_corrected_leave_day_recounts_the_double_wage(api, db_url):
     assert shown[1]["evidence"]["entry_hash"] == corrections[1].entry_hash
     managed = (await api.get("/api/v1/employees/E8307", headers=auth("k-manager"))).json()
     assert [c["reason"] for c in managed["employments"][0]["leave_corrections"]] == [None, None]
+
+    # The onboarding's own record says so beside the day it was first told, once each.
+    async def onboarding_corrections() -> list | None:
+        found = [(e.actor, e.payload["leave_date_before"], e.payload["leave_date"])
+                 for e in evidence.page(db_url, "onboarding-E8307")[1]
+                 if e.kind == "leave_date_corrected"]
+        return found if len(found) == 2 else None
+
+    assert await eventually(onboarding_corrections) == [
+        ("hr-alice", first.isoformat(), later.isoformat()),
+        ("hr-alice", later.isoformat(), within.isoformat())]
+    kinds = [e.kind for e in evidence.page(db_url, "onboarding-E8307")[1]]
+    assert kinds.count("employment_left") == 1 and kinds.count("leave_date_corrected") == 2
 
 
 async def api_status(api, url: str, status: str) -> dict | None:

@@ -34,7 +34,7 @@ from domain.contributions.payloads import AccountInput, AccountView, RecordPayme
 from domain.contributions.policy import deadline_rule
 from domain.contributions.rules import month_deadline, next_period, period_of
 from domain.employees.contract_watch import ContractWatchInput, mismatch_due, watch_id
-from domain.employees.leave_delivery import LeaveDelivery, delivery_id
+from domain.employees.leave_delivery import LeaveCorrected, LeaveDelivery, delivery_id
 from domain.employees.si_standing import RecordFacts
 from domain.employees.si_status import SiStatus
 from domain.employees.written_contract_watch import (
@@ -1036,7 +1036,28 @@ async def onboarding_left_contract_watch_ended(env: WorkflowEnvironment, queue: 
     return handle.id
 
 
-for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract_watch_ended"):
+async def onboarding_leave_corrected(env: WorkflowEnvironment, queue: str) -> str:
+    """Signal leave_date_corrected: the employee left, HR corrected the day twice and the
+    corrections crossed (the later told first, the older then changes nothing); enrolled, the
+    onboarding ends."""
+    handle = await _start(env, queue, "H27")
+    await env.sleep(timedelta(days=2))
+    today = await _today(env)
+    await handle.signal("employment_left", EmploymentEnded(on=today, reason="resigned"))
+    yesterday = today - timedelta(days=1)
+    await handle.signal("leave_date_corrected",
+                        LeaveCorrected(2, today, yesterday, "以离职证明为准", "hr-alice"))
+    await handle.signal("leave_date_corrected",
+                        LeaveCorrected(1, today, today - timedelta(days=2), "登记错误", "hr-alice"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract_watch_ended",
+              "onboarding_leave_corrected"):
     SCENARIOS[_name] = globals()[_name]
 
 

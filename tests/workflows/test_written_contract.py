@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from api.routes.written_contracts import end_on_leave
 from domain.employees import written_contract as wc
-from domain.employees.leave_delivery import LeaveDelivered, delivery_id
+from domain.employees.leave_delivery import LeaveCorrected, LeaveDelivered, delivery_id
 from domain.employees.written_contract_watch import (
     EmploymentEnded,
     OpenWatch,
@@ -313,3 +313,31 @@ async def test_a_leave_delivery_skips_workflows_not_running_and_never_starts_twi
     await leave(wf, "E9410", start, start + timedelta(days=1), onboarding.id)  # a repeated call
     again = await wf.client.get_workflow_handle(delivery_id("E9410", 1)).describe()
     assert again.run_id == first_run  # nothing started twice
+
+
+async def test_the_onboarding_takes_a_corrected_leave_day_once_and_in_order(wf: Harness):
+    """HR corrected the leave day (POST …/leave/correction): the pending view ends on the corrected
+    day and the onboarding's ledger says so; a repeat, or a correction told after a later one
+    (two requests crossing), changes nothing."""
+    start = await wf.today()
+    onboarding = await wf.start(onboarding_input(start, employee_id="E9414"))
+    await wf.env.sleep(timedelta(days=3))
+    first, second, third = (start + timedelta(days=d) for d in (2, 1, 0))
+    unknown = LeaveCorrected(1, first, second, "登记错误", "hr-alice")
+    await onboarding.signal("leave_date_corrected", unknown)  # before any leave: nothing
+    await leave(wf, "E9414", start, first, onboarding.id)
+    for told in (LeaveCorrected(2, second, third, "以离职证明为准", "hr-alice"),
+                 LeaveCorrected(1, first, second, "登记错误", "hr-alice"),  # the older, late
+                 LeaveCorrected(2, second, third, "重复", "hr-alice")):
+        await onboarding.signal("leave_date_corrected", told)
+    ended = await pending(onboarding)
+    assert ended is not None and ended.ended_on == third
+    await wf.written()
+    with session_for(wf.db_url) as session:
+        entries = session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == onboarding.id)).all()
+    assert [e.kind for e in entries].count("employment_left") == 1
+    [entry] = [e for e in entries if e.kind == "leave_date_corrected"]
+    assert (entry.actor, entry.payload["leave_date_before"], entry.payload["leave_date"],
+            entry.payload["reason"]) == ("hr-alice", first.isoformat(), third.isoformat(),
+                                         "以离职证明为准")
