@@ -61,6 +61,7 @@ class OutcomeIn(Body):
 class LeaveCorrectionIn(Body):
     leave_date: date
     reason: PlainText = Field(min_length=1, max_length=500)
+    employment: int | None = Field(default=None, ge=1, le=99)  # None: the latest
 
 
 class LeaveCorrectionOut(BaseModel):
@@ -134,21 +135,18 @@ async def record_leave(employee_id: str, body: LeaveIn,
 async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
                         actor: Annotated[Actor, require("correct_leave")],
                         client: TemporalDep, settings: SettingsDep) -> dict[str, Any]:
-    """The leave day on record was wrong: the employment's latest leave day is corrected, its SI
-    stop (while not yet with the bureau) takes the deadline counted from the new day and goes
-    back to submission if it was submitted, and the written contract's double wage is counted to
-    the new day. The correction is evidence on the employee's record, with what it changed."""
+    """The leave day on record was wrong: the employment's leave day (the latest employment's,
+    or `employment`'s) is corrected, its SI stop (while not yet with the bureau) takes the
+    deadline counted from the new day and goes back to submission if it was submitted, and the
+    written contract's double wage is counted to the new day. The correction is evidence on the
+    employee's record, with what it changed."""
     check_date_in_window(body.leave_date, "leave_date")
-    row = await asyncio.to_thread(employees.last_employment, settings.db_url, employee_id)
-    if row is None:
+    rows = (await asyncio.to_thread(employees.employments_of, settings.db_url, [employee_id])
+            ).get(employee_id, [])
+    if not rows:
         raise ApiError(404, "employee.not_found", f"no employee {employee_id}", "employee_id")
-    if row.leave_date is None:
-        raise ActionRefused("leave.not_recorded", f"{employee_id}'s employment is open: record "
-                            "the leave first (POST …/leave)", "leave_date")
-    if body.leave_date < row.hire_date:
-        raise RuleViolation("leave_date", "leave_date.before_hire",
-                            f"leave_date is before the hire date {row.hire_date}")
-    before, stop_workflow = row.leave_date, stop_id(employee_id, row.seq)
+    row, before = _corrected_employment(employee_id, rows, body)
+    stop_workflow = stop_id(employee_id, row.seq)
     answer = {"employee_id": employee_id, "employment": row.seq, "leave_date_before": before,
               "leave_date": body.leave_date, "changed": False, "si_stop": None,
               "written_contract": None}
@@ -170,6 +168,31 @@ async def correct_leave(employee_id: str, body: LeaveCorrectionIn,
     return answer | {"changed": changed, "written_contract": recount,
                      "si_stop": await _view(client, stop_workflow) if stop else None,
                      "onboarding_told": await _tell_onboarding(client, settings.db_url, row)}
+
+
+def _corrected_employment(employee_id: str, rows: list[EmploymentRow],
+                          body: LeaveCorrectionIn) -> tuple[EmploymentRow, date]:
+    """The employment the correction names, ended (with the leave day on record), and the new
+    day within it: on or after its hire date and before the next employment's."""
+    wanted = rows[-1].seq if body.employment is None else body.employment
+    found = [r for r in rows if r.seq == wanted]
+    if not found:
+        raise ApiError(404, "employment.not_found",
+                       f"{employee_id} has no employment {wanted} (they have 1–{rows[-1].seq})",
+                       "employment")
+    row = found[0]
+    if row.leave_date is None:
+        raise ActionRefused("leave.not_recorded", f"{employee_id}'s employment is open: record "
+                            "the leave first (POST …/leave)", "leave_date")
+    if body.leave_date < row.hire_date:
+        raise RuleViolation("leave_date", "leave_date.before_hire",
+                            f"leave_date is before the hire date {row.hire_date}")
+    following = [r for r in rows if r.seq > row.seq]
+    if following and body.leave_date >= following[0].hire_date:
+        raise RuleViolation("leave_date", "leave_date.after_next_hire", (
+            f"leave_date is on or after {following[0].hire_date}, the hire date of "
+            f"{employee_id}'s employment {following[0].seq}: employments may not overlap"))
+    return row, row.leave_date
 
 
 async def _tell_onboarding(client: Client, db_url: str, row: EmploymentRow) -> bool:

@@ -346,6 +346,8 @@ REFUSALS = {
     "leave.correction_at_bureau": "减员已交社保经办机构办理或已办结，离职日期请先向经办机构更正。",
     "leave.not_recorded": "尚未登记离职，没有可更正的离职日期；请先登记离职。",
     "leave.changed": "离职日期已被他人更正，请重新查看后再更正。",
+    "leave_date.before_hire": "离职日期不能早于入职日期。",
+    "leave_date.after_next_hire": "离职日期须早于该员工再次入职的日期：两段用工不能重叠。",
 }
 """What the workspace says, in Chinese, when an action is refused, by the rule's code; the
 rule's own message (with its particulars) follows it."""

@@ -203,3 +203,37 @@ async def test_a_corrected_leave_day_moves_the_stop_until_the_bureau_has_it(
     not_left = await api.post("/api/v1/employees/L006/leave/correction", json=wrong,
                               headers=auth("k-hr"))
     assert not_left.status_code == 409 and not_left.json()["error"]["code"] == "leave.not_recorded"
+
+
+async def test_an_earlier_employments_leave_day_is_corrected_within_it(
+        api: httpx.AsyncClient, db_url: str):
+    """Rehired since, the person's first employment's leave day was recorded wrong: the
+    correction names the employment; its SI stop follows. The new day stays before the next
+    employment's hire; the latest employment, open, has no leave day to correct."""
+    enrolled(db_url, "L007", 207)
+    stop = await leave(api, "L007")  # employment 1 ends 2026-11-30
+    body = "11010519880101207"
+    employees.upsert_from_registration(db_url, employee("L007", body + check_digit(body)),
+                                       hire_date=date(2026, 12, 3), region="beijing")
+    url = "/api/v1/employees/L007/leave/correction"
+    first = {"leave_date": "2026-11-27", "reason": "以离职证明为准", "employment": 1}
+    overlap = await api.post(url, json={**first, "leave_date": "2026-12-03"}, headers=auth("k-hr"))
+    assert overlap.status_code == 422
+    assert (overlap.json()["error"]["code"], overlap.json()["error"]["field"]) == (
+        "leave_date.after_next_hire", "leave_date")
+    none = await api.post(url, json={**first, "employment": 3}, headers=auth("k-hr"))
+    assert none.status_code == 404 and none.json()["error"]["field"] == "employment"
+    latest = await api.post(url, json={k: v for k, v in first.items() if k != "employment"},
+                            headers=auth("k-hr"))
+    assert latest.status_code == 409 and latest.json()["error"]["code"] == "leave.not_recorded"
+    assert [e.kind for e in evidence.page(db_url, "employee-L007")[1]
+            if e.kind == "leave_date_corrected"] == []  # the refusals changed nothing
+
+    corrected = await api.post(url, json=first, headers=auth("k-hr"))
+    assert corrected.status_code == 200, corrected.text
+    answer = corrected.json()
+    assert (answer["employment"], answer["changed"]) == (1, True)
+    assert answer["si_stop"]["id"] == stop["id"] == "si-stop-L007"
+    assert answer["si_stop"]["leave_date"] == "2026-11-27"
+    rows = employees.employments_of(db_url, ["L007"])["L007"]
+    assert [(r.seq, r.leave_date) for r in rows] == [(1, date(2026, 11, 27)), (2, None)]
