@@ -93,6 +93,10 @@ ONBOARDING_BASELINE = frozenset({
     NOTICES_PATCH, ANSWER_FIRST_PATCH, LOCAL_FLUSH_PATCH, WRITE_BEHIND_PATCH, GIVE_UP_PATCH,
     MONTHLY_LATE_FEE_PATCH, LAZY_WATCH_PATCH, DIRECTORY_PATCH})
 LEAVE_ENDS_WATCH_PATCH = "2026-12-leave-ends-watch"  # a recorded leave ends the contract watch
+# The write after HR's actions pause is a local activity on the quiet timer's task, as a case's.
+LOCAL_WRITE_BEHIND_PATCH = "2026-12-local-write-behind"
+ONBOARDING_BASELINE_2_PATCH = "2026-12-onboarding-baseline-2"
+ONBOARDING_BASELINE_2 = ONBOARDING_BASELINE | {LEAVE_ENDS_WATCH_PATCH, LOCAL_WRITE_BEHIND_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -100,7 +104,8 @@ WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity 
 class OnboardingWorkflow:
     @workflow.init
     def __init__(self, inp: OnboardingInput) -> None:
-        self._patched = Patches((ONBOARDING_BASELINE_PATCH, ONBOARDING_BASELINE))
+        self._patched = Patches((ONBOARDING_BASELINE_2_PATCH, ONBOARDING_BASELINE_2),
+                                (ONBOARDING_BASELINE_PATCH, ONBOARDING_BASELINE))
         # The input, its deadlines as recomputed since (signal calendar_updated).
         self._in = inp
         self._calendar = inp.calendar or LEGACY_CALENDAR
@@ -754,15 +759,17 @@ class OnboardingWorkflow:
 
     async def _write_soon(self) -> None:
         """Write what HR actions recorded once they pause (ACTION_WRITE_QUIET), at the latest
-        ACTION_WRITE_MAX_WAIT after the first: no action waits for a write, and actions in a row
-        are one write."""
+        ACTION_WRITE_MAX_WAIT after the first: no action's answer includes a write, and actions in
+        a row are one write. The write is a local activity on the timer's task (no activity task
+        at the server per action); an action on this onboarding in those milliseconds waits
+        for it."""
         first = workflow.now()
         while True:
             write_at = min(self._last_action_at + ACTION_WRITE_QUIET, first + ACTION_WRITE_MAX_WAIT)
             if workflow.now() < write_at:
                 await workflow.sleep(write_at - workflow.now())
                 continue
-            await self._flush(local=False)
+            await self._flush(local=self._patched(LOCAL_WRITE_BEHIND_PATCH))
             if self._flushed == len(self._events):
                 return
             first = workflow.now()  # actions came during the write

@@ -80,6 +80,7 @@ from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused
+from domain.shared.events import ACTION_WRITE_QUIET
 from domain.shared.load_delivery import LoadDelivery
 from domain.shared.load_delivery import delivery_id as load_delivery_id
 from domain.shared.people import Actor, AssignOwner, Recipient
@@ -1006,6 +1007,24 @@ async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) ->
 
 
 SCENARIOS["onboarding_born_with_baseline"] = onboarding_born_with_baseline
+
+
+async def onboarding_born_with_baseline_2(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-onboarding-baseline-2: one marker at the start also stands for
+    2026-12-local-write-behind (a delay reason written by a local activity once the onboarding
+    is quiet) and 2026-12-leave-ends-watch (the leave asks for no patch); enrolled, it ends."""
+    handle = await _start(env, queue, "H28")
+    await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"))
+    await env.sleep(ACTION_WRITE_QUIET + timedelta(seconds=2))
+    await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["onboarding_born_with_baseline_2"] = onboarding_born_with_baseline_2
 
 
 async def onboarding_left_before_contract_watch(env: WorkflowEnvironment, queue: str) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from domain.employees.written_contract_watch import EmploymentEnded
 from domain.onboarding.payloads import (
     CancelOnboarding,
     DelayReason,
@@ -288,10 +289,15 @@ async def test_write_now_writes_what_is_not_written(wf: Harness):
 
 async def test_a_new_onboarding_asks_for_its_patches_as_one_baseline(wf: Harness):
     """One patch marker and one search-attribute upsert in an onboarding's whole life, where it
-    recorded four of each (patch 2026-12-onboarding-baseline-1): each is a server write."""
-    handle = await wf.start(onboarding_input(await wf.today()))
+    recorded four of each (patch 2026-12-onboarding-baseline-1, then -2 with the leave's patch and
+    the local write-behind): each is a server write. The write after an action is a local
+    activity on the quiet timer's task: no activity task at the server."""
+    today = await wf.today()
+    handle = await wf.start(onboarding_input(today))
     await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"),
                                 result_type=ActionAnswer)
+    await wf.written()
+    await handle.signal("employment_left", EmploymentEnded(on=today, reason="resigned"))
     await submit_and_approve(handle)
     await wf.env.sleep(timedelta(days=40))
     await handle.result()
@@ -299,7 +305,12 @@ async def test_a_new_onboarding_asks_for_its_patches_as_one_baseline(wf: Harness
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
-    assert b"2026-12-onboarding-baseline-1" in patches[0].SerializeToString()
+    assert b"2026-12-onboarding-baseline-2" in patches[0].SerializeToString()
+    activities = [e.activity_task_scheduled_event_attributes.activity_type.name
+                  for e in history.events
+                  if e.HasField("activity_task_scheduled_event_attributes")]
+    assert "record_onboarding" not in activities  # every write was local
+    assert "employment_left" in kinds(await view(handle))
     upserts = [e for e in history.events
                if e.HasField("upsert_workflow_search_attributes_event_attributes")]
     assert len(upserts) == 1
