@@ -17,6 +17,7 @@ from domain.injury.state import CaseCarryOver
 from domain.shared import statutes
 from domain.shared.calendar import HolidayCalendar
 from domain.shared.people import Actor, Contact, Employee
+from domain.shared.shared_values import shared
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class CaseInput:
     # The region whose late-application rule applies (Reg. art. 17 ¶4; a city's province where
     # the city has none), pinned at the report; None: reported before, `region` itself.
     late_rule_region: str | None = None
+
+    def __post_init__(self) -> None:
+        # The region's checklist is the same in every case of a worker: one copy (shared_values).
+        object.__setattr__(self, "materials", tuple(map(shared, self.materials)))
 
     @property
     def late_rule_key(self) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from domain.shared import calendar_legacy
 from domain.shared.errors import RuleViolation
+from domain.shared.shared_values import shared
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -60,7 +61,9 @@ class HolidayCalendar:
     years: tuple[CalendarYear, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_year", {y.year: y for y in self.years})
+        years = tuple(map(shared, self.years))  # the worker's workflows carry the same few
+        object.__setattr__(self, "years", years)
+        object.__setattr__(self, "_by_year", {y.year: y for y in years})
 
     def year(self, year: int) -> CalendarYear | None:
         found: CalendarYear | None = self._by_year.get(year)  # type: ignore[attr-defined]  # not a field
