@@ -103,6 +103,15 @@ async def _start(env: WorkflowEnvironment, queue: str, employee_id: str, days_ag
                                            task_queue=queue, result_type=OnboardingView)
 
 
+async def _enrolled_to_the_end(env: WorkflowEnvironment, handle: WorkflowHandle) -> str:
+    """Enrolment submitted and approved; the window closes and the onboarding ends."""
+    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
+    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
+    await env.sleep(timedelta(days=4))
+    await handle.result()
+    return handle.id
+
+
 async def escalated_then_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     handle = await _start(env, queue, "H1")
     await env.sleep(timedelta(days=32))
@@ -142,11 +151,7 @@ async def answer_first_enrolled(env: WorkflowEnvironment, queue: str) -> str:
     """Recorded with the 2026-11-answer-first patch: HR actions answer before the flush."""
     handle = await _start(env, queue, "H4")
     await handle.execute_update("record_delay_reason", DelayReason(HR, "bureau down"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 async def escalated_via_notices(env: WorkflowEnvironment, queue: str) -> str:
@@ -932,11 +937,7 @@ async def onboarding_contract_watch_at_end(env: WorkflowEnvironment, queue: str)
     """Patch 2026-12-lazy-contract-watch: enrolled in days, the onboarding ends before the
     contract's reminder and starts the written-contract watch as it ends."""
     handle = await _start(env, queue, "H22")
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 async def onboarding_contract_watch_at_reminder(env: WorkflowEnvironment, queue: str) -> str:
@@ -944,11 +945,7 @@ async def onboarding_contract_watch_at_reminder(env: WorkflowEnvironment, queue:
     onboarding starts the watch then; enrolled late, its window closes."""
     handle = await _start(env, queue, "H23")
     await env.sleep(timedelta(days=26))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 async def onboarding_contract_watch_opened_by_hr(env: WorkflowEnvironment, queue: str) -> str:
@@ -999,11 +996,7 @@ async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) ->
     the written-contract watch starts as the onboarding ends."""
     handle = await _start(env, queue, "H25")
     await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 SCENARIOS["onboarding_born_with_baseline"] = onboarding_born_with_baseline
@@ -1017,11 +1010,7 @@ async def onboarding_born_with_baseline_2(env: WorkflowEnvironment, queue: str) 
     await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"))
     await env.sleep(ACTION_WRITE_QUIET + timedelta(seconds=2))
     await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 SCENARIOS["onboarding_born_with_baseline_2"] = onboarding_born_with_baseline_2
@@ -1033,11 +1022,7 @@ async def onboarding_left_before_contract_watch(env: WorkflowEnvironment, queue:
     handle = await _start(env, queue, "H25")
     await env.sleep(timedelta(days=2))
     await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 async def onboarding_left_contract_watch_ended(env: WorkflowEnvironment, queue: str) -> str:
@@ -1048,11 +1033,7 @@ async def onboarding_left_contract_watch_ended(env: WorkflowEnvironment, queue: 
                                 OpenWatch(HR, "record_written_contract"), result_type=str)
     await env.sleep(timedelta(days=2))
     await handle.signal("employment_left", EmploymentEnded(on=await _today(env), reason="resigned"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 async def onboarding_leave_corrected(env: WorkflowEnvironment, queue: str) -> str:
@@ -1068,11 +1049,7 @@ async def onboarding_leave_corrected(env: WorkflowEnvironment, queue: str) -> st
                         LeaveCorrected(2, today, yesterday, "以离职证明为准", "hr-alice"))
     await handle.signal("leave_date_corrected",
                         LeaveCorrected(1, today, today - timedelta(days=2), "登记错误", "hr-alice"))
-    await handle.execute_update("submit_enrollment", SubmitEnrollment(HR, "new", Decimal("8000")))
-    await handle.execute_update("approve_enrollment", ReviewDecision(MANAGER))
-    await env.sleep(timedelta(days=4))
-    await handle.result()
-    return handle.id
+    return await _enrolled_to_the_end(env, handle)
 
 
 for _name in ("onboarding_left_before_contract_watch", "onboarding_left_contract_watch_ended",
