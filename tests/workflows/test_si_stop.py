@@ -145,7 +145,11 @@ async def test_a_revoke_that_arrives_with_the_end_of_the_hold_wins(time_skipping
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with worker():
             today = (await env.get_current_time()).astimezone(ZoneInfo("Asia/Shanghai")).date()
-            handle = await env.client.start_workflow("SiStop", _input(today), id="si-stop-S1",
+            # A leave day whose deadline is weeks away: no reminder falls in the hour (near a
+            # month's end one would, and its notices would hold the server's clock while no
+            # worker runs).
+            leave = today + timedelta(days=40)
+            handle = await env.client.start_workflow("SiStop", _input(leave), id="si-stop-S1",
                                                      task_queue=queue, result_type=StopView)
             await _do(handle, "submit_stop", StopStep(HR))
             await _do(handle, "approve_stop", StopStep(MANAGER))
