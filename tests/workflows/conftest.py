@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,14 +72,20 @@ class Harness:
             task_queue=self.task_queue, result_type=OnboardingView)
 
 
+def guarded_worker(client: Client, task_queue: str, db_url: str, documents_root: Path,
+                   executor: ThreadPoolExecutor, **options: Any) -> Worker:
+    """A worker of every workflow in the SDK's sandbox, with the real activities on `db_url`."""
+    return Worker(client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                  workflow_runner=GUARD_RUNNER,
+                  activities=activities_for(db_url, documents_root=documents_root),
+                  activity_executor=executor, **options)
+
+
 @pytest.fixture
 async def wf(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
              tmp_path: Path) -> AsyncIterator[Harness]:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=task_queue,
-                          workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
-                          activities=activities_for(sqlite_url,
-                                                    documents_root=tmp_path / "documents"),
-                          activity_executor=executor):
+        async with guarded_worker(time_skipping_env.client, task_queue, sqlite_url,
+                                  tmp_path / "documents", executor):
             yield Harness(time_skipping_env, time_skipping_env.client, task_queue, sqlite_url)

@@ -25,7 +25,7 @@ from domain.separation.policy import deadline_rule
 from domain.separation.rules import stop_deadline
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.people import Actor
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from tests.workflows.conftest import guarded_worker
 
 pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
@@ -137,10 +137,8 @@ async def test_a_revoke_that_arrives_with_the_end_of_the_hold_wins(time_skipping
     env, queue = time_skipping_env, f"tq-{uuid.uuid4().hex[:8]}"
 
     def worker() -> Worker:
-        return Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                      workflow_runner=GUARD_RUNNER, max_cached_workflows=0,
-                      activities=activities_for(sqlite_url, documents_root=tmp_path / "docs"),
-                      activity_executor=executor)
+        return guarded_worker(env.client, queue, sqlite_url, tmp_path / "docs", executor,
+                              max_cached_workflows=0)
 
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with worker():
