@@ -115,12 +115,6 @@ CASE_BASELINE_2 = CASE_BASELINE | {CASE_CLOCKS_PATCH, STEADY_TIMER_PATCH}
 EFFECT_WRITES_PATCH = "2026-12-effect-results-keep-quiet"
 CASE_BASELINE_3_PATCH = "2026-12-case-baseline-3"
 CASE_BASELINE_3 = CASE_BASELINE_2 | {EFFECT_WRITES_PATCH}
-# The application form is made by a local activity on the case's first task: no activity task and
-# no workflow task of its own at the server for each case started (issue 21, figure 2).
-LOCAL_FORM_PATCH = "2026-12-local-form"
-CASE_BASELINE_4_PATCH = "2026-12-case-baseline-4"
-CASE_BASELINE_4 = CASE_BASELINE_3 | {LOCAL_FORM_PATCH}
-FORM_ACTIVITY = "generate_determination_form"
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -129,8 +123,7 @@ class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
-        self._patched = Patches((CASE_BASELINE_4_PATCH, CASE_BASELINE_4),
-                                (CASE_BASELINE_3_PATCH, CASE_BASELINE_3),
+        self._patched = Patches((CASE_BASELINE_3_PATCH, CASE_BASELINE_3),
                                 (CASE_BASELINE_2_PATCH, CASE_BASELINE_2),
                                 (CASE_BASELINE_PATCH, CASE_BASELINE))
         self._alarm_timer: tuple[datetime, asyncio.Task[None]] | None = None
@@ -488,19 +481,14 @@ class InjuryCaseWorkflow:
         self._diagnosed(await self._fetch_diagnosis())
         self._changed()
 
-    async def _generate_form(self) -> DocumentRef | ActivityError | ApplicationError:
-        """The filled-in form, or why it could not be made. Idempotent by its key: a local
-        attempt repeated after a worker stopped stores nothing twice."""
-        request = FormRequest(idempotency_key=f"{workflow.info().workflow_id}:form", case=self._in,
-                              generated_at=self._clock.now(), generated_by="system")
+    async def _generate_form(self) -> DocumentRef | ActivityError:
+        case_wf = workflow.info().workflow_id
         try:
-            if self._patched(LOCAL_FORM_PATCH):
-                ref: DocumentRef = await workflow.execute_local_activity_method(
-                    FormActivities.generate_determination_form, request, **DB_ACTIVITY)
-            else:
-                ref = await workflow.execute_activity_method(
-                    FormActivities.generate_determination_form, request, **DB_ACTIVITY)
-        except GAVE_UP as error:
+            ref: DocumentRef = await workflow.execute_activity_method(
+                FormActivities.generate_determination_form,
+                FormRequest(idempotency_key=f"{case_wf}:form", case=self._in,
+                            generated_at=self._clock.now(), generated_by="system"), **DB_ACTIVITY)
+        except ActivityError as error:
             return error
         return ref
 
@@ -517,8 +505,8 @@ class InjuryCaseWorkflow:
             return error
         return summary
 
-    def _formed(self, form: DocumentRef | ActivityError | ApplicationError) -> None:
-        if isinstance(form, ActivityError | ApplicationError):
+    def _formed(self, form: DocumentRef | ActivityError) -> None:
+        if isinstance(form, ActivityError):
             self._gave_up(form, actions.FORM_BY_HAND, "form_failed")
             return
         if any(m.code == "application_form" for m in self._in.materials):
@@ -536,15 +524,19 @@ class InjuryCaseWorkflow:
                    treatment=diagnosis.treatment or None,
                    reference=diagnosis.reference or None, source=diagnosis.source)
 
-    def _gave_up(self, error: ActivityError | ApplicationError, task: str, kind: str) -> None:
+    def _gave_up(self, error: ActivityError, task: str, kind: str) -> None:
         """An activity gave up: an HR task with the reason and an evidence event (cases started
         before patch 2026-12-clocks-first fail as they did)."""
         if not self._patched(CLOCKS_FIRST_PATCH):
             raise error
-        activity, error_type, reason, retry_state = _give_up_facts(error)
+        cause = error.cause
+        error_type = cause.type if isinstance(cause, ApplicationError) and cause.type \
+            else type(cause or error).__name__
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
         actions.gave_up(self._state, task, reason, self._clock.now())
-        self._emit(kind, "system", activity=activity, reason=reason, error_type=error_type,
-                   retry_state=retry_state, task=task)
+        self._emit(kind, "system", activity=error.activity_type, reason=reason,
+                   error_type=error_type, retry_state=error.retry_state.name
+                   if error.retry_state is not None else None, task=task)
         self._changed()
 
     async def _submit_application(self) -> None:
@@ -701,17 +693,3 @@ class InjuryCaseWorkflow:
     def _view(self) -> CaseView:
         return view_of(self._in, self._state, self._events, self._clock.now())
 
-
-def _give_up_facts(error: ActivityError | ApplicationError) -> tuple[str, str, str, str | None]:
-    """The activity, error type, reason and retry state of a give-up. A regular activity's failure
-    comes wrapped with its name and retry state; a local activity's (only the form's) is its own
-    ApplicationError, non-retryable or with its attempts spent."""
-    if isinstance(error, ApplicationError):
-        return (FORM_ACTIVITY, error.type or type(error).__name__, error.message,
-                "NON_RETRYABLE_FAILURE" if error.non_retryable else None)
-    cause = error.cause
-    error_type = cause.type if isinstance(cause, ApplicationError) and cause.type \
-        else type(cause or error).__name__
-    reason = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
-    return (error.activity_type, error_type, reason,
-            error.retry_state.name if error.retry_state is not None else None)

@@ -990,30 +990,6 @@ FOLDER["case_born_with_baseline_3"] = "injury_case"
 SEEDS["case_born_with_baseline_3"] = seed_directory
 
 
-async def case_born_with_baseline_4(env: WorkflowEnvironment, queue: str) -> str:
-    """Patches 2026-12-case-baseline-4 and 2026-12-local-form: the application form is made by a
-    local activity on the case's first task, the diagnosis fetched beside it; recognised, the
-    return notice escalated, the employee back, the case closed."""
-    return await _return_escalated_then_closed(env, queue, "C17")
-
-
-SCENARIOS["case_born_with_baseline_4"] = case_born_with_baseline_4
-FOLDER["case_born_with_baseline_4"] = "injury_case"
-SEEDS["case_born_with_baseline_4"] = seed_directory
-
-
-async def case_local_form_failed_by_hand(env: WorkflowEnvironment, queue: str) -> str:
-    """Patch 2026-12-local-form with no PDF font (see FONTS): the local form activity fails
-    non-retryable and becomes an HR task; reminded and escalated on time; the form filled in by
-    hand and filed, applied for, withdrawn."""
-    return await case_form_failed_by_hand(env, queue)
-
-
-SCENARIOS["case_local_form_failed_by_hand"] = case_local_form_failed_by_hand
-FOLDER["case_local_form_failed_by_hand"] = "injury_case"
-FONTS["case_local_form_failed_by_hand"] = FONTS["case_form_failed_by_hand"]
-
-
 async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
     """Patch 2026-12-onboarding-baseline-1: one marker at the start stands for every patch
     before it; a delay reason, enrolment submitted, approved and executed, the window closes and

@@ -498,7 +498,7 @@ async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(r
 async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     """One patch marker (and one search-attribute upsert) at a new case's start and none at its
     first action, where it asked for six (patch 2026-12-case-baseline-1), nor at its application,
-    where it asked for the clocks' patch (2026-12-case-baseline-2; baseline-4 now)."""
+    where it asked for the clocks' patch (2026-12-case-baseline-2, now baseline-3)."""
     handle, view = await open_case(wf, days_ago=1)
     await file_all(handle, view)
     await update(handle, "apply_determination")
@@ -508,7 +508,7 @@ async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
-    assert b"2026-12-case-baseline-4" in patches[0].SerializeToString()
+    assert b"2026-12-case-baseline-3" in patches[0].SerializeToString()
     assert kinds.count("upsert_workflow_search_attributes_event_attributes") == 1
 
 
