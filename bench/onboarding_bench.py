@@ -469,7 +469,8 @@ async def measure_actions(run: Run) -> None:
     run.figures["actions_cpu_ms_per_action"] = {
         name: round((used - cpu_before.get(name, 0.0)) * 1000 / len(samples["api"]), 2)
         for name, used in cpu_after.items()}
-    # The first round meets records the worker's cache may have let go (a replay each).
+    # A record the worker's cache let go replays at its first workflow task: round 1 for an
+    # onboarding, round 2 for a case (its round-1 upload runs none).
     run.figures["actions_by_round_ms"] = by_round
     if os.environ.get("BENCH_TRACE"):  # each action with its wall clock, to line up with logs
         Path(os.environ["BENCH_TRACE"]).write_text(json.dumps(trace))
