@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
+SETTLES_LATE_PAYMENTS = "2026-12-account-settles-late-payments"
 HR_TEAM = Recipient(role="hr_team", name="HR")
 HR_MANAGER = Recipient(role="hr_manager", name="HR manager")
 
@@ -79,13 +80,24 @@ class SiAccountWorkflow:
                                (HR_TEAM,))
         if not self._paid and await self._clock.sleep_until(d.due_at, wake=lambda: self._paid):
             await self._month_missed()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._flush()
-        await asyncio.gather(*self._children)  # each notice reports to the run that started it
+        await self._settle()
         workflow.continue_as_new(replace(
             inp, period=next_period(inp.period), opened_period=self._opened_period(),
             opened_by="system", clock_origin=self._clock.origin,
             events_before=inp.events_before + len(self._events)))
+
+    async def _settle(self) -> None:
+        """Until nothing of this run is under way: its payments recorded, its events written, its
+        notices reported (each reports to the run that started it). A payment HR records while
+        the run writes or waits for its notices is taken in, not cut off by the next month's run
+        (patch 2026-12-account-settles-late-payments)."""
+        while True:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            await self._flush()
+            await asyncio.gather(*self._children)
+            # patched() only when a payment came in meanwhile: no marker in every history.
+            if workflow.all_handlers_finished() or not workflow.patched(SETTLES_LATE_PAYMENTS):
+                return
 
     @workflow.update(name="record_payment")
     async def record_payment(self, payment: RecordPayment) -> AccountView:

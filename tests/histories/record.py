@@ -23,14 +23,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.contributions import ContributionActivities
 from api.load_signals import queued as queued_signals
 from devstack import temporal_test_server
-from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
+from domain.contributions.payloads import (
+    AccountInput,
+    AccountView,
+    PaymentResult,
+    PaymentWrite,
+    RecordPayment,
+)
 from domain.contributions.policy import deadline_rule
 from domain.contributions.rules import month_deadline, next_period, period_of
 from domain.employees.contract_watch import ContractWatchInput, mismatch_due, watch_id
@@ -88,6 +100,7 @@ from store import employees, load_deliveries, people
 from store.db import migrate, session_for
 from temporal_client import dev_data_converter
 from tests.factories import case_input, employee, onboarding_input
+from tests.workflows.conftest import notices_report_at
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -1185,6 +1198,74 @@ async def load_delivered(env: WorkflowEnvironment, queue: str) -> str:
 SCENARIOS["load_delivered"] = load_delivered
 SEEDS["load_delivered"] = seed_load_signals
 FOLDER["load_delivered"] = "load_delivery"
+
+
+class _HeldPayments:
+    """The SI account's payment write, held until the scenario lets it go (a real write then)."""
+
+    def __init__(self) -> None:
+        self.db_url = ""
+        self.gate: asyncio.Event | None = None
+
+    def seed(self, db_url: str) -> None:
+        seed_insured(db_url)
+        self.db_url, self.gate = db_url, None
+
+    def let_go(self) -> None:
+        assert self.gate is not None, "a payment's write is held"
+        self.gate.set()
+
+
+HELD_PAYMENTS = _HeldPayments()
+
+
+@activity.defn(name="record_contribution_payment")
+async def record_payment_when_let(write: PaymentWrite) -> PaymentResult:
+    HELD_PAYMENTS.gate = HELD_PAYMENTS.gate or asyncio.Event()
+    await HELD_PAYMENTS.gate.wait()
+    return await asyncio.to_thread(
+        ContributionActivities(HELD_PAYMENTS.db_url).record_payment, write)
+
+
+async def si_account_paid_as_the_month_closed(env: WorkflowEnvironment,
+                                              queue: str) -> tuple[str, str]:
+    """Patch 2026-12-account-settles-late-payments: the month unpaid and interrupted; HR records
+    its payment 5 s before the run's last notice reports, and the write takes 15 s; the run waits
+    for it (the patch's marker), then continues as the next month's."""
+    today = await _today(env)
+    rule = deadline_rule("beijing")
+    calendar = official_calendar()
+    period = period_of(today)
+    if month_deadline(period, rule, calendar).due_at <= await env.get_current_time():
+        period = next_period(period)
+    handle = await env.client.start_workflow(
+        "SiAccount", AccountInput(region="beijing", period=period, rule=rule, calendar=calendar,
+                                  opened_by="hr-alice"), id="si-account-beijing", task_queue=queue)
+    await _until(env, month_deadline(period, rule, calendar).due_at + timedelta(hours=1))
+    await _until(env, await notices_report_at(env.client, handle) - timedelta(seconds=5))
+    update = await handle.start_update("record_payment", RecordPayment(
+        actor=HR, period=period, amount=Decimal("4200.00"), paid_on=await _today(env),
+        reference="3310012026120000002", documents=("doc-voucher",)),
+        wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=AccountView)
+    await env.sleep(timedelta(seconds=15))
+    for _ in range(300):  # the notices' reports reach the run: it asks for the patch
+        if any(e.HasField("marker_recorded_event_attributes")
+               for e in (await handle.fetch_history()).events):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the run never waited for the payment")
+    HELD_PAYMENTS.let_go()
+    await update.result()
+    await env.sleep(timedelta(hours=1))
+    assert handle.first_execution_run_id is not None
+    return handle.id, handle.first_execution_run_id
+
+
+SCENARIOS["si_account_paid_as_the_month_closed"] = si_account_paid_as_the_month_closed
+SEEDS["si_account_paid_as_the_month_closed"] = HELD_PAYMENTS.seed
+FOLDER["si_account_paid_as_the_month_closed"] = "si_account"
+FAKES["si_account_paid_as_the_month_closed"] = {"record_payment": record_payment_when_let}
 
 
 async def record(names: list[str]) -> None:

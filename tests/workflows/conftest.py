@@ -6,15 +6,16 @@ these tests are the runtime guard that workflow code stays deterministic (see wo
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -72,13 +73,37 @@ class Harness:
             task_queue=self.task_queue, result_type=OnboardingView)
 
 
+def activity_name(fn: Callable[..., Any]) -> str:
+    """The name an activity is registered under (its `activity.defn(name=…)`)."""
+    return activity._Definition.must_from_callable(fn).name
+
+
 def guarded_worker(client: Client, task_queue: str, db_url: str, documents_root: Path,
-                   executor: ThreadPoolExecutor, **options: Any) -> Worker:
-    """A worker of every workflow in the SDK's sandbox, with the real activities on `db_url`."""
+                   executor: ThreadPoolExecutor, replacing: Sequence[Callable[..., Any]] = (),
+                   **options: Any) -> Worker:
+    """A worker of every workflow in the SDK's sandbox, with the real activities on `db_url`;
+    each activity in `replacing` stands in for the real one registered under its name."""
+    fakes = {activity_name(fn) for fn in replacing}
+    real = [fn for fn in activities_for(db_url, documents_root=documents_root)
+            if activity_name(fn) not in fakes]
     return Worker(client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                  workflow_runner=GUARD_RUNNER,
-                  activities=activities_for(db_url, documents_root=documents_root),
+                  workflow_runner=GUARD_RUNNER, activities=[*real, *replacing],
                   activity_executor=executor, **options)
+
+
+async def notices_report_at(client: Client, handle: WorkflowHandle) -> datetime:
+    """When the last notice the run started stops waiting for its channel and reports."""
+    started = [e.start_child_workflow_execution_initiated_event_attributes.workflow_id
+               for e in (await handle.fetch_history()).events
+               if e.HasField("start_child_workflow_execution_initiated_event_attributes")]
+    assert started, "the run has started its notices"
+    fires = []
+    for child in started:
+        events = (await client.get_workflow_handle(child).fetch_history()).events
+        [last] = [e for e in events if e.HasField("timer_started_event_attributes")][-1:]
+        fires.append(last.event_time.ToDatetime(UTC)
+                     + last.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta())
+    return max(fires)
 
 
 @pytest.fixture

@@ -5,14 +5,28 @@ clears it with its late fee, and a month paid in time that sends nothing."""
 from __future__ import annotations
 
 import asyncio
+import inspect
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio import activity
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.testing import WorkflowEnvironment
 
-from domain.contributions.payloads import AccountInput, AccountView, RecordPayment
+from activities.contributions import ContributionActivities
+from domain.contributions.payloads import (
+    AccountInput,
+    AccountView,
+    PaymentResult,
+    PaymentWrite,
+    RecordPayment,
+)
 from domain.contributions.policy import deadline_rule
 from domain.contributions.rules import month_deadline, next_period, period_of
 from domain.employees.si_status import SiStatus
@@ -24,7 +38,7 @@ from store import contributions, employees
 from store.db import engine_for, session_for
 from store.models import EvidenceEntry, OutboxMessage, SiStatusChangeRow
 from tests.factories import employee
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, guarded_worker, notices_report_at
 
 HR = Actor("hr-alice", "hr")
 
@@ -78,8 +92,12 @@ def outbox(wf: Harness, purpose: str) -> list[OutboxMessage]:
 
 
 async def eventually(probe, timeout: float = 10.0):
+    """`probe()`'s first truthy answer (a probe may be a coroutine function)."""
     for _ in range(int(timeout * 10)):
-        if result := probe():
+        result = probe()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
             return result
         await asyncio.sleep(0.1)
     raise AssertionError(f"not true after {timeout} s")
@@ -133,6 +151,69 @@ async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_unt
             EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
     assert kinds.count("month_opened") == 2 and "si_interrupted" in kinds
     assert kinds[-2:] == ["contribution_paid", "si_resumed"]
+
+
+@pytest.fixture
+async def gated_payments(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+                         tmp_path: Path) -> AsyncIterator[tuple[Harness, asyncio.Event]]:
+    """The real workers, with each payment's write held until the test opens the gate."""
+    gate = asyncio.Event()
+    real = ContributionActivities(sqlite_url)
+
+    @activity.defn(name="record_contribution_payment")
+    async def record_when_let(write: PaymentWrite) -> PaymentResult:
+        await gate.wait()
+        return await asyncio.to_thread(real.record_payment, write)
+
+    queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with guarded_worker(time_skipping_env.client, queue, sqlite_url,
+                                  tmp_path / "documents", executor, replacing=[record_when_let]):
+            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url), gate
+
+
+@pytest.mark.dated
+async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_month(
+        gated_payments: tuple[Harness, asyncio.Event]):
+    """HR records the month's payment while the run waits for its last notices to report: the
+    run takes it in before it continues as the next month's (CI, 2026-12-31: it was cut off)."""
+    wf, gate = gated_payments
+    ids = enrol(wf, 2, await wf.today())
+    handle, view = await open_account(wf)
+    deadline = view.deadline
+    await wf.sleep_until(deadline.due_at + timedelta(hours=1))
+    await eventually(lambda: set(statuses(wf, ids).values()) == {"interrupted"})
+    # Just before the run's last notice reports, HR records the month; its write is held (a write
+    # takes at most 30 s: the notices report within it).
+    await wf.sleep_until(await notices_report_at(wf.client, handle) - timedelta(seconds=5))
+    update = await handle.start_update("record_payment", payment(deadline.period, await wf.today()),
+                                       wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                                       result_type=AccountView)
+    await wf.env.sleep(timedelta(seconds=15))
+    await eventually(lambda: settling(handle), timeout=30)
+
+    gate.set()
+    answer = await update.result()
+    assert answer.period == deadline.period and answer.status == "paid"
+    assert set(statuses(wf, ids).values()) == {"paying"}
+    next_month = await eventually(lambda: next_run(handle, deadline.period), timeout=30)
+    assert next_month.period == next_period(deadline.period)
+    with session_for(wf.db_url) as session:
+        kinds = [e.kind for e in session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
+    assert kinds.index("contribution_paid") < kinds.index("si_resumed") \
+        < len(kinds) - 1 - kinds[::-1].index("month_opened")
+
+
+async def settling(handle: WorkflowHandle) -> bool:
+    """The run's notices are all closed and only the payment holds it (its patch marker)."""
+    history = await handle.fetch_history()
+    return any(e.HasField("marker_recorded_event_attributes") for e in history.events)
+
+
+async def next_run(handle: WorkflowHandle, period: str) -> AccountView | None:
+    view = await handle.query("status", result_type=AccountView)
+    return view if view.period != period else None
 
 
 @pytest.mark.dated
