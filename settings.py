@@ -150,6 +150,8 @@ class Settings(BaseSettings):
     # Processes that build evidence bundles beside the API's own (api/bundles.py): one keeps the
     # other core of a small machine answering while bundles render.
     bundle_processes: int = Field(default=1, ge=1, le=16)
+    # Their niceness (nice(2)): on a busy machine the processes that answer clicks run first.
+    bundle_niceness: int = Field(default=10, ge=0, le=19)
     case_materials_sla_hours: float = Field(default=24, gt=0)
     case_reminder_days: tuple[int, ...] = (7, 20, 27)
     return_notice_lead_days: int = Field(default=7, ge=1, le=60)

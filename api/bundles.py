@@ -5,7 +5,9 @@ held the interpreter lock the event loop needs: while ten bundles built, every o
 that API process waited its turn (bench/bundle_bench.py: the p99 of ordinary reads went from 19 to
 112 ms with only three bundles). A builder process renders them instead; the API process only waits
 for the bytes. `CASEGUARD_BUNDLE_PROCESSES` builders (default 1: on a small machine the other
-core keeps answering) take the bundles in order of request.
+core keeps answering) take the bundles in order of request, at a lower CPU priority
+(`CASEGUARD_BUNDLE_NICENESS`, default 10): where the machine's cores are all busy, the API, the
+worker and Temporal, which answer HR's clicks, run first and a bundle takes longer.
 
 This module imports no web framework: a builder process starts from it (spawn) and needs only the
 store and the renderer.
@@ -47,7 +49,7 @@ from store import notices as notice_store
 from store.documents import content_store
 
 Lang = Literal["zh", "en"]
-_pools: dict[int, ProcessPoolExecutor] = {}
+_pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
 
@@ -63,24 +65,31 @@ async def case_bundle(settings: Settings, view: CaseView, case: CaseInput, actor
 
 async def _in_builder(settings: Settings, build: Callable[..., bytes], *args: object) -> bytes:
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(settings.bundle_processes), build, *args)
+    return await loop.run_in_executor(_pool(settings.bundle_processes, settings.bundle_niceness),
+                                      build, *args)
 
 
 def start_builders(settings: Settings) -> None:
     """Start the builders now, not with the first bundle (whose user would wait for their
     imports, ~2 s): for a server process. They import in the background."""
     for _ in range(settings.bundle_processes):
-        _pool(settings.bundle_processes).submit(_ready)
+        _pool(settings.bundle_processes, settings.bundle_niceness).submit(_ready)
 
 
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>: the signal a process gets when its parent ends
 
 
+def _start_builder(api_pid: int, niceness: int) -> None:
+    """In a new builder: yield the CPU to the API and the worker, and end with the API."""
+    os.nice(niceness)
+    _end_with_the_api(api_pid)
+
+
 def _end_with_the_api(api_pid: int) -> None:
-    """In a new builder: end when the API process ends, however it ends. A builder waits on a
-    queue whose writing end it holds itself, so it never sees the API go: an API stopped by
-    SIGKILL (or a crash) left its builders running, ~140 MB each. Linux only (elsewhere the
-    executor's own shutdown at a clean exit is all there is)."""
+    """End when the API process ends, however it ends. A builder waits on a queue whose writing
+    end it holds itself, so it never sees the API go: an API stopped by SIGKILL (or a crash) left
+    its builders running, ~140 MB each. Linux only (elsewhere the executor's own shutdown at a
+    clean exit is all there is)."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
@@ -93,15 +102,16 @@ def _ready() -> None:
     """Nothing: run in a builder, it is there and has imported this module."""
 
 
-def _pool(processes: int) -> ProcessPoolExecutor:
-    """One pool of builders per size, started with the first bundle and kept for the process's
-    life (a builder's start costs about a second of imports; the executor stops it at exit)."""
+def _pool(processes: int, niceness: int) -> ProcessPoolExecutor:
+    """One pool of builders per size and niceness, started with the first bundle and kept for
+    the process's life (a builder's start costs about a second of imports; the executor stops it
+    at exit)."""
     with _pools_lock:
-        if processes not in _pools:
-            _pools[processes] = ProcessPoolExecutor(
+        if (processes, niceness) not in _pools:
+            _pools[processes, niceness] = ProcessPoolExecutor(
                 max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_end_with_the_api, initargs=(os.getpid(),))
-        return _pools[processes]
+                initializer=_start_builder, initargs=(os.getpid(), niceness))
+        return _pools[processes, niceness]
 
 
 # ---- in the builder process -----------------------------------------------------------------

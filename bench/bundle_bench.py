@@ -229,7 +229,7 @@ if __name__ == "__main__":
     parser.add_argument("--months", type=int, default=14)
     parser.add_argument("--builds", type=int, default=5, help="sequential bundle builds timed")
     parser.add_argument("--concurrent", type=int, default=10, help="bundles built at once")
-    parser.add_argument("--gets", type=int, default=200, help="idle GETs timed")
+    parser.add_argument("--gets", type=int, default=1000, help="idle GETs timed")
     exit_code = main(parser.parse_args())
     sys.stdout.flush()
     os._exit(exit_code)  # sdk-python#300: the interpreter may crash while finalising

@@ -1,5 +1,6 @@
 """A bundle builder ends with the API process that started it, however the API ends (an API
-stopped by SIGKILL used to leave its builders running, ~140 MB each)."""
+stopped by SIGKILL used to leave its builders running, ~140 MB each), and it runs at a lower
+CPU priority than the API (CASEGUARD_BUNDLE_NICENESS)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ API = """
 import os, sys
 sys.path.insert(0, sys.argv[1])
 from api import bundles
-pool = bundles._pool(1)
+pool = bundles._pool(1, 10)
 print(pool.submit(os.getpid).result(timeout=60), flush=True)
 sys.stdin.readline()
 """
@@ -44,3 +45,14 @@ def test_a_builder_ends_when_its_api_is_killed():
         assert not alive(builder)
     finally:
         api.kill()
+
+
+def test_a_builder_runs_at_the_configured_lower_priority():
+    from api import bundles
+
+    pool = bundles._pool(1, 7)
+    try:
+        assert pool.submit(os.nice, 0).result(timeout=60) == min(os.nice(0) + 7, 19)
+    finally:
+        pool.shutdown()
+        bundles._pools.pop((1, 7))
