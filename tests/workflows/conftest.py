@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -106,11 +107,21 @@ async def notices_report_at(client: Client, handle: WorkflowHandle) -> datetime:
     return max(fires)
 
 
+@asynccontextmanager
+async def harness_replacing(env: WorkflowEnvironment, db_url: str, tmp_path: Path,
+                            replacing: Sequence[Callable[..., Any]] = ()
+                            ) -> AsyncIterator[Harness]:
+    """A harness on a task queue of its own, its worker running the real activities on `db_url`
+    but those in `replacing` (see guarded_worker)."""
+    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with guarded_worker(env.client, task_queue, db_url, tmp_path / "documents",
+                                  executor, replacing=replacing):
+            yield Harness(env, env.client, task_queue, db_url)
+
+
 @pytest.fixture
 async def wf(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
              tmp_path: Path) -> AsyncIterator[Harness]:
-    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with guarded_worker(time_skipping_env.client, task_queue, sqlite_url,
-                                  tmp_path / "documents", executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, task_queue, sqlite_url)
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path) as harness:
+        yield harness

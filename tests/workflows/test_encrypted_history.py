@@ -4,9 +4,7 @@ even in a failed activity's message, the workflow still reads that message, and 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,15 +13,15 @@ from temporalio import activity
 from temporalio.client import WorkflowHistory
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer
 
 from domain.injury.payloads import DiagnosisRequest, DiagnosisSummary
 from payload_codec import ENCODING
 from temporal_client import dev_data_converter
 from tests.factories import VALID_ID, case_input
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, harness_replacing
 from tests.workflows.test_injury_case_clocks import events, query
-from worker import GUARD_RUNNER, WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOW_RUNNER, WORKFLOWS
 
 NAME = "张三"
 
@@ -37,15 +35,9 @@ async def hospital_names_the_patient(request: DiagnosisRequest) -> DiagnosisSumm
 @pytest.fixture
 async def harness(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
                   tmp_path: Path) -> AsyncIterator[Harness]:
-    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
-            if fn.__name__ != "fetch_diagnosis"]
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER,
-                          activities=[*real, hospital_names_the_patient],
-                          activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
+                                 [hospital_names_the_patient]) as harness:
+        yield harness
 
 
 async def test_a_sealed_history_leaks_nothing_and_replays(harness: Harness):

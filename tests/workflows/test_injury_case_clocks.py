@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -13,8 +11,8 @@ import pytest
 from sqlmodel import select
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.worker import Worker
 
+from activities.directory import DirectoryActivities
 from domain.injury.payloads import AuthorityDecision
 from domain.injury.state import CourierUpdate, Stage
 from domain.injury.views import CaseView
@@ -26,9 +24,8 @@ from domain.shared.statutes import CHASE_INTERVAL_DEFAULT
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
 from tests.factories import case_input
-from tests.workflows.conftest import Harness, act_on_case
+from tests.workflows.conftest import act_on_case, harness_replacing
 from tests.workflows.conftest import case_action as act
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 ESCALATED_TO = ["hr", "hr_manager", "department_manager"]
 
@@ -459,8 +456,7 @@ async def routing_watched(time_skipping_env, sqlite_url: str, tmp_path):
     """A worker whose directory lookup notes, for each message it routes, which alarm events of
     the case the ledger already holds at that moment."""
     seen: list[tuple[str, list[str]]] = []
-    real = activities_for(sqlite_url, documents_root=tmp_path / "documents")
-    [route] = [a for a in real if getattr(a, "__name__", "") == "route_recipients"]
+    route = DirectoryActivities(sqlite_url).route_recipients
 
     @activity.defn(name="route_recipients")
     def watched(query: RecipientQuery) -> Routing:
@@ -470,14 +466,8 @@ async def routing_watched(time_skipping_env, sqlite_url: str, tmp_path):
         seen.append((query.purpose, sorted(set(kinds))))
         return route(query)
 
-    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
-    activities = [a for a in real if a is not route] + [watched]
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=task_queue,
-                          workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
-                          activities=activities, activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, task_queue,
-                          sqlite_url), seen
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path, [watched]) as harness:
+        yield harness, seen
 
 
 async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(routing_watched):

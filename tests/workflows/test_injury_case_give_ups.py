@@ -3,9 +3,7 @@ event (patch 2026-12-clocks-first). The failing activities are fakes under the r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +12,6 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.forms import FONT_MISSING
 from domain.injury.clocks import morning_of
@@ -24,9 +21,8 @@ from domain.injury.views import CaseView
 from store.db import session_for
 from store.models import EvidenceEntry
 from tests.factories import case_input
-from tests.workflows.conftest import Harness, act_on_case, case_action
+from tests.workflows.conftest import Harness, act_on_case, case_action, harness_replacing
 from tests.workflows.test_injury_case_clocks import deadline, events, local_day, query, sleep_until
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 NO_FONT = "no CJK font for the generated PDF: install fonts-wqy-microhei"
 calls: dict[str, int] = {}
@@ -49,15 +45,9 @@ async def failing(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
                   tmp_path: Path) -> AsyncIterator[Harness]:
     """The real activities but the form (no font: non-retryable) and the diagnosis (always down)."""
     calls.clear()
-    fakes = {"generate_determination_form": form_without_font, "fetch_diagnosis": hospital_down}
-    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
-            if fn.__name__ not in fakes]
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=[*real, *fakes.values()],
-                          activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
+                                 [form_without_font, hospital_down]) as harness:
+        yield harness
 
 
 def task(view: CaseView, code: str):

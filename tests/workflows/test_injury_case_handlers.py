@@ -22,7 +22,7 @@ from domain.injury.state import Stage
 from domain.injury.views import CaseAnswer
 from domain.notices.payloads import NoticeOpen
 from tests.factories import case_input
-from tests.workflows.conftest import Harness, case_action
+from tests.workflows.conftest import Harness, case_action, harness_replacing
 from tests.workflows.test_injury_case_clocks import events, query
 from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
@@ -45,14 +45,9 @@ class Authority:
 async def held(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
                tmp_path: Path) -> AsyncIterator[tuple[Harness, Authority]]:
     authority = Authority()
-    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
-            if fn.__name__ != "submit_determination_application"]
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=[*real, authority.submit],
-                          activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url), authority
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
+                                 [authority.submit]) as harness:
+        yield harness, authority
         authority.release.set()
 
 

@@ -9,9 +9,7 @@ that stays down does, without the hour."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +19,6 @@ from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.ledger import LedgerActivities
 from domain.injury.views import CaseProjection
@@ -29,10 +26,9 @@ from domain.onboarding.payloads import DelayReason
 from domain.onboarding.state import ProjectionUpdate
 from domain.shared.events import ACTION_WRITE_QUIET
 from tests.factories import case_input, onboarding_input
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, harness_replacing
 from tests.workflows.test_injury_case_give_ups import ledger_kinds
 from tests.workflows.test_onboarding_workflow import HR
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 failures: dict[str, int] = {}  # activity name → writes still to fail
 
@@ -56,14 +52,8 @@ async def ledger_down(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
     ledger = LedgerActivities(sqlite_url)
     fakes = [_failing_first("record_case", ledger.record_case, CaseProjection),
              _failing_first("record_onboarding", ledger.record_onboarding, ProjectionUpdate)]
-    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
-            if getattr(fn, "__name__", "") not in ("record_case", "record_onboarding")]
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=[*real, *fakes],
-                          activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path, fakes) as harness:
+        yield harness
 
 
 async def _status(handle) -> WorkflowExecutionStatus | None:  # type: ignore[no-untyped-def]

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,12 +12,11 @@ import pytest
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.onboarding.payloads import BureauAnswer, BureauEnrollment, SubmitEnrollment
 from domain.onboarding.state import RequestStatus, Status
 from tests.factories import onboarding_input
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, harness_replacing
 from tests.workflows.test_onboarding_workflow import (
     HR,
     act,
@@ -29,7 +26,6 @@ from tests.workflows.test_onboarding_workflow import (
     submit_and_approve,
     view,
 )
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
 
 MALFORMED = "SI bureau refused the request as malformed: 参保人员信息校验失败"
 submissions: list[BureauEnrollment] = []
@@ -46,15 +42,9 @@ async def bureau_gives_up(time_skipping_env: WorkflowEnvironment, sqlite_url: st
                           tmp_path: Path) -> AsyncIterator[Harness]:
     """The real activities but the SI-bureau submission, which gives up at once (non-retryable)."""
     submissions.clear()
-    real = [fn for fn in activities_for(sqlite_url, documents_root=tmp_path / "documents")
-            if fn.__name__ != "submit_si_enrollment"]
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER,
-                          activities=[*real, bureau_refuses_malformed],
-                          activity_executor=executor):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
+                                 [bureau_refuses_malformed]) as harness:
+        yield harness
 
 
 async def test_a_submission_that_gives_up_goes_back_to_hr_and_the_window_still_escalates(

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +36,7 @@ from store import contributions, employees
 from store.db import engine_for, session_for
 from store.models import EvidenceEntry, OutboxMessage, SiStatusChangeRow
 from tests.factories import employee
-from tests.workflows.conftest import Harness, guarded_worker, notices_report_at
+from tests.workflows.conftest import Harness, harness_replacing, notices_report_at
 
 HR = Actor("hr-alice", "hr")
 
@@ -165,11 +163,9 @@ async def gated_payments(time_skipping_env: WorkflowEnvironment, sqlite_url: str
         await gate.wait()
         return await asyncio.to_thread(real.record_payment, write)
 
-    queue = f"tq-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with guarded_worker(time_skipping_env.client, queue, sqlite_url,
-                                  tmp_path / "documents", executor, replacing=[record_when_let]):
-            yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url), gate
+    async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
+                                 [record_when_let]) as harness:
+        yield harness, gate
 
 
 @pytest.mark.dated
