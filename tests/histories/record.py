@@ -1270,10 +1270,11 @@ FAKES["si_account_paid_as_the_month_closed"] = {"record_payment": record_payment
 
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:
-        db_url = f"sqlite:///{tmp}/history.db"
-        migrate(db_url)
-        for name in names:
+    for name in names:
+        # A database of its own per scenario: two scenarios may register the same employee.
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as executor:
+            db_url = f"sqlite:///{tmp}/history.db"
+            migrate(db_url)
             env = await WorkflowEnvironment.start_time_skipping(
                 data_converter=dev_data_converter(),
                 test_server_existing_path=str(temporal_test_server()))
