@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from domain.shared.masking import HIDDEN
+from store import access_log
 from tests.api.conftest import auth, eventually
 from tests.factories import VALID_ID, case_body, registration
 
@@ -136,3 +137,24 @@ async def test_each_read_of_personal_information_is_in_the_access_log(api):
     assert none == {"total": 0, "limit": 100, "offset": 0, "items": []}
     naive = await api.get(url, params={"since": "2026-12-01T00:00:00"}, headers=auth("k-admin"))
     assert naive.status_code == 422 and naive.json()["error"]["field"] == "since"
+
+
+async def test_a_read_whose_access_log_row_cannot_be_written_is_not_answered(api, monkeypatch):
+    case_id = await _case(api)
+
+    async def readable() -> bool:
+        read = await api.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))
+        return read.status_code == 200
+
+    assert await eventually(readable)
+
+    def unwritable(db_url: str, row: object) -> None:
+        raise RuntimeError("the access log cannot be written (test)")
+
+    monkeypatch.setattr(access_log, "record", unwritable)
+    # The answer a browser gets (the test client would raise the app's error instead).
+    app = api._transport.app  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url=str(api.base_url)) as browser:
+        read = await browser.get(f"/api/v1/cases/{case_id}", headers=auth("k-hr"))
+    assert read.status_code == 500 and case_id not in read.text and VALID_ID not in read.text
