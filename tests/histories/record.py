@@ -380,20 +380,26 @@ def seed_insured(db_url: str) -> None:
                                    "社保增员办结", f"seed:{reg.employee_id}", at)
 
 
-async def si_account_interrupted_paid_back(env: WorkflowEnvironment,
-                                           queue: str) -> tuple[str, str]:
-    """A month unpaid: reminder, escalation, 中断 for both, continued as new (the run recorded);
-    the next month's run takes a back payment that clears it."""
-    today = await _today(env)
+async def _beijing_account(env: WorkflowEnvironment,
+                           queue: str) -> tuple[WorkflowHandle[Any, Any], str, datetime]:
+    """The beijing SI account opened for the month whose payment deadline is still ahead: the
+    handle, the period and its deadline."""
     rule = deadline_rule("beijing")
     calendar = official_calendar()
-    period = period_of(today)
+    period = period_of(await _today(env))
     if month_deadline(period, rule, calendar).due_at <= await env.get_current_time():
         period = next_period(period)
     handle = await env.client.start_workflow(
         "SiAccount", AccountInput(region="beijing", period=period, rule=rule, calendar=calendar,
                                   opened_by="hr-alice"), id="si-account-beijing", task_queue=queue)
-    due = month_deadline(period, rule, calendar).due_at
+    return handle, period, month_deadline(period, rule, calendar).due_at
+
+
+async def si_account_interrupted_paid_back(env: WorkflowEnvironment,
+                                           queue: str) -> tuple[str, str]:
+    """A month unpaid: reminder, escalation, 中断 for both, continued as new (the run recorded);
+    the next month's run takes a back payment that clears it."""
+    handle, period, due = await _beijing_account(env, queue)
     await _until(env, due + timedelta(days=3))
     await handle.execute_update("record_payment", RecordPayment(
         actor=HR, period=period, amount=Decimal("4200.00"), paid_on=await _today(env),
@@ -1232,16 +1238,8 @@ async def si_account_paid_as_the_month_closed(env: WorkflowEnvironment,
     """Patch 2026-12-account-settles-late-payments: the month unpaid and interrupted; HR records
     its payment 5 s before the run's last notice reports, and the write takes 15 s; the run waits
     for it (the patch's marker), then continues as the next month's."""
-    today = await _today(env)
-    rule = deadline_rule("beijing")
-    calendar = official_calendar()
-    period = period_of(today)
-    if month_deadline(period, rule, calendar).due_at <= await env.get_current_time():
-        period = next_period(period)
-    handle = await env.client.start_workflow(
-        "SiAccount", AccountInput(region="beijing", period=period, rule=rule, calendar=calendar,
-                                  opened_by="hr-alice"), id="si-account-beijing", task_queue=queue)
-    await _until(env, month_deadline(period, rule, calendar).due_at + timedelta(hours=1))
+    handle, period, due = await _beijing_account(env, queue)
+    await _until(env, due + timedelta(hours=1))
     await _until(env, await notices_report_at(env.client, handle) - timedelta(seconds=5))
     update = await handle.start_update("record_payment", RecordPayment(
         actor=HR, period=period, amount=Decimal("4200.00"), paid_on=await _today(env),
