@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,23 +82,16 @@ class MaskedAnswers:
 
 def logged(action: str) -> Any:
     """A dependency answering the caller when their role may do `action` within their
-    departments (`require`); one row of the access log records the read. The row is written
-    while the route reads, and the answer waits for it: no read is answered unlogged (a write
-    that fails fails the request), and the read no longer waits for the write to start."""
+    departments (`require`), after one row of the access log records the read."""
 
     allowed = require(action)  # a default, not an annotation: annotations here are strings
 
-    async def reader(request: Request, actor: Actor = allowed) -> AsyncIterator[Actor]:
+    async def reader(request: Request, actor: Actor = allowed) -> Actor:
         settings: Settings = request.app.state.settings
-        written = asyncio.ensure_future(
-            asyncio.to_thread(access_log.record, settings.db_url, entry(request, actor)))
-        try:
-            yield actor
-        finally:
-            await written
+        await asyncio.to_thread(access_log.record, settings.db_url, entry(request, actor))
+        return actor
 
-    # "function": the code after the yield runs before the answer is sent, not after.
-    return Depends(reader, scope="function")
+    return Depends(reader)
 
 
 def entry(request: Request, actor: Actor) -> access_log.AccessLogRow:
