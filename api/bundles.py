@@ -25,6 +25,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -53,17 +54,26 @@ _pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """A built bundle and its SHA-256 (hex), the one its `bundle_exported` event names: hashed in
+    the builder, not again on the API's event loop (2.6 MB: about 2.4 ms there)."""
+
+    content: bytes
+    sha256: str
+
+
 async def onboarding_bundle(settings: Settings, view: OnboardingView, actor: Actor,
-                            lang: Lang) -> bytes:
+                            lang: Lang) -> Bundle:
     return await _in_builder(settings, build_onboarding_file, settings, view, actor, lang)
 
 
 async def case_bundle(settings: Settings, view: CaseView, case: CaseInput, actor: Actor,
-                      lang: Lang) -> bytes:
+                      lang: Lang) -> Bundle:
     return await _in_builder(settings, build_case_file, settings, view, case, actor, lang)
 
 
-async def _in_builder(settings: Settings, build: Callable[..., bytes], *args: object) -> bytes:
+async def _in_builder(settings: Settings, build: Callable[..., Bundle], *args: object) -> Bundle:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_pool(settings.bundle_processes, settings.bundle_niceness),
                                       build, *args)
@@ -118,13 +128,13 @@ def _pool(processes: int, niceness: int) -> ProcessPoolExecutor:
 
 
 def build_onboarding_file(settings: Settings, view: OnboardingView, actor: Actor,
-                          lang: Lang) -> bytes:
+                          lang: Lang) -> Bundle:
     return export(settings, view.id, actor,
                   lambda ledger: build_bundle(BundleInput(view=view, evidence=ledger)), lang)
 
 
 def build_case_file(settings: Settings, view: CaseView, case: CaseInput, actor: Actor,
-                    lang: Lang) -> bytes:
+                    lang: Lang) -> Bundle:
     def build(ledger: BundleEvidence) -> bytes:
         return build_case_bundle(CaseBundleInput(
             view=view, case=case, notices=notice_lines(settings.db_url, view.id),
@@ -152,7 +162,7 @@ def notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:
 
 
 def export(settings: Settings, subject_id: str, actor: Actor,
-           build: Callable[[BundleEvidence], bytes], lang: Lang = "zh") -> bytes:
+           build: Callable[[BundleEvidence], bytes], lang: Lang = "zh") -> Bundle:
     """Read the ledger once, build the bundle from it, and record the export as evidence. The
     caller checked that the font is there (settings.cjk_font)."""
     font = settings.cjk_font()
@@ -173,8 +183,9 @@ def export(settings: Settings, subject_id: str, actor: Actor,
         documents=[(row, store.get(row.sha256)) for row in rows], generated_by=actor.name,
         font=font, company=settings.company(), lang=lang, timestamp_error=stamp_error,
         tsa_ca=settings.tsa_ca_file.read_bytes() if settings.tsa_ca_file else None))
+    digest = hashlib.sha256(content).hexdigest()
     evidence.append(settings.db_url, evidence.NewEntry(
         subject_id=subject_id, idempotency_key=f"bundle:{uuid.uuid4()}", at=datetime.now(UTC),
         actor=actor.name, kind="bundle_exported",
-        payload={"sha256": hashlib.sha256(content).hexdigest(), "entries": len(entries)}))
-    return content
+        payload={"sha256": digest, "entries": len(entries)}))
+    return Bundle(content, digest)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -135,10 +134,10 @@ def _id_kind(id: str, prefix: str, what: str, other: str, route: str) -> None:
                    f"GET /api/v1/{other}/{id}/{route}", "id")
 
 
-def _zip(id: str, content: bytes) -> Response:
-    return Response(content, media_type="application/zip", headers={
+def _zip(id: str, bundle: bundles.Bundle) -> Response:
+    return Response(bundle.content, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{id}-evidence.zip"',
-        "X-Content-SHA256": hashlib.sha256(content).hexdigest()})
+        "X-Content-SHA256": bundle.sha256})
 
 
 def _check_font(settings: Settings) -> None:
