@@ -100,7 +100,7 @@ from store import employees, load_deliveries, people
 from store.db import migrate, session_for
 from temporal_client import dev_data_converter
 from tests.factories import case_input, employee, onboarding_input
-from tests.workflows.conftest import notices_report_at
+from tests.workflows.conftest import notices_report_at, recorded_a_marker
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -1247,8 +1247,7 @@ async def si_account_paid_as_the_month_closed(env: WorkflowEnvironment,
         wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=AccountView)
     await env.sleep(timedelta(seconds=15))
     for _ in range(300):  # the notices' reports reach the run: it asks for the patch
-        if any(e.HasField("marker_recorded_event_attributes")
-               for e in (await handle.fetch_history()).events):
+        if await recorded_a_marker(handle):
             break
         await asyncio.sleep(0.1)
     else:

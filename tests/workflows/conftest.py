@@ -107,6 +107,12 @@ async def notices_report_at(client: Client, handle: WorkflowHandle) -> datetime:
     return max(fires)
 
 
+async def recorded_a_marker(handle: WorkflowHandle) -> bool:
+    """Whether the run's history holds a marker (a `workflow.patched()` it asked for)."""
+    history = await handle.fetch_history()
+    return any(e.HasField("marker_recorded_event_attributes") for e in history.events)
+
+
 @asynccontextmanager
 async def harness_replacing(env: WorkflowEnvironment, db_url: str, tmp_path: Path,
                             replacing: Sequence[Callable[..., Any]] = ()

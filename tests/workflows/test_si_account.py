@@ -36,7 +36,12 @@ from store import contributions, employees
 from store.db import engine_for, session_for
 from store.models import EvidenceEntry, OutboxMessage, SiStatusChangeRow
 from tests.factories import employee
-from tests.workflows.conftest import Harness, harness_replacing, notices_report_at
+from tests.workflows.conftest import (
+    Harness,
+    harness_replacing,
+    notices_report_at,
+    recorded_a_marker,
+)
 
 HR = Actor("hr-alice", "hr")
 
@@ -186,7 +191,8 @@ async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_m
                                        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                                        result_type=AccountView)
     await wf.env.sleep(timedelta(seconds=15))
-    await eventually(lambda: settling(handle), timeout=30)
+    # The run's notices are all closed and only the payment holds it: it asked for the patch.
+    await eventually(lambda: recorded_a_marker(handle), timeout=30)
 
     gate.set()
     answer = await update.result()
@@ -199,12 +205,6 @@ async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_m
             EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
     assert kinds.index("contribution_paid") < kinds.index("si_resumed") \
         < len(kinds) - 1 - kinds[::-1].index("month_opened")
-
-
-async def settling(handle: WorkflowHandle) -> bool:
-    """The run's notices are all closed and only the payment holds it (its patch marker)."""
-    history = await handle.fetch_history()
-    return any(e.HasField("marker_recorded_event_attributes") for e in history.events)
 
 
 async def next_run(handle: WorkflowHandle, period: str) -> AccountView | None:
