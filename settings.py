@@ -177,6 +177,9 @@ class Settings(BaseSettings):
     payload_keys: dict[str, SecretStr] = Field(default_factory=dict)
     payload_key_id: str = ""
     payload_keys_file: Path | None = None
+    # Deflate large payloads inside the seal. Every process reads deflated payloads whatever this
+    # says; upgrading a deployment from a release that cannot, restart once with it off (README).
+    payload_deflate: bool = True
     codec_cors_origins: tuple[str, ...] = ()
 
     @field_validator("case_reminder_days")

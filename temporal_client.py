@@ -56,14 +56,15 @@ def data_converter(settings: Settings) -> DataConverter:
     """The process's converter: the shared pydantic converter, then every payload encrypted with
     the keys of `settings` (outside dev none configured: a RuntimeError naming the setting)."""
     current, keys = settings.payload_keyring()
-    return encrypted_converter(keys, current)
+    return encrypted_converter(keys, current, deflate=settings.payload_deflate)
 
 
-def encrypted_converter(keys: Mapping[str, bytes], current: str) -> DataConverter:
+def encrypted_converter(keys: Mapping[str, bytes], current: str,
+                        deflate: bool = True) -> DataConverter:
     """The shared pydantic converter with the encryption codec; failures' message and stack trace
     go into their encoded attributes, so the codec encrypts them as well (the SDK's option)."""
     return DataConverter(payload_converter_class=SharedPydanticPayloadConverter,
-                         payload_codec=EncryptionCodec(keys, current),
+                         payload_codec=EncryptionCodec(keys, current, deflate=deflate),
                          failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import zlib
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
@@ -42,6 +44,77 @@ async def test_a_payload_leaves_sealed_with_its_key_id_and_comes_back_whole():
     [again] = await codec.encode([original])
     assert again.data != sealed.data  # a fresh nonce each time
     assert await codec.decode([sealed]) == [original]
+
+
+def view_like(entries: int = 40) -> Payload:
+    """JSON as a case view is: the same keys and much the same text, entry after entry."""
+    rows = [{"code": f"m{i}", "label_zh": "受伤职工居民身份证复印件", "provided": i % 2 == 0,
+             "source": "工伤保险条例 art. 18(2); 工伤认定办法 art. 6(1)"} for i in range(entries)]
+    return Payload(metadata={"encoding": b"json/plain"},
+                   data=json.dumps({"id_number": VALID_ID, "materials": rows},
+                                   ensure_ascii=False).encode())
+
+
+async def test_a_large_payload_is_deflated_inside_the_seal_and_comes_back_whole():
+    codec = EncryptionCodec({"k1": NEW}, "k1")
+    original = view_like()
+    [sealed] = await codec.encode([original])
+    whole = len(original.SerializeToString())
+    assert len(sealed.data) < whole / 3  # nonce and tag included
+    assert set(sealed.metadata) == {"encoding", KEY_ID} and b"zlib" not in sealed.data
+    assert await codec.decode([sealed]) == [original]
+
+
+async def test_a_small_or_incompressible_payload_is_sealed_as_it_is():
+    codec = EncryptionCodec({"k1": NEW}, "k1")
+    small = plain()
+    noise = Payload(metadata={"encoding": b"binary/plain"}, data=secrets.token_bytes(4096))
+    for original in (small, noise):
+        [sealed] = await codec.encode([original])
+        overhead = len(sealed.data) - len(original.SerializeToString())
+        assert overhead == 12 + 16  # the nonce and the GCM tag, nothing deflated
+        assert await codec.decode([sealed]) == [original]
+
+
+async def test_with_deflation_off_a_process_seals_as_is_and_still_opens_deflated_payloads():
+    """The first restart of an upgrade: it writes what older processes read, reads what newer write."""
+    original = view_like()
+    upgrading = data_converter(Settings(env="dev", payload_deflate=False)).payload_codec
+    assert isinstance(upgrading, EncryptionCodec)
+    [sealed] = await upgrading.encode([original])
+    assert len(sealed.data) == len(original.SerializeToString()) + 12 + 16
+    [deflated] = await dev_data_converter().payload_codec.encode([original])
+    assert await upgrading.decode([deflated, sealed]) == [original, original]
+
+
+async def test_a_payload_sealed_before_deflation_still_opens():
+    """Histories written before this codec deflated hold the serialised payload itself."""
+    original = view_like()
+    codec = EncryptionCodec({"k1": NEW}, "k1")
+    assert await codec.decode([sealed_as_is(original.SerializeToString())]) == [original]
+
+
+@pytest.mark.parametrize("inside", [b"not deflate at all", zlib.compress(b"x" * 200)[:-6]])
+async def test_a_sealed_payload_whose_deflated_content_is_broken_is_refused(inside: bytes):
+    codec = EncryptionCodec({"k1": NEW}, "k1")
+    broken = Payload(metadata={"encoding": b"binary/zlib"}, data=inside)
+    with pytest.raises(PayloadDecryptError, match="deflated content is refused"):
+        await codec.decode([sealed_as_is(broken.SerializeToString())])
+
+
+async def test_a_sealed_payload_that_inflates_past_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr("payload_codec.INFLATED_MAX", 1000)
+    codec = EncryptionCodec({"k1": NEW}, "k1")
+    bomb = Payload(metadata={"encoding": b"binary/zlib"}, data=zlib.compress(b"x" * 5000))
+    with pytest.raises(PayloadDecryptError, match="past 1000 bytes inflated"):
+        await codec.decode([sealed_as_is(bomb.SerializeToString())])
+
+
+def sealed_as_is(inner: bytes) -> Payload:
+    """`inner` sealed with NEW under key id k1, as the codec seals, but nothing deflated."""
+    nonce = secrets.token_bytes(12)
+    return Payload(metadata={"encoding": ENCODING, KEY_ID: b"k1"},
+                   data=nonce + AESGCM(NEW).encrypt(nonce, inner, b"k1"))
 
 
 async def test_a_payload_written_before_encryption_decodes_unchanged():
