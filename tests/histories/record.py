@@ -4,7 +4,8 @@ Run after a deliberate, patched change: `.venv/bin/python -m tests.histories.rec
 (no names: every scenario). The replay test then proves that every recorded run still replays
 with the current code. Never overwrite a history to make the replay test pass: that hides a
 non-determinism a running case would hit. New recordings hold payloads encrypted with the dev key,
-as `make run` writes them (the histories recorded before encryption hold them in clear; both replay).
+as `make run` writes them, the large ones deflated inside the seal since case_payloads_deflated
+(the histories recorded before encryption hold them in clear; all replay).
 """
 
 from __future__ import annotations
@@ -1007,6 +1008,18 @@ async def case_born_with_baseline_3(env: WorkflowEnvironment, queue: str) -> str
 SCENARIOS["case_born_with_baseline_3"] = case_born_with_baseline_3
 FOLDER["case_born_with_baseline_3"] = "injury_case"
 SEEDS["case_born_with_baseline_3"] = seed_directory
+
+
+async def case_payloads_deflated(env: WorkflowEnvironment, queue: str) -> str:
+    """No workflow change: the path of case_born_with_baseline_3 recorded after the codec began
+    deflating large payloads inside the seal, so a replay opens deflated inputs, results and
+    update answers (payload_codec.py)."""
+    return await _return_escalated_then_closed(env, queue, "C17")
+
+
+SCENARIOS["case_payloads_deflated"] = case_payloads_deflated
+FOLDER["case_payloads_deflated"] = "injury_case"
+SEEDS["case_payloads_deflated"] = seed_directory
 
 
 async def onboarding_born_with_baseline(env: WorkflowEnvironment, queue: str) -> str:
