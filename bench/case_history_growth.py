@@ -57,6 +57,7 @@ from domain.shared.people import Actor
 from store.db import migrate
 from temporal_client import DATA_CONVERTER, dev_data_converter
 from tests.factories import case_input
+from tests.histories.record import seed_directory
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -245,6 +246,7 @@ async def on_fresh_server(runtime: Runtime,
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(8) as executor:
         db_url = f"sqlite:///{tmp}/bench.db"
         migrate(db_url)
+        seed_directory(db_url)  # the case's HR owner, an HR manager and the line manager: reachable
         env = await WorkflowEnvironment.start_time_skipping(
             data_converter=dev_data_converter(), test_server_existing_path=str(temporal_test_server()),
             runtime=runtime)
