@@ -1,7 +1,8 @@
 """How big a long injury case's history gets: when must a case continue-as-new?
 
 Runs InjuryCase on the time-skipping test server with the production workflow list and the real
-activities (a SQLite file), through a long, realistic path, and reports the history's event count
+activities (a SQLite file; the directory holds the case's HR owner, an HR manager and the line
+manager, as a deployment's does), through a long, realistic path, and reports the history's event count
 and size (JSON as `fetch_history().to_json()`, and protobuf, what the server counts) against
 Temporal's limits:
 
@@ -13,7 +14,8 @@ Temporal's limits:
     reappraisal_conclusion). At the end of the
     suspension the return notice goes out, the employee does not answer (escalated), and the
     suspension's own escalation follows. Snapshots at 1, 2 and 5 years after the accident.
-(b) what one chase and one HR action of each kind add to the history, on a second case.
+(b) what one chase and one HR action of each kind add to the history, on a second case started
+    today on a test server of its own.
 
 Event counts are deterministic; times (simulation, fetch, replay) are taken over `--runs` runs.
 
