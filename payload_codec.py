@@ -5,6 +5,10 @@ number, a phone, a name or a diagnosis.
 A payload is sealed whole (its metadata and data, serialised), so even its encoding is hidden; the
 sealed payload carries `encoding: binary/encrypted` and the id of the key, and its data is the
 12-byte nonce followed by the ciphertext and the GCM tag. The key id is authenticated too.
+Several keys are known at once, for rotation: new payloads use the current key, any known key
+opens old ones. A payload without the encryption encoding (written before encryption, e.g. the
+recorded histories in tests/histories/) decodes unchanged.
+
 A payload of `COMPRESS_FROM` bytes or more is deflated before it is sealed, when that makes it
 smaller: inside the seal it is a payload of encoding `binary/zlib` holding the original, so the
 marker is authenticated with the rest and no one outside the key holders sees it. Case views and
