@@ -112,13 +112,11 @@ def _deflated(payload: Payload) -> bytes:
 
 def _inflated(payload: Payload) -> Payload:
     inflater = zlib.decompressobj()
+    refused = "a sealed payload's deflated content is refused"
     try:
         whole = inflater.decompress(payload.data, INFLATED_MAX)
     except zlib.error as error:
-        whole, complete = b"", str(error)
-    else:
-        complete = "" if inflater.eof and not inflater.unconsumed_tail else \
-            f"truncated, or past {INFLATED_MAX} bytes inflated"
-    if complete:
-        raise PayloadDecryptError(f"a sealed payload's deflated content is refused: {complete}")
+        raise PayloadDecryptError(f"{refused}: {error}") from None
+    if not inflater.eof or inflater.unconsumed_tail:
+        raise PayloadDecryptError(f"{refused}: truncated, or past {INFLATED_MAX} bytes inflated")
     return Payload.FromString(whole)

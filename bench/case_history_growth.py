@@ -2,8 +2,8 @@
 
 Runs InjuryCase on the time-skipping test server with the production workflow list and the real
 activities (a SQLite file; the directory holds the case's HR owner, an HR manager and the line
-manager, as a deployment's does), through a long, realistic path, and reports the history's event count
-and size (JSON as `fetch_history().to_json()`, and protobuf, what the server counts) against
+manager, as a deployment's does), through a long, realistic path, and reports the history's event
+count and size (JSON as `fetch_history().to_json()`, and protobuf, what the server counts) against
 Temporal's limits:
 
 (a) recognised, 12 months of paid suspension extended by 12 (24 in all), an arbitration dispute

@@ -16,7 +16,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
 from temporalio.exceptions import ApplicationError
 
-from payload_codec import ENCODING, KEY_ID, EncryptionCodec, PayloadDecryptError
+from payload_codec import ENCODING, KEY_ID, NONCE_BYTES, EncryptionCodec, PayloadDecryptError
 from settings import DEV_PAYLOAD_KEY, DEV_PAYLOAD_KEY_ID, Settings
 from temporal_client import DATA_CONVERTER, data_converter, dev_data_converter
 from tests.factories import VALID_ID, employee
@@ -72,7 +72,7 @@ async def test_a_small_or_incompressible_payload_is_sealed_as_it_is():
     for original in (small, noise):
         [sealed] = await codec.encode([original])
         overhead = len(sealed.data) - len(original.SerializeToString())
-        assert overhead == 12 + 16  # the nonce and the GCM tag, nothing deflated
+        assert overhead == NONCE_BYTES + 16  # the nonce and the GCM tag, nothing deflated
         assert await codec.decode([sealed]) == [original]
 
 
@@ -82,7 +82,7 @@ async def test_with_deflation_off_a_process_seals_as_is_and_still_opens_deflated
     upgrading = data_converter(Settings(env="dev", payload_deflate=False)).payload_codec
     assert isinstance(upgrading, EncryptionCodec)
     [sealed] = await upgrading.encode([original])
-    assert len(sealed.data) == len(original.SerializeToString()) + 12 + 16
+    assert len(sealed.data) == len(original.SerializeToString()) + NONCE_BYTES + 16
     [deflated] = await dev_data_converter().payload_codec.encode([original])
     assert await upgrading.decode([deflated, sealed]) == [original, original]
 
@@ -112,7 +112,7 @@ async def test_a_sealed_payload_that_inflates_past_the_limit_is_refused(monkeypa
 
 def sealed_as_is(inner: bytes) -> Payload:
     """`inner` sealed with NEW under key id k1, as the codec seals, but nothing deflated."""
-    nonce = secrets.token_bytes(12)
+    nonce = secrets.token_bytes(NONCE_BYTES)
     return Payload(metadata={"encoding": ENCODING, KEY_ID: b"k1"},
                    data=nonce + AESGCM(NEW).encrypt(nonce, inner, b"k1"))
 
