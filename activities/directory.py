@@ -15,7 +15,7 @@ from domain.notices.payloads import CHANNELS
 from domain.shared.directory import Reachable, employee_channels, reachable_channels, route
 from domain.shared.people import EmployeeRoute, RecipientQuery, Routing
 from store import admin_tasks
-from store.db import session_for
+from store.db import reading
 from store.models import EmployeeRecordRow, PersonRow
 from store.people import fields_of
 
@@ -44,7 +44,7 @@ class DirectoryActivities:
     def employee_route(self, employee_id: str) -> EmployeeRoute:
         """The employee's channels from the employee record, in their order (else SMS, then
         email), those with an address on file; `on_file` false: the record does not know them."""
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             row = session.get(EmployeeRecordRow, employee_id)
         if row is None:
             return EmployeeRoute(on_file=False)
@@ -54,7 +54,7 @@ class DirectoryActivities:
                              channels=employee_channels(row.channels, addresses, SENDABLE))
 
     def _reachable(self) -> list[Reachable]:
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             rows = session.exec(select(PersonRow).where(col(PersonRow.active).is_(True))
                                 .order_by(col(PersonRow.name))).all()
         people = []

@@ -19,7 +19,7 @@ from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_workflow_id
 from settings import CJK_FONTS
 from store import evidence
-from store.db import session_for
+from store.db import reading, session_for
 from store.documents import ContentStore, LocalContentStore
 from store.models import DocumentRow
 
@@ -62,7 +62,7 @@ class FormActivities:
         return DocumentRef(document_id=row.id, sha256=row.sha256, filename=row.filename)
 
     def _row(self, doc_id: str) -> DocumentRow | None:
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             return session.get(DocumentRow, doc_id)
 
     def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:

@@ -32,7 +32,7 @@ from domain.shared.people import Actor
 from domain.shared.scoping import scope_of
 from settings import Settings
 from store import people
-from store.db import point_read, session_for
+from store.db import point_read, reading
 
 log = logging.getLogger("caseguard.api")
 
@@ -47,8 +47,10 @@ async def get_client(request: Request) -> Client:
     return client
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with session_for(request.app.state.settings.db_url) as session:
+def read_session(request: Request) -> Iterator[Session]:
+    """A session for a route that only reads (store.db.reading): on SQLite it holds no write lock
+    while the answer goes out."""
+    with reading(request.app.state.settings.db_url) as session:
         yield session
 
 
@@ -104,7 +106,7 @@ async def _mark_used(db_url: str, grant: people.Grant) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemporalDep = Annotated[Client, Depends(get_client)]
-SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(read_session)]
 CurrentPrincipal = Annotated[Actor, Depends(get_principal)]
 
 RoleCheck = Callable[[str, Actor], None]

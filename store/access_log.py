@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel, col, func, select
 
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import UtcDateTime
 
 
@@ -64,7 +64,7 @@ def page(db_url: str, query: AccessQuery, *, offset: int,
         filters.append(col(AccessLogRow.at) >= query.since)
     if query.until is not None:
         filters.append(col(AccessLogRow.at) < query.until)
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         total = session.exec(select(func.count()).select_from(AccessLogRow).where(*filters)).one()
         rows = session.exec(select(AccessLogRow).where(*filters)
                             .order_by(col(AccessLogRow.at).desc(), col(AccessLogRow.id).desc())

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from domain.shared.errors import ActionRefused
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import AdminTaskRow
 
 RECIPIENT_MISSING = "recipient_missing"
@@ -84,7 +84,7 @@ def _note(db_url: str, subject_id: str, key: str, purpose: str, role: str, owner
 def listing(db_url: str, *, state: str | None, limit: int, offset: int
             ) -> tuple[int, list[AdminTaskRow]]:
     """Tasks, newest first; `state` open or closed; the total before paging."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         query = select(AdminTaskRow)
         if state == "open":
             query = query.where(col(AdminTaskRow.closed_at).is_(None))

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from domain.shared.calendar import CalendarYear
 from store import evidence, load_deliveries
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import CalendarYearRow
 
 CALENDAR_SUBJECT = "calendar"  # the evidence ledger's subject for calendar loads
@@ -36,7 +36,7 @@ async def years_to_pin(url: str) -> tuple[CalendarYear, ...]:
 def loaded_years(url: str) -> tuple[CalendarYear, ...]:
     """Every loaded year, from the database."""
     now = time.monotonic()
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = session.exec(select(CalendarYearRow).order_by(col(CalendarYearRow.year)))
         years = tuple(_year_of(r) for r in rows)
     _cache[url] = (now, years)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import ClosedRecord
 
 
@@ -28,6 +28,6 @@ def save_final(db_url: str, subject_id: str, kind: str, state: dict[str, Any],
 
 def load_final(db_url: str, subject_id: str) -> dict[str, Any] | None:
     """The final state of a closed record as its workflow showed it (JSON), or None."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         row = session.get(ClosedRecord, subject_id)
         return dict(row.state) if row is not None else None

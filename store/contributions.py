@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from domain.contributions.payloads import PaymentResult, PaymentWrite
 from domain.employees.si_status import SiStatus
-from store.db import engine_for, session_for
+from store.db import engine_for, reading
 from store.models import ContributionPaymentRow, EmploymentRow, SiStatusChangeRow, table_of
 
 BATCH = 1000
@@ -133,7 +133,7 @@ def _batches(items: Iterable[str]) -> Iterator[list[str]]:
 
 def payments_of(db_url: str, account_id: str, limit: int = 24) -> list[ContributionPaymentRow]:
     """The account's newest payments first."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.scalars(select(ContributionPaymentRow)
                                     .where(col(ContributionPaymentRow.account_id) == account_id)
                                     .order_by(col(ContributionPaymentRow.id).desc())

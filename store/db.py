@@ -113,9 +113,10 @@ def first_turn() -> Iterator[None]:
 
 
 class _WriteTurns:
-    """Every transaction of a SQLite engine begins IMMEDIATE (SQLite's write lock: read-then-append
-    is serialised), and the threads of this process take turns for it on one lock, from BEGIN to
-    the end of COMMIT or ROLLBACK. Waiting in SQLite's busy handler instead sleeps 1, 2, 5, 10 …
+    """Every transaction of a SQLite engine for writing begins IMMEDIATE (SQLite's write lock:
+    read-then-append is serialised; `reading` sessions are on engines of their own), and the
+    threads of this process take turns for it on one lock, from BEGIN to the end of COMMIT or
+    ROLLBACK. Waiting in SQLite's busy handler instead sleeps 1, 2, 5, 10 …
     100 ms between tries: a reminder burst's ledger writes sat behind the notices' directory reads
     and admin-task writes for seconds. Other processes (the API, another worker) still meet
     SQLite's lock and its busy handler. The turn is not bound to a thread: it ends wherever the
@@ -255,6 +256,32 @@ async def point_read(url: str, read: Callable[..., T], *args: object) -> T:
 def session_for(url: str) -> Iterator[Session]:
     with Session(engine_for(url), expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def reading(url: str) -> Iterator[Session]:
+    """A session that only reads. On SQLite its transactions begin DEFERRED on connections of
+    their own that refuse every write (`PRAGMA query_only`), and take no write turn: in WAL mode a
+    reader sees the database as of its first statement, never waits for a writer and never holds
+    one up. A read in `session_for` begins IMMEDIATE and holds SQLite's write lock until it ends:
+    an evidence bundle's ledger read, at the builder's low CPU priority, kept the API's
+    access-log writes waiting in SQLite's busy handler. On PostgreSQL it is `session_for`."""
+    with Session(_reads(url), expire_on_commit=False) as session:
+        yield session
+
+
+@cache
+def _reads(url: str) -> Engine:
+    if not url.startswith("sqlite") or url.split("///", 1)[-1] in ("", ":memory:"):
+        return engine_for(url)  # an in-memory SQLite is one connection's: share the writers'
+    engine = _sqlite_engine(url)
+    event.listen(engine, "connect", _query_only)
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _query_only(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
 
 
 def ping(url: str) -> None:

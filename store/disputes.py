@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 
 from domain.disputes.records import PastDispute
 from domain.shared.scoping import COMPANY, Scope
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import DisputeHistoryRow
 from store.scoping import disputes_within
 
@@ -51,7 +51,7 @@ def _save_outcome(db_url: str, case_id: str, record: PastDispute, at: datetime) 
 
 def find_import(db_url: str, sha256: str) -> str | None:
     """The batch that already imported a file with this hash, if any."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.exec(select(DisputeHistoryRow.import_batch)
                             .where(DisputeHistoryRow.import_sha256 == sha256).limit(1)).first()
 
@@ -78,7 +78,7 @@ def delete_batch(db_url: str, batch_id: str) -> None:
 
 def all_rows(db_url: str, scope: Scope = COMPANY) -> list[DisputeHistoryRow]:
     """Every row the scope sees (store.scoping.disputes_within), oldest first."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.exec(select(DisputeHistoryRow).where(disputes_within(scope))
                                  .order_by(col(DisputeHistoryRow.id))).all())
 
@@ -94,7 +94,7 @@ def page(db_url: str, *, offset: int = 0, limit: int = 50, source: str | None = 
     if grade is not None:
         query = query.where(DisputeHistoryRow.grade == grade)
         counted = counted.where(DisputeHistoryRow.grade == grade)
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         total = session.exec(counted).one()
         rows = session.exec(query.order_by(col(DisputeHistoryRow.id).desc())
                             .offset(offset).limit(limit)).all()

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, insert
 from sqlmodel import col, select
 
 from store import evidence
-from store.db import retrying, session_for
+from store.db import reading, retrying, session_for
 from store.models import DocumentRow, table_of
 
 _DOCUMENTS = table_of(DocumentRow)
@@ -32,12 +32,12 @@ def _add(conn: Connection, row: DocumentRow, added: evidence.NewEntry) -> None:
 
 
 def get(db_url: str, document_id: str) -> DocumentRow | None:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.get(DocumentRow, document_id)
 
 
 def of_subject(db_url: str, subject_id: str) -> list[DocumentRow]:
     """The documents of an onboarding or case, oldest first."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.exec(select(DocumentRow).where(DocumentRow.subject_id == subject_id)
                                  .order_by(col(DocumentRow.uploaded_at))).all())

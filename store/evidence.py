@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from domain.shared.evidence import GENESIS, ChainEntry, Verification, entry_hash, payload_hash, verify_chain
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import EvidenceEntry, table_of
 
 APPEND_ATTEMPTS = 8
@@ -138,7 +138,7 @@ def _lock_subject(session: Session, subject_id: str) -> None:
 def page(db_url: str, subject_id: str, *, offset: int = 0,
          limit: int = 100) -> tuple[int, list[EvidenceEntry]]:
     """One page of a subject's entries in chain order, and how many there are in all."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         total = session.exec(select(func.count()).select_from(EvidenceEntry)
                              .where(EvidenceEntry.subject_id == subject_id)).one()
         rows = session.exec(select(EvidenceEntry).where(EvidenceEntry.subject_id == subject_id)
@@ -148,7 +148,7 @@ def page(db_url: str, subject_id: str, *, offset: int = 0,
 
 def verify(db_url: str, subject_id: str) -> Verification:
     """Recompute the subject's chain from the stored rows."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return verify_chain(subject_id, _chain(session, subject_id))
 
 
@@ -167,12 +167,12 @@ def chain_entry(r: EvidenceEntry) -> ChainEntry:
 
 
 def subjects(db_url: str) -> list[str]:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.exec(select(EvidenceEntry.subject_id).distinct()
                                  .order_by(EvidenceEntry.subject_id)).all())
 
 
 def has_subject(db_url: str, subject_id: str) -> bool:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.exec(select(EvidenceEntry.id).where(
             EvidenceEntry.subject_id == subject_id).limit(1)).first() is not None

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import ExpenseRow
 
 
 def rows_of(db_url: str, case_id: str) -> list[ExpenseRow]:
     """The bills of a case in the order they were entered."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return _rows(session, case_id)
 
 

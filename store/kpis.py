@@ -22,7 +22,7 @@ from domain.kpis.quarters import Quarter
 from domain.onboarding.state import Status
 from domain.shared.calendar import SHANGHAI
 from domain.shared.scoping import Scope
-from store.db import session_for
+from store.db import reading
 from store.models import (
     CaseDeadlineEntry,
     CaseRow,
@@ -194,7 +194,7 @@ def injuries(session: Any, ask: Ask) -> Counts:
 
 def figures(url: str, ask: Ask) -> list[rules.Figure]:
     """Every KPI's figure for each department and quarter that has something to count."""
-    with session_for(url) as session:
+    with reading(url) as session:
         counted: dict[str, Counts] = {
             rules.SI_ENROLLED_IN_WINDOW.code: si_enrolled_in_window(session, ask),
             rules.MATERIALS_IN_TIME.code: deadline_met(session, ask, rules.MATERIALS_DEADLINE),

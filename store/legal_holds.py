@@ -13,7 +13,7 @@ from sqlalchemy import Column, Index
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from store import evidence
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import UtcDateTime
 
 PERSONAL_DATA_SUBJECT = "personal-data"
@@ -89,7 +89,7 @@ def listed(db_url: str, *, active: bool | None = None,
         query = query.where(lifted.is_(None) if active else lifted.is_not(None))
     if target is not None:
         query = query.where(LegalHoldRow.target == target)
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.exec(query.order_by(col(LegalHoldRow.id).desc())).all())
 
 

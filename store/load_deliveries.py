@@ -12,7 +12,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from domain.shared.load_delivery import DeliveredPage, QueuedSignal
-from store.db import engine_for, session_for
+from store.db import engine_for, reading
 from store.models import _utc_column, table_of
 
 TOLD, NOT_RUNNING = "told", "not_running"  # a delivered signal's outcome
@@ -69,7 +69,7 @@ def queue_missing_in(conn: Connection, load_key: str, targets: Iterable[tuple[st
 
 def pending(url: str, load_key: str, limit: int) -> list[QueuedSignal]:
     """The load's oldest signals not yet delivered."""
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = session.exec(select(LoadSignalRow).where(
             LoadSignalRow.load_key == load_key, col(LoadSignalRow.delivered_at).is_(None))
             .order_by(col(LoadSignalRow.id)).limit(limit)).all()
@@ -91,7 +91,7 @@ def mark(url: str, page: DeliveredPage, at: datetime) -> int:
 
 def undelivered_keys(url: str) -> list[str]:
     """The loads with a signal still queued, oldest first (their delivery failed or never began)."""
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = session.exec(select(LoadSignalRow.load_key, func.min(LoadSignalRow.id))
                             .where(col(LoadSignalRow.delivered_at).is_(None))
                             .group_by(LoadSignalRow.load_key)
@@ -101,7 +101,7 @@ def undelivered_keys(url: str) -> list[str]:
 
 def outcomes(url: str, load_key: str) -> dict[str, int]:
     """How many of the load's signals were told, found a workflow not running, or are queued."""
-    with session_for(url) as session:
+    with reading(url) as session:
         rows: Sequence[tuple[str | None, int]] = session.exec(
             select(LoadSignalRow.outcome, func.count()).where(LoadSignalRow.load_key == load_key)
             .group_by(LoadSignalRow.outcome)).all()

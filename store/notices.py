@@ -15,7 +15,7 @@ from domain.notices.payloads import Answer, DeliveryStatus
 from domain.notices.rules import advances
 from domain.shared.tokens import LinkParams
 from store import evidence
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import (
     EvidenceEntry,
     NoticeAttemptRow,
@@ -36,14 +36,14 @@ class Recorded:
 
 
 def attempt_by_provider_id(db_url: str, provider_id: str) -> NoticeAttemptRow | None:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.provider_id == provider_id)).first()
 
 
 def latest_attempt(db_url: str, notice_id: str, channel: str | None = None) -> NoticeAttemptRow | None:
     """The newest attempt of a notice, on `channel` when there is one on it."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         query = select(NoticeAttemptRow).where(NoticeAttemptRow.notice_id == notice_id)
         rows = session.exec(query.order_by(col(NoticeAttemptRow.attempt_no).desc())).all()
     preferred = [r for r in rows if channel is None or r.channel == channel] or list(rows)
@@ -53,7 +53,7 @@ def latest_attempt(db_url: str, notice_id: str, channel: str | None = None) -> N
 def attempt_of_link(db_url: str, notice_id: str, nonce: str) -> NoticeAttemptRow | None:
     """The attempt that carried the link with this nonce; else (a link older than the stored
     nonces) the newest email attempt, as before."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         row = session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.notice_id == notice_id, NoticeAttemptRow.link_nonce == nonce)).first()
     return row or latest_attempt(db_url, notice_id, "email")
@@ -61,7 +61,7 @@ def attempt_of_link(db_url: str, notice_id: str, nonce: str) -> NoticeAttemptRow
 
 def newest_link(db_url: str, notice_id: str) -> tuple[int, LinkParams] | None:
     """The newest attempt of a notice that carried a link, with the link's parameters."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         row = session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.notice_id == notice_id, col(NoticeAttemptRow.link_nonce).is_not(None))
             .order_by(col(NoticeAttemptRow.attempt_no).desc())).first()
@@ -146,19 +146,19 @@ def record_receipt(db_url: str, attempt: NoticeAttemptRow, status: DeliveryStatu
 
 def open_notice_for_phone(db_url: str, phone: str) -> NoticeRow | None:
     """The newest open notice to this phone number: where an SMS reply belongs."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.exec(select(NoticeRow).where(NoticeRow.phone == phone,
                                                     NoticeRow.status == "open")
                             .order_by(col(NoticeRow.created_at).desc())).first()
 
 
 def notice(db_url: str, notice_id: str) -> NoticeRow | None:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.get(NoticeRow, notice_id)
 
 
 def timeline(db_url: str, notice_id: str) -> tuple[list[NoticeAttemptRow], list[NoticeReceiptRow]]:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         attempts = session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.notice_id == notice_id).order_by(col(NoticeAttemptRow.attempt_no))).all()
         receipts = session.exec(select(NoticeReceiptRow).where(
@@ -167,14 +167,14 @@ def timeline(db_url: str, notice_id: str) -> tuple[list[NoticeAttemptRow], list[
 
 
 def notices_of(db_url: str, subject_id: str) -> list[NoticeRow]:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == subject_id)
                                  .order_by(col(NoticeRow.created_at))).all())
 
 
 def attempt_by_number(db_url: str, notice_id: str, attempt_no: int) -> NoticeAttemptRow | None:
     """One attempt of a notice by its number (a WeCom card's task id names it)."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         return session.exec(select(NoticeAttemptRow).where(
             NoticeAttemptRow.notice_id == notice_id,
             NoticeAttemptRow.attempt_no == attempt_no)).first()
@@ -189,7 +189,7 @@ class NoticeContent:
 def content(db_url: str, notice: NoticeRow) -> NoticeContent | None:
     """What a notice says (its template and data), as its `notice_opened` evidence recorded it;
     None for a notice opened before that was recorded, or whose entry retention redacted."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         entry = session.exec(select(EvidenceEntry).where(
             EvidenceEntry.subject_id == notice.subject_id,
             EvidenceEntry.idempotency_key == f"{notice.id}:opened")).first()

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from domain.shared.directory import PersonFields, check_person, check_roles, key_roles
 from domain.shared.errors import ActionRefused
 from store import evidence
-from store.db import _key_reads, engine_for, session_for
+from store.db import _key_reads, engine_for, reading, session_for
 from store.models import ApiKeyRow, PersonRow, table_of
 
 PEOPLE_SUBJECT = "people"  # the evidence ledger's subject for directory changes
@@ -103,14 +103,14 @@ def create(url: str, person: PersonFields, by: str, at: datetime) -> PersonRow:
 
 
 def get(url: str, person_id: int) -> PersonRow | None:
-    with session_for(url) as session:
+    with reading(url) as session:
         return session.get(PersonRow, person_id)
 
 
 def listing(url: str, *, active: bool | None, role: str | None, limit: int,
             offset: int) -> tuple[int, list[PersonRow]]:
     """People by name, filtered by activity and role; the total before paging."""
-    with session_for(url) as session:
+    with reading(url) as session:
         query = select(PersonRow).order_by(col(PersonRow.name))
         if active is not None:
             query = query.where(PersonRow.active == active)
@@ -172,7 +172,7 @@ def issue_key(url: str, person: PersonRow, role: str | None, by: str,
 
 
 def keys_of(url: str, person_id: int) -> list[ApiKeyRow]:
-    with session_for(url) as session:
+    with reading(url) as session:
         return list(session.exec(select(ApiKeyRow).where(ApiKeyRow.person_id == person_id)
                                  .order_by(col(ApiKeyRow.id))))
 
@@ -264,7 +264,7 @@ def now() -> datetime:
 def admin_key_on_file(url: str) -> bool:
     """Whether an active admin holds a key that works (not revoked, issued for all their roles
     or for `admin`): someone can still manage the directory."""
-    with session_for(url) as session:
+    with reading(url) as session:
         admins = {p.id for p in session.exec(select(PersonRow).where(PersonRow.active == True))  # noqa: E712
                   if "admin" in p.roles}
         if not admins:

@@ -29,7 +29,7 @@ from domain.shared.evidence import verify_chain
 from domain.shared.masking import mask_email, mask_phone_number, mask_text
 from store import evidence, self_service
 from store.access_log import AccessLogRow
-from store.db import session_for
+from store.db import reading
 from store.documents import ContentStore, CorruptContent
 from store.legal_holds import LegalHoldRow
 from store.models import (
@@ -84,7 +84,7 @@ class _Writer:
 
 def records_of(db_url: str, employee_id: str) -> Records:
     """The employee's onboardings and cases; both empty: nothing is held on them."""
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         onboardings = session.exec(select(OnboardingRow).where(
             OnboardingRow.employee_id == employee_id).order_by(col(OnboardingRow.created_at)))
         cases = session.exec(select(CaseRow).where(CaseRow.employee_id == employee_id)
@@ -155,7 +155,7 @@ def _evidence(db_url: str, out: _Writer, subject: str) -> None:
 
 
 def _messages(db_url: str, out: _Writer, subjects: list[str]) -> None:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         notices = session.exec(select(NoticeRow).where(col(NoticeRow.subject_id).in_(subjects))
                                .order_by(col(NoticeRow.created_at))).all()
         ids = [n.id for n in notices]
@@ -189,7 +189,7 @@ def _contacts(row: dict[str, Any], role: str) -> dict[str, Any]:
 
 
 def _documents(db_url: str, documents: ContentStore, out: _Writer, subjects: list[str]) -> None:
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         rows = session.exec(select(DocumentRow).where(col(DocumentRow.subject_id).in_(subjects))
                             .order_by(col(DocumentRow.uploaded_at))).all()
     listed = []
@@ -210,7 +210,7 @@ def _documents(db_url: str, documents: ContentStore, out: _Writer, subjects: lis
 
 def _rows(db_url: str, out: _Writer, records: Records) -> None:
     masked = [mask_text(s) for s in [*records.subjects, records.employee_id]]
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         expenses = session.exec(select(ExpenseRow).where(
             col(ExpenseRow.case_id).in_(records.subjects)).order_by(col(ExpenseRow.entered_at))).all()
         reads = session.exec(select(AccessLogRow).where(

@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from domain.compensation.data import CompensationTables
 from domain.onboarding.policy import PolicyTable
 from store import evidence, load_deliveries
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import _utc_column, table_of
 
 POLICY_SUBJECT = "policy"  # the evidence ledger's subject for policy loads
@@ -87,7 +87,7 @@ def loads_after_in(conn: Connection, load_id: int) -> list[PolicyLoadRow]:
 
 def loaded_sections(url: str) -> list[dict[str, Any]]:
     """Every load's sections, oldest first."""
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = session.exec(select(PolicyLoadRow).order_by(col(PolicyLoadRow.id))).all()
         return [dict(r.sections) for r in rows]
 
@@ -96,7 +96,7 @@ def effective(url: str, policy: PolicyTable, tables: CompensationTables
               ) -> tuple[PolicyTable, CompensationTables, int]:
     """The tables with every load applied in order (a later row replaces overlapping ones), and
     the newest load's id (0: none)."""
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = session.exec(select(PolicyLoadRow).order_by(col(PolicyLoadRow.id))).all()
         for row in rows:
             policy, tables = policy.with_overrides(row.sections), tables.with_overrides(row.sections)

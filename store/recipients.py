@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from domain.notices.payloads import NoticeRecipient
-from store.db import session_for
+from store.db import reading
 from store.models import EmployeeRecordRow, PersonRow
 
 ADDRESSES = ("phone", "email", "wecom_user_id", "dingtalk_user_id")
@@ -19,7 +19,7 @@ def addressed(db_url: str, recipient: NoticeRecipient) -> NoticeRecipient:
     over to the next channel); a recipient named by neither id is returned as it is."""
     if recipient.person_id is None and recipient.employee_id is None:
         return recipient
-    with session_for(db_url) as session:
+    with reading(db_url) as session:
         row: Any = session.get(PersonRow, recipient.person_id) if recipient.person_id is not None \
             else session.get(EmployeeRecordRow, recipient.employee_id)
     names = {f.name for f in fields(recipient)}

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from domain.injury.state import TERMINAL
 from domain.onboarding.state import Status
-from store.db import session_for
+from store.db import reading
 from store.models import CaseRow, OnboardingRow
 
 # An enrolled onboarding has met its SI deadlines; a cancelled one needs none.
@@ -18,7 +18,7 @@ _SETTLED_ONBOARDINGS = (Status.enrolled.value, Status.cancelled.value)
 def open_workflow_ids(url: str) -> list[str]:
     """The ids of every onboarding and case whose list row says it is not finished (a row may lag
     its workflow by a write, so a listed workflow may have closed meanwhile)."""
-    with session_for(url) as session:
+    with reading(url) as session:
         onboardings = session.exec(select(OnboardingRow.id).where(
             col(OnboardingRow.status).not_in(_SETTLED_ONBOARDINGS)).order_by(OnboardingRow.id))
         cases = session.exec(select(CaseRow.id).where(

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from domain.shared import passwords
 from domain.shared.errors import ActionRefused
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import PersonCredentialRow, PersonRow, WebSessionRow
 from store.people import _record, _writing
 
@@ -114,7 +114,7 @@ def issue_setup_link(url: str, person_id: int, by: str,
 
 def setup_holder(url: str, token: str, at: datetime) -> PersonRow | None:
     """The active person a setup link is for, while it is unused and unexpired."""
-    with session_for(url) as session:
+    with reading(url) as session:
         credential = session.exec(select(PersonCredentialRow).where(
             PersonCredentialRow.setup_hash == digest(token))).first()
         if credential is None or credential.setup_expires_at is None \

@@ -16,7 +16,7 @@ from domain.injury.state import TERMINAL, Stage
 from domain.onboarding.state import Status
 from domain.shared import statutes
 from domain.shared.scoping import Scope
-from store.db import session_for
+from store.db import reading
 from store.models import (
     AdminTaskRow,
     CaseDeadlineEntry,
@@ -80,7 +80,7 @@ def due_soon(url: str, scope: Scope, horizon: Horizon) -> list[Due]:
     """Open deadlines overdue or due within the 7 days ahead, soonest first: each open
     onboarding's SI registration window and each open case's deadlines (an employee's right that
     passed is no one's to meet and is left out)."""
-    with session_for(url) as session:
+    with reading(url) as session:
         onboardings = session.execute(select(OnboardingRow).where(
             within(scope, OnboardingRow.department),
             col(OnboardingRow.status).in_([s.value for s in OPEN_ONBOARDING]),
@@ -114,7 +114,7 @@ def unanswered_notices(url: str, scope: Scope) -> list[NoticeRow]:
                                     col(NoticeRow.answered_at).is_(None))
     if not scope.company:
         query = query.where(col(NoticeRow.subject_id).in_(_visible_subjects(scope)))  # type: ignore[arg-type]
-    with session_for(url) as session:
+    with reading(url) as session:
         return list(session.execute(query.order_by(col(NoticeRow.created_at)).limit(LIMIT))
                     .scalars())
 
@@ -126,7 +126,7 @@ def notices_to(url: str, name: str, since: datetime, scope: Scope) -> list[Notic
                                     col(NoticeRow.created_at) >= since)
     if not scope.company:
         query = query.where(col(NoticeRow.subject_id).in_(_visible_subjects(scope)))  # type: ignore[arg-type]
-    with session_for(url) as session:
+    with reading(url) as session:
         return list(session.execute(query.order_by(col(NoticeRow.created_at).desc())
                                     .limit(LIMIT)).scalars())
 
@@ -134,7 +134,7 @@ def notices_to(url: str, name: str, since: datetime, scope: Scope) -> list[Notic
 def at_the_bureau(url: str, scope: Scope) -> list[OnboardingRow]:
     """Onboardings whose enrolment is being made (`enrollment_executing`), oldest first: with the
     SI bureau entered by hand, each is a task of its owner's at the bureau's portal."""
-    with session_for(url) as session:
+    with reading(url) as session:
         return list(session.execute(select(OnboardingRow).where(
             within(scope, OnboardingRow.department),
             col(OnboardingRow.status) == Status.enrollment_executing.value)
@@ -143,7 +143,7 @@ def at_the_bureau(url: str, scope: Scope) -> list[OnboardingRow]:
 
 def open_admin_tasks(url: str) -> list[AdminTaskRow]:
     """Admin tasks not yet closed, oldest first (admins only: the caller checks)."""
-    with session_for(url) as session:
+    with reading(url) as session:
         return list(session.execute(select(AdminTaskRow).where(
             col(AdminTaskRow.closed_at).is_(None)).order_by(col(AdminTaskRow.opened_at))
             .limit(LIMIT)).scalars())
@@ -155,7 +155,7 @@ def onboardings(url: str, scope: Scope, status: str | None, *, limit: int = 100,
     filters = [within(scope, OnboardingRow.department)]
     if status:
         filters.append(col(OnboardingRow.status) == status)
-    with session_for(url) as session:
+    with reading(url) as session:
         total = session.execute(select(func.count()).select_from(OnboardingRow)
                              .where(*filters)).scalar_one()
         rows = session.execute(select(OnboardingRow).where(*filters).order_by(
@@ -200,7 +200,7 @@ def case_board(url: str, scope: Scope, *, per_stage: int = 100) -> Board:
     out by new cases and no view ranks every open case. Plain rows, not ORM objects: a board of
     900 cards built 2,700 of them."""
     visible = (within(scope, CaseRow.department), col(CaseRow.stage).notin_(list(TERMINAL)))
-    with session_for(url) as session:
+    with reading(url) as session:
         rows = [row for stage in BOARD_STAGES for row in session.execute(
             select(*_CARD).where(within(scope, CaseRow.department),
                                  col(CaseRow.stage) == stage.value)
@@ -230,5 +230,5 @@ def departments(url: str, scope: Scope) -> list[str]:
         select(col(OnboardingRow.department)).where(within(scope, OnboardingRow.department))
         .distinct(),
         select(col(CaseRow.department)).where(within(scope, CaseRow.department)).distinct())
-    with session_for(url) as session:
+    with reading(url) as session:
         return sorted({str(d) for d in session.execute(query).scalars() if d})

@@ -20,7 +20,7 @@ from activities.notices.providers import ChannelConfig, NotSent, Refused, Unsure
 from domain.notices import aliyun_sms, dingtalk
 from domain.notices.payloads import DeliveryStatus, PullRequest, PullResult, Receipt
 from store import notices as store
-from store.db import session_for
+from store.db import reading
 from store.models import NoticeAttemptRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -77,7 +77,7 @@ class ReceiptActivities:
         return [], True  # nothing to pull on this channel
 
     def _attempt(self, request: PullRequest) -> NoticeAttemptRow | None:
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             return session.exec(select(NoticeAttemptRow).where(
                 NoticeAttemptRow.notice_id == request.notice_id,
                 NoticeAttemptRow.attempt_no == request.attempt_no)).first()

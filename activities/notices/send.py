@@ -28,7 +28,7 @@ from domain.notices.payloads import Channel, DeliveryStatus, SendRequest, SendRe
 from domain.notices.text import Rendered, render, sms_count, sms_rule_for, withhold_link
 from domain.shared.identity import mask_address
 from domain.shared.tokens import LinkParams, new_link, token_for
-from store.db import session_for
+from store.db import reading, session_for
 from store.models import NoticeAttemptRow, NoticeRow, OutboxMessage
 from store.recipients import addressed
 
@@ -226,7 +226,7 @@ class ChannelActivities:
 
     def _compose(self, request: SendRequest, channel: Channel, to: str) -> _Composed:
         """The text of this attempt with a fresh personal link (the SMS form for +86 has none)."""
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             notice = session.get(NoticeRow, request.notice_id)
         if notice is None:
             raise ValueError(f"notice {request.notice_id} has no row: open_notice runs before sends")
@@ -245,7 +245,7 @@ class ChannelActivities:
     def _identical_sms(self, attempt_id: int, to: str, body: str) -> datetime | None:
         """When the same text last went to this number within the window, if it did."""
         since = datetime.now(UTC) - DUPLICATE_WINDOW
-        with session_for(self._db_url) as session:
+        with reading(self._db_url) as session:
             earlier = session.exec(select(NoticeAttemptRow).where(
                 NoticeAttemptRow.channel == "sms", NoticeAttemptRow.to_address == to,
                 NoticeAttemptRow.body == body, col(NoticeAttemptRow.id) != attempt_id,
@@ -261,7 +261,7 @@ class ChannelActivities:
         key, role = request.idempotency_key, recipient.role
 
         def existing() -> OutboxMessage | None:
-            with session_for(self._db_url) as session:
+            with reading(self._db_url) as session:
                 return session.exec(select(OutboxMessage).where(
                     OutboxMessage.idempotency_key == key,
                     OutboxMessage.recipient_role == role)).first()

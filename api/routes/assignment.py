@@ -28,7 +28,7 @@ from domain.shared.directory import PersonFields, check_owner
 from domain.shared.people import Actor, AssignOwner
 from settings import Settings
 from store import admin_tasks
-from store.db import session_for
+from store.db import reading
 from store.models import PersonRow
 from store.people import fields_of
 
@@ -72,7 +72,7 @@ class AdminTaskPage(BaseModel):
 async def _owner(settings: Settings, name: str) -> str:
     """422 unless `name` is an active person of the directory holding an HR role."""
     def person() -> PersonFields | None:
-        with session_for(settings.db_url) as session:
+        with reading(settings.db_url) as session:
             row = session.exec(select(PersonRow).where(PersonRow.name == name)).first()
             return fields_of(row) if row is not None else None
 

@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from temporalio.client import WorkflowHandle
 
 from api import temporal_calls
-from api.deps import CurrentPrincipal, SessionDep, SettingsDep, TemporalDep, permit, require
+from api.deps import CurrentPrincipal, ReadSessionDep, SettingsDep, TemporalDep, permit, require
 from api.errors import ApiError
 from api.privacy import logged
 from api.refusals import Attempt
@@ -77,7 +77,7 @@ def _case_exists(workflow_id: str) -> ApiError:
 
 
 @router.get("", response_model=CasePage)
-def list_cases(actor: Annotated[Actor, require("read")], scope: CallerScope, session: SessionDep,
+def list_cases(actor: Annotated[Actor, require("read")], scope: CallerScope, session: ReadSessionDep,
                stage: Stage | None = None, overdue: bool | None = None,
                due_before: datetime | None = None, limit: int = Query(50, ge=1, le=500),
                offset: Offset = 0) -> dict[str, Any]:
@@ -165,7 +165,7 @@ def _action(name: str, actor: Actor, body: CaseActionIn) -> CaseAction:
     return kind(actor=actor, **data)  # lists travel as tuples
 
 
-def _open_deadlines(session: SessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _open_deadlines(session: ReadSessionDep, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     if not ids:
         return {}
     now = datetime.now(UTC)

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from temporalio.client import WorkflowHandle
 
 from api import hires, temporal_calls
-from api.deps import SessionDep, SettingsDep, TemporalDep, require
+from api.deps import ReadSessionDep, SettingsDep, TemporalDep, require
 from api.errors import ApiError
 from api.privacy import logged
 from api.refusals import Attempt
@@ -65,7 +65,7 @@ async def register_onboarding(body: OnboardingCreate, actor: Annotated[Actor, re
 
 @router.get("", response_model=OnboardingPage)
 def list_onboardings(actor: Annotated[Actor, require("read")], scope: CallerScope,
-                     session: SessionDep, status: Status | None = None,
+                     session: ReadSessionDep, status: Status | None = None,
                      limit: int = Query(50, ge=1, le=500),
                      offset: Offset = 0) -> dict[str, Any]:
     """List onboardings, newest first, optionally by status; a manager's, of their departments

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import col, func, select
 
-from api.deps import SessionDep
+from api.deps import ReadSessionDep
 from api.privacy import logged
 from api.responses.records import OutboxPage
 from api.schemas import Offset
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
 
 
 @router.get("", response_model=OutboxPage)
-def list_outbox(actor: Annotated[Actor, logged("read_messages")], session: SessionDep,
+def list_outbox(actor: Annotated[Actor, logged("read_messages")], session: ReadSessionDep,
                 subject_id: str | None = None,
                 purpose: str | None = None, limit: int = Query(100, ge=1, le=1000),
                 offset: Offset = 0) -> dict[str, Any]:
