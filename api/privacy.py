@@ -8,7 +8,8 @@ handle cases, and the access log of reads of sensitive personal information.
   untouched, byte for byte; files (bundles, PDFs, CSVs) are not JSON and pass too (a manager may
   not read documents or export bundles).
 - `logged(action)`: the route's role and department checks (`api.deps.require`), then one row in
-  the access log (store/access_log.py), written on a worker thread. A read the role may not do
+  the access log (store/access_log.py), written on a worker thread while the route runs and
+  before its answer is sent. A read the role may not do
   (403), or of a record outside the caller's departments (404, api/scoping.py), is refused first
   and not logged as a read.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,16 +84,23 @@ class MaskedAnswers:
 
 def logged(action: str) -> Any:
     """A dependency answering the caller when their role may do `action` within their
-    departments (`require`), after one row of the access log records the read."""
+    departments (`require`); one row of the access log records the read before the answer goes
+    out. The row is written on a worker thread while the route reads (scope "function": FastAPI
+    runs the rest of `reader` after the route, before it sends the answer); a row that cannot be
+    written fails the request, as it did when the route waited for it."""
 
     allowed = require(action)  # a default, not an annotation: annotations here are strings
 
-    async def reader(request: Request, actor: Actor = allowed) -> Actor:
+    async def reader(request: Request, actor: Actor = allowed) -> AsyncIterator[Actor]:
         settings: Settings = request.app.state.settings
-        await asyncio.to_thread(access_log.record, settings.db_url, entry(request, actor))
-        return actor
+        row = asyncio.ensure_future(asyncio.to_thread(access_log.record, settings.db_url,
+                                                      entry(request, actor)))
+        try:
+            yield actor
+        finally:
+            await row
 
-    return Depends(reader)
+    return Depends(reader, scope="function")
 
 
 def entry(request: Request, actor: Actor) -> access_log.AccessLogRow:
