@@ -28,6 +28,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.errors import ApiError
 from api.refusals import Attempt
 from store import closed as closed_store
+from store.db import point_read
 
 T = TypeVar("T")
 ClosedExplainer = Callable[[WorkflowHandle[Any, Any]], Awaitable[ApiError]]
@@ -101,7 +102,7 @@ async def query(client: Client, workflow_id: str, result_type: type[T], *,
 async def read(client: Client, db_url: str, workflow_id: str, result_type: type[T], *,
                args: Sequence[Any] = (), what: str) -> T:
     """The view of an onboarding or case: kept at close, else queried from its workflow."""
-    kept = await asyncio.to_thread(closed_store.load_final, db_url, workflow_id)
+    kept = await _kept(db_url, workflow_id)
     if kept is not None:
         result: T = _adapter(result_type).validate_python(kept["view"])
         return result
@@ -111,11 +112,20 @@ async def read(client: Client, db_url: str, workflow_id: str, result_type: type[
 async def read_input(client: Client, db_url: str, workflow_id: str, input_type: type[T], *,
                      what: str) -> T:
     """The input a case was started with: kept at close, else from its history."""
-    kept = await asyncio.to_thread(closed_store.load_final, db_url, workflow_id)
+    kept = await _kept(db_url, workflow_id)
     if kept is not None and kept.get("input") is not None:
         result: T = _adapter(input_type).validate_python(kept["input"])
         return result
     return await start_input(client, workflow_id, input_type, what=what)
+
+
+async def _kept(db_url: str, workflow_id: str) -> dict[str, Any] | None:
+    """The final state kept at close, or None. Whether one was kept is asked on the event loop
+    first: a running record, the usual one, then takes no hop to a worker thread (on a busy API
+    a hop waits its turn for the interpreter lock)."""
+    if not await point_read(db_url, closed_store.is_closed, workflow_id):
+        return None
+    return await asyncio.to_thread(closed_store.load_final, db_url, workflow_id)
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}

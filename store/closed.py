@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from store.db import reading, session_for
-from store.models import ClosedRecord
+from store.db import reading, row_exists, session_for
+from store.models import ClosedRecord, table_of
 
 
 def save_final(db_url: str, subject_id: str, kind: str, state: dict[str, Any],
@@ -31,3 +31,8 @@ def load_final(db_url: str, subject_id: str) -> dict[str, Any] | None:
     with reading(db_url) as session:
         row = session.get(ClosedRecord, subject_id)
         return dict(row.state) if row is not None else None
+
+
+def is_closed(db_url: str, subject_id: str) -> bool:
+    """Whether a final state is kept: one lock-free read by key (`store.db.point_read`)."""
+    return row_exists(db_url, table_of(ClosedRecord), subject_id)

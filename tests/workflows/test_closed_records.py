@@ -10,7 +10,7 @@ from domain.injury.state import Stage
 from domain.injury.views import CaseView
 from domain.onboarding.payloads import CancelOnboarding
 from domain.onboarding.state import OnboardingView, Status
-from store.closed import load_final
+from store.closed import is_closed, load_final
 from tests.factories import onboarding_input
 from tests.workflows.conftest import Harness
 from tests.workflows.test_injury_case_clocks import open_case, update
@@ -22,7 +22,7 @@ async def test_a_closed_onboarding_leaves_its_final_state(wf: Harness):
     await act(handle, "cancel", CancelOnboarding(HR, "employee never started"))
     final = await handle.result()
     kept = load_final(wf.db_url, handle.id)
-    assert kept is not None
+    assert kept is not None and is_closed(wf.db_url, handle.id)
     view = TypeAdapter(OnboardingView).validate_python(kept["view"])
     assert view.status == Status.cancelled and view.cancel_reason == "employee never started"
     assert [e.kind for e in view.events] == [e.kind for e in final.events]
@@ -33,6 +33,7 @@ async def test_an_open_onboarding_leaves_no_final_state(wf: Harness):
     handle = await wf.start(onboarding_input(await wf.today()))
     await submit_and_approve(handle)
     assert load_final(wf.db_url, handle.id) is None
+    assert not is_closed(wf.db_url, handle.id)
 
 
 async def test_a_closed_case_leaves_its_final_state(wf: Harness):
@@ -40,7 +41,7 @@ async def test_a_closed_case_leaves_its_final_state(wf: Harness):
     await update(handle, "withdraw", reason="employee chose private insurance")
     result = await handle.result()
     kept = load_final(wf.db_url, handle.id)
-    assert kept is not None
+    assert kept is not None and is_closed(wf.db_url, handle.id)
     view = TypeAdapter(CaseView).validate_python(kept["view"])
     assert view.stage == Stage.withdrawn and view.id == result.id
     assert [e.kind for e in view.events] == [e.kind for e in result.events]
