@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,14 +94,22 @@ def logged(action: str) -> Any:
 
     async def reader(request: Request, actor: Actor = allowed) -> AsyncIterator[Actor]:
         settings: Settings = request.app.state.settings
-        row = asyncio.ensure_future(asyncio.to_thread(access_log.record, settings.db_url,
-                                                      entry(request, actor)))
-        try:
+        async with access_logged(settings.db_url, entry(request, actor)):
             yield actor
-        finally:
-            await row
 
     return Depends(reader, scope="function")
+
+
+@asynccontextmanager
+async def access_logged(db_url: str, row: access_log.AccessLogRow) -> AsyncIterator[None]:
+    """The read's access-log row written on a worker thread while the block reads; the block's
+    end waits for it, so nothing read is answered before it is logged, and a row that cannot be
+    written fails the request."""
+    written = asyncio.ensure_future(asyncio.to_thread(access_log.record, db_url, row))
+    try:
+        yield
+    finally:
+        await written
 
 
 def entry(request: Request, actor: Actor) -> access_log.AccessLogRow:

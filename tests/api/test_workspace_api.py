@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from store import access_log
 from tests.api.conftest import AppFactory, auth, eventually
 from tests.factories import case_body, registration
 
@@ -118,6 +119,25 @@ async def test_hr_signs_in_sees_today_and_a_timeline_then_signs_out(api: httpx.A
     out = await api.post("/hr/logout", data={"csrf": csrf_of(today.text)})
     assert out.status_code == 200
     assert (await api.get("/hr/", follow_redirects=False)).status_code == 303
+
+
+async def test_a_case_page_whose_access_log_row_cannot_be_written_is_not_shown(
+        api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch):
+    """The page reads while its access-log row is written, and is sent only once it is."""
+    case_id = await case(api, "E7004")
+    email = await give_login(api, "hr-alice")
+    assert (await sign_in(api, email, PASSWORDS["hr-alice"])).status_code == 303
+    assert (await api.get(f"/hr/cases/{case_id}")).status_code == 200
+
+    def unwritable(db_url: str, row: object) -> None:
+        raise RuntimeError("the access log cannot be written (test)")
+
+    monkeypatch.setattr(access_log, "record", unwritable)
+    app = api._transport.app  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url=str(api.base_url), cookies=api.cookies) as browser:
+        page = await browser.get(f"/hr/cases/{case_id}")
+    assert page.status_code == 500 and "右手拇指肌腱断裂" not in page.text
 
 
 async def test_forms_without_the_sessions_token_are_refused(api: httpx.AsyncClient):
