@@ -186,8 +186,9 @@ def _failed(url: str, person: PersonRow, at: datetime) -> Attempt:
 
 def signed_in(url: str, token: str, at: datetime) -> SignedIn | None:
     """Who the session token belongs to: None when unknown, ended, idle or too old, or its
-    person deactivated. Marks the session used, at most once a minute."""
-    with session_for(url) as session:
+    person deactivated. Marks the session used, at most once a minute: the rest of the time it
+    only reads, taking no write lock (every page a person opens asks this)."""
+    with reading(url) as session:
         row = session.exec(select(WebSessionRow).where(
             WebSessionRow.token_hash == digest(token))).first()
         if row is None or row.ended_at is not None \
@@ -196,11 +197,14 @@ def signed_in(url: str, token: str, at: datetime) -> SignedIn | None:
         person = session.get(PersonRow, row.person_id)
         if person is None or not person.active or not person.roles or person.id is None:
             return None
-        if at - row.last_seen_at >= TOUCH_EVERY:
-            row.last_seen_at = at
-            session.add(row)
+        who = SignedIn(person.id, person.name, tuple(person.roles), tuple(person.departments))
+    if at - row.last_seen_at >= TOUCH_EVERY:
+        with session_for(url) as session:
+            session.execute(update(WebSessionRow).where(  # never back: pages run in parallel
+                col(WebSessionRow.id) == row.id, col(WebSessionRow.last_seen_at) < at)
+                .values(last_seen_at=at))
             session.commit()
-        return SignedIn(person.id, person.name, tuple(person.roles), tuple(person.departments))
+    return who
 
 
 def sign_out(url: str, token: str, at: datetime) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from domain.shared import passwords
 from domain.shared.directory import PersonFields
 from domain.shared.errors import ActionRefused, RuleViolation
 from store import people, sessions
@@ -92,6 +93,25 @@ def test_sign_out_idle_and_deactivation_end_a_session(db_url: str):
     people.change(db_url, pid, {"active": False}, "root", NOW)
     assert sessions.signed_in(db_url, kept, NOW) is None
     assert sessions.sign_in(db_url, "alice@example.com", GOOD, NOW).outcome == "refused"
+
+
+def _last_seen(url: str) -> datetime:
+    with session_for(url) as session:
+        return session.exec(select(WebSessionRow)).one().last_seen_at
+
+
+def test_use_keeps_a_session_alive_marked_at_most_once_a_minute(db_url: str):
+    pid = _person(db_url)
+    sessions.set_password(db_url, pid, GOOD, "root", NOW)
+    token = sessions.sign_in(db_url, "alice@example.com", GOOD, NOW).token
+    within = NOW + sessions.TOUCH_EVERY / 2
+    assert sessions.signed_in(db_url, token, within) is not None
+    assert _last_seen(db_url) == NOW  # a read only: not a minute since the last mark
+    later = NOW + passwords.SESSION_IDLE - timedelta(minutes=1)
+    assert sessions.signed_in(db_url, token, later) is not None
+    assert _last_seen(db_url) == later
+    # alive past two hours from sign-in because it was used, not idle, since
+    assert sessions.signed_in(db_url, token, later + passwords.SESSION_IDLE / 2) is not None
 
 
 def test_a_setup_link_sets_the_password_once(db_url: str):
