@@ -9,9 +9,8 @@ handle cases, and the access log of reads of sensitive personal information.
   not read documents or export bundles).
 - `logged(action)`: the route's role and department checks (`api.deps.require`), then one row in
   the access log (store/access_log.py), written on a worker thread while the route runs and
-  before its answer is sent. A read the role may not do
-  (403), or of a record outside the caller's departments (404, api/scoping.py), is refused first
-  and not logged as a read.
+  before its answer is sent. A read the role may not do (403), or of a record outside the
+  caller's departments (404, api/scoping.py), is refused first and not logged as a read.
 """
 
 from __future__ import annotations
