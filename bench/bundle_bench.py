@@ -10,9 +10,10 @@ case chases it every week, each chase a notice). HR's scans are uploaded through
 is the production app under uvicorn in a process of its own, connected to that test server.
 
 Figures: `bundle_build_s` (each of `--builds` sequential `GET …/bundle`, as the user waits for
-it: request to last byte), and the p99 of ordinary GETs (the case list and the case page, one at a
-time) when idle and while `--concurrent` bundles build at once; target: build ≤ 2 s, loaded p99 ≤
-2× idle p99. One JSON object on stdout; progress on stderr.
+it: request to last byte), and the p99 of ordinary GETs (the API's case list and case page, and
+the HR workspace's case page as a signed-in person opens it, in turn, one at a time) when idle and
+while `--concurrent` bundles build at once; target: build ≤ 2 s, loaded p99 ≤ 2× idle p99. One
+JSON object on stdout; progress on stderr.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +57,8 @@ from store.db import migrate
 from temporal_client import dev_data_converter
 
 API_KEY = "bench-bundle-key"
+ADMIN_KEY = "bench-bundle-admin-key"
+WEB_PASSWORD = "bench workspace reader"
 MONTH = timedelta(days=30)
 SCANS = 8  # HR's scans of the case (diagnosis, invoices, the decision), ~300 KB each
 SCAN_BYTES = 300_000
@@ -93,16 +100,52 @@ async def timed_get(http: httpx.AsyncClient, path: str) -> float:
     return time.perf_counter() - started
 
 
-async def ordinary_gets(http: httpx.AsyncClient, case_id: str, count: int | None = None,
+# What the ordinary reads are, in turn: the API's case list and case page, and the case page of
+# the HR workspace that a signed-in person opens in a browser.
+PATHS = ("case_list", "case_page", "workspace_case_page")
+
+
+async def ordinary_gets(reader: Readers, case_id: str, count: int | None = None,
                         until_done: asyncio.Future[Any] | None = None) -> list[float]:
-    """Ordinary reads one at a time, alternating the list and the case page: `count` of them, or
-    as many as fit until `until_done` is done. Milliseconds each."""
-    paths = ("/api/v1/cases?limit=50", f"/api/v1/cases/{case_id}")
+    """Ordinary reads one at a time, in the turn of PATHS: `count` of them, or as many as fit
+    until `until_done` is done. Milliseconds each."""
+    gets = ((reader.api, "/api/v1/cases?limit=50"), (reader.api, f"/api/v1/cases/{case_id}"),
+            (reader.browser, f"/hr/cases/{case_id}"))
     samples: list[float] = []
     while (count is not None and len(samples) < count) or \
             (until_done is not None and not until_done.done()):
-        samples.append(1000 * await timed_get(http, paths[len(samples) % 2]))
+        samples.append(1000 * await timed_get(*gets[len(samples) % len(gets)]))
     return samples
+
+
+@dataclass(frozen=True)
+class Readers:
+    """The API client (an HR key) and a browser signed in to the workspace as an HR person."""
+
+    api: httpx.AsyncClient
+    browser: httpx.AsyncClient
+
+
+@asynccontextmanager
+async def signed_in_browser(api: httpx.AsyncClient,
+                            api_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser of an HR person the admin gave a password, signed in through the form."""
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    person = await api.post("/api/v1/people", headers=admin, json={
+        "name": "bench-hr-web", "roles": ["hr"], "email": "bench-hr-web@example.com"})
+    person.raise_for_status()
+    (await api.post(f"/api/v1/people/{person.json()['id']}/password", headers=admin,
+                    json={"password": WEB_PASSWORD})).raise_for_status()
+    async with httpx.AsyncClient(base_url=api_url, timeout=120, trust_env=False) as browser:
+        form = await browser.get("/hr/login")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+        assert csrf, "the sign-in form has no CSRF token"
+        signed = await browser.post("/hr/login", data={
+            "email": "bench-hr-web@example.com", "password": WEB_PASSWORD,
+            "csrf": csrf.group(1)})
+        if signed.status_code != 303:
+            raise RuntimeError(f"the workspace sign-in failed: {signed.status_code}")
+        yield browser
 
 
 # The users who download the bundles are other browsers: their downloads (26 MB for ten) run in a
@@ -144,30 +187,33 @@ async def bundles_elsewhere(api_url: str, path: str, count: int) -> asyncio.subp
 async def measure(api_url: str, case_id: str, args: argparse.Namespace) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {API_KEY}"}
     async with httpx.AsyncClient(base_url=api_url, headers=headers, timeout=120,
-                                 trust_env=False) as http:
+                                 trust_env=False) as http, \
+            signed_in_browser(http, api_url) as browser:
+        reader = Readers(http, browser)
         await upload_scans(http, case_id)
-        await ordinary_gets(http, case_id, count=20)  # warm-up
+        await ordinary_gets(reader, case_id, count=30)  # warm-up
         bundle = f"/api/v1/cases/{case_id}/bundle"
         first = await timed_get(http, bundle)
         size = len((await http.get(bundle)).content)
         builds = [await timed_get(http, bundle) for _ in range(args.builds)]
         say(f"bundle: first {first:.2f} s, then {', '.join(f'{b:.2f}' for b in builds)} s "
             f"({size / 1e6:.1f} MB)")
-        idle = await ordinary_gets(http, case_id, count=args.gets)
+        idle = await ordinary_gets(reader, case_id, count=args.gets)
         say(f"idle GETs: p50 {percentile(idle, 50):.1f} ms, p99 {percentile(idle, 99):.1f} ms")
         downloads = await bundles_elsewhere(api_url, bundle, args.concurrent)
         started = time.perf_counter()
         many = asyncio.ensure_future(downloads.communicate(b"go\n"))
-        loaded = await ordinary_gets(http, case_id, until_done=many)
+        loaded = await ordinary_gets(reader, case_id, until_done=many)
         concurrent = json.loads((await many)[0])
         wall = time.perf_counter() - started
         say(f"{args.concurrent} bundles at once: all built in {wall:.1f} s; GETs meanwhile "
             f"({len(loaded)}): p50 {percentile(loaded, 50):.1f} ms, "
             f"p99 {percentile(loaded, 99):.1f} ms")
     idle_p99, loaded_p99 = percentile(idle, 99), percentile(loaded, 99)
-    by_path = {name: {"idle_p99_ms": round(percentile(idle[i::2], 99), 1),
-                      "loaded_p99_ms": round(percentile(loaded[i::2], 99), 1)}
-               for i, name in enumerate(("case_list", "case_page"))}
+    turn = len(PATHS)
+    by_path = {name: {"idle_p99_ms": round(percentile(idle[i::turn], 99), 1),
+                      "loaded_p99_ms": round(percentile(loaded[i::turn], 99), 1)}
+               for i, name in enumerate(PATHS)}
     ratio = round(loaded_p99 / idle_p99, 3)
     return {
         "bundle_first_s": round(first, 3), "bundle_build_s": [round(b, 3) for b in builds],
@@ -189,7 +235,8 @@ def api_env(tmp: Path, address: str, db_url: str) -> dict[str, str]:
     env.update({
         "CASEGUARD_ENV": "dev", "CASEGUARD_VAR_DIR": str(tmp), "CASEGUARD_DATABASE_URL": db_url,
         "CASEGUARD_TEMPORAL_ADDRESS": address, "CASEGUARD_TASK_QUEUE": "bench-bundle",
-        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"}}),
+        "CASEGUARD_API_KEYS": json.dumps({API_KEY: {"name": "bench-hr", "role": "hr"},
+                                          ADMIN_KEY: {"name": "bench-admin", "role": "admin"}}),
     })
     return env
 
