@@ -83,13 +83,16 @@ def test_a_small_reminder_run_records_every_reminder_once():
 
 def test_a_small_bundle_run_reports_build_time_and_reads_beside_it():
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "bundle_bench.py"), "--months",
-                          "2", "--builds", "1", "--concurrent", "2", "--gets", "10"],
+                          "2", "--builds", "1", "--concurrent", "2", "--rounds", "1", "--gets", "12"],
                          cwd=ROOT, capture_output=True, text=True, timeout=400)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout)
     assert len(report["bundle_build_s"]) == 1 and len(report["concurrent_bundles_s"]) == 2
     assert report["get_idle_p99_ms"] > 0 and report["get_loaded_count"] >= 1
     assert set(report["met"]) == {"bundle_build_s", "get_p99_loaded_ratio"}
+    paths = report["get_p99_by_path_ms"]
+    assert set(paths) == {"case_list", "case_page", "workspace_case_page"}
+    assert report["get_p99_loaded_ratio"] == max(p["ratio"] for p in paths.values())
 
 
 def test_a_small_workspace_pages_run_reports_each_page_and_reader():
