@@ -157,8 +157,9 @@ def linked_onboarding(db_url: str, view: CaseView) -> dict[str, bytes]:
 
 
 def notice_lines(db_url: str, subject_id: str) -> list[NoticeLine]:
-    return [notice_line(row, *notice_store.timeline(db_url, row.id))
-            for row in notice_store.notices_of(db_url, subject_id)]
+    rows = notice_store.notices_of(db_url, subject_id)
+    found = notice_store.timelines(db_url, [row.id for row in rows])
+    return [notice_line(row, *found[row.id]) for row in rows]
 
 
 def export(settings: Settings, subject_id: str, actor: Actor,

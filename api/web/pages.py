@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import temporal_calls
 from api.errors import ApiError
 from api.privacy import access_logged, entry
-from api.routes.notices import notice_detail
+from api.routes.notices import notice_details
 from api.schemas import case_json, view_json
 from api.web import case_forms
 from api.web.auth import PageRefused, User, WebUser, allowed
@@ -36,7 +36,6 @@ from render import expense_claim as claim
 from settings import GatewayMode, Settings
 from store import document_rows, scoping, self_service, worklist
 from store import expenses as expense_rows
-from store import notices as notice_rows
 from store.db import point_read
 from store.models import ExpenseRow
 
@@ -198,13 +197,7 @@ def _case_records(db_url: str, case_id: str) -> tuple[list[dict[str, Any]],
     """The case's documents, notices and expense rows, read on one worker thread (one hop, not
     three: on a busy API each hop waits its turn for the interpreter lock)."""
     return ([d.model_dump(mode="json") for d in document_rows.of_subject(db_url, case_id)],
-            _notices_of(db_url, case_id), expense_rows.rows_of(db_url, case_id))
-
-
-def _notices_of(db_url: str, case_id: str) -> list[dict[str, Any]]:
-    """The case's notices, each with every attempt per channel and its receipts (as
-    GET /api/v1/notices?subject=… gives them)."""
-    return [notice_detail(db_url, row) for row in notice_rows.notices_of(db_url, case_id)]
+            notice_details(db_url, case_id), expense_rows.rows_of(db_url, case_id))
 
 
 async def _reader(request: Request, user: WebUser, id: str, prefix: str) -> Actor:
