@@ -72,3 +72,6 @@ DIRECTORY_PATCH = "2026-12-directory-recipients"
 # A notice to the employee goes on the channels of the employee record, in its order, and carries
 # the employee's id, not their phone or email (the activities read those from the record).
 EMPLOYEE_CHANNELS_PATCH = "2026-12-employee-channels"
+# A record's opening event is emitted in its first task's __init__, not in run: an update that
+# came with the start runs its handler before run does, and would be recorded before the opening.
+OPENS_FIRST_PATCH = "2026-12-opened-in-first-task"

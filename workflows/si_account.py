@@ -42,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.events import Event
     from domain.shared.people import Recipient
     from workflows._people_notices import notify_people
-    from workflows._policies import DB_ACTIVITY
+    from workflows._policies import DB_ACTIVITY, OPENS_FIRST_PATCH
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -64,14 +64,15 @@ class SiAccountWorkflow:
         self._flushed = 0
         self._flush_lock = asyncio.Lock()
         self._children: list[Any] = []
+        self._opened_first = workflow.patched(OPENS_FIRST_PATCH)
+        if self._opened_first:
+            self._emit_opened()
 
     @workflow.run
     async def run(self, inp: AccountInput) -> None:
         d = self._deadline
-        self._emit("month_opened", inp.opened_by, period=inp.period, due_at=d.due_at.isoformat(),
-                   reminder_at=d.reminder_at.isoformat(), rule_source=d.source,
-                   rule_verified=d.verified, calendar_verified=d.calendar_verified,
-                   article=d.article)
+        if not self._opened_first:
+            self._emit_opened()
         await self._flush()
         # Paid in full before a moment: nothing goes out at it (each sleep wakes on payment).
         if await self._clock.sleep_until(d.reminder_at, wake=lambda: self._paid) \
@@ -144,6 +145,13 @@ class SiAccountWorkflow:
     @workflow.query(name="status")
     def status(self) -> AccountView:
         return self._view()
+
+    def _emit_opened(self) -> None:
+        d = self._deadline
+        self._emit("month_opened", self._in.opened_by, period=self._in.period,
+                   due_at=d.due_at.isoformat(), reminder_at=d.reminder_at.isoformat(),
+                   rule_source=d.source, rule_verified=d.verified,
+                   calendar_verified=d.calendar_verified, article=d.article)
 
     # ---- the month's end ----------------------------------------------------------------------
 

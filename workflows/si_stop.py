@@ -33,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.events import Event
     from domain.shared.people import Recipient
     from workflows._people_notices import notify_people
-    from workflows._policies import DB_ACTIVITY
+    from workflows._policies import DB_ACTIVITY, OPENS_FIRST_PATCH
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -61,13 +61,14 @@ class SiStopWorkflow:
         self._version = 0  # bumped by every step: wakes the executor
         self._corrections = 0  # leave days corrected: each re-arms the deadline's clocks
         self._clocks: list[asyncio.Task[None]] = []
+        self._opened_first = workflow.patched(OPENS_FIRST_PATCH)
+        if self._opened_first:
+            self._emit_opened()
 
     @workflow.run
     async def run(self, inp: StopInput) -> StopView:
-        self._emit("stop_opened", inp.created_by, leave_date=inp.leave_date.isoformat(),
-                   reason=inp.reason, due_at=inp.deadline.due_at.isoformat(),
-                   deadline_source=inp.deadline.source, deadline_verified=inp.deadline.verified,
-                   article=inp.deadline.article)
+        if not self._opened_first:
+            self._emit_opened()
         await self._flush()
         self._clocks.append(asyncio.create_task(self._watch_deadline()))
         while self._status is not StopStatus.stopped:
@@ -78,6 +79,13 @@ class SiStopWorkflow:
         await self._flush()
         await asyncio.gather(*self._children)
         return self._view()
+
+    def _emit_opened(self) -> None:
+        inp = self._in
+        self._emit("stop_opened", inp.created_by, leave_date=inp.leave_date.isoformat(),
+                   reason=inp.reason, due_at=inp.deadline.due_at.isoformat(),
+                   deadline_source=inp.deadline.source, deadline_verified=inp.deadline.verified,
+                   article=inp.deadline.article)
 
     # ---- HR's steps ---------------------------------------------------------------------------
 

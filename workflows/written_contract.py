@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.events import Event
     from domain.shared.people import Recipient
     from workflows._people_notices import notify_people
-    from workflows._policies import DB_ACTIVITY
+    from workflows._policies import DB_ACTIVITY, OPENS_FIRST_PATCH
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
 
@@ -55,14 +55,15 @@ class WrittenContractWorkflow:
         self._flushed = 0
         self._flush_lock = asyncio.Lock()
         self._children: list[Any] = []
+        self._opened_first = workflow.patched(OPENS_FIRST_PATCH)
+        if self._opened_first:
+            self._emit_opened()
 
     @workflow.run
     async def run(self, inp: WrittenContractInput) -> str:
         dates = wc.contract_dates(inp.start)
-        self._emit("written_contract_watch_opened", "system", onboarding_id=inp.onboarding_id,
-                   start=inp.start, due_at=inp.due.due_at, sign_by=dates.sign_by,
-                   double_wage_from=dates.double_wage_from, deemed_on=dates.year_complete,
-                   article=inp.due.article)
+        if not self._opened_first:
+            self._emit_opened()
         await self._flush()
         if await self._unsigned_at(inp.due.due_at - inp.reminder_lead) \
                 and self._clock.now() < inp.due.due_at:
@@ -163,6 +164,13 @@ class WrittenContractWorkflow:
         return self._view()
 
     # ---- helpers ------------------------------------------------------------------------------
+
+    def _emit_opened(self) -> None:
+        dates = wc.contract_dates(self._in.start)
+        self._emit("written_contract_watch_opened", "system", onboarding_id=self._in.onboarding_id,
+                   start=self._in.start, due_at=self._in.due.due_at, sign_by=dates.sign_by,
+                   double_wage_from=dates.double_wage_from, deemed_on=dates.year_complete,
+                   article=self._in.due.article)
 
     async def _unsigned_at(self, at: datetime) -> bool:
         """Sleep until `at`: whether it came with the contract still not recorded (nor the

@@ -214,11 +214,6 @@ async def _open_watch(client: Client, settings: Settings, employee_id: str, row:
         raise ApiError(404, "written_contract.not_found", f"{employee_id}'s employment from "
                        f"{row.hire_date} was registered before written contracts were "
                        "watched", "employee_id") from None
-    # The watch has started but may not have run its first task. An update delivered with that
-    # task runs before the watch's own start (the SDK applies updates first), and its ledger
-    # would have the contract signed before the watch opened. A query is answered after that
-    # first task has run, so HR's action reaches a watch that has opened.
-    await temporal_calls.query(client, workflow_id, WrittenContractView, what="written_contract")
     return workflow_id
 
 

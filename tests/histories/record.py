@@ -14,8 +14,9 @@ import asyncio
 import sys
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -103,6 +104,7 @@ from temporal_client import dev_data_converter
 from tests.factories import case_input, employee, onboarding_input
 from tests.workflows.conftest import notices_report_at, recorded_a_marker
 from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from workflows.si_account import SETTLES_LATE_PAYMENTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).resolve().parent / "onboarding"
@@ -1260,7 +1262,7 @@ async def si_account_paid_as_the_month_closed(env: WorkflowEnvironment,
         wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=AccountView)
     await env.sleep(timedelta(seconds=15))
     for _ in range(300):  # the notices' reports reach the run: it asks for the patch
-        if await recorded_a_marker(handle):
+        if await recorded_a_marker(handle, SETTLES_LATE_PAYMENTS):
             break
         await asyncio.sleep(0.1)
     else:
@@ -1277,6 +1279,97 @@ SEEDS["si_account_paid_as_the_month_closed"] = HELD_PAYMENTS.seed
 FOLDER["si_account_paid_as_the_month_closed"] = "si_account"
 FAKES["si_account_paid_as_the_month_closed"] = {"record_payment": record_payment_when_let}
 
+
+class _LateWorker:
+    """A worker that starts only when the scenario has sent what its run's first task must hold."""
+
+    def __init__(self) -> None:
+        self.db_url = ""
+
+    def seed(self, db_url: str) -> None:
+        self.db_url = db_url
+
+    def seed_insured(self, db_url: str) -> None:
+        seed_insured(db_url)
+        self.db_url = db_url
+
+    @asynccontextmanager
+    async def after(self, env: WorkflowEnvironment, queue: str,
+                    update: Awaitable[Any]) -> AsyncIterator[None]:
+        """Send `update` to a run started on `queue` that no worker polls yet; once the server
+        has admitted it, start the worker: the run's first task holds its start and the update."""
+        updating = asyncio.ensure_future(update)
+        await asyncio.sleep(1)
+        documents = Path(self.db_url.removeprefix("sqlite:///")).parent / "late-documents"
+        with ThreadPoolExecutor(4) as executor:
+            async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                              workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
+                              activities=activities_for(self.db_url, documents_root=documents)):
+                await updating
+                yield
+
+
+LATE_WORKER = _LateWorker()
+
+
+async def written_contract_signed_with_its_start(env: WorkflowEnvironment, queue: str) -> str:
+    """HR's record of the signed contract reaches the server before the watch's first task, so
+    the record and the start come in one activation (the SDK runs the update's handler first)."""
+    start = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    inp = written_contract_input(onboarding_input(start, employee_id="H22"), "onboarding-H22")
+    handle = await env.client.start_workflow("WrittenContract", inp,
+                                             id=written_contract_id("H22", start),
+                                             task_queue=f"{queue}-late", result_type=str)
+    async with LATE_WORKER.after(env, f"{queue}-late", handle.execute_update(
+            "record_written_contract", RecordWrittenContract(HR, start, "doc-contract-h22"),
+            result_type=WrittenContractView)):
+        await handle.result()
+    return handle.id
+
+
+async def si_stop_submitted_with_its_start(env: WorkflowEnvironment, queue: str) -> str:
+    """HR submits the stop before its first task: the submission comes with the start, then the
+    stop is approved, held and recorded as done."""
+    today = await _today(env)
+    inp = StopInput(employee_id="A1", employment=1, department="生产部", region="beijing",
+                    leave_date=today, reason="合同期满", hold=timedelta(hours=1),
+                    deadline=stop_deadline(today, stop_rule("beijing"), official_calendar()),
+                    created_by="hr-alice")
+    handle = await env.client.start_workflow("SiStop", inp, id="si-stop-A1",
+                                             task_queue=f"{queue}-late", result_type=StopView)
+    async with LATE_WORKER.after(env, f"{queue}-late", handle.execute_update(
+            "submit_stop", StopStep(HR), result_type=StopView)):
+        await handle.execute_update("approve_stop", StopStep(MANAGER), result_type=StopView)
+        return await _stopped_after_the_hold(env, handle, "JY20261130007")
+
+
+async def si_account_paid_with_its_start(env: WorkflowEnvironment, queue: str) -> tuple[str, str]:
+    """The month's payment recorded before the account's run first ran: it comes with the start;
+    the month is paid, so the run continues as the next month's at once (the first run kept)."""
+    handle, period, _ = await _beijing_account(env, f"{queue}-late")
+    async with LATE_WORKER.after(env, f"{queue}-late", handle.execute_update(
+            "record_payment", RecordPayment(
+                actor=HR, period=period, amount=Decimal("4200.00"), paid_on=await _today(env),
+                reference="3310012026120000007", documents=("doc-voucher",)),
+            result_type=AccountView)):
+        await env.sleep(timedelta(hours=1))
+    assert handle.first_execution_run_id is not None
+    return handle.id, handle.first_execution_run_id
+
+
+# Patch 2026-12-opened-in-first-task: each recorded before it ("…with_its_start": the update's
+# event comes first) and after it ("…opened_first").
+for _before, _after, _folder, _seed in (
+        ("written_contract_signed_with_its_start", "written_contract_opened_first",
+         "written_contract", LATE_WORKER.seed),
+        ("si_stop_submitted_with_its_start", "si_stop_opened_first", "si_stop",
+         LATE_WORKER.seed_insured),
+        ("si_account_paid_with_its_start", "si_account_opened_first", "si_account",
+         LATE_WORKER.seed_insured)):
+    for _name in (_before, _after):
+        SCENARIOS[_name] = globals()[_before]
+        SEEDS[_name] = _seed
+        FOLDER[_name] = _folder
 
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)

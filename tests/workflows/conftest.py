@@ -5,8 +5,10 @@ these tests are the runtime guard that workflow code stays deterministic (see wo
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -107,23 +109,63 @@ async def notices_report_at(client: Client, handle: WorkflowHandle) -> datetime:
     return max(fires)
 
 
-async def recorded_a_marker(handle: WorkflowHandle) -> bool:
-    """Whether the run's history holds a marker (a `workflow.patched()` it asked for)."""
+async def recorded_a_marker(handle: WorkflowHandle, patch_id: str | None = None) -> bool:
+    """Whether the run's history holds a marker (a `workflow.patched()` it asked for): any, or
+    `patch_id`'s."""
     history = await handle.fetch_history()
-    return any(e.HasField("marker_recorded_event_attributes") for e in history.events)
+    return any(patch_id is None or patch_id in patches_of(e)
+               for e in history.events if e.HasField("marker_recorded_event_attributes"))
+
+
+def patches_of(event: Any) -> list[str]:
+    """The patch ids a marker event records (core writes them as plain JSON, never encoded)."""
+    details = event.marker_recorded_event_attributes.details
+    return [json.loads(p.data)["id"] for p in details["patch-data"].payloads] \
+        if "patch-data" in details else []
 
 
 @asynccontextmanager
 async def harness_replacing(env: WorkflowEnvironment, db_url: str, tmp_path: Path,
-                            replacing: Sequence[Callable[..., Any]] = ()
-                            ) -> AsyncIterator[Harness]:
-    """A harness on a task queue of its own, its worker running the real activities on `db_url`
-    but those in `replacing` (see guarded_worker)."""
-    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+                            replacing: Sequence[Callable[..., Any]] = (),
+                            task_queue: str | None = None) -> AsyncIterator[Harness]:
+    """A harness on a task queue of its own (or `task_queue`), its worker running the real
+    activities on `db_url` but those in `replacing` (see guarded_worker)."""
+    task_queue = task_queue or f"tq-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with guarded_worker(env.client, task_queue, db_url, tmp_path / "documents",
                                   executor, replacing=replacing):
             yield Harness(env, env.client, task_queue, db_url)
+
+
+async def accepted_in_first_task(handle: WorkflowHandle) -> bool:
+    """Whether the run's first workflow task took an update (it came with the start); the latest
+    run, unless `handle` names one."""
+    events = (await handle.fetch_history()).events
+    second_task = next((i for i, e in enumerate(events) if i > 2
+                        and e.HasField("workflow_task_scheduled_event_attributes")), len(events))
+    return any(e.HasField("workflow_execution_update_accepted_event_attributes")
+               for e in events[:second_task])
+
+
+@asynccontextmanager
+async def started_with_an_update(
+        env: WorkflowEnvironment, db_url: str, tmp_path: Path,
+        start: Callable[[str], Awaitable[WorkflowHandle]],
+        update: Callable[[WorkflowHandle], Awaitable[Any]]
+) -> AsyncIterator[tuple[Harness, WorkflowHandle, Any]]:
+    """A run whose first task holds its start and an update, as when HR's action reaches the
+    server before the run has first run: `start(task_queue)` starts it where no worker polls,
+    `update(handle)` is sent, and once the server has admitted it a worker starts. Yields the
+    harness, the handle and the update's answer."""
+    task_queue = f"tq-{uuid.uuid4().hex[:8]}"
+    handle = await start(task_queue)
+    updating = asyncio.ensure_future(update(handle))
+    await asyncio.sleep(1)
+    async with harness_replacing(env, db_url, tmp_path, task_queue=task_queue) as wf:
+        answer = await updating
+        first_run = wf.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        assert await accepted_in_first_task(first_run), "the update came with the start"
+        yield wf, handle, answer
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ from tests.workflows.conftest import (
     harness_replacing,
     notices_report_at,
     recorded_a_marker,
+    started_with_an_update,
 )
+from workflows.si_account import SETTLES_LATE_PAYMENTS
 
 HR = Actor("hr-alice", "hr")
 
@@ -192,7 +194,7 @@ async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_m
                                        result_type=AccountView)
     await wf.env.sleep(timedelta(seconds=15))
     # The run's notices are all closed and only the payment holds it: it asked for the patch.
-    await eventually(lambda: recorded_a_marker(handle), timeout=30)
+    await eventually(lambda: recorded_a_marker(handle, SETTLES_LATE_PAYMENTS), timeout=30)
 
     gate.set()
     answer = await update.result()
@@ -256,3 +258,32 @@ async def test_a_payment_that_breaks_a_rule_is_refused_naming_the_field(wf: Harn
         assert refused.value.cause.details[0]["field"] == field
     with engine_for(wf.db_url).connect() as conn:
         assert contributions.covered(conn, "si-account-beijing", view.period) == (False, set())
+
+
+async def test_a_payment_that_comes_with_the_start_follows_the_months_opening(
+        time_skipping_env: WorkflowEnvironment, sqlite_url: str, tmp_path: Path):
+    """A payment recorded before the month's run first ran (say, as the last month's run
+    continued as new): the SDK runs the update's handler before `run` in that first task, and the
+    month's record still opens first."""
+    today = (await time_skipping_env.get_current_time()).astimezone(SHANGHAI).date()
+    calendar, rule = official_calendar(), deadline_rule("beijing")
+    period = period_of(today)
+    if month_deadline(period, rule, calendar).due_at <= await time_skipping_env.get_current_time():
+        period = next_period(period)
+
+    async def started(queue: str) -> WorkflowHandle:
+        return await time_skipping_env.client.start_workflow(
+            "SiAccount", AccountInput(region="beijing", period=period, rule=rule,
+                                      calendar=calendar, opened_by="hr-alice"),
+            id="si-account-beijing", task_queue=queue)
+
+    async with started_with_an_update(
+            time_skipping_env, sqlite_url, tmp_path, started,
+            lambda handle: handle.execute_update("record_payment", payment(period, today),
+                                                 result_type=AccountView)) as (wf, _, paid):
+        assert [e.kind for e in paid.events] == ["month_opened", "contribution_paid"]
+        assert paid.status == "paid"
+        with session_for(wf.db_url) as session:  # written before the update answered
+            assert [e.kind for e in session.exec(select(EvidenceEntry).where(
+                EvidenceEntry.subject_id == "si-account-beijing").order_by(
+                col(EvidenceEntry.seq)))][:2] == ["month_opened", "contribution_paid"]

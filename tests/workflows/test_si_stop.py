@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import col, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.worker import Worker
 
@@ -23,9 +24,12 @@ from domain.separation.payloads import (
 )
 from domain.separation.policy import deadline_rule
 from domain.separation.rules import stop_deadline
+from domain.shared.calendar import SHANGHAI
 from domain.shared.calendar_sources import official_calendar
 from domain.shared.people import Actor
-from tests.workflows.conftest import guarded_worker
+from store.db import session_for
+from store.models import EvidenceEntry
+from tests.workflows.conftest import guarded_worker, started_with_an_update
 
 pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
@@ -168,3 +172,24 @@ async def test_a_revoke_that_arrives_with_the_end_of_the_hold_wins(time_skipping
     assert revoked.status is StopStatus.awaiting_submission
     assert view.status is StopStatus.awaiting_submission
     assert "stop_task_opened" not in _kinds(view)
+
+
+async def test_a_submission_that_comes_with_the_start_follows_the_opening(
+        time_skipping_env, sqlite_url: str, tmp_path):
+    """HR submits before the stop's first task has run: the SDK runs the update's handler before
+    `run` in that task, and the stop's record still opens first."""
+    today = (await time_skipping_env.get_current_time()).astimezone(SHANGHAI).date()
+
+    async def started(queue: str) -> WorkflowHandle:
+        return await time_skipping_env.client.start_workflow(
+            "SiStop", _input(today), id="si-stop-S1", task_queue=queue, result_type=StopView)
+
+    async with started_with_an_update(
+            time_skipping_env, sqlite_url, tmp_path, started,
+            lambda handle: _do(handle, "submit_stop", StopStep(HR))) as (wf, handle, submitted):
+        assert _kinds(submitted) == ["stop_opened", "stop_submitted"]
+        assert submitted.status is StopStatus.submitted
+        with session_for(wf.db_url) as session:  # written before the update answered
+            assert [e.kind for e in session.exec(select(EvidenceEntry).where(
+                EvidenceEntry.subject_id == handle.id).order_by(col(EvidenceEntry.seq)))
+            ] == ["stop_opened", "stop_submitted"]

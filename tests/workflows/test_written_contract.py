@@ -28,11 +28,12 @@ from domain.employees.written_contract_watch import (
     watch_input,
 )
 from domain.onboarding.payloads import CancelOnboarding, ReviewDecision, SubmitEnrollment
+from domain.shared.calendar import SHANGHAI
 from domain.shared.people import Actor
 from store.db import session_for
 from store.models import EmploymentRow, EvidenceEntry, OutboxMessage
 from tests.factories import onboarding_input
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, started_with_an_update
 
 HR = Actor("hr-alice", "hr")
 
@@ -341,3 +342,24 @@ async def test_the_onboarding_takes_a_corrected_leave_day_once_and_in_order(wf: 
     assert (entry.actor, entry.payload["leave_date_before"], entry.payload["leave_date"],
             entry.payload["reason"]) == ("hr-alice", first.isoformat(), third.isoformat(),
                                          "以离职证明为准")
+
+
+
+async def test_a_record_sent_before_the_watch_first_runs_follows_its_opening(
+        time_skipping_env, sqlite_url: str, tmp_path):
+    """HR's record can reach the server before the watch's first task: both then come in one
+    activation, where the SDK runs update handlers before `run`. The ledger still opens first."""
+    start = (await time_skipping_env.get_current_time()).astimezone(SHANGHAI).date()
+    inp = watch_input(onboarding_input(start, employee_id="E9420", base="8000"), "onboarding-E9420")
+
+    async def started(queue: str) -> WorkflowHandle:
+        return await time_skipping_env.client.start_workflow(
+            "WrittenContract", inp, id=watch_id("E9420", start), task_queue=queue,
+            result_type=str)
+
+    async with started_with_an_update(time_skipping_env, sqlite_url, tmp_path, started,
+                                      lambda handle: record(handle, start)) as (wf, handle, v):
+        assert v.status == "met"
+        assert await handle.result() == "met"
+        assert ledger(wf, handle.id) == ["written_contract_watch_opened",
+                                         "written_contract_signed"]
