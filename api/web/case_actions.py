@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import permit, role_check
 from api.errors import ApiError
-from api.privacy import entry
+from api.privacy import access_logged, entry
 from api.routes import cases as api_cases
 from api.routes import compensation as api_compensation
 from api.routes import documents as api_documents
@@ -185,13 +185,12 @@ async def compensation(request: Request, user: User, id: str) -> Response:
     error: dict[str, Any] | None = None
     status = 200
     if filled["monthly_wage"] or filled["wages_12_months"]:
-        await asyncio.to_thread(access_log.record, _settings(request).db_url,
-                                entry(request, actor))
-        try:
-            result = await api_compensation.case_compensation(
-                id, actor, request.app.state.temporal, request, **_estimate_args(filled))
-        except (ApiError, ActionRefused, RuleViolation) as refused:
-            status, error = _status(refused), _error(refused, "compensation")
+        async with access_logged(_settings(request).db_url, entry(request, actor)):
+            try:
+                result = await api_compensation.case_compensation(
+                    id, actor, request.app.state.temporal, request, **_estimate_args(filled))
+            except (ApiError, ActionRefused, RuleViolation) as refused:
+                status, error = _status(refused), _error(refused, "compensation")
     return page(request, "case_compensation.html", status, user=user, id=id, form=filled,
                 result=result, error=error, items_zh=labels.COMPENSATION_ITEMS,
                 payers_zh=labels.PAYERS, options_zh=labels.COMPENSATION_OPTIONS,

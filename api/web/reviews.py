@@ -12,13 +12,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.errors import ApiError
-from api.privacy import entry
+from api.privacy import access_logged, entry
 from api.routes.reviews import ProposalId, decide, review_out
 from api.web.auth import PageRefused, User, WebUser, allowed, check_csrf
 from api.web.render import PREFIX, page
 from domain.shared.errors import ActionRefused, RuleViolation
 from settings import Settings
-from store import access_log, self_service
+from store import self_service
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 ACTION = "review_employee_changes"
@@ -40,8 +40,8 @@ async def reviews_page(request: Request, user: WebUser, *, status_code: int = 20
     """The queue, with a refused decision's error beside the proposal it was about."""
     actor = await allowed(request, user, ACTION)
     url = _settings(request).db_url
-    await asyncio.to_thread(access_log.record, url, entry(request, actor))
-    total, rows = await asyncio.to_thread(self_service.queue, url)
+    async with access_logged(url, entry(request, actor)):
+        total, rows = await asyncio.to_thread(self_service.queue, url)
     items = [review_out(r.proposal, r.name, r.department).model_dump(mode="json") for r in rows]
     return page(request, "reviews.html", status_code, user=user, items=items, total=total,
                 error=error)

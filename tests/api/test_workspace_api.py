@@ -123,11 +123,15 @@ async def test_hr_signs_in_sees_today_and_a_timeline_then_signs_out(api: httpx.A
 
 async def test_a_case_page_whose_access_log_row_cannot_be_written_is_not_shown(
         api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch):
-    """The page reads while its access-log row is written, and is sent only once it is."""
+    """The page reads while its access-log row is written, and is sent only once it is; so are
+    the compensation estimate and the reviews queue."""
     case_id = await case(api, "E7004")
     email = await give_login(api, "hr-alice")
     assert (await sign_in(api, email, PASSWORDS["hr-alice"])).status_code == 303
-    assert (await api.get(f"/hr/cases/{case_id}")).status_code == 200
+    estimate = f"/hr/cases/{case_id}/compensation?monthly_wage=8000"
+    shown = [await api.get(path) for path in (f"/hr/cases/{case_id}", estimate, "/hr/reviews")]
+    # An estimate before the case is recognised is refused on the page (409), logged all the same.
+    assert [answer.status_code for answer in shown] == [200, 409, 200]
 
     def unwritable(db_url: str, row: object) -> None:
         raise RuntimeError("the access log cannot be written (test)")
@@ -137,7 +141,9 @@ async def test_a_case_page_whose_access_log_row_cannot_be_written_is_not_shown(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
                                  base_url=str(api.base_url), cookies=api.cookies) as browser:
         page = await browser.get(f"/hr/cases/{case_id}")
+        refused = [await browser.get(path) for path in (estimate, "/hr/reviews")]
     assert page.status_code == 500 and "右手拇指肌腱断裂" not in page.text
+    assert [answer.status_code for answer in refused] == [500, 500]
 
 
 async def test_forms_without_the_sessions_token_are_refused(api: httpx.AsyncClient):
