@@ -218,7 +218,9 @@ async def measure(api_url: str, case_id: str, args: argparse.Namespace) -> dict[
             f"p99 {percentile(loaded, 99):.1f} ms")
     idle_p99, loaded_p99 = percentile(idle, 99), percentile(loaded, 99)
     turn = len(PATHS)
-    by_path = {name: {"idle_p99_ms": round(percentile(idle[i::turn], 99), 1),
+    by_path = {name: {"idle_p50_ms": round(percentile(idle[i::turn], 50), 1),
+                      "loaded_p50_ms": round(percentile(loaded[i::turn], 50), 1),
+                      "idle_p99_ms": round(percentile(idle[i::turn], 99), 1),
                       "loaded_p99_ms": round(percentile(loaded[i::turn], 99), 1),
                       "ratio": round(percentile(loaded[i::turn], 99)
                                      / percentile(idle[i::turn], 99), 3)}

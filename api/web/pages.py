@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -123,10 +123,12 @@ async def onboarding_page(request: Request, user: WebUser, id: str, *, status_co
     """The onboarding page, with a refused action's error and its form as filled in."""
     actor = await _reader(request, user, id, "onboarding-")
     async with access_logged(_settings(request).db_url, entry(request, actor)):
-        view = await _read(request, id, OnboardingView, "onboarding", ())
         acts = bool(set(user.roles) & onboarding_rules.ACTION_ROLES["add_document"])
-        documents = [d.model_dump(mode="json") for d in await asyncio.to_thread(
-            document_rows.of_subject, _settings(request).db_url, id)] if acts else []
+        view, rows = await asyncio.gather(
+            _read(request, id, OnboardingView, "onboarding", ()),
+            asyncio.to_thread(document_rows.of_subject, _settings(request).db_url, id) if acts
+            else _nothing([]))
+        documents = [d.model_dump(mode="json") for d in rows]
     may = {action: bool(set(user.roles) & onboarding_rules.ACTION_ROLES[update])
            and view.status in onboarding_rules.ACTION_STATUSES[update]
            for action, update in (("submit", "submit_enrollment"),
@@ -178,9 +180,11 @@ async def case_page(request: Request, user: WebUser, id: str, *, status_code: in
     actor = await _reader(request, user, id, "case-")
     acts = bool(set(user.roles) & injury_rules.HR_ROLES)
     async with access_logged(_settings(request).db_url, entry(request, actor)):
-        view = await _read(request, id, CaseView, "case", (datetime.now(UTC),))
-        documents, notices, expenses = await asyncio.to_thread(
-            _case_records, _settings(request).db_url, view.id) if acts else ([], [], [])
+        # The case's records (by its id) are read on a thread while Temporal answers the view.
+        view, (documents, notices, expenses) = await asyncio.gather(
+            _read(request, id, CaseView, "case", (datetime.now(UTC),)),
+            asyncio.to_thread(_case_records, _settings(request).db_url, id) if acts
+            else _nothing(([], [], [])))
     c = shown(user, case_json(view))
     ledger = claim.ledger_json(claim.build(view, expenses)) if acts else None
     return page(request, "case.html", status_code, user=user, c=c, actor=actor,
@@ -198,6 +202,14 @@ def _case_records(db_url: str, case_id: str) -> tuple[list[dict[str, Any]],
     three: on a busy API each hop waits its turn for the interpreter lock)."""
     return ([d.model_dump(mode="json") for d in document_rows.of_subject(db_url, case_id)],
             notice_details(db_url, case_id), expense_rows.rows_of(db_url, case_id))
+
+
+T = TypeVar("T")
+
+
+async def _nothing(value: T) -> T:
+    """`value`, as an awaitable: the read a reader without the role does not make."""
+    return value
 
 
 async def _reader(request: Request, user: WebUser, id: str, prefix: str) -> Actor:
