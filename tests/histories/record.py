@@ -1371,6 +1371,7 @@ for _before, _after, _folder, _seed in (
         SEEDS[_name] = _seed
         FOLDER[_name] = _folder
 
+
 async def record(names: list[str]) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     for name in names:
