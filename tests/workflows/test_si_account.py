@@ -66,18 +66,30 @@ def enrol(wf: Harness, count: int, hired: date, region: str = "beijing") -> list
     return ids
 
 
-async def open_account(wf: Harness, region: str = "beijing") -> tuple[WorkflowHandle, AccountView]:
-    today = await wf.today()
+async def account_input(env: WorkflowEnvironment, region: str = "beijing") -> AccountInput:
+    """The account of the month whose payment deadline is still ahead on the server's clock."""
+    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
     calendar = official_calendar()
     rule = deadline_rule(region)
     period = period_of(today)
-    if month_deadline(period, rule, calendar).due_at <= await wf.env.get_current_time():
+    if month_deadline(period, rule, calendar).due_at <= await env.get_current_time():
         period = next_period(period)
+    return AccountInput(region=region, period=period, rule=rule, calendar=calendar,
+                        opened_by="hr-alice")
+
+
+async def open_account(wf: Harness, region: str = "beijing") -> tuple[WorkflowHandle, AccountView]:
     handle = await wf.client.start_workflow(
-        "SiAccount", AccountInput(region=region, period=period, rule=rule, calendar=calendar,
-                                  opened_by="hr-alice"),
-        id=f"si-account-{region}", task_queue=wf.task_queue)
+        "SiAccount", await account_input(wf.env, region), id=f"si-account-{region}",
+        task_queue=wf.task_queue)
     return handle, await handle.query("status", result_type=AccountView)
+
+
+def ledger(wf: Harness) -> list[str]:
+    """The kinds of the beijing account's ledger entries, in order."""
+    with session_for(wf.db_url) as session:
+        return [e.kind for e in session.exec(select(EvidenceEntry).where(
+            EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
 
 
 def statuses(wf: Harness, ids: list[str]) -> dict[str, str]:
@@ -202,9 +214,7 @@ async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_m
     assert set(statuses(wf, ids).values()) == {"paying"}
     next_month = await eventually(lambda: next_run(handle, deadline.period), timeout=30)
     assert next_month.period == next_period(deadline.period)
-    with session_for(wf.db_url) as session:
-        kinds = [e.kind for e in session.exec(select(EvidenceEntry).where(
-            EvidenceEntry.subject_id == "si-account-beijing").order_by(col(EvidenceEntry.seq)))]
+    kinds = ledger(wf)
     assert kinds.index("contribution_paid") < kinds.index("si_resumed") \
         < len(kinds) - 1 - kinds[::-1].index("month_opened")
 
@@ -266,24 +276,17 @@ async def test_a_payment_that_comes_with_the_start_follows_the_months_opening(
     continued as new): the SDK runs the update's handler before `run` in that first task, and the
     month's record still opens first."""
     today = (await time_skipping_env.get_current_time()).astimezone(SHANGHAI).date()
-    calendar, rule = official_calendar(), deadline_rule("beijing")
-    period = period_of(today)
-    if month_deadline(period, rule, calendar).due_at <= await time_skipping_env.get_current_time():
-        period = next_period(period)
+    inp = await account_input(time_skipping_env)
 
     async def started(queue: str) -> WorkflowHandle:
         return await time_skipping_env.client.start_workflow(
-            "SiAccount", AccountInput(region="beijing", period=period, rule=rule,
-                                      calendar=calendar, opened_by="hr-alice"),
-            id="si-account-beijing", task_queue=queue)
+            "SiAccount", inp, id="si-account-beijing", task_queue=queue)
 
     async with started_with_an_update(
             time_skipping_env, sqlite_url, tmp_path, started,
-            lambda handle: handle.execute_update("record_payment", payment(period, today),
+            lambda handle: handle.execute_update("record_payment", payment(inp.period, today),
                                                  result_type=AccountView)) as (wf, _, paid):
         assert [e.kind for e in paid.events] == ["month_opened", "contribution_paid"]
         assert paid.status == "paid"
-        with session_for(wf.db_url) as session:  # written before the update answered
-            assert [e.kind for e in session.exec(select(EvidenceEntry).where(
-                EvidenceEntry.subject_id == "si-account-beijing").order_by(
-                col(EvidenceEntry.seq)))][:2] == ["month_opened", "contribution_paid"]
+        # written before the update answered
+        assert ledger(wf)[:2] == ["month_opened", "contribution_paid"]

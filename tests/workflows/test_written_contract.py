@@ -344,7 +344,6 @@ async def test_the_onboarding_takes_a_corrected_leave_day_once_and_in_order(wf: 
                                          "以离职证明为准")
 
 
-
 async def test_a_record_sent_before_the_watch_first_runs_follows_its_opening(
         time_skipping_env, sqlite_url: str, tmp_path):
     """HR's record can reach the server before the watch's first task: both then come in one
