@@ -152,6 +152,10 @@ class Settings(BaseSettings):
     bundle_processes: int = Field(default=1, ge=1, le=16)
     # Their niceness (nice(2)): on a busy machine the processes that answer clicks run first.
     bundle_niceness: int = Field(default=10, ge=0, le=19)
+    # Processes that render the worker's forms (activities/forms.py), beside the one that runs the
+    # workflows: 0 renders in the activity's thread. Started with the first form, at this niceness.
+    form_processes: int = Field(default=1, ge=0, le=16)
+    form_niceness: int = Field(default=10, ge=0, le=19)
     case_materials_sla_hours: float = Field(default=24, gt=0)
     case_reminder_days: tuple[int, ...] = (7, 20, 27)
     return_notice_lead_days: int = Field(default=7, ge=1, le=60)

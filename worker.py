@@ -42,6 +42,7 @@ from activities.notices.pull import ReceiptActivities
 from activities.notices.send import ChannelActivities
 from activities.notices.store import NoticeActivities
 from domain.shared.company import Company
+from render.processes import Renderers
 from settings import DEV_SECRET, GATEWAYS, ROOT, GatewayMode, Settings
 from startup import freeze_startup_heap, limit_malloc_arenas
 from store.db import migrate
@@ -99,16 +100,19 @@ def gateways_for(db_url: str, modes: Mapping[str, GatewayMode]
 def activities_for(db_url: str, channels: ChannelConfig | None = None,
                    documents_root: Path | ContentStore | None = None, pdf_font: str | None = None,
                    gateway_modes: Mapping[str, GatewayMode] | None = None,
-                   company: Company | None = None) -> list[Callable[..., Any]]:
+                   company: Company | None = None,
+                   form_renderers: Renderers | None = None) -> list[Callable[..., Any]]:
     """The activity callables, wired to their outside systems (no channel config: the outbox; no
-    gateway modes: the simulators, as in tests)."""
+    gateway modes: the simulators, as in tests; no form renderers: forms in the activity's
+    thread)."""
     ledger = LedgerActivities(db_url)
     notify = NotifyActivities(db_url)
     gateways, injury = gateways_for(db_url, gateway_modes or {})
     notices = NoticeActivities(db_url)
     send_config = channels or ChannelConfig(secret_key=DEV_SECRET)
     send = ChannelActivities(send_config, db_url)
-    forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font, company)
+    forms = FormActivities(db_url, documents_root or ROOT / "var" / "documents", pdf_font, company,
+                           form_renderers)
     directory = DirectoryActivities(db_url)
     contributions = ContributionActivities(db_url)
     contract_watch = ContractWatchActivities(db_url)
@@ -124,6 +128,15 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
             injury.submit_determination_application, injury.fetch_diagnosis,
             injury.claim_injury_benefits, injury.register_courier_tracking,
             deliveries.pending, deliveries.mark]
+
+
+def form_renderers(settings: Settings) -> Renderers | None:
+    """Forms render in processes of their own unless CASEGUARD_FORM_PROCESSES is 0: in a thread of
+    this process, a form's ~15 ms of pure-Python CPU holds the interpreter lock that the workflow
+    tasks and their event writes wait for (a burst of case starts slowed every workflow here)."""
+    if settings.form_processes == 0:
+        return None
+    return Renderers(settings.form_processes, settings.form_niceness)
 
 
 # Regular and local activities run in one thread pool. A local activity (a workflow's write of
@@ -147,7 +160,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
                                 content_store(settings),
                                 str(settings.pdf_font) if settings.pdf_font else None,
                                 {name: settings.gateway(name) for name in GATEWAYS},
-                                settings.company())
+                                settings.company(), form_renderers(settings))
     return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
                   activity_executor=executor, max_concurrent_activities=ACTIVITY_THREADS,

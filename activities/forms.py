@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,12 +12,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.injury.forms import application_form
 from domain.injury.payloads import DocumentRef, FormRequest
-from domain.shared.calendar import local
 from domain.shared.company import Company
 from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_workflow_id
+from render.processes import Renderers
 from settings import CJK_FONTS
 from store import evidence
 from store.db import reading, session_for
@@ -28,6 +28,10 @@ NOTE = "generated from the case data"
 FONT_MISSING = "pdf_font_missing"
 RENDER_FAILED = "form_render_failed"
 INVALID_DATA = "invalid_data"
+# How long an attempt waits for a rendering process: far longer than a form takes at its lower
+# priority on a busy machine, and shorter than the activity's 30 s (workflows/_policies.py
+# DB_ACTIVITY), so a stuck renderer fails the attempt here, with its reason, and it is retried.
+RENDER_TIMEOUT_S = 25.0
 
 
 def document_id(idempotency_key: str) -> str:
@@ -39,11 +43,12 @@ class FormActivities:
     """Renders case forms as PDFs into the content store, with a document row and an evidence entry."""
 
     def __init__(self, db_url: str, documents: Path | ContentStore, font_path: str | None,
-                 company: Company | None = None) -> None:
+                 company: Company | None = None, renderers: Renderers | None = None) -> None:
         self._db_url = db_url
         self._company = company  # the employer the form names (CASEGUARD_COMPANY_*)
         self._store = LocalContentStore(documents) if isinstance(documents, Path) else documents
         self._font_path = font_path
+        self._renderers = renderers  # None: in the activity's own thread (tests)
 
     @activity.defn(name="generate_determination_form", no_thread_cancel_exception=True)
     def generate_determination_form(self, request: FormRequest) -> DocumentRef:
@@ -67,19 +72,7 @@ class FormActivities:
 
     def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
         case = request.case
-        font = self._font()
-        # Imported here: ReportLab (~7 MB) loads with the first form, not with every worker.
-        from render.determination_form import render_pdf
-
-        try:
-            data = render_pdf(application_form(case, request.generated_at, self._company), font,
-                              subtitle=f"案件编号 {case.case_id}；由本单位工伤案件管理系统根据案件记录生成，"
-                                       f"生成人 {request.generated_by}，生成时间 "
-                                       f"{local(request.generated_at)}（北京时间）")
-        except Exception as exc:  # noqa: BLE001 - the same data fails the same way every time
-            raise ApplicationError(f"the PDF could not be rendered: {type(exc).__name__}: "
-                                   f"{str(exc)[:300]}", type=RENDER_FAILED,
-                                   non_retryable=True) from exc
+        data = self._rendered(request, self._font())
         digest = self._store.put(data)
         row = DocumentRow(id=doc_id, subject_id=subject_id, kind=KIND,
                           filename=f"工伤认定申请表-{case.case_id}.pdf", content_type="application/pdf",
@@ -96,6 +89,24 @@ class FormActivities:
         if stored is None:
             raise RuntimeError(f"document {doc_id} conflicted on insert but cannot be read back")
         return stored
+
+    def _rendered(self, request: FormRequest, font: Path) -> bytes:
+        """The form's PDF. A rendering process that died (killed, out of memory) or did not answer
+        in time fails this attempt, to be retried; the form's own failure is final."""
+        # Imported here: ReportLab (~7 MB) loads with the first form, not with every worker.
+        from render.determination_form import case_form_pdf
+
+        job = (request.case, request.generated_at, request.generated_by, self._company, font)
+        try:
+            if self._renderers is None:
+                return case_form_pdf(*job)
+            return self._renderers.call(case_form_pdf, *job, timeout=RENDER_TIMEOUT_S)
+        except (BrokenExecutor, TimeoutError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the same data fails the same way every time
+            raise ApplicationError(f"the PDF could not be rendered: {type(exc).__name__}: "
+                                   f"{str(exc)[:300]}", type=RENDER_FAILED,
+                                   non_retryable=True) from exc
 
     def _record(self, row: DocumentRow, request: FormRequest) -> None:
         with _refused_data():

@@ -16,15 +16,9 @@ store and the renderer.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import hashlib
-import multiprocessing
-import os
-import signal
-import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -34,6 +28,7 @@ from domain.injury.views import CaseView
 from domain.onboarding.state import OnboardingView
 from domain.shared.evidence import verify_chain
 from domain.shared.people import Actor
+from render import processes
 from render.bundle import (
     BundleEvidence,
     BundleInput,
@@ -50,8 +45,6 @@ from store import notices as notice_store
 from store.documents import content_store
 
 Lang = Literal["zh", "en"]
-_pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -75,53 +68,14 @@ async def case_bundle(settings: Settings, view: CaseView, case: CaseInput, actor
 
 async def _in_builder(settings: Settings, build: Callable[..., Bundle], *args: object) -> Bundle:
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(settings.bundle_processes, settings.bundle_niceness),
-                                      build, *args)
+    return await loop.run_in_executor(
+        processes.pool(settings.bundle_processes, settings.bundle_niceness), build, *args)
 
 
 def start_builders(settings: Settings) -> None:
     """Start the builders now, not with the first bundle (whose user would wait for their
     imports, ~2 s): for a server process. They import in the background."""
-    for _ in range(settings.bundle_processes):
-        _pool(settings.bundle_processes, settings.bundle_niceness).submit(_ready)
-
-
-PR_SET_PDEATHSIG = 1  # <sys/prctl.h>: the signal a process gets when its parent ends
-
-
-def _start_builder(api_pid: int, niceness: int) -> None:
-    """In a new builder: yield the CPU to the API and the worker, and end with the API."""
-    os.nice(niceness)
-    _end_with_the_api(api_pid)
-
-
-def _end_with_the_api(api_pid: int) -> None:
-    """End when the API process ends, however it ends. A builder waits on a queue whose writing
-    end it holds itself, so it never sees the API go: an API stopped by SIGKILL (or a crash) left
-    its builders running, ~140 MB each. Linux only (elsewhere the executor's own shutdown at a
-    clean exit is all there is)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != api_pid:  # the API ended before the line above took effect
-        os._exit(0)
-
-
-def _ready() -> None:
-    """Nothing: run in a builder, it is there and has imported this module."""
-
-
-def _pool(processes: int, niceness: int) -> ProcessPoolExecutor:
-    """One pool of builders per size and niceness, started with the first bundle and kept for
-    the process's life (a builder's start costs about a second of imports; the executor stops it
-    at exit)."""
-    with _pools_lock:
-        if (processes, niceness) not in _pools:
-            _pools[processes, niceness] = ProcessPoolExecutor(
-                max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_builder, initargs=(os.getpid(), niceness))
-        return _pools[processes, niceness]
+    processes.start(settings.bundle_processes, settings.bundle_niceness)
 
 
 # ---- in the builder process -----------------------------------------------------------------

@@ -180,17 +180,38 @@ def prepare_postgres(stack: Stack, admin_url: str) -> str:
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
-    """CPU time (user + system) so far of every process the run started, and of the bench."""
+    """CPU time (user + system) so far of every process the run started, with its children (the
+    worker's form renderers), and of the bench."""
     procs = {name: psutil.Process(p.pid) for name, p in stack.procs.items()}
     procs["bench"] = psutil.Process()
-    return {name: sum(proc.cpu_times()[:2]) for name, proc in procs.items()}
+    return {name: sum(sum(each.cpu_times()[:2]) for each in _family(proc))
+            for name, proc in procs.items()}
+
+
+def _family(proc: psutil.Process) -> list[psutil.Process]:
+    """The process and its children now (a child that has already ended is left out)."""
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return [proc]
+
+
+def _rss_bytes(proc: psutil.Process) -> int:
+    total = 0
+    for each in _family(proc):
+        try:
+            total += each.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
 
 
 async def steady_rss_mb(pid: int, samples: int = 3) -> float:
+    """The process's RSS with its children's (a worker's form renderers are part of its cost)."""
     values = []
     for _ in range(samples):
         await asyncio.sleep(0.5)
-        values.append(psutil.Process(pid).memory_info().rss / 2**20)
+        values.append(_rss_bytes(psutil.Process(pid)) / 2**20)
     return statistics.median(values)
 
 

@@ -4,6 +4,7 @@ the case data; what the records do not hold is left blank to fill in by hand."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -13,7 +14,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from domain.injury.forms import ApplicationForm
+from domain.injury.forms import ApplicationForm, application_form
+from domain.injury.payloads import CaseInput
+from domain.shared.calendar import local
+from domain.shared.company import Company
 from render.kit import build, font_name
 
 # C0 controls but tab and newline, and DEL: a PDF cannot show them (a NUL, ESC or bell in a pasted
@@ -28,6 +32,15 @@ GRID = (("职工姓名", "性别", "出生日期"), ("身份证号码", "联系�
         ("受伤害部位", "职业病名称"), ("接触职业病危害岗位", "接触职业病危害时间"))
 WIDTH = 174 * mm
 SHADE = colors.HexColor("#f0f0f0")
+
+
+def case_form_pdf(case: CaseInput, generated_at: datetime, generated_by: str,
+                  company: Company | None, font: Path) -> bytes:
+    """The case's form as FormActivities stores it, its subtitle naming who and what made it (a
+    function of the module, so a rendering process can be handed it: render/processes.py)."""
+    return render_pdf(application_form(case, generated_at, company), font,
+                      subtitle=f"案件编号 {case.case_id}；由本单位工伤案件管理系统根据案件记录生成，"
+                               f"生成人 {generated_by}，生成时间 {local(generated_at)}（北京时间）")
 
 
 def render_pdf(form: ApplicationForm, font: Path, subtitle: str = "") -> bytes:

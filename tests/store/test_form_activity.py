@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -17,6 +20,7 @@ from temporalio.exceptions import ApplicationError
 from activities.forms import FONT_MISSING, RENDER_FAILED, FormActivities, document_id
 from domain.injury.payloads import DocumentRef, FormRequest
 from domain.shared import documents
+from render.processes import RendererDied, Renderers
 from settings import CJK_FONTS
 from store.db import session_for
 from store.documents import LocalContentStore
@@ -166,11 +170,51 @@ def test_a_description_of_8000_characters_wraps_across_pages_and_is_printed_whol
     assert "以上为全部经过" in text and "第十八条" in text  # the end of the text, then the basis
 
 
-def test_a_font_reportlab_cannot_read_is_refused_without_retries(sqlite_url: str, tmp_path: Path):
+@pytest.mark.parametrize("renderers", [None, Renderers(1, 10)], ids=["in-thread", "in-process"])
+def test_a_font_reportlab_cannot_read_is_refused_without_retries(
+        sqlite_url: str, tmp_path: Path, renderers: Renderers | None):
     broken = tmp_path / "broken.ttf"
     broken.write_bytes(b"not a font")
-    forms = FormActivities(sqlite_url, tmp_path / "documents", str(broken))
+    forms = FormActivities(sqlite_url, tmp_path / "documents", str(broken), renderers=renderers)
     with pytest.raises(ApplicationError) as caught:
         forms.generate_determination_form(request())
     assert caught.value.type == RENDER_FAILED and caught.value.non_retryable
     assert rows(sqlite_url) == ([], [])
+
+
+@needs_font
+def test_a_form_rendered_in_a_renderer_process_reads_as_one_rendered_here(sqlite_url: str,
+                                                                         tmp_path: Path):
+    renderers = Renderers(1, 10)
+    here = FormActivities(sqlite_url, tmp_path / "here", None)
+    there = FormActivities(sqlite_url, tmp_path / "there", None, renderers=renderers)
+    mine = here.generate_determination_form(request("case-C1001:form:1"))
+    theirs = there.generate_determination_form(request("case-C1001:form:2"))
+    assert mine.document_id != theirs.document_id
+    assert pdf_text(LocalContentStore(tmp_path / "there").get(theirs.sha256)) == \
+        pdf_text(LocalContentStore(tmp_path / "here").get(mine.sha256))
+    assert renderers.call(os.getpid, timeout=60) != os.getpid()
+
+
+class Dying(Renderers):
+    """Rendering processes whose process ends during every job."""
+
+    def call(self, function: Any, *args: object, timeout: float) -> Any:
+        return super().call(os._exit, 9, timeout=timeout)
+
+
+@needs_font
+def test_a_renderer_that_died_fails_the_attempt_to_be_retried_and_writes_nothing(
+        sqlite_url: str, tmp_path: Path):
+    with pytest.raises(RendererDied):  # not a non-retryable ApplicationError: it is retried
+        FormActivities(sqlite_url, tmp_path / "documents", None,
+                       renderers=Dying(1, 10)).generate_determination_form(request())
+    assert rows(sqlite_url) == ([], [])
+    assert not (tmp_path / "documents").exists() or not any((tmp_path / "documents").iterdir())
+    renderers = Renderers(1, 10)
+    os.kill(renderers.call(os.getpid, timeout=60), signal.SIGKILL)  # dead before the next form
+    ref = FormActivities(sqlite_url, tmp_path / "documents", None,
+                         renderers=renderers).generate_determination_form(request())
+    assert pdf_text(LocalContentStore(tmp_path / "documents").get(ref.sha256)).startswith(
+        "工伤认定申请表")
+    assert [entry.kind for entry in rows(sqlite_url)[1]] == ["document_generated"]

@@ -1,0 +1,203 @@
+"""Processes that render PDFs beside a server process, at a lower CPU priority.
+
+Rendering a PDF is pure-Python CPU (ReportLab) that holds the interpreter lock. In a thread of the
+API it held up every request (api/bundles.py); in a thread of the worker, the workflow tasks and
+the local activities that write their events, so a burst of case starts, each with its application
+form, slowed every workflow on that worker (docs/benchmarks.md, session 27). A pool here renders in
+processes of its own, started with `spawn` (the parent runs threads of the Temporal Core SDK, which
+a fork would copy half-made), at the niceness it is given: where the machine's cores are all busy,
+the processes that answer HR's clicks run first and a document takes longer.
+
+A child ends with the process that started it, however that one ends (PR_SET_PDEATHSIG). This
+module imports nothing of the web framework or Temporal: a child starts from it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import queue
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+_pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>: the signal a process gets when its parent ends
+
+
+def pool(processes: int, niceness: int) -> ProcessPoolExecutor:
+    """One pool per size and niceness, started with its first job and kept for the process's life
+    (a child's start costs about a second of imports; the executor stops it at exit)."""
+    with _pools_lock:
+        if (processes, niceness) not in _pools:
+            _pools[processes, niceness] = ProcessPoolExecutor(
+                max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_child, initargs=(os.getpid(), niceness))
+        return _pools[processes, niceness]
+
+
+def start(processes: int, niceness: int) -> None:
+    """Start the pool's processes now, not with the first job (which would wait for their
+    imports): for a server process. They import in the background."""
+    for _ in range(processes):
+        pool(processes, niceness).submit(ready)
+
+
+def discard(processes: int, niceness: int, broken: ProcessPoolExecutor) -> None:
+    """Forget a pool whose child died (BrokenProcessPool), so the next job starts a new one."""
+    with _pools_lock:
+        if _pools.get((processes, niceness)) is broken:
+            del _pools[processes, niceness]
+    broken.shutdown(wait=False)
+
+
+def ready() -> None:
+    """Nothing: run in a child, it is there and has imported this module."""
+
+
+def _start_child(parent_pid: int, niceness: int) -> None:
+    """In a new child: yield the CPU to the processes that answer, and end with the parent."""
+    os.nice(niceness)
+    _end_with_the_parent(parent_pid)
+
+
+def _end_with_the_parent(parent_pid: int) -> None:
+    """End when the parent process ends, however it ends. A child waits on a queue whose writing
+    end it holds itself, so it never sees the parent go: an API stopped by SIGKILL (or a crash)
+    left its bundle builders running, ~140 MB each. Linux only (elsewhere the executor's own
+    shutdown at a clean exit is all there is)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent ended before the line above took effect
+        os._exit(0)
+
+
+# ---- processes that do not import the parent's main module ------------------------------------
+#
+# A pool above starts its processes with multiprocessing's `spawn`, which imports the parent's main
+# module again in each: for `python worker.py`, the whole worker (Temporal's SDK, every workflow
+# and activity), 117 MB before a child rendered anything, against 15 MB for `python -m` of this
+# module (docs/benchmarks.md, session 27). `python -m uvicorn` is left out by multiprocessing
+# itself, so the API's builders do not pay it; the worker's form renderers are these instead.
+
+class RendererDied(BrokenExecutor):
+    """The rendering process ended before it answered (killed, out of memory): try again."""
+
+
+class Renderers:
+    """`size` processes of `python -m render.processes`, started when first needed, that run one
+    job at a time each: a module-level function and its pickled arguments, answered with its
+    pickled result or exception. A process that dies or does not answer in time is ended and
+    replaced for the next job."""
+
+    def __init__(self, size: int, niceness: int) -> None:
+        self._niceness = niceness
+        self._free: queue.Queue[_Renderer | None] = queue.Queue()
+        for _ in range(size):
+            self._free.put(None)  # a place for a process not started yet
+
+    def call(self, function: Callable[..., T], *args: object, timeout: float) -> T:
+        """`function(*args)` in a rendering process; TimeoutError when no process took it and
+        answered within `timeout` seconds, RendererDied when its process ended first."""
+        deadline = time.monotonic() + timeout
+        try:
+            renderer = self._free.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no rendering process was free within {timeout:.0f} s") from None
+        try:
+            if renderer is None or renderer.ended():
+                renderer = _Renderer(self._niceness)
+            return renderer.call(function, args, deadline)
+        except (RendererDied, TimeoutError):
+            if renderer is not None:
+                renderer.end()
+            renderer = None
+            raise
+        finally:
+            self._free.put(renderer)
+
+
+class _Renderer:
+    def __init__(self, niceness: int) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "render.processes", str(os.getpid()), str(niceness)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+
+    def ended(self) -> bool:
+        return self._process.poll() is not None
+
+    def end(self) -> None:
+        self._process.kill()
+        self._process.wait()
+
+    def call(self, function: Callable[..., T], args: tuple[object, ...], deadline: float) -> T:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        try:
+            _write(self._process.stdin, (function, args))
+        except (BrokenPipeError, OSError) as error:
+            raise RendererDied(f"the rendering process had ended: {error}") from None
+        outcome, value = _read(self._process.stdout.fileno(), deadline)
+        if outcome == "error":
+            raise value
+        result: T = value
+        return result
+
+
+def _write(pipe: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message)
+    pipe.write(len(data).to_bytes(8, "big") + data)
+    pipe.flush()
+
+
+def _read(fd: int, deadline: float) -> Any:
+    size = int.from_bytes(_read_exactly(fd, 8, deadline), "big")
+    return pickle.loads(_read_exactly(fd, size, deadline))
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    chunks, left = [], size
+    while left:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError("the rendering process did not answer in time")
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise RendererDied("the rendering process ended before it answered")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _serve(parent_pid: int, niceness: int) -> None:
+    """A rendering process: jobs from stdin, answers on stdout, until the parent goes."""
+    _start_child(parent_pid, niceness)
+    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a job's print must not corrupt the answers
+    while header := jobs.read(8):
+        function, args = pickle.loads(jobs.read(int.from_bytes(header, "big")))
+        try:
+            answer: tuple[str, object] = ("ok", function(*args))
+        except Exception as error:  # noqa: BLE001 - the caller gets it, as a call in-process would
+            answer = ("error", error)
+        try:
+            _write(answers, answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            _write(answers, ("error", RuntimeError(f"{answer[1]!r} (not picklable: {error})")))
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]), int(sys.argv[2]))

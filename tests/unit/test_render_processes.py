@@ -1,0 +1,142 @@
+"""A rendering process (render/processes.py: the API's bundle builders, the worker's form
+renderers) ends with the process that started it, however that one ends (an API stopped by
+SIGKILL used to leave its builders running, ~140 MB each), and it runs at the lower CPU priority it
+is given (CASEGUARD_BUNDLE_NICENESS, CASEGUARD_FORM_NICENESS)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+API = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from render import processes
+pool = processes.pool(1, 10)
+print(pool.submit(os.getpid).result(timeout=60), flush=True)
+sys.stdin.readline()
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for our purpose
+        return stat.read().split(") ", 1)[1][0] != "Z"
+
+
+def test_a_renderer_ends_when_its_parent_is_killed():
+    api = subprocess.Popen([sys.executable, "-c", API, str(ROOT)], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        builder = int(api.stdout.readline())
+        assert builder != api.pid and alive(builder)
+        os.kill(api.pid, signal.SIGKILL)
+        api.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive(builder) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(builder)
+    finally:
+        api.kill()
+
+
+def test_a_renderer_runs_at_the_configured_lower_priority():
+    from render import processes
+
+    pool = processes.pool(1, 7)
+    try:
+        assert pool.submit(os.nice, 0).result(timeout=60) == min(os.nice(0) + 7, 19)
+    finally:
+        processes.discard(1, 7, pool)
+
+
+# ---- Renderers: `python -m render.processes`, for the worker's forms ----------------------------
+
+PARENT = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from render.processes import Renderers
+print(Renderers(1, 10).call(os.getpid, timeout=60), flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_rendering_process_ends_when_its_parent_is_killed():
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(ROOT)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        renderer = int(parent.stdout.readline())
+        assert renderer != parent.pid and alive(renderer)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive(renderer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(renderer)
+    finally:
+        parent.kill()
+
+
+def loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def main_module() -> str:
+    return sys.modules["__main__"].__spec__.name
+
+
+def test_a_rendering_process_runs_at_its_niceness_and_imports_no_main_module():
+    from render.processes import Renderers
+
+    renderers = Renderers(1, 7)
+    assert renderers.call(os.nice, 0, timeout=60) == min(os.nice(0) + 7, 19)
+    assert not renderers.call(loaded, "worker", timeout=60)
+    assert not renderers.call(loaded, "temporalio", timeout=60)
+    assert renderers.call(main_module, timeout=60) == "render.processes"
+
+
+def test_a_job_answers_with_its_result_or_its_own_exception():
+    from render.processes import Renderers
+
+    renderers = Renderers(1, 10)
+    assert renderers.call(divmod, 7, 2, timeout=60) == (3, 1)
+    with pytest.raises(ZeroDivisionError):
+        renderers.call(divmod, 1, 0, timeout=60)
+    first = renderers.call(os.getpid, timeout=60)
+    assert renderers.call(os.getpid, timeout=60) == first  # the process serves job after job
+
+
+def test_a_process_that_dies_or_hangs_fails_its_job_and_the_next_job_gets_a_new_one():
+    from render.processes import RendererDied, Renderers
+
+    renderers = Renderers(1, 10)
+    first = renderers.call(os.getpid, timeout=60)
+    with pytest.raises(RendererDied):
+        renderers.call(os._exit, 3, timeout=60)
+    second = renderers.call(os.getpid, timeout=60)
+    assert second != first
+    with pytest.raises(TimeoutError):
+        renderers.call(time.sleep, 30, timeout=0.5)
+    assert not alive(second)  # ended, not left to finish the job
+    assert renderers.call(os.getpid, timeout=60) not in (first, second)
+
+
+def test_jobs_beyond_the_processes_wait_their_turn():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from render.processes import Renderers
+
+    renderers = Renderers(2, 10)
+    with ThreadPoolExecutor(6) as threads:
+        pids = list(threads.map(lambda _: renderers.call(os.getpid, timeout=60), range(12)))
+    assert len(set(pids)) <= 2 and os.getpid() not in pids
