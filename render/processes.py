@@ -1,15 +1,24 @@
 """Processes that render PDFs beside a server process, at a lower CPU priority.
 
 Rendering a PDF is pure-Python CPU (ReportLab) that holds the interpreter lock. In a thread of the
-API it held up every request (api/bundles.py); in a thread of the worker, the workflow tasks and
-the local activities that write their events, so a burst of case starts, each with its application
-form, slowed every workflow on that worker (docs/benchmarks.md, session 27). A pool here renders in
-processes of its own, started with `spawn` (the parent runs threads of the Temporal Core SDK, which
-a fork would copy half-made), at the niceness it is given: where the machine's cores are all busy,
-the processes that answer HR's clicks run first and a document takes longer.
+API it held up every request; in a thread of the worker, the workflow tasks and the local
+activities that write their events, so a burst of case starts, each with its application form,
+slowed every workflow on that worker (docs/benchmarks.md, session 27). Two kinds of process render
+instead, each at the niceness it is given: where the machine's cores are all busy, the processes
+that answer HR's clicks run first and a document takes longer.
 
-A child ends with the process that started it, however that one ends (PR_SET_PDEATHSIG). This
-module imports nothing of the web framework or Temporal: a child starts from it.
+- `pool`: the API's evidence-bundle builders (api/bundles.py), a ProcessPoolExecutor started with
+  multiprocessing's `spawn`.
+- `Renderers`: the worker's form renderers (activities/forms.py), each `python -m
+  render.processes`. `spawn` imports the parent's main module again in each child: for `python
+  worker.py` the whole worker (Temporal's SDK, every workflow and activity), 117 MB before the
+  child rendered anything, against 16 MB this way. (`python -m uvicorn` is left out by
+  multiprocessing itself, so the API's builders do not pay it.)
+
+Neither forks: the parent runs threads of the Temporal Core SDK or of the API, which a fork would
+copy half-made. A child ends with the process that started it, however that one ends
+(PR_SET_PDEATHSIG). This module imports nothing of the web framework or Temporal: children start
+from it.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ T = TypeVar("T")
 _pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>: the signal a process gets when its parent ends
+IDLE_S = 60.0  # a form renderer with no job for this long ends (Renderers)
 
 
 def pool(processes: int, niceness: int) -> ProcessPoolExecutor:
@@ -53,14 +63,6 @@ def start(processes: int, niceness: int) -> None:
     imports): for a server process. They import in the background."""
     for _ in range(processes):
         pool(processes, niceness).submit(ready)
-
-
-def discard(processes: int, niceness: int, broken: ProcessPoolExecutor) -> None:
-    """Forget a pool whose child died (BrokenProcessPool), so the next job starts a new one."""
-    with _pools_lock:
-        if _pools.get((processes, niceness)) is broken:
-            del _pools[processes, niceness]
-    broken.shutdown(wait=False)
 
 
 def ready() -> None:
@@ -86,13 +88,7 @@ def _end_with_the_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-# ---- processes that do not import the parent's main module ------------------------------------
-#
-# A pool above starts its processes with multiprocessing's `spawn`, which imports the parent's main
-# module again in each: for `python worker.py`, the whole worker (Temporal's SDK, every workflow
-# and activity), 117 MB before a child rendered anything, against 15 MB for `python -m` of this
-# module (docs/benchmarks.md, session 27). `python -m uvicorn` is left out by multiprocessing
-# itself, so the API's builders do not pay it; the worker's form renderers are these instead.
+# ---- Renderers: processes that do not import the parent's main module -------------------------
 
 class RendererDied(BrokenExecutor):
     """The rendering process ended before it answered (killed, out of memory): try again."""
@@ -102,13 +98,19 @@ class Renderers:
     """`size` processes of `python -m render.processes`, started when first needed, that run one
     job at a time each: a module-level function and its pickled arguments, answered with its
     pickled result or exception. A process that dies or does not answer in time is ended and
-    replaced for the next job."""
+    replaced for the next job; one that has had no job for `idle_s` seconds is ended, and the next
+    job starts another (forms come in bursts, with new cases: ReportLab and the font hold some
+    55 MB that the rest of the time would keep for nothing). PR_SET_PDEATHSIG follows the thread
+    that started a process: the worker's activity threads live as long as the worker (were one to
+    end, its process would end with it, and the next job would start another)."""
 
-    def __init__(self, size: int, niceness: int) -> None:
-        self._niceness = niceness
+    def __init__(self, size: int, niceness: int, idle_s: float = IDLE_S) -> None:
+        self._size, self._niceness, self._idle_s = size, niceness, idle_s
         self._free: queue.Queue[_Renderer | None] = queue.Queue()
         for _ in range(size):
             self._free.put(None)  # a place for a process not started yet
+        self._reaper: threading.Thread | None = None
+        self._reaper_lock = threading.Lock()
 
     def call(self, function: Callable[..., T], *args: object, timeout: float) -> T:
         """`function(*args)` in a rendering process; TimeoutError when no process took it and
@@ -121,6 +123,7 @@ class Renderers:
         try:
             if renderer is None or renderer.ended():
                 renderer = _Renderer(self._niceness)
+                self._keep_reaping()
             return renderer.call(function, args, deadline)
         except (RendererDied, TimeoutError):
             if renderer is not None:
@@ -130,15 +133,41 @@ class Renderers:
         finally:
             self._free.put(renderer)
 
+    def _keep_reaping(self) -> None:
+        with self._reaper_lock:
+            if self._reaper is None:
+                self._reaper = threading.Thread(target=self._reap, name="renderer-reaper",
+                                                daemon=True)
+                self._reaper.start()
+
+    def _reap(self) -> None:
+        """End the free processes idle for longer than idle_s, every quarter of it. A process
+        taken from the free queue is this thread's alone, so no job can be sent to one it ends."""
+        while True:
+            time.sleep(self._idle_s / 4)
+            for _ in range(self._size):
+                try:
+                    renderer = self._free.get_nowait()
+                except queue.Empty:
+                    break
+                if renderer is not None and renderer.idle_for() > self._idle_s:
+                    renderer.end()
+                    renderer = None
+                self._free.put(renderer)
+
 
 class _Renderer:
     def __init__(self, niceness: int) -> None:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "render.processes", str(os.getpid()), str(niceness)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+        self._last_used = time.monotonic()
 
     def ended(self) -> bool:
         return self._process.poll() is not None
+
+    def idle_for(self) -> float:
+        return time.monotonic() - self._last_used
 
     def end(self) -> None:
         self._process.kill()
@@ -151,6 +180,7 @@ class _Renderer:
         except (BrokenPipeError, OSError) as error:
             raise RendererDied(f"the rendering process had ended: {error}") from None
         outcome, value = _read(self._process.stdout.fileno(), deadline)
+        self._last_used = time.monotonic()
         if outcome == "error":
             raise value
         result: T = value

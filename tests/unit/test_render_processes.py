@@ -57,7 +57,8 @@ def test_a_renderer_runs_at_the_configured_lower_priority():
     try:
         assert pool.submit(os.nice, 0).result(timeout=60) == min(os.nice(0) + 7, 19)
     finally:
-        processes.discard(1, 7, pool)
+        pool.shutdown()
+        processes._pools.pop((1, 7))
 
 
 # ---- Renderers: `python -m render.processes`, for the worker's forms ----------------------------
@@ -140,3 +141,25 @@ def test_jobs_beyond_the_processes_wait_their_turn():
     with ThreadPoolExecutor(6) as threads:
         pids = list(threads.map(lambda _: renderers.call(os.getpid, timeout=60), range(12)))
     assert len(set(pids)) <= 2 and os.getpid() not in pids
+
+
+def test_the_worker_renders_forms_in_such_processes_unless_set_to_none():
+    from render.processes import Renderers
+    from settings import Settings
+    from worker import form_renderers
+
+    assert isinstance(form_renderers(Settings()), Renderers)
+    assert form_renderers(Settings(form_processes=0)) is None
+
+
+def test_a_process_idle_for_longer_than_its_allowance_ends_and_the_next_job_starts_one():
+    from render.processes import Renderers
+
+    renderers = Renderers(1, 10, idle_s=0.4)
+    first = renderers.call(os.getpid, timeout=60)
+    assert renderers.call(os.getpid, timeout=60) == first  # used again within the allowance
+    deadline = time.monotonic() + 10
+    while alive(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(first)
+    assert renderers.call(os.getpid, timeout=60) not in (first, os.getpid())
