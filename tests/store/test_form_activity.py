@@ -6,6 +6,7 @@ import io
 import os
 import re
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -212,7 +213,10 @@ def test_a_renderer_that_died_fails_the_attempt_to_be_retried_and_writes_nothing
     assert rows(sqlite_url) == ([], [])
     assert not (tmp_path / "documents").exists() or not any((tmp_path / "documents").iterdir())
     renderers = Renderers(1, 10)
-    os.kill(renderers.call(os.getpid, timeout=60), signal.SIGKILL)  # dead before the next form
+    killed = renderers.call(os.getpid, timeout=60)
+    os.kill(killed, signal.SIGKILL)
+    while Path(f"/proc/{killed}/stat").read_text().split(") ", 1)[1][0] != "Z":
+        time.sleep(0.01)  # dead (a zombie, until reaped) before the next form comes
     ref = FormActivities(sqlite_url, tmp_path / "documents", None,
                          renderers=renderers).generate_determination_form(request())
     assert pdf_text(LocalContentStore(tmp_path / "documents").get(ref.sha256)).startswith(
