@@ -132,8 +132,8 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
 
 def form_renderers(settings: Settings) -> Renderers | None:
     """Forms render in processes of their own unless CASEGUARD_FORM_PROCESSES is 0: in a thread of
-    this process, a form's ~15 ms of pure-Python CPU holds the interpreter lock that the workflow
-    tasks and their event writes wait for (a burst of case starts slowed every workflow here)."""
+    this process, a form's pure-Python CPU holds the interpreter lock that the workflow tasks and
+    their event writes wait for (a burst of case starts slowed every workflow here)."""
     if settings.form_processes == 0:
         return None
     return Renderers(settings.form_processes, settings.form_niceness)

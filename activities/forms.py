@@ -32,6 +32,7 @@ INVALID_DATA = "invalid_data"
 # priority on a busy machine, and shorter than the activity's 30 s (workflows/_policies.py
 # DB_ACTIVITY), so a stuck renderer fails the attempt here, with its reason, and it is retried.
 RENDER_TIMEOUT_S = 25.0
+FORM_PDF = "render.determination_form:case_form_pdf"
 
 
 def document_id(idempotency_key: str) -> str:
@@ -93,14 +94,14 @@ class FormActivities:
     def _rendered(self, request: FormRequest, font: Path) -> bytes:
         """The form's PDF. A rendering process that died (killed, out of memory) or did not answer
         in time fails this attempt, to be retried; the form's own failure is final."""
-        # Imported here: ReportLab (~7 MB) loads with the first form, not with every worker.
-        from render.determination_form import case_form_pdf
-
         job = (request.case, request.generated_at, request.generated_by, self._company, font)
         try:
-            if self._renderers is None:
-                return case_form_pdf(*job)
-            return self._renderers.call(case_form_pdf, *job, timeout=RENDER_TIMEOUT_S)
+            if self._renderers is not None:  # ReportLab loads there, not in the worker
+                return self._renderers.call(FORM_PDF, *job, timeout=RENDER_TIMEOUT_S)
+            # Imported here: ReportLab loads with the first form, not with every worker.
+            from render.determination_form import case_form_pdf
+
+            return case_form_pdf(*job)
         except (BrokenExecutor, TimeoutError):
             raise
         except Exception as exc:  # noqa: BLE001 - the same data fails the same way every time

@@ -24,6 +24,7 @@ from it.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -112,9 +113,11 @@ class Renderers:
         self._reaper: threading.Thread | None = None
         self._reaper_lock = threading.Lock()
 
-    def call(self, function: Callable[..., T], *args: object, timeout: float) -> T:
+    def call(self, function: Callable[..., T] | str, *args: object, timeout: float) -> T:
         """`function(*args)` in a rendering process; TimeoutError when no process took it and
-        answered within `timeout` seconds, RendererDied when its process ended first."""
+        answered within `timeout` seconds, RendererDied when its process ended first. A function
+        named "module:name" is imported by the process alone (the worker need not load ReportLab
+        to hand its forms on)."""
         deadline = time.monotonic() + timeout
         try:
             renderer = self._free.get(timeout=timeout)
@@ -173,7 +176,8 @@ class _Renderer:
         self._process.kill()
         self._process.wait()
 
-    def call(self, function: Callable[..., T], args: tuple[object, ...], deadline: float) -> T:
+    def call(self, function: Callable[..., T] | str, args: tuple[object, ...],
+             deadline: float) -> T:
         assert self._process.stdin is not None and self._process.stdout is not None
         try:
             _write(self._process.stdin, (function, args))
@@ -212,6 +216,14 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
+def _named(function: Callable[..., object] | str) -> Callable[..., object]:
+    if not isinstance(function, str):
+        return function
+    module, _, name = function.partition(":")
+    found: Callable[..., object] = getattr(importlib.import_module(module), name)
+    return found
+
+
 def _serve(parent_pid: int, niceness: int) -> None:
     """A rendering process: jobs from stdin, answers on stdout, until the parent goes."""
     _start_child(parent_pid, niceness)
@@ -220,7 +232,7 @@ def _serve(parent_pid: int, niceness: int) -> None:
     while header := jobs.read(8):
         function, args = pickle.loads(jobs.read(int.from_bytes(header, "big")))
         try:
-            answer: tuple[str, object] = ("ok", function(*args))
+            answer: tuple[str, object] = ("ok", _named(function)(*args))
         except Exception as error:  # noqa: BLE001 - the caller gets it, as a call in-process would
             answer = ("error", error)
         try:

@@ -6,6 +6,8 @@ import io
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -28,6 +30,7 @@ from store.documents import LocalContentStore
 from store.models import DocumentRow, EvidenceEntry
 from tests.unit.test_injury_forms import case_input
 
+ROOT = Path(__file__).resolve().parents[2]
 FONT = next((p for p in CJK_FONTS if p.exists()), None)
 needs_font = pytest.mark.skipif(FONT is None, reason="no CJK font installed (make install: "
                                                      "fonts-wqy-microhei)")
@@ -221,4 +224,26 @@ def test_a_renderer_that_died_fails_the_attempt_to_be_retried_and_writes_nothing
                          renderers=renderers).generate_determination_form(request())
     assert pdf_text(LocalContentStore(tmp_path / "documents").get(ref.sha256)).startswith(
         "工伤认定申请表")
+    assert [entry.kind for entry in rows(sqlite_url)[1]] == ["document_generated"]
+
+
+WORKER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from activities.forms import FormActivities
+from render.processes import Renderers
+from tests.store.test_form_activity import request
+forms = FormActivities(sys.argv[2], Path(sys.argv[3]), None, renderers=Renderers(1, 10))
+forms.generate_determination_form(request())
+print(sorted({name.split(".")[0] for name in sys.modules} & {"reportlab", "render"}))
+"""
+
+
+@needs_font
+def test_a_worker_with_renderers_does_not_load_reportlab_itself(sqlite_url: str, tmp_path: Path):
+    ran = subprocess.run([sys.executable, "-c", WORKER, str(ROOT), sqlite_url,
+                          str(tmp_path / "documents")], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert ran.stdout.split() == ["['render']"]
     assert [entry.kind for entry in rows(sqlite_url)[1]] == ["document_generated"]

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,6 +114,9 @@ def test_a_job_answers_with_its_result_or_its_own_exception():
     assert renderers.call(divmod, 7, 2, timeout=60) == (3, 1)
     with pytest.raises(ZeroDivisionError):
         renderers.call(divmod, 1, 0, timeout=60)
+    assert renderers.call("operator:mul", 6, 7, timeout=60) == 42  # imported there alone
+    with pytest.raises(RuntimeError, match="not picklable"):
+        renderers.call(threading.Lock, timeout=60)  # an answer that cannot travel back
     first = renderers.call(os.getpid, timeout=60)
     assert renderers.call(os.getpid, timeout=60) == first  # the process serves job after job
 
