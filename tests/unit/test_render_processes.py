@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-API = """
-import os, sys
-sys.path.insert(0, sys.argv[1])
-from render import processes
-pool = processes.pool(1, 10)
-print(pool.submit(os.getpid).result(timeout=60), flush=True)
-sys.stdin.readline()
-"""
+# A parent that starts one child, prints its pid and waits: the API's bundle builders' pool, and
+# the worker's form renderers.
+PARENTS = {
+    "pool": "from render import processes\n"
+            "print(processes.pool(1, 10).submit(os.getpid).result(timeout=60), flush=True)",
+    "renderers": "from render.processes import Renderers\n"
+                 "print(Renderers(1, 10).call(os.getpid, timeout=60), flush=True)",
+}
 
 
 def alive(pid: int) -> bool:
@@ -35,20 +35,22 @@ def alive(pid: int) -> bool:
         return stat.read().split(") ", 1)[1][0] != "Z"
 
 
-def test_a_renderer_ends_when_its_parent_is_killed():
-    api = subprocess.Popen([sys.executable, "-c", API, str(ROOT)], stdin=subprocess.PIPE,
-                           stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("kind", sorted(PARENTS))
+def test_a_child_ends_when_its_parent_is_killed(kind: str):
+    script = f"import os, sys\nsys.path.insert(0, sys.argv[1])\n{PARENTS[kind]}\nsys.stdin.readline()"
+    parent = subprocess.Popen([sys.executable, "-c", script, str(ROOT)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     try:
-        builder = int(api.stdout.readline())
-        assert builder != api.pid and alive(builder)
-        os.kill(api.pid, signal.SIGKILL)
-        api.wait(timeout=10)
+        child = int(parent.stdout.readline())
+        assert child != parent.pid and alive(child)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while alive(builder) and time.monotonic() < deadline:
+        while alive(child) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not alive(builder)
+        assert not alive(child)
     finally:
-        api.kill()
+        parent.kill()
 
 
 def test_a_renderer_runs_at_the_configured_lower_priority():
@@ -63,31 +65,6 @@ def test_a_renderer_runs_at_the_configured_lower_priority():
 
 
 # ---- Renderers: `python -m render.processes`, for the worker's forms ----------------------------
-
-PARENT = """
-import os, sys
-sys.path.insert(0, sys.argv[1])
-from render.processes import Renderers
-print(Renderers(1, 10).call(os.getpid, timeout=60), flush=True)
-sys.stdin.readline()
-"""
-
-
-def test_a_rendering_process_ends_when_its_parent_is_killed():
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(ROOT)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        renderer = int(parent.stdout.readline())
-        assert renderer != parent.pid and alive(renderer)
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while alive(renderer) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not alive(renderer)
-    finally:
-        parent.kill()
-
 
 def loaded(module: str) -> bool:
     return module in sys.modules
