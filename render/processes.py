@@ -11,9 +11,9 @@ that answer HR's clicks run first and a document takes longer.
   multiprocessing's `spawn`.
 - `Renderers`: the worker's form renderers (activities/forms.py), each `python -m
   render.processes`. `spawn` imports the parent's main module again in each child: for `python
-  worker.py` the whole worker (Temporal's SDK, every workflow and activity), 117 MB before the
-  child rendered anything, against 16 MB this way. (`python -m uvicorn` is left out by
-  multiprocessing itself, so the API's builders do not pay it.)
+  worker.py` the whole worker (Temporal's SDK, every workflow and activity), several times what a
+  child started this way holds (docs/benchmarks.md, session 27). (`python -m uvicorn` is left out
+  by multiprocessing itself, so the API's builders do not pay it.)
 
 Neither forks: the parent runs threads of the Temporal Core SDK or of the API, which a fork would
 copy half-made. A child ends with the process that started it, however that one ends
@@ -100,8 +100,8 @@ class Renderers:
     job at a time each: a module-level function and its pickled arguments, answered with its
     pickled result or exception. A process that dies or does not answer in time is ended and
     replaced for the next job; one that has had no job for `idle_s` seconds is ended, and the next
-    job starts another (forms come in bursts, with new cases: ReportLab and the font hold some
-    55 MB that the rest of the time would keep for nothing). PR_SET_PDEATHSIG follows the thread
+    job starts another (forms come in bursts, with new cases: ReportLab and the font hold tens of
+    MB that the rest of the time would keep for nothing). PR_SET_PDEATHSIG follows the thread
     that started a process: the worker's activity threads live as long as the worker (were one to
     end, its process would end with it, and the next job would start another)."""
 
