@@ -183,7 +183,12 @@ class _Renderer:
             _write(self._process.stdin, (function, args))
         except (BrokenPipeError, OSError) as error:
             raise RendererDied(f"the rendering process had ended: {error}") from None
-        outcome, value = _read(self._process.stdout.fileno(), deadline)
+        try:
+            outcome, value = _read(self._process.stdout.fileno(), deadline)
+        except TimeoutError:  # an OSError too, but this one is the caller's to see
+            raise
+        except OSError as error:
+            raise RendererDied(f"the rendering process's answer was lost: {error}") from None
         self._last_used = time.monotonic()
         if outcome == "error":
             raise value
@@ -203,10 +208,13 @@ def _read(fd: int, deadline: float) -> Any:
 
 
 def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    # poll, not select: a busy worker holds more than select's 1,024 descriptors
+    waiting = select.poll()
+    waiting.register(fd, select.POLLIN)
     chunks, left = [], size
     while left:
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+        if remaining <= 0 or not waiting.poll(remaining * 1000):
             raise TimeoutError("the rendering process did not answer in time")
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:

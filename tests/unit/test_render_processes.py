@@ -6,6 +6,7 @@ is given (CASEGUARD_BUNDLE_NICENESS, CASEGUARD_FORM_NICENESS)."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -144,3 +145,19 @@ def test_a_process_idle_for_longer_than_its_allowance_ends_and_the_next_job_star
         time.sleep(0.05)
     assert not alive(first)
     assert renderers.call(os.getpid, timeout=60) not in (first, os.getpid())
+
+
+def test_a_parent_holding_over_a_thousand_descriptors_gets_its_answers():
+    from render.processes import Renderers
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this machine allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        assert Renderers(1, 10).call(divmod, 9, 4, timeout=60) == (2, 1)
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
