@@ -118,8 +118,9 @@ def activities_for(db_url: str, channels: ChannelConfig | None = None,
     contract_watch = ContractWatchActivities(db_url)
     deliveries = LoadDeliveryActivities(db_url)
     return [ledger.record_onboarding, ledger.record_case, notify.notify,
-            directory.route_recipients, directory.employee_route, contributions.record_events,
-            contributions.record_payment, contributions.interrupt_unpaid,
+            directory.route_recipients, directory.dispatch_notices, directory.employee_route,
+            contributions.record_events, contributions.record_payment,
+            contributions.interrupt_unpaid,
             contributions.record_stopped, contract_watch.si_status, contract_watch.record_events,
             gateways.submit_si_enrollment, notices.open_notice, notices.close_notice,
             notices.append_evidence, send.send_notice,

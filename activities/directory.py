@@ -6,14 +6,20 @@ reads them (activities/notices/send.py). A role nobody reachable holds opens an 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from sqlmodel import col, select
 from temporalio import activity
+from temporalio.client import WorkflowHandle
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.notices.payloads import CHANNELS
+from domain.notices.payloads import CHANNELS, NoticeInput
+from domain.notices.rules import informational_notice
 from domain.shared.directory import Reachable, employee_channels, reachable_channels, route
-from domain.shared.people import EmployeeRoute, RecipientQuery, Routing
+from domain.shared.people import Dispatched, EmployeeRoute, NoticeDispatch, RecipientQuery, Routing
 from store import admin_tasks
 from store.db import reading
 from store.models import EmployeeRecordRow, PersonRow
@@ -40,6 +46,24 @@ class DirectoryActivities:
                         query.subject_id, ", ".join(routing.missing))
         return routing
 
+    @activity.defn(name="dispatch_notices")
+    async def dispatch_notices(self, dispatch: NoticeDispatch) -> Dispatched:
+        """Route the message as `route_recipients` does, then start each recipient's Notice
+        workflow. Run as a local activity, a message leaves in its workflow's own task: as
+        children, each took an activity task for the routing, then a start and an end reported
+        to the parent per recipient, each a workflow task of its own (docs/patches.md,
+        2026-12-notices-dispatched). A retry starts none twice: the ids are the same, and a
+        notice that already ended keeps its id (REJECT_DUPLICATE)."""
+        routing = await asyncio.to_thread(self.route_recipients, dispatch.query)
+        notices = [(f"{dispatch.id_prefix}-{n}",
+                    informational_notice(dispatch.query.subject_id, dispatch.query.purpose, to,
+                                         dispatch.data, dispatch.time_scale, dispatch.template,
+                                         quiet_hours=dispatch.quiet_hours))
+                   for n, to in enumerate(routing.recipients)]
+        for notice_id, inp in notices:  # in the routing's order, as the outbox lists them
+            await _start_notice(notice_id, inp)
+        return Dispatched(routing, tuple(notice_id for notice_id, _ in notices))
+
     @activity.defn(name="employee_route", no_thread_cancel_exception=True)
     def employee_route(self, employee_id: str) -> EmployeeRoute:
         """The employee's channels from the employee record, in their order (else SMS, then
@@ -64,3 +88,14 @@ class DirectoryActivities:
             people.append(Reachable(row.id, row.name, person.roles, person.departments,
                                     reachable_channels(person, SENDABLE)))
         return people
+
+
+async def _start_notice(notice_id: str, inp: NoticeInput) -> WorkflowHandle[Any, Any] | None:
+    """The Notice workflow `notice_id` on the asking workflow's task queue; None: it was started
+    before (this is a retry)."""
+    try:
+        return await activity.client().start_workflow(
+            "Notice", inp, id=notice_id, task_queue=activity.info().task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        return None

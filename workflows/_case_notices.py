@@ -1,4 +1,6 @@
-"""The notices of an injury case: each is a child NoticeWorkflow; this follows their outcomes.
+"""The notices of an injury case, each a NoticeWorkflow: those to the employee are children whose
+outcomes this follows; informational ones (reminders, escalations) are started by a local activity
+and report nothing back (patch 2026-12-notices-dispatched).
 
 Deterministic helper composed by InjuryCaseWorkflow (runs in the workflow sandbox).
 """
@@ -31,7 +33,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.notices.rules import informational_notice, outcome_of
     from domain.shared.calendar import SHANGHAI
-    from domain.shared.people import Recipient, RecipientQuery, managers_of
+    from domain.shared.people import (
+        Dispatched,
+        NoticeDispatch,
+        Recipient,
+        RecipientQuery,
+        managers_of,
+    )
     from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH
     from workflows._timers import ScaledClock
 
@@ -43,6 +51,11 @@ NOTICE_FALLBACK_DEFAULT = timedelta(hours=24)  # NoticeInput's own default, for 
 # of the generic template's title and body.
 SUBSTANCE_PATCH = "2026-12-notice-substance"
 
+# An informational message (a reminder, an escalation) is routed and its notices started by one
+# local activity in the asking task (DirectoryActivities.dispatch_notices), not an activity task
+# and a child workflow per recipient, whose start and end each cost the case a workflow task.
+NOTICES_DISPATCHED_PATCH = "2026-12-notices-dispatched"
+
 
 class CaseNotices:
     def __init__(self, inp: CaseInput, clock: ScaledClock, state: CaseState, emit: Emit,
@@ -51,7 +64,7 @@ class CaseNotices:
         self._patched = patched
         self._emit, self._changed = emit, changed
         self._followers: list[asyncio.Task[None]] = []
-        self._children: list[Any] = []  # every notice this run started (informational ones too)
+        self._children: list[Any] = []  # every notice this run started as its child
 
     def hr(self) -> tuple[Recipient, ...]:
         return (Recipient(role="hr", name=self._state.owner or self._in.created_by),)
@@ -63,12 +76,38 @@ class CaseNotices:
                      recipients: tuple[Recipient, ...], template: str = "generic",
                      data: dict[str, Any] | None = None) -> None:
         """Informational notices to HR and managers: tracked to delivery, no answer needed."""
-        if self._patched(DIRECTORY_PATCH):
+        data = data or {"title": subject, "body": body}
+        routed = self._patched(DIRECTORY_PATCH)
+        if routed and self._patched(NOTICES_DISPATCHED_PATCH):
+            await self._dispatch(purpose, recipients, template, data)
+            return
+        if routed:
             recipients = await self._route(purpose, recipients)
         for to in recipients:
             await self._start(informational_notice(
-                workflow.info().workflow_id, purpose, to, data or {"title": subject, "body": body},
+                workflow.info().workflow_id, purpose, to, data,
                 self._in.timing.time_scale, template, quiet_hours=self._in.timing.quiet_hours))
+
+    async def _dispatch(self, purpose: str, wanted: tuple[Recipient, ...], template: str,
+                        data: dict[str, Any]) -> None:
+        """Route and start the message's notices in this workflow task, by one local activity; the
+        notices are workflows of their own, not children: nothing of them comes back to the case."""
+        case_id, uid = workflow.info().workflow_id, workflow.uuid4()
+        sent: Dispatched = await workflow.execute_local_activity_method(
+            DirectoryActivities.dispatch_notices,
+            NoticeDispatch(
+                query=RecipientQuery(subject_id=case_id, key=f"{case_id}:{purpose}:{uid}",
+                                     purpose=purpose, department=self._in.employee.department,
+                                     wanted=wanted),
+                id_prefix=f"notice-{uid}", template=template, data=data,
+                time_scale=self._in.timing.time_scale, quiet_hours=self._in.timing.quiet_hours),
+            **DB_ACTIVITY)
+        self._missing(purpose, sent.routing.missing)
+
+    def _missing(self, purpose: str, roles: tuple[str, ...]) -> None:
+        if roles:
+            self._emit("recipients_missing", "system", purpose=purpose, roles=list(roles))
+            self._changed()
 
     async def _route(self, purpose: str,
                      wanted: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
@@ -81,10 +120,7 @@ class CaseNotices:
                            purpose=purpose, department=self._in.employee.department,
                            wanted=wanted),
             **DB_ACTIVITY)
-        if routing.missing:
-            self._emit("recipients_missing", "system", purpose=purpose,
-                       roles=list(routing.missing))
-            self._changed()
+        self._missing(purpose, routing.missing)
         return routing.recipients
 
     async def return_to_work(self, suspension_end: CaseDeadline) -> None:

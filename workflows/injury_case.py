@@ -64,7 +64,7 @@ with workflow.unsafe.imports_passed_through():
         AssignOwner,
         Employee,  # noqa: F401  (for the sandbox: see below)
     )
-    from workflows._case_notices import SUBSTANCE_PATCH, CaseNotices
+    from workflows._case_notices import NOTICES_DISPATCHED_PATCH, SUBSTANCE_PATCH, CaseNotices
     from workflows._patches import Patches
     from workflows._policies import (
         DB_ACTIVITY,
@@ -115,6 +115,10 @@ CASE_BASELINE_2 = CASE_BASELINE | {CASE_CLOCKS_PATCH, STEADY_TIMER_PATCH}
 EFFECT_WRITES_PATCH = "2026-12-effect-results-keep-quiet"
 CASE_BASELINE_3_PATCH = "2026-12-case-baseline-3"
 CASE_BASELINE_3 = CASE_BASELINE_2 | {EFFECT_WRITES_PATCH}
+# Reminders and escalations are routed and their notices started by one local activity in the
+# alarm's own task, and the notices are workflows of their own (issue 21, figure 3).
+CASE_BASELINE_4_PATCH = "2026-12-case-baseline-4"
+CASE_BASELINE_4 = CASE_BASELINE_3 | {NOTICES_DISPATCHED_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up
 
 
@@ -123,7 +127,8 @@ class InjuryCaseWorkflow:
     @workflow.init
     def __init__(self, inp: CaseInput) -> None:
         self._in = inp
-        self._patched = Patches((CASE_BASELINE_3_PATCH, CASE_BASELINE_3),
+        self._patched = Patches((CASE_BASELINE_4_PATCH, CASE_BASELINE_4),
+                                (CASE_BASELINE_3_PATCH, CASE_BASELINE_3),
                                 (CASE_BASELINE_2_PATCH, CASE_BASELINE_2),
                                 (CASE_BASELINE_PATCH, CASE_BASELINE))
         self._alarm_timer: tuple[datetime, asyncio.Task[None]] | None = None

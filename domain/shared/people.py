@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,28 @@ class Routing:
 
     recipients: tuple[Recipient, ...]
     missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeDispatch:
+    """One informational message to the directory's recipients for `query`: a Notice workflow for
+    each, `<id_prefix>-<n>` by the recipient's place in the routing (so a retry names the same
+    ones), on `template` with `data`."""
+
+    query: RecipientQuery
+    id_prefix: str
+    template: str
+    data: dict[str, Any]
+    time_scale: float
+    quiet_hours: bool = False
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    """The routing a dispatch found, and the Notice workflows it started (or found started)."""
+
+    routing: Routing
+    notice_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

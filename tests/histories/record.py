@@ -855,6 +855,25 @@ SCENARIOS["case_alarms_recorded_first"] = case_alarms_recorded_first
 FOLDER["case_alarms_recorded_first"] = "injury_case"
 
 
+async def case_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notices-dispatched (baseline 4): the determination application's reminders
+    and its escalation are routed to directory people and their notices started by one local
+    activity each, in the alarm's own workflow task; then withdrawn."""
+    handle = await _start_case(env, queue, "C15", days_ago=2)
+    await env.sleep(timedelta(seconds=1))
+    view = await _status(env, handle)
+    await _until(env, _due(view, "determination_application") + timedelta(hours=1))
+    await env.sleep(timedelta(seconds=5))
+    await _act(handle, "withdraw", reason="the employee resigned and settled privately")
+    await handle.result()
+    return handle.id
+
+
+SCENARIOS["case_notices_dispatched"] = case_notices_dispatched
+FOLDER["case_notices_dispatched"] = "injury_case"
+SEEDS["case_notices_dispatched"] = seed_directory
+
+
 async def _back_payment_confirmed(handle) -> None:
     """A back payment at 8,000: refused with its estimate, then submitted with it confirmed."""
     try:

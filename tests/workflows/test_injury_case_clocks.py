@@ -19,7 +19,7 @@ from domain.injury.views import CaseView
 from domain.notices.payloads import Answer
 from domain.shared.calendar import SHANGHAI, is_rest_day
 from domain.shared.events import Event
-from domain.shared.people import RecipientQuery, Routing
+from domain.shared.people import Dispatched, NoticeDispatch
 from domain.shared.statutes import CHASE_INTERVAL_DEFAULT
 from store.db import session_for
 from store.models import EvidenceEntry, NoticeAttemptRow, NoticeRow
@@ -453,18 +453,18 @@ async def test_the_escalation_carries_the_receipt_history_and_may_reach_the_emer
 
 @pytest.fixture
 async def routing_watched(time_skipping_env, sqlite_url: str, tmp_path):
-    """A worker whose directory lookup notes, for each message it routes, which alarm events of
-    the case the ledger already holds at that moment."""
+    """A worker whose dispatch of messages notes, for each message it routes, which alarm events
+    of the case the ledger already holds at that moment."""
     seen: list[tuple[str, list[str]]] = []
-    route = DirectoryActivities(sqlite_url).route_recipients
+    dispatch = DirectoryActivities(sqlite_url).dispatch_notices
 
-    @activity.defn(name="route_recipients")
-    def watched(query: RecipientQuery) -> Routing:
+    @activity.defn(name="dispatch_notices")
+    async def watched(message: NoticeDispatch) -> Dispatched:
         with session_for(sqlite_url) as session:
             kinds = session.exec(select(EvidenceEntry.kind).where(
-                EvidenceEntry.subject_id == query.subject_id)).all()
-        seen.append((query.purpose, sorted(set(kinds))))
-        return route(query)
+                EvidenceEntry.subject_id == message.query.subject_id)).all()
+        seen.append((message.query.purpose, sorted(set(kinds))))
+        return await dispatch(message)
 
     async with harness_replacing(time_skipping_env, sqlite_url, tmp_path, [watched]) as harness:
         yield harness, seen
@@ -488,7 +488,7 @@ async def test_an_escalation_is_in_the_ledger_before_its_recipients_are_routed(r
 async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     """One patch marker (and one search-attribute upsert) at a new case's start and none at its
     first action, where it asked for six (patch 2026-12-case-baseline-1), nor at its application,
-    where it asked for the clocks' patch (2026-12-case-baseline-2, now baseline-3)."""
+    where it asked for the clocks' patch (2026-12-case-baseline-2, now baseline-4)."""
     handle, view = await open_case(wf, days_ago=1)
     await file_all(handle, view)
     await update(handle, "apply_determination")
@@ -498,7 +498,7 @@ async def test_a_new_case_asks_for_its_patches_as_one_baseline(wf):
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
-    assert b"2026-12-case-baseline-3" in patches[0].SerializeToString()
+    assert b"2026-12-case-baseline-4" in patches[0].SerializeToString()
     assert kinds.count("upsert_workflow_search_attributes_event_attributes") == 1
 
 

@@ -184,9 +184,10 @@ async def test_a_scaled_case_keeps_its_business_clock_across_runs(wf):
     """A dev time scale goes on from the first run's start, not from the new run's."""
     now = await wf.env.get_current_time()
     handle, first_run = await start(wf, case_input(now - timedelta(days=1), now=now,
-                                                   time_scale=2.0), "E7003", 40)
+                                                   time_scale=2.0), "E7003", 23)
     origin = (await wf.client.get_workflow_handle(handle.id, run_id=first_run).describe()).start_time
-    await wf.env.sleep(timedelta(days=2))  # the materials escalation (12 h real) fills the run
+    # The materials escalation (12 h real) wakes the run past 23 events (its start has 21).
+    await wf.env.sleep(timedelta(days=2))
     runs = await runs_of(wf, handle.id, first_run)
     second = await wf.client.get_workflow_handle(handle.id, run_id=runs[1]).describe()
     assert second.start_time - origin > timedelta(hours=6)
