@@ -8,7 +8,7 @@ worker.serve) runs N InjuryCase workflows, all reported at the same moment T0 wi
 target (CASEGUARD_CASE_MATERIALS_SLA_HOURS) set so that it passes at the same moment for all of
 them, after every case has run its first tasks (form, diagnosis). When it passes, each case
 escalates to HR: it records `case_escalated` in its evidence ledger, asks the directory whom to
-reach, and sends an informational notice to each. The cases are started with the Temporal client
+reach, and starts an informational notice for each. The cases are started with the Temporal client
 (their starts are not what this measures); that target is the only clock of a case that a setting
 brings within minutes without scaling time, which the issue rules out. The baseline: N BurstTimer
 workflows (bench/bare_burst.py) due at one moment, each recording one row with one activity.

@@ -1,5 +1,5 @@
 """The notices of an injury case, each a NoticeWorkflow: those to the employee are children whose
-outcomes this follows; informational ones (reminders, escalations) are started by a local activity
+outcomes this follows; informational ones (reminders, escalations) are started by one activity
 and report nothing back (patch 2026-12-notices-dispatched).
 
 Deterministic helper composed by InjuryCaseWorkflow (runs in the workflow sandbox).
@@ -52,8 +52,8 @@ NOTICE_FALLBACK_DEFAULT = timedelta(hours=24)  # NoticeInput's own default, for 
 SUBSTANCE_PATCH = "2026-12-notice-substance"
 
 # An informational message (a reminder, an escalation) is routed and its notices started by one
-# local activity in the asking task (DirectoryActivities.dispatch_notices), not an activity task
-# and a child workflow per recipient, whose start and end each cost the case a workflow task.
+# activity (DirectoryActivities.dispatch_notices), not a routing activity and then a child workflow
+# per recipient, whose start and end each cost the case a workflow task.
 NOTICES_DISPATCHED_PATCH = "2026-12-notices-dispatched"
 
 
@@ -90,10 +90,12 @@ class CaseNotices:
 
     async def _dispatch(self, purpose: str, wanted: tuple[Recipient, ...], template: str,
                         data: dict[str, Any]) -> None:
-        """Route and start the message's notices in this workflow task, by one local activity; the
-        notices are workflows of their own, not children: nothing of them comes back to the case."""
+        """Route and start the message's notices by one activity; the notices are workflows of
+        their own, not children: nothing of them comes back to the case. Not a local activity:
+        its starts would hold one of the few local slots that the case's event writes (an
+        alarm's record among them) wait for."""
         case_id, uid = workflow.info().workflow_id, workflow.uuid4()
-        sent: Dispatched = await workflow.execute_local_activity_method(
+        sent: Dispatched = await workflow.execute_activity_method(
             DirectoryActivities.dispatch_notices,
             NoticeDispatch(
                 query=RecipientQuery(subject_id=case_id, key=f"{case_id}:{purpose}:{uid}",

@@ -115,8 +115,8 @@ CASE_BASELINE_2 = CASE_BASELINE | {CASE_CLOCKS_PATCH, STEADY_TIMER_PATCH}
 EFFECT_WRITES_PATCH = "2026-12-effect-results-keep-quiet"
 CASE_BASELINE_3_PATCH = "2026-12-case-baseline-3"
 CASE_BASELINE_3 = CASE_BASELINE_2 | {EFFECT_WRITES_PATCH}
-# Reminders and escalations are routed and their notices started by one local activity in the
-# alarm's own task, and the notices are workflows of their own (issue 21, figure 3).
+# Reminders and escalations are routed and their notices started by one activity, and the notices
+# are workflows of their own, not children (issue 21, figure 3).
 CASE_BASELINE_4_PATCH = "2026-12-case-baseline-4"
 CASE_BASELINE_4 = CASE_BASELINE_3 | {NOTICES_DISPATCHED_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write of a case, again after its activity gave up

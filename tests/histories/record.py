@@ -857,8 +857,8 @@ FOLDER["case_alarms_recorded_first"] = "injury_case"
 
 async def case_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
     """Patch 2026-12-notices-dispatched (baseline 4): the determination application's reminders
-    and its escalation are routed to directory people and their notices started by one local
-    activity each, in the alarm's own workflow task; then withdrawn."""
+    and its escalation are routed to directory people and their notices started by one activity
+    each, the notices not the case's children; then withdrawn."""
     handle = await _start_case(env, queue, "C15", days_ago=2)
     await env.sleep(timedelta(seconds=1))
     view = await _status(env, handle)

@@ -1,6 +1,6 @@
-"""A case's reminders and escalations: routed and their notices started by one local activity in
-the alarm's own workflow task (patch 2026-12-notices-dispatched), the notices workflows of their
-own; a retried dispatch starts no notice twice."""
+"""A case's reminders and escalations: routed and their notices started by one activity (patch
+2026-12-notices-dispatched), the notices workflows of their own, not the case's children; a
+retried dispatch starts no notice twice."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.workflows.test_injury_case_clocks import (
 )
 
 
-async def test_an_escalation_starts_its_notices_in_the_alarms_own_task(wf):
+async def test_an_escalation_starts_its_notices_by_one_activity(wf):
     handle, view = await open_case(wf, days_ago=2)
     due = deadline(view, "determination_application").due_at
     await sleep_until(wf, due + timedelta(hours=1))
@@ -36,7 +36,7 @@ async def test_an_escalation_starts_its_notices_in_the_alarms_own_task(wf):
     assert "start_child_workflow_execution_initiated_event_attributes" not in kinds
     scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history
                  if e.HasField("activity_task_scheduled_event_attributes")]
-    assert "route_recipients" not in scheduled
+    assert "route_recipients" not in scheduled and "dispatch_notices" in scheduled
     escalations = notice_rows(wf, handle, "case_escalation")
     assert {n.recipient_role for n in escalations} == {"hr", "hr_manager", "department_manager"}
     for row in escalations:
