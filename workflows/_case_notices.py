@@ -18,7 +18,7 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.directory import DirectoryActivities
+    from activities.directory import NOTICE_PRIORITY, DirectoryActivities
     from domain.injury import messages as texts
     from domain.injury.actions import gave_up
     from domain.injury.clocks import return_date
@@ -103,7 +103,7 @@ class CaseNotices:
                                      wanted=wanted),
                 id_prefix=f"notice-{uid}", template=template, data=data,
                 time_scale=self._in.timing.time_scale, quiet_hours=self._in.timing.quiet_hours),
-            **DB_ACTIVITY)
+            priority=NOTICE_PRIORITY, **DB_ACTIVITY)
         self._missing(purpose, sent.routing.missing)
 
     def _missing(self, purpose: str, roles: tuple[str, ...]) -> None:

@@ -173,7 +173,7 @@ MAX_ACCIDENT_AGE = timedelta(days=3 * 365)  # product rule: older accidents are 
 # once its history reaches 2,000 events or 2 MB, or the server suggests it, whichever comes first.
 # Measured in docs/benchmarks.md "Session 5": what binds is replay time (~0.5 ms per event on the
 # worker after a restart), not Temporal's limits (suggest 4,096 events / 4 MiB, fail at 51,200 /
-# 50 MiB); 2,000 events is about five years of weekly chasing (sessions 5 and 28) or ~250 HR
+# 50 MiB); 2,000 events is about three years of weekly chasing (sessions 5 and 28) or ~250 HR
 # actions, a replay of about a second.
 CASE_HISTORY_EVENTS_MAX = 2_000
 CASE_HISTORY_BYTES_MAX = 2 * 1024 * 1024

@@ -10,7 +10,7 @@ from datetime import timedelta
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import ActivityEnvironment
 
-from activities.directory import DirectoryActivities
+from activities.directory import NOTICE_PRIORITY, DirectoryActivities
 from domain.shared.people import NoticeDispatch, Recipient, RecipientQuery
 from tests.factories import case_input
 from tests.workflows.test_injury_case_clocks import (
@@ -37,12 +37,19 @@ async def test_an_escalation_starts_its_notices_by_one_activity(wf):
     scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history
                  if e.HasField("activity_task_scheduled_event_attributes")]
     assert "route_recipients" not in scheduled and "dispatch_notices" in scheduled
+    dispatch = next(e.activity_task_scheduled_event_attributes for e in history
+                    if e.HasField("activity_task_scheduled_event_attributes")
+                    and e.activity_task_scheduled_event_attributes.activity_type.name
+                    == "dispatch_notices")
+    assert dispatch.priority.priority_key == NOTICE_PRIORITY.priority_key  # after the records
     escalations = notice_rows(wf, handle, "case_escalation")
     assert {n.recipient_role for n in escalations} == {"hr", "hr_manager", "department_manager"}
     for row in escalations:
         notice = wf.client.get_workflow_handle(row.id)
         described = await notice.describe()
         assert described.workflow_type == "Notice" and described.parent_id is None
+        started = (await notice.fetch_history()).events[0].workflow_execution_started_event_attributes
+        assert started.priority.priority_key == NOTICE_PRIORITY.priority_key
 
 
 async def test_a_retried_dispatch_starts_no_notice_twice(wf):
