@@ -841,7 +841,13 @@ FOLDER["case_written_behind"] = "injury_case"
 async def case_alarms_recorded_first(env: WorkflowEnvironment, queue: str) -> str:
     """Patch 2026-12-record-alarms-first: the determination application's reminders and its
     escalation are written to the ledger before their recipients are routed; then withdrawn."""
-    handle = await _start_case(env, queue, "C13", days_ago=2)
+    return await _escalated_then_withdrawn(env, queue, "C13")
+
+
+async def _escalated_then_withdrawn(env: WorkflowEnvironment, queue: str, employee_id: str) -> str:
+    """A case reported two days after the accident, reminded and escalated for its determination
+    application, then withdrawn."""
+    handle = await _start_case(env, queue, employee_id, days_ago=2)
     await env.sleep(timedelta(seconds=1))
     view = await _status(env, handle)
     await _until(env, _due(view, "determination_application") + timedelta(hours=1))
@@ -859,14 +865,7 @@ async def case_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
     """Patch 2026-12-notices-dispatched (baseline 4): the determination application's reminders
     and its escalation are routed to directory people and their notices started by one activity
     each, the notices not the case's children; then withdrawn."""
-    handle = await _start_case(env, queue, "C15", days_ago=2)
-    await env.sleep(timedelta(seconds=1))
-    view = await _status(env, handle)
-    await _until(env, _due(view, "determination_application") + timedelta(hours=1))
-    await env.sleep(timedelta(seconds=5))
-    await _act(handle, "withdraw", reason="the employee resigned and settled privately")
-    await handle.result()
-    return handle.id
+    return await _escalated_then_withdrawn(env, queue, "C15")
 
 
 SCENARIOS["case_notices_dispatched"] = case_notices_dispatched
