@@ -53,9 +53,10 @@ class DirectoryActivities:
     @activity.defn(name="dispatch_notices")
     async def dispatch_notices(self, dispatch: NoticeDispatch) -> Dispatched:
         """Route the message as `route_recipients` does, then start each recipient's Notice
-        workflow: as the asker's children, each notice's start and end cost the asker a workflow
-        task of its own (docs/patches.md, 2026-12-notices-dispatched). A retry starts none twice:
-        the ids are the same, and a notice that already ended keeps its id (REJECT_DUPLICATE)."""
+        workflow, a workflow of its own: started as the asker's children, each notice's start and
+        end cost the asker a workflow task (docs/patches.md, 2026-12-notices-dispatched). A retry
+        starts none twice: the ids are the same, and a notice that already ended keeps its id
+        (REJECT_DUPLICATE)."""
         routing = await asyncio.to_thread(self.route_recipients, dispatch.query)
         notices = [(f"{dispatch.id_prefix}-{n}",
                     informational_notice(dispatch.query.subject_id, dispatch.query.purpose, to,
