@@ -18,7 +18,7 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.directory import NOTICE_PRIORITY, DirectoryActivities
+    from activities.directory import DirectoryActivities
     from domain.injury import messages as texts
     from domain.injury.actions import gave_up
     from domain.injury.clocks import return_date
@@ -33,14 +33,14 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.notices.rules import informational_notice, outcome_of
     from domain.shared.calendar import SHANGHAI
-    from domain.shared.people import (
-        Dispatched,
-        NoticeDispatch,
-        Recipient,
-        RecipientQuery,
-        managers_of,
+    from domain.shared.people import Recipient, RecipientQuery, managers_of
+    from workflows._people_notices import dispatch
+    from workflows._policies import (
+        DB_ACTIVITY,
+        DIRECTORY_PATCH,
+        EMPLOYEE_CHANNELS_PATCH,
+        NOTICES_DISPATCHED_PATCH,
     )
-    from workflows._policies import DB_ACTIVITY, DIRECTORY_PATCH, EMPLOYEE_CHANNELS_PATCH
     from workflows._timers import ScaledClock
 
 Emit = Callable[..., None]
@@ -50,11 +50,6 @@ NOTICE_FALLBACK_DEFAULT = timedelta(hours=24)  # NoticeInput's own default, for 
 # where to report; the decision, its authority, date and document; the appraisal grade), instead
 # of the generic template's title and body.
 SUBSTANCE_PATCH = "2026-12-notice-substance"
-
-# An informational message (a reminder, an escalation) is routed and its notices started by one
-# activity (DirectoryActivities.dispatch_notices), not a routing activity and then a child workflow
-# per recipient, whose start and end each cost the case a workflow task.
-NOTICES_DISPATCHED_PATCH = "2026-12-notices-dispatched"
 
 
 class CaseNotices:
@@ -90,21 +85,14 @@ class CaseNotices:
 
     async def _dispatch(self, purpose: str, wanted: tuple[Recipient, ...], template: str,
                         data: dict[str, Any]) -> None:
-        """Route and start the message's notices by one activity; the notices are workflows of
-        their own, not children: nothing of them comes back to the case. Not a local activity:
-        its starts would hold one of the few local slots that the case's event writes (an
-        alarm's record among them) wait for."""
         case_id, uid = workflow.info().workflow_id, workflow.uuid4()
-        sent: Dispatched = await workflow.execute_activity_method(
-            DirectoryActivities.dispatch_notices,
-            NoticeDispatch(
-                query=RecipientQuery(subject_id=case_id, key=f"{case_id}:{purpose}:{uid}",
-                                     purpose=purpose, department=self._in.employee.department,
-                                     wanted=wanted),
-                id_prefix=f"notice-{uid}", template=template, data=data,
-                time_scale=self._in.timing.time_scale, quiet_hours=self._in.timing.quiet_hours),
-            priority=NOTICE_PRIORITY, **DB_ACTIVITY)
-        self._missing(purpose, sent.routing.missing)
+        query = RecipientQuery(subject_id=case_id, key=f"{case_id}:{purpose}:{uid}",
+                               purpose=purpose, department=self._in.employee.department,
+                               wanted=wanted)
+        routing = await dispatch(query, f"notice-{uid}", data, template=template,
+                                 time_scale=self._in.timing.time_scale,
+                                 quiet_hours=self._in.timing.quiet_hours)
+        self._missing(purpose, routing.missing)
 
     def _missing(self, purpose: str, roles: tuple[str, ...]) -> None:
         if roles:

@@ -1,6 +1,13 @@
-"""Informational notices to people of the directory, as the SI account and the SI stop send them:
-the directory finds the recipients (route_recipients), a role nobody reachable holds is recorded,
-then one Notice child per recipient. Deterministic helper run inside those workflows."""
+"""Informational notices to people of the directory: the directory finds the recipients, a role
+nobody reachable holds is recorded, and each recipient gets a Notice workflow. Deterministic
+helpers run inside the workflows that send them.
+
+`dispatch` (patch 2026-12-notices-dispatched): one activity routes and starts the notices, which
+are workflows of their own. Before it, a routing activity, then one Notice child per recipient,
+whose start and end each cost the sender a workflow task: `notify_people`, for the runs
+recorded so and for the SI account's months, which still wait for their notices to report
+before they continue as new (not moved yet: a payment HR records during that wait is covered
+by patch 2026-12-account-settles-late-payments and its test)."""
 
 from __future__ import annotations
 
@@ -11,23 +18,59 @@ from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.directory import DirectoryActivities
+    from activities.directory import NOTICE_PRIORITY, DirectoryActivities
     from domain.notices.rules import informational_notice
-    from domain.shared.people import Recipient, RecipientQuery
-    from workflows._policies import DB_ACTIVITY
+    from domain.shared.people import Dispatched, NoticeDispatch, Recipient, RecipientQuery, Routing
+    from workflows._policies import DB_ACTIVITY, NOTICES_DISPATCHED_PATCH
+
+
+async def dispatch(query: RecipientQuery, id_prefix: str, data: dict[str, Any], *,
+                   time_scale: float, quiet_hours: bool, template: str = "generic") -> Routing:
+    """Route `query` and start its notices (`<id_prefix>-<n>`) by one activity; nothing of the
+    notices comes back to the asker. Not a local activity: its starts would hold one of the
+    worker's few local slots, which the askers' event writes (an alarm's record among them)
+    wait for. At a lower task priority than the alarms, whose records come first."""
+    sent: Dispatched = await workflow.execute_activity_method(
+        DirectoryActivities.dispatch_notices,
+        NoticeDispatch(query=query, id_prefix=id_prefix, template=template, data=data,
+                       time_scale=time_scale, quiet_hours=quiet_hours),
+        priority=NOTICE_PRIORITY, **DB_ACTIVITY)
+    return sent.routing
+
+
+async def notify_directory(*, key: str, purpose: str, department: str,
+                           wanted: tuple[Recipient, ...], text: tuple[str, str], time_scale: float,
+                           emit: Callable[..., None] | None, subject_id: str = "") -> list[Any]:
+    """The message `text` to the people the directory finds for `wanted` (keyed `key`: a retry
+    opens no second admin task); `recipients_missing` is emitted (if `emit`) for roles nobody
+    reachable holds. The Notice children started, which the sender waits for before it ends:
+    none since patch 2026-12-notices-dispatched (asked for at the run's first message)."""
+    subject_id = subject_id or workflow.info().workflow_id
+    if not workflow.patched(NOTICES_DISPATCHED_PATCH):
+        return await notify_people(key=key, purpose=purpose, department=department, wanted=wanted,
+                                   text=text, time_scale=time_scale, emit=emit,
+                                   subject_id=subject_id)
+    title, body = text
+    routing = await dispatch(
+        RecipientQuery(subject_id=subject_id, key=key, purpose=purpose, department=department,
+                       wanted=wanted),
+        f"notice-{workflow.uuid4()}", {"title": title, "body": body}, time_scale=time_scale,
+        quiet_hours=False)
+    if routing.missing and emit is not None:
+        emit("recipients_missing", "system", purpose=purpose, roles=list(routing.missing))
+    return []
 
 
 async def notify_people(*, key: str, purpose: str, department: str,
                         wanted: tuple[Recipient, ...], text: tuple[str, str], time_scale: float,
-                        emit: Callable[..., None]) -> list[Any]:
-    """The Notice children started, one per recipient the directory found (keyed `key`: a retry
-    opens no second admin task); `recipients_missing` is emitted for roles nobody reachable holds."""
-    subject_id = workflow.info().workflow_id
+                        emit: Callable[..., None] | None, subject_id: str) -> list[Any]:
+    """Before patch 2026-12-notices-dispatched: routed by an activity, then one Notice child per
+    recipient, which this returns."""
     routing = await workflow.execute_activity_method(
         DirectoryActivities.route_recipients,
         RecipientQuery(subject_id=subject_id, key=key, purpose=purpose, department=department,
                        wanted=wanted), **DB_ACTIVITY)
-    if routing.missing:
+    if routing.missing and emit is not None:
         emit("recipients_missing", "system", purpose=purpose, roles=list(routing.missing))
     title, body = text
     return [await workflow.start_child_workflow(

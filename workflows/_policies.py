@@ -72,6 +72,11 @@ DIRECTORY_PATCH = "2026-12-directory-recipients"
 # A notice to the employee goes on the channels of the employee record, in its order, and carries
 # the employee's id, not their phone or email (the activities read those from the record).
 EMPLOYEE_CHANNELS_PATCH = "2026-12-employee-channels"
+# An informational message (a reminder, an escalation) is routed and its notices started by one
+# activity (DirectoryActivities.dispatch_notices), not a routing activity and then a child workflow
+# per recipient, whose start and end each cost the asker a workflow task (cases since session 28,
+# onboardings since session 29; each workflow type records it in its own history).
+NOTICES_DISPATCHED_PATCH = "2026-12-notices-dispatched"
 # A record's opening event is emitted in its first task's __init__, not in run: an update that
 # came with the start runs its handler before run does, and would be recorded before the opening.
 OPENS_FIRST_PATCH = "2026-12-opened-in-first-task"

@@ -13,11 +13,9 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.contract_watch import ContractWatchActivities
-    from activities.directory import DirectoryActivities
     from domain.employees.contract_watch import (
         ARTICLE,
         ContractWatchInput,
@@ -27,10 +25,10 @@ with workflow.unsafe.imports_passed_through():
         last_day,
         mismatch_message,
     )
-    from domain.notices.rules import informational_notice
     from domain.onboarding.payloads import Deadline  # noqa: F401  (for the SDK sandbox: below)
     from domain.shared.events import Event
-    from domain.shared.people import Recipient, RecipientQuery
+    from domain.shared.people import Recipient
+    from workflows._people_notices import notify_directory
     from workflows._policies import DB_ACTIVITY
     from workflows._timers import ScaledClock
 
@@ -67,21 +65,10 @@ class ContractSiWatchWorkflow:
         return "mismatch"
 
     async def _notify(self, text: tuple[str, str], wanted: tuple[Recipient, ...]) -> None:
-        subject, body = text
-        watch = workflow.info().workflow_id
-        routing = await workflow.execute_activity_method(
-            DirectoryActivities.route_recipients,
-            RecipientQuery(subject_id=self._in.onboarding_id, key=f"{watch}:1",
-                           purpose="contract_si_mismatch", department=self._in.department,
-                           wanted=wanted),
-            **DB_ACTIVITY)
-        for to in routing.recipients:
-            self._children.append(await workflow.start_child_workflow(
-                "Notice", informational_notice(self._in.onboarding_id, "contract_si_mismatch",
-                                               to, {"title": subject, "body": body},
-                                               self._in.time_scale),
-                id=f"notice-{workflow.uuid4()}", result_type=dict,
-                parent_close_policy=ParentClosePolicy.ABANDON))
+        self._children += await notify_directory(
+            key=f"{workflow.info().workflow_id}:1", purpose="contract_si_mismatch",
+            department=self._in.department, wanted=wanted, text=text,
+            time_scale=self._in.time_scale, emit=None, subject_id=self._in.onboarding_id)
 
     def _emit(self, kind: str, **data: Any) -> None:
         self._events.append(Event(seq=len(self._events) + 1, at=self._clock.now(), kind=kind,

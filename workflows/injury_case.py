@@ -64,7 +64,7 @@ with workflow.unsafe.imports_passed_through():
         AssignOwner,
         Employee,  # noqa: F401  (for the sandbox: see below)
     )
-    from workflows._case_notices import NOTICES_DISPATCHED_PATCH, SUBSTANCE_PATCH, CaseNotices
+    from workflows._case_notices import SUBSTANCE_PATCH, CaseNotices
     from workflows._patches import Patches
     from workflows._policies import (
         DB_ACTIVITY,
@@ -72,6 +72,7 @@ with workflow.unsafe.imports_passed_through():
         EMPLOYEE_CHANNELS_PATCH,
         GATEWAY_ACTIVITY,
         GAVE_UP,
+        NOTICES_DISPATCHED_PATCH,
     )
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock

@@ -65,11 +65,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.events import ACTION_WRITE_MAX_WAIT, ACTION_WRITE_QUIET, Event
     from domain.shared.people import Actor, AssignOwner, Recipient, RecipientQuery, managers_of
     from workflows._patches import Patches
+    from workflows._people_notices import dispatch
     from workflows._policies import (
         DB_ACTIVITY,
         DIRECTORY_PATCH,
         GATEWAY_ACTIVITY,
         GAVE_UP,
+        NOTICES_DISPATCHED_PATCH,
         NOTIFY_ACTIVITY,
     )
     from workflows._refusals import refusal
@@ -97,6 +99,8 @@ LEAVE_ENDS_WATCH_PATCH = "2026-12-leave-ends-watch"  # a recorded leave ends the
 LOCAL_WRITE_BEHIND_PATCH = "2026-12-local-write-behind"
 ONBOARDING_BASELINE_2_PATCH = "2026-12-onboarding-baseline-2"
 ONBOARDING_BASELINE_2 = ONBOARDING_BASELINE | {LEAVE_ENDS_WATCH_PATCH, LOCAL_WRITE_BEHIND_PATCH}
+ONBOARDING_BASELINE_3_PATCH = "2026-12-onboarding-baseline-3"
+ONBOARDING_BASELINE_3 = ONBOARDING_BASELINE_2 | {NOTICES_DISPATCHED_PATCH}
 WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity gave up
 
 
@@ -104,7 +108,8 @@ WRITE_RETRY = timedelta(minutes=10)  # the last write, again after its activity 
 class OnboardingWorkflow:
     @workflow.init
     def __init__(self, inp: OnboardingInput) -> None:
-        self._patched = Patches((ONBOARDING_BASELINE_2_PATCH, ONBOARDING_BASELINE_2),
+        self._patched = Patches((ONBOARDING_BASELINE_3_PATCH, ONBOARDING_BASELINE_3),
+                                (ONBOARDING_BASELINE_2_PATCH, ONBOARDING_BASELINE_2),
                                 (ONBOARDING_BASELINE_PATCH, ONBOARDING_BASELINE))
         # The input, its deadlines as recomputed since (signal calendar_updated).
         self._in = inp
@@ -706,10 +711,11 @@ class OnboardingWorkflow:
         seq = self._events[-1].seq
         subject, body = text
         if self._patched(NOTICES_PATCH):
-            if self._patched(DIRECTORY_PATCH):
-                recipients = await self._route(kind, seq, recipients)
-            for recipient in recipients:
-                await self._start_notice(kind, subject, body, recipient)
+            routed = self._patched(DIRECTORY_PATCH)
+            if routed and self._patched(NOTICES_DISPATCHED_PATCH):
+                await self._dispatch(kind, seq, subject, body, recipients)
+            else:
+                await self._start_notices(kind, subject, body, recipients, routed, seq)
         else:
             await workflow.execute_activity_method(
                 NotifyActivities.notify,
@@ -720,19 +726,43 @@ class OnboardingWorkflow:
             )
         await self._flush()
 
+    async def _dispatch(self, kind: str, seq: int, subject: str, body: str,
+                        wanted: tuple[Recipient, ...]) -> None:
+        """Route the message and start its notices by one activity; they are not children."""
+        routing = await dispatch(self._recipient_query(kind, seq, wanted),
+                                 f"notice-{workflow.uuid4()}", {"title": subject, "body": body},
+                                 time_scale=self._in.timing.time_scale,
+                                 quiet_hours=self._in.timing.quiet_hours)
+        self._missing(kind, routing.missing)
+
+    def _recipient_query(self, kind: str, seq: int,
+                         wanted: tuple[Recipient, ...]) -> RecipientQuery:
+        onboarding_id = workflow.info().workflow_id
+        return RecipientQuery(subject_id=onboarding_id, key=f"{onboarding_id}:{seq}", purpose=kind,
+                              department=self._in.employee.department, wanted=wanted)
+
+    def _missing(self, kind: str, roles: tuple[str, ...]) -> None:
+        if roles:
+            self._emit("recipients_missing", "system", purpose=kind, roles=list(roles))
+
     async def _route(self, kind: str, seq: int,
                      wanted: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
         """The people of the directory this message reaches; a role nobody reachable holds is
         recorded (and is an admin task), and its message goes to the outbox."""
-        onboarding_id = workflow.info().workflow_id
         routing = await workflow.execute_activity_method(
-            DirectoryActivities.route_recipients,
-            RecipientQuery(subject_id=onboarding_id, key=f"{onboarding_id}:{seq}", purpose=kind,
-                           department=self._in.employee.department, wanted=wanted),
+            DirectoryActivities.route_recipients, self._recipient_query(kind, seq, wanted),
             **DB_ACTIVITY)
-        if routing.missing:
-            self._emit("recipients_missing", "system", purpose=kind, roles=list(routing.missing))
+        self._missing(kind, routing.missing)
         return routing.recipients
+
+    async def _start_notices(self, kind: str, subject: str, body: str,
+                             recipients: tuple[Recipient, ...], routed: bool, seq: int) -> None:
+        """Before 2026-12-notices-dispatched: routed by an activity (if `routed`), then a child
+        per recipient."""
+        if routed:
+            recipients = await self._route(kind, seq, recipients)
+        for recipient in recipients:
+            await self._start_notice(kind, subject, body, recipient)
 
     async def _start_notice(self, kind: str, subject: str, body: str, to: Recipient) -> None:
         """An informational notice to HR or a manager: tracked to delivery, no answer needed."""

@@ -178,7 +178,7 @@ class SiAccountWorkflow:
         self._children += await notify_people(
             key=f"{workflow.info().workflow_id}:{self._events[-1].seq}", purpose=kind,
             department="", wanted=wanted, text=text, time_scale=self._in.time_scale,
-            emit=self._emit)
+            emit=self._emit, subject_id=workflow.info().workflow_id)
         await self._flush()
 
     # ---- the record ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
     from domain.shared.people import Recipient
-    from workflows._people_notices import notify_people
+    from workflows._people_notices import notify_directory
     from workflows._policies import DB_ACTIVITY, OPENS_FIRST_PATCH
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
@@ -210,7 +210,7 @@ class WrittenContractWorkflow:
     async def _notify(self, kind: str, text: tuple[str, str], wanted: tuple[Recipient, ...],
                       **data: Any) -> None:
         self._emit(kind, "system", recipients=[r.role for r in wanted], **data)
-        self._children += await notify_people(
+        self._children += await notify_directory(
             key=f"{workflow.info().workflow_id}:{self._events[-1].seq}", purpose=kind,
             department=self._in.department, wanted=wanted, text=text,
             time_scale=self._in.time_scale, emit=self._emit)

@@ -1,6 +1,6 @@
 """Temporal sees ciphertext (PIPL): after an onboarding and an injury case ran through the API, the
 Temporal CLI prints no ID number, phone, email, name or diagnosis of theirs, for the two workflows
-nor for their child notices; through the API's codec endpoint the same CLI prints every one.
+nor for their notices; through the API's codec endpoint the same CLI prints every one.
 
 The second half is the control: it proves the search would find each string had it been stored in
 clear. The search looks at the CLI's text as printed, JSON-escaped, and inside every field that
@@ -58,16 +58,18 @@ async def test_temporal_workflow_show_prints_no_personal_data(
     api = await make_api()
     onboarding, case = await _run_an_onboarding_and_a_case(api)
     address = dev_server.client.service_client.config.target_host
-    children = await eventually(lambda: _children_started(dev_server, 3), timeout=60)
+    notices = await eventually(lambda: _notices_started(dev_server, 3), timeout=60)
 
-    shown = {wid: await _show(address, wid) for wid in (onboarding, case, *children)}
+    shown = {wid: await _show(address, wid) for wid in (onboarding, case, *notices)}
     listed = {e["execution"]["workflowId"] for e in await _cli_json(address, "workflow", "list")}
-    assert {onboarding, case, *children} <= listed
+    assert {onboarding, case, *notices} <= listed
     for wid in listed - shown.keys():
         shown[wid] = await _show(address, wid)
     started_by = {wid: _child_ids(history) for wid, history in shown.items()}
-    assert started_by[onboarding] and started_by[case], "each parent started notices"
-    assert {c for ids in started_by.values() for c in ids} <= shown.keys()
+    child_ids = {c for ids in started_by.values() for c in ids}
+    assert started_by[case] and child_ids <= shown.keys(), "the case's notices are its children"
+    dispatched = {wid for wid in shown if wid.startswith("notice-")} - child_ids
+    assert dispatched, "the onboarding's escalation started notices of their own"
 
     leaks = [(wid, text) for wid, history in shown.items() for text in SENSITIVE
              if _mentions(history, text)]
@@ -118,7 +120,7 @@ async def _run_an_onboarding_and_a_case(api: httpx.AsyncClient) -> tuple[str, st
     return onboarding, case
 
 
-async def _children_started(env: WorkflowEnvironment, at_least: int) -> list[str]:
+async def _notices_started(env: WorkflowEnvironment, at_least: int) -> list[str]:
     ids = [w.id async for w in env.client.list_workflows("WorkflowType = 'Notice'")]
     return ids if len(ids) >= at_least else []
 

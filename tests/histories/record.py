@@ -349,7 +349,13 @@ def seed_directory(db_url: str) -> None:
 async def onboarding_directory_assigned(env: WorkflowEnvironment, queue: str) -> str:
     """Recorded with the 2026-12-directory-recipients patch: the onboarding is assigned to
     hr-carol; her reminder and the escalations reach directory people by id."""
-    handle = await _start(env, queue, "H12")
+    return await _assigned_escalated_cancelled(env, queue, "H12")
+
+
+async def _assigned_escalated_cancelled(env: WorkflowEnvironment, queue: str,
+                                        employee_id: str) -> str:
+    """An onboarding assigned to hr-carol, reminded and escalated, then cancelled."""
+    handle = await _start(env, queue, employee_id)
     await handle.execute_update("assign", AssignOwner(HR, "hr-carol"))
     view = await handle.query("status", result_type=OnboardingView)
     await env.sleep(view.deadlines[0].due_at - await env.get_current_time() + timedelta(hours=1))
@@ -873,6 +879,35 @@ FOLDER["case_notices_dispatched"] = "injury_case"
 SEEDS["case_notices_dispatched"] = seed_directory
 
 
+async def onboarding_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notices-dispatched (onboarding baseline 3): assigned to hr-carol, her
+    reminder and the escalation are routed to directory people and their notices started by one
+    activity each, the notices not the onboarding's children; then cancelled."""
+    return await _assigned_escalated_cancelled(env, queue, "H42")
+
+
+SCENARIOS["onboarding_notices_dispatched"] = onboarding_notices_dispatched
+SEEDS["onboarding_notices_dispatched"] = seed_directory
+
+
+async def si_stop_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notices-dispatched: a leave stopped as in si_stop_executed; HR's task at
+    the bureau is routed and its notice started by one activity, not a child."""
+    return await si_stop_executed(env, queue)
+
+
+async def written_contract_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notices-dispatched: written_contract_signed_late's watch, its escalation
+    routed and its notices started by one activity, not children."""
+    return await written_contract_signed_late(env, queue)
+
+
+async def contract_si_notices_dispatched(env: WorkflowEnvironment, queue: str) -> str:
+    """Patch 2026-12-notices-dispatched: contract_si_mismatch's alert routed and its notices
+    started by one activity; the watch no longer waits for them before it ends."""
+    return await contract_si_mismatch(env, queue)
+
+
 async def _back_payment_confirmed(handle) -> None:
     """A back payment at 8,000: refused with its estimate, then submitted with it confirmed."""
     try:
@@ -1388,6 +1423,16 @@ for _before, _after, _folder, _seed in (
         SCENARIOS[_name] = globals()[_before]
         SEEDS[_name] = _seed
         FOLDER[_name] = _folder
+
+
+SCENARIOS["si_stop_notices_dispatched"] = si_stop_notices_dispatched
+FOLDER["si_stop_notices_dispatched"] = "si_stop"
+SEEDS["si_stop_notices_dispatched"] = seed_insured
+SCENARIOS["written_contract_notices_dispatched"] = written_contract_notices_dispatched
+FOLDER["written_contract_notices_dispatched"] = "written_contract"
+SCENARIOS["contract_si_notices_dispatched"] = contract_si_notices_dispatched
+FOLDER["contract_si_notices_dispatched"] = "contract_si"
+SEEDS["contract_si_notices_dispatched"] = seed_contract_employee
 
 
 async def record(names: list[str]) -> None:

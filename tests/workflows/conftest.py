@@ -6,6 +6,7 @@ these tests are the runtime guard that workflow code stays deterministic (see wo
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -92,6 +93,18 @@ def guarded_worker(client: Client, task_queue: str, db_url: str, documents_root:
     return Worker(client, task_queue=task_queue, workflows=list(WORKFLOWS),
                   workflow_runner=GUARD_RUNNER, activities=[*real, *replacing],
                   activity_executor=executor, **options)
+
+
+async def eventually(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """`probe()`'s first truthy answer (a probe may be a coroutine function)."""
+    for _ in range(int(timeout * 10)):
+        result = probe()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not true after {timeout} s")
 
 
 async def notices_report_at(client: Client, handle: WorkflowHandle) -> datetime:

@@ -16,7 +16,8 @@ from store import employees
 from store.db import session_for
 from store.models import EvidenceEntry, OutboxMessage
 from tests.factories import employee
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, eventually
+from tests.workflows.test_notices_dispatched import dispatched_not_children
 
 
 def _watched(wf: Harness, employee_id: str, start: date) -> ContractWatchInput:
@@ -52,9 +53,13 @@ async def test_no_enrolment_30_days_after_the_contract_alerts_and_is_recorded(wf
     [entry] = [e for e in _ledger(wf, inp.onboarding_id) if e.kind == "contract_si_mismatch"]
     assert entry.payload.get("si_status") is None and entry.payload["watch_id"] == handle.id
     assert entry.payload["contract_start"] == start.isoformat()
-    roles = {m.recipient_role for m in _outbox(wf, inp.onboarding_id)}
-    assert roles == {"hr_team", "hr_manager"}
-    assert "合同与社保不一致" in _outbox(wf, inp.onboarding_id)[0].subject
+    # The alert's notices are workflows of their own (patch 2026-12-notices-dispatched): the
+    # watch does not wait for them.
+    sent = await eventually(lambda: {m.recipient_role for m in _outbox(wf, inp.onboarding_id)}
+                            == {"hr_team", "hr_manager"} and _outbox(wf, inp.onboarding_id))
+    assert "合同与社保不一致" in sent[0].subject
+    await dispatched_not_children(wf, handle, "contract_si_mismatch", {"hr_team", "hr_manager"},
+                                  subject_id=inp.onboarding_id)
 
 
 async def test_an_enrolment_on_the_record_by_the_due_day_sends_nothing(wf: Harness):

@@ -93,9 +93,10 @@ async def decided_case(wf, recognised: bool = True) -> tuple[WorkflowHandle, Cas
     return handle, await query(wf, handle)
 
 
-def notice_rows(wf, handle: WorkflowHandle, purpose: str) -> list[NoticeRow]:
+def notice_rows(wf, subject: WorkflowHandle | str, purpose: str) -> list[NoticeRow]:
+    subject_id = subject if isinstance(subject, str) else subject.id
     with session_for(wf.db_url) as session:
-        return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == handle.id,
+        return list(session.exec(select(NoticeRow).where(NoticeRow.subject_id == subject_id,
                                                          NoticeRow.purpose == purpose)))
 
 

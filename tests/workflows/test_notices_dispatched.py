@@ -1,18 +1,20 @@
-"""A case's reminders and escalations: routed and their notices started by one activity (patch
-2026-12-notices-dispatched), the notices workflows of their own, not the case's children; a
-retried dispatch starts no notice twice."""
+"""Reminders and escalations of cases and onboardings (and of the written-contract and contract-SI
+watches and the SI stop, tested with their workflows): routed and their notices started by one
+activity (patch 2026-12-notices-dispatched), the notices workflows of their own, not the asker's
+children; a retried dispatch starts no notice twice."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import ActivityEnvironment
 
 from activities.directory import NOTICE_PRIORITY, DirectoryActivities
+from domain.onboarding.state import OnboardingView
 from domain.shared.people import NoticeDispatch, Recipient, RecipientQuery
-from tests.factories import case_input
+from tests.factories import case_input, onboarding_input
 from tests.workflows.test_injury_case_clocks import (
     deadline,
     events,
@@ -22,8 +24,10 @@ from tests.workflows.test_injury_case_clocks import (
     sleep_until,
 )
 
+MANAGERS_AND_HR = {"hr", "hr_manager", "department_manager"}
 
-async def test_an_escalation_starts_its_notices_by_one_activity(wf):
+
+async def test_a_case_escalation_starts_its_notices_by_one_activity(wf):
     handle, view = await open_case(wf, days_ago=2)
     due = deadline(view, "determination_application").due_at
     await sleep_until(wf, due + timedelta(hours=1))
@@ -31,20 +35,39 @@ async def test_an_escalation_starts_its_notices_by_one_activity(wf):
     view = await query(wf, handle)
     assert events(view, "case_escalated", "determination_application")
 
+    await dispatched_not_children(wf, handle, "case_escalation")
+
+
+async def test_an_onboarding_escalation_starts_its_notices_by_one_activity(wf):
+    inp = onboarding_input(await wf.today())
+    handle = await wf.start(inp)
+    await sleep_until(wf, inp.si_registration.due_at + timedelta(hours=1))
+    await wf.written()
+    view = await handle.query("status", result_type=OnboardingView)
+    assert [e.kind for e in view.events].count("escalated") == 1
+    await dispatched_not_children(wf, handle, "escalated")
+    assert {n.recipient_role for n in notice_rows(wf, handle, "reminder_sent")} == {"hr"}
+
+
+async def dispatched_not_children(wf, handle: WorkflowHandle, purpose: str,
+                                  roles: set[str] = MANAGERS_AND_HR, subject_id: str = "") -> None:
+    """`handle` started no Notice child and scheduled no routing of its own; its `purpose` notices (about
+    `subject_id`, else the workflow's own record) went to `roles`, started by `dispatch_notices`
+    at the notices' priority."""
     history = (await handle.fetch_history()).events
-    kinds = [e.WhichOneof("attributes") for e in history]
-    assert "start_child_workflow_execution_initiated_event_attributes" not in kinds
-    scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history
+    children = [e.start_child_workflow_execution_initiated_event_attributes.workflow_type.name
+                for e in history
+                if e.HasField("start_child_workflow_execution_initiated_event_attributes")]
+    assert "Notice" not in children  # an onboarding's written-contract watch is its child
+    scheduled = [e.activity_task_scheduled_event_attributes for e in history
                  if e.HasField("activity_task_scheduled_event_attributes")]
-    assert "route_recipients" not in scheduled and "dispatch_notices" in scheduled
-    dispatch = next(e.activity_task_scheduled_event_attributes for e in history
-                    if e.HasField("activity_task_scheduled_event_attributes")
-                    and e.activity_task_scheduled_event_attributes.activity_type.name
-                    == "dispatch_notices")
-    assert dispatch.priority.priority_key == NOTICE_PRIORITY.priority_key  # after the records
-    escalations = notice_rows(wf, handle, "case_escalation")
-    assert {n.recipient_role for n in escalations} == {"hr", "hr_manager", "department_manager"}
-    for row in escalations:
+    names = [a.activity_type.name for a in scheduled]
+    assert "route_recipients" not in names and "dispatch_notices" in names
+    for dispatch in (a for a in scheduled if a.activity_type.name == "dispatch_notices"):
+        assert dispatch.priority.priority_key == NOTICE_PRIORITY.priority_key  # after the records
+    notices = notice_rows(wf, subject_id or handle, purpose)
+    assert {n.recipient_role for n in notices} == roles
+    for row in notices:
         notice = wf.client.get_workflow_handle(row.id)
         described = await notice.describe()
         assert described.workflow_type == "Notice" and described.parent_id is None

@@ -293,8 +293,9 @@ async def test_write_now_writes_what_is_not_written(wf: Harness):
 async def test_a_new_onboarding_asks_for_its_patches_as_one_baseline(wf: Harness):
     """One patch marker and one search-attribute upsert in an onboarding's whole life, where it
     recorded four of each (patch 2026-12-onboarding-baseline-1, then -2 with the leave's patch and
-    the local write-behind): each is a server write. The write after an action is a local
-    activity on the quiet timer's task: no activity task at the server."""
+    the local write-behind, -3 with the dispatched notices): each is a server write. The write
+    after an action is a local activity on the quiet timer's task: no activity task at the
+    server."""
     today = await wf.today()
     handle = await wf.start(onboarding_input(today))
     await handle.execute_update("record_delay_reason", DelayReason(HR, "documents pending"),
@@ -308,7 +309,7 @@ async def test_a_new_onboarding_asks_for_its_patches_as_one_baseline(wf: Harness
     patches = [e for e in history.events if e.HasField("marker_recorded_event_attributes")
                and e.marker_recorded_event_attributes.marker_name == "core_patch"]
     assert len(patches) == 1
-    assert b"2026-12-onboarding-baseline-2" in patches[0].SerializeToString()
+    assert b"2026-12-onboarding-baseline-3" in patches[0].SerializeToString()
     activities = [e.activity_task_scheduled_event_attributes.activity_type.name
                   for e in history.events
                   if e.HasField("activity_task_scheduled_event_attributes")]

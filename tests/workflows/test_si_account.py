@@ -5,7 +5,6 @@ clears it with its late fee, and a month paid in time that sends nothing."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,6 +37,7 @@ from store.models import EvidenceEntry, OutboxMessage, SiStatusChangeRow
 from tests.factories import employee
 from tests.workflows.conftest import (
     Harness,
+    eventually,
     harness_replacing,
     notices_report_at,
     recorded_a_marker,
@@ -106,18 +106,6 @@ def outbox(wf: Harness, purpose: str) -> list[OutboxMessage]:
     with session_for(wf.db_url) as session:
         return list(session.exec(select(OutboxMessage).where(
             OutboxMessage.subject_id == "si-account-beijing", OutboxMessage.purpose == purpose)))
-
-
-async def eventually(probe, timeout: float = 10.0):
-    """`probe()`'s first truthy answer (a probe may be a coroutine function)."""
-    for _ in range(int(timeout * 10)):
-        result = probe()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return result
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not true after {timeout} s")
 
 
 def payment(period: str, paid_on: date, amount: str = "12345.60",

@@ -30,6 +30,7 @@ from domain.shared.people import Actor
 from store.db import session_for
 from store.models import EvidenceEntry
 from tests.workflows.conftest import guarded_worker, started_with_an_update
+from tests.workflows.test_notices_dispatched import dispatched_not_children
 
 pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
@@ -92,6 +93,7 @@ async def test_a_corrected_leave_day_moves_the_deadline_and_retires_the_old_cloc
     view = await handle.query("status", result_type=StopView)
     assert [k for k in _kinds(view, seq) if k in CLOCKS] == list(CLOCKS)
     assert view.overdue
+    await dispatched_not_children(wf, handle, "stop_escalated", {"hr", "hr_manager"})
 
 
 async def test_the_same_day_again_changes_nothing(wf):

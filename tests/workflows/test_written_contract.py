@@ -34,6 +34,7 @@ from store.db import session_for
 from store.models import EmploymentRow, EvidenceEntry, OutboxMessage
 from tests.factories import onboarding_input
 from tests.workflows.conftest import Harness, started_with_an_update
+from tests.workflows.test_notices_dispatched import dispatched_not_children
 
 HR = Actor("hr-alice", "hr")
 
@@ -93,6 +94,8 @@ async def test_missed_it_escalates_and_a_late_signature_stops_the_double_wage(wf
     assert v.status == "missed" and v.exposure.months  # accrues from the day after the month
     assert "written_contract_escalated" in purposes(wf, handle.id)
     assert "written_contract_escalated" in ledger(wf, handle.id)
+    await dispatched_not_children(wf, handle, "written_contract_escalated",
+                                  {"hr_team", "hr_manager"})
     # The contribution base (8000) was an estimate; HR gives the wage: the exposure follows it.
     with pytest.raises(WorkflowUpdateFailedError) as info:
         await handle.execute_update("record_monthly_wage", RecordMonthlyWage(HR, Decimal("0")))
