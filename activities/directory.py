@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlmodel import col, select
@@ -31,11 +33,17 @@ SENDABLE = frozenset(c for c in CHANNELS if c != "outbox")
 # many alarms fall due at once, their records (each alarm's own workflow task) go first and the
 # messages follow (Temporal's task queue priority, on by default since server 1.31).
 NOTICE_PRIORITY = Priority(priority_key=4)
+# A worker starts one message's notices at a time: when many alarms fall due at once, a flood of
+# notice starts held up the alarms' own workflow tasks and records (docs/benchmarks.md, session 29).
+# A dispatch waiting for its turn heartbeats (workflows/_policies.py DISPATCH_ACTIVITY).
+DISPATCHES_AT_ONCE = 1
+WAITING_HEARTBEAT_S = 5.0
 
 
 class DirectoryActivities:
     def __init__(self, db_url: str) -> None:
         self._db_url = db_url
+        self._turns: asyncio.Semaphore | None = None
 
     @activity.defn(name="route_recipients", no_thread_cancel_exception=True)
     def route_recipients(self, query: RecipientQuery) -> Routing:
@@ -57,6 +65,15 @@ class DirectoryActivities:
         end cost the asker a workflow task (docs/patches.md, 2026-12-notices-dispatched). A retry
         starts none twice: the ids are the same, and a notice that already ended keeps its id
         (REJECT_DUPLICATE)."""
+        async with _turn(self._dispatching()):
+            return await self._dispatch(dispatch)
+
+    def _dispatching(self) -> asyncio.Semaphore:
+        if self._turns is None:  # made on the loop that runs the activities
+            self._turns = asyncio.Semaphore(DISPATCHES_AT_ONCE)
+        return self._turns
+
+    async def _dispatch(self, dispatch: NoticeDispatch) -> Dispatched:
         routing = await asyncio.to_thread(self.route_recipients, dispatch.query)
         notices = [(f"{dispatch.id_prefix}-{n}",
                     informational_notice(dispatch.query.subject_id, dispatch.query.purpose, to,
@@ -91,6 +108,22 @@ class DirectoryActivities:
             people.append(Reachable(row.id, row.name, person.roles, person.departments,
                                     reachable_channels(person, SENDABLE)))
         return people
+
+
+@asynccontextmanager
+async def _turn(turns: asyncio.Semaphore) -> AsyncIterator[None]:
+    """This activity's turn among the worker's dispatches; it heartbeats while it waits, so its
+    start-to-close clock is not what ends a long wait (the heartbeat timeout ends a lost one)."""
+    while True:
+        try:
+            await asyncio.wait_for(turns.acquire(), WAITING_HEARTBEAT_S)
+            break
+        except TimeoutError:
+            activity.heartbeat()
+    try:
+        yield
+    finally:
+        turns.release()
 
 
 async def _start_notice(notice_id: str, inp: NoticeInput) -> WorkflowHandle[Any, Any] | None:

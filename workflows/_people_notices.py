@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.directory import NOTICE_PRIORITY, DirectoryActivities
     from domain.notices.rules import informational_notice
     from domain.shared.people import Dispatched, NoticeDispatch, Recipient, RecipientQuery, Routing
-    from workflows._policies import DB_ACTIVITY, NOTICES_DISPATCHED_PATCH
+    from workflows._policies import DB_ACTIVITY, DISPATCH_ACTIVITY, NOTICES_DISPATCHED_PATCH
 
 
 async def dispatch(query: RecipientQuery, id_prefix: str, data: dict[str, Any], *,
@@ -29,12 +29,13 @@ async def dispatch(query: RecipientQuery, id_prefix: str, data: dict[str, Any], 
     """Route `query` and start its notices (`<id_prefix>-<n>`) by one activity; nothing of the
     notices comes back to the asker. Not a local activity: its starts would hold one of the
     worker's few local slots, which the askers' event writes (an alarm's record among them)
-    wait for. At a lower task priority than the alarms, whose records come first."""
+    wait for. At a lower task priority than the alarms, and one at a time in a worker
+    (activities/directory.py DISPATCHES_AT_ONCE), so that the alarms' records come first."""
     sent: Dispatched = await workflow.execute_activity_method(
         DirectoryActivities.dispatch_notices,
         NoticeDispatch(query=query, id_prefix=id_prefix, template=template, data=data,
                        time_scale=time_scale, quiet_hours=quiet_hours),
-        priority=NOTICE_PRIORITY, **DB_ACTIVITY)
+        priority=NOTICE_PRIORITY, **DISPATCH_ACTIVITY)
     return sent.routing
 
 

@@ -5,12 +5,14 @@ children; a retried dispatch starts no notice twice."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import ActivityEnvironment
 
+from activities import directory
 from activities.directory import NOTICE_PRIORITY, DirectoryActivities
 from domain.onboarding.state import OnboardingView
 from domain.shared.people import NoticeDispatch, Recipient, RecipientQuery
@@ -101,3 +103,26 @@ async def test_a_retried_dispatch_starts_no_notice_twice(wf):
     assert (await ended.describe()).status == WorkflowExecutionStatus.TERMINATED
     assert {i: (await wf.client.get_workflow_handle(i).describe()).run_id
             for i in first.notice_ids} == runs
+
+
+async def test_a_dispatch_waits_its_turn_heartbeating(monkeypatch):
+    """A worker starts one message's notices at a time; one that waits heartbeats, so a long wait
+    in a burst of alarms is not ended by its start-to-close timeout."""
+    monkeypatch.setattr(directory, "WAITING_HEARTBEAT_S", 0.05)
+    turns = asyncio.Semaphore(directory.DISPATCHES_AT_ONCE)
+    activities = ActivityEnvironment()
+    beats: list[object] = []
+    activities.on_heartbeat = lambda *details: beats.append(details)
+    ran: list[str] = []
+
+    async def second() -> None:
+        async with directory._turn(turns):
+            ran.append("second")
+
+    async with directory._turn(turns):
+        waiting = asyncio.create_task(activities.run(second))
+        await asyncio.sleep(0.3)
+        assert ran == [] and len(beats) >= 3  # still waiting, and saying so
+        ran.append("first")
+    await waiting
+    assert ran == ["first", "second"]
