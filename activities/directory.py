@@ -81,6 +81,7 @@ class DirectoryActivities:
                                          quiet_hours=dispatch.quiet_hours))
                    for n, to in enumerate(routing.recipients)]
         for notice_id, inp in notices:  # in the routing's order, as the outbox lists them
+            activity.heartbeat()  # a loaded server's starts are slow, not lost
             await _start_notice(notice_id, inp)
         return Dispatched(routing, tuple(notice_id for notice_id, _ in notices))
 
