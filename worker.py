@@ -1,4 +1,5 @@
-"""Runs the Caseguard worker: every workflow and activity on one task queue."""
+"""Runs the Caseguard worker: every workflow and activity on one task queue, and the messages'
+dispatches on a queue of their own (activities/directory.py DISPATCHES_AT_ONCE)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from temporalio import activity
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
@@ -23,7 +25,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.contract_watch import ContractWatchActivities
 from activities.contributions import ContributionActivities
-from activities.directory import DirectoryActivities
+from activities.directory import DISPATCHES_AT_ONCE, DirectoryActivities, dispatch_queue
 from activities.forms import FormActivities
 from activities.gateways.injury import InjuryGatewayActivities
 from activities.gateways.manual import (
@@ -58,8 +60,8 @@ from workflows.si_account import SiAccountWorkflow
 from workflows.si_stop import SiStopWorkflow
 from workflows.written_contract import WrittenContractWorkflow
 
-__all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "activities_for", "build_worker",
-           "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
+__all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "Workers", "activities_for",
+           "build_worker", "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
                              SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow,
@@ -149,8 +151,52 @@ ACTIVITY_THREADS = 12
 LOCAL_ACTIVITY_THREADS = 4
 
 
+class Workers:
+    """A Worker on `task_queue` and, if its activities include `dispatch_notices`, the worker of
+    the dispatch queue beside it, which runs DISPATCHES_AT_ONCE: the dispatches wait there, on the
+    server, not in the activity slots of the worker that the notices' sends and HR's forms and
+    gateway calls need. Takes Worker's arguments; used as `async with` or by `run()`. The first
+    worker keeps `dispatch_notices` for the dispatches scheduled on its queue before (they share
+    one DirectoryActivities, so they still run one at a time)."""
+
+    def __init__(self, client: Client, *, task_queue: str,
+                 activities: Sequence[Callable[..., Any]] = (), **options: Any) -> None:
+        self.main = Worker(client, task_queue=task_queue, activities=activities, **options)
+        dispatches = [fn for fn in activities if _activity_name(fn) == "dispatch_notices"]
+        self.dispatch = Worker(
+            client, task_queue=dispatch_queue(task_queue), activities=dispatches,
+            max_concurrent_activities=DISPATCHES_AT_ONCE,
+            identity=options.get("identity")) if dispatches else None
+        self._workers = [w for w in (self.main, self.dispatch) if w is not None]
+
+    async def __aenter__(self) -> Workers:
+        for n, worker in enumerate(self._workers):
+            try:
+                await worker.__aenter__()
+            except BaseException:
+                for started in reversed(self._workers[:n]):
+                    await started.__aexit__(None, None, None)
+                raise
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        for worker in reversed(self._workers):
+            await worker.__aexit__(*exc)
+
+    async def run(self) -> None:
+        await asyncio.gather(*(w.run() for w in self._workers))
+
+    async def shutdown(self) -> None:
+        await asyncio.gather(*(w.shutdown() for w in self._workers))
+
+
+def _activity_name(fn: Callable[..., Any]) -> str | None:
+    definition = activity._Definition.from_callable(fn)
+    return definition.name if definition else None
+
+
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
-                 **options: Any) -> Worker:
+                 **options: Any) -> Workers:
     """The production worker; `options` are extra Worker arguments (the benchmark's RSS run gives
     both its workers the same max_cached_workflows and an identity). The client must encrypt
     payloads (`connect`): a worker writes every activity's input and result to Temporal."""
@@ -162,10 +208,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
                                 str(settings.pdf_font) if settings.pdf_font else None,
                                 {name: settings.gateway(name) for name in GATEWAYS},
                                 settings.company(), form_renderers(settings))
-    return Worker(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
-                  workflow_runner=WORKFLOW_RUNNER, activities=activities,
-                  activity_executor=executor, max_concurrent_activities=ACTIVITY_THREADS,
-                  max_concurrent_local_activities=LOCAL_ACTIVITY_THREADS, **options)
+    return Workers(client, task_queue=settings.task_queue, workflows=list(WORKFLOWS),
+                   workflow_runner=WORKFLOW_RUNNER, activities=activities,
+                   activity_executor=executor, max_concurrent_activities=ACTIVITY_THREADS,
+                   max_concurrent_local_activities=LOCAL_ACTIVITY_THREADS, **options)
 
 
 async def serve(settings: Settings, **options: Any) -> None:
@@ -179,16 +225,18 @@ async def serve(settings: Settings, **options: Any) -> None:
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS + LOCAL_ACTIVITY_THREADS) as executor:
         worker = build_worker(client, settings, executor, **options)
         freeze_startup_heap()
-        log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
+        log.info("worker polling %s and %s on %s", settings.task_queue,
+                 dispatch_queue(settings.task_queue), settings.temporal_address)
         async with worker:
             await stop.wait()
             log.info("worker stopping")
 
 
 async def not_polling(settings: Settings, within: timedelta = POLL_RECENCY) -> str | None:
-    """Why this host's worker is not working, or None: it polled both its task queues (workflow
-    and activity) within `within`. The container health check (`python worker.py --check`): a
-    live process that cannot reach Temporal is not a healthy worker."""
+    """Why this host's worker is not working, or None: it polled each of its task queues (workflow
+    and activity, and the dispatch queue's activities) within `within`. The container health
+    check (`python worker.py --check`): a live process that cannot reach Temporal is not a healthy
+    worker."""
     converter = data_converter(settings)  # keys missing: the RuntimeError naming the setting
     try:
         client = await connect_when_ready(settings.temporal_address, settings.temporal_namespace,
@@ -197,15 +245,18 @@ async def not_polling(settings: Settings, within: timedelta = POLL_RECENCY) -> s
         return f"Temporal at {settings.temporal_address} unreachable: {error}"
     host = socket.gethostname()
     now = datetime.now(UTC)
-    for kind, name in ((TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, "workflow"),
-                       (TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY, "activity")):
+    for queue, kind, name in (
+            (settings.task_queue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, "workflow"),
+            (settings.task_queue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY, "activity"),
+            (dispatch_queue(settings.task_queue), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+             "activity")):
         answer = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-            namespace=settings.temporal_namespace, task_queue=TaskQueue(name=settings.task_queue),
+            namespace=settings.temporal_namespace, task_queue=TaskQueue(name=queue),
             task_queue_type=kind))
         if not any(poller.identity.endswith(f"@{host}")
                    and now - poller.last_access_time.ToDatetime(tzinfo=UTC) <= within
                    for poller in answer.pollers):
-            return f"no {name} poll from {host} on {settings.task_queue} within {within}"
+            return f"no {name} poll from {host} on {queue} within {within}"
     return None
 
 

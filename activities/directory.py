@@ -35,8 +35,23 @@ SENDABLE = frozenset(c for c in CHANNELS if c != "outbox")
 NOTICE_PRIORITY = Priority(priority_key=4)
 # A worker starts one message's notices at a time: when many alarms fall due at once, a flood of
 # notice starts held up the alarms' own workflow tasks and records (docs/benchmarks.md, session 29).
-# A dispatch waiting for its turn heartbeats (workflows/_policies.py DISPATCH_ACTIVITY).
+# The dispatches wait on a task queue of their own (the asker's + DISPATCH_QUEUE_SUFFIX), polled by
+# a worker that runs DISPATCHES_AT_ONCE: waiting inside the asker's queue, a burst's dispatches held
+# all of its activity slots, which the notices' sends and HR's forms and gateway calls need. One
+# that reaches a worker while another runs (one scheduled on the asker's queue before the dispatch
+# queue, on the worker that serves both) waits its turn heartbeating (DISPATCH_ACTIVITY).
 DISPATCHES_AT_ONCE = 1
+DISPATCH_QUEUE_SUFFIX = "-dispatch"
+
+
+def dispatch_queue(task_queue: str) -> str:
+    """The task queue of the dispatches asked for by workflows on `task_queue`."""
+    return task_queue + DISPATCH_QUEUE_SUFFIX
+
+
+def asker_queue(task_queue: str) -> str:
+    """The workflows' task queue for a dispatch running on `task_queue` (its notices run there)."""
+    return task_queue.removesuffix(DISPATCH_QUEUE_SUFFIX)
 WAITING_HEARTBEAT_S = 5.0
 
 
@@ -132,7 +147,7 @@ async def _start_notice(notice_id: str, inp: NoticeInput) -> WorkflowHandle[Any,
     before (this is a retry)."""
     try:
         return await activity.client().start_workflow(
-            "Notice", inp, id=notice_id, task_queue=activity.info().task_queue,
+            "Notice", inp, id=notice_id, task_queue=asker_queue(activity.info().task_queue),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, priority=NOTICE_PRIORITY)
     except WorkflowAlreadyStartedError:
         return None

@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -60,7 +60,7 @@ from store.db import migrate
 from temporal_client import DATA_CONVERTER, dev_data_converter
 from tests.factories import case_input
 from tests.histories.record import seed_directory
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HR = Actor("hr-alice", "hr")
@@ -254,11 +254,11 @@ async def on_fresh_server(runtime: Runtime,
             runtime=runtime)
         async with env:
             queue = f"growth-{uuid.uuid4().hex[:6]}"
-            async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                              workflow_runner=WORKFLOW_RUNNER,
-                              activities=activities_for(db_url,
+            async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                               workflow_runner=WORKFLOW_RUNNER,
+                               activities=activities_for(db_url,
                                                         documents_root=Path(tmp) / "documents"),
-                              activity_executor=executor):
+                               activity_executor=executor):
                 await section(env, queue)
 
 

@@ -18,7 +18,7 @@ from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.directory import NOTICE_PRIORITY, DirectoryActivities
+    from activities.directory import NOTICE_PRIORITY, DirectoryActivities, dispatch_queue
     from domain.notices.rules import informational_notice
     from domain.shared.people import Dispatched, NoticeDispatch, Recipient, RecipientQuery, Routing
     from workflows._policies import DB_ACTIVITY, DISPATCH_ACTIVITY, NOTICES_DISPATCHED_PATCH
@@ -29,13 +29,15 @@ async def dispatch(query: RecipientQuery, id_prefix: str, data: dict[str, Any], 
     """Route `query` and start its notices (`<id_prefix>-<n>`) by one activity; nothing of the
     notices comes back to the asker. Not a local activity: its starts would hold one of the
     worker's few local slots, which the askers' event writes (an alarm's record among them)
-    wait for. At a lower task priority than the alarms, and one at a time in a worker
-    (activities/directory.py DISPATCHES_AT_ONCE), so that the alarms' records come first."""
+    wait for. At a lower task priority than the alarms, on a task queue of its own where they run
+    one at a time (activities/directory.py DISPATCHES_AT_ONCE), so that the alarms' records come
+    first. Replay-safe: an activity's task queue is not compared on replay (its type and id are)."""
     sent: Dispatched = await workflow.execute_activity_method(
         DirectoryActivities.dispatch_notices,
         NoticeDispatch(query=query, id_prefix=id_prefix, template=template, data=data,
                        time_scale=time_scale, quiet_hours=quiet_hours),
-        priority=NOTICE_PRIORITY, **DISPATCH_ACTIVITY)
+        task_queue=dispatch_queue(workflow.info().task_queue), priority=NOTICE_PRIORITY,
+        **DISPATCH_ACTIVITY)
     return sent.routing
 
 

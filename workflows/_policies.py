@@ -40,8 +40,9 @@ _GATEWAY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coef
 DB_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30),
                                "schedule_to_close_timeout": DB_GIVES_UP_AFTER,
                                "retry_policy": _DB_RETRY}
-# A message's notices, started by dispatch_notices: it may wait its turn among the worker's
-# dispatches for minutes in a burst of alarms, heartbeating; a lost one is retried after 30 s.
+# A message's notices, started by dispatch_notices: in a burst of alarms it may wait its turn in
+# the dispatch queue for minutes (the hour counts it), or in a worker, heartbeating; a lost one is
+# retried after 30 s.
 DISPATCH_ACTIVITY: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=15),
                                      "heartbeat_timeout": timedelta(seconds=30),
                                      "schedule_to_close_timeout": DB_GIVES_UP_AFTER,

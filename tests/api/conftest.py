@@ -11,12 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from api.main import create_app
 from settings import Settings
 from store import people
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 
 KEYS = {
     "k-hr": {"name": "hr-alice", "role": "hr"},
@@ -51,10 +50,10 @@ async def make_api(dev_server: WorkflowEnvironment, db_url: str,
             "temporal_address": dev_server.client.service_client.config.target_host,
             "api_keys": KEYS, "enrollment_hold_minutes": 0.01,
             "notice_quiet_hours": False, **overrides})
-        worker = Worker(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                        workflow_runner=WORKFLOW_RUNNER,
-                        activities=activities_for(db_url, documents_root=tmp_path / "documents"),
-                        activity_executor=executor)
+        worker = Workers(dev_server.client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                         workflow_runner=WORKFLOW_RUNNER,
+                         activities=activities_for(db_url, documents_root=tmp_path / "documents"),
+                         activity_executor=executor)
         worker_task = asyncio.create_task(worker.run())
         app = create_app(settings)
         lifespan = app.router.lifespan_context(app)

@@ -17,7 +17,6 @@ import httpx
 import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.notices.providers import ChannelConfig
 from api.main import create_app
@@ -26,7 +25,7 @@ from settings import Settings
 from store import notices as store
 from tests.api.conftest import KEYS, eventually
 from tests.channels.fakes.wecom import FakeWeCom
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 
 
 @dataclass
@@ -62,9 +61,9 @@ async def stack(dev_server: WorkflowEnvironment, sqlite_url: str,
         wecom_token=wecom.callback_token, wecom_aes_key=wecom.aes_key,
         wecom_api_base_url=wecom.url)
     with ThreadPoolExecutor(4) as executor:
-        worker = Worker(dev_server.client, task_queue=queue, workflows=list(WORKFLOWS),
-                        workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
-                        activities=activities_for(sqlite_url, ChannelConfig.from_settings(settings),
+        worker = Workers(dev_server.client, task_queue=queue, workflows=list(WORKFLOWS),
+                         workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
+                         activities=activities_for(sqlite_url, ChannelConfig.from_settings(settings),
                                                   documents_root=tmp_path / "documents"))
         async with worker:
             app = create_app(settings)

@@ -14,7 +14,6 @@ import pytest
 from sqlmodel import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from devstack import free_port, temporal_cli
 from domain.onboarding.state import OnboardingView
@@ -23,7 +22,7 @@ from store.db import migrate, session_for
 from store.models import EvidenceEntry
 from temporal_client import dev_data_converter
 from tests.factories import onboarding_input
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 
 SCALE = 86400 * 2  # the 30-day window lasts about 15 s
 
@@ -67,9 +66,9 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
 
     env = await _dev_server(temporal_db, port)
     inp = onboarding_input(await _server_today(env.client), employee_id="R1", time_scale=SCALE)
-    async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                      workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
-                      activity_executor=executor):
+    async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                       workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
+                       activity_executor=executor):
         handle = await env.client.start_workflow("Onboarding", inp, id="onboarding-R1",
                                                  task_queue=queue)
         await _until(lambda: "registered" in _stored_kinds(db_url, handle.id), seconds=8)
@@ -80,8 +79,8 @@ async def test_the_deadline_fires_after_worker_and_server_restart(tmp_path: Path
 
     env = await _dev_server(temporal_db, port)
     try:
-        async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
+        async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                           workflow_runner=WORKFLOW_RUNNER, activities=activities_for(db_url),
                       activity_executor=executor):
             await _until(lambda: "escalated" in _stored_kinds(db_url, handle.id), seconds=40)
             kinds = _stored_kinds(db_url, handle.id)

@@ -33,7 +33,6 @@ from temporalio.client import (
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.contributions import ContributionActivities
 from api.load_signals import queued as queued_signals
@@ -103,7 +102,7 @@ from store.db import migrate, session_for
 from temporal_client import dev_data_converter
 from tests.factories import case_input, employee, onboarding_input
 from tests.workflows.conftest import notices_report_at, recorded_a_marker
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 from workflows.si_account import SETTLES_LATE_PAYMENTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -1355,9 +1354,9 @@ class _LateWorker:
         await asyncio.sleep(1)
         documents = Path(self.db_url.removeprefix("sqlite:///")).parent / "late-documents"
         with ThreadPoolExecutor(4) as executor:
-            async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                              workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
-                              activities=activities_for(self.db_url, documents_root=documents)):
+            async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                               workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
+                               activities=activities_for(self.db_url, documents_root=documents)):
                 await updating
                 yield
 
@@ -1453,10 +1452,10 @@ async def record(names: list[str]) -> None:
                 real = [fn for fn in activities_for(db_url, documents_root=Path(tmp) / "documents",
                                                     pdf_font=FONTS.get(name))
                         if fn.__name__ not in fakes]
-                async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                                  workflow_runner=WORKFLOW_RUNNER,
-                                  activities=[*real, *fakes.values()],
-                                  activity_executor=executor):
+                async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                                   workflow_runner=WORKFLOW_RUNNER,
+                                   activities=[*real, *fakes.values()],
+                                   activity_executor=executor):
                     found = await SCENARIOS[name](env, queue)
                 # A scenario names a run when the workflow continued as new (one run a history).
                 workflow_id, run_id = found if isinstance(found, tuple) else (found, None)

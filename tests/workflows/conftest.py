@@ -22,7 +22,6 @@ import pytest
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.injury.payloads import ACTION_TYPES, CaseAction, CaseInput
 from domain.injury.views import CaseAnswer, CaseView
@@ -30,7 +29,7 @@ from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.state import OnboardingView
 from domain.shared.events import ACTION_WRITE_QUIET
 from domain.shared.people import Actor
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
 
 HR = Actor("hr-alice", "hr")
 
@@ -84,15 +83,15 @@ def activity_name(fn: Callable[..., Any]) -> str:
 
 def guarded_worker(client: Client, task_queue: str, db_url: str, documents_root: Path,
                    executor: ThreadPoolExecutor, replacing: Sequence[Callable[..., Any]] = (),
-                   **options: Any) -> Worker:
+                   **options: Any) -> Workers:
     """A worker of every workflow in the SDK's sandbox, with the real activities on `db_url`;
     each activity in `replacing` stands in for the real one registered under its name."""
     fakes = {activity_name(fn) for fn in replacing}
     real = [fn for fn in activities_for(db_url, documents_root=documents_root)
             if activity_name(fn) not in fakes]
-    return Worker(client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                  workflow_runner=GUARD_RUNNER, activities=[*real, *replacing],
-                  activity_executor=executor, **options)
+    return Workers(client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                   workflow_runner=GUARD_RUNNER, activities=[*real, *replacing],
+                   activity_executor=executor, **options)
 
 
 async def eventually(probe: Callable[[], Any], timeout: float = 10.0) -> Any:

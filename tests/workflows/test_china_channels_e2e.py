@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.notices.providers import ChannelConfig
 from domain.notices.payloads import DeliveryStatus, NoticeInput, NoticeOutcome, NoticeRecipient
 from tests.channels.fakes.aliyun import FakeAliyunSms
 from tests.channels.fakes.dingtalk import FakeDingTalk
-from worker import WORKFLOW_RUNNER, WORKFLOWS, activities_for
+from worker import WORKFLOW_RUNNER, WORKFLOWS, Workers, activities_for
 
 EMPLOYEE = NoticeRecipient(name="李四", phone="+8613900139000", dingtalk_user_id="manager4220")
 
@@ -41,9 +40,9 @@ async def run_notice(env: WorkflowEnvironment, db_url: str, tmp_path: Path, cfg:
                       channels=(channel, "email"), reminder_before=None,  # type: ignore[arg-type]
                       **overrides)  # type: ignore[arg-type]
     with ThreadPoolExecutor(4) as executor:
-        async with Worker(env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
-                          activities=activities_for(db_url, cfg, tmp_path / "documents")):
+        async with Workers(env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                           workflow_runner=WORKFLOW_RUNNER, activity_executor=executor,
+                           activities=activities_for(db_url, cfg, tmp_path / "documents")):
             outcome: NoticeOutcome = await env.client.execute_workflow(
                 "Notice", inp, id=f"notice-{uuid.uuid4()}", task_queue=queue,
                 result_type=NoticeOutcome)

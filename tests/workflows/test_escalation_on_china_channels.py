@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.notices.providers import ChannelConfig
 from store import employees
@@ -27,7 +26,7 @@ from tests.channels.fakes.dingtalk import FakeDingTalk
 from tests.channels.fakes.wecom import FakeWeCom
 from tests.factories import case_input, employee
 from tests.workflows.conftest import Harness, act_on_case, case_action
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
 
 
 @pytest.fixture
@@ -44,10 +43,10 @@ async def china(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
     queue = f"china-{uuid.uuid4().hex[:6]}"
     try:
         with ThreadPoolExecutor(8) as executor:
-            async with Worker(time_skipping_env.client, task_queue=queue,
-                              workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
-                              activities=activities_for(sqlite_url, cfg, tmp_path / "documents"),
-                              activity_executor=executor):
+            async with Workers(time_skipping_env.client, task_queue=queue,
+                               workflows=list(WORKFLOWS), workflow_runner=GUARD_RUNNER,
+                               activities=activities_for(sqlite_url, cfg, tmp_path / "documents"),
+                               activity_executor=executor):
                 yield Harness(time_skipping_env, time_skipping_env.client, queue,
                               sqlite_url), wecom, ding
     finally:

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from temporalio.worker import Worker
 
 from settings import GATEWAYS, GatewayMode
 from tests.workflows.conftest import Harness
@@ -21,7 +20,7 @@ from tests.workflows.test_injury_case_clocks import (
     refused,
     update,
 )
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
 
 
 @pytest.fixture
@@ -30,9 +29,9 @@ async def by_hand(wf: Harness) -> AsyncIterator[Harness]:
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     manual = activities_for(wf.db_url, gateway_modes=dict.fromkeys(GATEWAYS, GatewayMode.manual))
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(wf.client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=manual,
-                          activity_executor=executor):
+        async with Workers(wf.client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                           workflow_runner=GUARD_RUNNER, activities=manual,
+                           activity_executor=executor):
             yield Harness(wf.env, wf.client, task_queue, wf.db_url)
 
 

@@ -15,7 +15,6 @@ import pytest
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.injury.payloads import AuthorityDecision, AuthorityReceipt, DeterminationApplication
 from domain.injury.state import Stage
@@ -24,7 +23,7 @@ from domain.notices.payloads import NoticeOpen
 from tests.factories import case_input
 from tests.workflows.conftest import Harness, case_action, harness_replacing
 from tests.workflows.test_injury_case_clocks import events, query
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
 
 
 class Authority:
@@ -99,9 +98,9 @@ async def notices_down(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
             if fn.__name__ != "open_notice"]
     queue = f"tq-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=[*real, notices_table_refuses],
-                          activity_executor=executor):
+        async with Workers(time_skipping_env.client, task_queue=queue, workflows=list(WORKFLOWS),
+                           workflow_runner=GUARD_RUNNER, activities=[*real, notices_table_refuses],
+                           activity_executor=executor):
             yield Harness(time_skipping_env, time_skipping_env.client, queue, sqlite_url)
 
 

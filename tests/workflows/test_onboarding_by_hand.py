@@ -9,8 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
-from temporalio.worker import Worker
-
 from domain.onboarding.payloads import BureauOutcome, OnboardingInput
 from domain.onboarding.state import Status
 from domain.shared.people import Actor
@@ -26,7 +24,7 @@ from tests.workflows.test_onboarding_workflow import (
     submit_and_approve,
     view,
 )
-from worker import GUARD_RUNNER, WORKFLOWS, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
 
 RECEIPT = "doc-7f3a"
 
@@ -117,9 +115,9 @@ async def test_a_worker_without_a_bureau_gateway_never_enrols_a_gateway_onboardi
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     manual = activities_for(wf.db_url, gateway_modes={"si_bureau": GatewayMode.manual})
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(wf.client, task_queue=task_queue, workflows=list(WORKFLOWS),
-                          workflow_runner=GUARD_RUNNER, activities=manual,
-                          activity_executor=executor):
+        async with Workers(wf.client, task_queue=task_queue, workflows=list(WORKFLOWS),
+                           workflow_runner=GUARD_RUNNER, activities=manual,
+                           activity_executor=executor):
             harness = Harness(wf.env, wf.client, task_queue, wf.db_url)
             handle = await harness.start(onboarding_input(await wf.today(), employee_id="E2002"))
             await submit_and_approve(handle)

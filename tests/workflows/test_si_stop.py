@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.worker import Worker
 
 from domain.separation.payloads import (
     LeaveCorrection,
@@ -31,6 +30,7 @@ from store.db import session_for
 from store.models import EvidenceEntry
 from tests.workflows.conftest import guarded_worker, started_with_an_update
 from tests.workflows.test_notices_dispatched import dispatched_not_children
+from worker import Workers
 
 pytestmark = pytest.mark.dated  # the leave day is the server's today: its month's end matters
 HR, MANAGER = Actor("hr-alice", "hr"), Actor("mgr-bob", "hr_manager")
@@ -142,7 +142,7 @@ async def test_a_revoke_that_arrives_with_the_end_of_the_hold_wins(time_skipping
     The revoke was accepted, so HR is not sent to the bureau."""
     env, queue = time_skipping_env, f"tq-{uuid.uuid4().hex[:8]}"
 
-    def worker() -> Worker:
+    def worker() -> Workers:
         return guarded_worker(env.client, queue, sqlite_url, tmp_path / "docs", executor,
                               max_cached_workflows=0)
 
