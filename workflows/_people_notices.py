@@ -5,9 +5,8 @@ helpers run inside the workflows that send them.
 `dispatch` (patch 2026-12-notices-dispatched): one activity routes and starts the notices, which
 are workflows of their own. Before it, a routing activity, then one Notice child per recipient,
 whose start and end each cost the sender a workflow task: `notify_people`, for the runs
-recorded so and for the SI account's months, which still wait for their notices to report
-before they continue as new (not moved yet: a payment HR records during that wait is covered
-by patch 2026-12-account-settles-late-payments and its test)."""
+recorded so (an SI account's month recorded so waits for its children before it continues as
+new)."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.shared.errors import ActionRefused, RuleViolation
     from domain.shared.events import Event
     from domain.shared.people import Recipient
-    from workflows._people_notices import notify_people
+    from workflows._people_notices import notify_directory
     from workflows._policies import DB_ACTIVITY, OPENS_FIRST_PATCH
     from workflows._refusals import refusal
     from workflows._timers import ScaledClock
@@ -89,9 +89,10 @@ class SiAccountWorkflow:
 
     async def _settle(self) -> None:
         """Until nothing of this run is under way: its payments recorded, its events written, its
-        notices reported (each reports to the run that started it). A payment HR records while
-        the run writes or waits for its notices is taken in, not cut off by the next month's run
-        (patch 2026-12-account-settles-late-payments)."""
+        notices reported (a run recorded before patch 2026-12-notices-dispatched started them as
+        children, each reporting to the run that started it; since, they are dispatched and
+        nothing comes back). A payment HR records while the run writes or waits is taken in, not
+        cut off by the next month's run (patch 2026-12-account-settles-late-payments)."""
         while True:
             await workflow.wait_condition(workflow.all_handlers_finished)
             await self._flush()
@@ -175,7 +176,7 @@ class SiAccountWorkflow:
     async def _notify(self, kind: str, text: tuple[str, str],
                       wanted: tuple[Recipient, ...]) -> None:
         self._emit(kind, "system", period=self._in.period, recipients=[r.role for r in wanted])
-        self._children += await notify_people(
+        self._children += await notify_directory(
             key=f"{workflow.info().workflow_id}:{self._events[-1].seq}", purpose=kind,
             department="", wanted=wanted, text=text, time_scale=self._in.time_scale,
             emit=self._emit, subject_id=workflow.info().workflow_id)

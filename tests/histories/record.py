@@ -1304,7 +1304,9 @@ async def si_account_paid_as_the_month_closed(env: WorkflowEnvironment,
                                               queue: str) -> tuple[str, str]:
     """Patch 2026-12-account-settles-late-payments: the month unpaid and interrupted; HR records
     its payment 5 s before the run's last notice reports, and the write takes 15 s; the run waits
-    for it (the patch's marker), then continues as the next month's."""
+    for it (the patch's marker), then continues as the next month's. Recorded before the SI
+    account's messages were dispatched (2026-12-notices-dispatched): a run today has no notices
+    to wait for, so this scenario no longer reaches that wait (the history keeps it)."""
     handle, period, due = await _beijing_account(env, queue)
     await _until(env, due + timedelta(hours=1))
     await _until(env, await notices_report_at(env.client, handle) - timedelta(seconds=5))
@@ -1432,6 +1434,10 @@ FOLDER["written_contract_notices_dispatched"] = "written_contract"
 SCENARIOS["contract_si_notices_dispatched"] = contract_si_notices_dispatched
 FOLDER["contract_si_notices_dispatched"] = "contract_si"
 SEEDS["contract_si_notices_dispatched"] = seed_contract_employee
+# The SI account's reminder, escalation and 中断 message dispatched (no Notice children).
+SCENARIOS["si_account_notices_dispatched"] = si_account_interrupted_paid_back
+FOLDER["si_account_notices_dispatched"] = "si_account"
+SEEDS["si_account_notices_dispatched"] = seed_insured
 
 
 async def record(names: list[str]) -> None:

@@ -5,7 +5,9 @@ clears it with its late fee, and a month paid in time that sends nothing."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.contributions import ContributionActivities
 from domain.contributions.payloads import (
+    AccountEvents,
     AccountInput,
     AccountView,
     PaymentResult,
@@ -39,11 +42,9 @@ from tests.workflows.conftest import (
     Harness,
     eventually,
     harness_replacing,
-    notices_report_at,
-    recorded_a_marker,
     started_with_an_update,
 )
-from workflows.si_account import SETTLES_LATE_PAYMENTS
+from tests.workflows.test_notices_dispatched import dispatched_not_children
 
 HR = Actor("hr-alice", "hr")
 
@@ -130,10 +131,13 @@ async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_unt
     await wf.sleep_until(deadline.due_at + timedelta(hours=1))
     await eventually(lambda: set(statuses(wf, ids).values()) == {"interrupted"})
     await eventually(lambda: outbox(wf, "si_interrupted"))
-    assert {m.recipient_role for m in outbox(wf, "payment_escalated")} >= {"hr_manager", "hr_team"}
+    escalated_to = {m.recipient_role for m in outbox(wf, "payment_escalated")}
+    assert escalated_to >= {"hr_manager", "hr_team"}
+    first_run = wf.client.get_workflow_handle(handle.id, run_id=handle.result_run_id)
+    await dispatched_not_children(wf, first_run, "payment_escalated", roles=escalated_to,
+                                  subject_id=handle.id)
 
     # The next month's run watches now; the month missed is paid back 5 days after its last day.
-    # The run ends once its notices have reported (a day at most); then the next month's starts.
     await wf.sleep_until(deadline.due_at + timedelta(days=2))
     for _ in range(100):
         now_view = await handle.query("status", result_type=AccountView)
@@ -158,45 +162,65 @@ async def test_an_unpaid_month_is_reminded_escalated_and_interrupts_everyone_unt
     assert kinds[-2:] == ["contribution_paid", "si_resumed"]
 
 
+@dataclass
+class HeldWrites:
+    """The month's 中断 write (the run's last events) and the payments' writes, each held until
+    the test lets it go; `*_held` is set once one waits."""
+
+    interruption_held: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    interruption_gate: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    payment_held: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    payment_gate: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+
 @pytest.fixture
-async def gated_payments(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
-                         tmp_path: Path) -> AsyncIterator[tuple[Harness, asyncio.Event]]:
-    """The real workers, with each payment's write held until the test opens the gate."""
-    gate = asyncio.Event()
+async def held_writes(time_skipping_env: WorkflowEnvironment, sqlite_url: str,
+                      tmp_path: Path) -> AsyncIterator[tuple[Harness, HeldWrites]]:
+    held = HeldWrites()
     real = ContributionActivities(sqlite_url)
 
+    @activity.defn(name="record_account_events")
+    async def write_events_when_let(batch: AccountEvents) -> int:
+        if any(e.kind == "si_interrupted" for e in batch.events):
+            held.interruption_held.set()
+            await held.interruption_gate.wait()
+        return await asyncio.to_thread(real.record_events, batch)
+
     @activity.defn(name="record_contribution_payment")
-    async def record_when_let(write: PaymentWrite) -> PaymentResult:
-        await gate.wait()
+    async def write_payment_when_let(write: PaymentWrite) -> PaymentResult:
+        held.payment_held.set()
+        await held.payment_gate.wait()
         return await asyncio.to_thread(real.record_payment, write)
 
     async with harness_replacing(time_skipping_env, sqlite_url, tmp_path,
-                                 [record_when_let]) as harness:
-        yield harness, gate
+                                 [write_events_when_let, write_payment_when_let]) as harness:
+        yield harness, held
 
 
 @pytest.mark.dated
 async def test_a_payment_recorded_as_the_month_closes_is_taken_before_the_next_month(
-        gated_payments: tuple[Harness, asyncio.Event]):
-    """HR records the month's payment while the run waits for its last notices to report: the
-    run takes it in before it continues as the next month's (CI, 2026-12-31: it was cut off)."""
-    wf, gate = gated_payments
+        held_writes: tuple[Harness, HeldWrites]):
+    """HR records the month's payment as the run ends: its write is under way when the run has
+    written its last events; the run takes it in before it continues as the next month's (CI,
+    2026-12-31: a run that waited for its notices cut it off)."""
+    wf, held = held_writes
     ids = enrol(wf, 2, await wf.today())
     handle, view = await open_account(wf)
     deadline = view.deadline
-    await wf.sleep_until(deadline.due_at + timedelta(hours=1))
-    await eventually(lambda: set(statuses(wf, ids).values()) == {"interrupted"})
-    # Just before the run's last notice reports, HR records the month; its write is held (a write
-    # takes at most 30 s: the notices report within it).
-    await wf.sleep_until(await notices_report_at(wf.client, handle) - timedelta(seconds=5))
+    # To the month's due moment only: the server skips no time while a write is held.
+    await wf.sleep_until(deadline.due_at)
+    await asyncio.wait_for(held.interruption_held.wait(), 30)
+    assert set(statuses(wf, ids).values()) == {"interrupted"}
     update = await handle.start_update("record_payment", payment(deadline.period, await wf.today()),
                                        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                                        result_type=AccountView)
-    await wf.env.sleep(timedelta(seconds=15))
-    # The run's notices are all closed and only the payment holds it: it asked for the patch.
-    await eventually(lambda: recorded_a_marker(handle, SETTLES_LATE_PAYMENTS), timeout=30)
+    await asyncio.wait_for(held.payment_held.wait(), 30)
+    held.interruption_gate.set()  # the run has written everything of its own
+    await eventually(lambda: "si_interrupted" in ledger(wf))
+    await asyncio.sleep(1)
+    assert (await handle.query("status", result_type=AccountView)).period == deadline.period
 
-    gate.set()
+    held.payment_gate.set()
     answer = await update.result()
     assert answer.period == deadline.period and answer.status == "paid"
     assert set(statuses(wf, ids).values()) == {"paying"}
