@@ -42,6 +42,7 @@ NOTICE_PRIORITY = Priority(priority_key=4)
 # queue, on the worker that serves both) waits its turn heartbeating (DISPATCH_ACTIVITY).
 DISPATCHES_AT_ONCE = 1
 DISPATCH_QUEUE_SUFFIX = "-dispatch"
+WAITING_HEARTBEAT_S = 5.0
 
 
 def dispatch_queue(task_queue: str) -> str:
@@ -52,7 +53,6 @@ def dispatch_queue(task_queue: str) -> str:
 def asker_queue(task_queue: str) -> str:
     """The workflows' task queue for a dispatch running on `task_queue` (its notices run there)."""
     return task_queue.removesuffix(DISPATCH_QUEUE_SUFFIX)
-WAITING_HEARTBEAT_S = 5.0
 
 
 class DirectoryActivities:
