@@ -11,6 +11,7 @@ import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,8 @@ from workflows.si_stop import SiStopWorkflow
 from workflows.written_contract import WrittenContractWorkflow
 
 __all__ = ["GUARD_RUNNER", "WORKFLOWS", "WORKFLOW_RUNNER", "Workers", "activities_for",
-           "build_worker", "connect", "connect_when_ready", "serve"]  # re-exported for tests, bench
+           "activity_name", "build_worker", "connect", "connect_when_ready",
+           "serve"]  # re-exported for tests, bench
 
 WORKFLOWS: Sequence[type] = (OnboardingWorkflow, NoticeWorkflow, InjuryCaseWorkflow,
                              SiAccountWorkflow, SiStopWorkflow, ContractSiWatchWorkflow,
@@ -162,26 +164,23 @@ class Workers:
     def __init__(self, client: Client, *, task_queue: str,
                  activities: Sequence[Callable[..., Any]] = (), **options: Any) -> None:
         self.main = Worker(client, task_queue=task_queue, activities=activities, **options)
-        dispatches = [fn for fn in activities if _activity_name(fn) == "dispatch_notices"]
+        dispatches = [fn for fn in activities if activity_name(fn) == "dispatch_notices"]
         self.dispatch = Worker(
             client, task_queue=dispatch_queue(task_queue), activities=dispatches,
             max_concurrent_activities=DISPATCHES_AT_ONCE,
             identity=options.get("identity")) if dispatches else None
         self._workers = [w for w in (self.main, self.dispatch) if w is not None]
+        self._running = AsyncExitStack()
 
     async def __aenter__(self) -> Workers:
-        for n, worker in enumerate(self._workers):
-            try:
-                await worker.__aenter__()
-            except BaseException:
-                for started in reversed(self._workers[:n]):
-                    await started.__aexit__(None, None, None)
-                raise
+        async with AsyncExitStack() as stack:
+            for worker in self._workers:
+                await stack.enter_async_context(worker)
+            self._running = stack.pop_all()
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
-        for worker in reversed(self._workers):
-            await worker.__aexit__(*exc)
+        await self._running.__aexit__(*exc)
 
     async def run(self) -> None:
         await asyncio.gather(*(w.run() for w in self._workers))
@@ -190,9 +189,9 @@ class Workers:
         await asyncio.gather(*(w.shutdown() for w in self._workers))
 
 
-def _activity_name(fn: Callable[..., Any]) -> str | None:
-    definition = activity._Definition.from_callable(fn)
-    return definition.name if definition else None
+def activity_name(fn: Callable[..., Any]) -> str | None:
+    """The name an activity is registered under (its `activity.defn(name=…)`)."""
+    return activity._Definition.must_from_callable(fn).name
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,

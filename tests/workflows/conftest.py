@@ -19,7 +19,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
@@ -29,7 +28,7 @@ from domain.onboarding.payloads import OnboardingInput
 from domain.onboarding.state import OnboardingView
 from domain.shared.events import ACTION_WRITE_QUIET
 from domain.shared.people import Actor
-from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for
+from worker import GUARD_RUNNER, WORKFLOWS, Workers, activities_for, activity_name
 
 HR = Actor("hr-alice", "hr")
 
@@ -74,11 +73,6 @@ class Harness:
         return await self.client.start_workflow(
             "Onboarding", inp, id=f"onboarding-{inp.employee.employee_id}",
             task_queue=self.task_queue, result_type=OnboardingView)
-
-
-def activity_name(fn: Callable[..., Any]) -> str:
-    """The name an activity is registered under (its `activity.defn(name=…)`)."""
-    return activity._Definition.must_from_callable(fn).name
 
 
 def guarded_worker(client: Client, task_queue: str, db_url: str, documents_root: Path,
