@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -18,8 +19,8 @@ from domain.shared.errors import RuleViolation
 from domain.shared.ids import case_workflow_id
 from render.processes import Renderers
 from settings import CJK_FONTS
-from store import evidence
-from store.db import reading, session_for
+from store import document_rows, evidence
+from store.db import reading
 from store.documents import ContentStore, LocalContentStore
 from store.models import DocumentRow
 
@@ -59,37 +60,31 @@ class FormActivities:
         except RuleViolation as exc:
             raise ApplicationError(exc.message, type="invalid_case", non_retryable=True) from None
         doc_id = document_id(request.idempotency_key)
-        row = self._row(doc_id) or self._create(doc_id, subject_id, request)
-        if row.subject_id != subject_id:
+        # Read first: a retry, or a case asking again, renders nothing.
+        row = self._row(doc_id) or self._made(doc_id, subject_id, request)
+        with _refused_data():
+            stored = document_rows.add_once(self._db_url, row, partial(_generated, request))
+        if stored.subject_id != subject_id:
             raise ApplicationError(
-                f"idempotency key {request.idempotency_key!r} already generated document {row.id} "
-                f"for {row.subject_id}, not {subject_id}", type="key_reused", non_retryable=True)
-        self._record(row, request)  # a no-op when an earlier attempt already recorded it
-        return DocumentRef(document_id=row.id, sha256=row.sha256, filename=row.filename)
+                f"idempotency key {request.idempotency_key!r} already generated document "
+                f"{stored.id} for {stored.subject_id}, not {subject_id}", type="key_reused",
+                non_retryable=True)
+        return DocumentRef(document_id=stored.id, sha256=stored.sha256, filename=stored.filename)
 
     def _row(self, doc_id: str) -> DocumentRow | None:
         with reading(self._db_url) as session:
             return session.get(DocumentRow, doc_id)
 
-    def _create(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
+    def _made(self, doc_id: str, subject_id: str, request: FormRequest) -> DocumentRow:
+        """The form rendered and its bytes in the content store (stored once by their digest);
+        its row, not written yet."""
         case = request.case
         data = self._rendered(request, self._font())
-        digest = self._store.put(data)
-        row = DocumentRow(id=doc_id, subject_id=subject_id, kind=KIND,
-                          filename=f"工伤认定申请表-{case.case_id}.pdf", content_type="application/pdf",
-                          size=len(data), sha256=digest, note=NOTE, uploaded_by=request.generated_by,
-                          uploaded_at=request.generated_at)
-        with session_for(self._db_url) as session, _refused_data():
-            try:
-                session.add(row)
-                session.commit()
-                return row
-            except IntegrityError:
-                session.rollback()  # a concurrent attempt stored it first: answer with its row
-        stored = self._row(doc_id)
-        if stored is None:
-            raise RuntimeError(f"document {doc_id} conflicted on insert but cannot be read back")
-        return stored
+        return DocumentRow(id=doc_id, subject_id=subject_id, kind=KIND,
+                           filename=f"工伤认定申请表-{case.case_id}.pdf",
+                           content_type="application/pdf", size=len(data),
+                           sha256=self._store.put(data), note=NOTE,
+                           uploaded_by=request.generated_by, uploaded_at=request.generated_at)
 
     def _rendered(self, request: FormRequest, font: Path) -> bytes:
         """The form's PDF. A rendering process that died (killed, out of memory) or did not answer
@@ -108,18 +103,6 @@ class FormActivities:
             raise ApplicationError(f"the PDF could not be rendered: {type(exc).__name__}: "
                                    f"{str(exc)[:300]}", type=RENDER_FAILED,
                                    non_retryable=True) from exc
-
-    def _record(self, row: DocumentRow, request: FormRequest) -> None:
-        with _refused_data():
-            self._append(row, request)
-
-    def _append(self, row: DocumentRow, request: FormRequest) -> None:
-        evidence.append(self._db_url, evidence.NewEntry(
-            subject_id=row.subject_id, idempotency_key=request.idempotency_key,
-            at=row.uploaded_at, actor=row.uploaded_by, kind="document_generated",
-            payload={"document_id": row.id, "kind": row.kind, "filename": row.filename,
-                     "content_type": row.content_type, "size": row.size, "sha256": row.sha256,
-                     "note": row.note}))
 
     def _font(self) -> Path:
         candidates = [Path(self._font_path)] if self._font_path else list(CJK_FONTS)
@@ -145,3 +128,13 @@ def _refused_data() -> Iterator[None]:
             raise
         raise ApplicationError(f"the database refused the data: {exc}", type=INVALID_DATA,
                                non_retryable=True) from exc
+
+
+def _generated(request: FormRequest, row: DocumentRow) -> evidence.NewEntry:
+    """The ledger's `document_generated` entry of a stored form, under the request's key."""
+    return evidence.NewEntry(
+        subject_id=row.subject_id, idempotency_key=request.idempotency_key, at=row.uploaded_at,
+        actor=row.uploaded_by, kind="document_generated",
+        payload={"document_id": row.id, "kind": row.kind, "filename": row.filename,
+                 "content_type": row.content_type, "size": row.size, "sha256": row.sha256,
+                 "note": row.note})

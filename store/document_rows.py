@@ -3,7 +3,10 @@ live in the content store (store/documents.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, insert
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from store import evidence
@@ -29,6 +32,26 @@ def add(db_url: str, row: DocumentRow, added: evidence.NewEntry) -> None:
 def _add(conn: Connection, row: DocumentRow, added: evidence.NewEntry) -> None:
     conn.execute(insert(_DOCUMENTS).values(**row.model_dump()))
     evidence.append_in(conn, row.subject_id, [added])
+
+
+def add_once(db_url: str, row: DocumentRow,
+             entry_of: Callable[[DocumentRow], evidence.NewEntry]) -> DocumentRow:
+    """Store a generated document under its id once, with its evidence, in one transaction; the
+    stored row is returned. A row already under that id (an earlier attempt's, or a concurrent
+    one's) is kept, and its entry written if it lacks one; a row of another subject is returned
+    as it is, with nothing written, for the caller to refuse."""
+    return retrying(db_url, _add_once, row, entry_of, attempts=evidence.APPEND_ATTEMPTS)
+
+
+def _add_once(conn: Connection, row: DocumentRow,
+              entry_of: Callable[[DocumentRow], evidence.NewEntry]) -> DocumentRow:
+    found = conn.execute(core_select(_DOCUMENTS).where(_DOCUMENTS.c.id == row.id)).first()
+    stored = DocumentRow.model_validate(found._mapping) if found is not None else row
+    if found is None:
+        conn.execute(insert(_DOCUMENTS).values(**row.model_dump()))
+    if stored.subject_id == row.subject_id:
+        evidence.append_in(conn, stored.subject_id, [entry_of(stored)])
+    return stored
 
 
 def get(db_url: str, document_id: str) -> DocumentRow | None:

@@ -113,10 +113,45 @@ def test_a_lost_insert_race_answers_with_the_stored_row(sqlite_url: str, tmp_pat
         return None if len(calls) == 1 else real_row(self, doc_id)
 
     monkeypatch.setattr(FormActivities, "_row", unseen_once)
-    assert forms.generate_determination_form(request()) == first
-    assert len(calls) == 2
+    assert forms.generate_determination_form(request()) == first  # the write finds it stored
+    assert len(calls) == 1
     docs, entries = rows(sqlite_url)
     assert len(docs) == 1 and len(entries) == 1
+
+
+@needs_font
+def test_a_row_stored_without_its_entry_gets_it_on_the_retry(db_url: str, tmp_path: Path):
+    """A row an attempt stored before forms wrote row and entry in one transaction: the retry
+    keeps the row and writes its entry."""
+    forms = FormActivities(db_url, tmp_path / "documents", None)
+    first = forms.generate_determination_form(request())
+    with session_for(db_url) as session:
+        for entry in session.exec(select(EvidenceEntry)).all():
+            session.delete(entry)
+        session.commit()
+    assert forms.generate_determination_form(request()) == first
+    docs, entries = rows(db_url)
+    assert [d.id for d in docs] == [first.document_id]
+    assert [(e.kind, e.payload["document_id"]) for e in entries] == [
+        ("document_generated", first.document_id)]
+
+
+@needs_font
+def test_the_row_and_its_entry_are_written_together_or_not_at_all(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    forms = FormActivities(db_url, tmp_path / "documents", None)
+
+    def ledger_down(*_: Any) -> int:
+        raise RuntimeError("the ledger's insert failed")
+
+    monkeypatch.setattr("store.evidence.append_in", ledger_down)
+    with pytest.raises(RuntimeError):
+        forms.generate_determination_form(request())
+    assert rows(db_url) == ([], [])
+    monkeypatch.undo()
+    ref = forms.generate_determination_form(request())
+    docs, entries = rows(db_url)
+    assert [d.id for d in docs] == [ref.document_id] and len(entries) == 1
 
 
 @needs_font
