@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
 from activities.notices.providers import NotSent, Unsure
 
 
@@ -14,7 +12,10 @@ async def call(method: str, url: str, *, timeout: float, sends: bool,
                params: dict[str, str] | None = None, json: dict[str, Any] | None = None,
                data: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     """(HTTP status, JSON body). A connection that never opened is NotSent; one cut off after the
-    request went out is Unsure when the call `sends` (else NotSent: a read may be asked again)."""
+    request went out is Unsure when the call `sends` (else NotSent: a read may be asked again).
+    aiohttp (some 10 MB a process) loads with a deployment's first call, not with every worker."""
+    import aiohttp
+
     client_timeout = aiohttp.ClientTimeout(total=timeout, connect=min(10.0, timeout))
     try:
         async with aiohttp.ClientSession(timeout=client_timeout) as session, \
