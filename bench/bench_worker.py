@@ -64,10 +64,12 @@ async def serve_burst(args: argparse.Namespace) -> None:
 async def serve_onboarding(args: argparse.Namespace) -> None:
     # Only the onboarding worker loads the product, so the bare worker's RSS stays the SDK's floor.
     from settings import Settings
+    from store.db import migrate
     from worker import serve
 
     settings = Settings(temporal_address=args.address, task_queue=args.task_queue,
                         database_url=args.db_url)
+    migrate(settings.db_url)  # as worker.py starts: what a migration leaves behind is its cost too
     await serve(settings, max_cached_workflows=args.max_cached,
                 identity=f"{os.getpid()}@bench-onboarding")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, Table, bindparam, event, literal_column, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, Select, Table, bindparam, event, literal_column, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
@@ -300,7 +301,41 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(url: str) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration. A schema already there (every start but the
+    first after an upgrade, and the workers, which start after the API migrated) costs one query:
+    Alembic and the migration scripts, some 12 MB that would stay in a long-running process, are
+    loaded only to upgrade."""
+    if schema_revision(url) == newest_revision():
+        return
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+def schema_revision(url: str) -> str | None:
+    """The migration the database's schema is at; None before the first, or on a branched
+    history (Alembic then decides)."""
+    try:
+        with engine_for(url).connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (OperationalError, ProgrammingError):  # no alembic_version table yet
+        return None
+    return str(versions[0][0]) if len(versions) == 1 else None
+
+
+@cache
+def newest_revision() -> str | None:
+    """The head of store/migrations/versions, read from the scripts' `revision` and
+    `down_revision` lines without importing them; None unless there is exactly one head."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revisions.update(_REVISION.findall(source))
+        parents.update(_DOWN_REVISION.findall(source))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+_REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
+_DOWN_REVISION = re.compile(r'^down_revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
