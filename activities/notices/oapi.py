@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from activities.notices.providers import NotSent, Unsure
+from activities.notices.providers import NotSent, Unsure, load_apart
 
 
 async def call(method: str, url: str, *, timeout: float, sends: bool,
@@ -14,6 +14,7 @@ async def call(method: str, url: str, *, timeout: float, sends: bool,
     """(HTTP status, JSON body). A connection that never opened is NotSent; one cut off after the
     request went out is Unsure when the call `sends` (else NotSent: a read may be asked again).
     aiohttp (some 10 MB a process) loads with a deployment's first call, not with every worker."""
+    await load_apart("aiohttp")
     import aiohttp
 
     client_timeout = aiohttp.ClientTimeout(total=timeout, connect=min(10.0, timeout))

@@ -8,7 +8,10 @@ gone out: never send it again).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import importlib
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -123,10 +126,18 @@ class Unsure(Exception):
 
 
 
+async def load_apart(module: str) -> None:
+    """Import `module` in a thread the first time: an import of a client library takes 100-200 ms,
+    which every workflow of the worker would wait out on its event loop."""
+    if module not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, module)
+
+
 async def send_sms(cfg: ChannelConfig, to: str, body: str) -> tuple[str, DeliveryStatus]:
     """Send one SMS through Twilio; the SID and the first status come from its answer. Twilio's
     library, with requests and aiohttp beneath it (some 17 MB a process), loads with the first
     SMS: a deployment on WeCom, DingTalk or Aliyun SMS never loads it."""
+    await load_apart("activities.notices.twilio_sms")
     from activities.notices import twilio_sms
 
     return await twilio_sms.send(cfg, to, body)

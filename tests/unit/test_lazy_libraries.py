@@ -4,9 +4,13 @@ through them (issue 21, figure 4)."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+from activities.notices.providers import load_apart
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADED = """
@@ -31,3 +35,18 @@ def test_the_worker_and_the_api_start_without_the_channels_http_libraries():
 
 def test_the_first_sms_loads_twilio_and_aiohttp():
     assert loaded("activities.notices.twilio_sms").startswith("['aiohttp', 'requests', 'yarl'] [")
+
+
+def test_a_library_loads_off_the_event_loop(tmp_path: Path, monkeypatch):
+    (tmp_path / "slow_client_library.py").write_text(
+        "import threading\nIMPORTED_IN = threading.current_thread().name\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    async def first_send() -> str:
+        await load_apart("slow_client_library")
+        import slow_client_library
+
+        return str(slow_client_library.IMPORTED_IN)
+
+    assert asyncio.run(first_send()) != threading.current_thread().name
+    monkeypatch.delitem(sys.modules, "slow_client_library")
