@@ -125,7 +125,6 @@ class Unsure(Exception):
     """The request may have been accepted (connection lost mid-way): never send it again."""
 
 
-
 async def load_apart(module: str) -> None:
     """Import `module` in a thread the first time: an import of a client library takes 100-200 ms,
     which every workflow of the worker would wait out on its event loop."""
