@@ -21,7 +21,7 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.contract_watch import ContractWatchActivities
@@ -51,6 +51,7 @@ from startup import freeze_startup_heap, limit_malloc_arenas
 from store.db import migrate
 from store.documents import ContentStore, content_store
 from temporal_client import connect, connect_when_ready, data_converter
+from workflow_runner import ReleasingWorkflowRunner
 from workflows.contract_si import ContractSiWatchWorkflow
 from workflows.injury_case import InjuryCaseWorkflow
 from workflows.leave_delivery import LeaveDeliveryWorkflow
@@ -81,7 +82,8 @@ log = logging.getLogger("caseguard.worker")
 #   - tests/unit/test_workflow_determinism.py, a static check of workflows/: no clock, random,
 #     uuid, os or I/O calls, imports only from an allowed list, no module state written at run
 #     time (unsandboxed runs share module globals).
-WORKFLOW_RUNNER: WorkflowRunner = UnsandboxedWorkflowRunner()
+# It frees a workflow as soon as the cache evicts it (workflow_runner.py).
+WORKFLOW_RUNNER: WorkflowRunner = ReleasingWorkflowRunner()
 GUARD_RUNNER: WorkflowRunner = SandboxedWorkflowRunner()  # the SDK's default sandbox, for tests
 # A worker long-polls each queue for up to a minute; two minutes without a poll is not working.
 POLL_RECENCY = timedelta(minutes=2)
