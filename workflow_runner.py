@@ -6,7 +6,7 @@ object refer to one another, so when the cache evicts a workflow nothing is free
 next full garbage collection, which a worker holding a thousand workflows runs rarely: a worker
 that evicts as fast as it starts workflows kept many more of them in memory than it caches
 (docs/benchmarks.md, session 33). An evicted instance never runs again: the SDK cancels its tasks
-and refuses to finish the eviction while any remains (temporalio#494). So once an eviction
+and refuses to finish the eviction while any remains (temporalio/sdk-python#494). So once an eviction
 activation has been handled, the instance and its workflow object drop what they hold, and
 reference counting frees it at once.
 """
