@@ -188,7 +188,7 @@ async def test_a_cached_workflow_keeps_nothing_of_its_activations(time_skipping_
     # The SDK's own runner keeps the latest activation, papers and all (the reason for the runner;
     # when this fails, the SDK has stopped doing so and detach() can go).
     assert kept_by_sdk > PAPERS_BYTES, f"the SDK's runner kept {kept_by_sdk / 1024:.0f} KB a workflow"
-    # Its activation let go, a workflow keeps at least the papers less (the SDK's Core, in Rust,
-    # keeps something of each Update too: measured 283 KB of these 512).
+    # Its activation let go, a workflow keeps at least the papers less (something in Rust, the
+    # SDK's Core or the gRPC buffers, still holds 283 KB a workflow here with this runner).
     assert kept_by_sdk - kept > PAPERS_BYTES, \
         f"kept {kept / 1024:.0f} KB a workflow, the SDK's runner {kept_by_sdk / 1024:.0f} KB"
