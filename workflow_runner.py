@@ -15,7 +15,7 @@ message and all its fields in one arena, freed only when nothing refers to any p
 SDK keeps a few small fields of the start activation (headers, memo, the last run's result) and
 of the latest one (its deployment version, its internal flags), and with them every payload the
 activation carried, sealed and opened (docs/benchmarks.md, session 34). Each instance keeps copies
-of those fields instead, and drops the completion it has already returned.
+of those fields instead, and swaps the completion it has returned for an empty one.
 """
 
 from __future__ import annotations

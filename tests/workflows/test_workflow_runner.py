@@ -11,7 +11,8 @@ import gc
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -159,46 +160,47 @@ def incompressible_papers() -> str:
     return base64.b64encode(os.urandom(PAPERS_BYTES * 3 // 4)).decode()
 
 
+@asynccontextmanager
+async def carrying_worker(runner: WorkflowRunner, env: Any) -> AsyncIterator[str]:
+    """A worker with `runner` that caches every CarryingWorkflow; yields its task queue."""
+    task_queue = f"carrying-{uuid.uuid4()}"
+    async with Worker(env.client, task_queue=task_queue, workflows=[CarryingWorkflow],
+                      workflow_runner=runner, max_cached_workflows=CARRIERS * 2):
+        yield task_queue
+
+
+async def start_carriers(env: Any, task_queue: str, memos: list[dict[str, Any] | None]
+                         ) -> list[WorkflowHandle[Any, Any]]:
+    """One CarryingWorkflow a memo, each having run its first task and a small Update."""
+    handles = [await env.client.start_workflow(CarryingWorkflow.run, id=f"carrying-{uuid.uuid4()}",
+                                               task_queue=task_queue, memo=memo,
+                                               execution_timeout=timedelta(hours=1))
+               for memo in memos]
+    for handle in handles:
+        assert await handle.execute_update(CarryingWorkflow.carry, "warm") == 4
+    return handles
+
+
 async def kept_per_update(runner: WorkflowRunner, env: Any) -> float:
     """C-heap bytes still in use per cached workflow after each handled one Update of PAPERS_BYTES
     (the papers themselves exist before and after: not counted)."""
-    task_queue = f"carrying-{uuid.uuid4()}"
     papers = [incompressible_papers() for _ in range(CARRIERS)]
-    async with Worker(env.client, task_queue=task_queue, workflows=[CarryingWorkflow],
-                      workflow_runner=runner, max_cached_workflows=CARRIERS * 2):
-        handles = [await env.client.start_workflow(CarryingWorkflow.run, id=f"carrying-{uuid.uuid4()}",
-                                                   task_queue=task_queue,
-                                                   execution_timeout=timedelta(hours=1))
-                   for _ in range(CARRIERS)]
-        for handle in handles:
-            assert await handle.execute_update(CarryingWorkflow.carry, "warm") == 4
+    async with carrying_worker(runner, env) as task_queue:
+        handles = await start_carriers(env, task_queue, [None] * CARRIERS)
         before = malloc_in_use()
         for handle, each in zip(handles, papers, strict=True):
             assert await handle.execute_update(CarryingWorkflow.carry, each) == PAPERS_BYTES
-        kept = (malloc_in_use() - before) / CARRIERS
-        for handle in handles:
-            await handle.terminate()
-    return kept
+        return (malloc_in_use() - before) / CARRIERS
 
 
 async def kept_per_start(runner: WorkflowRunner, env: Any) -> float:
     """C-heap bytes still in use per cached workflow started with a memo of PAPERS_BYTES, once it
     has handled a later activation too (so only what was kept of its start counts)."""
-    task_queue = f"carrying-{uuid.uuid4()}"
-    papers = [incompressible_papers() for _ in range(CARRIERS)]
-    async with Worker(env.client, task_queue=task_queue, workflows=[CarryingWorkflow],
-                      workflow_runner=runner, max_cached_workflows=CARRIERS * 2):
+    memos: list[dict[str, Any] | None] = [{"papers": incompressible_papers()} for _ in range(CARRIERS)]
+    async with carrying_worker(runner, env) as task_queue:
         before = malloc_in_use()
-        handles = [await env.client.start_workflow(CarryingWorkflow.run, id=f"carrying-{uuid.uuid4()}",
-                                                   task_queue=task_queue, memo={"papers": each},
-                                                   execution_timeout=timedelta(hours=1))
-                   for each in papers]
-        for handle in handles:
-            assert await handle.execute_update(CarryingWorkflow.carry, "warm") == 4
-        kept = (malloc_in_use() - before) / CARRIERS
-        for handle in handles:
-            await handle.terminate()
-    return kept
+        await start_carriers(env, task_queue, memos)
+        return (malloc_in_use() - before) / CARRIERS
 
 
 async def test_a_cached_workflow_keeps_nothing_of_its_activations(time_skipping_env: Any) -> None:
