@@ -156,7 +156,11 @@ async def bench(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
     return {"reminders": args.reminders, "product": mine, "bare": baseline,
             "lateness_p99_ratio": round(max(p99, 0.001) / max(baseline["lateness_p99_s"], 0.001), 3),
             "target": f"recorded p99 <= {TARGET_S} s, none twice",
-            "met": exact and p99 <= TARGET_S, "duration_s": round(time.perf_counter() - begun, 1)}
+            "met": exact and p99 <= TARGET_S,
+            # Whether bare Temporal's own timers meet the absolute target on this machine: where
+            # they do not, no product can, and the ratio is the part the product owns.
+            "bare_meets_target": baseline["lateness_p99_s"] <= TARGET_S,
+            "duration_s": round(time.perf_counter() - begun, 1)}
 
 
 def main(args: argparse.Namespace) -> int:

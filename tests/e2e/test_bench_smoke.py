@@ -78,7 +78,8 @@ def test_a_small_reminder_run_records_every_reminder_once():
     assert report["product"]["recorded"]["rows"] == 20
     assert report["product"]["delivered"]["rows"] == 20
     assert report["product"]["escalated_twice"] == 0 and report["bare"]["rows"] == 20
-    assert set(report) >= {"lateness_p99_ratio", "met", "target"}
+    assert set(report) >= {"lateness_p99_ratio", "met", "target", "bare_meets_target"}
+    assert report["bare_meets_target"] == (report["bare"]["lateness_p99_s"] <= 2.0)
 
 
 def test_a_small_bundle_run_reports_build_time_and_reads_beside_it():
