@@ -4,6 +4,7 @@ minimal API), checking the report's shape, never its timings (benchmarks measure
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,13 +41,17 @@ def database(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def test_a_small_bench_run_reports_every_figure(database: str):
+def test_a_small_bench_run_reports_every_figure(database: str, tmp_path: Path):
     before = bench_schemas() if database == "postgresql" else set()
+    # Each database run takes one of the two orders of records (8 starts: one per round, S0-S7).
+    records_from = "first" if database == "postgresql" else "newest"
+    trace = tmp_path / "trace.json"
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "onboarding_bench.py"),
          "--starts", "8", "--records", "4", "--open", "12", "--timeout", "240",
-         "--database", database, "--pg-url", PG_ADMIN_URL],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+         "--database", database, "--pg-url", PG_ADMIN_URL, "--records-from", records_from],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "BENCH_TRACE": str(trace)})
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout)
     assert report["database"] == database
@@ -62,7 +67,11 @@ def test_a_small_bench_run_reports_every_figure(database: str):
     rss = report["rss_detail"]
     assert (rss["open_cases"], rss["open_onboardings"], rss["open_bare"]) == (6, 6, 12)
     assert rss["onboarding_projection_rows"] == 6
-    assert report["counts"] == {"starts": 8, "records": 4, "open": 12, "concurrency": 8}
+    assert report["counts"] == {"starts": 8, "records": 4, "open": 12, "concurrency": 8,
+                                "records_from": records_from}
+    rounds = {record.split("-")[-1][1] for _, _, kind, record in json.loads(trace.read_text())
+              if kind.startswith("onboarding:")}
+    assert rounds == ({"0", "1", "2", "3"} if records_from == "first" else {"4", "5", "6", "7"})
     # every action kind, each on every one of its records (3 rounds of 4 + 4)
     assert {k: v["n"] for k, v in report["action_kinds_ms"].items()} == {
         "onboarding:delay_reason": 4, "onboarding:document": 4, "onboarding:enrollment": 4,
