@@ -17,7 +17,7 @@ from domain.injury.state import CaseCarryOver
 from domain.shared import statutes
 from domain.shared.calendar import HolidayCalendar
 from domain.shared.people import Actor, Contact, Employee
-from domain.shared.shared_values import shared
+from domain.shared.shared_values import share_fields, shared
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,7 @@ class CaseInput:
     def __post_init__(self) -> None:
         # The region's checklist is the same in every case of a worker: one copy (shared_values).
         object.__setattr__(self, "materials", tuple(map(shared, self.materials)))
+        share_fields(self, "materials_source", "calendar")
 
     @property
     def late_rule_key(self) -> str:

@@ -13,6 +13,7 @@ from domain.contributions.payloads import PaymentDeadlineRule
 from domain.shared.calendar import HolidayCalendar
 from domain.shared.events import Event
 from domain.shared.people import Actor, Contact, Employee, Recipient
+from domain.shared.shared_values import share_fields
 
 EnrollmentType = Literal["new", "back_payment"]
 # How an approved enrolment reaches the SI bureau, pinned when the onboarding starts: through the
@@ -48,6 +49,9 @@ class BaseLimitsRef:
     verified: bool
     provisional: bool = False
 
+    def __post_init__(self) -> None:
+        share_fields(self, "source")  # a paragraph, the same in every onboarding of a period
+
 
 @dataclass(frozen=True)
 class RatesRef:
@@ -61,6 +65,8 @@ class RatesRef:
     # before it was recorded (a load then reaches it only through a row of its own region).
     region: str | None = None
 
+    def __post_init__(self) -> None:
+        share_fields(self, "source")
 
 @dataclass(frozen=True)
 class Timing:
@@ -77,6 +83,9 @@ class Timing:
     withdrawal_window_source: str | None = None
     withdrawal_window_verified: bool = False
     withdrawal_window_region: str | None = None
+
+    def __post_init__(self) -> None:
+        share_fields(self, "withdrawal_window_source")
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,10 @@ class OnboardingInput:
     # The region's monthly payment deadline, pinned at registration: a back payment's late fee runs
     # for each month from its own deadline (SIL art. 86). None: the product default row.
     payment_rule: PaymentDeadlineRule | None = None
+
+    def __post_init__(self) -> None:
+        # The region's rule and the year's schedules, the same in every onboarding: one copy.
+        share_fields(self, "payment_rule", "calendar")
 
 
 @dataclass(frozen=True)
