@@ -68,6 +68,7 @@ class RatesRef:
     def __post_init__(self) -> None:
         share_fields(self, "source")
 
+
 @dataclass(frozen=True)
 class Timing:
     """Durations of the process; `time_scale` divides every timer (dev demos only)."""
