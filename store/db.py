@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_ENGINES: list[Engine] = []  # every engine the caches below made, for dispose_engines
 
 
 @cache
@@ -39,7 +40,21 @@ def engine_for(url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "connect", _postgres_timeouts)
+    _ENGINES.append(engine)
     return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection and forget every engine, for a process done with its
+    databases. The next call for a URL makes a new engine. The test suite calls it after each
+    test: each test has a database of its own, and the engines of every test before, their
+    pools and compiled statements, were objects that each full garbage collection of the
+    suite's process walked again (pauses up to 3 s, past the 2 s in which an in-process worker
+    must finish a workflow activation)."""
+    for cached in (engine_for, _key_reads, _reads, _exists_statement):
+        cached.cache_clear()
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 # No wait on a lock may stall an activity for good: a row or advisory lock left held (a connection
@@ -68,6 +83,7 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                            hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
+    _ENGINES.append(engine)
     return engine
 
 

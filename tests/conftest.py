@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from devstack import free_port, start_object_storage, stop_process, temporal_cli, temporal_test_server
 from devstack.pg_schema import ScratchSchema
 from settings import Settings
-from store.db import engine_for, migrate
+from store.db import dispose_engines, engine_for, migrate
 from temporal_client import dev_data_converter
 
 PG_ADMIN_URL = os.environ.get("CASEGUARD_TEST_PG_URL",
@@ -31,6 +32,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/workflows/" in item.nodeid:
             item.add_marker(pytest.mark.dated)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What importing the tests' modules built lives as long as the run: frozen out of the
+    garbage collector, as worker.py does at its start, so no full collection walks it again."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def _engines_closed_after_each_test() -> Iterator[None]:
+    """Each test's database engines are closed and forgotten once it ends (store.db
+    dispose_engines): kept, they made every full garbage collection of this process longer, past
+    the 2 s in which an in-process worker must finish a workflow activation."""
+    yield
+    dispose_engines()
 
 
 def _postgres_schema_url() -> Iterator[str]:
