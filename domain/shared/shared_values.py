@@ -2,11 +2,11 @@
 
 Every workflow carries in its input the same few holiday schedules, the sources of its figures
 (a paragraph each) and, a case, its region's checklist; each decoded its own copy, kilobytes a
-cached workflow (issue 21, figure 4). A value
-shared is frozen and equal to the copy it replaces, so nothing a workflow does can tell them
-apart. Only for values whose equality is exact: not for one holding a Decimal (8000 equals
-8000.00 but is written otherwise). The values are kept for the process's life: they come from
-the data files and an admin's loads (a year's schedule, a region's checklist), so they are few.
+cached workflow (issue 21, figure 4). A value shared is frozen and equal to the copy it replaces,
+so nothing a workflow does can tell them apart. Only for values whose equality is exact: not for
+one holding a Decimal (8000 equals 8000.00 but is written otherwise). The values are kept for the
+process's life: they come from the data files and an admin's loads (a year's schedule, a region's
+checklist), so they are few.
 """
 
 from typing import Any, TypeVar

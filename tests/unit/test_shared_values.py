@@ -21,6 +21,11 @@ def _decoded(value: object, kind: type) -> object:
     return decoded
 
 
+def _wire(value: object) -> bytes:
+    """What the converter puts on the wire for `value`."""
+    return DATA_CONVERTER.payload_converter.to_payloads([value])[0].data
+
+
 def test_two_decoded_cases_share_their_checklist_and_schedules():
     sent = case_input(ACCIDENT, now=ACCIDENT + timedelta(hours=3))
     first, second = (_decoded(sent, CaseInput) for _ in range(2))
@@ -79,6 +84,3 @@ def test_another_source_is_its_own_and_none_stays_none():
     assert decoded.payment_rule is None and decoded.calendar is None
     assert _decoded(sent, OnboardingInput).base_limits.source == sent.base_limits.source
 
-
-def _wire(value: object) -> bytes:
-    return DATA_CONVERTER.payload_converter.to_payloads([value])[0].data
